@@ -1,0 +1,53 @@
+// One build, one output per runtime: the extension host (Node, `vscode` external), the trial
+// worker (Node worker_threads), the CLI (Node, with a shebang) and each webview (browser).
+import * as esbuild from 'esbuild';
+import { mkdirSync, copyFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // esbuild ships a native binary, so it is a runtime dependency and never bundled.
+  external: ['vscode', 'esbuild'],
+};
+
+const builds = [
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { worker: 'src/runner/worker.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: { panel: 'webview/panel/main.ts', sidebar: 'webview/sidebar/main.ts' },
+    outdir: 'dist/webview',
+  },
+];
+
+mkdirSync('dist/webview', { recursive: true });
+for (const f of readdirSync('media')) {
+  if (f.endsWith('.css')) copyFileSync(join('media', f), join('dist/webview', f));
+}
+
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+} else {
+  const t0 = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`built dist/ in ${Date.now() - t0} ms`);
+}
