@@ -1,0 +1,361 @@
+/**
+ * Finds the candidate losses of a user's `.ts` file without running it: a syntactic walk with
+ * the TypeScript compiler API (no type checker, no file system), so it is cheap enough for a
+ * CodeLens provider and safe in an untrusted workspace.
+ *
+ * The loss-file format:
+ * - Every exported function is a candidate loss. A function of k parameters typed `number`
+ *   is k-dimensional (`argStyle: 'scalars'`). A function of one parameter typed `number[]`,
+ *   `readonly number[]`, `Array<number>`, `ReadonlyArray<number>`, `Float64Array`,
+ *   `ArrayLike<number>` or a tuple `[number, …]` takes the point as an array (`argStyle:
+ *   'array'`); its dimension is the tuple length, else `<name>Options.dim` (or the length of
+ *   `xStar` / `domain.low` there), else the run settings (`dim: null` here).
+ * - Unannotated parameters count as `number`, except a single one that the body indexes
+ *   (`x[i]`, `x.length`, `for (… of x)`, `...x`), which is an array.
+ * - Local type aliases of these types are followed (`type Vec = number[]`), as is a variable's
+ *   function-type annotation (`export const f: (x: number) => number = (x) => …`).
+ * - Forms: `export function f`, `export const f = (…) => …` / `function (…) {…}`,
+ *   `export { a, b as c }` of local functions, `export default function` (name `default`).
+ *   Re-exports from other modules (`export … from '…'`) are not followed.
+ * - `<name>Options` exports are metadata, never losses; so are non-functions, functions with
+ *   no parameters, rest parameters, or parameters of other types.
+ */
+import ts from 'typescript';
+import type { ArgStyle } from '../protocol/worker';
+
+export interface DiscoveredLoss {
+  /** Export name (`default` for the default export). */
+  name: string;
+  /** 0-based line of the declaration's first token (after comments). */
+  line: number;
+  character: number;
+  /** 0-based line of the declaration's last token. */
+  endLine: number;
+  argStyle: ArgStyle;
+  /** k for k scalar parameters or a k-tuple; `<name>Options.dim` when static; else null (from settings). */
+  dim: number | null;
+  params: string[];
+  /** The file also exports `<name>Options`. */
+  hasOptions: boolean;
+}
+
+type FnNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
+
+interface LocalFn {
+  fn: FnNode;
+  /** Function type to read parameter types from when the function's own are missing. */
+  typeAnnotation?: ts.FunctionTypeNode;
+  /** The statement to report positions for. */
+  decl: ts.Node;
+}
+
+const ARRAY_NAMES = new Set(['Array', 'ReadonlyArray', 'ArrayLike']);
+
+export function discoverLosses(sourceText: string, fileName: string): DiscoveredLoss[] {
+  const sf = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  const aliases = collectTypeAliases(sf);
+  const locals = new Map<string, LocalFn>();
+  const localObjects = new Map<string, ts.Expression>();
+  const exported: Array<{ name: string; local: LocalFn }> = [];
+  const exportedObjects = new Map<string, ts.Expression>();
+  const exportNames = new Set<string>();
+  const pendingExports: Array<{ exportName: string; localName: string }> = [];
+
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st)) {
+      const isExport = hasModifier(st, ts.SyntaxKind.ExportKeyword);
+      const isDefault = hasModifier(st, ts.SyntaxKind.DefaultKeyword);
+      const local: LocalFn = { fn: st, decl: st };
+      if (st.name) {
+        // Overloads: keep the implementation (the one with a body), else the first signature.
+        const prev = locals.get(st.name.text);
+        if (!prev || (!prev.fn.body && st.body)) locals.set(st.name.text, local);
+      }
+      if (isExport) {
+        const name = isDefault ? 'default' : st.name?.text;
+        if (name) {
+          exportNames.add(name);
+          const idx = exported.findIndex((e) => e.name === name);
+          if (idx < 0) exported.push({ name, local });
+          else if (!exported[idx].local.fn.body && st.body) exported[idx] = { name, local };
+        }
+      }
+    } else if (ts.isVariableStatement(st)) {
+      const isExport = hasModifier(st, ts.SyntaxKind.ExportKeyword);
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name)) continue;
+        const name = d.name.text;
+        if (isExport) exportNames.add(name);
+        const init = d.initializer ? unwrap(d.initializer) : undefined;
+        if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) {
+          const local: LocalFn = { fn: init, decl: st, typeAnnotation: functionType(d.type, aliases) };
+          locals.set(name, local);
+          if (isExport) exported.push({ name, local });
+        } else if (init) {
+          localObjects.set(name, init);
+          if (isExport) exportedObjects.set(name, init);
+        }
+      }
+    } else if (ts.isExportDeclaration(st)) {
+      if (st.moduleSpecifier || st.isTypeOnly || !st.exportClause || !ts.isNamedExports(st.exportClause)) continue;
+      for (const el of st.exportClause.elements) {
+        if (el.isTypeOnly) continue;
+        const localName = (el.propertyName ?? el.name).text;
+        const exportName = el.name.text;
+        exportNames.add(exportName);
+        pendingExports.push({ exportName, localName });
+      }
+    } else if (ts.isExportAssignment(st) && !st.isExportEquals) {
+      const expr = unwrap(st.expression);
+      exportNames.add('default');
+      if (ts.isArrowFunction(expr) || ts.isFunctionExpression(expr)) {
+        exported.push({ name: 'default', local: { fn: expr, decl: st } });
+      } else if (ts.isIdentifier(expr)) {
+        pendingExports.push({ exportName: 'default', localName: expr.text });
+      }
+    }
+  }
+  // `export { a as b }` may precede the declaration of `a`; resolve after the walk.
+  for (const { exportName, localName } of pendingExports) {
+    const local = locals.get(localName);
+    if (local) exported.push({ name: exportName, local });
+    else {
+      const obj = localObjects.get(localName);
+      if (obj) exportedObjects.set(exportName, obj);
+    }
+  }
+
+  const out: DiscoveredLoss[] = [];
+  const seen = new Set<string>();
+  for (const { name, local } of exported) {
+    if (seen.has(name) || name.endsWith('Options')) continue;
+    const shape = lossShape(local, aliases);
+    if (!shape) continue;
+    seen.add(name);
+    const optionsName = `${name}Options`;
+    const hasOptions = exportNames.has(optionsName);
+    let dim = shape.dim;
+    if (dim === null && hasOptions) {
+      const opts = exportedObjects.get(optionsName);
+      if (opts) dim = staticDim(opts);
+    }
+    const start = local.decl.getStart(sf);
+    const pos = sf.getLineAndCharacterOfPosition(start);
+    out.push({
+      name,
+      line: pos.line,
+      character: pos.character,
+      endLine: sf.getLineAndCharacterOfPosition(local.decl.getEnd()).line,
+      argStyle: shape.argStyle,
+      dim,
+      params: shape.params,
+      hasOptions,
+    });
+  }
+  out.sort((a, b) => a.line - b.line || a.character - b.character);
+  return out;
+}
+
+/** The loss whose declaration spans `line` (0-based); the innermost when they nest. */
+export function lossAtLine(losses: readonly DiscoveredLoss[], line: number): DiscoveredLoss | undefined {
+  let best: DiscoveredLoss | undefined;
+  for (const l of losses) {
+    if (line < l.line || line > l.endLine) continue;
+    if (!best || l.endLine - l.line < best.endLine - best.line) best = l;
+  }
+  return best;
+}
+
+/** Losses for a quick pick: the one under the cursor first, the rest in file order. */
+export function orderByCursor(losses: readonly DiscoveredLoss[], line: number | undefined): DiscoveredLoss[] {
+  const here = line === undefined ? undefined : lossAtLine(losses, line);
+  if (!here) return [...losses];
+  return [here, ...losses.filter((l) => l !== here)];
+}
+
+/**
+ * A JSON-able value read from an exported object literal (`<name>Options`) without running
+ * code: literals, unary minus, arrays and objects; other expressions are left out. The host
+ * uses this for display only; runs read the real options from the loaded module.
+ */
+export function readStaticExport(sourceText: string, fileName: string, exportName: string): unknown {
+  const sf = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st) || !hasModifier(st, ts.SyntaxKind.ExportKeyword)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (ts.isIdentifier(d.name) && d.name.text === exportName && d.initializer) {
+        return staticValue(d.initializer);
+      }
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function scriptKind(fileName: string): ts.ScriptKind {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (lower.endsWith('.js') || lower.endsWith('.mjs') || lower.endsWith('.cjs')) return ts.ScriptKind.JS;
+  if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  return ts.ScriptKind.TS;
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+  return !!mods?.some((m) => m.kind === kind);
+}
+
+/** Strips parentheses, `as`, `satisfies`, `!` and `<T>` casts. */
+function unwrap(e: ts.Expression): ts.Expression {
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) {
+      e = e.expression;
+    } else return e;
+  }
+}
+
+function collectTypeAliases(sf: ts.SourceFile): Map<string, ts.TypeNode> {
+  const m = new Map<string, ts.TypeNode>();
+  for (const st of sf.statements) {
+    if (ts.isTypeAliasDeclaration(st) && !st.typeParameters) m.set(st.name.text, st.type);
+  }
+  return m;
+}
+
+function resolveAlias(t: ts.TypeNode | undefined, aliases: Map<string, ts.TypeNode>): ts.TypeNode | undefined {
+  for (let i = 0; t && i < 10; i++) {
+    if (ts.isParenthesizedTypeNode(t)) t = t.type;
+    else if (ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && !t.typeArguments && aliases.has(t.typeName.text)) {
+      t = aliases.get(t.typeName.text);
+    } else return t;
+  }
+  return t;
+}
+
+function functionType(t: ts.TypeNode | undefined, aliases: Map<string, ts.TypeNode>): ts.FunctionTypeNode | undefined {
+  const r = resolveAlias(t, aliases);
+  return r && ts.isFunctionTypeNode(r) ? r : undefined;
+}
+
+type ParamKind = { kind: 'number' } | { kind: 'array'; dim: number | null } | { kind: 'other' };
+
+function classifyType(t: ts.TypeNode | undefined, aliases: Map<string, ts.TypeNode>): ParamKind | undefined {
+  const r = resolveAlias(t, aliases);
+  if (!r) return undefined;
+  if (r.kind === ts.SyntaxKind.NumberKeyword) return { kind: 'number' };
+  if (ts.isTypeOperatorNode(r) && r.operator === ts.SyntaxKind.ReadonlyKeyword) return classifyType(r.type, aliases);
+  if (ts.isArrayTypeNode(r)) return isNumber(r.elementType, aliases) ? { kind: 'array', dim: null } : { kind: 'other' };
+  if (ts.isTupleTypeNode(r)) {
+    const ok = r.elements.length > 0 && r.elements.every((e) => !ts.isRestTypeNode(e) && !ts.isOptionalTypeNode(e) && isNumber(ts.isNamedTupleMember(e) ? e.type : e, aliases));
+    return ok ? { kind: 'array', dim: r.elements.length } : { kind: 'other' };
+  }
+  if (ts.isTypeReferenceNode(r) && ts.isIdentifier(r.typeName)) {
+    const n = r.typeName.text;
+    if (n === 'Float64Array' && !r.typeArguments) return { kind: 'array', dim: null };
+    if (ARRAY_NAMES.has(n) && r.typeArguments?.length === 1 && isNumber(r.typeArguments[0], aliases)) return { kind: 'array', dim: null };
+  }
+  return { kind: 'other' };
+}
+
+function isNumber(t: ts.TypeNode, aliases: Map<string, ts.TypeNode>): boolean {
+  return classifyType(t, aliases)?.kind === 'number';
+}
+
+function lossShape(local: LocalFn, aliases: Map<string, ts.TypeNode>): { argStyle: ArgStyle; dim: number | null; params: string[] } | undefined {
+  const { fn } = local;
+  const ps = fn.parameters;
+  if (ps.length === 0) return undefined;
+  const params: string[] = [];
+  const kinds: Array<ParamKind | undefined> = [];
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i];
+    if (p.dotDotDotToken) return undefined;
+    if (ts.isIdentifier(p.name) && p.name.text === 'this') return undefined;
+    params.push(ts.isIdentifier(p.name) ? p.name.text : p.name.getText());
+    const annotated = p.type ?? local.typeAnnotation?.parameters[i]?.type;
+    kinds.push(classifyType(annotated, aliases));
+  }
+  if (kinds.some((k) => k?.kind === 'other')) return undefined;
+  if (ps.length === 1) {
+    const k = kinds[0];
+    if (k?.kind === 'array') return { argStyle: 'array', dim: k.dim, params };
+    if (k?.kind === 'number') return { argStyle: 'scalars', dim: 1, params };
+    // Unannotated single parameter: an array when the body treats it as one.
+    const p = ps[0];
+    if (ts.isArrayBindingPattern(p.name)) return { argStyle: 'array', dim: p.name.elements.length || null, params };
+    if (!ts.isIdentifier(p.name)) return undefined;
+    return usedAsArray(fn, p.name.text) ? { argStyle: 'array', dim: null, params } : { argStyle: 'scalars', dim: 1, params };
+  }
+  if (kinds.some((k) => k?.kind === 'array')) return undefined;
+  if (ps.some((p) => !ts.isIdentifier(p.name))) return undefined;
+  return { argStyle: 'scalars', dim: ps.length, params };
+}
+
+function usedAsArray(fn: FnNode, name: string): boolean {
+  let found = false;
+  const isName = (e: ts.Node) => ts.isIdentifier(e) && e.text === name;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isElementAccessExpression(n) && isName(n.expression)) found = true;
+    else if (ts.isPropertyAccessExpression(n) && isName(n.expression) && ['length', 'map', 'reduce', 'forEach'].includes(n.name.text)) found = true;
+    else if (ts.isForOfStatement(n) && isName(n.expression)) found = true;
+    else if (ts.isSpreadElement(n) && isName(n.expression)) found = true;
+    else if (ts.isVariableDeclaration(n) && ts.isArrayBindingPattern(n.name) && n.initializer && isName(n.initializer)) found = true;
+    if (!found) ts.forEachChild(n, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return found;
+}
+
+/** `dim`, else the length of `xStar`, else of `domain.low`, from a static options literal. */
+function staticDim(e: ts.Expression): number | null {
+  const v = staticValue(e) as { dim?: unknown; xStar?: unknown; domain?: { low?: unknown } } | undefined;
+  if (!v || typeof v !== 'object') return null;
+  if (typeof v.dim === 'number' && Number.isInteger(v.dim) && v.dim > 0) return v.dim;
+  if (Array.isArray(v.xStar) && v.xStar.length > 0) return v.xStar.length;
+  if (v.domain && typeof v.domain === 'object' && Array.isArray(v.domain.low) && v.domain.low.length > 0) return v.domain.low.length;
+  return null;
+}
+
+const OMIT = Symbol('omit');
+
+function staticValue(e0: ts.Expression): unknown {
+  const v = evalStatic(e0);
+  return v === OMIT ? undefined : v;
+}
+
+function evalStatic(e0: ts.Expression): unknown {
+  const e = unwrap(e0);
+  if (ts.isNumericLiteral(e)) return Number(e.text);
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (e.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (e.kind === ts.SyntaxKind.NullKeyword) return null;
+  if (ts.isPrefixUnaryExpression(e) && (e.operator === ts.SyntaxKind.MinusToken || e.operator === ts.SyntaxKind.PlusToken)) {
+    const v = evalStatic(e.operand);
+    if (typeof v !== 'number') return OMIT;
+    return e.operator === ts.SyntaxKind.MinusToken ? -v : v;
+  }
+  if (ts.isArrayLiteralExpression(e)) {
+    const arr: unknown[] = [];
+    for (const el of e.elements) {
+      const v = evalStatic(el);
+      if (v === OMIT) return OMIT;
+      arr.push(v);
+    }
+    return arr;
+  }
+  if (ts.isObjectLiteralExpression(e)) {
+    const obj: Record<string, unknown> = {};
+    for (const p of e.properties) {
+      if (!ts.isPropertyAssignment(p)) continue;
+      const key = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : undefined;
+      if (key === undefined) continue;
+      const v = evalStatic(p.initializer);
+      if (v !== OMIT) obj[key] = v;
+    }
+    return obj;
+  }
+  return OMIT;
+}
