@@ -1,0 +1,124 @@
+/**
+ * Bundles a user's loss file (and whatever it imports from the workspace and its node_modules)
+ * into one CommonJS file a trial worker can `require`. esbuild strips types without checking
+ * them, so type errors are not fatal; syntax and resolution errors become a `BundleFailure`
+ * with 1-based lines in the user's files. A linked source map is written beside the bundle so
+ * the worker can map a throwing loss back to the user's line.
+ *
+ * Each build gets a content-hashed name, so a worker never sees a stale module from its
+ * `require` cache after the user edits and re-runs.
+ */
+import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+
+export interface BundleMessage {
+  text: string;
+  /** Absolute path of the file the message is about. */
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  /** 0-based (esbuild's convention). */
+  column?: number;
+  /** The source line, for showing beside the message. */
+  lineText?: string;
+}
+
+export class BundleFailure extends Error {
+  constructor(readonly messages: BundleMessage[]) {
+    super(messages.length ? formatBundleMessage(messages[0]) : 'bundling failed');
+    this.name = 'BundleFailure';
+  }
+}
+
+export interface BundleResult {
+  bundlePath: string;
+  /** Warnings (never fatal). */
+  warnings: BundleMessage[];
+  ms: number;
+}
+
+/** How many old bundles of the same source to keep in `outDir` (older ones are deleted). */
+const KEEP = 4;
+
+export async function bundleLossFile(file: string, opts: { outDir?: string } = {}): Promise<BundleResult> {
+  const t0 = Date.now();
+  const abs = resolve(file);
+  const outDir = opts.outDir ?? join(tmpdir(), 'sgd-landscape-bundles');
+  const stem = `${basename(abs).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]/g, '_')}-${hash(abs).slice(0, 8)}`;
+  const cwd = dirname(abs);
+  let result: esbuild.BuildResult<{ write: false; outfile: string }>;
+  try {
+    result = await esbuild.build({
+      entryPoints: [abs],
+      absWorkingDir: cwd,
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      sourcemap: 'external',
+      sourcesContent: false,
+      outfile: join(outDir, `${stem}.js`),
+      logLevel: 'silent',
+      // Keep names so stack traces and error messages show the user's function names.
+      keepNames: true,
+    });
+  } catch (e) {
+    const errors = (e as esbuild.BuildFailure).errors;
+    if (Array.isArray(errors)) throw new BundleFailure(errors.map((m) => toMessage(m, cwd)));
+    throw e;
+  }
+  const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
+  const map = result.outputFiles.find((f) => f.path.endsWith('.js.map'));
+  if (!js) throw new BundleFailure([{ text: 'esbuild produced no output' }]);
+  const name = `${stem}-${hash(js.contents).slice(0, 12)}`;
+  const bundlePath = join(outDir, `${name}.js`);
+  await mkdir(outDir, { recursive: true });
+  // The map was computed for `${stem}.js`; its `sources` are relative to outDir either way.
+  const code = js.text.replace(/\/\/# sourceMappingURL=\S+\s*$/, '') + `//# sourceMappingURL=${name}.js.map\n`;
+  await writeFile(bundlePath, code);
+  if (map) await writeFile(`${bundlePath}.map`, map.contents);
+  await pruneOld(outDir, stem, name);
+  return { bundlePath, warnings: result.warnings.map((m) => toMessage(m, cwd)), ms: Date.now() - t0 };
+}
+
+/** `file:line:col: text` as editors and terminals link it. */
+export function formatBundleMessage(m: BundleMessage): string {
+  if (!m.file) return m.text;
+  const where = m.line !== undefined ? `${m.file}:${m.line}${m.column !== undefined ? `:${m.column + 1}` : ''}` : m.file;
+  return `${where}: ${m.text}`;
+}
+
+function toMessage(m: esbuild.Message, cwd: string): BundleMessage {
+  const loc = m.location;
+  if (!loc) return { text: m.text };
+  return {
+    text: m.text,
+    file: isAbsolute(loc.file) ? loc.file : resolve(cwd, loc.file),
+    line: loc.line,
+    column: loc.column,
+    lineText: loc.lineText,
+  };
+}
+
+function hash(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+async function pruneOld(outDir: string, stem: string, keepName: string): Promise<void> {
+  try {
+    const files = (await readdir(outDir)).filter((f) => f.startsWith(`${stem}-`) && f.endsWith('.js') && f !== `${keepName}.js`);
+    if (files.length < KEEP) return;
+    const withTimes = await Promise.all(files.map(async (f) => ({ f, t: (await stat(join(outDir, f))).mtimeMs })));
+    withTimes.sort((a, b) => b.t - a.t);
+    for (const { f } of withTimes.slice(KEEP - 1)) {
+      await rm(join(outDir, f), { force: true });
+      await rm(join(outDir, `${f}.map`), { force: true });
+    }
+  } catch {
+    // Pruning is housekeeping; a race with another window is harmless.
+  }
+}
