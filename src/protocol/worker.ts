@@ -8,6 +8,7 @@ import type {
   MethodResult,
   RunConfig,
   Diagnostics,
+  LossOptions,
 } from '../engine/types';
 
 /** How the user's exported function takes its point. */
@@ -50,12 +51,27 @@ export interface DiagnosticsTask {
   gd?: MethodResult;
 }
 
-export type Task = TrialsTask | LandscapeTask | DiagnosticsTask;
+/** Load the module and report its exports and the JSON-able parts of `<name>Options`. */
+export interface InspectTask {
+  kind: 'inspect';
+}
+
+export type Task = TrialsTask | LandscapeTask | DiagnosticsTask | InspectTask;
+
+/** What a worker learned by loading the module (never done on the host thread). */
+export interface ModuleInfo {
+  /** Exported functions with their declared parameter count (`fn.length`). */
+  functions: Array<{ name: string; length: number }>;
+  /** `<exportName>Options` without the gradient function. */
+  options?: Omit<LossOptions, 'gradient'>;
+  hasGradient: boolean;
+}
 
 export type TaskResult =
   | { kind: 'trials'; result: MethodResult }
   | { kind: 'landscape'; result: Landscape }
-  | { kind: 'diagnostics'; result: Diagnostics };
+  | { kind: 'diagnostics'; result: Diagnostics }
+  | { kind: 'inspect'; result: ModuleInfo };
 
 /** Host → worker: start a task. */
 export interface RunTaskMessage {
@@ -65,8 +81,9 @@ export interface RunTaskMessage {
   config: RunConfig;
   task: Task;
   /**
-   * Shared scratch: Int32 [0] = cancel flag (host sets 1), Float64 view from byte 8 holds the
-   * point currently being evaluated so a hung call can be reported with its input.
+   * Shared scratch: Int32 [0] = cancel flag (host sets 1), Int32 [1] = heartbeat (the worker
+   * bumps it every step, so the host can tell a slow loss from a hung one), Float64 view from
+   * byte 8 holds the iterate currently being evaluated so a hung call is reported with its input.
    */
   shared: SharedArrayBuffer;
 }
@@ -111,6 +128,7 @@ export type WorkerToHost = ProgressMessage | ResultMessage | ErrorMessage;
 
 /** Byte layout of `RunTaskMessage.shared`. */
 export const SHARED_CANCEL_INDEX = 0;
+export const SHARED_HEARTBEAT_INDEX = 1;
 export const SHARED_INPUT_OFFSET = 8;
 export function sharedBufferBytes(dim: number): number {
   return SHARED_INPUT_OFFSET + 8 * Math.max(1, dim);

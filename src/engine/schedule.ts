@@ -1,0 +1,51 @@
+/**
+ * Learning-rate schedules. A run is a list of stages (the paper's Corollary 2 and Figure 3
+ * row 3); inside a stage the rate may decay. `t` counts steps from the start of the stage.
+ */
+import type { Stage } from './types';
+
+/** η_t inside a stage. */
+export function stageLr(stage: Stage, t: number): number {
+  const d = stage.decay;
+  const lr = stage.lr;
+  if (!d || d.kind === 'constant') return lr;
+  switch (d.kind) {
+    case 'step':
+      return lr * Math.pow(d.factor, Math.floor(t / d.every));
+    case 'exponential':
+      return lr * Math.pow(d.rate, t);
+    case 'cosine': {
+      const min = d.minLr ?? 0;
+      return min + ((lr - min) * (1 + Math.cos((Math.PI * t) / stage.steps))) / 2;
+    }
+    case 'inverse':
+      return lr / (1 + t / d.t0);
+  }
+}
+
+/** x-space noise radius at step t: fixed, or proportional to η_t when the stage keeps r fixed. */
+export function stageRadius(stage: Stage, t: number): number {
+  if (stage.noise === 'none') return 0;
+  if (!stage.scaleRadiusWithLr) return stage.radius;
+  return (stage.radius * stageLr(stage, t)) / stage.lr;
+}
+
+/** Whether η is the same at every step of the stage (lets the hot loop hoist it). */
+export function isConstantStage(stage: Stage): boolean {
+  return !stage.decay || stage.decay.kind === 'constant';
+}
+
+/**
+ * The paper's Figure 5 schedule: `lr` for the first half, lr/10 until 75 %, lr/100 after,
+ * as three chained stages. The noise there comes from minibatches (a fixed gradient-noise law),
+ * so the x-space radius η·r shrinks with η.
+ */
+export function stageSchedule(lr: number, radius: number, steps: number, noise: Stage['noise']): Stage[] {
+  const a = Math.round(steps * 0.5);
+  const b = Math.round(steps * 0.75) - a;
+  return [
+    { lr, radius, steps: a, noise },
+    { lr: lr / 10, radius: radius / 10, steps: b, noise },
+    { lr: lr / 100, radius: radius / 100, steps: steps - a - b, noise },
+  ];
+}

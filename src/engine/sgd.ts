@@ -1,0 +1,349 @@
+/**
+ * Noisy SGD exactly as the paper's model: x_{t+1} = x_t − η∇f(x_t) − η·ω_t, with the x-space
+ * perturbation η·ω_t drawn from a ball of radius a (uniform), N(0, a²I), or a cube; plain GD
+ * when the noise is 'none'. The analysis point y_t = x_t − η∇f(x_t) is what the paper tracks;
+ * `finals` holds y_T.
+ *
+ * Trials are independent and each draws from its own seeded stream, so any split of trials
+ * over workers gives the same numbers.
+ */
+import { stageLr, stageRadius, isConstantStage } from './schedule';
+import { Normal, stream, uniformInBox, type Rng } from './rng';
+import { totalSteps } from './config';
+import type { Gradient, Loss, MethodResult, NoiseKind, RunConfig } from './types';
+
+export type Method = 'sgd' | 'gd';
+
+export interface TrialHooks {
+  /** Units done (steps summed over this call's trials) and the total; called at most every ~100 ms. */
+  onProgress?(done: number, total: number): void;
+  /** Receives the current iterate before each step, so a hung loss can be reported with its input. */
+  probe?: Float64Array;
+  /** heartbeat[index] is bumped every step (a shared counter a watchdog can read). */
+  heartbeat?: Int32Array;
+  heartbeatIndex?: number;
+  /** Polled every few hundred steps; true stops the run with a CancelledError. */
+  cancelled?(): boolean;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** Thrown when the loss throws; carries the point it was evaluated at. */
+export class LossError extends Error {
+  constructor(readonly inner: unknown, readonly input: number[]) {
+    super(inner instanceof Error ? inner.message : String(inner));
+    this.name = 'LossError';
+  }
+}
+
+/** Starting points for all trials of a stage with its own init box (stage −1: the run's init). */
+export function trialStarts(config: RunConfig, stage: number): Float64Array[] {
+  const box = stage < 0 ? config.init : config.stages[stage].init;
+  if (!box) throw new Error(`stage ${stage} has no init box`);
+  const rng = stream(config.seed, stage < 0 ? 'init' : `init/stage${stage}`);
+  const out: Float64Array[] = [];
+  for (let k = 0; k < config.trials; k++) out.push(uniformInBox(rng, box.low, box.high, new Float64Array(config.dim)));
+  return out;
+}
+
+/** Evenly spaced integer steps from 0 to last (inclusive), at most `count` distinct ones. */
+export function evenSteps(last: number, count: number): number[] {
+  const out: number[] = [];
+  if (last <= 0) return [0];
+  for (let k = 0; k < count; k++) {
+    const s = Math.round((k * last) / (count - 1));
+    if (out.length === 0 || out[out.length - 1] !== s) out.push(s);
+  }
+  return out;
+}
+
+const NOISE_CODE: Record<NoiseKind, number> = { none: 0, uniform: 1, gaussian: 2, cube: 3 };
+
+/**
+ * Writes a draw of the x-space perturbation (radius a) into `out`.
+ * uniform: uniform in the d-ball (1-D: [−a, a]; 2-D by rejection; d ≥ 3 by direction × a·u^{1/d}).
+ */
+function perturb(code: number, a: number, d: number, rng: Rng, normal: Normal, out: Float64Array): void {
+  if (code === 1) {
+    if (d === 1) {
+      out[0] = a * (2 * rng() - 1);
+    } else if (d === 2) {
+      let u: number, v: number;
+      do {
+        u = 2 * rng() - 1;
+        v = 2 * rng() - 1;
+      } while (u * u + v * v > 1);
+      out[0] = a * u;
+      out[1] = a * v;
+    } else {
+      let n2 = 0;
+      for (let i = 0; i < d; i++) {
+        const z = normal.next();
+        out[i] = z;
+        n2 += z * z;
+      }
+      const s = (a * Math.pow(rng(), 1 / d)) / Math.sqrt(n2);
+      for (let i = 0; i < d; i++) out[i] *= s;
+    }
+  } else if (code === 2) {
+    for (let i = 0; i < d; i++) out[i] = a * normal.next();
+  } else if (code === 3) {
+    for (let i = 0; i < d; i++) out[i] = a * (2 * rng() - 1);
+  } else {
+    for (let i = 0; i < d; i++) out[i] = 0;
+  }
+}
+
+/**
+ * ∇f(x) into g: the user's gradient if given, else central differences. Returns false when
+ * the loss or its gradient is not finite at x (the trial diverges).
+ */
+function gradientAt(loss: Loss, grad: Gradient | undefined, x: Float64Array, g: Float64Array, config: RunConfig): boolean {
+  const d = x.length;
+  if (grad) {
+    grad(x, g);
+  } else {
+    for (let i = 0; i < d; i++) {
+      const xi = x[i];
+      const h = config.fdStep > 0 ? config.fdStep : 1e-5 * (xi > 1 ? xi : xi < -1 ? -xi : 1);
+      x[i] = xi + h;
+      const fp = loss(x);
+      x[i] = xi - h;
+      const fm = loss(x);
+      x[i] = xi;
+      g[i] = (fp - fm) / (2 * h);
+    }
+  }
+  for (let i = 0; i < d; i++) if (!Number.isFinite(g[i])) return false;
+  return true;
+}
+
+/**
+ * Runs trials [from, to) of one method over all stages and returns their part of the
+ * MethodResult (merge parts with `mergeMethodResults`, in trial order).
+ */
+export function runTrials(
+  loss: Loss,
+  grad: Gradient | undefined,
+  config: RunConfig,
+  method: Method,
+  from: number,
+  to: number,
+  hooks: TrialHooks = {},
+): MethodResult {
+  const d = config.dim;
+  const T = totalSteps(config);
+  const nTrials = to - from;
+  const total = nTrials * T;
+  const starts0 = trialStarts(config, -1);
+  const stageStarts = config.stages.map((s, k) => (s.init ? trialStarts(config, k) : undefined));
+  const pathSteps = evenSteps(T, config.trajectoryPoints);
+  const checkpointSteps = evenSteps(T - 1, config.checkpoints);
+
+  // Runaway bound: this many domain diameters away from the domain centre.
+  const centre = new Float64Array(d);
+  let diam2 = 0;
+  for (let i = 0; i < d; i++) {
+    centre[i] = (config.domain.low[i] + config.domain.high[i]) / 2;
+    diam2 += (config.domain.high[i] - config.domain.low[i]) ** 2;
+  }
+  const runaway = config.divergenceFactor * Math.sqrt(diam2);
+
+  const result: MethodResult = {
+    finals: [],
+    finalX: [],
+    finalLoss: [],
+    divergedMask: [],
+    diverged: 0,
+    starts: [],
+    paths: [],
+    pathTrials: [],
+    pathSteps,
+    checkpoints: [],
+    checkpointSteps,
+    stochasticGradNorm: [],
+    stageFinals: config.stages.map(() => []),
+  };
+
+  const x = new Float64Array(d);
+  const y = new Float64Array(d);
+  const g = new Float64Array(d);
+  const w = new Float64Array(d);
+  const probe = hooks.probe;
+  const heartbeat = hooks.heartbeat;
+  const hbIndex = hooks.heartbeatIndex ?? 0;
+  let lastReport = Date.now();
+  const CHECK_EVERY = 256;
+
+  const safeLoss: Loss = (p) => {
+    try {
+      return loss(p);
+    } catch (e) {
+      throw new LossError(e, Array.from(p));
+    }
+  };
+  const safeGrad: Gradient | undefined = grad
+    ? (p, out) => {
+        try {
+          grad(p, out);
+        } catch (e) {
+          throw new LossError(e, Array.from(p));
+        }
+      }
+    : undefined;
+
+  for (let trial = from; trial < to; trial++) {
+    const rng = stream(config.seed, `noise/${trial}`);
+    const normal = new Normal(rng);
+    x.set(starts0[trial]);
+    result.starts.push(Array.from(x));
+    const sampled = trial < config.sampleTrajectories;
+    const path: number[][] | undefined = sampled ? [] : undefined;
+    const cps: number[][] = [];
+    const gnorms: number[] = [];
+    let nextPath = 0;
+    let nextCp = 0;
+    let diverged = false;
+    let step = 0; // global step index across stages
+    const lastY = new Float64Array(x);
+
+    for (let k = 0; k < config.stages.length; k++) {
+      const stage = config.stages[k];
+      const ss = stageStarts[k];
+      if (ss && !diverged) x.set(ss[trial]);
+      const code = method === 'gd' ? 0 : NOISE_CODE[stage.noise];
+      const constant = isConstantStage(stage) && !stage.scaleRadiusWithLr;
+      let lr = stage.lr;
+      let a = method === 'gd' ? 0 : stageRadius(stage, 0);
+      const stageStart = step;
+      for (let t = 0; t < stage.steps && !diverged; t++, step++) {
+        if (path && step === pathSteps[nextPath]) {
+          path.push(Array.from(x));
+          nextPath++;
+        }
+        if (probe) probe.set(x);
+        if (heartbeat) heartbeat[hbIndex]++;
+        if (!constant) {
+          lr = stageLr(stage, t);
+          if (method !== 'gd') a = stageRadius(stage, t);
+        }
+        if (!gradientAt(safeLoss, safeGrad, x, g, config)) {
+          diverged = true;
+          break;
+        }
+        perturb(code, a, d, rng, normal, w);
+        let far = 0;
+        for (let i = 0; i < d; i++) {
+          const yi = x[i] - lr * g[i];
+          y[i] = yi;
+          const xi = yi - w[i];
+          x[i] = xi;
+          const off = xi - centre[i];
+          far += off * off;
+        }
+        if (step === checkpointSteps[nextCp]) {
+          // x before the step is recoverable as y + lr·g; store it, and |∇f + ω| with ω = w/η.
+          const cp: number[] = new Array(d);
+          let n2 = 0;
+          for (let i = 0; i < d; i++) {
+            cp[i] = y[i] + lr * g[i];
+            const v = g[i] + w[i] / lr;
+            n2 += v * v;
+          }
+          cps.push(cp);
+          gnorms.push(Math.sqrt(n2));
+          nextCp++;
+        }
+        if (!(far <= runaway * runaway)) {
+          diverged = true;
+          break;
+        }
+        lastY.set(y);
+        if ((t & (CHECK_EVERY - 1)) === 0) {
+          if (hooks.cancelled?.()) throw new CancelledError();
+          if (hooks.onProgress) {
+            const now = Date.now();
+            if (now - lastReport >= 100) {
+              lastReport = now;
+              hooks.onProgress((trial - from) * T + step, total);
+            }
+          }
+        }
+      }
+      step = stageStart + stage.steps;
+      // y_T of the stage: one more gradient at x_T.
+      if (!diverged) {
+        if (probe) probe.set(x);
+        if (gradientAt(safeLoss, safeGrad, x, g, config)) {
+          const lrEnd = stageLr(stage, stage.steps);
+          for (let i = 0; i < d; i++) y[i] = x[i] - lrEnd * g[i];
+          let ok = true;
+          for (let i = 0; i < d; i++) if (!Number.isFinite(y[i])) ok = false;
+          if (ok) lastY.set(y);
+          else diverged = true;
+        } else {
+          diverged = true;
+        }
+      }
+      result.stageFinals[k].push(Array.from(lastY));
+    }
+    if (path) {
+      // Diverged paths stop where they left; pad nothing so the drawing shows the escape.
+      if (!diverged && nextPath < pathSteps.length) path.push(Array.from(x));
+      result.paths.push(path);
+      result.pathTrials.push(trial);
+    }
+    let fy = NaN;
+    if (!diverged) {
+      fy = safeLoss(lastY);
+      if (!Number.isFinite(fy)) diverged = true;
+    }
+    result.finals.push(Array.from(lastY));
+    result.finalX.push(Array.from(diverged ? lastY : x));
+    result.finalLoss.push(diverged ? NaN : fy);
+    result.divergedMask.push(diverged);
+    if (diverged) result.diverged++;
+    result.checkpoints.push(cps);
+    result.stochasticGradNorm.push(gnorms);
+  }
+  hooks.onProgress?.(total, total);
+  return result;
+}
+
+/** Concatenates trial-range parts (in trial order) into one MethodResult. */
+export function mergeMethodResults(parts: MethodResult[]): MethodResult {
+  if (parts.length === 0) throw new Error('no parts to merge');
+  const out: MethodResult = {
+    ...parts[0],
+    finals: [],
+    finalX: [],
+    finalLoss: [],
+    divergedMask: [],
+    diverged: 0,
+    starts: [],
+    paths: [],
+    pathTrials: [],
+    checkpoints: [],
+    stochasticGradNorm: [],
+    stageFinals: parts[0].stageFinals.map(() => []),
+  };
+  for (const p of parts) {
+    out.finals.push(...p.finals);
+    out.finalX.push(...p.finalX);
+    out.finalLoss.push(...p.finalLoss);
+    out.divergedMask.push(...p.divergedMask);
+    out.diverged += p.diverged;
+    out.starts.push(...p.starts);
+    out.paths.push(...p.paths);
+    out.pathTrials.push(...p.pathTrials);
+    out.checkpoints.push(...p.checkpoints);
+    out.stochasticGradNorm.push(...p.stochasticGradNorm);
+    p.stageFinals.forEach((sf, k) => out.stageFinals[k].push(...sf));
+  }
+  return out;
+}

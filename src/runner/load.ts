@@ -1,0 +1,127 @@
+/**
+ * Loading a bundled loss inside a worker, and turning whatever it throws into a `UserError`
+ * that names the function, the user's file and line, and the input.
+ */
+import { createRequire } from 'node:module';
+import { adaptGradient, adaptLoss, describe } from '../engine/adapt';
+import { CancelledError, LossError } from '../engine/sgd';
+import type { Gradient, Loss, LossOptions, RunConfig } from '../engine/types';
+import type { LossRef, ModuleInfo, UserError } from '../protocol/worker';
+
+const nodeRequire = createRequire(__filename);
+
+interface Loaded {
+  loss: Loss;
+  grad?: Gradient;
+  options?: LossOptions;
+}
+
+const cache = new Map<string, Record<string, unknown>>();
+
+/** Thrown for problems with the module itself (missing export, wrong return type). */
+export class LoadError extends Error {
+  constructor(message: string, readonly kind: 'load' | 'invalid' = 'load') {
+    super(message);
+    this.name = 'LoadError';
+  }
+}
+
+export function loadModule(bundlePath: string): Record<string, unknown> {
+  let mod = cache.get(bundlePath);
+  if (!mod) {
+    try {
+      mod = nodeRequire(bundlePath) as Record<string, unknown>;
+    } catch (e) {
+      // A throw at the top level of the user's module.
+      throw new LossError(e, []);
+    }
+    cache.set(bundlePath, mod);
+  }
+  return mod;
+}
+
+/** Exports and options, JSON-safe (functions dropped, numbers checked by resolveConfig later). */
+export function inspectModule(ref: LossRef): ModuleInfo {
+  const mod = loadModule(ref.bundlePath);
+  const functions = Object.keys(mod)
+    .filter((k) => typeof mod[k] === 'function')
+    .map((name) => ({ name, length: (mod[name] as (...a: unknown[]) => unknown).length }));
+  const raw = mod[`${ref.exportName}Options`];
+  if (raw === undefined) return { functions, hasGradient: false };
+  if (typeof raw !== 'object' || raw === null) {
+    throw new LoadError(`${ref.exportName}Options must be an object (see LossOptions in the README), got ${describe(raw)}`, 'invalid');
+  }
+  const { gradient, ...rest } = raw as LossOptions;
+  if (gradient !== undefined && typeof gradient !== 'function') {
+    throw new LoadError(`${ref.exportName}Options.gradient must be a function, got ${describe(gradient)}`, 'invalid');
+  }
+  // Structured-clone safe: drop anything that is not plain data.
+  const options = JSON.parse(JSON.stringify(rest)) as ModuleInfo['options'];
+  return { functions, options, hasGradient: typeof gradient === 'function' };
+}
+
+/** The export as a Loss, checked once at the centre of the init box. */
+export function loadLoss(ref: LossRef, config: RunConfig): Loaded {
+  const mod = loadModule(ref.bundlePath);
+  const fn = mod[ref.exportName];
+  if (typeof fn !== 'function') {
+    const names = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+    throw new LoadError(
+      `${ref.sourceFile} has no exported function "${ref.exportName}"` +
+        (names.length ? ` (exported functions: ${names.join(', ')})` : ' (it exports no functions)'),
+    );
+  }
+  const options = mod[`${ref.exportName}Options`] as LossOptions | undefined;
+  const loss = adaptLoss(fn as (...a: unknown[]) => unknown, ref.argStyle, config.dim);
+  const centre = new Float64Array(config.dim);
+  for (let i = 0; i < config.dim; i++) centre[i] = (config.init.low[i] + config.init.high[i]) / 2;
+  let v: unknown;
+  try {
+    v = (loss as (x: Float64Array) => unknown)(centre);
+  } catch (e) {
+    throw new LossError(e, Array.from(centre));
+  }
+  if (typeof v !== 'number') {
+    throw new LoadError(`${ref.exportName} must return a number; at x = [${Array.from(centre).join(', ')}] it returned ${describe(v)}`, 'invalid');
+  }
+  const grad = typeof options?.gradient === 'function' ? adaptGradient(options.gradient, ref.argStyle, config.dim) : undefined;
+  return { loss, grad, options };
+}
+
+/** First stack frame in a file other than our own bundles: the user's source after mapping. */
+function userFrame(stack: string | undefined, ref: LossRef): { file: string; line: number; column: number } | undefined {
+  if (!stack) return undefined;
+  const frames = stack.split('\n').slice(1);
+  const parsed = frames
+    .map((l) => /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(l.trim()))
+    .filter((m): m is RegExpExecArray => !!m)
+    .map((m) => ({ file: m[1], line: Number(m[2]), column: Number(m[3]) }));
+  const own = (f: string) => /[\\/]dist[\\/](worker|cli|extension)\.js$/.test(f) || f.includes('/src/runner/') || f.includes('/src/engine/') || f.startsWith('node:');
+  return parsed.find((p) => p.file === ref.sourceFile) ?? parsed.find((p) => !own(p.file) && p.file !== ref.bundlePath);
+}
+
+export function toUserError(e: unknown, ref: LossRef): UserError {
+  if (e instanceof CancelledError || (e instanceof Error && e.name === 'CancelledError')) {
+    return { kind: 'cancelled', message: 'cancelled', exportName: ref.exportName };
+  }
+  if (e instanceof LoadError) return { kind: e.kind, message: e.message, exportName: ref.exportName, file: ref.sourceFile };
+  if (e instanceof LossError) {
+    const inner = e.inner;
+    const stack = inner instanceof Error ? inner.stack : undefined;
+    const frame = userFrame(stack, ref);
+    const where = frame ? `${frame.file}:${frame.line}` : ref.sourceFile;
+    const input = e.input.length ? ` at x = [${e.input.map((v) => +v.toPrecision(6)).join(', ')}]` : ' while loading the module';
+    return {
+      kind: 'throw',
+      message: `${ref.exportName} threw${input}: ${e.message} (${where})`,
+      exportName: ref.exportName,
+      file: frame?.file ?? ref.sourceFile,
+      line: frame?.line,
+      column: frame?.column,
+      stack,
+      input: e.input.length ? e.input : undefined,
+    };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { kind: 'engine', message: `internal error: ${err.message}`, exportName: ref.exportName, stack: err.stack };
+}
