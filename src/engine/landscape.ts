@@ -1,0 +1,177 @@
+/**
+ * f and the smoothed losses g on a grid (1-D, 2-D) or on 1-D slices through x* (d > 2), with a
+ * row range so a big grid can be split over worker threads and merged back in row order.
+ */
+import seedrandom from 'seedrandom';
+import type { Landscape, Loss, NoiseKind, RunConfig, SmoothedCurve } from './types';
+import { gaussianSampler, makeSmoother, type Smoother } from './smoothing';
+
+export interface LandscapeOptions {
+  /** Origin of the d > 2 slices; default config.xStar, else the domain centre. */
+  xStar?: number[];
+  /** First row to compute (2-D: y row; d > 2: slice; 1-D: x index). Default 0. */
+  rowFrom?: number;
+  /** One past the last row. Default: all rows. */
+  rowTo?: number;
+}
+
+/** The distinct (radius, noise) pairs of the noisy stages, in order of first appearance. */
+export function distinctSmoothings(config: RunConfig): Array<{ radius: number; noise: NoiseKind }> {
+  const out: Array<{ radius: number; noise: NoiseKind }> = [];
+  for (const s of config.stages) {
+    if (s.noise === 'none' || !(s.radius > 0)) continue;
+    if (!out.some((o) => o.radius === s.radius && o.noise === s.noise)) out.push({ radius: s.radius, noise: s.noise });
+  }
+  return out;
+}
+
+/**
+ * The smoother the landscape and the diagnostics share for a run, so g and ∇g come from one
+ * rule. In 1-D the composite panels are also kept ≤ 1/1000 of the domain width: for the paper's
+ * Figure 3 domain [-3, 3] that is its 0.006 vertex spacing.
+ */
+export function smootherForRun(loss: Loss, config: RunConfig, radius: number, noise: NoiseKind): Smoother {
+  const seed = `${config.seed}:smoothing:${noise}:${radius}`;
+  if (config.dim !== 1 || noise === 'none') return makeSmoother(loss, config.dim, radius, noise, { seed });
+  const fine = (config.domain.high[0] - config.domain.low[0]) / 1000;
+  const natural = noise === 'gaussian' ? radius / 8 : radius / 25;
+  return makeSmoother(loss, 1, radius, noise, { seed, panelWidth: fine > 0 ? Math.min(natural, fine) : natural });
+}
+
+/** n equally spaced points from lo to hi inclusive (the midpoint when n = 1). */
+export function linspace(lo: number, hi: number, n: number): number[] {
+  if (n === 1) return [(lo + hi) / 2];
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = i === n - 1 ? hi : lo + ((hi - lo) * i) / (n - 1);
+  return out;
+}
+
+/** Number of rows a landscape of this config has (what rowFrom/rowTo index). */
+export function landscapeRows(config: RunConfig): number {
+  return config.dim <= 2 ? config.resolution : config.slices;
+}
+
+/** Slice directions for d > 2: the configured ones normalised, else seeded random orthonormal ones. */
+export function sliceDirections(config: RunConfig): number[][] {
+  const d = config.dim;
+  if (config.sliceDirections && config.sliceDirections.length > 0) {
+    return config.sliceDirections.map((v, k) => {
+      if (v.length !== d) throw new RangeError(`sliceDirections[${k}] has ${v.length} components, expected ${d}`);
+      const n = Math.hypot(...v);
+      if (!(n > 0) || !Number.isFinite(n)) throw new RangeError(`sliceDirections[${k}] must be a finite non-zero vector`);
+      return v.map((c) => c / n);
+    });
+  }
+  const rng = seedrandom.alea(`${config.seed}:slices`);
+  const normal = gaussianSampler(rng);
+  const dirs: number[][] = [];
+  // Gram–Schmidt in blocks of d: orthonormal whenever slices ≤ d.
+  for (let k = 0; k < config.slices; k++) {
+    const blockStart = k - (k % d);
+    for (;;) {
+      const v = Array.from({ length: d }, normal);
+      for (let b = blockStart; b < k; b++) {
+        const dot = v.reduce((s, c, j) => s + c * dirs[b][j], 0);
+        for (let j = 0; j < d; j++) v[j] -= dot * dirs[b][j];
+      }
+      const n = Math.hypot(...v);
+      if (n > 1e-8) {
+        dirs.push(v.map((c) => c / n));
+        break;
+      }
+    }
+  }
+  return dirs;
+}
+
+/**
+ * f and g on the grid of `config.resolution` points per axis over `config.domain`. Layout:
+ * 1-D f[ix]; 2-D f[iy][ix] (x along axis 0, y along axis 1); d > 2 f[slice][i] at
+ * origin + t_i·direction, t ∈ [−R, R], R = half the domain diagonal. One smoothed curve per
+ * distinct noisy (radius, noise). With rowFrom/rowTo only those rows are filled (x, y and the
+ * slice geometry are always whole), for `mergeLandscapes`.
+ */
+export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeOptions = {}): Landscape {
+  const d = config.dim;
+  const n = config.resolution;
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`resolution must be a positive integer, got ${n}`);
+  const rows = landscapeRows(config);
+  const from = opts.rowFrom ?? 0;
+  const to = opts.rowTo ?? rows;
+  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= rows)) {
+    throw new RangeError(`row range [${from}, ${to}) is not inside [0, ${rows})`);
+  }
+  const { low, high } = config.domain;
+  const smoothers = distinctSmoothings(config).map(({ radius, noise }) => smootherForRun(loss, config, radius, noise));
+  const curves: SmoothedCurve[] = smoothers.map((s) => ({ radius: s.radius, noise: s.noise, values: [] }));
+  const p = new Float64Array(d);
+
+  if (d === 1) {
+    const x = linspace(low[0], high[0], n);
+    const f: number[] = [];
+    for (let i = from; i < to; i++) {
+      p[0] = x[i];
+      f.push(loss(p));
+      smoothers.forEach((g, k) => (curves[k].values as number[]).push(g(p)));
+    }
+    return { x, f, smoothed: curves };
+  }
+
+  if (d === 2) {
+    const x = linspace(low[0], high[0], n);
+    const y = linspace(low[1], high[1], n);
+    const f: number[][] = [];
+    for (let iy = from; iy < to; iy++) {
+      p[1] = y[iy];
+      const fRow = new Array<number>(n);
+      const gRows = smoothers.map(() => new Array<number>(n));
+      for (let ix = 0; ix < n; ix++) {
+        p[0] = x[ix];
+        fRow[ix] = loss(p);
+        for (let k = 0; k < smoothers.length; k++) gRows[k][ix] = smoothers[k](p);
+      }
+      f.push(fRow);
+      gRows.forEach((row, k) => (curves[k].values as number[][]).push(row));
+    }
+    return { x, y, f, smoothed: curves };
+  }
+
+  const origin = opts.xStar ?? config.xStar ?? low.map((l, j) => (l + high[j]) / 2);
+  if (origin.length !== d) throw new RangeError(`slice origin has ${origin.length} components, expected ${d}`);
+  const directions = sliceDirections(config);
+  const R = 0.5 * Math.hypot(...high.map((h, j) => h - low[j]));
+  const t = linspace(-R, R, n);
+  const f: number[][] = [];
+  for (let s = from; s < to; s++) {
+    const dir = directions[s];
+    const fRow = new Array<number>(n);
+    const gRows = smoothers.map(() => new Array<number>(n));
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) p[j] = origin[j] + t[i] * dir[j];
+      fRow[i] = loss(p);
+      for (let k = 0; k < smoothers.length; k++) gRows[k][i] = smoothers[k](p);
+    }
+    f.push(fRow);
+    gRows.forEach((row, k) => (curves[k].values as number[][]).push(row));
+  }
+  return { x: t, f, smoothed: curves, directions, origin: [...origin] };
+}
+
+/** Joins row-range parts (given in row order) into one landscape. */
+export function mergeLandscapes(parts: Landscape[]): Landscape {
+  if (parts.length === 0) throw new RangeError('mergeLandscapes needs at least one part');
+  const [first] = parts;
+  for (const part of parts) {
+    if (part.smoothed.length !== first.smoothed.length) throw new RangeError('landscape parts disagree on their smoothed curves');
+  }
+  const concat = <T>(arrays: T[][]): T[] => ([] as T[]).concat(...arrays);
+  return {
+    ...first,
+    f: concat(parts.map((p) => p.f as unknown[])) as Landscape['f'],
+    smoothed: first.smoothed.map((curve, k) => ({
+      radius: curve.radius,
+      noise: curve.noise,
+      values: concat(parts.map((p) => p.smoothed[k].values as unknown[])) as SmoothedCurve['values'],
+    })),
+  };
+}

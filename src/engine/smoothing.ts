@@ -1,0 +1,379 @@
+/**
+ * The smoothed loss g(y) = E f(y − ηω) that SGD descends (paper §1), as a fixed quadrature or
+ * seeded Monte-Carlo rule built once per (loss, radius, noise), and its gradient.
+ *
+ * Every rule here is a weighted sum g(y) ≈ Σ_k W_k f(y + p_k) over fixed offsets p_k (all the
+ * noise laws are symmetric, so y − ηω and y + ηω have the same law). Because the offsets do not
+ * move with y, the rule is itself a smooth function of y and can be differentiated.
+ *
+ * Gradients use exact identities instead of finite differences where the law allows one, so the
+ * one-point-convexity diagnostic has no step-size error:
+ *   uniform window [-a, a]:  g'(y) = (f(y + a) − f(y − a)) / 2a
+ *   uniform disk radius a:   ∇g(y) = (1/πa) ∮ f(y + a e_θ) e_θ dθ        (divergence theorem)
+ *   cube [-a, a]^2:          ∂_i g(y) = (1/2a) E[f on the +a face − f on the −a face]
+ *   Gaussian N(0, σ²I):      ∇g(y) = E[f(y + σZ) Z] / σ                   (Stein's identity)
+ * Each is again Σ_k V_k (f(y + q_k) − f(y)) with vector weights V_k; subtracting f(y) (which the
+ * identities integrate to zero) removes the cancellation of large constant parts of f.
+ * Monte-Carlo rules (d > 2) have no such identity here and use central differences of the rule.
+ */
+import seedrandom from 'seedrandom';
+import type { Loss, NoiseKind } from './types';
+import { compositeGaussLegendre, gaussHermiteNormal } from './quadrature';
+
+export interface SmootherOptions {
+  /**
+   * Points per panel of the Gauss–Legendre rules (1-D window, disk radius, cube axes) or per axis
+   * of the 2-D Gauss–Hermite rule. Defaults: 4 (1-D window), 6 (1-D Gaussian), 10 (disk radius),
+   * 8 (2-D cube), 24 (2-D Gaussian).
+   */
+  order?: number;
+  /**
+   * Widest panel of the composite Gauss–Legendre rules, in x units. Spiky losses need panels no
+   * wider than their feature size (the paper's Figure 3 spline: 0.006). Defaults: a/25 (1-D
+   * window), σ/8 (1-D Gaussian), a (disk radius, cube axes).
+   */
+  panelWidth?: number;
+  /** Angular points of the 2-D disk rule (trapezoid in θ). Default 24. */
+  angular?: number;
+  /** Monte-Carlo points for d > 2 (rounded up to an even count: antithetic pairs). Default 512. */
+  samples?: number;
+  /** Seed of the Monte-Carlo rules. */
+  seed?: string;
+}
+
+/** g as a function, plus what callers need to differentiate it and budget its cost. */
+export interface Smoother {
+  (y: Float64Array): number;
+  readonly dim: number;
+  readonly radius: number;
+  readonly noise: NoiseKind;
+  /** Loss evaluations per call of g. */
+  readonly evaluations: number;
+  /** True when `gradient` uses an exact identity (no step size); false for central differences. */
+  readonly exactGradient: boolean;
+  /**
+   * Writes ∇g(y) into `out`. `h` is the central-difference step for rules without an exact
+   * identity (default 1e-5·max(1, |y_i|)); exact rules ignore it.
+   */
+  gradient(y: Float64Array, out: Float64Array, h?: number): void;
+  /**
+   * ⟨∇g(y), v⟩ — the one-point-convexity numerator needs only this, whatever the dimension
+   * (difference rules: two calls of g along v, step h, default 1e-5·max(1, ‖y‖)).
+   */
+  directional(y: Float64Array, v: Float64Array, h?: number): number;
+}
+
+/** Gaussian tails beyond this many σ hold 2Φ(−8.5) ≈ 2e-17 of the mass: dropped. */
+const GAUSS_TRUNCATION = 8.5;
+
+/** Offsets p_k (flattened, count × dim) with scalar weights W_k. */
+interface ValueRule {
+  offsets: Float64Array;
+  weights: Float64Array;
+}
+
+/** Offsets q_k with vector weights V_k (both count × dim): ∇g(y) = Σ_k V_k (f(y + q_k) − f(y)). */
+interface GradientRule {
+  offsets: Float64Array;
+  vectors: Float64Array;
+}
+
+/**
+ * Builds g(y) = E f(y − ηω) for the x-space radius a = `radius` (uniform: ball radius; gaussian: σ;
+ * cube: half-width). `none` or radius 0 gives g = f. Rules: 1-D window and cube, composite
+ * Gauss–Legendre; 1-D Gaussian, composite Gauss–Legendre against the normal density on ±8.5σ
+ * (unlike Gauss–Hermite it resolves spiky losses once panels are narrow); 2-D disk, Gauss–Legendre
+ * in r × trapezoid in θ; 2-D Gaussian, tensor Gauss–Hermite; 2-D cube, tensor composite
+ * Gauss–Legendre; d > 2, a fixed seeded Monte-Carlo rule of antithetic pairs (so odd parts of f
+ * cancel exactly, e.g. c(y) ≡ 2 for the sphere). A call allocates nothing.
+ */
+export function makeSmoother(loss: Loss, dim: number, radius: number, noise: NoiseKind, opts: SmootherOptions = {}): Smoother {
+  if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`dimension must be a positive integer, got ${dim}`);
+  if (!(radius >= 0) || !Number.isFinite(radius)) throw new RangeError(`smoothing radius must be finite and ≥ 0, got ${radius}`);
+  if (noise === 'none' || radius === 0) return unsmoothed(loss, dim, radius, noise);
+  const { value, grad } = buildRules(dim, radius, noise, opts);
+  return assemble(loss, dim, radius, noise, value, grad);
+}
+
+function buildRules(dim: number, a: number, noise: NoiseKind, opts: SmootherOptions): { value: ValueRule; grad?: GradientRule } {
+  if (dim === 1 && (noise === 'uniform' || noise === 'cube')) {
+    const order = opts.order ?? 4;
+    const rule = compositeGaussLegendre(-a, a, panelsFor(2 * a, opts.panelWidth ?? a / 25), order);
+    scale(rule.weights, 1 / (2 * a));
+    return {
+      value: { offsets: rule.nodes, weights: rule.weights },
+      grad: { offsets: Float64Array.of(a, -a), vectors: Float64Array.of(1 / (2 * a), -1 / (2 * a)) },
+    };
+  }
+  if (dim === 1 && noise === 'gaussian') {
+    const order = opts.order ?? 6;
+    const half = GAUSS_TRUNCATION * a;
+    const rule = compositeGaussLegendre(-half, half, panelsFor(2 * half, opts.panelWidth ?? a / 8), order);
+    const w = rule.weights;
+    const u = rule.nodes;
+    for (let k = 0; k < w.length; k++) w[k] *= Math.exp(-0.5 * (u[k] / a) ** 2);
+    normalise(w);
+    const vectors = new Float64Array(w.length);
+    for (let k = 0; k < w.length; k++) vectors[k] = (w[k] * u[k]) / (a * a);
+    return { value: { offsets: u, weights: w }, grad: { offsets: u, vectors } };
+  }
+  if (dim === 2 && noise === 'uniform') return diskRules(a, opts);
+  if (dim === 2 && noise === 'gaussian') {
+    const gh = gaussHermiteNormal(opts.order ?? 24);
+    const n = gh.nodes.length;
+    const offsets = new Float64Array(2 * n * n);
+    const weights = new Float64Array(n * n);
+    const vectors = new Float64Array(2 * n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const k = i * n + j;
+        offsets[2 * k] = a * gh.nodes[j];
+        offsets[2 * k + 1] = a * gh.nodes[i];
+        weights[k] = gh.weights[i] * gh.weights[j];
+        vectors[2 * k] = (weights[k] * gh.nodes[j]) / a;
+        vectors[2 * k + 1] = (weights[k] * gh.nodes[i]) / a;
+      }
+    }
+    return { value: { offsets, weights }, grad: { offsets, vectors } };
+  }
+  if (dim === 2 && noise === 'cube') {
+    const axis = compositeGaussLegendre(-a, a, panelsFor(2 * a, opts.panelWidth ?? a), opts.order ?? 8);
+    scale(axis.weights, 1 / (2 * a));
+    const n = axis.nodes.length;
+    const offsets = new Float64Array(2 * n * n);
+    const weights = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const k = i * n + j;
+        offsets[2 * k] = axis.nodes[j];
+        offsets[2 * k + 1] = axis.nodes[i];
+        weights[k] = axis.weights[i] * axis.weights[j];
+      }
+    }
+    // Four faces: x = ±a (∂₁) and y = ±a (∂₂), each averaged over the other coordinate.
+    const gOff = new Float64Array(8 * n);
+    const gVec = new Float64Array(8 * n);
+    let k = 0;
+    for (const [axisIdx, sign] of [[0, 1], [0, -1], [1, 1], [1, -1]] as const) {
+      for (let j = 0; j < n; j++, k++) {
+        gOff[2 * k + axisIdx] = sign * a;
+        gOff[2 * k + (1 - axisIdx)] = axis.nodes[j];
+        gVec[2 * k + axisIdx] = (sign * axis.weights[j]) / (2 * a);
+      }
+    }
+    return { value: { offsets, weights }, grad: { offsets: gOff, vectors: gVec } };
+  }
+  return { value: monteCarloRule(dim, a, noise, opts) };
+}
+
+/** Gauss–Legendre in r (with the r Jacobian) × trapezoid in θ; gradient on the boundary circle. */
+function diskRules(a: number, opts: SmootherOptions): { value: ValueRule; grad: GradientRule } {
+  const radial = compositeGaussLegendre(0, a, panelsFor(a, opts.panelWidth ?? a), opts.order ?? 10);
+  const m = opts.angular ?? 24;
+  if (!Number.isInteger(m) || m < 3) throw new RangeError(`angular points must be an integer ≥ 3, got ${m}`);
+  const nr = radial.nodes.length;
+  const offsets = new Float64Array(2 * nr * m);
+  const weights = new Float64Array(nr * m);
+  const cos = new Float64Array(m);
+  const sin = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    cos[j] = Math.cos((2 * Math.PI * j) / m);
+    sin[j] = Math.sin((2 * Math.PI * j) / m);
+  }
+  for (let i = 0; i < nr; i++) {
+    const r = radial.nodes[i];
+    // Σ_i w_i r_i = a²/2 exactly, so the weights sum to 1: (1/πa²)·w_i r_i·(2π/m).
+    const wr = (2 * radial.weights[i] * r) / (a * a * m);
+    for (let j = 0; j < m; j++) {
+      const k = i * m + j;
+      offsets[2 * k] = r * cos[j];
+      offsets[2 * k + 1] = r * sin[j];
+      weights[k] = wr;
+    }
+  }
+  const gOff = new Float64Array(2 * m);
+  const gVec = new Float64Array(2 * m);
+  for (let j = 0; j < m; j++) {
+    gOff[2 * j] = a * cos[j];
+    gOff[2 * j + 1] = a * sin[j];
+    gVec[2 * j] = (2 * cos[j]) / (a * m);
+    gVec[2 * j + 1] = (2 * sin[j]) / (a * m);
+  }
+  return { value: { offsets, weights }, grad: { offsets: gOff, vectors: gVec } };
+}
+
+/** A fixed seeded sample of the noise law, in antithetic pairs ±ξ. */
+function monteCarloRule(dim: number, a: number, noise: NoiseKind, opts: SmootherOptions): ValueRule {
+  const pairs = Math.max(1, Math.ceil((opts.samples ?? 512) / 2));
+  const rng = seedrandom.alea(opts.seed ?? `smoothing:${noise}:${a}:${dim}`);
+  const normal = gaussianSampler(rng);
+  const offsets = new Float64Array(2 * pairs * dim);
+  const weights = new Float64Array(2 * pairs).fill(1 / (2 * pairs));
+  const xi = new Float64Array(dim);
+  for (let p = 0; p < pairs; p++) {
+    if (noise === 'cube') {
+      for (let j = 0; j < dim; j++) xi[j] = a * (2 * rng() - 1);
+    } else {
+      let n2 = 0;
+      for (let j = 0; j < dim; j++) {
+        xi[j] = normal();
+        n2 += xi[j] * xi[j];
+      }
+      // Uniform ball: uniform direction × radius a·U^{1/d}; Gaussian: σ·Z.
+      const s = noise === 'uniform' ? (a * Math.pow(rng(), 1 / dim)) / Math.sqrt(n2) : a;
+      for (let j = 0; j < dim; j++) xi[j] *= s;
+    }
+    for (let j = 0; j < dim; j++) {
+      offsets[2 * p * dim + j] = xi[j];
+      offsets[(2 * p + 1) * dim + j] = -xi[j];
+    }
+  }
+  return { offsets, weights };
+}
+
+/** Standard normal draws from a uniform generator (Box–Muller, both outputs used). */
+export function gaussianSampler(rng: () => number): () => number {
+  let spare = NaN;
+  return () => {
+    if (!Number.isNaN(spare)) {
+      const s = spare;
+      spare = NaN;
+      return s;
+    }
+    let u = 0;
+    while (u === 0) u = rng();
+    const v = rng();
+    const m = Math.sqrt(-2 * Math.log(u));
+    spare = m * Math.sin(2 * Math.PI * v);
+    return m * Math.cos(2 * Math.PI * v);
+  };
+}
+
+function assemble(loss: Loss, dim: number, radius: number, noise: NoiseKind, value: ValueRule, grad?: GradientRule): Smoother {
+  const { offsets, weights } = value;
+  const count = weights.length;
+  const pt = new Float64Array(dim);
+  const g = ((y: Float64Array): number => {
+    let s = 0;
+    for (let k = 0, o = 0; k < count; k++) {
+      for (let j = 0; j < dim; j++, o++) pt[j] = y[j] + offsets[o];
+      s += weights[k] * loss(pt);
+    }
+    return s;
+  }) as Smoother;
+  const fd = finiteDifferences(g, dim);
+  let gradient = fd.gradient;
+  let directional = fd.directional;
+  if (grad) {
+    const gOff = grad.offsets;
+    const gVec = grad.vectors;
+    const gCount = gOff.length / dim;
+    const gp = new Float64Array(dim);
+    gradient = (y, out) => {
+      const f0 = loss(y);
+      out.fill(0);
+      for (let k = 0, o = 0; k < gCount; k++, o += dim) {
+        for (let j = 0; j < dim; j++) gp[j] = y[j] + gOff[o + j];
+        const df = loss(gp) - f0;
+        for (let j = 0; j < dim; j++) out[j] += gVec[o + j] * df;
+      }
+    };
+    directional = (y, v) => {
+      const f0 = loss(y);
+      let s = 0;
+      for (let k = 0, o = 0; k < gCount; k++, o += dim) {
+        let vw = 0;
+        for (let j = 0; j < dim; j++) {
+          gp[j] = y[j] + gOff[o + j];
+          vw += gVec[o + j] * v[j];
+        }
+        if (vw !== 0) s += vw * (loss(gp) - f0);
+      }
+      return s;
+    };
+  }
+  return Object.assign(g, {
+    dim,
+    radius,
+    noise,
+    evaluations: count,
+    exactGradient: grad !== undefined,
+    gradient,
+    directional,
+  });
+}
+
+/** g = f: no smoothing (plain GD, or radius 0); derivatives by central differences of f. */
+function unsmoothed(loss: Loss, dim: number, radius: number, noise: NoiseKind): Smoother {
+  const g = ((y: Float64Array) => loss(y)) as Smoother;
+  const fd = finiteDifferences(g, dim);
+  return Object.assign(g, { dim, radius, noise, evaluations: 1, exactGradient: false, ...fd });
+}
+
+/** Central differences of a scalar function, with their own scratch (no allocation per call). */
+function finiteDifferences(g: (y: Float64Array) => number, dim: number) {
+  const yp = new Float64Array(dim);
+  return {
+    gradient(y: Float64Array, out: Float64Array, h?: number): void {
+      yp.set(y);
+      centralDifference(g, yp, out, h);
+    },
+    directional(y: Float64Array, v: Float64Array, h?: number): number {
+      let vn = 0;
+      let yn = 0;
+      for (let j = 0; j < dim; j++) {
+        vn += v[j] * v[j];
+        yn += y[j] * y[j];
+      }
+      vn = Math.sqrt(vn);
+      if (vn === 0) return 0;
+      const step = h ?? 1e-5 * Math.max(1, Math.sqrt(yn));
+      const t = step / vn;
+      for (let j = 0; j < dim; j++) yp[j] = y[j] + t * v[j];
+      const up = g(yp);
+      for (let j = 0; j < dim; j++) yp[j] = y[j] - t * v[j];
+      const down = g(yp);
+      return (up - down) / (2 * t);
+    },
+  };
+}
+
+/**
+ * ∇f(x) by central differences with step h (default automatic: 1e-5·max(1, |x_i|), about
+ * ε^{1/3} relative). `x` is perturbed in place one coordinate at a time and restored bit for bit;
+ * the quotient uses the step actually taken, (x+h) − (x−h).
+ */
+export function centralDifference(loss: Loss, x: Float64Array, out: Float64Array, h?: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    const step = h ?? 1e-5 * Math.max(1, Math.abs(xi));
+    const up = xi + step;
+    const down = xi - step;
+    x[i] = up;
+    const fu = loss(x);
+    x[i] = down;
+    const fd = loss(x);
+    x[i] = xi;
+    out[i] = (fu - fd) / (up - down);
+  }
+}
+
+/** ∇g(y) into `out`: the smoother's exact identity when it has one, else central differences with step h. */
+export function smoothedGradient(smoother: Smoother, y: Float64Array, out: Float64Array, h?: number): void {
+  smoother.gradient(y, out, h);
+}
+
+function panelsFor(length: number, width: number): number {
+  if (!(width > 0)) throw new RangeError(`panel width must be > 0, got ${width}`);
+  return Math.max(1, Math.ceil(length / width - 1e-9));
+}
+
+function scale(a: Float64Array, s: number): void {
+  for (let i = 0; i < a.length; i++) a[i] *= s;
+}
+
+function normalise(a: Float64Array): void {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i];
+  scale(a, 1 / sum);
+}
