@@ -53,6 +53,6 @@ export const figure3Options: LossOptions = {
   xStar: [0],
   defaults: {
     trials: 100,
-    stages: [{ lr: 0.02, radius: 0.3, steps: 2000, noise: 'uniform' }],
+    stages: [{ lr: 0.01, radius: 0.3, steps: 1000, noise: 'uniform' }],
   },
 };
