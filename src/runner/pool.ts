@@ -201,6 +201,8 @@ export class ExperimentRunner {
           submit({ kind: 'landscape', rowFrom, rowTo, xStar: config.xStar }, 'landscape', ((rowTo - rowFrom) / rows) * Math.max(1, (config.trials * T) / 4), stall),
         ),
       );
+      // When one fails the run ends; the others' later rejections are expected, not unhandled.
+      for (const p of [sgdP, gdP, landscapeP]) p.catch(() => undefined);
       const tS = performance.now();
       const sgdParts = await sgdP;
       const tSgd = performance.now();
