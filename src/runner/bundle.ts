@@ -43,7 +43,11 @@ export interface BundleResult {
 /** How many old bundles of the same source to keep in `outDir` (older ones are deleted). */
 const KEEP = 4;
 
-export async function bundleLossFile(file: string, opts: { outDir?: string } = {}): Promise<BundleResult> {
+/**
+ * `contents`, when given, is used instead of the file on disk (an editor's unsaved text); its
+ * imports still resolve from the file's folder.
+ */
+export async function bundleLossFile(file: string, opts: { outDir?: string; contents?: string } = {}): Promise<BundleResult> {
   const t0 = Date.now();
   const abs = resolve(file);
   const outDir = opts.outDir ?? join(tmpdir(), 'sgd-landscape-bundles');
@@ -52,7 +56,9 @@ export async function bundleLossFile(file: string, opts: { outDir?: string } = {
   let result: esbuild.BuildResult<{ write: false; outfile: string }>;
   try {
     result = await esbuild.build({
-      entryPoints: [abs],
+      ...(opts.contents !== undefined
+        ? { stdin: { contents: opts.contents, resolveDir: cwd, sourcefile: abs, loader: loaderFor(abs) } }
+        : { entryPoints: [abs] }),
       absWorkingDir: cwd,
       bundle: true,
       write: false,
@@ -102,6 +108,13 @@ function toMessage(m: esbuild.Message, cwd: string): BundleMessage {
     column: loc.column,
     lineText: loc.lineText,
   };
+}
+
+function loaderFor(file: string): esbuild.Loader {
+  const ext = file.slice(file.lastIndexOf('.') + 1).toLowerCase();
+  if (ext === 'tsx' || ext === 'jsx') return ext;
+  if (ext === 'js' || ext === 'mjs' || ext === 'cjs') return 'js';
+  return 'ts';
 }
 
 function hash(data: string | Uint8Array): string {

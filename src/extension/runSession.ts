@@ -1,0 +1,170 @@
+/**
+ * One experiment from a user's file to a result, without `vscode`: bundle (esbuild, in the
+ * host: it is fast and asynchronous), find the export, inspect its `<name>Options` in a worker
+ * (never `require` user code on the host thread), merge settings < file defaults < overrides,
+ * resolve the config, then run the trials on the worker pool. Each failure comes out as a
+ * `RunProblem` that says what went wrong, in which function, at which file:line and input.
+ */
+import { BundleFailure, bundleLossFile, formatBundleMessage, type BundleMessage } from '../runner/bundle';
+import { discoverLosses, type DiscoveredLoss } from '../runner/discover';
+import { RunFailure, type ExperimentRunner, type RunProgress } from '../runner/pool';
+import { ConfigError, resolveConfig } from '../engine/config';
+import type { ExperimentResult, LossOptions, RunConfig } from '../engine/types';
+import type { LossRef, UserError } from '../protocol/worker';
+import { buildRunInput, SettingsError, type ExtensionSettings, type RunInputLayer } from './settings';
+
+/** What a run asks for; persisted as "the last experiment" so it can be repeated. */
+export interface RunRequest {
+  file: string;
+  exportName: string;
+  /** Explicit overrides above settings and file defaults (side panel, command variants). */
+  overrides?: RunInputLayer;
+  /** How the run was started, for labels and logs. */
+  mode: 'run' | 'gdVsSgd' | 'landscape';
+}
+
+export type ProblemKind = UserError['kind'] | 'syntax' | 'config' | 'not-found';
+
+/** A failed run, ready to show: `message` already names the function, file:line and input. */
+export class RunProblem extends Error {
+  constructor(
+    readonly kind: ProblemKind,
+    message: string,
+    readonly where: { file?: string; line?: number; column?: number; exportName?: string; input?: number[]; stack?: string } = {},
+    /** esbuild's messages for syntax errors (1-based lines), for diagnostics. */
+    readonly bundleMessages: BundleMessage[] = [],
+  ) {
+    super(message);
+    this.name = 'RunProblem';
+  }
+}
+
+export interface PreparedRun {
+  request: RunRequest;
+  loss: LossRef;
+  config: RunConfig;
+  discovered: DiscoveredLoss;
+  /** The file's options as loaded in a worker (JSON-able part). */
+  options?: Omit<LossOptions, 'gradient'>;
+  bundleMs: number;
+  inspectMs: number;
+  warnings: BundleMessage[];
+}
+
+/** The variant a mode applies on top of the user's overrides. */
+export function modeOverrides(mode: RunRequest['mode']): RunInputLayer {
+  switch (mode) {
+    case 'gdVsSgd':
+      return { compareGd: true };
+    case 'landscape':
+      // The landscape and c-map are the point; a few trials are enough to mark where SGD goes.
+      return { trials: 10, sampleTrajectories: 10, compareGd: false };
+    default:
+      return {};
+  }
+}
+
+export async function prepareRun(args: {
+  request: RunRequest;
+  sourceText: string;
+  settings: ExtensionSettings;
+  runner: ExperimentRunner;
+  bundleDir?: string;
+  signal?: AbortSignal;
+}): Promise<PreparedRun> {
+  const { request, sourceText, settings, runner } = args;
+  const discovered = discoverLosses(sourceText, request.file).find((l) => l.name === request.exportName);
+  if (!discovered) {
+    const names = discoverLosses(sourceText, request.file).map((l) => l.name);
+    throw new RunProblem(
+      'not-found',
+      `${request.file} has no exported loss "${request.exportName}"` + (names.length ? ` (losses found: ${names.join(', ')})` : ' (no exported function of number or number[] parameters found)'),
+      { file: request.file, exportName: request.exportName },
+    );
+  }
+  const t0 = Date.now();
+  let bundlePath: string;
+  let warnings: BundleMessage[] = [];
+  try {
+    const b = await bundleLossFile(request.file, { outDir: args.bundleDir, contents: sourceText });
+    bundlePath = b.bundlePath;
+    warnings = b.warnings;
+  } catch (e) {
+    if (e instanceof BundleFailure) {
+      const first = e.messages[0];
+      const more = e.messages.length > 1 ? ` (+${e.messages.length - 1} more)` : '';
+      throw new RunProblem('syntax', `Cannot build ${request.exportName}: ${first ? formatBundleMessage(first) : e.message}${more}`, { file: first?.file, line: first?.line, column: first?.column, exportName: request.exportName }, e.messages);
+    }
+    throw e;
+  }
+  const bundleMs = Date.now() - t0;
+  const loss: LossRef = {
+    bundlePath,
+    exportName: request.exportName,
+    argStyle: discovered.argStyle,
+    dim: discovered.dim ?? 1,
+    sourceFile: request.file,
+  };
+  const t1 = Date.now();
+  let options: Omit<LossOptions, 'gradient'> | undefined;
+  try {
+    const info = await runner.inspect(loss, args.signal);
+    if (!info.functions.some((f) => f.name === request.exportName)) {
+      throw new RunProblem('not-found', `${request.file}: "${request.exportName}" is not an exported function once bundled (exports: ${info.functions.map((f) => f.name).join(', ') || 'none'})`, { file: request.file, exportName: request.exportName });
+    }
+    options = info.options;
+  } catch (e) {
+    throw toProblem(e, request);
+  }
+  const inspectMs = Date.now() - t1;
+  const input = buildRunInput({
+    exportName: request.exportName,
+    argStyle: discovered.argStyle,
+    settings,
+    options: options as { dim?: number; defaults?: RunInputLayer } | undefined,
+    overrides: { ...(request.overrides ?? {}), ...modeOverrides(request.mode) },
+  });
+  let config: RunConfig;
+  try {
+    // The merge above already placed `defaults` between settings and overrides.
+    const ctxOptions: LossOptions | undefined = options ? { ...options, defaults: undefined } : undefined;
+    config = resolveConfig(input, { dim: discovered.argStyle === 'scalars' ? discovered.dim ?? undefined : undefined, options: ctxOptions });
+  } catch (e) {
+    throw toProblem(e, request);
+  }
+  loss.dim = config.dim;
+  return { request, loss, config, discovered, options, bundleMs, inspectMs, warnings };
+}
+
+export async function runPrepared(
+  runner: ExperimentRunner,
+  prepared: PreparedRun,
+  opts: { onProgress?(p: RunProgress): void; signal?: AbortSignal } = {},
+): Promise<ExperimentResult> {
+  try {
+    return await runner.run(prepared.loss, prepared.config, {
+      onProgress: opts.onProgress,
+      signal: opts.signal,
+      source: { file: prepared.request.file, exportName: prepared.request.exportName },
+    });
+  } catch (e) {
+    throw toProblem(e, prepared.request);
+  }
+}
+
+/** Any failure as a RunProblem whose message names the function, file:line and input. */
+export function toProblem(e: unknown, request: Pick<RunRequest, 'file' | 'exportName'>): RunProblem {
+  if (e instanceof RunProblem) return e;
+  if (e instanceof RunFailure) {
+    const d = e.detail;
+    const file = d.file ?? request.file;
+    let message = d.message;
+    if (d.line !== undefined && !message.includes(`${file}:${d.line}`) && !message.includes(`:${d.line}`)) message += ` (${file}:${d.line})`;
+    else if (d.line === undefined && d.kind !== 'cancelled' && !message.includes(file)) message += ` (${file})`;
+    return new RunProblem(d.kind, message, { file, line: d.line, column: d.column, exportName: d.exportName ?? request.exportName, input: d.input, stack: d.stack });
+  }
+  if (e instanceof ConfigError) return new RunProblem('config', `${request.exportName}: bad setting ${e.message}`, { file: request.file, exportName: request.exportName });
+  if (e instanceof SettingsError) return new RunProblem('config', e.message, { exportName: request.exportName });
+  const err = e instanceof Error ? e : new Error(String(e));
+  return new RunProblem('engine', `internal error while running ${request.exportName}: ${err.message}`, { file: request.file, exportName: request.exportName });
+}
