@@ -3,7 +3,6 @@
  * Theorem 1's prediction with estimated constants, the Figure 5 trajectory checks, and the
  * Figure 3 histogram of final iterates.
  */
-import seedrandom from 'seedrandom';
 import type {
   ConvexityMap,
   Diagnostics,
@@ -18,8 +17,11 @@ import type {
   TrajectoryDiagnostics,
   Box,
 } from './types';
-import { centralDifference, gaussianSampler, type Smoother } from './smoothing';
-import { distinctSmoothings, linspace, smootherForRun } from './landscape';
+import { centralDifference, type Smoother } from './smoothing';
+import { Normal, stream, uniformInBox } from './rng';
+import { trialStarts } from './sgd';
+import { linspace, smootherForRun } from './landscape';
+import { smoothingRadii } from './config';
 
 /**
  * c(y) = ⟨−∇g(y), x* − y⟩ / ‖x* − y‖² (NaN at x*). Only the derivative of g along x* − y is
@@ -134,11 +136,6 @@ export function convexityMap(
   };
 }
 
-/** Seeded uniform points in a box. */
-function sampleBox(box: Box, count: number, rng: () => number): number[][] {
-  return Array.from({ length: count }, () => box.low.map((l, j) => l + (box.high[j] - l) * rng()));
-}
-
 /**
  * L ≈ max over the init box of the Hessian's spectral norm, by second differences: a fine grid in
  * 1-D (≥ 2001 points) and 2-D (resolution², at most 201²), and for d > 2 power iteration on
@@ -190,9 +187,10 @@ export function estimateSmoothness(loss: Loss, config: RunConfig): number {
     }
     return L;
   }
-  const rng = seedrandom.alea(`${config.seed}:smoothness`);
-  const normal = gaussianSampler(rng);
-  const points = [low.map((l, j) => (l + high[j]) / 2), ...sampleBox(config.init, 64, rng)];
+  const rng = stream(config.seed, 'smoothness');
+  const normal = new Normal(rng);
+  const points: Float64Array[] = [Float64Array.from(low, (l, j) => (l + high[j]) / 2)];
+  for (let k = 0; k < 64; k++) points.push(uniformInBox(rng, low, high, new Float64Array(d)));
   const g1 = new Float64Array(d);
   const g2 = new Float64Array(d);
   const hv = new Float64Array(d);
@@ -206,7 +204,7 @@ export function estimateSmoothness(loss: Loss, config: RunConfig): number {
       centralDifference(loss, p, g2);
       for (let j = 0; j < d; j++) hv[j] = (g1[j] - g2[j]) / (2 * eps);
     };
-    for (let j = 0; j < d; j++) vec[j] = normal();
+    for (let j = 0; j < d; j++) vec[j] = normal.next();
     let norm = 0;
     for (let it = 0; it < 30; it++) {
       const vn = Math.hypot(...vec);
@@ -243,8 +241,8 @@ const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toStri
 /**
  * Theorem 1 for stage `stageIndex` with estimated L and c: λ = 2ηc − η²L², b = (ηr)²(1 + ηL)²,
  * T1 = log(λ‖y0 − x*‖²/b)/λ (median start distance; x0 stands in for y0 = x0 − η∇f(x0)), ball
- * √(20b/λ). Undefined quantities (λ ≤ 0) are NaN. A stage's starts are the trials' x0 for stage 0,
- * the previous stage's finals when chained, and a seeded sample of its box when it restarts.
+ * √(20b/λ). Undefined quantities (λ ≤ 0) are NaN. A stage's starts are the ones SGD used: its own
+ * box draws when it restarts, else the trials' x0 (stage 0) or the previous stage's finals.
  */
 export function theorem1(
   config: RunConfig,
@@ -262,9 +260,9 @@ export function theorem1(
   const lrBound = c > 0 ? Math.min(1 / (2 * L), c / (L * L), 1 / (2 * c)) : 0;
   const conditionHolds = c > 0 && eta < lrBound;
 
-  let starts: number[][];
-  if (stageIndex === 0) starts = sgd.starts;
-  else if (stage.init) starts = sampleBox(stage.init, 1001, seedrandom.alea(`${config.seed}:theorem1:${stageIndex}`));
+  let starts: ArrayLike<number>[];
+  if (stage.init) starts = trialStarts(config, stageIndex);
+  else if (stageIndex === 0) starts = sgd.starts;
   else starts = sgd.stageFinals[stageIndex - 1] ?? [];
   const d0 = median(starts.map((s) => distance(s, xStar)));
 
@@ -329,7 +327,7 @@ const lo = (s: Stats) => (s.n ? s.min : NaN);
 const hi = (s: Stats) => (s.n ? s.max : NaN);
 
 export interface TrajectoryOptions {
-  /** Seed of the probe points (default `${config.seed}:probes`). */
+  /** Label of the probe points' stream under config.seed (default 'probes'). */
   seed?: string;
 }
 
@@ -348,8 +346,8 @@ export function trajectoryDiagnostics(
 ): TrajectoryDiagnostics {
   const d = config.dim;
   const gradient = lossGradient(loss, grad, config);
-  const rng = seedrandom.alea(opts.seed ?? `${config.seed}:probes`);
-  const normal = gaussianSampler(rng);
+  const rng = stream(config.seed, opts.seed ?? 'probes');
+  const normal = new Normal(rng);
   const gOut = new Float64Array(d);
   const w = new Float64Array(d);
   const dir = new Float64Array(d);
@@ -385,7 +383,7 @@ export function trajectoryDiagnostics(
       for (let s = 0; s < config.probeSamples; s++) {
         let n2 = 0;
         for (let j = 0; j < d; j++) {
-          dir[j] = normal();
+          dir[j] = normal.next();
           n2 += dir[j] * dir[j];
         }
         const r = (config.probeRadius * Math.pow(rng(), 1 / d)) / Math.sqrt(n2);
@@ -529,7 +527,7 @@ export function computeDiagnostics(
   }
   if (xStar.length !== d) throw new RangeError(`x* has ${xStar.length} components, expected ${d}`);
 
-  const smoothings = distinctSmoothings(config);
+  const smoothings = smoothingRadii(config);
   const convexity = smoothings.map(({ radius, noise }) => convexityMap(loss, config, landscape, xStar, radius, noise));
   const cFor = (radius: number, noise: NoiseKind) =>
     convexity[smoothings.findIndex((s) => s.radius === radius && s.noise === noise)]?.c ?? NaN;

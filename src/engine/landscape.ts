@@ -2,9 +2,10 @@
  * f and the smoothed losses g on a grid (1-D, 2-D) or on 1-D slices through x* (d > 2), with a
  * row range so a big grid can be split over worker threads and merged back in row order.
  */
-import seedrandom from 'seedrandom';
 import type { Landscape, Loss, NoiseKind, RunConfig, SmoothedCurve } from './types';
-import { gaussianSampler, makeSmoother, type Smoother } from './smoothing';
+import { makeSmoother, type Smoother } from './smoothing';
+import { smoothingRadii } from './config';
+import { Normal, stream } from './rng';
 
 export interface LandscapeOptions {
   /** Origin of the d > 2 slices; default config.xStar, else the domain centre. */
@@ -15,23 +16,13 @@ export interface LandscapeOptions {
   rowTo?: number;
 }
 
-/** The distinct (radius, noise) pairs of the noisy stages, in order of first appearance. */
-export function distinctSmoothings(config: RunConfig): Array<{ radius: number; noise: NoiseKind }> {
-  const out: Array<{ radius: number; noise: NoiseKind }> = [];
-  for (const s of config.stages) {
-    if (s.noise === 'none' || !(s.radius > 0)) continue;
-    if (!out.some((o) => o.radius === s.radius && o.noise === s.noise)) out.push({ radius: s.radius, noise: s.noise });
-  }
-  return out;
-}
-
 /**
  * The smoother the landscape and the diagnostics share for a run, so g and ∇g come from one
  * rule. In 1-D the composite panels are also kept ≤ 1/1000 of the domain width: for the paper's
  * Figure 3 domain [-3, 3] that is its 0.006 vertex spacing.
  */
 export function smootherForRun(loss: Loss, config: RunConfig, radius: number, noise: NoiseKind): Smoother {
-  const seed = `${config.seed}:smoothing:${noise}:${radius}`;
+  const seed = config.seed;
   if (config.dim !== 1 || noise === 'none') return makeSmoother(loss, config.dim, radius, noise, { seed });
   const fine = (config.domain.high[0] - config.domain.low[0]) / 1000;
   const natural = noise === 'gaussian' ? radius / 8 : radius / 25;
@@ -62,14 +53,13 @@ export function sliceDirections(config: RunConfig): number[][] {
       return v.map((c) => c / n);
     });
   }
-  const rng = seedrandom.alea(`${config.seed}:slices`);
-  const normal = gaussianSampler(rng);
+  const normal = new Normal(stream(config.seed, 'slices'));
   const dirs: number[][] = [];
   // Gram–Schmidt in blocks of d: orthonormal whenever slices ≤ d.
   for (let k = 0; k < config.slices; k++) {
     const blockStart = k - (k % d);
     for (;;) {
-      const v = Array.from({ length: d }, normal);
+      const v = Array.from({ length: d }, () => normal.next());
       for (let b = blockStart; b < k; b++) {
         const dot = v.reduce((s, c, j) => s + c * dirs[b][j], 0);
         for (let j = 0; j < d; j++) v[j] -= dot * dirs[b][j];
@@ -102,7 +92,7 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
     throw new RangeError(`row range [${from}, ${to}) is not inside [0, ${rows})`);
   }
   const { low, high } = config.domain;
-  const smoothers = distinctSmoothings(config).map(({ radius, noise }) => smootherForRun(loss, config, radius, noise));
+  const smoothers = smoothingRadii(config).map(({ radius, noise }) => smootherForRun(loss, config, radius, noise));
   const curves: SmoothedCurve[] = smoothers.map((s) => ({ radius: s.radius, noise: s.noise, values: [] }));
   const p = new Float64Array(d);
 

@@ -16,9 +16,9 @@
  * identities integrate to zero) removes the cancellation of large constant parts of f.
  * Monte-Carlo rules (d > 2) have no such identity here and use central differences of the rule.
  */
-import seedrandom from 'seedrandom';
 import type { Loss, NoiseKind } from './types';
 import { compositeGaussLegendre, gaussHermiteNormal } from './quadrature';
+import { Normal, stream } from './rng';
 
 export interface SmootherOptions {
   /**
@@ -37,7 +37,7 @@ export interface SmootherOptions {
   angular?: number;
   /** Monte-Carlo points for d > 2 (rounded up to an even count: antithetic pairs). Default 512. */
   samples?: number;
-  /** Seed of the Monte-Carlo rules. */
+  /** Seed of the Monte-Carlo rules (the stream is labelled with the law, radius and dimension). */
   seed?: string;
 }
 
@@ -205,8 +205,8 @@ function diskRules(a: number, opts: SmootherOptions): { value: ValueRule; grad: 
 /** A fixed seeded sample of the noise law, in antithetic pairs ±ξ. */
 function monteCarloRule(dim: number, a: number, noise: NoiseKind, opts: SmootherOptions): ValueRule {
   const pairs = Math.max(1, Math.ceil((opts.samples ?? 512) / 2));
-  const rng = seedrandom.alea(opts.seed ?? `smoothing:${noise}:${a}:${dim}`);
-  const normal = gaussianSampler(rng);
+  const rng = stream(opts.seed ?? 'smoothing', `smoothing/${noise}/${a}/${dim}`);
+  const normal = new Normal(rng);
   const offsets = new Float64Array(2 * pairs * dim);
   const weights = new Float64Array(2 * pairs).fill(1 / (2 * pairs));
   const xi = new Float64Array(dim);
@@ -216,7 +216,7 @@ function monteCarloRule(dim: number, a: number, noise: NoiseKind, opts: Smoother
     } else {
       let n2 = 0;
       for (let j = 0; j < dim; j++) {
-        xi[j] = normal();
+        xi[j] = normal.next();
         n2 += xi[j] * xi[j];
       }
       // Uniform ball: uniform direction × radius a·U^{1/d}; Gaussian: σ·Z.
@@ -229,24 +229,6 @@ function monteCarloRule(dim: number, a: number, noise: NoiseKind, opts: Smoother
     }
   }
   return { offsets, weights };
-}
-
-/** Standard normal draws from a uniform generator (Box–Muller, both outputs used). */
-export function gaussianSampler(rng: () => number): () => number {
-  let spare = NaN;
-  return () => {
-    if (!Number.isNaN(spare)) {
-      const s = spare;
-      spare = NaN;
-      return s;
-    }
-    let u = 0;
-    while (u === 0) u = rng();
-    const v = rng();
-    const m = Math.sqrt(-2 * Math.log(u));
-    spare = m * Math.sin(2 * Math.PI * v);
-    return m * Math.cos(2 * Math.PI * v);
-  };
 }
 
 function assemble(loss: Loss, dim: number, radius: number, noise: NoiseKind, value: ValueRule, grad?: GradientRule): Smoother {
