@@ -50,6 +50,7 @@ export class RunController implements HostStateSource, vscode.Disposable {
   private runner?: ExperimentRunner;
   private runnerKey = '';
   private active?: ActiveRun;
+  private startSeq = 0;
   /** The full result shown (the state carries the view-shaped copy). */
   private currentResult?: ExperimentResult;
   private watchTimer?: NodeJS.Timeout;
@@ -260,10 +261,13 @@ export class RunController implements HostStateSource, vscode.Disposable {
 
   /** Starts a run, cancelling the one in progress. Resolves when the new run has ended. */
   async start(request: RunRequest): Promise<void> {
+    const seq = ++this.startSeq;
     if (this.active) {
       const prev = this.active;
       prev.abort.abort();
       await prev.done.catch(() => undefined);
+      // A later start arrived while this one waited: that one wins.
+      if (seq !== this.startSeq) return;
     }
     let settings: ExtensionSettings;
     try {

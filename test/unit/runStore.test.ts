@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunStore, newRunId, resultToCsv, summarize } from '../../src/extension/runStore';
+import type { ExperimentResult, MethodResult } from '../../src/engine/types';
+
+function method(finals: number[][], starts: number[][], loss: number[], mask: boolean[]): MethodResult {
+  return {
+    finals, finalX: finals, finalLoss: loss, divergedMask: mask, diverged: mask.filter(Boolean).length, starts,
+    paths: [], pathTrials: [], pathSteps: [], checkpoints: [], checkpointSteps: [], stochasticGradNorm: [], stageFinals: [],
+  };
+}
+
+function fakeResult(tag: number): ExperimentResult {
+  const sgd = method([[0.1, -0.2], [tag, 0]], [[1, 2], [-3, 0.5]], [0.05, tag * tag], [false, true]);
+  const gd = method([[1.5, 2]], [[1, 2]], [Number.NaN], [false]);
+  return {
+    version: 1,
+    config: {
+      function: 'bowl', dim: 2, seed: '1', trials: 2, init: { low: [-3, -3], high: [3, 3] }, domain: { low: [-3, -3], high: [3, 3] },
+      stages: [{ lr: 0.1, radius: 0.3, steps: 100, noise: 'uniform' }], resolution: 21, compareGd: true, sampleTrajectories: 0,
+      trajectoryPoints: 2, checkpoints: 2, probeRadius: 0.5, probeSamples: 1, histogramBin: 0.06, divergenceFactor: 100, fdStep: 0, slices: 1,
+    },
+    source: { file: '/w/loss.ts', exportName: 'bowl' },
+    finals: sgd.finals,
+    diverged: 1,
+    sgd,
+    gd,
+    landscape: { x: [0], f: [0], smoothed: [] },
+    diagnostics: {
+      xStar: [0, 0], xStarSource: 'user', c: 1.5, convexity: [], theorem1: [], L: 2, successRadius: 0.5, successSgd: 1, successGd: 0,
+      trajectory: { steps: [], innerMin: [], innerMean: [], probeMean: [], probeMin: [], probeMax: [], gradNormMean: [], gradNormMin: [], gradNormMax: [] },
+      histogram: { edges: [], sgd: [], gd: [] },
+    },
+    timing: { trialsMs: 1, gdMs: 1, landscapeMs: 1, diagnosticsMs: 1, totalMs: 4, workers: 1 },
+    startedAt: new Date(2026, 0, 1, 0, 0, tag).toISOString(),
+  };
+}
+
+test('run store: results persist across instances, newest first, oldest dropped beyond keep', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgd-store-'));
+  try {
+    const a = new RunStore(dir, 3);
+    const ids: string[] = [];
+    for (let k = 1; k <= 5; k++) {
+      const id = `run-${k}`;
+      ids.push(id);
+      const r = fakeResult(k);
+      await a.add(summarize(id, r, { file: '/w/loss.ts', exportName: 'bowl', mode: 'run' }), r);
+    }
+    await a.setLastRequest({ file: '/w/loss.ts', exportName: 'bowl', mode: 'gdVsSgd', overrides: { trials: 7 } });
+
+    const b = new RunStore(dir, 3);
+    const index = await b.load();
+    assert.deepEqual(index.runs.map((r) => r.id), ['run-5', 'run-4', 'run-3']);
+    assert.deepEqual(b.lastRequest, { file: '/w/loss.ts', exportName: 'bowl', mode: 'gdVsSgd', overrides: { trials: 7 } });
+    const r5 = await b.get('run-5');
+    assert.equal(r5?.sgd.finals[1][0], 5);
+    assert.equal(await b.get('run-1'), undefined, 'dropped run file is deleted');
+    assert.deepEqual(readdirSync(dir).sort(), ['index.json', 'run-3.json', 'run-4.json', 'run-5.json']);
+    assert.equal(index.runs[0].label, 'bowl — loss.ts, η=0.1 a=0.3 uniform');
+    assert.equal(index.runs[0].successSgd, 1);
+    assert.equal(index.runs[0].diverged, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('run store: a missing or corrupt index starts empty; ids are path-safe', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgd-store-'));
+  try {
+    const s = new RunStore(join(dir, 'nested', 'runs'));
+    assert.deepEqual((await s.load()).runs, []);
+    assert.equal(await s.get('../../etc/passwd'), undefined);
+    assert.match(newRunId(new Date('2026-11-26T03:16:00.123Z')), /^20261126T031600123Z-[a-z0-9]{1,4}$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('CSV export: one row per trial and method with start, final y, f(y), diverged', () => {
+  const csv = resultToCsv(fakeResult(3));
+  assert.equal(
+    csv,
+    [
+      'method,trial,start_1,start_2,final_y_1,final_y_2,f_final,diverged',
+      'sgd,0,1,2,0.1,-0.2,0.05,false',
+      'sgd,1,-3,0.5,3,0,9,true',
+      'gd,0,1,2,1.5,2,NaN,false',
+      '',
+    ].join('\n'),
+  );
+});
