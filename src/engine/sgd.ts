@@ -17,7 +17,10 @@ export type Method = 'sgd' | 'gd';
 export interface TrialHooks {
   /** Units done (steps summed over this call's trials) and the total; called at most every ~100 ms. */
   onProgress?(done: number, total: number): void;
-  /** Receives the current iterate before each step, so a hung loss can be reported with its input. */
+  /**
+   * Used as the iterate's own storage (length ≥ dim), so whoever shares it sees the exact point
+   * the loss is being evaluated at — a hung loss can be reported with its input at no cost.
+   */
   probe?: Float64Array;
   /** heartbeat[index] is bumped every step (a shared counter a watchdog can read). */
   heartbeat?: Int32Array;
@@ -108,9 +111,10 @@ function gradientAt(loss: Loss, grad: Gradient | undefined, x: Float64Array, g: 
   if (grad) {
     grad(x, g);
   } else {
+    const fixed = config.fdStep;
     for (let i = 0; i < d; i++) {
       const xi = x[i];
-      const h = config.fdStep > 0 ? config.fdStep : 1e-5 * (xi > 1 ? xi : xi < -1 ? -xi : 1);
+      const h = fixed > 0 ? fixed : 1e-5 * (xi > 1 ? xi : xi < -1 ? -xi : 1);
       x[i] = xi + h;
       const fp = loss(x);
       x[i] = xi - h;
@@ -152,7 +156,7 @@ export function runTrials(
     centre[i] = (config.domain.low[i] + config.domain.high[i]) / 2;
     diam2 += (config.domain.high[i] - config.domain.low[i]) ** 2;
   }
-  const runaway = config.divergenceFactor * Math.sqrt(diam2);
+  const runaway2 = config.divergenceFactor ** 2 * diam2;
 
   const result: MethodResult = {
     finals: [],
@@ -170,34 +174,20 @@ export function runTrials(
     stageFinals: config.stages.map(() => []),
   };
 
-  const x = new Float64Array(d);
+  const x = hooks.probe && hooks.probe.length >= d ? hooks.probe.subarray(0, d) : new Float64Array(d);
   const y = new Float64Array(d);
   const g = new Float64Array(d);
   const w = new Float64Array(d);
-  const probe = hooks.probe;
   const heartbeat = hooks.heartbeat;
   const hbIndex = hooks.heartbeatIndex ?? 0;
   let lastReport = Date.now();
   const CHECK_EVERY = 256;
 
-  const safeLoss: Loss = (p) => {
-    try {
-      return loss(p);
-    } catch (e) {
-      throw new LossError(e, Array.from(p));
-    }
-  };
-  const safeGrad: Gradient | undefined = grad
-    ? (p, out) => {
-        try {
-          grad(p, out);
-        } catch (e) {
-          throw new LossError(e, Array.from(p));
-        }
-      }
-    : undefined;
-
+  // The point the loss is evaluated at when it throws (x itself, mid central difference).
+  let current: Float64Array = x;
+  try {
   for (let trial = from; trial < to; trial++) {
+    current = x;
     const rng = stream(config.seed, `noise/${trial}`);
     const normal = new Normal(rng);
     x.set(starts0[trial]);
@@ -210,44 +200,73 @@ export function runTrials(
     let nextCp = 0;
     let diverged = false;
     let step = 0; // global step index across stages
-    const lastY = new Float64Array(x);
+    // y always holds the last finite analysis point: every step that would make it
+    // non-finite stops before writing it.
+    y.set(x);
 
     for (let k = 0; k < config.stages.length; k++) {
       const stage = config.stages[k];
       const ss = stageStarts[k];
-      if (ss && !diverged) x.set(ss[trial]);
+      if (ss && !diverged) {
+        x.set(ss[trial]);
+        y.set(x);
+      }
       const code = method === 'gd' ? 0 : NOISE_CODE[stage.noise];
       const constant = isConstantStage(stage) && !stage.scaleRadiusWithLr;
       let lr = stage.lr;
       let a = method === 'gd' ? 0 : stageRadius(stage, 0);
       const stageStart = step;
-      for (let t = 0; t < stage.steps && !diverged; t++, step++) {
+      const stageEnd = stageStart + stage.steps;
+      while (step < stageEnd && !diverged) {
+        // Events (path point, checkpoint, cancel/progress poll) happen between tight runs.
         if (path && step === pathSteps[nextPath]) {
           path.push(Array.from(x));
           nextPath++;
         }
-        if (probe) probe.set(x);
-        if (heartbeat) heartbeat[hbIndex]++;
-        if (!constant) {
-          lr = stageLr(stage, t);
-          if (method !== 'gd') a = stageRadius(stage, t);
+        if (((step - stageStart) & (CHECK_EVERY - 1)) === 0) {
+          if (hooks.cancelled?.()) throw new CancelledError();
+          if (hooks.onProgress) {
+            const now = Date.now();
+            if (now - lastReport >= 100) {
+              lastReport = now;
+              hooks.onProgress((trial - from) * T + step, total);
+            }
+          }
         }
-        if (!gradientAt(safeLoss, safeGrad, x, g, config)) {
-          diverged = true;
-          break;
+        const isCheckpoint = step === checkpointSteps[nextCp];
+        let until = Math.min(stageEnd, stageStart + (((step - stageStart) >> 8) + 1) * CHECK_EVERY);
+        if (path && nextPath < pathSteps.length && pathSteps[nextPath] < until) until = Math.max(step + 1, pathSteps[nextPath]);
+        if (nextCp < checkpointSteps.length && checkpointSteps[nextCp] < until) until = Math.max(step + 1, checkpointSteps[nextCp]);
+        if (isCheckpoint) until = step + 1;
+        // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
+        for (; step < until; step++) {
+          if (heartbeat) heartbeat[hbIndex]++;
+          if (!constant) {
+            lr = stageLr(stage, step - stageStart);
+            if (method !== 'gd') a = stageRadius(stage, step - stageStart);
+          }
+          if (!gradientAt(loss, grad, x, g, config)) {
+            diverged = true;
+            break;
+          }
+          perturb(code, a, d, rng, normal, w);
+          let far = 0;
+          for (let i = 0; i < d; i++) {
+            const yi = x[i] - lr * g[i];
+            const xi = yi - w[i];
+            const off = xi - centre[i];
+            far += off * off;
+            y[i] = yi;
+            x[i] = xi;
+          }
+          if (!(far <= runaway2)) {
+            diverged = true;
+            step++;
+            break;
+          }
         }
-        perturb(code, a, d, rng, normal, w);
-        let far = 0;
-        for (let i = 0; i < d; i++) {
-          const yi = x[i] - lr * g[i];
-          y[i] = yi;
-          const xi = yi - w[i];
-          x[i] = xi;
-          const off = xi - centre[i];
-          far += off * off;
-        }
-        if (step === checkpointSteps[nextCp]) {
-          // x before the step is recoverable as y + lr·g; store it, and |∇f + ω| with ω = w/η.
+        if (isCheckpoint && step === checkpointSteps[nextCp] + 1) {
+          // x before the step is y + η∇f; store it, and |∇f + ω| with ω = (ηω)/η.
           const cp: number[] = new Array(d);
           let n2 = 0;
           for (let i = 0; i < d; i++) {
@@ -259,38 +278,24 @@ export function runTrials(
           gnorms.push(Math.sqrt(n2));
           nextCp++;
         }
-        if (!(far <= runaway * runaway)) {
-          diverged = true;
-          break;
-        }
-        lastY.set(y);
-        if ((t & (CHECK_EVERY - 1)) === 0) {
-          if (hooks.cancelled?.()) throw new CancelledError();
-          if (hooks.onProgress) {
-            const now = Date.now();
-            if (now - lastReport >= 100) {
-              lastReport = now;
-              hooks.onProgress((trial - from) * T + step, total);
-            }
-          }
-        }
       }
-      step = stageStart + stage.steps;
+      step = stageEnd;
       // y_T of the stage: one more gradient at x_T.
       if (!diverged) {
-        if (probe) probe.set(x);
-        if (gradientAt(safeLoss, safeGrad, x, g, config)) {
+        if (gradientAt(loss, grad, x, g, config)) {
           const lrEnd = stageLr(stage, stage.steps);
-          for (let i = 0; i < d; i++) y[i] = x[i] - lrEnd * g[i];
           let ok = true;
-          for (let i = 0; i < d; i++) if (!Number.isFinite(y[i])) ok = false;
-          if (ok) lastY.set(y);
+          for (let i = 0; i < d; i++) {
+            w[i] = x[i] - lrEnd * g[i];
+            if (!Number.isFinite(w[i])) ok = false;
+          }
+          if (ok) y.set(w);
           else diverged = true;
         } else {
           diverged = true;
         }
       }
-      result.stageFinals[k].push(Array.from(lastY));
+      result.stageFinals[k].push(Array.from(y));
     }
     if (path) {
       // Diverged paths stop where they left; pad nothing so the drawing shows the escape.
@@ -300,16 +305,21 @@ export function runTrials(
     }
     let fy = NaN;
     if (!diverged) {
-      fy = safeLoss(lastY);
+      current = y;
+      fy = loss(y);
       if (!Number.isFinite(fy)) diverged = true;
     }
-    result.finals.push(Array.from(lastY));
-    result.finalX.push(Array.from(diverged ? lastY : x));
+    result.finals.push(Array.from(y));
+    result.finalX.push(Array.from(diverged ? y : x));
     result.finalLoss.push(diverged ? NaN : fy);
     result.divergedMask.push(diverged);
     if (diverged) result.diverged++;
     result.checkpoints.push(cps);
     result.stochasticGradNorm.push(gnorms);
+  }
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    throw new LossError(e, Array.from(current));
   }
   hooks.onProgress?.(total, total);
   return result;

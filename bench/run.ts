@@ -1,0 +1,186 @@
+/**
+ * npm run bench — the engine against the floor for this work in this language: a plain
+ * hand-written JavaScript loop doing the same function evaluations on one core.
+ *
+ *   SGD trials: the paper's Figure 3 function and 2-D Rastrigin, 1000 trials × 5000 steps,
+ *   central-difference gradients, uniform noise. Engine on one core (in-process runTrials) vs
+ *   the plain loop; then the worker pool on 1 and on all cores (speed-up).
+ *   2-D smoothed landscape: Rastrigin on a 201 × 201 grid, uniform disk radius 0.3.
+ *
+ * Targets (issue 2): single-core engine ≤ 1.3 × the plain loop; near-linear speed-up across
+ * cores; the 2-D smoothed landscape well under a second.
+ * Set BENCH_QUICK=1 for a 10× smaller run (a smoke test, not the figures).
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { figure3, rastrigin } from './losses';
+import { resolveConfig } from '../src/engine/config';
+import { runTrials } from '../src/engine/sgd';
+import { computeLandscape } from '../src/engine/landscape';
+import { ExperimentRunner } from '../src/runner/pool';
+import { prepareRun } from '../src/runner/prepare';
+import type { Loss, RunConfig, RunConfigInput } from '../src/engine/types';
+
+const quick = process.env.BENCH_QUICK === '1';
+const TRIALS = quick ? 100 : 1000;
+const STEPS = 5000;
+const REPEATS = quick ? 1 : 3;
+const workerScript = join(__dirname, '..', 'dist', 'worker.js');
+
+function best(fn: () => void): number {
+  let t = Infinity;
+  for (let i = 0; i < REPEATS; i++) {
+    const t0 = performance.now();
+    fn();
+    t = Math.min(t, performance.now() - t0);
+  }
+  return t;
+}
+
+/** The floor: x ← x − η·(central-difference ∇f) − uniform ball noise, nothing recorded. */
+function plainSgd1d(f: (x: number) => number, starts: Float64Array, lr: number, a: number, steps: number): number {
+  let acc = 0;
+  for (let k = 0; k < starts.length; k++) {
+    let x = starts[k];
+    for (let t = 0; t < steps; t++) {
+      const h = 1e-5 * (x > 1 ? x : x < -1 ? -x : 1);
+      const g = (f(x + h) - f(x - h)) / (2 * h);
+      x = x - lr * g - a * (2 * Math.random() - 1);
+    }
+    acc += x;
+  }
+  return acc;
+}
+
+function plainSgd2d(f: (x: number, y: number) => number, starts: Float64Array, lr: number, a: number, steps: number): number {
+  let acc = 0;
+  for (let k = 0; k < starts.length / 2; k++) {
+    let x = starts[2 * k];
+    let y = starts[2 * k + 1];
+    for (let t = 0; t < steps; t++) {
+      const hx = 1e-5 * (x > 1 ? x : x < -1 ? -x : 1);
+      const hy = 1e-5 * (y > 1 ? y : y < -1 ? -y : 1);
+      const gx = (f(x + hx, y) - f(x - hx, y)) / (2 * hx);
+      const gy = (f(x, y + hy) - f(x, y - hy)) / (2 * hy);
+      let u: number, v: number;
+      do {
+        u = 2 * Math.random() - 1;
+        v = 2 * Math.random() - 1;
+      } while (u * u + v * v > 1);
+      x = x - lr * gx - a * u;
+      y = y - lr * gy - a * v;
+    }
+    acc += x + y;
+  }
+  return acc;
+}
+
+const rows: Array<[string, string, string, string]> = [];
+function row(what: string, engine: number, reference: number | undefined, note = '') {
+  rows.push([what, `${engine.toFixed(0)} ms`, reference === undefined ? '—' : `${reference.toFixed(0)} ms`, reference === undefined ? note : `${(engine / reference).toFixed(2)}× ${note}`]);
+  console.error(`  ${what}: ${engine.toFixed(0)} ms${reference === undefined ? '' : ` vs ${reference.toFixed(0)} ms`}`);
+}
+
+async function trialsBench(name: string, input: RunConfigInput, loss: Loss, plain: (starts: Float64Array) => number, dim: number) {
+  const config: RunConfig = resolveConfig(input, { dim });
+  const starts = new Float64Array(TRIALS * dim);
+  for (let i = 0; i < starts.length; i++) starts[i] = config.init.low[0] + (config.init.high[0] - config.init.low[0]) * Math.random();
+  const tPlain = best(() => plain(starts));
+  const tEngine = best(() => runTrials(loss, undefined, config, 'sgd', 0, config.trials));
+  row(`${name}: SGD ${TRIALS}×${STEPS}, 1 core`, tEngine, tPlain, '(target ≤ 1.30×)');
+
+  const file = join(__dirname, 'losses.ts');
+  const poolTimes: number[] = [];
+  const counts = [1, availableParallelism()].filter((v, i, xs) => xs.indexOf(v) === i);
+  for (const workers of counts) {
+    const runner = new ExperimentRunner({ workerScript, workers });
+    try {
+      const prepared = await prepareRun(runner, file, { ...input, compareGd: false, resolution: 3 });
+      let t = Infinity;
+      for (let i = 0; i < REPEATS; i++) t = Math.min(t, (await runner.run(prepared.loss, prepared.config)).timing.trialsMs);
+      poolTimes.push(t);
+      row(`${name}: SGD ${TRIALS}×${STEPS}, pool of ${workers}`, t, workers === 1 ? tPlain : poolTimes[0], workers === 1 ? 'vs plain loop' : `vs pool of 1 (speed-up ${(poolTimes[0] / t).toFixed(2)} on ${workers} cores)`);
+    } finally {
+      runner.dispose();
+    }
+  }
+}
+
+async function landscapeBench() {
+  const input: RunConfigInput = {
+    function: 'rastrigin',
+    trials: 1,
+    domain: { low: [-5.12, -5.12], high: [5.12, 5.12] },
+    resolution: 201,
+    stages: [{ lr: 0.01, radius: 0.3, steps: 1, noise: 'uniform' }],
+  };
+  const config = resolveConfig(input, { dim: 2 });
+  let evals = 0;
+  const counting: Loss = (x) => {
+    evals++;
+    return rastrigin(x[0], x[1]);
+  };
+  computeLandscape(counting, config);
+  const loss: Loss = (x) => rastrigin(x[0], x[1]);
+  const t = best(() => computeLandscape(loss, config));
+  // Plain loop: the same number of evaluations of f around each grid point, weights summed.
+  const n = 201;
+  const perPoint = Math.round(evals / (n * n));
+  const nodes = new Float64Array(2 * perPoint);
+  for (let k = 0; k < perPoint; k++) {
+    const r = 0.3 * Math.sqrt((k + 0.5) / perPoint);
+    const th = 2.399963 * k;
+    nodes[2 * k] = r * Math.cos(th);
+    nodes[2 * k + 1] = r * Math.sin(th);
+  }
+  const tPlain = best(() => {
+    const out = new Float64Array(n * n);
+    for (let iy = 0; iy < n; iy++) {
+      const y = -5.12 + (10.24 * iy) / (n - 1);
+      for (let ix = 0; ix < n; ix++) {
+        const x = -5.12 + (10.24 * ix) / (n - 1);
+        let s = 0;
+        for (let k = 0; k < perPoint; k++) s += rastrigin(x + nodes[2 * k], y + nodes[2 * k + 1]);
+        out[iy * n + ix] = s / perPoint;
+      }
+    }
+  });
+  row(`2-D smoothed landscape 201×201 (f + g, ${perPoint} f-evals per point), 1 core`, t, tPlain, '(target: well under 1000 ms)');
+
+  const runner = new ExperimentRunner({ workerScript });
+  try {
+    const prepared = await prepareRun(runner, join(__dirname, 'losses.ts'), { ...input, compareGd: false });
+    let tp = Infinity;
+    for (let i = 0; i < REPEATS; i++) tp = Math.min(tp, (await runner.run(prepared.loss, prepared.config)).timing.landscapeMs);
+    row(`2-D smoothed landscape 201×201, pool of ${runner.size}`, tp, t, 'vs 1 core in-process');
+  } finally {
+    runner.dispose();
+  }
+}
+
+async function main() {
+  console.error(`sgd-landscape bench: node ${process.version}, ${availableParallelism()} cores${quick ? ', QUICK (10× smaller)' : ''}`);
+  const fig3Input: RunConfigInput = {
+    function: 'figure3',
+    trials: TRIALS,
+    init: { low: [-3], high: [3] },
+    stages: [{ lr: 0.01, radius: 0.3, steps: STEPS, noise: 'uniform' }],
+  };
+  await trialsBench('Figure 3 f', fig3Input, (x) => figure3(x[0]), (s) => plainSgd1d(figure3, s, 0.01, 0.3, STEPS), 1);
+  const rastInput: RunConfigInput = {
+    function: 'rastrigin',
+    trials: TRIALS,
+    init: { low: [-5.12, -5.12], high: [5.12, 5.12] },
+    stages: [{ lr: 0.002, radius: 0.3, steps: STEPS, noise: 'uniform' }],
+  };
+  await trialsBench('2-D Rastrigin', rastInput, (x) => rastrigin(x[0], x[1]), (s) => plainSgd2d(rastrigin, s, 0.002, 0.3, STEPS), 2);
+  await landscapeBench();
+
+  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['what', 'engine', 'reference', 'ratio'][i].length));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join(' | ');
+  console.log(line(['what', 'engine', 'reference', 'ratio']));
+  console.log(w.map((n) => '-'.repeat(n)).join('-|-'));
+  for (const r of rows) console.log(line(r));
+}
+
+void main();
