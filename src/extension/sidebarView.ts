@@ -1,0 +1,83 @@
+/**
+ * The side panel (view id `sgdLandscape.controls`): run controls, a summary of the shown run, a
+ * small landscape chart and the recent runs. A WebviewViewProvider that renders the
+ * HostStateSource's state like the landscape panel does: hydrated on `ready` and when it becomes
+ * visible again, posted to only while visible.
+ *
+ *   new ControlsViewProvider(extensionUri, source)
+ *   vscode.window.registerWebviewViewProvider(ControlsViewProvider.viewType, provider)
+ *
+ * Messages are validated by `parseFromWebview` and forwarded to `source.handle`.
+ */
+import * as vscode from 'vscode';
+import { explainRejection, parseFromWebview, type ToWebview } from '../protocol/webview';
+import type { HostStateSource } from './hostState';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export class ControlsViewProvider implements vscode.WebviewViewProvider {
+  static readonly viewType = 'sgdLandscape.controls';
+
+  private view?: vscode.WebviewView;
+  private stale = false;
+  private viewDisposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly source: HostStateSource,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.disposeView();
+    this.view = view;
+    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'sidebar', 'SGD Landscape controls');
+    this.viewDisposables.push(
+      view.onDidDispose(() => {
+        if (this.view === view) this.disposeView();
+      }),
+      view.onDidChangeVisibility(() => {
+        if (view.visible && this.stale) this.hydrate();
+      }),
+      view.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
+      this.source.onDidChangeState(() => {
+        if (view.visible) this.hydrate();
+        else this.stale = true;
+      }),
+      this.source.onDidChangeStatus((status) => {
+        if (view.visible) this.post({ type: 'status', status });
+      }),
+    );
+  }
+
+  /** Sends the full state. */
+  hydrate(): void {
+    this.stale = false;
+    this.post({ type: 'state', state: this.source.state });
+  }
+
+  private post(message: ToWebview): void {
+    if (this.view) void this.view.webview.postMessage(message);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parseFromWebview(raw);
+    if (!message) {
+      console.warn(`[sgd-landscape] side panel: ignored a message (${explainRejection(raw)})`);
+      return;
+    }
+    if (message.type === 'ready') {
+      this.hydrate();
+      return;
+    }
+    try {
+      await this.source.handle(message);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`SGD Landscape: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private disposeView(): void {
+    while (this.viewDisposables.length) this.viewDisposables.pop()?.dispose();
+    this.view = undefined;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * HTML shell of both webviews: a fresh nonce per render, a strict CSP, assets only from
+ * dist/webview through `asWebviewUri`. No data is spliced in: everything arrives by postMessage.
+ *
+ *   webviewHtml(webview, extensionUri, 'panel' | 'sidebar', title) → string
+ *   webviewOptions(extensionUri) → WebviewOptions with scripts on and localResourceRoots = [dist/webview]
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export type WebviewEntry = 'panel' | 'sidebar';
+
+/** The only folder webviews may load from. */
+export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+}
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot(extensionUri)] };
+}
+
+/** 128 random bits, base64: a new one for every render. */
+export function makeNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/**
+ * The Content-Security-Policy. Lit (used by @vscode-elements) styles its shadow roots with
+ * constructable stylesheets (`adoptedStyleSheets`), which `style-src` does not govern, so no
+ * 'unsafe-inline' is needed; Chart.js and the canvas layer set sizes through the CSSOM
+ * (`element.style.x = …`), which CSP allows.
+ */
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource}`,
+    `img-src ${cspSource} data: blob:`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
+
+/** Escapes text for an HTML attribute or text node (the title and URIs are the only strings here). */
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, entry: WebviewEntry, title: string): string {
+  const nonce = makeNonce();
+  const root = webviewRoot(extensionUri);
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, `${entry}.js`)).toString();
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, `${entry}.css`)).toString();
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(webview.cspSource, nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${esc(style)}">
+<title>${esc(title)}</title>
+</head>
+<body>
+<script nonce="${nonce}" src="${esc(script)}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,189 @@
+/**
+ * Chart.js with only the pieces these webviews use registered (tree-shaken), theme-derived
+ * defaults, and two small plug-ins: an opaque background (so exported PNGs read on any
+ * viewer) and vertical/horizontal bands and rules (stage boundaries, c > 0 regions, zero lines).
+ */
+import {
+  Chart,
+  BarController,
+  BarElement,
+  Filler,
+  Legend,
+  LinearScale,
+  LogarithmicScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartDataset,
+  type Plugin,
+} from 'chart.js';
+import type { ChartType } from 'chart.js';
+import { formatNumber } from './format';
+import type { Theme } from './theme';
+
+Chart.register(
+  BarController,
+  BarElement,
+  Filler,
+  Legend,
+  LinearScale,
+  LogarithmicScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+);
+
+/** Shaded x-intervals, vertical rules and horizontal rules drawn behind/over the datasets. */
+export interface Annotations {
+  bands?: Array<{ from: number; to: number; color: string }>;
+  vlines?: Array<{ x: number; color: string; dash?: number[]; label?: string }>;
+  hlines?: Array<{ y: number; color: string; dash?: number[]; label?: string }>;
+}
+
+declare module 'chart.js' {
+    interface PluginOptionsByType<TType extends ChartType> {
+    sgdBackground?: { color: string };
+    sgdAnnotations?: Annotations & { labelColor?: string; font?: string };
+  }
+}
+
+const background: Plugin = {
+  id: 'sgdBackground',
+  beforeDraw(chart, _args, opts: { color?: string }) {
+    if (!opts?.color) return;
+    const { ctx } = chart;
+    ctx.save();
+    ctx.fillStyle = opts.color;
+    ctx.fillRect(0, 0, chart.width, chart.height);
+    ctx.restore();
+  },
+};
+
+const annotations: Plugin = {
+  id: 'sgdAnnotations',
+  beforeDatasetsDraw(chart, _args, opts: Annotations) {
+    const { ctx, chartArea: a, scales } = chart;
+    const x = scales.x;
+    if (!x || !opts?.bands?.length) return;
+    ctx.save();
+    for (const b of opts.bands) {
+      const l = Math.max(a.left, x.getPixelForValue(b.from));
+      const r = Math.min(a.right, x.getPixelForValue(b.to));
+      if (r <= l) continue;
+      ctx.fillStyle = b.color;
+      ctx.fillRect(l, a.top, r - l, a.bottom - a.top);
+    }
+    ctx.restore();
+  },
+  afterDatasetsDraw(chart, _args, opts: Annotations & { labelColor?: string; font?: string }) {
+    const { ctx, chartArea: a, scales } = chart;
+    ctx.save();
+    if (opts?.font) ctx.font = opts.font;
+    ctx.lineWidth = 1;
+    for (const v of opts?.vlines ?? []) {
+      const X = scales.x?.getPixelForValue(v.x);
+      if (X === undefined || X < a.left || X > a.right) continue;
+      ctx.strokeStyle = v.color;
+      ctx.setLineDash(v.dash ?? [4, 3]);
+      ctx.beginPath();
+      ctx.moveTo(X, a.top);
+      ctx.lineTo(X, a.bottom);
+      ctx.stroke();
+      if (v.label) {
+        ctx.fillStyle = opts.labelColor ?? v.color;
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'top';
+        ctx.fillText(v.label, X + 3, a.top + 2);
+      }
+    }
+    for (const h of opts?.hlines ?? []) {
+      const Y = scales.y?.getPixelForValue(h.y);
+      if (Y === undefined || Y < a.top || Y > a.bottom) continue;
+      ctx.strokeStyle = h.color;
+      ctx.setLineDash(h.dash ?? [4, 3]);
+      ctx.beginPath();
+      ctx.moveTo(a.left, Y);
+      ctx.lineTo(a.right, Y);
+      ctx.stroke();
+      if (h.label) {
+        ctx.fillStyle = opts.labelColor ?? h.color;
+        ctx.textAlign = 'right';
+        ctx.textBaseline = 'bottom';
+        ctx.fillText(h.label, a.right - 4, Y - 2);
+      }
+    }
+    ctx.restore();
+  },
+};
+
+Chart.register(background, annotations);
+
+export type XY = { x: number; y: number };
+export type LineDataset = ChartDataset<'line', XY[]>;
+
+export interface ChartSpec {
+  datasets: Array<ChartDataset<'line' | 'scatter' | 'bar', XY[]>>;
+  xLabel: string;
+  yLabel: string;
+  annotations?: Annotations;
+  yLog?: boolean;
+  xRange?: [number, number];
+  yRange?: [number, number];
+  legend?: boolean;
+  /** Bar charts: stack nothing, bars fill their bin. */
+  bars?: boolean;
+}
+
+/** A Chart.js configuration for the current theme; no animation so drawing is synchronous. */
+export function chartConfig(spec: ChartSpec, theme: Theme): ChartConfiguration<'line' | 'scatter' | 'bar', XY[]> {
+  const font = { family: theme.fontFamily, size: Math.round(theme.fontSize * 0.85) };
+  const axis = (label: string, range?: [number, number]) => ({
+    type: 'linear' as const,
+    title: { display: true, text: label, color: theme.foreground, font },
+    ticks: { color: theme.muted, font, callback: (v: number | string) => formatNumber(Number(v)) },
+    grid: { color: theme.grid, lineWidth: 0.5 },
+    border: { color: theme.grid },
+    ...(range ? { min: range[0], max: range[1] } : {}),
+  });
+  return {
+    type: spec.bars ? 'bar' : 'line',
+    data: { datasets: spec.datasets as ChartDataset<'line' | 'scatter' | 'bar', XY[]>[] },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      interaction: { mode: 'nearest', intersect: false },
+      scales: {
+        x: { ...axis(spec.xLabel, spec.xRange), offset: false },
+        y: spec.yLog ? { ...axis(spec.yLabel, spec.yRange), type: 'logarithmic' } : axis(spec.yLabel, spec.yRange),
+      },
+      plugins: {
+        legend: { display: spec.legend ?? true, labels: { color: theme.foreground, font, boxWidth: 12, boxHeight: 12 } },
+        tooltip: {
+          callbacks: { label: (c) => `${c.dataset.label ?? ''}: (${formatNumber((c.raw as XY).x)}, ${formatNumber((c.raw as XY).y)})` },
+        },
+        sgdBackground: { color: theme.background },
+        sgdAnnotations: { ...(spec.annotations ?? {}), labelColor: theme.muted, font: `${font.size}px ${font.family}` },
+      },
+    } as ChartConfiguration<'line' | 'scatter' | 'bar', XY[]>['options'],
+  };
+}
+
+/** Replaces any chart on `canvas` with a new one; returns it. */
+export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: Theme): Chart {
+  Chart.getChart(canvas)?.destroy();
+  return new Chart(canvas, chartConfig(spec, theme) as ChartConfiguration);
+}
+
+export function destroyChart(canvas: HTMLCanvasElement): void {
+  Chart.getChart(canvas)?.destroy();
+}
+
+export { Chart };

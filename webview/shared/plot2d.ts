@@ -1,0 +1,276 @@
+/**
+ * The canvas layer for 2-D pictures Chart.js has no type for: a heatmap of a grid
+ * (f, g or c(y)) with axes and a colour bar, and overlays (paths, points, x*, boxes).
+ * Draws synchronously into a canvas sized to its CSS box × devicePixelRatio.
+ */
+import { formatNumber } from './format';
+import { heatmapPixels, niceTicks, type Rgb } from './shape';
+import type { Theme } from './theme';
+
+export interface Heat {
+  /** values[iy][ix] on grid x (columns) × y (rows), row 0 at the bottom. */
+  grid: readonly (readonly number[])[];
+  x: readonly number[];
+  y: readonly number[];
+  color: (v: number) => Rgb;
+  /** Colour bar: value range and the colour at t ∈ [0, 1]. */
+  legend?: { min: number; max: number; label: string; at: (t: number) => Rgb };
+  /** 0..1; lower values let overlays stand out. */
+  opacity?: number;
+}
+
+export type Shape = 'circle' | 'square' | 'cross' | 'star' | 'diamond';
+
+export interface PointLayer {
+  points: readonly (readonly number[])[];
+  color: string;
+  radius: number;
+  shape: Shape;
+  /** Outline colour (markers that must stand out on any background). */
+  stroke?: string;
+}
+
+export interface LineLayer {
+  points: readonly (readonly number[])[];
+  color: string;
+  width: number;
+  dash?: number[];
+}
+
+export interface Plot2DSpec {
+  xRange: [number, number];
+  yRange: [number, number];
+  xLabel?: string;
+  yLabel?: string;
+  heat?: Heat;
+  lines?: LineLayer[];
+  points?: PointLayer[];
+  boxes?: Array<{ low: number[]; high: number[]; color: string; dash?: number[] }>;
+  /** Short legend entries drawn top-left: colour + text. */
+  legend?: Array<{ color: string; label: string; shape?: Shape }>;
+}
+
+const PAD = { left: 52, right: 16, top: 10, bottom: 36 };
+const BAR = { width: 12, gap: 10, labels: 48 };
+
+/** Draws `spec`; returns the number of overlay points drawn (for `data-points`). */
+export function drawPlot2D(canvas: HTMLCanvasElement, spec: Plot2DSpec, theme: Theme): number {
+  const dpr = window.devicePixelRatio || 1;
+  const cssW = Math.max(120, canvas.clientWidth || canvas.parentElement?.clientWidth || 400);
+  const cssH = Math.max(120, canvas.clientHeight || 300);
+  canvas.width = Math.round(cssW * dpr);
+  canvas.height = Math.round(cssH * dpr);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return 0;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, cssW, cssH);
+
+  const right = PAD.right + (spec.heat?.legend ? BAR.width + BAR.gap + BAR.labels : 0);
+  const plotW = Math.max(20, cssW - PAD.left - right);
+  const plotH = Math.max(20, cssH - PAD.top - PAD.bottom);
+  let [x0, x1] = spec.xRange;
+  let [y0, y1] = spec.yRange;
+  if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
+  if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
+  const sx = plotW / (x1 - x0);
+  const sy = plotH / (y1 - y0);
+  const left = PAD.left;
+  const top = PAD.top;
+  const px = (x: number): number => left + (x - x0) * sx;
+  const py = (y: number): number => top + plotH - (y - y0) * sy;
+
+  const font = `${Math.round(theme.fontSize * 0.85)}px ${theme.fontFamily}`;
+  ctx.font = font;
+
+  if (spec.heat && spec.heat.grid.length > 0 && spec.heat.grid[0]!.length > 0) {
+    const h = spec.heat;
+    const rows = h.grid.length;
+    const cols = h.grid[0]!.length;
+    const img = new ImageData(heatmapPixels(h.grid, h.color) as Uint8ClampedArray<ArrayBuffer>, cols, rows);
+    const off = document.createElement('canvas');
+    off.width = cols;
+    off.height = rows;
+    off.getContext('2d')!.putImageData(img, 0, 0);
+    // Cell centres sit on the grid points; the image spans half a cell beyond them.
+    const dx = cols > 1 ? (h.x[cols - 1]! - h.x[0]!) / (cols - 1) : 1;
+    const dy = rows > 1 ? (h.y[rows - 1]! - h.y[0]!) / (rows - 1) : 1;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, plotW, plotH);
+    ctx.clip();
+    ctx.globalAlpha = h.opacity ?? 1;
+    ctx.imageSmoothingEnabled = true;
+    const ix0 = px(h.x[0]! - dx / 2);
+    const iy0 = py(h.y[rows - 1]! + dy / 2);
+    ctx.drawImage(off, ix0, iy0, px(h.x[cols - 1]! + dx / 2) - ix0, py(h.y[0]! - dy / 2) - iy0);
+    ctx.restore();
+    if (h.legend) drawColorBar(ctx, h.legend, left + plotW + BAR.gap, top, plotH, theme);
+  }
+
+  // Axes, ticks, grid.
+  ctx.strokeStyle = theme.grid;
+  ctx.fillStyle = theme.muted;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(left + 0.5, top + 0.5, plotW, plotH);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const t of niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 70)))) {
+    const X = Math.round(px(t)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(X, top + plotH);
+    ctx.lineTo(X, top + plotH + 4);
+    ctx.stroke();
+    ctx.fillText(formatNumber(t), X, top + plotH + 6);
+  }
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const t of niceTicks(y0, y1, Math.max(2, Math.floor(plotH / 50)))) {
+    const Y = Math.round(py(t)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(left - 4, Y);
+    ctx.lineTo(left, Y);
+    ctx.stroke();
+    ctx.fillText(formatNumber(t), left - 6, Y);
+  }
+  ctx.fillStyle = theme.foreground;
+  if (spec.xLabel) {
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(spec.xLabel, left + plotW / 2, cssH - 2);
+  }
+  if (spec.yLabel) {
+    ctx.save();
+    ctx.translate(12, top + plotH / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(spec.yLabel, 0, 0);
+    ctx.restore();
+  }
+
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(left, top, plotW, plotH);
+  ctx.clip();
+  for (const b of spec.boxes ?? []) {
+    ctx.strokeStyle = b.color;
+    ctx.setLineDash(b.dash ?? [4, 3]);
+    ctx.lineWidth = 1.5;
+    ctx.strokeRect(px(b.low[0]!), py(b.high[1]!), (b.high[0]! - b.low[0]!) * sx, (b.high[1]! - b.low[1]!) * sy);
+  }
+  ctx.setLineDash([]);
+  for (const l of spec.lines ?? []) {
+    if (l.points.length < 2) continue;
+    ctx.strokeStyle = l.color;
+    ctx.lineWidth = l.width;
+    ctx.setLineDash(l.dash ?? []);
+    ctx.beginPath();
+    l.points.forEach((p, i) => (i === 0 ? ctx.moveTo(px(p[0]!), py(p[1]!)) : ctx.lineTo(px(p[0]!), py(p[1]!))));
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  let drawn = 0;
+  for (const layer of spec.points ?? []) {
+    ctx.fillStyle = layer.color;
+    ctx.strokeStyle = layer.stroke ?? layer.color;
+    ctx.lineWidth = layer.stroke ? 1.5 : 1;
+    for (const p of layer.points) {
+      if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) continue;
+      marker(ctx, layer.shape, px(p[0]!), py(p[1]!), layer.radius, !!layer.stroke);
+      drawn++;
+    }
+  }
+  ctx.restore();
+
+  if (spec.legend?.length) {
+    ctx.font = font;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    let y = top + 10;
+    const w = Math.max(...spec.legend.map((e) => ctx.measureText(e.label).width)) + 26;
+    ctx.fillStyle = theme.background;
+    ctx.globalAlpha = 0.8;
+    ctx.fillRect(left + 4, top + 2, w, spec.legend.length * 16 + 4);
+    ctx.globalAlpha = 1;
+    for (const e of spec.legend) {
+      ctx.fillStyle = e.color;
+      ctx.strokeStyle = e.color;
+      marker(ctx, e.shape ?? 'square', left + 14, y, 4, false);
+      ctx.fillStyle = theme.foreground;
+      ctx.fillText(e.label, left + 24, y);
+      y += 16;
+    }
+  }
+  return drawn;
+}
+
+function marker(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y: number, r: number, outline: boolean): void {
+  ctx.beginPath();
+  switch (shape) {
+    case 'circle':
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+      break;
+    case 'square':
+      ctx.rect(x - r, y - r, 2 * r, 2 * r);
+      break;
+    case 'diamond':
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y);
+      ctx.lineTo(x, y + r);
+      ctx.lineTo(x - r, y);
+      ctx.closePath();
+      break;
+    case 'cross':
+      ctx.moveTo(x - r, y - r);
+      ctx.lineTo(x + r, y + r);
+      ctx.moveTo(x + r, y - r);
+      ctx.lineTo(x - r, y + r);
+      ctx.lineWidth = 2;
+      ctx.stroke();
+      return;
+    case 'star':
+      for (let k = 0; k < 10; k++) {
+        const a = -Math.PI / 2 + (k * Math.PI) / 5;
+        const rr = k % 2 === 0 ? r : r * 0.45;
+        if (k === 0) ctx.moveTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+        else ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+      }
+      ctx.closePath();
+      break;
+  }
+  ctx.fill();
+  if (outline) ctx.stroke();
+}
+
+function drawColorBar(
+  ctx: CanvasRenderingContext2D,
+  legend: NonNullable<Heat['legend']>,
+  x: number,
+  top: number,
+  height: number,
+  theme: Theme,
+): void {
+  for (let i = 0; i < height; i++) {
+    const [r, g, b] = legend.at(1 - i / Math.max(1, height - 1));
+    ctx.fillStyle = `rgb(${r},${g},${b})`;
+    ctx.fillRect(x, top + i, BAR.width, 1);
+  }
+  ctx.strokeStyle = theme.grid;
+  ctx.strokeRect(x + 0.5, top + 0.5, BAR.width, height);
+  ctx.fillStyle = theme.muted;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  const span = legend.max - legend.min;
+  for (const t of niceTicks(legend.min, legend.max, 4)) {
+    const y = top + height * (1 - (span > 0 ? (t - legend.min) / span : 0.5));
+    ctx.fillText(formatNumber(t), x + BAR.width + 4, y);
+  }
+  ctx.save();
+  ctx.translate(x + BAR.width + BAR.labels - 4, top + height / 2);
+  ctx.rotate(Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillStyle = theme.foreground;
+  ctx.fillText(legend.label, 0, 0);
+  ctx.restore();
+}

@@ -1,0 +1,298 @@
+/**
+ * Data shaping for the charts: extents, histogram bars, path thinning for the time slider,
+ * heatmap colour mapping, axis ticks. Pure functions (no DOM); unit-tested in
+ * test/unit/webview-shape.test.ts.
+ */
+
+export type Rgb = [number, number, number];
+export type Rgba = [number, number, number, number];
+
+/** [min, max] of the finite values, or undefined when there are none. */
+export function finiteExtent(values: Iterable<number>): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? [lo, hi] : undefined;
+}
+
+/** Extent over a 2-D grid (rows of numbers). */
+export function gridExtent(grid: readonly (readonly number[])[]): [number, number] | undefined {
+  return finiteExtent(
+    (function* () {
+      for (const row of grid) yield* row;
+    })(),
+  );
+}
+
+/**
+ * Extent for colouring: drops the top `clip` fraction so one huge value (a landscape that
+ * explodes at the domain corner) does not wash the whole map into one colour.
+ */
+export function robustExtent(values: readonly number[], clip = 0.01): [number, number] | undefined {
+  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (finite.length === 0) return undefined;
+  const hiIndex = Math.max(0, Math.min(finite.length - 1, Math.ceil((1 - clip) * (finite.length - 1))));
+  return [finite[0]!, finite[hiIndex]!];
+}
+
+export interface Bars {
+  /** Bin centres (x positions of the bars). */
+  centers: number[];
+  /** Bin widths. */
+  widths: number[];
+  counts: number[];
+}
+
+/** Bars from histogram edges (length n+1) and counts (length n). */
+export function histogramBars(edges: readonly number[], counts: readonly number[]): Bars {
+  const n = Math.min(counts.length, Math.max(0, edges.length - 1));
+  const centers: number[] = [];
+  const widths: number[] = [];
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    centers.push((edges[i]! + edges[i + 1]!) / 2);
+    widths.push(edges[i + 1]! - edges[i]!);
+    out.push(counts[i]!);
+  }
+  return { centers, widths, counts: out };
+}
+
+export interface Binned {
+  edges: number[];
+  counts: number[];
+  /** Finite values outside [edges[0], edges[n]] (not counted in any bin). */
+  outside: number;
+  /** Non-finite values skipped. */
+  skipped: number;
+}
+
+/**
+ * Bins `values` with width `bin`, edges on multiples of `bin` covering [lo, hi]
+ * (the paper's Figure 3 uses 0.06 on [-3, 3]). Used for histograms of derived quantities
+ * (distance to x* for d > 2) and when a result carries no histogram.
+ */
+export function binValues(values: readonly number[], bin: number, lo: number, hi: number, maxBins = 2000): Binned {
+  if (!(bin > 0) || !Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) {
+    return { edges: [], counts: [], outside: 0, skipped: values.length };
+  }
+  let start = Math.floor(lo / bin + 1e-9) * bin;
+  let n = Math.max(1, Math.ceil((hi - start) / bin - 1e-9));
+  let width = bin;
+  if (n > maxBins) {
+    width = (hi - lo) / maxBins;
+    start = lo;
+    n = maxBins;
+  }
+  const edges = Array.from({ length: n + 1 }, (_, i) => start + i * width);
+  const counts = new Array<number>(n).fill(0);
+  let outside = 0;
+  let skipped = 0;
+  const end = edges[n]!;
+  for (const v of values) {
+    if (!Number.isFinite(v)) {
+      skipped++;
+      continue;
+    }
+    if (v < start || v > end) {
+      outside++;
+      continue;
+    }
+    const i = Math.min(n - 1, Math.floor((v - start) / width));
+    counts[i]!++;
+  }
+  return { edges, counts, outside, skipped };
+}
+
+/** `count` indices spread evenly over [0, n), first and last included (all of them when n ≤ count). */
+export function evenIndices(n: number, count: number): number[] {
+  if (n <= 0 || count <= 0) return [];
+  if (count >= n) return Array.from({ length: n }, (_, i) => i);
+  if (count === 1) return [0];
+  const out: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const i = Math.round((k * (n - 1)) / (count - 1));
+    if (out[out.length - 1] !== i) out.push(i);
+  }
+  return out;
+}
+
+/**
+ * The part of a thinned path up to global step `step` (the time slider's position). Points
+ * whose step is ≤ `step` are kept; when `step` falls between two kept points the last point is
+ * interpolated linearly so the animation moves smoothly between stored points.
+ */
+export function pathUntil(path: readonly (readonly number[])[], steps: readonly number[], step: number): number[][] {
+  const n = Math.min(path.length, steps.length);
+  const out: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const s = steps[i]!;
+    if (s <= step) {
+      out.push(path[i]!.slice());
+      continue;
+    }
+    if (i > 0) {
+      const s0 = steps[i - 1]!;
+      const t = (step - s0) / (s - s0);
+      if (t > 0 && t < 1) {
+        const a = path[i - 1]!;
+        const b = path[i]!;
+        out.push(a.map((v, k) => v + t * (b[k]! - v)));
+      }
+    }
+    break;
+  }
+  return out;
+}
+
+/** Keeps at most `max` points of a path (first and last always), for drawing long paths fast. */
+export function thinPath<T>(path: readonly T[], max: number): T[] {
+  return evenIndices(path.length, max).map((i) => path[i]!);
+}
+
+/** Euclidean distance. */
+export function distance(a: readonly number[], b: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - (b[i] ?? 0);
+    s += d * d;
+  }
+  return Math.sqrt(s);
+}
+
+/**
+ * Runs of x where a sampled curve is positive, as [from, to] intervals reaching half a cell
+ * beyond the outer samples (so a shaded band covers the samples it stands for). A NaN between
+ * two positive samples (c(y) is undefined at x* itself) does not split a run.
+ */
+export function positiveIntervals(x: readonly number[], values: readonly number[]): Array<[number, number]> {
+  const n = Math.min(x.length, values.length);
+  const positive = (i: number): boolean => {
+    const v = values[i]!;
+    if (Number.isNaN(v)) return i > 0 && i < n - 1 && values[i - 1]! > 0 && values[i + 1]! > 0;
+    return v > 0;
+  };
+  const half = (i: number, dir: -1 | 1): number => {
+    const j = i + dir;
+    if (j < 0 || j >= n) return x[i]!;
+    return (x[i]! + x[j]!) / 2;
+  };
+  const out: Array<[number, number]> = [];
+  let start = -1;
+  for (let i = 0; i <= n; i++) {
+    const p = i < n && positive(i);
+    if (p && start < 0) start = i;
+    if (!p && start >= 0) {
+      out.push([half(start, -1), half(i - 1, 1)]);
+      start = -1;
+    }
+  }
+  return out;
+}
+
+// ---- colour ----
+
+/** Viridis, 9 stops (perceptually uniform, readable in light and dark themes). */
+const VIRIDIS: Rgb[] = [
+  [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
+  [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
+];
+
+function lerp(a: number, b: number, t: number): number {
+  return a + (b - a) * t;
+}
+
+/** Viridis colour at t in [0, 1] (clamped). */
+export function viridis(t: number): Rgb {
+  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
+  const f = x - i;
+  const a = VIRIDIS[i]!;
+  const b = VIRIDIS[i + 1]!;
+  return [Math.round(lerp(a[0], b[0], f)), Math.round(lerp(a[1], b[1], f)), Math.round(lerp(a[2], b[2], f))];
+}
+
+/**
+ * Diverging colour for a signed quantity such as c(y): `neg` below zero, `pos` above, `mid` at
+ * zero; |v| ≥ maxAbs takes the full colour. Symmetric so the sign is what the eye reads.
+ */
+export function diverging(v: number, maxAbs: number, neg: Rgb, mid: Rgb, pos: Rgb): Rgb {
+  if (!Number.isFinite(v) || !(maxAbs > 0)) return mid;
+  const t = Math.min(1, Math.abs(v) / maxAbs);
+  const end = v < 0 ? neg : pos;
+  return [Math.round(lerp(mid[0], end[0], t)), Math.round(lerp(mid[1], end[1], t)), Math.round(lerp(mid[2], end[2], t))];
+}
+
+/**
+ * RGBA pixels for a grid values[iy][ix] with row 0 at the bottom (y grows upward on screen),
+ * as ImageData wants them (row 0 at the top). Non-finite cells are transparent.
+ */
+export function heatmapPixels(grid: readonly (readonly number[])[], color: (v: number) => Rgb): Uint8ClampedArray {
+  const h = grid.length;
+  const w = h > 0 ? grid[0]!.length : 0;
+  const px = new Uint8ClampedArray(w * h * 4);
+  for (let iy = 0; iy < h; iy++) {
+    const row = grid[iy]!;
+    const dst = (h - 1 - iy) * w * 4;
+    for (let ix = 0; ix < w; ix++) {
+      const v = row[ix]!;
+      const o = dst + ix * 4;
+      if (!Number.isFinite(v)) continue;
+      const [r, g, b] = color(v);
+      px[o] = r;
+      px[o + 1] = g;
+      px[o + 2] = b;
+      px[o + 3] = 255;
+    }
+  }
+  return px;
+}
+
+/** Parses #rgb, #rrggbb, #rrggbbaa, rgb(…) and rgba(…); undefined for anything else. */
+export function parseColor(s: string): Rgba | undefined {
+  const t = s.trim().toLowerCase();
+  let m = /^#([0-9a-f]{3})$/.exec(t);
+  if (m) {
+    const h = m[1]!;
+    return [parseInt(h[0]! + h[0]!, 16), parseInt(h[1]! + h[1]!, 16), parseInt(h[2]! + h[2]!, 16), 1];
+  }
+  m = /^#([0-9a-f]{6})([0-9a-f]{2})?$/.exec(t);
+  if (m) {
+    const h = m[1]!;
+    const a = m[2] ? parseInt(m[2], 16) / 255 : 1;
+    return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16), a];
+  }
+  m = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+%?))?\s*\)$/.exec(t);
+  if (m) {
+    let a = 1;
+    if (m[4] !== undefined) a = m[4].endsWith('%') ? parseFloat(m[4]) / 100 : parseFloat(m[4]);
+    return [Number(m[1]), Number(m[2]), Number(m[3]), a];
+  }
+  return undefined;
+}
+
+/** `color` with alpha `a` as an rgba() string (the colour itself when it cannot be parsed). */
+export function withAlpha(color: string, a: number): string {
+  const c = parseColor(color);
+  if (!c) return color;
+  return `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${Math.round(a * c[3] * 1000) / 1000})`;
+}
+
+/** "Nice" tick values covering [min, max] with about `count` ticks (1, 2, 5 × 10^k spacing). */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  if (min === max) return [min];
+  if (min > max) [min, max] = [max, min];
+  const raw = (max - min) / Math.max(1, count);
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const norm = raw / mag;
+  const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) {
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+/**
+ * Plain-words readings of a result: the one-paragraph summary, success counts and the
+ * Theorem 1 comparison. Pure (no DOM); unit-tested in test/unit/webview-summary.test.ts.
+ */
+import type { Theorem1Prediction } from '../../src/engine/types';
+import type { RunStatus, RunSummary, ViewResult } from '../../src/protocol/webview';
+import { formatFraction, formatNumber, formatPercent, formatPoint } from './format';
+
+/** Stage boundaries (global step at which stage i+1 starts) for rules on step axes. */
+export function stageStarts(view: ViewResult): number[] {
+  const out: number[] = [];
+  let s = 0;
+  for (const st of view.config.stages.slice(0, -1)) {
+    s += st.steps;
+    out.push(s);
+  }
+  return out;
+}
+
+/** "spikyBowl · 1-D · 100 trials · 1 stage (η 0.02, noise cube 0.3, 400 steps)" */
+export function runLabel(view: ViewResult): string {
+  const cfg = view.config;
+  const name = view.source?.exportName ?? cfg.function;
+  const stages = cfg.stages;
+  const st =
+    stages.length === 1
+      ? `1 stage (η ${formatNumber(stages[0]!.lr)}, ${noiseText(stages[0]!.noise, stages[0]!.radius)}, ${stages[0]!.steps} steps)`
+      : `${stages.length} stages (noise ${stages.map((s) => (s.noise === 'none' ? '0' : formatNumber(s.radius))).join(' → ')})`;
+  return `${name} · ${cfg.dim}-D · ${cfg.trials} trials · ${st}`;
+}
+
+export function noiseText(noise: string, radius: number): string {
+  return noise === 'none' ? 'no noise (GD)' : `noise ${noise} ${formatNumber(radius)}`;
+}
+
+/** Trials that ended within successRadius of x*, SGD beside GD. */
+export function successText(view: ViewResult): string {
+  const d = view.diagnostics;
+  const n = view.config.trials;
+  const where = `within ${formatNumber(d.successRadius)} of x* = ${formatPoint(d.xStar)}`;
+  const gd = view.gd ? `; GD ${formatFraction(d.successGd, n)}` : '';
+  return `Ended ${where}: SGD ${formatFraction(d.successSgd, n)}${gd}.`;
+}
+
+/** The estimated one-point convexity constant in words. */
+export function convexityText(view: ViewResult): string {
+  const d = view.diagnostics;
+  const map = d.convexity[0];
+  if (!map) return 'No noisy stage, so no smoothed landscape and no c(y).';
+  const c = d.c;
+  const where = `on the region where trials run (smoothing radius ${formatNumber(map.radius)})`;
+  if (!Number.isFinite(c)) return `c could not be estimated ${where}.`;
+  if (c > 0) {
+    return `c ≈ ${formatNumber(c)} > 0 ${where}: the smoothed landscape points toward x* everywhere there (Assumption 1 holds).`;
+  }
+  return `c ≈ ${formatNumber(c)} ≤ 0 ${where}: the smoothed landscape points toward x* on ${formatPercent(map.positiveFraction)} of it, so Assumption 1 fails somewhere (lowest at ${formatPoint(map.argInf)}).`;
+}
+
+/** One stage's Theorem 1 prediction against what was observed, in plain words. */
+export function theoremText(p: Theorem1Prediction, stages: number): string {
+  const head = stages > 1 ? `Stage ${p.stage + 1} (η ${formatNumber(p.lr)}, radius ${formatNumber(p.radius)}): ` : '';
+  if (!(p.c > 0)) {
+    return `${head}Theorem 1 makes no prediction: c ≈ ${formatNumber(p.c)} is not positive for this radius. ${p.explanation}`.trim();
+  }
+  if (!p.conditionHolds) {
+    return `${head}Theorem 1 needs η < ${formatNumber(p.lrBound)} (L ≈ ${formatNumber(p.L)}, c ≈ ${formatNumber(p.c)}); η = ${formatNumber(p.lr)} is larger, so its guarantee does not apply. Observed: ${formatPercent(p.observedInside)} of trials ended within ${formatNumber(p.ballRadius)} of x*. ${p.explanation}`.trim();
+  }
+  const verdict = p.observedInside >= 0.5 ? 'as predicted' : 'fewer than the ≥ 50% predicted';
+  return `${head}Theorem 1 predicts that after about ${formatNumber(p.T1)} steps at least half of the trials lie within ${formatNumber(p.ballRadius)} of x*. Observed: ${formatPercent(p.observedInside)} (${verdict}). ${p.explanation}`.trim();
+}
+
+/** The panel's summary line (data-testid="summary"). */
+export function summaryText(view: ViewResult): string {
+  const parts = [successText(view), convexityText(view)];
+  const diverged = view.sgd.diverged + (view.gd?.diverged ?? 0);
+  if (diverged > 0) parts.push(`${diverged} trial${diverged === 1 ? '' : 's'} diverged.`);
+  return parts.join(' ');
+}
+
+/** Status line text. */
+export function statusText(status: RunStatus, view?: ViewResult): string {
+  switch (status.kind) {
+    case 'idle':
+      return view ? `Showing ${runLabel(view)}` : 'No run yet. Pick a function in the SGD Landscape side panel and press Run.';
+    case 'running': {
+      const pct = status.total > 0 ? ` ${formatPercent(status.done / status.total)}` : '';
+      return `Running ${status.label}: ${status.phase}${pct}`;
+    }
+    case 'error':
+      return 'The last run failed' + (view ? '; showing the previous result.' : '.');
+    case 'cancelled':
+      return 'Stopped' + (view ? '; showing the previous result.' : '.');
+  }
+}
+
+/** One line for a recent run in the side panel. */
+export function recentRunText(r: RunSummary): string {
+  const gd = r.successGd >= 0 ? `, GD ${r.successGd}` : '';
+  return `${r.exportName} (${r.dim}-D): SGD ${r.successSgd}/${r.trials}${gd}, c ${formatNumber(r.c)}`;
+}

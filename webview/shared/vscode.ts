@@ -1,0 +1,37 @@
+/**
+ * The webview's handle on VS Code, typed by the shared protocol so a webview cannot post
+ * anything outside it. `acquireVsCodeApi` may be called once per page; this module does it.
+ */
+import type { FromWebview, ToWebview } from '../../src/protocol/webview';
+
+interface VsCodeApi<S> {
+  postMessage(message: FromWebview): void;
+  getState(): S | undefined;
+  setState(state: S): S;
+}
+
+declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
+
+export interface Host<S> {
+  post(message: FromWebview): void;
+  getState(): S | undefined;
+  setState(state: S): void;
+  /** Installs the listener, then says `ready` so the host answers with the full state. */
+  listen(handler: (message: ToWebview) => void): void;
+}
+
+export function connect<S>(): Host<S> {
+  const api = acquireVsCodeApi<S>();
+  return {
+    post: (m) => api.postMessage(m),
+    getState: () => api.getState(),
+    setState: (s) => void api.setState(s),
+    listen(handler) {
+      window.addEventListener('message', (e: MessageEvent) => {
+        const m = e.data as ToWebview | undefined;
+        if (m && (m.type === 'state' || m.type === 'status')) handler(m);
+      });
+      api.postMessage({ type: 'ready' });
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The side panel's settings model: presets (the paper's Figure 3), schedule edits that keep
+ * the flat lr/radius/noise/steps equal to stage 1, parsing of typed numbers, and the derived
+ * gradient-noise bound r = radius/η. Pure; unit-tested in test/unit/webview-sidebar.test.ts.
+ */
+import type { Box, NoiseKind, Stage } from '../../src/engine/types';
+import { LIMITS, type RunSettings } from '../../src/protocol/webview';
+
+export type StageField = 'lr' | 'radius' | 'steps' | 'noise';
+export type PresetId = 'fig3-single' | 'gd' | 'fig3-stages';
+
+export const PRESETS: Array<{ id: PresetId; label: string; title: string }> = [
+  { id: 'fig3-single', label: 'Figure 3: noise 0.3', title: 'One stage, uniform noise of radius 0.3, 100 trials from [-3, 3] (the paper’s Figure 3, row 2)' },
+  { id: 'gd', label: 'GD (no noise)', title: 'Plain gradient descent from the same starts (Figure 3, row 2, left)' },
+  { id: 'fig3-stages', label: 'Figure 3: 4 stages', title: 'Noise 0.3 → 0.15 → 0.05 → 0.01 with init [-3,3], [-1.5,1.5], [-0.5,0.5], [-0.3,0.3] (Figure 3, row 3)' },
+];
+
+function clone<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+/** The stages of `s`, spelled out (one stage from the flat fields when there is no list). */
+export function stagesOf(s: RunSettings): Array<Partial<Stage>> {
+  if (s.stages && s.stages.length > 0) return s.stages;
+  return [{ lr: s.lr, radius: s.radius, noise: s.noise, steps: s.steps }];
+}
+
+/** Re-derives the flat fields from stage 1 so both always agree. */
+function syncFlat(s: RunSettings): RunSettings {
+  const first = s.stages?.[0];
+  if (!first) return s;
+  if (first.lr !== undefined) s.lr = first.lr;
+  if (first.radius !== undefined) s.radius = first.radius;
+  if (first.noise !== undefined) s.noise = first.noise;
+  if (first.steps !== undefined) s.steps = first.steps;
+  return s;
+}
+
+/** Sets one field of stage `index` (0 = the flat fields too). */
+export function setStageField(s: RunSettings, index: number, field: StageField, value: number | NoiseKind): RunSettings {
+  const out = clone(s);
+  const stages = clone(stagesOf(s));
+  const st = stages[index];
+  if (!st) return out;
+  (st as Record<string, unknown>)[field] = value;
+  out.stages = stages;
+  return syncFlat(out);
+}
+
+/** Appends a stage that halves the last stage's radius (the paper's shrinking noise). */
+export function addStage(s: RunSettings): RunSettings {
+  const out = clone(s);
+  const stages = clone(stagesOf(s));
+  if (stages.length >= LIMITS.stages) return out;
+  const last = stages[stages.length - 1]!;
+  const next: Partial<Stage> = { lr: last.lr ?? s.lr, radius: Number(((last.radius ?? s.radius) / 2).toPrecision(3)), noise: last.noise ?? s.noise, steps: last.steps ?? s.steps };
+  stages.push(next);
+  out.stages = stages;
+  return syncFlat(out);
+}
+
+export function removeStage(s: RunSettings, index: number): RunSettings {
+  const out = clone(s);
+  const stages = clone(stagesOf(s));
+  if (stages.length <= 1 || index < 0 || index >= stages.length) return out;
+  stages.splice(index, 1);
+  out.stages = stages;
+  return syncFlat(out);
+}
+
+function interval(dim: number, lo: number, hi: number): Box {
+  return { low: Array<number>(dim).fill(lo), high: Array<number>(dim).fill(hi) };
+}
+
+/**
+ * A preset applied to `s`: keeps the user's learning rate and steps per stage, sets the noise,
+ * the init box ([-3, 3] per coordinate) and 100 trials as in the paper's Figure 3.
+ */
+export function applyPreset(s: RunSettings, id: PresetId, dim: number): RunSettings {
+  const out = clone(s);
+  const d = Math.max(1, Math.min(LIMITS.dim, Math.floor(dim) || 1));
+  const lr = s.lr;
+  const steps = s.steps;
+  out.trials = 100;
+  out.init = interval(d, -3, 3);
+  switch (id) {
+    case 'fig3-single':
+      out.stages = [{ lr, radius: 0.3, noise: 'uniform', steps }];
+      break;
+    case 'gd':
+      out.stages = [{ lr, radius: s.radius, noise: 'none', steps }];
+      break;
+    case 'fig3-stages':
+      out.stages = [
+        { lr, radius: 0.3, noise: 'uniform', steps, init: interval(d, -3, 3) },
+        { lr, radius: 0.15, noise: 'uniform', steps, init: interval(d, -1.5, 1.5) },
+        { lr, radius: 0.05, noise: 'uniform', steps, init: interval(d, -0.5, 0.5) },
+        { lr, radius: 0.01, noise: 'uniform', steps, init: interval(d, -0.3, 0.3) },
+      ];
+      break;
+  }
+  return syncFlat(out);
+}
+
+/** Parses a typed number; undefined when it is not a finite number in [min, max] (or not an integer when asked). */
+export function parseField(text: string, min: number, max: number, integer = false): number | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  const v = Number(t);
+  if (!Number.isFinite(v) || v < min || v > max) return undefined;
+  if (integer && !Number.isInteger(v)) return undefined;
+  return v;
+}
+
+/** The gradient-noise bound r = radius / η the paper's theorems use. */
+export function derivedR(radius: number, lr: number): number {
+  return lr > 0 ? radius / lr : NaN;
+}
+
+/** Log-scale slider mapping for the learning rate: position in [0, 1000] ↔ η in [1e-4, 1]. */
+export const LR_SLIDER = { min: 1e-4, max: 1, positions: 1000 };
+
+export function lrToSlider(lr: number): number {
+  const { min, max, positions } = LR_SLIDER;
+  const t = (Math.log10(Math.min(max, Math.max(min, lr))) - Math.log10(min)) / (Math.log10(max) - Math.log10(min));
+  return Math.round(t * positions);
+}
+
+/** η for a slider position, rounded to 3 significant digits so typed values stay readable. */
+export function sliderToLr(pos: number): number {
+  const { min, max, positions } = LR_SLIDER;
+  const t = Math.min(1, Math.max(0, pos / positions));
+  return Number(Math.pow(10, Math.log10(min) + t * (Math.log10(max) - Math.log10(min))).toPrecision(3));
+}
