@@ -1,0 +1,55 @@
+/** The command-line contract: RUN.json in, RESULT.json out, exit codes (needs `npm run build`). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'sgd-cli-'));
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
+
+test('run writes RESULT.json with the documented fields', () => {
+  const cfg = join(dir, 'run.json');
+  const out = join(dir, 'result.json');
+  writeFileSync(cfg, JSON.stringify({ function: 'rastrigin', seed: 3, trials: 8, resolution: 21, stages: [{ lr: 0.005, radius: 0.5, steps: 200, noise: 'uniform' }, { lr: 0.002, radius: 0.1, steps: 100, noise: 'gaussian' }] }));
+  const r = run('run', 'examples/rastrigin.ts', '--config', cfg, '--out', out, '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /function rastrigin \(dim 2\), 8 trials/);
+  const res = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(res.finals.length, 8);
+  assert.equal(res.finals[0].length, 2);
+  assert.equal(typeof res.diverged, 'number');
+  assert.deepEqual(res.landscape.x.length, 21);
+  assert.deepEqual(res.landscape.y.length, 21);
+  assert.equal(res.landscape.f.length, 21);
+  assert.equal(res.landscape.f[0].length, 21);
+  assert.deepEqual(res.landscape.smoothed.map((s: { radius: number }) => s.radius), [0.5, 0.1]);
+  assert.equal(res.landscape.smoothed[0].values.length, 21);
+  assert.deepEqual(res.diagnostics.xStar, [0, 0]);
+  assert.equal(typeof res.diagnostics.c, 'number');
+  for (const k of ['trialsMs', 'gdMs', 'landscapeMs', 'diagnosticsMs', 'totalMs']) assert.equal(typeof res.timing[k], 'number');
+  assert.equal(res.config.seed, '3');
+  // Same seed, same numbers.
+  const out2 = join(dir, 'result2.json');
+  assert.equal(run('run', 'examples/rastrigin.ts', '--config', cfg, '--out', out2, '--quiet', '--workers', '1').status, 0);
+  assert.deepEqual(JSON.parse(readFileSync(out2, 'utf8')).finals, res.finals);
+});
+
+test('bad settings exit 2 naming the setting; a throwing loss exits 1 naming file and line', () => {
+  const cfg = join(dir, 'bad.json');
+  writeFileSync(cfg, JSON.stringify({ function: 'figure3', stages: [{ radius: -0.1 }] }));
+  const r = run('run', 'examples/paper-figure3.ts', '--config', cfg);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /invalid setting stages\[0\]\.radius: must be a number in \[0, 1000000\], got -0\.1/);
+  const t = run('run', 'examples/faulty.ts', '--function', 'throwsNearOrigin', '--trials', '3');
+  assert.equal(t.status, 1);
+  assert.match(t.stderr, /throwsNearOrigin threw at x = \[0\]: boom: undefined near the origin .*faulty\.ts:9\)/);
+  const several = run('run', 'examples/rastrigin.ts');
+  assert.equal(several.status, 2);
+  assert.match(several.stderr, /choose one of: rastrigin, rastrigin1d, rastriginN/);
+  assert.equal(run('--help').status, 0);
+  assert.equal(run('frobnicate', 'x').status, 2);
+});

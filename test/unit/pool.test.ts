@@ -1,0 +1,136 @@
+/**
+ * The worker pool against real worker threads (dist/worker.js: run `npm run build` first):
+ * same numbers on any number of workers and in-process, and every failure of the user's code
+ * ends in a clear RunFailure while the pool keeps working.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExperimentRunner, RunFailure } from '../../src/runner/pool';
+import { prepareRun } from '../../src/runner/prepare';
+import { BundleFailure } from '../../src/runner/bundle';
+import { runExperiment } from '../../src/engine/experiment';
+import { figure3 } from '../../examples/paper-figure3';
+
+const workerScript = join(__dirname, '..', '..', 'dist', 'worker.js');
+const dir = mkdtempSync(join(tmpdir(), 'sgd-pool-'));
+const bundleDir = join(dir, 'bundles');
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const runners: ExperimentRunner[] = [];
+const runner = (opts = {}) => {
+  const r = new ExperimentRunner({ workerScript, ...opts });
+  runners.push(r);
+  return r;
+};
+after(() => runners.forEach((r) => r.dispose()));
+
+const failure = async (p: Promise<unknown>): Promise<RunFailure> => {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof RunFailure, `expected RunFailure, got ${e}`);
+    return e;
+  }
+  assert.fail('expected the run to fail');
+};
+
+test('same numbers on 1 and 2 workers and in-process', async () => {
+  const input = { function: 'figure3', trials: 12, seed: 's', resolution: 61, stages: [{ lr: 0.01, radius: 0.3, steps: 300, noise: 'uniform' as const }] };
+  const src = join(__dirname, '..', '..', 'examples', 'paper-figure3.ts');
+  const r1 = runner({ workers: 1 });
+  const r2 = runner({ workers: 2 });
+  const p1 = await prepareRun(r1, src, input, { bundleDir });
+  const a = await r1.run(p1.loss, p1.config);
+  const p2 = await prepareRun(r2, src, input, { bundleDir });
+  const b = await r2.run(p2.loss, p2.config);
+  assert.deepEqual(b.finals, a.finals);
+  assert.deepEqual(b.gd!.finals, a.gd!.finals);
+  assert.deepEqual(b.landscape, a.landscape);
+  const local = runExperiment((x) => figure3(x[0]), undefined, p1.config);
+  assert.deepEqual(local.finals, a.finals);
+  assert.deepEqual(local.landscape.smoothed, a.landscape.smoothed);
+  assert.equal(a.diagnostics.xStarSource, 'user');
+  assert.deepEqual(a.config.xStar, [0]);
+});
+
+test('a loss that throws names the function, its file and line, and the input', async () => {
+  const src = file(
+    'throws.ts',
+    ['export function bad(x: number): number {', '  if (x > -10) {', "    throw new Error('kaput');", '  }', '  return x;', '}', ''].join('\n'),
+  );
+  const r = runner({ workers: 1 });
+  const p = await prepareRun(r, src, { function: 'bad' }, { bundleDir }).catch((e) => e);
+  // The check at the init centre already calls it.
+  const f = p instanceof RunFailure ? p : await failure(r.run(p.loss, p.config));
+  assert.equal(f.detail.kind, 'throw');
+  assert.equal(f.detail.file, src);
+  assert.equal(f.detail.line, 3);
+  assert.match(f.detail.message, /bad threw at x = \[0\]: kaput/);
+  assert.deepEqual(f.detail.input, [0]);
+});
+
+test('NaN and ±Infinity mark trials diverged; the run completes', async () => {
+  const src = file('nan.ts', 'export function edges(x: number) { return x < -2 ? NaN : x > 2.2 ? Infinity : x * x; }\n');
+  const r = runner();
+  const p = await prepareRun(r, src, { trials: 60, init: { low: [-2.5], high: [2.5] }, stages: [{ lr: 0.05, radius: 0.05, steps: 200 }] }, { bundleDir });
+  const res = await r.run(p.loss, p.config);
+  // Exactly the trials that start where f is not finite diverge; the rest reach 0.
+  const bad = res.sgd.starts.map((s) => s[0] < -2 || s[0] > 2.2);
+  assert.ok(bad.some(Boolean));
+  assert.deepEqual(res.sgd.divergedMask, bad);
+  assert.equal(res.diverged, bad.filter(Boolean).length);
+  for (let k = 0; k < 60; k++) if (!bad[k]) assert.ok(Math.abs(res.finals[k][0]) < 0.2);
+});
+
+test('a loss that never returns is stopped at the stall limit with its input; the pool still works', async () => {
+  const src = file('hang.ts', 'export function hang(x: number): number {\n  if (x < 1) { for (;;) {} }\n  return x * x;\n}\n');
+  const r = runner({ workers: 1, stallMs: 700 });
+  const p = await prepareRun(r, src, { init: { low: [2], high: [3] }, domain: { low: [-3], high: [3] }, stages: [{ lr: 0.1, noise: 'none', steps: 100 }] }, { bundleDir });
+  const t0 = Date.now();
+  const f = await failure(r.run(p.loss, p.config));
+  assert.equal(f.detail.kind, 'timeout');
+  assert.match(f.detail.message, /hang did not return within 1 s at x ≈ \[0\.9\d*/);
+  assert.ok(f.detail.input![0] < 1);
+  assert.ok(Date.now() - t0 < 5000);
+  const ok = file('fine.ts', 'export function fine(x: number) { return x * x; }\n');
+  const q = await prepareRun(r, ok, { trials: 5, stages: [{ steps: 50 }] }, { bundleDir });
+  const res = await r.run(q.loss, q.config);
+  assert.equal(res.finals.length, 5);
+});
+
+test('a loss that eats memory ends in a clear error, not a crash', async () => {
+  const src = file('mem.ts', 'const hoard: number[][] = [];\nexport function mem(x: number): number {\n  for (;;) hoard.push(new Array(1e6).fill(x));\n}\n');
+  const r = runner({ workers: 1, memoryLimitMb: 64, stallMs: 60_000 });
+  const p = await prepareRun(r, src, {}, { bundleDir }).catch((e) => e);
+  const f = p instanceof RunFailure ? p : await failure(r.run(p.loss, p.config));
+  assert.equal(f.detail.kind, 'memory');
+  assert.match(f.detail.message, /mem ran out of memory \(worker heap limit 64 MB/);
+});
+
+test('a syntax error is a BundleFailure with file and line; cancel and bad exports are clear', async () => {
+  const src = file('syntax.ts', 'export function f(x: number) {\n  return x *;\n}\n');
+  const r = runner({ workers: 1 });
+  await assert.rejects(prepareRun(r, src, {}, { bundleDir }), (e: unknown) => {
+    assert.ok(e instanceof BundleFailure);
+    assert.equal(e.messages[0].line, 2);
+    assert.equal(e.messages[0].file, src);
+    return true;
+  });
+  const ok = file('slow.ts', 'export function slow(x: number) { let s = 0; for (let i = 0; i < 2000; i++) s += Math.sin(x + i); return x * x + s * 1e-9; }\n');
+  const p = await prepareRun(r, ok, { trials: 50, stages: [{ steps: 20000 }] }, { bundleDir });
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 300);
+  const f = await failure(r.run(p.loss, p.config, { signal: ac.signal }));
+  assert.equal(f.detail.kind, 'cancelled');
+  const strings = file('str.ts', "export function s(x: number): number { return 'nope' as unknown as number; }\n");
+  const q = await prepareRun(r, strings, {}, { bundleDir });
+  const g = await failure(r.run(q.loss, q.config));
+  assert.equal(g.detail.kind, 'invalid');
+  assert.match(g.detail.message, /s must return a number; at x = \[0\] it returned the string "nope"/);
+});
