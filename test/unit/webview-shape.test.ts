@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  binValues,
+  diverging,
+  evenIndices,
+  finiteExtent,
+  gridExtent,
+  heatmapPixels,
+  histogramBars,
+  niceTicks,
+  parseColor,
+  pathUntil,
+  positiveIntervals,
+  robustExtent,
+  thinPath,
+  viridis,
+  withAlpha,
+} from '../../webview/shared/shape';
+
+const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) <= eps, `${a} ≉ ${b}`);
+
+test('extents skip NaN and infinities', () => {
+  assert.deepEqual(finiteExtent([3, NaN, -1, Infinity, 2]), [-1, 3]);
+  assert.equal(finiteExtent([NaN, -Infinity]), undefined);
+  assert.deepEqual(gridExtent([[1, 2], [NaN, -5]]), [-5, 2]);
+  // one huge value does not set the colour range
+  const v = [...Array.from({ length: 199 }, (_, i) => i / 100), 1e9];
+  assert.deepEqual(robustExtent(v, 0.01), [0, 1.98]);
+});
+
+test('histogram bars: centres and widths from edges', () => {
+  const b = histogramBars([-3, -2.94, -2.88], [4, 1]);
+  close(b.centers[0]!, -2.97);
+  close(b.centers[1]!, -2.91);
+  close(b.widths[0]!, 0.06);
+  assert.deepEqual(b.counts, [4, 1]);
+  assert.deepEqual(histogramBars([0, 1], []).counts, []);
+});
+
+test('binValues: the paper’s 0.06 bins on [-3, 3] count every value once', () => {
+  const vals = [-3, -2.95, 0, 0.01, 0.059, 0.06, 2.99, 3, 3.5, NaN];
+  const b = binValues(vals, 0.06, -3, 3);
+  assert.equal(b.counts.length, 100);
+  close(b.edges[0]!, -3);
+  close(b.edges[100]!, 3, 1e-9);
+  assert.equal(b.outside, 1);
+  assert.equal(b.skipped, 1);
+  assert.equal(b.counts.reduce((s, c) => s + c, 0), 8);
+  assert.equal(b.counts[0], 2); // -3 and -2.95
+  assert.equal(b.counts[50], 3); // [0, 0.06): 0, 0.01, 0.059
+  assert.equal(b.counts[51], 1); // 0.06
+  assert.equal(b.counts[99], 2); // 2.99 and the right edge 3
+  // too many bins: falls back to maxBins equal bins over [lo, hi]
+  const wide = binValues([0, 1e6], 0.001, 0, 1e6, 500);
+  assert.equal(wide.counts.length, 500);
+  assert.equal(wide.counts[0]! + wide.counts[499]!, 2);
+  assert.deepEqual(binValues([1], 0, 0, 1).counts, []);
+});
+
+test('evenIndices and thinPath keep first and last', () => {
+  assert.deepEqual(evenIndices(5, 10), [0, 1, 2, 3, 4]);
+  assert.deepEqual(evenIndices(11, 3), [0, 5, 10]);
+  assert.deepEqual(evenIndices(10, 1), [0]);
+  assert.deepEqual(evenIndices(0, 3), []);
+  const p = Array.from({ length: 1000 }, (_, i) => i);
+  const t = thinPath(p, 50);
+  assert.equal(t.length, 50);
+  assert.equal(t[0], 0);
+  assert.equal(t[49], 999);
+});
+
+test('pathUntil cuts at the slider step and interpolates between stored points', () => {
+  const path = [[0, 0], [10, 20], [20, 40]];
+  const steps = [0, 100, 200];
+  assert.deepEqual(pathUntil(path, steps, 0), [[0, 0]]);
+  assert.deepEqual(pathUntil(path, steps, 150), [[0, 0], [10, 20], [15, 30]]);
+  assert.deepEqual(pathUntil(path, steps, 200), path);
+  assert.deepEqual(pathUntil(path, steps, 1e9), path);
+  assert.deepEqual(pathUntil(path, steps, -1), []);
+  // returns copies
+  const out = pathUntil(path, steps, 200);
+  out[0]![0] = 99;
+  assert.equal(path[0]![0], 0);
+});
+
+test('positiveIntervals: runs where c(y) > 0, NaN at x* bridged', () => {
+  const x = [-2, -1, 0, 1, 2];
+  assert.deepEqual(positiveIntervals(x, [-1, 1, NaN, 1, -1]), [[-1.5, 1.5]]);
+  assert.deepEqual(positiveIntervals(x, [1, -1, NaN, 1, 1]), [[-2, -1.5], [0.5, 2]]);
+  assert.deepEqual(positiveIntervals(x, [-1, -1, -1, -1, -1]), []);
+  assert.deepEqual(positiveIntervals(x, [1, 1, 1, 1, 1]), [[-2, 2]]);
+});
+
+test('colour maps: viridis ends, diverging sign, pixels flipped so y grows upward', () => {
+  assert.deepEqual(viridis(0), [68, 1, 84]);
+  assert.deepEqual(viridis(1), [253, 231, 37]);
+  assert.deepEqual(viridis(-5), viridis(0));
+  assert.deepEqual(viridis(NaN), viridis(0));
+  const neg: [number, number, number] = [255, 0, 0];
+  const pos: [number, number, number] = [0, 0, 255];
+  const mid: [number, number, number] = [255, 255, 255];
+  assert.deepEqual(diverging(-2, 1, neg, mid, pos), neg);
+  assert.deepEqual(diverging(5, 1, neg, mid, pos), pos);
+  assert.deepEqual(diverging(0, 1, neg, mid, pos), mid);
+  assert.deepEqual(diverging(0.5, 1, neg, mid, pos), [128, 128, 255]);
+  assert.deepEqual(diverging(NaN, 1, neg, mid, pos), mid);
+  // grid[iy][ix]: row 0 (bottom) ends up in the last image row; NaN is transparent
+  const px = heatmapPixels([[0, 1], [NaN, 2]], (v) => [v * 100, 0, 0]);
+  assert.equal(px.length, 16);
+  assert.deepEqual([...px.slice(0, 4)], [0, 0, 0, 0]); // top-left = grid[1][0] = NaN
+  assert.deepEqual([...px.slice(4, 8)], [200, 0, 0, 255]); // top-right = grid[1][1]
+  assert.deepEqual([...px.slice(8, 12)], [0, 0, 0, 255]); // bottom-left = grid[0][0]
+  assert.deepEqual([...px.slice(12, 16)], [100, 0, 0, 255]);
+});
+
+test('parseColor and withAlpha understand VS Code’s colour strings', () => {
+  assert.deepEqual(parseColor('#3794ff'), [55, 148, 255, 1]);
+  assert.deepEqual(parseColor('#fff'), [255, 255, 255, 1]);
+  assert.deepEqual(parseColor('#80808059'), [128, 128, 128, 89 / 255]);
+  assert.deepEqual(parseColor('rgba(1, 2, 3, 0.5)'), [1, 2, 3, 0.5]);
+  assert.deepEqual(parseColor(' rgb(10 20 30) '), [10, 20, 30, 1]);
+  assert.equal(parseColor('var(--x)'), undefined);
+  assert.equal(withAlpha('#ff0000', 0.25), 'rgba(255, 0, 0, 0.25)');
+  assert.equal(withAlpha('#ff000080', 0.5), 'rgba(255, 0, 0, 0.251)');
+  assert.equal(withAlpha('transparent', 0.5), 'transparent');
+});
+
+test('niceTicks: 1-2-5 steps covering the range', () => {
+  assert.deepEqual(niceTicks(-3, 3, 6), [-3, -2, -1, 0, 1, 2, 3]);
+  assert.deepEqual(niceTicks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+  assert.deepEqual(niceTicks(0.013, 0.087, 4), [0.02, 0.04, 0.06, 0.08]);
+  assert.deepEqual(niceTicks(5, 5), [5]);
+  assert.deepEqual(niceTicks(NaN, 1), []);
+  for (const [lo, hi] of [[-1234, 98765], [1e-6, 3e-6], [-0.5, 0.25]] as const) {
+    const t = niceTicks(lo, hi, 5);
+    assert.ok(t.length >= 2 && t.length <= 12, `${lo}..${hi}: ${t}`);
+    assert.ok(t.every((v) => v >= lo - 1e-12 && v <= hi + 1e-12));
+  }
+});

@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RunSettings } from '../../src/protocol/webview';
+import { parseFromWebview } from '../../src/protocol/webview';
+import { addStage, applyPreset, derivedR, lrToSlider, parseField, removeStage, setStageField, sliderToLr, stagesOf } from '../../webview/sidebar/settings';
+
+const base: RunSettings = { lr: 0.05, radius: 0.3, noise: 'uniform', steps: 1000, trials: 50, seed: '1', stages: [{ lr: 0.05, radius: 0.3, noise: 'uniform', steps: 1000 }] };
+
+test('editing stage 1 keeps the flat fields equal to it; edits never mutate the input', () => {
+  const s = setStageField(base, 0, 'lr', 0.01);
+  assert.equal(s.lr, 0.01);
+  assert.equal(s.stages![0]!.lr, 0.01);
+  assert.equal(base.lr, 0.05);
+  assert.equal(base.stages![0]!.lr, 0.05);
+  const n = setStageField(s, 0, 'noise', 'gaussian');
+  assert.equal(n.noise, 'gaussian');
+  // without a stages list one stage is spelled out from the flat fields
+  const flat: RunSettings = { lr: 0.1, radius: 0.2, noise: 'cube', steps: 10 };
+  assert.deepEqual(stagesOf(flat), [{ lr: 0.1, radius: 0.2, noise: 'cube', steps: 10 }]);
+  assert.deepEqual(setStageField(flat, 0, 'steps', 20).stages, [{ lr: 0.1, radius: 0.2, noise: 'cube', steps: 20 }]);
+});
+
+test('schedule editor: add halves the radius, edit a later stage, remove', () => {
+  let s = addStage(base);
+  assert.equal(s.stages!.length, 2);
+  assert.equal(s.stages![1]!.radius, 0.15);
+  s = setStageField(s, 1, 'steps', 300);
+  assert.equal(s.stages![1]!.steps, 300);
+  assert.equal(s.steps, 1000);
+  s = removeStage(s, 0);
+  assert.equal(s.stages!.length, 1);
+  assert.equal(s.radius, 0.15); // flat fields follow the new first stage
+  assert.equal(removeStage(s, 0).stages!.length, 1); // the last stage stays
+});
+
+test('presets: the paper’s Figure 3 settings, keeping η and steps', () => {
+  const single = applyPreset(base, 'fig3-single', 1);
+  assert.deepEqual(single.stages, [{ lr: 0.05, radius: 0.3, noise: 'uniform', steps: 1000 }]);
+  assert.deepEqual(single.init, { low: [-3], high: [3] });
+  assert.equal(single.trials, 100);
+  const gd = applyPreset(base, 'gd', 1);
+  assert.equal(gd.noise, 'none');
+  assert.equal(gd.stages![0]!.noise, 'none');
+  const four = applyPreset(base, 'fig3-stages', 2);
+  assert.deepEqual(four.stages!.map((s) => s.radius), [0.3, 0.15, 0.05, 0.01]);
+  assert.deepEqual(four.stages!.map((s) => s.init!.high[0]), [3, 1.5, 0.5, 0.3]);
+  assert.deepEqual(four.stages![3]!.init, { low: [-0.3, -0.3], high: [0.3, 0.3] });
+  assert.equal(four.radius, 0.3);
+  // what the side panel sends passes the host's validation
+  for (const s of [single, gd, four]) assert.ok(parseFromWebview({ type: 'run', exportName: 'f', settings: s }));
+});
+
+test('typed numbers, derived r and the log-scale learning-rate slider', () => {
+  assert.equal(parseField(' 0.05 ', 1e-12, 1e3), 0.05);
+  assert.equal(parseField('', 0, 1), undefined);
+  assert.equal(parseField('abc', 0, 1), undefined);
+  assert.equal(parseField('2', 0, 1), undefined);
+  assert.equal(parseField('1.5', 1, 10, true), undefined);
+  assert.equal(parseField('1e3', 1, 10000, true), 1000);
+  assert.ok(Math.abs(derivedR(0.3, 0.05) - 6) < 1e-12);
+  assert.ok(Number.isNaN(derivedR(0.3, 0)));
+  assert.equal(lrToSlider(1e-4), 0);
+  assert.equal(lrToSlider(1), 1000);
+  assert.equal(lrToSlider(0.01), 500);
+  assert.equal(sliderToLr(500), 0.01);
+  for (const lr of [0.001, 0.05, 0.3]) assert.ok(Math.abs(sliderToLr(lrToSlider(lr)) - lr) / lr < 0.01);
+});
