@@ -247,6 +247,70 @@ export class VsCode {
     await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
   }
 
+  /** Choose an item of an open quick pick (e.g. "Run SGD on which function?") by its label. */
+  async pickQuickItem(label: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(label);
+    const row = this.page.locator('.quick-input-list .monaco-list-row.focused');
+    await row.filter({ hasText: label }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    const got = (await row.first().locator('.label-name').first().innerText()).trim();
+    if (got !== label) throw new Error(`quick pick would choose "${got}", not "${label}"`);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+  }
+
+  /** The rendered editor line (in the active editor) whose text contains `text`. */
+  editorLine(text: string): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').filter({ hasText: text }).first();
+  }
+
+  /**
+   * The CodeLens link titled `title` (text match, codicons ignored) that sits directly above the
+   * editor line containing `lineText` — the lens of that function.
+   */
+  async codeLensAbove(lineText: string, title: string, timeout = 30_000): Promise<Locator> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const line = this.editorLine(lineText);
+      const lineBox = (await line.count()) ? await line.boundingBox() : null;
+      const lenses = this.page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a').filter({ hasText: title });
+      const n = await lenses.count();
+      let best: { i: number; gap: number } | undefined;
+      if (lineBox) {
+        for (let i = 0; i < n; i++) {
+          const box = await lenses.nth(i).boundingBox();
+          if (!box) continue;
+          const gap = lineBox.y - (box.y + box.height);
+          if (gap >= -2 && gap < lineBox.height && (!best || gap < best.gap)) best = { i, gap };
+        }
+      }
+      if (best) return lenses.nth(best.i);
+      if (Date.now() > deadline) {
+        const all = await this.page.locator('.codelens-decoration').allInnerTexts();
+        throw new Error(`no CodeLens "${title}" above the line with "${lineText}"; lenses shown: ${JSON.stringify(all)}`);
+      }
+      await sleep(250);
+    }
+  }
+
+  /**
+   * Whether the window is in Restricted Mode (untrusted workspace), read from the status bar
+   * (which shows "Restricted Mode" a moment after the workbench appears; waits up to `timeout`).
+   */
+  async isRestrictedMode(timeout = 15_000): Promise<boolean> {
+    return this.page
+      .locator('.part.statusbar')
+      .getByText('Restricted Mode', { exact: true })
+      .first()
+      .waitFor({ state: 'visible', timeout })
+      .then(() => true, () => false);
+  }
+
+  get userDataDir(): string {
+    return join(this.tmp, 'user-data');
+  }
+
   private async openQuickInput(prefix: string): Promise<Locator> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     for (let attempt = 0; attempt < 3; attempt++) {
