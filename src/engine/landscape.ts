@@ -3,7 +3,7 @@
  * row range so a big grid can be split over worker threads and merged back in row order.
  */
 import type { Landscape, Loss, NoiseKind, RunConfig, SmoothedCurve } from './types';
-import { makeSmoother, type Smoother } from './smoothing';
+import { defaultPanelWidth1D, makeSmoother, type Smoother } from './smoothing';
 import { smoothingRadii } from './config';
 import { Normal, stream } from './rng';
 
@@ -18,15 +18,16 @@ export interface LandscapeOptions {
 
 /**
  * The smoother the landscape and the diagnostics share for a run, so g and ∇g come from one
- * rule. In 1-D the composite panels are also kept ≤ 1/1000 of the domain width: for the paper's
- * Figure 3 domain [-3, 3] that is its 0.006 vertex spacing.
+ * rule. In 1-D the composite panels are also kept ≤ 1/1000 of the domain width (for the paper's
+ * Figure 3 domain [-3, 3] that is its 0.006 vertex spacing), with 4 points each: a spiky spline
+ * then comes out to ~1e-9 instead of ~1e-5.
  */
 export function smootherForRun(loss: Loss, config: RunConfig, radius: number, noise: NoiseKind): Smoother {
   const seed = config.seed;
   if (config.dim !== 1 || noise === 'none') return makeSmoother(loss, config.dim, radius, noise, { seed });
   const fine = (config.domain.high[0] - config.domain.low[0]) / 1000;
-  const natural = noise === 'gaussian' ? radius / 8 : radius / 25;
-  return makeSmoother(loss, 1, radius, noise, { seed, panelWidth: fine > 0 ? Math.min(natural, fine) : natural });
+  if (!(fine > 0 && fine < defaultPanelWidth1D(noise, radius))) return makeSmoother(loss, 1, radius, noise, { seed });
+  return makeSmoother(loss, 1, radius, noise, { seed, panelWidth: fine, order: 4 });
 }
 
 /** n equally spaced points from lo to hi inclusive (the midpoint when n = 1). */

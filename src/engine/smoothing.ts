@@ -95,10 +95,15 @@ export function makeSmoother(loss: Loss, dim: number, radius: number, noise: Noi
   return assemble(loss, dim, radius, noise, value, grad);
 }
 
+/** Default panel width of the 1-D rules: a/25 for the window, σ/8 for the Gaussian. */
+export function defaultPanelWidth1D(noise: NoiseKind, radius: number): number {
+  return noise === 'gaussian' ? radius / 8 : radius / 25;
+}
+
 function buildRules(dim: number, a: number, noise: NoiseKind, opts: SmootherOptions): { value: ValueRule; grad?: GradientRule } {
   if (dim === 1 && (noise === 'uniform' || noise === 'cube')) {
     const order = opts.order ?? 4;
-    const rule = compositeGaussLegendre(-a, a, panelsFor(2 * a, opts.panelWidth ?? a / 25), order);
+    const rule = compositeGaussLegendre(-a, a, panelsFor(2 * a, opts.panelWidth ?? defaultPanelWidth1D(noise, a)), order);
     scale(rule.weights, 1 / (2 * a));
     return {
       value: { offsets: rule.nodes, weights: rule.weights },
@@ -108,7 +113,7 @@ function buildRules(dim: number, a: number, noise: NoiseKind, opts: SmootherOpti
   if (dim === 1 && noise === 'gaussian') {
     const order = opts.order ?? 6;
     const half = GAUSS_TRUNCATION * a;
-    const rule = compositeGaussLegendre(-half, half, panelsFor(2 * half, opts.panelWidth ?? a / 8), order);
+    const rule = compositeGaussLegendre(-half, half, panelsFor(2 * half, opts.panelWidth ?? defaultPanelWidth1D(noise, a)), order);
     const w = rule.weights;
     const u = rule.nodes;
     for (let k = 0; k < w.length; k++) w[k] *= Math.exp(-0.5 * (u[k] / a) ** 2);

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { computeLandscape, landscapeRows, linspace, mergeLandscapes, sliceDirections } from '../../src/engine/landscape';
+import { resolveConfig } from '../../src/engine/config';
+import type { RunConfigInput } from '../../src/engine/types';
+
+const cfg = (input: Partial<RunConfigInput>, dim: number) => resolveConfig({ function: 'f', ...input } as RunConfigInput, { dim });
+
+test('2-D layout is f[iy][ix] = f(x[ix], y[iy]); symmetric smoothing keeps a linear function', () => {
+  const asym = (p: Float64Array) => p[0] + 10 * p[1];
+  const config = cfg({ domain: { low: [0, -1], high: [1, 3] }, resolution: 5, stages: [{ radius: 0.2, noise: 'uniform' }, { radius: 0.1, noise: 'gaussian' }] }, 2);
+  const L = computeLandscape(asym, config);
+  assert.deepEqual(L.x, [0, 0.25, 0.5, 0.75, 1]);
+  assert.deepEqual(L.y, [-1, 0, 1, 2, 3]);
+  const f = L.f as number[][];
+  for (let iy = 0; iy < 5; iy++) for (let ix = 0; ix < 5; ix++) assert.equal(f[iy][ix], L.x[ix] + 10 * L.y![iy]);
+  assert.deepEqual(
+    L.smoothed.map((s) => [s.radius, s.noise]),
+    [
+      [0.2, 'uniform'],
+      [0.1, 'gaussian'],
+    ],
+  );
+  for (const s of L.smoothed) {
+    const v = s.values as number[][];
+    for (let iy = 0; iy < 5; iy++) for (let ix = 0; ix < 5; ix++) assert.ok(Math.abs(v[iy][ix] - f[iy][ix]) < 1e-12);
+  }
+});
+
+test('one smoothed curve per distinct noisy (radius, noise); none for GD-only runs', () => {
+  const sq = (p: Float64Array) => p[0] * p[0];
+  const stages = [
+    { radius: 0.3, noise: 'uniform' as const },
+    { radius: 0.3, noise: 'uniform' as const },
+    { radius: 0.3, noise: 'none' as const },
+    { radius: 0.15, noise: 'uniform' as const },
+  ];
+  const L = computeLandscape(sq, cfg({ resolution: 11, stages }, 1));
+  assert.deepEqual(L.smoothed.map((s) => s.radius), [0.3, 0.15]);
+  // Uniform window of x²: g = x² + a²/3.
+  const v = L.smoothed[0].values as number[];
+  L.x.forEach((x, i) => assert.ok(Math.abs(v[i] - (x * x + 0.03)) < 1e-12));
+  assert.equal(computeLandscape(sq, cfg({ resolution: 11, stages: [{ noise: 'none' }] }, 1)).smoothed.length, 0);
+});
+
+test('row ranges merge back to the whole landscape (1-D, 2-D, d > 2)', () => {
+  const f = (p: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < p.length; i++) s += Math.sin(3 * p[i] + i) + p[i] * p[i];
+    return s;
+  };
+  const configs = [
+    cfg({ resolution: 13, stages: [{ radius: 0.2 }] }, 1),
+    cfg({ resolution: 9, stages: [{ radius: 0.2 }, { radius: 0.5, noise: 'cube' }] }, 2),
+    cfg({ resolution: 7, slices: 4, stages: [{ radius: 0.2 }] }, 3),
+  ];
+  for (const config of configs) {
+    const whole = computeLandscape(f, config);
+    const rows = landscapeRows(config);
+    const cuts = [0, 1, Math.floor(rows / 2), rows];
+    const parts = cuts.slice(1).map((to, k) => computeLandscape(f, config, { rowFrom: cuts[k], rowTo: to }));
+    assert.deepEqual(mergeLandscapes(parts), whole);
+  }
+  assert.throws(() => computeLandscape(f, configs[0], { rowFrom: 5, rowTo: 14 }), RangeError);
+});
+
+test('d > 2: slices through x* along orthonormal seeded directions, t ∈ [−R, R]', () => {
+  const f = (p: Float64Array) => p[0] + 2 * p[1] - p[3];
+  const config = cfg({ resolution: 5, slices: 3, domain: { low: [-1, -1, -1, -1], high: [1, 1, 1, 1] }, stages: [{ radius: 0.3 }] }, 4);
+  const xs = [0.1, 0.2, 0.3, 0.4];
+  const L = computeLandscape(f, config, { xStar: xs });
+  assert.deepEqual(L.origin, xs);
+  assert.deepEqual(L.x, linspace(-2, 2, 5)); // R = half the diagonal of [-1, 1]^4 = 2
+  const dirs = L.directions!;
+  assert.equal(dirs.length, 3);
+  for (let a = 0; a < 3; a++) {
+    for (let b = 0; b < 3; b++) {
+      const dot = dirs[a].reduce((s, v, j) => s + v * dirs[b][j], 0);
+      assert.ok(Math.abs(dot - (a === b ? 1 : 0)) < 1e-12);
+    }
+  }
+  assert.deepEqual(sliceDirections(config), dirs); // seeded: the same for every worker
+  const F = L.f as number[][];
+  for (let s = 0; s < 3; s++) {
+    L.x.forEach((t, i) => {
+      const p = Float64Array.from(xs, (o, j) => o + t * dirs[s][j]);
+      assert.ok(Math.abs(F[s][i] - f(p)) < 1e-12);
+    });
+  }
+  // Configured directions are normalised and used as given.
+  const fixed = cfg({ resolution: 3, sliceDirections: [[0, 0, 0, 2]], stages: [{ radius: 0.3 }] }, 4);
+  const Lf = computeLandscape(f, fixed);
+  assert.deepEqual(Lf.directions, [[0, 0, 0, 1]]);
+  assert.deepEqual(Lf.origin, [0, 0, 0, 0]);
+});
