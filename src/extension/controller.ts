@@ -8,7 +8,7 @@
  * the largest event-loop delay seen on this thread while it ran.
  */
 import * as vscode from 'vscode';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { readFile } from 'node:fs/promises';
 import { ExperimentRunner, type RunProgress } from '../runner/pool';
 import { discoverLosses, orderByCursor, readStaticExport, type DiscoveredLoss } from '../runner/discover';
@@ -288,6 +288,11 @@ export class RunController implements HostStateSource, vscode.Disposable {
     this.showPanel();
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    const elu0 = performance.eventLoopUtilization();
+    const loopText = () => {
+      const elu = performance.eventLoopUtilization(elu0);
+      return `host event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms; host thread busy ${elu.active.toFixed(0)} ms (${(elu.utilization * 100).toFixed(1)}%)`;
+    };
     const t0 = Date.now();
     try {
       await vscode.window.withProgress(
@@ -331,12 +336,12 @@ export class RunController implements HostStateSource, vscode.Disposable {
         },
       );
       this.output.appendLine(
-        `[${time()}] run ${id} done in ${Date.now() - t0} ms; host event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`,
+        `[${time()}] run ${id} done in ${Date.now() - t0} ms; ${loopText()}`,
       );
     } catch (e) {
       const problem = toProblem(e, request);
       this.output.appendLine(
-        `[${time()}] run ${id} ${problem.kind === 'cancelled' ? 'cancelled' : 'failed'} after ${Date.now() - t0} ms (host event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms): ${problem.message}`,
+        `[${time()}] run ${id} ${problem.kind === 'cancelled' ? 'cancelled' : 'failed'} after ${Date.now() - t0} ms (${loopText()}): ${problem.message}`,
       );
       if (problem.where.stack && problem.kind !== 'cancelled') this.output.appendLine(problem.where.stack);
       if (this.active?.id === id) this.fail(problem);

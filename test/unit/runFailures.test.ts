@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
 import { ExperimentRunner } from '../../src/runner/pool';
 import { RunProblem, prepareRun, runPrepared, type RunRequest } from '../../src/extension/runSession';
@@ -207,18 +207,27 @@ test('cancel stops a run promptly', async () => {
   }
 });
 
-test('the host event loop stays responsive during a run (max delay reported)', async () => {
+test('the host event loop stays responsive during a run (max delay and host busy time reported)', async () => {
   const { settings, runner } = makeRunner({ stallSeconds: 10 });
   const h = monitorEventLoopDelay({ resolution: 10 });
   try {
     h.enable();
+    const elu0 = performance.eventLoopUtilization();
     const t0 = Date.now();
+    // About 10 s on two workers of a quiet 2-core machine.
     const r = await run(runner, settings, 'faulty.ts', 'slowBowl', { ...small, trials: 40, steps: 1500, resolution: 41 });
     h.disable();
+    const elu = performance.eventLoopUtilization(elu0);
     const maxMs = h.max / 1e6;
-    console.log(`run of ${Date.now() - t0} ms: host event-loop delay max ${maxMs.toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms`);
+    console.log(
+      `run of ${Date.now() - t0} ms: host event-loop delay max ${maxMs.toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms; ` +
+        `host thread busy ${elu.active.toFixed(0)} ms (${(elu.utilization * 100).toFixed(1)}%)`,
+    );
     assert.equal(r.sgd.finals.length, 40);
-    assert.ok(maxMs < 250, `max event-loop delay ${maxMs} ms`);
+    // The host only coordinates: it is busy a small fraction of the run. (The max delay also
+    // includes OS scheduling behind the busy workers, so it only guards against a blocked loop.)
+    assert.ok(elu.utilization < 0.2, `host busy ${(elu.utilization * 100).toFixed(1)}% of the run`);
+    assert.ok(maxMs < 1000, `max event-loop delay ${maxMs} ms`);
   } finally {
     runner.dispose();
   }
