@@ -94,9 +94,12 @@ function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /**
  * c(y) on the landscape grid for one smoothing. The headline `c` is the infimum over grid points
- * inside the init box (where trials run), leaving out a ball of 2 grid spacings around x* where
- * the quotient is 0/0-like. Values come from ∇g via the smoother's identity, not from differences
- * of the landscape's g values, whose grid step would bias them.
+ * inside the init box (where trials run) outside a ball around x* of radius max(2 grid spacings,
+ * noise bound a). Inside that ball c(y) = ⟨−∇g, x* − y⟩/‖x* − y‖² divides by a vanishing distance:
+ * when x* is not exactly the minimiser of g (the paper's Figure 3 f with x* = 0: g's minimiser is
+ * 0.04–0.09 away) it dives to −20 there and hides what the rest of the region does. Theorem 1
+ * cannot resolve that ball anyway: its radius √(20b/λ) > √20·a. Values come from ∇g via the
+ * smoother's identity, not from differences of the landscape's g, whose grid step would bias them.
  */
 export function convexityMap(
   loss: Loss,
@@ -108,7 +111,7 @@ export function convexityMap(
 ): ConvexityMap {
   const d = config.dim;
   const smoother = smootherForRun(loss, config, radius, noise);
-  const exclusion = 2 * gridSpacing(landscape);
+  const exclusion = Math.max(2 * gridSpacing(landscape), noiseBound(radius, noise, d));
   const v = new Float64Array(d);
   const rows: number[][] = [];
   let inf = Infinity;

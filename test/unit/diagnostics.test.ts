@@ -13,6 +13,7 @@ import {
 } from '../../src/engine/diagnostics';
 import { resolveConfig } from '../../src/engine/config';
 import { runTrials } from '../../src/engine/sgd';
+import { figure3 } from '../../examples/paper-figure3';
 import type { MethodResult, NoiseKind, RunConfigInput } from '../../src/engine/types';
 
 const TAU = 2 * Math.PI;
@@ -151,8 +152,23 @@ test('2-D convexity map of the sphere: 2 everywhere but x*, positive fraction 1;
   }
   assert.ok(Math.abs(map.c - 2) < 1e-12);
   assert.equal(map.positiveFraction, 1);
-  // argInf lies in the init box and outside the ball of 2 grid spacings (0.2) around x*.
-  assert.ok(Math.abs(map.argInf[0]) <= 1 && Math.hypot(map.argInf[0], map.argInf[1]) > 0.2);
+  // argInf lies in the init box and outside the ball of max(2 grid spacings, a) = 0.4 around x*.
+  assert.ok(Math.abs(map.argInf[0]) <= 1 && Math.hypot(map.argInf[0], map.argInf[1]) > 0.4);
+  // Minimiser m = (0.3, 0) off x*: c(y) = 2(1 − ⟨m, y⟩/‖y‖²) < 0 only inside the disk on [0, m],
+  // e.g. −1 at y = (0.2, 0); outside the excluded ball (‖y‖ > 0.4) it stays ≥ 2(1 − 0.3/0.4) > 0.
+  const off = convexityMap((x) => (x[0] - 0.3) ** 2 + x[1] ** 2, config, landscape, [0, 0], 0.4, 'uniform');
+  assert.ok(Math.abs((off.values as number[][])[10][11] - -1) < 1e-12); // x[11] = 0.2, y[10] = 0
+  assert.ok(off.c > 0.5 && off.positiveFraction === 1, String(off.c));
+});
+
+test('Figure 3 f with x* = 0: the 0.6 window funnels the whole region to x*, the 0.15 window does not', () => {
+  const f = (x: Float64Array) => figure3(x[0]);
+  const config = cfg({ domain: { low: [-3], high: [3] }, xStar: [0], stages: [{ radius: 0.15 }, { radius: 0.6 }] }, 1);
+  const landscape = computeLandscape(f, config);
+  const narrow = convexityMap(f, config, landscape, [0], 0.15, 'uniform');
+  const wide = convexityMap(f, config, landscape, [0], 0.6, 'uniform');
+  assert.ok(narrow.c < 0 && narrow.positiveFraction < 0.9, `${narrow.c} ${narrow.positiveFraction}`);
+  assert.ok(wide.c > 0 && wide.positiveFraction === 1, `${wide.c}`);
 });
 
 test('estimateSmoothness: the Hessian spectral norm of quadratics (1-D, 2-D, power iteration for d > 2)', () => {
