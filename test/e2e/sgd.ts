@@ -145,3 +145,22 @@ export function lineOf(file: string, text: string): number {
   if (i < 0) throw new Error(`"${text}" not in ${file}`);
   return i + 1;
 }
+
+/** Poll `read` until `ok(value)` holds (then return it) or fail after `timeout` with the last value. */
+export async function eventually<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = 15_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let v: T | undefined;
+    let err: unknown;
+    try {
+      v = await read();
+      if (ok(v)) return v;
+    } catch (e) {
+      err = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not met within ${timeout} ms (last value ${JSON.stringify(v)}${err ? `, error ${String(err)}` : ''})`);
+    }
+    await sleep(200);
+  }
+}
