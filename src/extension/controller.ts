@@ -512,7 +512,7 @@ export class RunController implements HostStateSource, vscode.Disposable {
       } else {
         this._state = {
           ...this._state,
-          controls: { functions: [], settings: displaySettings(buildRunInput({ exportName: '', argStyle: 'array', settings })) as RunSettings, trusted: vscode.workspace.isTrusted },
+          controls: { functions: [], settings: displaySettings(withoutFunction(buildRunInput({ exportName: '', argStyle: 'array', settings }))) as RunSettings, trusted: vscode.workspace.isTrusted },
         };
       }
       return;
@@ -528,6 +528,8 @@ export class RunController implements HostStateSource, vscode.Disposable {
       options: staticOptions && typeof staticOptions === 'object' ? staticOptions : undefined,
     });
     if (sel?.argStyle === 'scalars' && sel.dim !== null) input.dim = sel.dim;
+    // The side panel names the function separately (`exportName`); it is not a setting.
+    delete (input as Record<string, unknown>).function;
     if (!input.domain && staticOptions?.domain) input.domain = staticOptions.domain;
     if (!input.xStar && staticOptions?.xStar) input.xStar = staticOptions.xStar;
     this._state = {
@@ -609,6 +611,11 @@ async function revealLine(file: string, line0: number): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const pos = new vscode.Position(Math.max(0, Math.min(line0, doc.lineCount - 1)), 0);
   await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preserveFocus: false });
+}
+
+function withoutFunction<T extends { function?: string }>(input: T): T {
+  delete input.function;
+  return input;
 }
 
 function time(): string {

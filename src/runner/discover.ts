@@ -17,8 +17,9 @@
  * - Forms: `export function f`, `export const f = (…) => …` / `function (…) {…}`,
  *   `export { a, b as c }` of local functions, `export default function` (name `default`).
  *   Re-exports from other modules (`export … from '…'`) are not followed.
- * - `<name>Options` exports are metadata, never losses; so are non-functions, functions with
- *   no parameters, rest parameters, or parameters of other types.
+ * - `<name>Options` exports are metadata, never losses; so are non-functions, async functions,
+ *   generators, `declare`d functions, functions with no parameters, rest parameters, or
+ *   parameters of other types.
  */
 import ts from 'typescript';
 import type { ArgStyle } from '../protocol/worker';
@@ -264,6 +265,8 @@ function isNumber(t: ts.TypeNode, aliases: Map<string, ts.TypeNode>): boolean {
 
 function lossShape(local: LocalFn, aliases: Map<string, ts.TypeNode>): { argStyle: ArgStyle; dim: number | null; params: string[] } | undefined {
   const { fn } = local;
+  // A loss returns a number now: async functions and generators return something else.
+  if (fn.asteriskToken || hasModifier(fn, ts.SyntaxKind.AsyncKeyword) || hasModifier(fn, ts.SyntaxKind.DeclareKeyword)) return undefined;
   const ps = fn.parameters;
   if (ps.length === 0) return undefined;
   const params: string[] = [];

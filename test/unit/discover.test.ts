@@ -87,6 +87,10 @@ test('what is not a loss', () => {
     'export class C {}',
     'export interface I { x: number }',
     'export const fooOptions = (x: number) => x;',
+    'export async function later(x: number) { return x; }',
+    'export const laterArrow = async (x: number) => x;',
+    'export function* gen(x: number) { yield x; }',
+    'export declare function ambient(x: number): number;',
     'export function ok(x: number) { return privateOne(x); }',
   ].join('\n');
   assert.deepEqual(Object.keys(byName(src)), ['ok']);
