@@ -148,6 +148,19 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>): Extension
       if (typeof s !== 'object' || s === null || Array.isArray(s)) {
         throw new SettingsError(`sgdLandscape.schedule[${i}]`, 'must be an object { "lr", "radius", "steps", "noise", "init"? }');
       }
+      const st = s as Record<string, unknown>;
+      const where = `sgdLandscape.schedule[${i}]`;
+      const check = (key: 'lr' | 'radius' | 'steps', ok: (v: number) => boolean, range: string) => {
+        const v = st[key];
+        if (v === undefined) return;
+        if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new SettingsError(`${where}.${key}`, `must be ${range}, got ${JSON.stringify(v)}`);
+      };
+      check('lr', (v) => v > 0 && v <= NUMBER_SETTINGS.lr.maximum, `a number in (0, ${NUMBER_SETTINGS.lr.maximum}]`);
+      check('radius', (v) => v >= 0 && v <= NUMBER_SETTINGS.radius.maximum, `a number in [0, ${NUMBER_SETTINGS.radius.maximum}]`);
+      check('steps', (v) => Number.isInteger(v) && v >= 1 && v <= NUMBER_SETTINGS.steps.maximum, `an integer in [1, ${NUMBER_SETTINGS.steps.maximum}]`);
+      if (st.noise !== undefined && !NOISE_ENUM.includes(st.noise as NoiseKind)) {
+        throw new SettingsError(`${where}.noise`, `must be one of ${NOISE_ENUM.join(', ')}, got ${JSON.stringify(st.noise)}`);
+      }
       return { ...(s as Partial<Stage>) };
     });
   }

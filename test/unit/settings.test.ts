@@ -52,6 +52,9 @@ test('parseSettings: defaults, and each bad value names the setting and its rang
     [{ watch: 'yes' }, /sgdLandscape\.watch: must be true or false/],
     [{ schedule: {} }, /sgdLandscape\.schedule: must be a list/],
     [{ schedule: [3] }, /sgdLandscape\.schedule\[0\]/],
+    [{ schedule: [{ lr: 0.1 }, { lr: -1 }] }, /^sgdLandscape\.schedule\[1\]\.lr: must be a number in \(0, 1000000\], got -1$/],
+    [{ schedule: [{ steps: 1.5 }] }, /sgdLandscape\.schedule\[0\]\.steps: must be an integer/],
+    [{ schedule: [{ noise: 'pink' }] }, /sgdLandscape\.schedule\[0\]\.noise: must be one of/],
     [{ decay: 'cosine' }, /sgdLandscape\.decay/],
     [{ seed: {} }, /sgdLandscape\.seed/],
   ];
