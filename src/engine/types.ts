@@ -231,7 +231,12 @@ export interface Diagnostics {
   /** Trials whose y_T is within successRadius of x*, per method. */
 }
 
+/**
+ * Milliseconds. On the worker pool the phases overlap (SGD, GD and landscape tasks share the
+ * queue), so each is the wall-clock span of that phase's own tasks; totalMs is the whole run.
+ */
 export interface RunTiming {
+  /** SGD trials. */
   trialsMs: number;
   gdMs: number;
   landscapeMs: number;

@@ -87,6 +87,8 @@ interface Pending {
   onDone(done: number, total: number): void;
   /** Why the watchdog terminated this task's worker. */
   killedFor?: UserError;
+  /** When a worker took it (performance.now()). */
+  startedAt?: number;
 }
 
 export const DEFAULT_WORKER_SCRIPT = join(__dirname, 'worker.js');
@@ -120,9 +122,18 @@ export class ExperimentRunner {
       for (const v of progress.values()) done += v;
       ro.onProgress({ phase, done, total });
     };
+    // Phases overlap on the pool: each phase's time is the wall-clock span of its own tasks.
+    const spans = new Map<Phase, { from: number; to: number }>();
     const submit = (task: Task, phase: Phase, weight: number, stallMs: number): Promise<TaskResult> => {
       total += weight;
-      return new Promise((resolve, reject) => {
+      return new Promise<TaskResult>((resolveTask, reject) => {
+        const resolve = (r: TaskResult) => {
+          const span = spans.get(phase) ?? { from: Infinity, to: 0 };
+          span.from = Math.min(span.from, p.startedAt ?? performance.now());
+          span.to = Math.max(span.to, performance.now());
+          spans.set(phase, span);
+          resolveTask(r);
+        };
         const shared = new SharedArrayBuffer(sharedBufferBytes(config.dim));
         const msg: RunTaskMessage = { type: 'task', id: this.nextId++, loss, config, task, shared };
         const p: Pending = {
@@ -203,13 +214,9 @@ export class ExperimentRunner {
       );
       // When one fails the run ends; the others' later rejections are expected, not unhandled.
       for (const p of [sgdP, gdP, landscapeP]) p.catch(() => undefined);
-      const tS = performance.now();
       const sgdParts = await sgdP;
-      const tSgd = performance.now();
       const gdParts = await gdP;
-      const tGd = performance.now();
       const landParts = await landscapeP;
-      const tLand = performance.now();
       const sgd = mergeMethodResults(sgdParts.map((r) => (r as { result: MethodResult }).result));
       const gd = gdParts ? mergeMethodResults(gdParts.map((r) => (r as { result: MethodResult }).result)) : undefined;
       const lparts = landParts.map((r) => (r as { result: Landscape }).result);
@@ -217,7 +224,11 @@ export class ExperimentRunner {
       const diag = (await submit({ kind: 'diagnostics', landscape, sgd, gd }, 'diagnostics', Math.max(1, (config.trials * T) / 20), Math.max(stall, 120_000))) as {
         result: Diagnostics;
       };
-      const tDiag = performance.now();
+      const tEnd = performance.now();
+      const ms = (phase: Phase) => {
+        const span = spans.get(phase);
+        return span ? span.to - span.from : 0;
+      };
       return assembleResult(
         config,
         sgd,
@@ -225,11 +236,11 @@ export class ExperimentRunner {
         landscape,
         diag.result,
         {
-          trialsMs: tSgd - tS,
-          gdMs: tGd - tSgd,
-          landscapeMs: tLand - tS,
-          diagnosticsMs: tDiag - tLand,
-          totalMs: tDiag - t0,
+          trialsMs: ms('sgd'),
+          gdMs: ms('gd'),
+          landscapeMs: ms('landscape'),
+          diagnosticsMs: ms('diagnostics'),
+          totalMs: tEnd - t0,
           workers: n,
         },
         startedAt,
@@ -299,6 +310,7 @@ export class ExperimentRunner {
       p.slot = slot;
       p.lastBeatAt = Date.now();
       this.running.add(p);
+      p.startedAt = performance.now();
       slot.worker.postMessage(p.msg);
     }
     this.ensureWatchdog();
