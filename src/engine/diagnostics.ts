@@ -13,6 +13,7 @@ import type {
   MethodResult,
   NoiseKind,
   RunConfig,
+  Stage,
   Theorem1Prediction,
   TrajectoryDiagnostics,
   Box,
@@ -111,17 +112,37 @@ export function convexityMap(
 ): ConvexityMap {
   const d = config.dim;
   const smoother = smootherForRun(loss, config, radius, noise);
-  const exclusion = Math.max(2 * gridSpacing(landscape), noiseBound(radius, noise, d));
   const v = new Float64Array(d);
   const rows: number[][] = [];
+  forEachGridPoint(landscape, d, (p, row, i) => {
+    (rows[row] ??= [])[i] = convexityAt(smoother, p, xStar, v);
+  });
+  const values = d === 1 ? (rows[0] ?? []) : rows;
+  return { radius, noise, values, ...regionConvexity(landscape, d, values, config.init, xStar, radius, noise) };
+}
+
+/**
+ * inf c(y), where, and the fraction of c(y) > 0, over the grid points of a map inside `box` and
+ * outside the ball of max(2 grid spacings, noise bound) around x* (see `convexityMap`). NaN when
+ * no grid point qualifies.
+ */
+export function regionConvexity(
+  landscape: Landscape,
+  dim: number,
+  values: number[] | number[][],
+  box: Box,
+  xStar: ArrayLike<number>,
+  radius: number,
+  noise: NoiseKind,
+): Pick<ConvexityMap, 'c' | 'argInf' | 'positiveFraction'> {
+  const exclusion = Math.max(2 * gridSpacing(landscape), noiseBound(radius, noise, dim));
   let inf = Infinity;
   let argInf: number[] = [];
   let inRegion = 0;
   let positive = 0;
-  forEachGridPoint(landscape, d, (p, row, i) => {
-    const c = convexityAt(smoother, p, xStar, v);
-    (rows[row] ??= [])[i] = c;
-    if (!inBox(p, config.init) || !(distance(p, xStar) > exclusion) || Number.isNaN(c)) return;
+  forEachGridPoint(landscape, dim, (p, row, i) => {
+    const c = dim === 1 ? (values as number[])[i] : (values as number[][])[row][i];
+    if (!inBox(p, box) || !(distance(p, xStar) > exclusion) || Number.isNaN(c)) return;
     inRegion++;
     if (c > 0) positive++;
     if (c < inf) {
@@ -129,14 +150,7 @@ export function convexityMap(
       argInf = Array.from(p);
     }
   });
-  return {
-    radius,
-    noise,
-    values: d === 1 ? (rows[0] ?? []) : rows,
-    c: inRegion > 0 ? inf : NaN,
-    argInf,
-    positiveFraction: inRegion > 0 ? positive / inRegion : NaN,
-  };
+  return { c: inRegion > 0 ? inf : NaN, argInf, positiveFraction: inRegion > 0 ? positive / inRegion : NaN };
 }
 
 /**
@@ -532,11 +546,15 @@ export function computeDiagnostics(
 
   const smoothings = smoothingRadii(config);
   const convexity = smoothings.map(({ radius, noise }) => convexityMap(loss, config, landscape, xStar, radius, noise));
-  const cFor = (radius: number, noise: NoiseKind) =>
-    convexity[smoothings.findIndex((s) => s.radius === radius && s.noise === noise)]?.c ?? NaN;
+  // A stage that restarts in its own box (Corollary 2's shrinking regions) is judged on that box.
+  const stageC = (s: Stage) => {
+    const map = convexity[smoothings.findIndex((m) => m.radius === s.radius && m.noise === s.noise)];
+    if (!map) return NaN;
+    return s.init ? regionConvexity(landscape, d, map.values, s.init, xStar, s.radius, s.noise).c : map.c;
+  };
   const L = estimateSmoothness(loss, config);
   const theorem = config.stages.flatMap((s, k) =>
-    s.noise === 'none' || !(s.radius > 0) ? [] : [theorem1(config, k, L, cFor(s.radius, s.noise), xStar, sgd)],
+    s.noise === 'none' || !(s.radius > 0) ? [] : [theorem1(config, k, L, stageC(s), xStar, sgd)],
   );
 
   const diameter = distance(config.domain.low, config.domain.high);

@@ -334,3 +334,29 @@ test('computeDiagnostics on the sphere: x* from the smoothed minimum, c = 2, The
   const withStar = { ...config, xStar: [0.5] };
   assert.equal(computeDiagnostics(sphere, undefined, withStar, landscape, sgd, gd).xStarSource, 'config');
 });
+
+test('a stage restarting in its own box is judged on that box (Corollary 2): Rastrigin σ = 0.3', () => {
+  const config = cfg(
+    {
+      trials: 4,
+      checkpoints: 3,
+      probeSamples: 1,
+      resolution: 1201, // 0.715 is a grid point
+      xStar: [0],
+      stages: [
+        { lr: 0.01, radius: 0.3, steps: 20, noise: 'gaussian' },
+        { lr: 0.01, radius: 0.3, steps: 20, noise: 'gaussian', init: { low: [-0.5], high: [0.5] } },
+      ],
+    },
+    1,
+  );
+  const landscape = computeLandscape(rastrigin1, config);
+  const sgd = runTrials(rastrigin1, undefined, config, 'sgd', 0, 4);
+  const diag = computeDiagnostics(rastrigin1, undefined, config, landscape, sgd, undefined);
+  assert.equal(diag.theorem1.length, 2);
+  // On [-3, 3] the infimum is c(σ) < 0 (at |y| ≈ 0.715); on [-0.5, 0.5] minus the ball of radius
+  // 0.3 it is c(y) = 2 + A sin(2πy)/y at |y| = 0.5 − a hair, i.e. 2 + A·sin(2π·0.5)/0.5 = 2.
+  assert.ok(Math.abs(diag.theorem1[0].c - cOfSigma(0.3)) < 1e-5);
+  assert.ok(Math.abs(diag.theorem1[1].c - 2) < 1e-9, String(diag.theorem1[1].c));
+  assert.equal(diag.c, diag.convexity[0].c);
+});
