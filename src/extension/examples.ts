@@ -9,45 +9,11 @@
  * overwritten, so re-running the command keeps the user's edits.
  */
 import * as vscode from 'vscode';
-import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { copyTree, exists } from './copyTree';
 
 export const EXAMPLES_FOLDER = 'sgd-landscape-examples';
 const FIRST_EXAMPLE = 'paper-figure3.ts';
-
-/** Copies `src` into `dest` recursively; returns what was copied and what already existed. */
-export async function copyTree(src: string, dest: string): Promise<{ copied: string[]; kept: string[] }> {
-  const copied: string[] = [];
-  const kept: string[] = [];
-  const walk = async (dir: string) => {
-    await mkdir(join(dest, relative(src, dir)), { recursive: true });
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const from = join(dir, entry.name);
-      const rel = relative(src, from);
-      if (entry.isDirectory()) {
-        await walk(from);
-      } else if (entry.isFile()) {
-        const to = join(dest, rel);
-        if (await exists(to)) kept.push(rel);
-        else {
-          await copyFile(from, to);
-          copied.push(rel);
-        }
-      }
-    }
-  };
-  await walk(src);
-  return { copied, kept };
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** `target`: a folder to copy into directly (tests, scripts); else the user picks one. */
 export async function openExamples(context: vscode.ExtensionContext, target?: vscode.Uri | string): Promise<string | undefined> {
