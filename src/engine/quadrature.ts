@@ -9,6 +9,18 @@ export interface Rule {
   weights: Float64Array;
 }
 
+/** P_n(x) and P_n'(x), from P_{k+1} = ((2k+1) x P_k − k P_{k−1}) / (k+1). */
+function legendre(n: number, x: number): [number, number] {
+  let p0 = 1;
+  let p1 = x;
+  for (let k = 1; k < n; k++) {
+    const p2 = ((2 * k + 1) * x * p1 - k * p0) / (k + 1);
+    p0 = p1;
+    p1 = p2;
+  }
+  return [p1, (n * (x * p1 - p0)) / (x * x - 1)];
+}
+
 /**
  * n-point Gauss–Legendre rule on [-1, 1] (weight 1), by Newton's method on the three-term
  * recurrence started from Tricomi's asymptotic guess; accurate to a few ulps for n ≤ 1000s.
@@ -20,30 +32,13 @@ export function gaussLegendre(n: number): Rule {
   const m = (n + 1) >> 1;
   for (let i = 0; i < m; i++) {
     let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
     for (let iter = 0; iter < 100; iter++) {
-      // P_n(x) and P_n'(x) from P_{k+1} = ((2k+1) x P_k − k P_{k−1}) / (k+1).
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 1; k < n; k++) {
-        const p2 = ((2 * k + 1) * x * p1 - k * p0) / (k + 1);
-        p0 = p1;
-        p1 = p2;
-      }
-      dp = (n * (x * p1 - p0)) / (x * x - 1);
-      const dx = p1 / dp;
+      const [p, dp] = legendre(n, x);
+      const dx = p / dp;
       x -= dx;
       if (Math.abs(dx) <= 1e-16 * Math.max(1, Math.abs(x))) break;
     }
-    // Recompute the derivative at the converged node for the weight.
-    let p0 = 1;
-    let p1 = x;
-    for (let k = 1; k < n; k++) {
-      const p2 = ((2 * k + 1) * x * p1 - k * p0) / (k + 1);
-      p0 = p1;
-      p1 = p2;
-    }
-    dp = n === 1 ? 1 : (n * (x * p1 - p0)) / (x * x - 1);
+    const dp = legendre(n, x)[1];
     const w = 2 / ((1 - x * x) * dp * dp);
     nodes[i] = -x;
     nodes[n - 1 - i] = x;
@@ -54,16 +49,27 @@ export function gaussLegendre(n: number): Rule {
   return { nodes, weights };
 }
 
+/** Orthonormal Hermite function value p_n(z) and derivative √(2n)·p_{n−1}(z) (no overflow for large n). */
+function hermite(n: number, z: number): [number, number] {
+  let p1 = Math.pow(Math.PI, -0.25);
+  let p2 = 0;
+  for (let j = 1; j <= n; j++) {
+    const p3 = p2;
+    p2 = p1;
+    p1 = z * Math.sqrt(2 / j) * p2 - Math.sqrt((j - 1) / j) * p3;
+  }
+  return [p1, Math.sqrt(2 * n) * p2];
+}
+
 /**
  * Gauss–Hermite rule for the standard normal: E h(Z) ≈ Σ w_i h(z_i), Z ~ N(0, 1), Σ w_i = 1.
- * Newton on the orthonormal Hermite recurrence (stable for large n, no overflow), nodes then
- * scaled from the physicists' weight e^{−x²} to N(0, 1).
+ * Newton on the orthonormal Hermite recurrence, nodes then scaled from the physicists' weight
+ * e^{−x²} to N(0, 1).
  */
 export function gaussHermiteNormal(n: number): Rule {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`Gauss–Hermite order must be a positive integer, got ${n}`);
   const nodes = new Float64Array(n);
   const weights = new Float64Array(n);
-  const pim4 = Math.pow(Math.PI, -0.25);
   const m = (n + 1) >> 1;
   let z = 0;
   for (let i = 0; i < m; i++) {
@@ -73,34 +79,16 @@ export function gaussHermiteNormal(n: number): Rule {
     else if (i === 2) z = 1.86 * z - 0.86 * nodes[n - 1];
     else if (i === 3) z = 1.91 * z - 0.91 * nodes[n - 2];
     else z = 2 * z - nodes[n - 1 - i + 2];
-    let pp = 0;
     for (let iter = 0; iter < 200; iter++) {
-      let p1 = pim4;
-      let p2 = 0;
-      for (let j = 1; j <= n; j++) {
-        const p3 = p2;
-        p2 = p1;
-        p1 = z * Math.sqrt(2 / j) * p2 - Math.sqrt((j - 1) / j) * p3;
-      }
-      pp = Math.sqrt(2 * n) * p2;
-      const dz = p1 / pp;
+      const [p, dp] = hermite(n, z);
+      const dz = p / dp;
       z -= dz;
-      if (Math.abs(dz) <= 1e-15 * Math.max(1, Math.abs(z))) {
-        // One more evaluation for the weight at the converged root.
-        let q1 = pim4;
-        let q2 = 0;
-        for (let j = 1; j <= n; j++) {
-          const q3 = q2;
-          q2 = q1;
-          q1 = z * Math.sqrt(2 / j) * q2 - Math.sqrt((j - 1) / j) * q3;
-        }
-        pp = Math.sqrt(2 * n) * q2;
-        break;
-      }
+      if (Math.abs(dz) <= 1e-15 * Math.max(1, Math.abs(z))) break;
     }
+    const dp = hermite(n, z)[1];
     nodes[n - 1 - i] = z;
     nodes[i] = -z;
-    const w = 2 / (pp * pp);
+    const w = 2 / (dp * dp);
     weights[n - 1 - i] = w;
     weights[i] = w;
   }
