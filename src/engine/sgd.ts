@@ -127,6 +127,75 @@ function gradientAt(loss: Loss, grad: Gradient | undefined, x: Float64Array, g: 
   return true;
 }
 
+/** Everything the hot loop touches, so `advance` stays small enough for V8 to inline the loss into it. */
+interface StepState {
+  x: Float64Array;
+  y: Float64Array;
+  g: Float64Array;
+  w: Float64Array;
+  d: number;
+  lr: number;
+  a: number;
+  code: number;
+  rng: Rng;
+  normal: Normal;
+  loss: Loss;
+  grad: Gradient | undefined;
+  fdStep: number;
+  centre: Float64Array;
+  runaway2: number;
+  heartbeat: Int32Array | undefined;
+  hbIndex: number;
+  diverged: boolean;
+}
+
+/**
+ * Up to n steps of x ← y − ηω with y = x − η∇f(x). Returns the steps taken; on a non-finite
+ * gradient (step not taken) or a runaway iterate (step taken) it sets `s.diverged` and stops.
+ */
+function advance(s: StepState, n: number): number {
+  const { x, y, g, w, d, lr, a, code, rng, normal, loss, grad, fdStep, centre, runaway2, heartbeat, hbIndex } = s;
+  for (let k = 0; k < n; k++) {
+    if (heartbeat) heartbeat[hbIndex]++;
+    if (grad) {
+      grad(x, g);
+    } else {
+      for (let i = 0; i < d; i++) {
+        const xi = x[i];
+        const h = fdStep > 0 ? fdStep : 1e-5 * (xi > 1 ? xi : xi < -1 ? -xi : 1);
+        x[i] = xi + h;
+        const fp = loss(x);
+        x[i] = xi - h;
+        const fm = loss(x);
+        x[i] = xi;
+        g[i] = (fp - fm) / (2 * h);
+      }
+    }
+    for (let i = 0; i < d; i++) {
+      if (!Number.isFinite(g[i])) {
+        s.diverged = true;
+        return k;
+      }
+    }
+    if (code === 1 && d === 1) w[0] = a * (2 * rng() - 1);
+    else perturb(code, a, d, rng, normal, w);
+    let far = 0;
+    for (let i = 0; i < d; i++) {
+      const yi = x[i] - lr * g[i];
+      const xi = yi - w[i];
+      const off = xi - centre[i];
+      far += off * off;
+      y[i] = yi;
+      x[i] = xi;
+    }
+    if (!(far <= runaway2)) {
+      s.diverged = true;
+      return k + 1;
+    }
+  }
+  return n;
+}
+
 /**
  * Runs trials [from, to) of one method over all stages and returns their part of the
  * MethodResult (merge parts with `mergeMethodResults`, in trial order).
@@ -217,6 +286,7 @@ export function runTrials(
       let a = method === 'gd' ? 0 : stageRadius(stage, 0);
       const stageStart = step;
       const stageEnd = stageStart + stage.steps;
+      const ks: StepState = { x, y, g, w, d, lr, a, code, rng, normal, loss, grad, fdStep: config.fdStep, centre, runaway2, heartbeat, hbIndex, diverged };
       while (step < stageEnd && !diverged) {
         // Events (path point, checkpoint, cancel/progress poll) happen between tight runs.
         if (path && step === pathSteps[nextPath]) {
@@ -239,39 +309,23 @@ export function runTrials(
         if (nextCp < checkpointSteps.length && checkpointSteps[nextCp] < until) until = Math.max(step + 1, checkpointSteps[nextCp]);
         if (isCheckpoint) until = step + 1;
         // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
-        for (; step < until; step++) {
-          if (heartbeat) heartbeat[hbIndex]++;
-          if (!constant) {
-            lr = stageLr(stage, step - stageStart);
-            if (method !== 'gd') a = stageRadius(stage, step - stageStart);
-          }
-          if (!gradientAt(loss, grad, x, g, config)) {
-            diverged = true;
-            break;
-          }
-          perturb(code, a, d, rng, normal, w);
-          let far = 0;
-          for (let i = 0; i < d; i++) {
-            const yi = x[i] - lr * g[i];
-            const xi = yi - w[i];
-            const off = xi - centre[i];
-            far += off * off;
-            y[i] = yi;
-            x[i] = xi;
-          }
-          if (!(far <= runaway2)) {
-            diverged = true;
-            step++;
-            break;
+        if (constant) {
+          step += advance(ks, until - step);
+        } else {
+          while (step < until && !ks.diverged) {
+            ks.lr = lr = stageLr(stage, step - stageStart);
+            if (method !== 'gd') ks.a = a = stageRadius(stage, step - stageStart);
+            step += advance(ks, 1);
           }
         }
+        if (ks.diverged) diverged = true;
         if (isCheckpoint && step === checkpointSteps[nextCp] + 1) {
           // x before the step is y + η∇f; store it, and |∇f + ω| with ω = (ηω)/η.
           const cp: number[] = new Array(d);
           let n2 = 0;
           for (let i = 0; i < d; i++) {
-            cp[i] = y[i] + lr * g[i];
-            const v = g[i] + w[i] / lr;
+            cp[i] = y[i] + ks.lr * g[i];
+            const v = g[i] + w[i] / ks.lr;
             n2 += v * v;
           }
           cps.push(cp);
