@@ -49,7 +49,7 @@ test('Theorem 1 text: applies, does not apply, no prediction', () => {
 
 test('status line', () => {
   assert.match(statusText({ kind: 'idle' }), /No run yet/);
-  assert.match(statusText({ kind: 'idle' }, view), /^Showing spikyBowl/);
+  assert.equal(statusText({ kind: 'idle' }, view), 'Finished in 4 ms on 1 worker; started 2026-11-26 03:00:00 UTC.');
   assert.equal(statusText({ kind: 'running', runId: 'r', label: 'spiky', phase: 'trials', done: 25, total: 100 }), 'Running spiky: trials 25%');
   assert.match(statusText({ kind: 'error', message: 'boom' }, view), /failed; showing the previous result/);
   assert.equal(statusText({ kind: 'cancelled' }), 'Stopped.');

@@ -139,6 +139,13 @@ export interface ChartSpec {
   bars?: boolean;
 }
 
+/** Label for a log-axis tick: only mantissas 1, 2 and 5 get one. */
+export function logTick(v: number): string {
+  if (!(v > 0)) return '';
+  const m = Math.round(v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9)));
+  return m === 1 || m === 2 || m === 5 ? formatNumber(v) : '';
+}
+
 /** A Chart.js configuration for the current theme; no animation so drawing is synchronous. */
 export function chartConfig(spec: ChartSpec, theme: Theme): ChartConfiguration<'line' | 'scatter' | 'bar', XY[]> {
   const font = { family: theme.fontFamily, size: Math.round(theme.fontSize * 0.85) };
@@ -162,10 +169,18 @@ export function chartConfig(spec: ChartSpec, theme: Theme): ChartConfiguration<'
       interaction: { mode: 'nearest', intersect: false },
       scales: {
         x: { ...axis(spec.xLabel, spec.xRange), offset: false },
-        y: spec.yLog ? { ...axis(spec.yLabel, spec.yRange), type: 'logarithmic' } : axis(spec.yLabel, spec.yRange),
+        y: spec.yLog
+          ? {
+              ...axis(spec.yLabel, spec.yRange),
+              type: 'logarithmic',
+              // Only 1, 2 and 5 × 10^k: Chart.js labels every minor tick otherwise.
+              ticks: { color: theme.muted, font, autoSkip: true, callback: (v: number | string) => logTick(Number(v)) },
+            }
+          : axis(spec.yLabel, spec.yRange),
       },
       plugins: {
-        legend: { display: spec.legend ?? true, labels: { color: theme.foreground, font, boxWidth: 12, boxHeight: 12 } },
+        // Datasets without a label (the 2nd… path of a bundle, band edges) stay out of the legend.
+        legend: { display: spec.legend ?? true, labels: { color: theme.foreground, font, boxWidth: 12, boxHeight: 12, filter: (item: { text?: string }) => !!item.text } },
         tooltip: {
           callbacks: { label: (c) => `${c.dataset.label ?? ''}: (${formatNumber((c.raw as XY).x)}, ${formatNumber((c.raw as XY).y)})` },
         },

@@ -67,15 +67,18 @@ export function drawPlot2D(canvas: HTMLCanvasElement, spec: Plot2DSpec, theme: T
   ctx.fillRect(0, 0, cssW, cssH);
 
   const right = PAD.right + (spec.heat?.legend ? BAR.width + BAR.gap + BAR.labels : 0);
-  const plotW = Math.max(20, cssW - PAD.left - right);
+  const availW = Math.max(20, cssW - PAD.left - right);
   const plotH = Math.max(20, cssH - PAD.top - PAD.bottom);
   let [x0, x1] = spec.xRange;
   let [y0, y1] = spec.yRange;
   if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
   if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
+  // One unit is as long on both axes (directions and distances read true); the plot is
+  // centred in the width it does not need.
+  const plotW = Math.max(20, Math.min(availW, (plotH * (x1 - x0)) / (y1 - y0)));
   const sx = plotW / (x1 - x0);
   const sy = plotH / (y1 - y0);
-  const left = PAD.left;
+  const left = PAD.left + (availW - plotW) / 2;
   const top = PAD.top;
   const px = (x: number): number => left + (x - x0) * sx;
   const py = (y: number): number => top + plotH - (y - y0) * sy;
@@ -141,7 +144,7 @@ export function drawPlot2D(canvas: HTMLCanvasElement, spec: Plot2DSpec, theme: T
   }
   if (spec.yLabel) {
     ctx.save();
-    ctx.translate(12, top + plotH / 2);
+    ctx.translate(left - PAD.left + 12, top + plotH / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';

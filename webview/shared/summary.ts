@@ -4,7 +4,7 @@
  */
 import type { Theorem1Prediction } from '../../src/engine/types';
 import type { RunStatus, RunSummary, ViewResult } from '../../src/protocol/webview';
-import { formatFraction, formatNumber, formatPercent, formatPoint } from './format';
+import { formatDuration, formatFraction, formatNumber, formatPercent, formatPoint } from './format';
 
 /** Stage boundaries (global step at which stage i+1 starts) for rules on step axes. */
 export function stageStarts(view: ViewResult): number[] {
@@ -81,7 +81,9 @@ export function summaryText(view: ViewResult): string {
 export function statusText(status: RunStatus, view?: ViewResult): string {
   switch (status.kind) {
     case 'idle':
-      return view ? `Showing ${runLabel(view)}` : 'No run yet. Pick a function in the SGD Landscape side panel and press Run.';
+      return view
+        ? `Finished in ${formatDuration(view.timing.totalMs)} on ${view.timing.workers} worker${view.timing.workers === 1 ? '' : 's'}; started ${view.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}.`
+        : 'No run yet. Pick a function in the SGD Landscape side panel and press Run.';
     case 'running': {
       const pct = status.total > 0 ? ` ${formatPercent(status.done / status.total)}` : '';
       return `Running ${status.label}: ${status.phase}${pct}`;

@@ -232,7 +232,7 @@ function stageRow(index: number): HTMLElement {
   });
   const remove = h('vscode-button', { secondary: true, 'data-testid': `stage-${n}-remove`, title: `Remove stage ${n}` }, 'Remove');
   remove.addEventListener('click', () => update(removeStage(current(), index)));
-  const init = s.init ? h('span', { class: 'hint' }, `restarts in [${s.init.low.map(formatNumber).join(', ')}] … [${s.init.high.map(formatNumber).join(', ')}]`) : undefined;
+  const init = s.init ? h('span', { class: 'hint' }, `restarts in [${s.init.low.map((v) => formatNumber(v)).join(', ')}] … [${s.init.high.map((v) => formatNumber(v)).join(', ')}]`) : undefined;
   return h(
     'li',
     { 'data-stage': n },

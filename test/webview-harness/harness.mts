@@ -1,0 +1,232 @@
+/**
+ * Headless-Chromium harness for the two webviews, outside VS Code: serves dist/webview and a
+ * page that mimics VS Code's webview (same CSP as src/extension/webviewHtml.ts, a mocked
+ * acquireVsCodeApi, theme variables on body classes), posts a result, waits for every chart's
+ * data-drawn, records CSP violations and console errors, takes screenshots in light, dark and
+ * high-contrast themes, and measures the render time of a 1000-trial × 5000-step result.
+ *
+ *   npm run build && node --import tsx test/webview-harness/harness.mts [outDir]
+ *
+ * Needs /usr/bin/chromium and playwright-core (devDependency). Exit code 1 on any failed check.
+ */
+import { createServer } from 'node:http';
+import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve, extname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromium, type Page } from 'playwright-core';
+import { toViewResult, type HostState } from '../../src/protocol/webview';
+import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
+
+const repo = resolve(import.meta.dirname, '../..');
+const outDir = resolve(process.argv[2] ?? join(repo, 'test-artifacts/webview-harness'));
+mkdirSync(outDir, { recursive: true });
+const dist = join(repo, 'dist/webview');
+if (!existsSync(join(dist, 'panel.js'))) throw new Error('dist/webview/panel.js missing: run npm run build first');
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.html': 'text/html' };
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const name = url.pathname.slice(1);
+  if (name === 'favicon.ico') {
+    // Chromium asks for it on its own; VS Code's webviews have no favicon either.
+    res.writeHead(204).end();
+    return;
+  }
+  if (name === 'panel.html' || name === 'sidebar.html') {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(page(name.replace('.html', '') as 'panel' | 'sidebar', url.searchParams.get('theme') ?? 'vscode-dark'));
+    return;
+  }
+  const file = name === 'theme.css' ? join(import.meta.dirname, 'theme.css') : join(dist, name.replace(/[^\w.-]/g, ''));
+  if (!existsSync(file)) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+  res.end(readFileSync(file));
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+
+/** The page VS Code would build, with the same CSP as webviewHtml.ts (cspSource = this origin). */
+function page(entry: 'panel' | 'sidebar', themeClass: string): string {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${origin}`, `img-src ${origin} data: blob:`, `font-src ${origin}`].join('; ');
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<link rel="stylesheet" href="${origin}/theme.css"><link rel="stylesheet" href="${origin}/${entry}.css"></head>
+<body class="${themeClass}">
+<script nonce="${nonce}">
+  window.__posted = []; window.__csp = []; let st;
+  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => st, setState: (s) => (st = s) });
+</script>
+<script nonce="${nonce}" src="${origin}/${entry}.js"></script></body></html>`;
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const failures: string[] = [];
+const check = (ok: boolean, what: string) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+const CHARTS = ['chart-landscape', 'chart-trajectories', 'chart-finals', 'chart-histogram', 'chart-convexity', 'chart-fig5-inner', 'chart-fig5-probe', 'chart-fig5-gradnorm'];
+
+async function open(entry: 'panel' | 'sidebar', theme: string, width = 1200, height = 900): Promise<{ p: Page; errors: string[] }> {
+  const p = await browser.newPage({ viewport: { width, height } });
+  const errors: string[] = [];
+  p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  p.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+  p.on('pageerror', (e) => (errors.push(String(e)), console.log('pageerror', e)));
+  await p.goto(`${origin}/${entry}.html?theme=${theme}`);
+  await p.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'ready'));
+  return { p, errors };
+}
+
+async function post(p: Page, state: HostState): Promise<void> {
+  await p.evaluate((s) => window.postMessage({ type: 'state', state: s }, '*'), state as any);
+}
+
+async function drawn(p: Page, ids: string[]): Promise<Record<string, { drawn: string | null; points: string | null; error: string | null }>> {
+  await p.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-drawn') === 'true'), ids, { timeout: 30_000 }).catch(() => undefined);
+  return p.evaluate((ids) => Object.fromEntries(ids.map((id) => {
+    const c = document.querySelector(`[data-testid="${id}"]`)!;
+    return [id, { drawn: c.getAttribute('data-drawn'), points: c.getAttribute('data-points'), error: c.getAttribute('data-error') }];
+  })), ids);
+}
+
+const controls: HostState['controls'] = {
+  file: '/work/examples/spiky.ts',
+  functions: [{ name: 'spikyBowl', dim: 1, line: 3 }, { name: 'rastrigin2', dim: 2, line: 12 }],
+  selected: 'spikyBowl',
+  settings: { lr: 0.02, radius: 0.3, noise: 'uniform', steps: 400, trials: 100, seed: '7', stages: [{ lr: 0.02, radius: 0.3, noise: 'uniform', steps: 400 }] },
+  trusted: true,
+};
+
+const cases: Array<[string, FixtureOptions]> = [
+  ['1d', { dim: 1, trials: 100, steps: 400 }],
+  ['1d-stages', { dim: 1, trials: 100, steps: 300, stages: [
+    { lr: 0.02, radius: 0.3, noise: 'cube', init: { low: [-3], high: [3] } },
+    { lr: 0.02, radius: 0.15, noise: 'cube', init: { low: [-1.5], high: [1.5] } },
+    { lr: 0.02, radius: 0.05, noise: 'cube', init: { low: [-0.5], high: [0.5] } },
+    { lr: 0.02, radius: 0.01, noise: 'cube', init: { low: [-0.3], high: [0.3] } },
+  ] }],
+  ['2d', { dim: 2, trials: 200, steps: 300 }],
+  ['5d', { dim: 5, trials: 100, steps: 300 }],
+];
+
+for (const [name, opts] of process.env.ONLY === 'sidebar' ? [] : cases) {
+  const view = toViewResult(makeResult(opts));
+  for (const theme of name === '1d' || name === '2d' ? ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] : ['vscode-dark']) {
+    const { p, errors } = await open('panel', theme);
+    await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+    const d = await drawn(p, CHARTS);
+    for (const id of CHARTS) check(d[id]!.drawn === 'true' && Number(d[id]!.points) > 0, `${name} ${theme} ${id} drawn (${d[id]!.points} points${d[id]!.error ? `, error ${d[id]!.error}` : ''})`);
+    const summary = await p.getByTestId('summary').textContent();
+    check(!!summary && /SGD \d+ \/ \d+/.test(summary), `${name} summary: ${summary?.slice(0, 90)}…`);
+    const csp = await p.evaluate(() => (window as any).__csp as string[]);
+    check(csp.length === 0, `${name} ${theme} no CSP violations ${csp.join(', ')}`);
+    check(errors.length === 0, `${name} ${theme} no console errors ${errors.join(' | ')}`);
+    await p.screenshot({ path: join(outDir, `panel-${name}-${theme.replace('vscode-', '')}.png`), fullPage: true });
+    if (name === '1d' && theme === 'vscode-dark') {
+      // Theme switch re-renders with the new colours.
+      const before = await p.getByTestId('chart-landscape').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+      await p.evaluate(() => document.body.classList.replace('vscode-dark', 'vscode-light'));
+      await p.waitForFunction(() => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-theme') === 'light');
+      const after = await p.getByTestId('chart-landscape').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+      check(before !== after, 'theme change redraws the charts');
+      // Error banner keeps the results.
+      await post(p, { status: { kind: 'error', message: 'f returned NaN at x = [0.5]', file: '/work/examples/spiky.ts', line: 4 }, runs: [], current: view });
+      check(await p.getByTestId('error').isVisible(), 'error banner visible');
+      check((await p.getByTestId('chart-landscape').getAttribute('data-drawn')) === 'true', 'charts stay drawn under the error banner');
+      await p.screenshot({ path: join(outDir, 'panel-1d-error.png') });
+      // Time slider and PNG export.
+      await p.getByTestId('time-slider').fill('10');
+      const label = await p.getByTestId('time-label').textContent();
+      check(/^step \d+ \/ 400$/.test(label ?? '') && !label!.startsWith('step 400'), `time slider moves (${label})`);
+      await p.getByTestId('png-chart-finals').click();
+      const posted = await p.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'exportPng').map((m: any) => ({ name: m.name, head: m.dataUrl.slice(0, 22), len: m.dataUrl.length })));
+      check(posted.length === 1 && posted[0].head === 'data:image/png;base64,' && posted[0].name === 'spikyBowl-finals', `PNG export posted ${JSON.stringify(posted)}`);
+      await p.getByTestId('export-csv').click();
+      check(await p.evaluate(() => (window as any).__posted.some((m: any) => m.type === 'exportRun' && m.format === 'csv')), 'CSV export posted');
+    }
+    await p.close();
+  }
+}
+
+// Render time of a 1000-trial × 5000-step result (from receiving the message to all charts drawn).
+if (process.env.ONLY !== 'sidebar') {
+  const big = toViewResult(makeResult({ dim: 1, trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20 }));
+  const big2 = toViewResult(makeResult({ dim: 2, trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20, resolution: 201 }));
+  const report: string[] = [];
+  for (const [name, view] of [['1-D', big], ['2-D (201×201 grid)', big2]] as const) {
+    const bytes = JSON.stringify(view).length;
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { p } = await open('panel', 'vscode-dark');
+      await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+      await drawn(p, CHARTS);
+      times.push(Number(await p.getByTestId('panel-root').getAttribute('data-render-ms')));
+      if (i === 0) await p.screenshot({ path: join(outDir, `panel-big-${name.slice(0, 3)}.png`), fullPage: true });
+      await p.close();
+    }
+    const line = `${name} 1000 trials × 5000 steps: message ${(bytes / 1e6).toFixed(2)} MB JSON; render ${times.map((t) => t.toFixed(0)).join(', ')} ms`;
+    report.push(line);
+    console.log(line);
+    check(times.every((t) => t > 0 && t < 2000), `${name} renders in under 2 s`);
+  }
+  writeFileSync(join(outDir, 'render-times.txt'), report.join('\n') + '\n');
+}
+
+// Side panel: controls, presets, run message, summary, recent runs.
+for (const theme of ['vscode-dark', 'vscode-light']) {
+  const { p, errors } = await open('sidebar', theme, 360, 1300);
+  const view = toViewResult(makeResult({ dim: 1, trials: 100, steps: 400 }));
+  await post(p, {
+    status: { kind: 'idle' },
+    current: view,
+    controls,
+    runs: [
+      { id: 'run-2', label: 'spikyBowl', file: '/work/examples/spiky.ts', exportName: 'spikyBowl', startedAt: '2026-11-26T03:00:00.000Z', dim: 1, trials: 100, successSgd: 61, successGd: 4, c: 0.42, diverged: 0 },
+      { id: 'run-1', label: 'rastrigin2', file: '/work/examples/spiky.ts', exportName: 'rastrigin2', startedAt: '2026-11-26T02:50:00.000Z', dim: 2, trials: 100, successSgd: 12, successGd: 3, c: -1.2, diverged: 1 },
+    ],
+  });
+  const d = await drawn(p, ['chart-sidebar-landscape']);
+  check(d['chart-sidebar-landscape']!.drawn === 'true', `sidebar ${theme} small chart drawn (${d['chart-sidebar-landscape']!.points})`);
+  check((await p.getByTestId('lr').inputValue()) === '0.02', 'sidebar shows lr from controls');
+  check(/r = a\/η = 15/.test((await p.getByTestId('derived-r').textContent()) ?? ''), `derived r shown: ${await p.getByTestId('derived-r').textContent()}`);
+  if (theme === 'vscode-dark') {
+    await p.getByTestId('preset-fig3-stages').click();
+    check((await p.locator('[data-testid="stages"] li[data-stage]').count()) === 3, 'four-stage preset lists stages 2–4');
+    await p.getByTestId('trials').fill('250');
+    await p.getByTestId('trials').dispatchEvent('change');
+    await p.getByTestId('lr').fill('-5');
+    await p.getByTestId('lr').dispatchEvent('change');
+    check(await p.getByTestId('run').evaluate((b) => b.hasAttribute('disabled')), 'invalid lr disables Run');
+    await p.getByTestId('lr').fill('0.01');
+    await p.getByTestId('lr').dispatchEvent('change');
+    await p.getByTestId('run').click();
+    const run = await p.evaluate(() => (window as any).__posted.find((m: any) => m.type === 'run'));
+    check(run?.exportName === 'spikyBowl' && run.settings.trials === 250 && run.settings.lr === 0.01 && run.settings.stages.length === 4 && run.settings.stages[0].lr === 0.01 && run.settings.stages[3].radius === 0.01,
+      `run message ${JSON.stringify(run?.settings).slice(0, 160)}`);
+    await p.locator('[data-run-id="run-1"]').click();
+    check(await p.evaluate(() => (window as any).__posted.some((m: any) => m.type === 'openRun' && m.runId === 'run-1')), 'recent run click posts openRun');
+    await post(p, { status: { kind: 'running', runId: 'r', label: 'spikyBowl', phase: 'trials', done: 30, total: 100 }, current: view, controls, runs: [] });
+    check(await p.getByTestId('stop').evaluate((b) => !b.hasAttribute('disabled')), 'Stop enabled while running');
+  }
+  const csp = await p.evaluate(() => (window as any).__csp as string[]);
+  check(csp.length === 0, `sidebar ${theme} no CSP violations ${csp.join(', ')}`);
+  check(errors.length === 0, `sidebar ${theme} no console errors ${errors.join(' | ')}`);
+  await p.screenshot({ path: join(outDir, `sidebar-${theme.replace('vscode-', '')}.png`), fullPage: true });
+  await p.close();
+}
+
+await browser.close();
+server.close();
+console.log(failures.length ? `\n${failures.length} check(s) failed` : '\nall checks passed');
+console.log(`screenshots in ${outDir}`);
+process.exit(failures.length ? 1 : 0);
