@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FrameLocator } from 'playwright-core';
 import { VsCode, copyExamples } from './harness';
-import { CMD, chartState, lineOf, readPanel, tid, waitForNewRun, type PanelRun } from './sgd';
+import { CMD, chartState, eventually, lineOf, readPanel, tid, waitForNewRun, type PanelRun } from './sgd';
 
-const STALL_SECONDS = 4;
+const STALL_SECONDS = 6;
 let vs: VsCode;
 let ws: string;
 let frame: FrameLocator;
@@ -67,6 +67,7 @@ test('a loss that never returns: stopped with a clear error, editor responsive m
   await vs.openFile('faulty.ts');
   await vs.runCommand(CMD.run);
   await vs.pickQuickItem('neverReturns');
+  await eventually('the run starts', () => frame.locator(tid('panel-root')).getAttribute('data-status'), (s) => s === 'running', 30_000);
   // While the hung call is being watched, the editor takes typing at once.
   const marker = `// typed while neverReturns runs ${Date.now()}`;
   await vs.editorLine('export function neverReturns').click();
