@@ -138,7 +138,8 @@ test('a loss that never returns is stopped at the stall limit, the worker replac
     assert.match(p.message, /neverReturns/);
     assert.match(p.message, /x ≈ \[/);
     assert.ok(p.where.input && p.where.input.length === 1);
-    assert.ok(ms < 8000, `stopped after ${ms} ms`);
+    // Stopped by the 1 s stall limit, long before the 60 s run limit (slack for a loaded machine).
+    assert.ok(ms < 20000, `stopped after ${ms} ms`);
     const ok = await run(runner, settings, 'good.ts', 'bowl');
     assert.equal(ok.config.function, 'bowl');
     assert.equal(ok.sgd.finals.length, small.trials);
