@@ -5,7 +5,8 @@
  * resolve the config, then run the trials on the worker pool. Each failure comes out as a
  * `RunProblem` that says what went wrong, in which function, at which file:line and input.
  */
-import { BundleFailure, bundleLossFile, formatBundleMessage, type BundleMessage } from '../runner/bundle';
+import { BundleFailure, formatBundleMessage, type BundleMessage } from '../runner/bundle';
+import { bundleAndInspect, type BundledLoss } from '../runner/prepare';
 import { discoverLosses, type DiscoveredLoss } from '../runner/discover';
 import { RunFailure, type ExperimentRunner, type RunProgress } from '../runner/pool';
 import { ConfigError, resolveConfig } from '../engine/config';
@@ -82,22 +83,20 @@ export async function prepareRun(args: {
       { file: request.file, exportName: request.exportName },
     );
   }
-  const t0 = Date.now();
-  let bundlePath: string;
-  let warnings: BundleMessage[] = [];
+  let bundled: BundledLoss;
   try {
-    const b = await bundleLossFile(request.file, { outDir: args.bundleDir, contents: sourceText });
-    bundlePath = b.bundlePath;
-    warnings = b.warnings;
+    bundled = await bundleAndInspect(runner, request.file, request.exportName, { sourceText, bundleDir: args.bundleDir, signal: args.signal });
   } catch (e) {
     if (e instanceof BundleFailure) {
       const first = e.messages[0];
       const more = e.messages.length > 1 ? ` (+${e.messages.length - 1} more)` : '';
       throw new RunProblem('syntax', `Cannot build ${request.exportName}: ${first ? formatBundleMessage(first) : e.message}${more}`, { file: first?.file, line: first?.line, column: first?.column, exportName: request.exportName }, e.messages);
     }
-    throw e;
+    if (e instanceof ConfigError && e.setting === 'function') throw new RunProblem('not-found', e.message.replace(/^function: /, ''), { file: request.file, exportName: request.exportName });
+    throw toProblem(e, request);
   }
-  const bundleMs = Date.now() - t0;
+  const { bundlePath, warnings, bundleMs, inspectMs } = bundled;
+  const options = bundled.info.options;
   const loss: LossRef = {
     bundlePath,
     exportName: request.exportName,
@@ -105,18 +104,6 @@ export async function prepareRun(args: {
     dim: discovered.dim ?? 1,
     sourceFile: request.file,
   };
-  const t1 = Date.now();
-  let options: Omit<LossOptions, 'gradient'> | undefined;
-  try {
-    const info = await runner.inspect(loss, args.signal);
-    if (!info.functions.some((f) => f.name === request.exportName)) {
-      throw new RunProblem('not-found', `${request.file}: "${request.exportName}" is not an exported function once bundled (exports: ${info.functions.map((f) => f.name).join(', ') || 'none'})`, { file: request.file, exportName: request.exportName });
-    }
-    options = info.options;
-  } catch (e) {
-    throw toProblem(e, request);
-  }
-  const inspectMs = Date.now() - t1;
   const input = buildRunInput({
     exportName: request.exportName,
     argStyle: discovered.argStyle,

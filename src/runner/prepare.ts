@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { ConfigError, resolveConfig } from '../engine/config';
 import type { RunConfig, RunConfigInput } from '../engine/types';
 import type { ArgStyle, LossRef, ModuleInfo } from '../protocol/worker';
-import { bundleLossFile } from './bundle';
+import { bundleLossFile, type BundleMessage } from './bundle';
 import { discoverLosses, type DiscoveredLoss } from './discover';
 import type { ExperimentRunner } from './pool';
 
@@ -36,22 +36,46 @@ export function chooseExport(losses: readonly DiscoveredLoss[], requested: strin
   throw new ConfigError('function', `${file} exports several losses; choose one of: ${losses.map((l) => l.name).join(', ')}`);
 }
 
+export interface BundledLoss {
+  bundlePath: string;
+  warnings: BundleMessage[];
+  /** What a worker found in the module: exports and `<name>Options`. */
+  info: ModuleInfo;
+  bundleMs: number;
+  inspectMs: number;
+}
+
+/**
+ * Bundle the file (the given text, else the file on disk) and inspect it in a worker. Throws
+ * BundleFailure (syntax), RunFailure (the module throws or hangs while loading) or
+ * ConfigError on `function` when the export is missing once bundled.
+ */
+export async function bundleAndInspect(
+  runner: ExperimentRunner,
+  file: string,
+  exportName: string,
+  opts: Pick<PrepareOptions, 'bundleDir' | 'sourceText' | 'signal'> = {},
+): Promise<BundledLoss> {
+  const t0 = Date.now();
+  const { bundlePath, warnings } = await bundleLossFile(file, { outDir: opts.bundleDir, contents: opts.sourceText });
+  const t1 = Date.now();
+  // dim is not known yet; inspect only loads the module and reads its exports.
+  const info = await runner.inspect({ bundlePath, exportName, argStyle: 'scalars', dim: 1, sourceFile: file }, opts.signal);
+  if (!info.functions.some((f) => f.name === exportName)) {
+    const names = info.functions.map((f) => f.name);
+    throw new ConfigError('function', `${file} has no exported function "${exportName}" once bundled${names.length ? `; exported functions: ${names.join(', ')}` : ''}`);
+  }
+  return { bundlePath, warnings, info, bundleMs: t1 - t0, inspectMs: Date.now() - t1 };
+}
+
 export async function prepareRun(runner: ExperimentRunner, file: string, input: RunConfigInput, opts: PrepareOptions = {}): Promise<PreparedRun> {
   const abs = resolve(file);
   const text = opts.sourceText ?? (await readFile(abs, 'utf8'));
   const losses = discoverLosses(text, abs);
   const exportName = chooseExport(losses, input.function, abs);
   const discovered = losses.find((l) => l.name === exportName);
-  const { bundlePath } = await bundleLossFile(abs, { outDir: opts.bundleDir });
-
-  // dim is not known yet; inspect only loads the module and reads its exports.
-  const probeRef: LossRef = { bundlePath, exportName, argStyle: 'scalars', dim: 1, sourceFile: abs };
-  const info = await runner.inspect(probeRef, opts.signal);
-  const runtime = info.functions.find((f) => f.name === exportName);
-  if (!runtime) {
-    const names = info.functions.map((f) => f.name).filter((n) => !n.endsWith('Options'));
-    throw new ConfigError('function', `${abs} has no exported function "${exportName}"${names.length ? `; exported functions: ${names.join(', ')}` : ''}`);
-  }
+  const { bundlePath, info } = await bundleAndInspect(runner, abs, exportName, { ...opts, sourceText: text });
+  const runtime = info.functions.find((f) => f.name === exportName)!;
 
   let argStyle: ArgStyle;
   let fixedDim: number | undefined;
