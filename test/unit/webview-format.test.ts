@@ -17,6 +17,9 @@ test('formatNumber: significant digits, exponents for extremes, typographic minu
   assert.equal(formatNumber(Infinity), '∞');
   assert.equal(formatNumber(-Infinity), '−∞');
   assert.equal(formatNumber(Math.PI, 5), '3.1416');
+  // NaN written to RESULT.json comes back as null
+  assert.equal(formatNumber(null), '–');
+  assert.equal(formatNumber(undefined), '–');
 });
 
 test('percent, fraction, duration, point', () => {

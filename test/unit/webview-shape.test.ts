@@ -12,6 +12,7 @@ import {
   parseColor,
   pathUntil,
   positiveIntervals,
+  quantileExtent,
   robustExtent,
   thinPath,
   viridis,
@@ -27,6 +28,10 @@ test('extents skip NaN and infinities', () => {
   // one huge value does not set the colour range
   const v = [...Array.from({ length: 199 }, (_, i) => i / 100), 1e9];
   assert.deepEqual(robustExtent(v, 0.01), [0, 1.98]);
+  const w = [-1e6, ...Array.from({ length: 99 }, (_, i) => i), NaN, 1e6];
+  assert.deepEqual(quantileExtent(w, 0.01, 0.99), [0, 98]);
+  assert.deepEqual(quantileExtent(w, 0, 1), [-1e6, 1e6]);
+  assert.equal(quantileExtent([NaN]), undefined);
 });
 
 test('histogram bars: centres and widths from edges', () => {

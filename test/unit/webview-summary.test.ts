@@ -43,8 +43,10 @@ test('Theorem 1 text: applies, does not apply, no prediction', () => {
   };
   assert.equal(theoremText(base, 1), 'Theorem 1 predicts that after about 150 steps at least half of the trials lie within 0.26 of x*. Observed: 70% (as predicted).');
   assert.match(theoremText({ ...base, observedInside: 0.2 }, 1), /Observed: 20% \(fewer than the ≥ 50% predicted\)/);
-  assert.match(theoremText({ ...base, conditionHolds: false, lr: 0.05 }, 2), /^Stage 1 \(η 0\.05, radius 0\.3\): Theorem 1 needs η < 0\.02 .*does not apply/);
+  assert.match(theoremText({ ...base, conditionHolds: false, lr: 0.05 }, 2), /^Stage 1 \(η 0\.05, radius 0\.3\): Theorem 1 needs η < 0\.02 .*does not apply\. Observed: 70% of trials ended within 0\.26 of x\*\.$/);
   assert.match(theoremText({ ...base, c: -0.5 }, 1), /makes no prediction: c ≈ −0\.5/);
+  // the engine's explanation wins when it has one
+  assert.equal(theoremText({ ...base, explanation: ' predicted: within 0.26 of x* after 150 steps; observed 70%. ' }, 2), 'Stage 1 (η 0.01, radius 0.3): predicted: within 0.26 of x* after 150 steps; observed 70%.');
 });
 
 test('status line', () => {

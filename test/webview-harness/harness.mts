@@ -6,6 +6,8 @@
  * high-contrast themes, and measures the render time of a 1000-trial × 5000-step result.
  *
  *   npm run build && node --import tsx test/webview-harness/harness.mts [outDir]
+ *   RESULTS=a.json,b.json …   also render these RESULT.json files (from `sgd-landscape run --out`)
+ *   ONLY=sidebar | ONLY=results   run just that part
  *
  * Needs /usr/bin/chromium and playwright-core (devDependency). Exit code 1 on any failed check.
  */
@@ -14,6 +16,7 @@ import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve, extname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Page } from 'playwright-core';
+import type { ExperimentResult } from '../../src/engine/types';
 import { toViewResult, type HostState } from '../../src/protocol/webview';
 import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
 
@@ -119,7 +122,7 @@ const cases: Array<[string, FixtureOptions]> = [
   ['5d', { dim: 5, trials: 100, steps: 300 }],
 ];
 
-for (const [name, opts] of process.env.ONLY === 'sidebar' ? [] : cases) {
+for (const [name, opts] of process.env.ONLY ? [] : cases) {
   const view = toViewResult(makeResult(opts));
   for (const theme of name === '1d' || name === '2d' ? ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] : ['vscode-dark']) {
     const { p, errors } = await open('panel', theme);
@@ -159,7 +162,7 @@ for (const [name, opts] of process.env.ONLY === 'sidebar' ? [] : cases) {
 }
 
 // Render time of a 1000-trial × 5000-step result (from receiving the message to all charts drawn).
-if (process.env.ONLY !== 'sidebar') {
+if (!process.env.ONLY) {
   const big = toViewResult(makeResult({ dim: 1, trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20 }));
   const big2 = toViewResult(makeResult({ dim: 2, trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20, resolution: 201 }));
   const report: string[] = [];
@@ -182,8 +185,27 @@ if (process.env.ONLY !== 'sidebar') {
   writeFileSync(join(outDir, 'render-times.txt'), report.join('\n') + '\n');
 }
 
+// Real results from the CLI.
+for (const file of (process.env.RESULTS ?? '').split(',').filter(Boolean)) {
+  const result = JSON.parse(readFileSync(file, 'utf8')) as ExperimentResult;
+  const view = toViewResult(result);
+  const name = file.split('/').pop()!.replace(/\.json$/, '');
+  const bytes = { full: readFileSync(file).length, view: JSON.stringify(view).length };
+  for (const theme of ['vscode-dark', 'vscode-light']) {
+    const { p, errors } = await open('panel', theme);
+    await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+    const d = await drawn(p, CHARTS);
+    for (const id of CHARTS) check(d[id]!.drawn === 'true', `${name} ${theme} ${id} drawn (${d[id]!.points} points${d[id]!.error ? `, error ${d[id]!.error}` : ''})`);
+    check(errors.length === 0, `${name} ${theme} no console errors ${errors.join(' | ')}`);
+    const ms = await p.getByTestId('panel-root').getAttribute('data-render-ms');
+    console.log(`${name}: ${result.config.trials} trials × ${result.config.stages.reduce((s, st) => s + st.steps, 0)} steps, dim ${result.config.dim}; RESULT.json ${(bytes.full / 1e6).toFixed(2)} MB → view ${(bytes.view / 1e6).toFixed(2)} MB; render ${ms} ms (${theme})`);
+    await p.screenshot({ path: join(outDir, `real-${name}-${theme.replace('vscode-', '')}.png`), fullPage: true });
+    await p.close();
+  }
+}
+
 // Side panel: controls, presets, run message, summary, recent runs.
-for (const theme of ['vscode-dark', 'vscode-light']) {
+for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['vscode-dark', 'vscode-light']) {
   const { p, errors } = await open('sidebar', theme, 360, 1300);
   const view = toViewResult(makeResult({ dim: 1, trials: 100, steps: 400 }));
   await post(p, {

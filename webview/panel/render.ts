@@ -17,6 +17,7 @@ import {
   histogramBars,
   pathUntil,
   positiveIntervals,
+  quantileExtent,
   robustExtent,
   viridis,
   withAlpha,
@@ -471,9 +472,12 @@ export function drawConvexity(canvas: HTMLCanvasElement, view: ViewResult, t: Th
       datasets.push(line(`c along slice ${s + 1}`, data, colors[s % colors.length]!, { spanGaps: true }));
     });
   }
-  const all = datasets.flatMap((d) => d.data.map((p) => p.y));
-  const ext = robustExtent(all, 0.02);
-  const yr: [number, number] | undefined = ext ? [Math.min(ext[0], sel.c, 0), Math.max(ext[1], 0)] : undefined;
+  // Scale to the selected radius's curve (1%–99% quantiles, plus 0 and the estimated c): the
+  // curves of much smaller radii can be orders of magnitude larger and would flatten it.
+  const selValues = dim === 1 ? asLine(sel.values) : asGrid(sel.values).flat();
+  const ext = quantileExtent(selValues, 0.01, 0.99);
+  const cs = Number.isFinite(sel.c) ? [sel.c] : [];
+  const yr: [number, number] | undefined = ext ? [Math.min(ext[0], 0, ...cs), Math.max(ext[1], 0, ...cs)] : undefined;
   drawChart(
     canvas,
     {

@@ -3,9 +3,10 @@
 /**
  * A number in at most `digits` significant digits, switching to exponent form for very large or
  * very small magnitudes so a label never grows past ~10 characters. NaN → "–", ±∞ → "∞".
+ * null/undefined also give "–": a result read back from RESULT.json has null where it had NaN.
  */
-export function formatNumber(x: number, digits = 3): string {
-  if (Number.isNaN(x)) return '–';
+export function formatNumber(x: number | null | undefined, digits = 3): string {
+  if (typeof x !== 'number' || Number.isNaN(x)) return '–';
   if (x === Infinity) return '∞';
   if (x === -Infinity) return '−∞';
   if (x === 0) return '0';
@@ -30,8 +31,8 @@ export function formatFraction(count: number, total: number): string {
 }
 
 /** 0.1234 → "12%", 0.004 → "0.4%", 1 → "100%". */
-export function formatPercent(f: number): string {
-  if (!Number.isFinite(f)) return '–';
+export function formatPercent(f: number | null | undefined): string {
+  if (typeof f !== 'number' || !Number.isFinite(f)) return '–';
   const p = f * 100;
   if (p !== 0 && Math.abs(p) < 1) return `${Number(p.toPrecision(1))}%`;
   return `${Math.round(p)}%`;
@@ -47,7 +48,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** A point as "(0.12, −3.4)"; one coordinate without parentheses. */
-export function formatPoint(p: readonly number[], digits = 3): string {
+export function formatPoint(p: readonly (number | null)[], digits = 3): string {
   if (p.length === 1) return formatNumber(p[0]!, digits);
   return `(${p.map((v) => formatNumber(v, digits)).join(', ')})`;
 }

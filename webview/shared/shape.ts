@@ -39,6 +39,14 @@ export function robustExtent(values: readonly number[], clip = 0.01): [number, n
   return [finite[0]!, finite[hiIndex]!];
 }
 
+/** [q_lo, q_hi] quantiles of the finite values (nearest rank), or undefined when there are none. */
+export function quantileExtent(values: readonly number[], lo = 0.01, hi = 0.99): [number, number] | undefined {
+  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (finite.length === 0) return undefined;
+  const at = (q: number) => finite[Math.max(0, Math.min(finite.length - 1, Math.round(q * (finite.length - 1))))]!;
+  return [at(lo), at(hi)];
+}
+
 export interface Bars {
   /** Bin centres (x positions of the bars). */
   centers: number[];

@@ -56,17 +56,23 @@ export function convexityText(view: ViewResult): string {
   return `c ≈ ${formatNumber(c)} ≤ 0 ${where}: the smoothed landscape points toward x* on ${formatPercent(map.positiveFraction)} of it, so Assumption 1 fails somewhere (lowest at ${formatPoint(map.argInf)}).`;
 }
 
-/** One stage's Theorem 1 prediction against what was observed, in plain words. */
+/**
+ * One stage's Theorem 1 prediction against what was observed, in plain words. The engine's own
+ * `explanation` is used when it has one (it already reads prediction against observation);
+ * otherwise the sentence is composed here from the numbers.
+ */
 export function theoremText(p: Theorem1Prediction, stages: number): string {
   const head = stages > 1 ? `Stage ${p.stage + 1} (η ${formatNumber(p.lr)}, radius ${formatNumber(p.radius)}): ` : '';
+  if (typeof p.explanation === 'string' && p.explanation.trim() !== '') return `${head}${p.explanation.trim()}`;
   if (!(p.c > 0)) {
-    return `${head}Theorem 1 makes no prediction: c ≈ ${formatNumber(p.c)} is not positive for this radius. ${p.explanation}`.trim();
+    return `${head}Theorem 1 makes no prediction: c ≈ ${formatNumber(p.c)} is not positive for this radius.`;
   }
+  const observed = `${formatPercent(p.observedInside)} of trials ended within ${formatNumber(p.ballRadius)} of x*`;
   if (!p.conditionHolds) {
-    return `${head}Theorem 1 needs η < ${formatNumber(p.lrBound)} (L ≈ ${formatNumber(p.L)}, c ≈ ${formatNumber(p.c)}); η = ${formatNumber(p.lr)} is larger, so its guarantee does not apply. Observed: ${formatPercent(p.observedInside)} of trials ended within ${formatNumber(p.ballRadius)} of x*. ${p.explanation}`.trim();
+    return `${head}Theorem 1 needs η < ${formatNumber(p.lrBound)} (L ≈ ${formatNumber(p.L)}, c ≈ ${formatNumber(p.c)}); η = ${formatNumber(p.lr)} is larger, so its guarantee does not apply. Observed: ${observed}.`;
   }
   const verdict = p.observedInside >= 0.5 ? 'as predicted' : 'fewer than the ≥ 50% predicted';
-  return `${head}Theorem 1 predicts that after about ${formatNumber(p.T1)} steps at least half of the trials lie within ${formatNumber(p.ballRadius)} of x*. Observed: ${formatPercent(p.observedInside)} (${verdict}). ${p.explanation}`.trim();
+  return `${head}Theorem 1 predicts that after about ${formatNumber(p.T1)} steps at least half of the trials lie within ${formatNumber(p.ballRadius)} of x*. Observed: ${formatPercent(p.observedInside)} (${verdict}).`;
 }
 
 /** The panel's summary line (data-testid="summary"). */
