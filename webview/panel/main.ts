@@ -17,7 +17,7 @@
  *                   bars' total count, or grid cells drawn); data-drawn="false" when empty
  *   png-<chart>     "PNG" button of each chart (e.g. png-chart-landscape) → exportPng
  *   export-json, export-csv   export the run (→ exportRun)
- *   landscape-layer (2-D/d>2: f or g radius), convexity-radius, paths-shown, density-method:
+ *   landscape-layer (2-D/d>2: which g radius beside f), convexity-radius, paths-shown, density-method:
  *                   <vscode-single-select>s (set .value and dispatch 'change')
  *   time-slider     <input type=range> over the stored path points; play = play/pause button
  */
@@ -170,11 +170,8 @@ function drawSlot(s: ChartSlot, view: ViewResult): void {
 
 function syncControls(view: ViewResult): void {
   const dim = view.config.dim;
-  const layers = [
-    ...(dim === 1 ? [] : dim === 2 ? [{ value: '-1', label: 'f' }] : []),
-    ...view.landscape.smoothed.map((s, i) => ({ value: String(i), label: `g, radius ${formatNumber(s.radius)} (${s.noise})` })),
-  ];
-  if (dim !== 1 && !layers.some((l) => l.value === String(ui.landscapeLayer))) ui.landscapeLayer = dim === 2 ? -1 : 0;
+  const layers = view.landscape.smoothed.map((s, i) => ({ value: String(i), label: `g: radius ${formatNumber(s.radius)} (${s.noise})` }));
+  if (!layers.some((l) => l.value === String(ui.landscapeLayer))) ui.landscapeLayer = 0;
   layerSelect.hidden = dim === 1 || layers.length < 2;
   fillSelect(layerSelect, layers, String(ui.landscapeLayer));
 

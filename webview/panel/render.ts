@@ -6,7 +6,7 @@
 import type { ViewResult, ViewMethodResult } from '../../src/protocol/webview';
 import { drawChart, type Annotations, type XY } from '../shared/charts';
 import { formatNumber } from '../shared/format';
-import { drawPlot2D, type PointLayer } from '../shared/plot2d';
+import { drawPlot2D, drawPlots2D, type PointLayer } from '../shared/plot2d';
 import {
   binValues,
   distance,
@@ -27,7 +27,7 @@ import { rgb, type Theme } from '../shared/theme';
 
 /** Choices the user makes in the panel (persisted with setState). */
 export interface PanelUi {
-  /** -1: f; i ≥ 0: landscape.smoothed[i]. */
+  /** Which landscape.smoothed[i] is drawn beside f (2-D) or along the slices (d > 2); -1 = the first. */
   landscapeLayer: number;
   /** Index into diagnostics.convexity. */
   convexityIndex: number;
@@ -75,11 +75,6 @@ function yRange(view: ViewResult): [number, number] {
   return [d.low[1] ?? d.low[0]!, d.high[1] ?? d.high[0]!];
 }
 
-function layerName(view: ViewResult, i: number): string {
-  const s = view.landscape.smoothed[i];
-  return s ? `g (radius ${formatNumber(s.radius)})` : 'f';
-}
-
 function heatOf(grid: Grid, x: number[], y: number[], label: string, opacity = 1) {
   const [lo, hi] = robustExtent(grid.flat(), 0.02) ?? [0, 1];
   const span = hi > lo ? hi - lo : 1;
@@ -114,23 +109,21 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
     return datasets.reduce((n, d) => n + d.data.length, 0);
   }
   if (dim === 2) {
-    const layer = L.smoothed[ui.landscapeLayer];
-    const grid = asGrid(layer ? layer.values : L.f);
-    const n = drawPlot2D(
-      canvas,
-      {
-        xRange: [L.x[0]!, L.x[L.x.length - 1]!],
-        yRange: [L.y![0]!, L.y![L.y!.length - 1]!],
-        xLabel: 'x₁',
-        yLabel: 'x₂',
-        heat: heatOf(grid, L.x, L.y!, layerName(view, ui.landscapeLayer)),
-        points: [xStarLayer(view, t)],
-        boxes: [{ ...view.config.init, color: t.foreground }],
-        legend: [{ color: t.red, label: 'x*', shape: 'star' }],
-      },
-      t,
-    );
-    return grid.length * (grid[0]?.length ?? 0) + n - 1;
+    // f beside the smoothed g the user picked (the first one by default).
+    const layer = L.smoothed[Math.max(0, ui.landscapeLayer)];
+    const common = {
+      xRange: [L.x[0]!, L.x[L.x.length - 1]!] as [number, number],
+      yRange: [L.y![0]!, L.y![L.y!.length - 1]!] as [number, number],
+      xLabel: 'x₁',
+      yLabel: 'x₂',
+      points: [xStarLayer(view, t)],
+      boxes: [{ ...view.config.init, color: t.foreground }],
+    };
+    const f = asGrid(L.f);
+    const specs = [{ ...common, title: 'f', heat: heatOf(f, L.x, L.y!, 'f'), legend: [{ color: t.red, label: 'x*', shape: 'star' as const }] }];
+    if (layer) specs.push({ ...common, title: `g = f smoothed by ${layer.noise} noise of radius ${formatNumber(layer.radius)}`, heat: heatOf(asGrid(layer.values), L.x, L.y!, 'g'), legend: [] });
+    const n = drawPlots2D(canvas, specs, t);
+    return specs.reduce((s, sp) => s + sp.heat.grid.length * (sp.heat.grid[0]?.length ?? 0), 0) + n - specs.length;
   }
   // d > 2: f (solid) and the chosen g (dashed) along each slice x* + t·u.
   const fs = asGrid(L.f);

@@ -42,6 +42,8 @@ export interface Plot2DSpec {
   yRange: [number, number];
   xLabel?: string;
   yLabel?: string;
+  /** Drawn above the plot (used when plots stand side by side). */
+  title?: string;
   heat?: Heat;
   lines?: LineLayer[];
   points?: PointLayer[];
@@ -50,11 +52,16 @@ export interface Plot2DSpec {
   legend?: Array<{ color: string; label: string; shape?: Shape }>;
 }
 
-const PAD = { left: 52, right: 16, top: 10, bottom: 36 };
+const BASE_PAD = { left: 52, right: 16, top: 10, bottom: 36 };
 const BAR = { width: 12, gap: 10, labels: 48 };
 
 /** Draws `spec`; returns the number of overlay points drawn (for `data-points`). */
 export function drawPlot2D(canvas: HTMLCanvasElement, spec: Plot2DSpec, theme: Theme): number {
+  return drawPlots2D(canvas, [spec], theme);
+}
+
+/** Draws several plots side by side in one canvas (e.g. f beside g); returns the points drawn. */
+export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], theme: Theme): number {
   const dpr = window.devicePixelRatio || 1;
   const cssW = Math.max(120, canvas.clientWidth || canvas.parentElement?.clientWidth || 400);
   const cssH = Math.max(120, canvas.clientHeight || 300);
@@ -65,7 +72,19 @@ export function drawPlot2D(canvas: HTMLCanvasElement, spec: Plot2DSpec, theme: T
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, cssW, cssH);
+  const w = cssW / Math.max(1, specs.length);
+  let drawn = 0;
+  specs.forEach((spec, i) => {
+    ctx.save();
+    ctx.translate(i * w, 0);
+    drawn += drawInto(ctx, spec, theme, w, cssH);
+    ctx.restore();
+  });
+  return drawn;
+}
 
+function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme, cssW: number, cssH: number): number {
+  const PAD = { ...BASE_PAD, top: spec.title ? BASE_PAD.top + 18 : BASE_PAD.top };
   const right = PAD.right + (spec.heat?.legend ? BAR.width + BAR.gap + BAR.labels : 0);
   const availW = Math.max(20, cssW - PAD.left - right);
   const plotH = Math.max(20, cssH - PAD.top - PAD.bottom);
@@ -85,6 +104,12 @@ export function drawPlot2D(canvas: HTMLCanvasElement, spec: Plot2DSpec, theme: T
 
   const font = `${Math.round(theme.fontSize * 0.85)}px ${theme.fontFamily}`;
   ctx.font = font;
+  if (spec.title) {
+    ctx.fillStyle = theme.foreground;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    ctx.fillText(spec.title, left + plotW / 2, 4);
+  }
 
   if (spec.heat && spec.heat.grid.length > 0 && spec.heat.grid[0]!.length > 0) {
     const h = spec.heat;
