@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  bin2D,
   binValues,
   diverging,
   evenIndices,
@@ -8,6 +9,7 @@ import {
   gridExtent,
   heatmapPixels,
   histogramBars,
+  interpolate1D,
   niceTicks,
   parseColor,
   pathUntil,
@@ -142,4 +144,23 @@ test('niceTicks: 1-2-5 steps covering the range', () => {
     assert.ok(t.length >= 2 && t.length <= 12, `${lo}..${hi}: ${t}`);
     assert.ok(t.every((v) => v >= lo - 1e-12 && v <= hi + 1e-12));
   }
+});
+
+test('bin2D counts points per cell, rows along y', () => {
+  const e = [0, 1, 2];
+  const c = bin2D([[0.5, 0.5], [1.5, 0.2], [1.5, 1.9], [2, 2], [3, 0], [NaN, 1], [0, 0]], e, e);
+  assert.deepEqual(c, [[2, 1], [0, 2]]);
+  assert.deepEqual(bin2D([[0.5, 0.5]], [0, 1], [0]), []);
+});
+
+test('interpolate1D: linear between grid points, clamped at the ends', () => {
+  const xs = [-1, 0, 2];
+  const ys = [1, 0, 4];
+  assert.equal(interpolate1D(xs, ys, -0.5), 0.5);
+  assert.equal(interpolate1D(xs, ys, 1), 2);
+  assert.equal(interpolate1D(xs, ys, 0), 0);
+  assert.equal(interpolate1D(xs, ys, -5), 1);
+  assert.equal(interpolate1D(xs, ys, 9), 4);
+  assert.ok(Number.isNaN(interpolate1D([], [], 0)));
+  assert.ok(Number.isNaN(interpolate1D(xs, ys, NaN)));
 });

@@ -135,6 +135,18 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
     check(csp.length === 0, `${name} ${theme} no CSP violations ${csp.join(', ')}`);
     check(errors.length === 0, `${name} ${theme} no console errors ${errors.join(' | ')}`);
     await p.screenshot({ path: join(outDir, `panel-${name}-${theme.replace('vscode-', '')}.png`), fullPage: true });
+    if (name === '1d-stages') {
+      // Where the trials are after stage 1 of 4 (the paper's Figure 3, row 3, stage by stage).
+      await p.getByTestId('finals-stage').evaluate((el: HTMLElement & { value: string }) => {
+        el.value = '0';
+        el.dispatchEvent(new Event('change'));
+      });
+      const fin = await drawn(p, ['chart-finals', 'chart-histogram']);
+      const label = await p.getByTestId('chart-histogram').evaluate(() => document.querySelector('[data-testid="finals-stage"]')?.getAttribute('data-testid'));
+      check(fin['chart-finals']!.points === String(2 * view.config.trials) && fin['chart-histogram']!.drawn === 'true', `stage 1 finals drawn (${fin['chart-finals']!.points} points, ${label})`);
+      await p.getByTestId('chart-finals').scrollIntoViewIfNeeded();
+      await p.screenshot({ path: join(outDir, `panel-${name}-after-stage1.png`) });
+    }
     if (name === '1d' && theme === 'vscode-dark') {
       // Theme switch re-renders with the new colours.
       const before = await p.getByTestId('chart-landscape').evaluate((c: HTMLCanvasElement) => c.toDataURL());

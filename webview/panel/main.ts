@@ -17,7 +17,8 @@
  *                   bars' total count, or grid cells drawn); data-drawn="false" when empty
  *   png-<chart>     "PNG" button of each chart (e.g. png-chart-landscape) → exportPng
  *   export-json, export-csv   export the run (→ exportRun)
- *   landscape-layer (2-D/d>2: which g radius beside f), convexity-radius, paths-shown, density-method:
+ *   landscape-layer (2-D/d>2: which g radius beside f), convexity-radius, paths-shown, density-method,
+ *   finals-stage (multi-stage runs, d ≤ 2: where trials are after stage i; -1 = end):
  *                   <vscode-single-select>s (set .value and dispatch 'change')
  *   time-slider     <input type=range> over the stored path points; play = play/pause button
  */
@@ -72,6 +73,7 @@ const layerSelect = h('vscode-single-select', { 'data-testid': 'landscape-layer'
 const convexitySelect = h('vscode-single-select', { 'data-testid': 'convexity-radius', title: 'Smoothing radius of c(y)' }) as Select;
 const pathsSelect = h('vscode-single-select', { 'data-testid': 'paths-shown', title: 'Sampled paths drawn' }) as Select;
 const densitySelect = h('vscode-single-select', { 'data-testid': 'density-method', title: 'Whose final iterates' }) as Select;
+const stageSelect = h('vscode-single-select', { 'data-testid': 'finals-stage', title: 'Where the trials are: after which stage' }) as Select;
 const timeSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, step: 1, 'data-testid': 'time-slider', 'aria-label': 'Time step' });
 const timeLabel = h('span', { class: 'time-label', 'data-testid': 'time-label' });
 const playButton = h('vscode-button', { secondary: true, 'data-testid': 'play', title: 'Play the run' }, 'Play');
@@ -115,7 +117,7 @@ const content = h(
   ),
   card(
     'Where trials end',
-    [densitySelect],
+    [stageSelect, densitySelect],
     successLine,
     h('div', { class: 'pair' }, chart('chart-finals', 'Final iterates y_T', drawFinals), chart('chart-histogram', 'Histogram of y_T', drawHistogram)),
   ),
@@ -186,6 +188,15 @@ function syncControls(view: ViewResult): void {
   if (!options.some((o) => o.value === String(ui.pathsShown))) ui.pathsShown = Math.min(available, 10) || available;
   if (!options.some((o) => o.value === String(ui.pathsShown))) ui.pathsShown = available;
   fillSelect(pathsSelect, options, String(ui.pathsShown));
+
+  const stages = view.config.stages.length;
+  stageSelect.hidden = stages < 2 || dim > 2;
+  if (ui.finalsStage >= stages - 1) ui.finalsStage = -1;
+  fillSelect(
+    stageSelect,
+    [...view.config.stages.slice(0, -1).map((_, i) => ({ value: String(i), label: `after stage ${i + 1}` })), { value: '-1', label: `after stage ${stages} (end)` }],
+    String(ui.finalsStage),
+  );
 
   densitySelect.hidden = dim !== 2 || !view.gd;
   fillSelect(densitySelect, [{ value: 'sgd', label: 'SGD density' }, { value: 'gd', label: 'GD density' }], ui.density);
@@ -319,6 +330,7 @@ onSelect(layerSelect, (v) => (ui.landscapeLayer = Number(v), Number.isInteger(ui
 onSelect(convexitySelect, (v) => (ui.convexityIndex = Number(v), Number.isInteger(ui.convexityIndex)), ['chart-convexity']);
 onSelect(pathsSelect, (v) => (ui.pathsShown = Number(v), ui.pathsShown > 0), ['chart-trajectories']);
 onSelect(densitySelect, (v) => ((ui.density = v === 'gd' ? 'gd' : 'sgd'), true), ['chart-histogram']);
+onSelect(stageSelect, (v) => ((ui.finalsStage = Number(v)), Number.isInteger(ui.finalsStage)), ['chart-finals', 'chart-histogram']);
 
 function setTime(index: number): void {
   const view = state.current;

@@ -8,6 +8,7 @@ import { drawChart, type Annotations, type XY } from '../shared/charts';
 import { formatNumber } from '../shared/format';
 import { drawPlot2D, drawPlots2D, type PointLayer } from '../shared/plot2d';
 import {
+  bin2D,
   binValues,
   distance,
   diverging,
@@ -15,6 +16,7 @@ import {
   finiteExtent,
   gridExtent,
   histogramBars,
+  interpolate1D,
   pathUntil,
   positiveIntervals,
   quantileExtent,
@@ -37,9 +39,11 @@ export interface PanelUi {
   timeIndex: number;
   /** Which method's density the 2-D histogram shows. */
   density: 'sgd' | 'gd';
+  /** Multi-stage runs: where trials are shown, at the end of stage i (0-based) or -1 = the end of the run. */
+  finalsStage: number;
 }
 
-export const DEFAULT_UI: PanelUi = { landscapeLayer: -1, convexityIndex: 0, pathsShown: 10, timeIndex: -1, density: 'sgd' };
+export const DEFAULT_UI: PanelUi = { landscapeLayer: -1, convexityIndex: 0, pathsShown: 10, timeIndex: -1, density: 'sgd', finalsStage: -1 };
 
 type Grid = number[][];
 const asGrid = (v: number[] | number[][]): Grid => v as Grid;
@@ -235,18 +239,45 @@ export function drawTrajectories(canvas: HTMLCanvasElement, view: ViewResult, t:
   return n;
 }
 
-function keptFinals(m: ViewMethodResult): Array<{ y: number[]; loss: number }> {
+/** The stage whose end "Where trials end" shows, or undefined for the end of the run. */
+export function shownStage(view: ViewResult, ui: PanelUi): number | undefined {
+  const last = view.config.stages.length - 1;
+  if (view.config.dim > 2 || ui.finalsStage < 0 || ui.finalsStage >= last) return undefined;
+  return ui.finalsStage;
+}
+
+/**
+ * Where the trials of `m` are at the end of the run (y_T, f(y_T), diverged trials left out),
+ * or at the end of stage `stage` (y after that stage; f interpolated on the landscape grid in
+ * 1-D, as the result stores f only at the final iterates).
+ */
+function finalsOf(view: ViewResult, m: ViewMethodResult, stage: number | undefined): Array<{ y: number[]; loss: number }> {
   const out = [];
-  for (let i = 0; i < m.finals.length; i++) if (!m.divergedMask[i]) out.push({ y: m.finals[i]!, loss: m.finalLoss[i]! });
+  if (stage === undefined) {
+    for (let i = 0; i < m.finals.length; i++) if (!m.divergedMask[i]) out.push({ y: m.finals[i]!, loss: m.finalLoss[i]! });
+    return out;
+  }
+  const f = view.config.dim === 1 ? asLine(view.landscape.f) : undefined;
+  for (const y of m.stageFinals[stage] ?? []) {
+    if (!y.every((v) => Number.isFinite(v))) continue;
+    out.push({ y, loss: f ? interpolate1D(view.landscape.x, f, y[0]!) : NaN });
+  }
   return out;
+}
+
+/** "y_T" or "y after stage 2". */
+function whereLabel(stage: number | undefined): string {
+  return stage === undefined ? 'y_T' : `y after stage ${stage + 1}`;
 }
 
 /** Where trials end: dots at (y_T, f(y_T)) on f (1-D), over f (2-D), (‖y_T − x*‖, f) for d > 2. */
 export function drawFinals(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: PanelUi): number {
   const dim = view.config.dim;
   const xStar = view.diagnostics.xStar;
-  const sgd = keptFinals(view.sgd);
-  const gd = view.gd ? keptFinals(view.gd) : [];
+  const stage = shownStage(view, ui);
+  const sgd = finalsOf(view, view.sgd, stage);
+  const gd = view.gd ? finalsOf(view, view.gd, stage) : [];
+  const at = whereLabel(stage);
   if (dim === 2) {
     const L = view.landscape;
     return drawPlot2D(
@@ -263,8 +294,8 @@ export function drawFinals(canvas: HTMLCanvasElement, view: ViewResult, t: Theme
           xStarLayer(view, t),
         ],
         legend: [
-          { color: t.blue, label: `SGD y_T (${sgd.length})`, shape: 'circle' },
-          ...(view.gd ? [{ color: t.orange, label: `GD y_T (${gd.length})`, shape: 'diamond' as const }] : []),
+          { color: t.blue, label: `SGD ${at} (${sgd.length})`, shape: 'circle' },
+          ...(view.gd ? [{ color: t.orange, label: `GD ${at} (${gd.length})`, shape: 'diamond' as const }] : []),
         ],
       },
       t,
@@ -276,14 +307,14 @@ export function drawFinals(canvas: HTMLCanvasElement, view: ViewResult, t: Theme
     datasets.push(line('f', view.landscape.x.map((x, i) => ({ x, y: f[i]! })), withAlpha(t.foreground, 0.6), { borderWidth: 1 }));
   }
   const toXY = (p: { y: number[]; loss: number }) => ({ x: dim === 1 ? p.y[0]! : distance(p.y, xStar), y: p.loss });
-  if (view.gd) datasets.push(dots(`GD y_T (${gd.length})`, gd.map(toXY), t.orange, { pointStyle: 'triangle', pointRadius: 3.5 }));
-  datasets.push(dots(`SGD y_T (${sgd.length})`, sgd.map(toXY), t.blue));
+  if (view.gd) datasets.push(dots(`GD ${at} (${gd.length})`, gd.map(toXY), t.orange, { pointStyle: 'triangle', pointRadius: 3.5 }));
+  datasets.push(dots(`SGD ${at} (${sgd.length})`, sgd.map(toXY), t.blue));
   drawChart(
     canvas,
     {
       datasets,
       xLabel: dim === 1 ? 'x' : '‖y_T − x*‖',
-      yLabel: 'f(y_T)',
+      yLabel: `f(${at})`,
       ...(dim === 1 ? { xRange: xRange(view) } : {}),
       annotations: { vlines: dim === 1 ? [{ x: xStar[0]!, color: t.red, label: 'x*' }] : [] },
     },
@@ -297,24 +328,19 @@ export function drawHistogram(canvas: HTMLCanvasElement, view: ViewResult, t: Th
   const dim = view.config.dim;
   const h = view.diagnostics.histogram;
   const xStar = view.diagnostics.xStar;
+  const stage = shownStage(view, ui);
   if (dim === 2) {
     const ex = h.edges;
     const ey = h.edgesY ?? h.edges;
     let counts = ui.density === 'gd' && h.gd2d ? h.gd2d : h.sgd2d;
-    if (!counts || ex.length < 2 || ey.length < 2) {
-      // No 2-D histogram in the result: bin the finals ourselves on the domain.
+    if (!counts || ex.length < 2 || ey.length < 2 || stage !== undefined) {
+      // A stage's end, or no 2-D histogram in the result: bin the points ourselves on the domain.
       const m = ui.density === 'gd' && view.gd ? view.gd : view.sgd;
       const [x0, x1] = xRange(view);
       const [y0, y1] = yRange(view);
-      const bx = binValues([], (x1 - x0) / 30, x0, x1).edges;
-      const by = binValues([], (y1 - y0) / 30, y0, y1).edges;
-      counts = by.slice(1).map(() => new Array<number>(bx.length - 1).fill(0));
-      for (const [i, p] of m.finals.entries()) {
-        if (m.divergedMask[i]) continue;
-        const ix = Math.floor(((p[0]! - bx[0]!) / (bx[bx.length - 1]! - bx[0]!)) * (bx.length - 1));
-        const iy = Math.floor(((p[1]! - by[0]!) / (by[by.length - 1]! - by[0]!)) * (by.length - 1));
-        if (ix >= 0 && iy >= 0 && iy < counts.length && ix < counts[0]!.length) counts[iy]![ix]!++;
-      }
+      const bx = ex.length > 1 ? ex : binValues([], (x1 - x0) / 30, x0, x1).edges;
+      const by = ey.length > 1 ? ey : binValues([], (y1 - y0) / 30, y0, y1).edges;
+      counts = bin2D(finalsOf(view, m, stage).map((p) => p.y), bx, by);
       return drawDensity(canvas, view, t, counts, bx, by, ui);
     }
     return drawDensity(canvas, view, t, counts, ex, ey, ui);
@@ -322,13 +348,13 @@ export function drawHistogram(canvas: HTMLCanvasElement, view: ViewResult, t: Th
   let sgdBars;
   let gdBars;
   let xLabel = 'x';
-  if (dim === 1 && h.edges.length > 1 && h.sgd.length > 0) {
+  if (dim === 1 && h.edges.length > 1 && h.sgd.length > 0 && stage === undefined) {
     sgdBars = histogramBars(h.edges, h.sgd);
     gdBars = view.gd && h.gd.length > 0 ? histogramBars(h.edges, h.gd) : undefined;
   } else {
     // d > 2 (or no histogram in the result): bin |y_T − x*| (or x in 1-D) ourselves.
     const value = (y: number[]) => (dim === 1 ? y[0]! : distance(y, xStar));
-    const vals = (m: ViewMethodResult) => m.finals.filter((_, i) => !m.divergedMask[i]).map(value);
+    const vals = (m: ViewMethodResult) => finalsOf(view, m, stage).map((p) => value(p.y));
     const sv = vals(view.sgd);
     const gv = view.gd ? vals(view.gd) : [];
     const [lo, hi] = dim === 1 ? xRange(view) : [0, finiteExtent([...sv, ...gv])?.[1] ?? 1];
@@ -363,7 +389,7 @@ export function drawHistogram(canvas: HTMLCanvasElement, view: ViewResult, t: Th
     {
       datasets,
       bars: true,
-      xLabel: `${xLabel} (bins of ${formatNumber(width)})`,
+      xLabel: `${stage === undefined ? xLabel : `${xLabel} after stage ${stage + 1}`} (bins of ${formatNumber(width)})`,
       yLabel: 'trials',
       xRange: [lo, hi],
       annotations: { vlines: dim === 1 ? [{ x: xStar[0]!, color: t.red, label: 'x*' }] : [] },

@@ -115,6 +115,52 @@ export function binValues(values: readonly number[], bin: number, lo: number, hi
   return { edges, counts, outside, skipped };
 }
 
+/**
+ * Counts of 2-D points in the cells of a grid with edges `ex` (columns) × `ey` (rows):
+ * counts[iy][ix]. Points outside the grid or not finite are left out; a point on the last
+ * edge counts in the last cell.
+ */
+export function bin2D(points: readonly (readonly number[])[], ex: readonly number[], ey: readonly number[]): number[][] {
+  const nx = Math.max(0, ex.length - 1);
+  const ny = Math.max(0, ey.length - 1);
+  const counts = Array.from({ length: ny }, () => new Array<number>(nx).fill(0));
+  const cell = (edges: readonly number[], n: number, v: number): number => {
+    if (!Number.isFinite(v) || v < edges[0]! || v > edges[n]!) return -1;
+    // Binary search: edges need not be evenly spaced.
+    let lo = 0;
+    let hi = n;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (edges[mid]! <= v) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  };
+  for (const p of points) {
+    const ix = cell(ex, nx, p[0]!);
+    const iy = cell(ey, ny, p[1]!);
+    if (ix >= 0 && iy >= 0) counts[iy]![ix]!++;
+  }
+  return counts;
+}
+
+/** Linear interpolation of ys over increasing xs at x (clamped to the ends; NaN when empty). */
+export function interpolate1D(xs: readonly number[], ys: readonly number[], x: number): number {
+  const n = Math.min(xs.length, ys.length);
+  if (n === 0 || !Number.isFinite(x)) return NaN;
+  if (x <= xs[0]!) return ys[0]!;
+  if (x >= xs[n - 1]!) return ys[n - 1]!;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= x) lo = mid;
+    else hi = mid;
+  }
+  const t = (x - xs[lo]!) / (xs[hi]! - xs[lo]!);
+  return ys[lo]! + t * (ys[hi]! - ys[lo]!);
+}
+
 /** `count` indices spread evenly over [0, n), first and last included (all of them when n ≤ count). */
 export function evenIndices(n: number, count: number): number[] {
   if (n <= 0 || count <= 0) return [];
