@@ -59,9 +59,22 @@ export function vsixPath(): string {
   return p;
 }
 
+/** Temp folders made by this process (workspace copies, CLI runs), removed when it exits. */
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temp folder removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+
 /** A fresh copy of the repo's examples/ folder in a temp dir (the tests may write into it). */
 export function copyExamples(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sgd-e2e-ws-'));
+  const dir = tempDir('sgd-e2e-ws-');
   const ws = join(dir, 'examples');
   cpSync(join(REPO, 'examples'), ws, { recursive: true });
   return ws;
@@ -190,8 +203,10 @@ export class VsCode {
         args: [
           '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
           '--disable-background-networking', '--disable-component-update', '--disable-sync',
-          '--disable-dev-shm-usage',
+          '--disable-dev-shm-usage', '--disable-breakpad',
         ],
+        // Chromium's own files (crash-report settings) stay in the temp folder, not in ~/.config.
+        env: { ...process.env, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME, XDG_CACHE_HOME: env.XDG_CACHE_HOME },
       });
       const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1600, height: 1000 } });
       const page = await context.newPage();

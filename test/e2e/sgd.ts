@@ -4,13 +4,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FrameLocator } from 'playwright-core';
 import type { ExperimentResult } from '../../src/engine/types';
-import { REPO, type VsCode } from './harness';
+import { REPO, tempDir, type VsCode } from './harness';
 
 export const CMD = {
   run: 'SGD Landscape: Run SGD on function',
@@ -128,7 +127,7 @@ export function storedResults(vs: VsCode): ExperimentResult[] {
 
 /** `node dist/cli.js run FILE --config RUN.json --out RESULT.json` with the given config. */
 export function runCli(file: string, config: unknown): ExperimentResult {
-  const dir = mkdtempSync(join(tmpdir(), 'sgd-e2e-cli-'));
+  const dir = tempDir('sgd-e2e-cli-');
   const cfg = join(dir, 'RUN.json');
   const out = join(dir, 'RESULT.json');
   writeFileSync(cfg, JSON.stringify(config, null, 2));
