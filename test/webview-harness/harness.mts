@@ -197,6 +197,20 @@ if (!process.env.ONLY) {
   writeFileSync(join(outDir, 'render-times.txt'), report.join('\n') + '\n');
 }
 
+// A narrow panel (editor split in two on a laptop): 2-D f and g stack instead of shrinking.
+if (!process.env.ONLY) {
+  const view = toViewResult(makeResult({ dim: 2, trials: 100, steps: 200 }));
+  const { p, errors } = await open('panel', 'vscode-dark', 560, 900);
+  await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+  const d = await drawn(p, CHARTS);
+  check(CHARTS.every((id) => d[id]!.drawn === 'true'), 'narrow panel: all charts drawn');
+  const box = await p.getByTestId('chart-landscape').boundingBox();
+  check(!!box && box.height > box.width, `narrow panel: f and g stacked (${box?.width}×${box?.height})`);
+  check(errors.length === 0, `narrow panel: no console errors ${errors.join(' | ')}`);
+  await p.screenshot({ path: join(outDir, 'panel-2d-narrow.png'), fullPage: true });
+  await p.close();
+}
+
 // Real results from the CLI.
 for (const file of (process.env.RESULTS ?? '').split(',').filter(Boolean)) {
   const result = JSON.parse(readFileSync(file, 'utf8')) as ExperimentResult;

@@ -101,6 +101,7 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
   const L = view.landscape;
   const dim = view.config.dim;
   const colors = palette(t);
+  if (canvas.parentElement) canvas.parentElement.style.height = '';
   if (dim === 1) {
     const f = asLine(L.f);
     const datasets = [line('f', L.x.map((x, i) => ({ x, y: f[i]! })), t.foreground, { borderWidth: 1 })];
@@ -126,7 +127,12 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
     const f = asGrid(L.f);
     const specs = [{ ...common, title: 'f', heat: heatOf(f, L.x, L.y!, 'f'), legend: [{ color: t.red, label: 'x*', shape: 'star' as const }] }];
     if (layer) specs.push({ ...common, title: `g = f smoothed by ${layer.noise} noise of radius ${formatNumber(layer.radius)}`, heat: heatOf(asGrid(layer.values), L.x, L.y!, 'g'), legend: [] });
-    const n = drawPlots2D(canvas, specs, t);
+    // Side by side when each plot gets ≥ 340 px, else stacked in a taller box.
+    const box = canvas.parentElement;
+    const width = box?.clientWidth ?? canvas.clientWidth;
+    const direction = specs.length > 1 && width < 680 ? 'column' : 'row';
+    if (box) box.style.height = direction === 'column' ? `${Math.round(Math.min(340, width * 0.8)) * specs.length}px` : '';
+    const n = drawPlots2D(canvas, specs, t, direction);
     return specs.reduce((s, sp) => s + sp.heat.grid.length * (sp.heat.grid[0]?.length ?? 0), 0) + n - specs.length;
   }
   // d > 2: f (solid) and the chosen g (dashed) along each slice x* + t·u.

@@ -60,8 +60,11 @@ export function drawPlot2D(canvas: HTMLCanvasElement, spec: Plot2DSpec, theme: T
   return drawPlots2D(canvas, [spec], theme);
 }
 
-/** Draws several plots side by side in one canvas (e.g. f beside g); returns the points drawn. */
-export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], theme: Theme): number {
+/**
+ * Draws several plots in one canvas, side by side (`row`) or one above the other (`column`,
+ * for narrow panels); returns the points drawn.
+ */
+export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], theme: Theme, direction: 'row' | 'column' = 'row'): number {
   const dpr = window.devicePixelRatio || 1;
   const cssW = Math.max(120, canvas.clientWidth || canvas.parentElement?.clientWidth || 400);
   const cssH = Math.max(120, canvas.clientHeight || 300);
@@ -72,12 +75,14 @@ export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], them
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, cssW, cssH);
-  const w = cssW / Math.max(1, specs.length);
+  const n = Math.max(1, specs.length);
+  const w = direction === 'row' ? cssW / n : cssW;
+  const h = direction === 'row' ? cssH : cssH / n;
   let drawn = 0;
   specs.forEach((spec, i) => {
     ctx.save();
-    ctx.translate(i * w, 0);
-    drawn += drawInto(ctx, spec, theme, w, cssH);
+    ctx.translate(direction === 'row' ? i * w : 0, direction === 'row' ? 0 : i * h);
+    drawn += drawInto(ctx, spec, theme, w, h);
     ctx.restore();
   });
   return drawn;
