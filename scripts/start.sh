@@ -72,7 +72,7 @@ done
 URL="http://127.0.0.1:$PORT/?folder=$(node -p 'encodeURIComponent(process.argv[1])' "$FOLDER")"
 cat <<EOF
 
-  SGD Landscape is running in VS Code (code-server $(basename "$(dirname "$(dirname "$(dirname "$(dirname "$SGD_CODE_SERVER")")")")" | sed 's/^code-server-//')).
+  SGD Landscape is running in VS Code (code-server $(node -p 'require(process.argv[1]).version' "$(dirname "$(dirname "$(dirname "$SGD_CODE_SERVER")")")/package.json")).
 
   Open:   $URL
   Folder: $FOLDER
