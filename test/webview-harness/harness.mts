@@ -14,9 +14,9 @@
 import { createServer } from 'node:http';
 import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve, extname } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { chromium, type Page } from 'playwright-core';
 import type { ExperimentResult } from '../../src/engine/types';
+import { webviewHtml } from '../../src/extension/webviewHtml';
 import { toViewResult, type HostState } from '../../src/protocol/webview';
 import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
 
@@ -51,20 +51,24 @@ const server = createServer((req, res) => {
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
-/** The page VS Code would build, with the same CSP as webviewHtml.ts (cspSource = this origin). */
+/**
+ * The page VS Code would show: the exact HTML of src/extension/webviewHtml.ts (cspSource = this
+ * origin), plus the harness's stand-ins for what VS Code adds: theme variables (a stylesheet)
+ * and acquireVsCodeApi (a script carrying the page's nonce).
+ */
 function page(entry: 'panel' | 'sidebar', themeClass: string): string {
-  const nonce = randomBytes(16).toString('base64');
-  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${origin}`, `img-src ${origin} data: blob:`, `font-src ${origin}`].join('; ');
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="${origin}/theme.css"><link rel="stylesheet" href="${origin}/${entry}.css"></head>
-<body class="${themeClass}">
-<script nonce="${nonce}">
+  const fakeUri = (path: string): any => ({ path, with: (c: { path: string }) => fakeUri(c.path), toString: () => path });
+  const webview = { cspSource: origin, asWebviewUri: (u: any) => ({ toString: () => `${origin}/${String(u.path).split('/').pop()}` }) } as any;
+  const html = webviewHtml(webview, fakeUri('/ext'), entry, 'harness');
+  const nonce = /nonce="([^"]+)"/.exec(html)![1]!;
+  const mock = `<script nonce="${nonce}">
   window.__posted = []; window.__csp = []; let st;
   document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
   window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => st, setState: (s) => (st = s) });
-</script>
-<script nonce="${nonce}" src="${origin}/${entry}.js"></script></body></html>`;
+</script>`;
+  return html
+    .replace('<link rel="stylesheet"', `<link rel="stylesheet" href="${origin}/theme.css">\n<link rel="stylesheet"`)
+    .replace('<body>', `<body class="${themeClass}">\n${mock}`);
 }
 
 const browser = await chromium.launch({
@@ -154,6 +158,18 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
       await p.waitForFunction(() => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-theme') === 'light');
       const after = await p.getByTestId('chart-landscape').evaluate((c: HTMLCanvasElement) => c.toDataURL());
       check(before !== after, 'theme change redraws the charts');
+      // Negative control: the policy is really in force (an inline <style> is refused).
+      const refused = await p.evaluate(async () => {
+        const st = document.createElement('style');
+        st.textContent = 'body { outline: 1px solid red; }';
+        document.head.append(st);
+        await new Promise((r) => setTimeout(r, 50));
+        const n = (window as any).__csp.length;
+        st.remove();
+        (window as any).__csp.length = 0;
+        return n;
+      });
+      check(refused > 0, 'CSP in force: an inline <style> is refused');
       // Error banner keeps the results.
       await post(p, { status: { kind: 'error', message: 'f returned NaN at x = [0.5]', file: '/work/examples/spiky.ts', line: 4 }, runs: [], current: view });
       check(await p.getByTestId('error').isVisible(), 'error banner visible');
