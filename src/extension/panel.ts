@@ -12,7 +12,7 @@
  * (save dialog), everything else goes to `source.handle`.
  */
 import * as vscode from 'vscode';
-import { explainRejection, parseFromWebview, type ToWebview } from '../protocol/webview';
+import { explainRejection, parseFromWebview, stateMessage, type ToWebview, type ViewResult } from '../protocol/webview';
 import type { HostStateSource } from './hostState';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -71,10 +71,16 @@ export class LandscapePanel implements vscode.Disposable {
     );
   }
 
-  /** Sends the full state (the answer to `ready`, and after any change). */
-  hydrate(): void {
+  /** The run last posted to this page (not re-sent while it stays the same object). */
+  private postedCurrent: ViewResult | undefined;
+
+  /** Sends the state (the answer to `ready`, and after any change); `fresh`: the page has nothing yet. */
+  hydrate(fresh = false): void {
     this.stale = false;
-    this.post({ type: 'state', state: this.source.state });
+    if (fresh) this.postedCurrent = undefined;
+    const state = this.source.state;
+    this.post(stateMessage(state, this.postedCurrent));
+    this.postedCurrent = state.current;
   }
 
   private post(message: ToWebview): void {
@@ -89,7 +95,7 @@ export class LandscapePanel implements vscode.Disposable {
     }
     try {
       if (message.type === 'ready') {
-        this.hydrate();
+        this.hydrate(true);
         return;
       }
       if (message.type === 'exportPng') {

@@ -10,7 +10,7 @@
  * Messages are validated by `parseFromWebview` and forwarded to `source.handle`.
  */
 import * as vscode from 'vscode';
-import { explainRejection, parseFromWebview, type ToWebview } from '../protocol/webview';
+import { explainRejection, parseFromWebview, stateMessage, type ToWebview, type ViewResult } from '../protocol/webview';
 import type { HostStateSource } from './hostState';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -29,6 +29,7 @@ export class ControlsViewProvider implements vscode.WebviewViewProvider {
   resolveWebviewView(view: vscode.WebviewView): void {
     this.disposeView();
     this.view = view;
+    this.postedCurrent = undefined;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, 'sidebar', 'SGD Landscape controls');
     this.viewDisposables.push(
@@ -49,10 +50,16 @@ export class ControlsViewProvider implements vscode.WebviewViewProvider {
     );
   }
 
-  /** Sends the full state. */
-  hydrate(): void {
+  /** The run last posted to this page (not re-sent while it stays the same object). */
+  private postedCurrent: ViewResult | undefined;
+
+  /** Sends the state; `fresh`: the page has nothing yet (it just said `ready`). */
+  hydrate(fresh = false): void {
     this.stale = false;
-    this.post({ type: 'state', state: this.source.state });
+    if (fresh) this.postedCurrent = undefined;
+    const state = this.source.state;
+    this.post(stateMessage(state, this.postedCurrent));
+    this.postedCurrent = state.current;
   }
 
   private post(message: ToWebview): void {
@@ -66,7 +73,7 @@ export class ControlsViewProvider implements vscode.WebviewViewProvider {
       return;
     }
     if (message.type === 'ready') {
-      this.hydrate();
+      this.hydrate(true);
       return;
     }
     try {

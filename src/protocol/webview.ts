@@ -87,8 +87,12 @@ export interface HostState {
 
 // ---- host → webview ----
 
-/** Full state (answer to `ready`, and after any change a renderer cannot derive). */
-export interface StateMessage { type: 'state'; state: HostState }
+/**
+ * Full state (answer to `ready`, and after any change a renderer cannot derive). With
+ * `keepCurrent` the host left `state.current` out because it is the run it last posted to this
+ * webview: the webview keeps the one it has (a cursor move must not re-send megabytes).
+ */
+export interface StateMessage { type: 'state'; state: HostState; keepCurrent?: boolean }
 /** Progress of the running experiment. */
 export interface StatusMessage { type: 'status'; status: RunStatus }
 
@@ -127,6 +131,24 @@ export type FromWebview =
   | ShowPanelMessage;
 
 // ---- shaping ----
+
+/**
+ * What a provider posts for `state`, given the `current` it posted last to this webview
+ * (undefined after `ready`): the same run object is not sent again.
+ */
+export function stateMessage(state: HostState, lastPosted: ViewResult | undefined): StateMessage {
+  if (state.current && state.current === lastPosted) {
+    const { current: _omitted, ...rest } = state;
+    return { type: 'state', state: rest, keepCurrent: true };
+  }
+  return { type: 'state', state };
+}
+
+/** The webview side of `stateMessage`: the full state, with the kept run put back. */
+export function receiveState(message: StateMessage, previous: HostState): HostState {
+  if (message.keepCurrent && !message.state.current && previous.current) return { ...message.state, current: previous.current };
+  return message.state;
+}
 
 function viewMethod(m: MethodResult): ViewMethodResult {
   return {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainRejection, parseFromWebview, toViewResult } from '../../src/protocol/webview';
+import { explainRejection, parseFromWebview, receiveState, stateMessage, toViewResult, type HostState } from '../../src/protocol/webview';
 import { makeResult } from '../fixtures/webview-result';
 
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -93,4 +93,22 @@ test('toViewResult keeps a 1000-trial × 5000-step result small', () => {
   const view = JSON.stringify(toViewResult(r)).length;
   assert.ok(view < full / 3, `view ${view} vs full ${full}`);
   assert.ok(view < 1_000_000, `view message is ${view} characters`);
+});
+
+test('stateMessage leaves out the run the webview already has; receiveState puts it back', () => {
+  const current = toViewResult(makeResult({ trials: 5, steps: 20 }));
+  const state: HostState = { status: { kind: 'idle' }, runs: [], current };
+  const first = stateMessage(state, undefined);
+  assert.equal(first.keepCurrent, undefined);
+  assert.equal(first.state.current, current);
+  const again = stateMessage({ ...state, runs: [] }, current);
+  assert.equal(again.keepCurrent, true);
+  assert.equal('current' in again.state, false);
+  assert.equal(receiveState(again, state).current, current);
+  // another run object is sent in full, and an emptied state stays empty
+  const other = toViewResult(makeResult({ trials: 5, steps: 20, seed: 9 }));
+  assert.equal(stateMessage({ ...state, current: other }, current).state.current, other);
+  const cleared = stateMessage({ status: { kind: 'idle' }, runs: [] }, current);
+  assert.equal(cleared.keepCurrent, undefined);
+  assert.equal(receiveState(cleared, state).current, undefined);
 });

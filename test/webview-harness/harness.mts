@@ -170,6 +170,11 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
         return n;
       });
       check(refused > 0, 'CSP in force: an inline <style> is refused');
+      // A state that leaves the run out (keepCurrent) keeps what is on screen.
+      const runKey = await p.getByTestId('panel-root').getAttribute('data-run');
+      await p.evaluate(() => window.postMessage({ type: 'state', state: { status: { kind: 'idle' }, runs: [] }, keepCurrent: true }, '*'));
+      await p.waitForTimeout(50);
+      check((await p.getByTestId('panel-root').getAttribute('data-run')) === runKey && !!(await p.getByTestId('summary').textContent()), 'keepCurrent state keeps the run on screen');
       // Error banner keeps the results.
       await post(p, { status: { kind: 'error', message: 'f returned NaN at x = [0.5]', file: '/work/examples/spiky.ts', line: 4 }, runs: [], current: view });
       check(await p.getByTestId('error').isVisible(), 'error banner visible');

@@ -22,7 +22,7 @@
  *                   <vscode-single-select>s (set .value and dispatch 'change')
  *   time-slider     <input type=range> over the stored path points; play = play/pause button
  */
-import type { HostState, RunStatus, ToWebview, ViewResult } from '../../src/protocol/webview';
+import { receiveState, type HostState, type RunStatus, type ToWebview, type ViewResult } from '../../src/protocol/webview';
 import { h, fillSelect, setChildren } from '../shared/dom';
 import { formatNumber, formatDuration } from '../shared/format';
 import { convexityText, runLabel, statusText, successText, summaryText, theoremText } from '../shared/summary';
@@ -397,7 +397,7 @@ window.addEventListener('resize', () => {
 
 root.dataset.theme = theme.kind;
 host.listen((m: ToWebview) => {
-  if (m.type === 'state') onState(m.state);
+  if (m.type === 'state') onState(receiveState(m, state));
   else {
     state = { ...state, status: m.status };
     renderStatus(m.status);

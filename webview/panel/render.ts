@@ -109,8 +109,8 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
       const v = asLine(s.values);
       datasets.push(line(`g: f convolved with radius ${formatNumber(s.radius)}`, L.x.map((x, i) => ({ x, y: v[i]! })), colors[k % colors.length]!, { borderWidth: 2 }));
     });
-    const fAtStar = finiteExtent(f)?.[0] ?? 0;
-    drawChart(canvas, { datasets: [...datasets, xStarDataset(view, fAtStar, t)], xLabel: 'x', yLabel: 'loss', xRange: [L.x[0]!, L.x[L.x.length - 1]!] }, t);
+    const fAtStar = interpolate1D(L.x, f, view.diagnostics.xStar[0]!);
+    drawChart(canvas, { datasets: [...datasets, xStarDataset(view, Number.isFinite(fAtStar) ? fAtStar : (finiteExtent(f)?.[0] ?? 0), t)], xLabel: 'x', yLabel: 'loss', xRange: [L.x[0]!, L.x[L.x.length - 1]!] }, t);
     return datasets.reduce((n, d) => n + d.data.length, 0);
   }
   if (dim === 2) {

@@ -20,7 +20,7 @@
  *   field-error     why Run is disabled (hidden when nothing is wrong)
  */
 import type { NoiseKind } from '../../src/engine/types';
-import { LIMITS, type HostState, type RunSettings, type ToWebview } from '../../src/protocol/webview';
+import { LIMITS, receiveState, type HostState, type RunSettings, type ToWebview } from '../../src/protocol/webview';
 import { drawChart } from '../shared/charts';
 import { h, fillSelect, setChildren } from '../shared/dom';
 import { formatNumber } from '../shared/format';
@@ -399,7 +399,7 @@ renderSettings();
 renderSummary();
 renderRuns();
 host.listen((m: ToWebview) => {
-  if (m.type === 'state') onState(m.state);
+  if (m.type === 'state') onState(receiveState(m, state));
   else {
     state = { ...state, status: m.status };
     renderStatus();
