@@ -90,7 +90,10 @@ export class LandscapePanel implements vscode.Disposable {
   private async onMessage(raw: unknown): Promise<void> {
     const message = parseFromWebview(raw);
     if (!message) {
-      console.warn(`[sgd-landscape] panel: ignored a message (${explainRejection(raw)})`);
+      const why = explainRejection(raw);
+      console.warn(`[sgd-landscape] panel: ignored a message (${why})`);
+      // A refused run is the one case a user caused and must hear about (out-of-range settings).
+      if ((raw as { type?: unknown } | null)?.type === 'run') void vscode.window.showWarningMessage(`SGD Landscape: run not started: ${why}`);
       return;
     }
     try {

@@ -186,14 +186,18 @@ export function toViewResult(result: ExperimentResult): ViewResult {
 
 // ---- validation of what webviews send ----
 
-/** Bounds shared by validation and the side panel's inputs. */
+/**
+ * Bounds shared by validation and the side panel's inputs: sanity bounds, never stricter than
+ * the engine's own (src/engine/config.ts LIMITS, the settings' ranges), which give the precise
+ * error messages.
+ */
 export const LIMITS = {
-  lr: { min: 1e-12, max: 1e3 },
+  lr: { min: 1e-12, max: 1e6 },
   radius: { min: 0, max: 1e6 },
   steps: { min: 1, max: 10_000_000 },
   trials: { min: 1, max: 1_000_000 },
-  stages: 32,
-  dim: 64,
+  stages: 64,
+  dim: 10_000,
   resolution: { min: 3, max: 2000 },
   seedLength: 200,
   nameLength: 200,

@@ -43,11 +43,11 @@ test('rejects unknown types, unknown fields and non-objects', () => {
 
 test('rejects non-finite and out-of-range numbers', () => {
   const bad = [
-    { lr: NaN }, { lr: Infinity }, { lr: 0 }, { lr: -0.1 }, { lr: 1e9 }, { radius: -1 }, { steps: 1.5 }, { steps: 0 },
-    { trials: 0 }, { trials: 2e6 }, { dim: 100 }, { resolution: 2 }, { histogramBin: 0 }, { noise: 'laplace' },
-    { stages: [] }, { stages: Array(33).fill({ lr: 0.1 }) }, { stages: [{ lr: '0.1' }] }, { stages: [{ steps: 10, bogus: true }] },
+    { lr: NaN }, { lr: Infinity }, { lr: 0 }, { lr: -0.1 }, { lr: 1e9 }, { radius: -1 }, { steps: 1.5 }, { steps: 0 }, { dim: 0 },
+    { trials: 0 }, { trials: 2e6 }, { dim: 20_000 }, { resolution: 2 }, { histogramBin: 0 }, { noise: 'laplace' },
+    { stages: [] }, { stages: Array(65).fill({ lr: 0.1 }) }, { stages: [{ lr: '0.1' }] }, { stages: [{ steps: 10, bogus: true }] },
     { init: { low: [1], high: [0] } }, { init: { low: [0, 0], high: [1] } }, { init: { low: [NaN], high: [1] } },
-    { xStar: [] }, { xStar: Array(65).fill(0) }, { seed: '' }, { seed: 'x'.repeat(201) }, { compareGd: 'yes' },
+    { xStar: [] }, { xStar: Array(10_001).fill(0) }, { seed: '' }, { seed: 'x'.repeat(201) }, { compareGd: 'yes' },
     { stages: [{ decay: { kind: 'step', every: 0, factor: 0.5 } }] }, { stages: [{ decay: { kind: 'magic' } }] },
   ];
   for (const settings of bad) {

@@ -201,8 +201,9 @@ addStageButton.addEventListener('click', () => update(addStage(current())));
 
 runButton.addEventListener('click', () => {
   if (runButton.hasAttribute('disabled')) return;
-  const s = current();
-  const settings: RunSettings = { ...s, stages: stagesOf(s) };
+  // `function` is the picker's business (exportName), not a setting.
+  const { function: _fn, ...s } = current();
+  const settings: RunSettings = { ...s, stages: stagesOf(s as RunSettings) };
   const exportName = ui.exportName ?? state.controls?.selected;
   host.post({ type: 'run', ...(exportName ? { exportName } : {}), settings });
 });
