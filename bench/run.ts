@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { figure3, rastrigin } from './losses';
 import { resolveConfig } from '../src/engine/config';
 import { runTrials } from '../src/engine/sgd';
+import { adaptLoss } from '../src/engine/adapt';
 import { computeLandscape } from '../src/engine/landscape';
 import { ExperimentRunner } from '../src/runner/pool';
 import { prepareRun } from '../src/runner/prepare';
@@ -121,7 +122,7 @@ async function landscapeBench() {
     return rastrigin(x[0], x[1]);
   };
   computeLandscape(counting, config);
-  const loss: Loss = (x) => rastrigin(x[0], x[1]);
+  const loss = adaptLoss(rastrigin, 'scalars', 2);
   const t = best(() => computeLandscape(loss, config));
   // Plain loop: the same number of evaluations of f around each grid point, weights summed.
   const n = 201;
@@ -166,14 +167,14 @@ async function main() {
     init: { low: [-3], high: [3] },
     stages: [{ lr: 0.01, radius: 0.3, steps: STEPS, noise: 'uniform' }],
   };
-  await trialsBench('Figure 3 f', fig3Input, (x) => figure3(x[0]), (s) => plainSgd1d(figure3, s, 0.01, 0.3, STEPS), 1);
+  await trialsBench('Figure 3 f', fig3Input, adaptLoss(figure3, 'scalars', 1), (s) => plainSgd1d(figure3, s, 0.01, 0.3, STEPS), 1);
   const rastInput: RunConfigInput = {
     function: 'rastrigin',
     trials: TRIALS,
     init: { low: [-5.12, -5.12], high: [5.12, 5.12] },
     stages: [{ lr: 0.002, radius: 0.3, steps: STEPS, noise: 'uniform' }],
   };
-  await trialsBench('2-D Rastrigin', rastInput, (x) => rastrigin(x[0], x[1]), (s) => plainSgd2d(rastrigin, s, 0.002, 0.3, STEPS), 2);
+  await trialsBench('2-D Rastrigin', rastInput, adaptLoss(rastrigin, 'scalars', 2), (s) => plainSgd2d(rastrigin, s, 0.002, 0.3, STEPS), 2);
   await landscapeBench();
 
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['what', 'engine', 'reference', 'ratio'][i].length));

@@ -13,10 +13,16 @@ export function adaptLoss(fn: AnyFn, argStyle: ArgStyle, dim: number): Loss {
   const f = fn as (...args: number[]) => number;
   if (argStyle === 'scalars') {
     switch (dim) {
-      case 1:
-        return (x) => f(x[0]);
-      case 2:
-        return (x) => f(x[0], x[1]);
+      case 1: {
+        const loss: Loss = (x) => f(x[0]);
+        loss.scalar = f as (x: number) => number;
+        return loss;
+      }
+      case 2: {
+        const loss: Loss = (x) => f(x[0], x[1]);
+        loss.scalar = f as (x: number, y: number) => number;
+        return loss;
+      }
       case 3:
         return (x) => f(x[0], x[1], x[2]);
       default: {

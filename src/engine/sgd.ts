@@ -197,6 +197,119 @@ function advance(s: StepState, n: number): number {
 }
 
 /**
+ * `advance` for a 1-D loss of one number and no user gradient: the iterate lives in locals.
+ * x[0] is still written before each gradient, so a hung call is reported with its input (to
+ * within the difference step).
+ */
+function advance1(s: StepState, f: (x: number) => number, n: number): number {
+  const { x, y, g, w, lr, a, code, rng, normal, fdStep, centre, runaway2, heartbeat, hbIndex } = s;
+  let x0 = x[0];
+  let y0 = y[0];
+  let g0 = g[0];
+  let w0 = w[0];
+  const c0 = centre[0];
+  let k = 0;
+  for (; k < n; k++) {
+    if (heartbeat) heartbeat[hbIndex]++;
+    x[0] = x0;
+    const h = fdStep > 0 ? fdStep : 1e-5 * (x0 > 1 ? x0 : x0 < -1 ? -x0 : 1);
+    g0 = (f(x0 + h) - f(x0 - h)) / (2 * h);
+    if (!Number.isFinite(g0)) {
+      s.diverged = true;
+      break;
+    }
+    if (code === 1) w0 = a * (2 * rng() - 1);
+    else {
+      perturb(code, a, 1, rng, normal, w);
+      w0 = w[0];
+    }
+    y0 = x0 - lr * g0;
+    x0 = y0 - w0;
+    const off = x0 - c0;
+    if (!(off * off <= runaway2)) {
+      s.diverged = true;
+      k++;
+      break;
+    }
+  }
+  x[0] = x0;
+  y[0] = y0;
+  g[0] = g0;
+  w[0] = w0;
+  return k;
+}
+
+/** `advance` for a loss of two numbers and no user gradient (see advance1). */
+function advance2(s: StepState, f: (x: number, y: number) => number, n: number): number {
+  const { x, y, g, w, lr, a, code, rng, normal, fdStep, centre, runaway2, heartbeat, hbIndex } = s;
+  let x0 = x[0];
+  let x1 = x[1];
+  let y0 = y[0];
+  let y1 = y[1];
+  let g0 = g[0];
+  let g1 = g[1];
+  let w0 = w[0];
+  let w1 = w[1];
+  const c0 = centre[0];
+  const c1 = centre[1];
+  let k = 0;
+  for (; k < n; k++) {
+    if (heartbeat) heartbeat[hbIndex]++;
+    x[0] = x0;
+    x[1] = x1;
+    const h0 = fdStep > 0 ? fdStep : 1e-5 * (x0 > 1 ? x0 : x0 < -1 ? -x0 : 1);
+    const h1 = fdStep > 0 ? fdStep : 1e-5 * (x1 > 1 ? x1 : x1 < -1 ? -x1 : 1);
+    g0 = (f(x0 + h0, x1) - f(x0 - h0, x1)) / (2 * h0);
+    g1 = (f(x0, x1 + h1) - f(x0, x1 - h1)) / (2 * h1);
+    if (!Number.isFinite(g0) || !Number.isFinite(g1)) {
+      s.diverged = true;
+      break;
+    }
+    if (code === 1) {
+      let u: number, v: number;
+      do {
+        u = 2 * rng() - 1;
+        v = 2 * rng() - 1;
+      } while (u * u + v * v > 1);
+      w0 = a * u;
+      w1 = a * v;
+    } else {
+      perturb(code, a, 2, rng, normal, w);
+      w0 = w[0];
+      w1 = w[1];
+    }
+    y0 = x0 - lr * g0;
+    y1 = x1 - lr * g1;
+    x0 = y0 - w0;
+    x1 = y1 - w1;
+    const o0 = x0 - c0;
+    const o1 = x1 - c1;
+    if (!(o0 * o0 + o1 * o1 <= runaway2)) {
+      s.diverged = true;
+      k++;
+      break;
+    }
+  }
+  x[0] = x0;
+  x[1] = x1;
+  y[0] = y0;
+  y[1] = y1;
+  g[0] = g0;
+  g[1] = g1;
+  w[0] = w0;
+  w[1] = w1;
+  return k;
+}
+
+/** Picks the kernel once per stage. */
+function kernelFor(loss: Loss, grad: Gradient | undefined, d: number): (s: StepState, n: number) => number {
+  const f = loss.scalar;
+  if (!grad && f && d === 1 && f.length <= 1) return (s, n) => advance1(s, f as (x: number) => number, n);
+  if (!grad && f && d === 2) return (s, n) => advance2(s, f as (x: number, y: number) => number, n);
+  return advance;
+}
+
+/**
  * Runs trials [from, to) of one method over all stages and returns their part of the
  * MethodResult (merge parts with `mergeMethodResults`, in trial order).
  */
@@ -248,6 +361,7 @@ export function runTrials(
   const g = new Float64Array(d);
   const w = new Float64Array(d);
   const heartbeat = hooks.heartbeat;
+  const kernel = kernelFor(loss, grad, d);
   const hbIndex = hooks.heartbeatIndex ?? 0;
   let lastReport = Date.now();
   const CHECK_EVERY = 256;
@@ -310,12 +424,12 @@ export function runTrials(
         if (isCheckpoint) until = step + 1;
         // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
         if (constant) {
-          step += advance(ks, until - step);
+          step += kernel(ks, until - step);
         } else {
           while (step < until && !ks.diverged) {
             ks.lr = lr = stageLr(stage, step - stageStart);
             if (method !== 'gd') ks.a = a = stageRadius(stage, step - stageStart);
-            step += advance(ks, 1);
+            step += kernel(ks, 1);
           }
         }
         if (ks.diverged) diverged = true;

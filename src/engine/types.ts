@@ -6,7 +6,13 @@
  */
 
 /** A loss evaluated at a point. The engine never keeps or mutates the array it passes. */
-export type Loss = (x: Float64Array) => number;
+export type Loss = ((x: Float64Array) => number) & {
+  /**
+   * The same function taking coordinates as numbers (set by the adapter for a user function
+   * of 1 or 2 number parameters): the SGD hot loop then runs on scalars, as a hand-written loop would.
+   */
+  scalar?: ((x: number) => number) | ((x: number, y: number) => number);
+};
 /** Writes ∇f(x) into `out`. */
 export type Gradient = (x: Float64Array, out: Float64Array) => void;
 

@@ -148,3 +148,20 @@ test('checkpoints, thinned paths and progress', () => {
   assert.ok(Math.abs(r.stochasticGradNorm[2][0] - 2 * Math.abs(r.starts[2][0])) < 1e-12);
   assert.equal(seen.at(-1), 1);
 });
+
+test('the scalar kernels (1-D and 2-D number-parameter losses) give bit-identical results to the generic one', async () => {
+  const { adaptLoss } = await import('../../src/engine/adapt');
+  const f1 = (x: number) => x * x + Math.sin(7 * x);
+  const f2 = (x: number, y: number) => x * x + 3 * y * y + Math.cos(5 * x * y);
+  for (const noise of ['uniform', 'gaussian', 'cube', 'none'] as const) {
+    const c1 = cfg({ trials: 6, sampleTrajectories: 3, checkpoints: 7, stages: [{ lr: 0.01, radius: 0.2, steps: 700, noise }, { lr: 0.005, radius: 0.05, steps: 300, noise, decay: { kind: 'exponential', rate: 0.999 } }] }, 1);
+    const fast1 = runTrials(adaptLoss(f1, 'scalars', 1), undefined, c1, 'sgd', 0, 6);
+    assert.ok(adaptLoss(f1, 'scalars', 1).scalar);
+    const slow1 = runTrials((x) => f1(x[0]), undefined, c1, 'sgd', 0, 6);
+    assert.deepEqual(fast1, slow1);
+    const c2 = { ...c1, dim: 2, init: { low: [-2, -2], high: [2, 2] }, domain: { low: [-3, -3], high: [3, 3] } };
+    const fast2 = runTrials(adaptLoss(f2, 'scalars', 2), undefined, c2, 'sgd', 0, 6);
+    const slow2 = runTrials((x) => f2(x[0], x[1]), undefined, c2, 'sgd', 0, 6);
+    assert.deepEqual(fast2, slow2);
+  }
+});
