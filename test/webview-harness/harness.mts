@@ -207,7 +207,20 @@ if (!process.env.ONLY) {
       await post(p, { status: { kind: 'idle' }, runs: [], current: view });
       await drawn(p, CHARTS);
       times.push(Number(await p.getByTestId('panel-root').getAttribute('data-render-ms')));
-      if (i === 0) await p.screenshot({ path: join(outDir, `panel-big-${name.slice(0, 3)}.png`), fullPage: true });
+      if (i === 0) {
+        await p.screenshot({ path: join(outDir, `panel-big-${name.slice(0, 3)}.png`), fullPage: true });
+        // Time slider: ms per redraw of the trajectories (what one animation frame costs).
+        const perFrame = await p.getByTestId('time-slider').evaluate((el: HTMLInputElement) => {
+          const t0 = performance.now();
+          for (let k = 0; k < 20; k++) {
+            el.value = String(k * 5);
+            el.dispatchEvent(new Event('input'));
+          }
+          return (performance.now() - t0) / 20;
+        });
+        console.log(`${name}: time slider redraw ${perFrame.toFixed(1)} ms per step`);
+        check(perFrame < 50, `${name}: slider redraw under 50 ms (${perFrame.toFixed(1)})`);
+      }
       await p.close();
     }
     const line = `${name} 1000 trials × 5000 steps: message ${(bytes / 1e6).toFixed(2)} MB JSON; render ${times.map((t) => t.toFixed(0)).join(', ')} ms`;
@@ -222,11 +235,25 @@ if (!process.env.ONLY) {
 if (!process.env.ONLY) {
   const view = toViewResult(makeResult({ dim: 2, trials: 100, steps: 200 }));
   const { p, errors } = await open('panel', 'vscode-dark', 560, 900);
+  // A 1-D run first: its Chart.js charts must give their canvases up to the 2-D canvas layer.
+  await post(p, { status: { kind: 'idle' }, runs: [], current: toViewResult(makeResult({ dim: 1, trials: 20, steps: 100 })) });
+  await drawn(p, CHARTS);
   await post(p, { status: { kind: 'idle' }, runs: [], current: view });
   const d = await drawn(p, CHARTS);
   check(CHARTS.every((id) => d[id]!.drawn === 'true'), 'narrow panel: all charts drawn');
   const box = await p.getByTestId('chart-landscape').boundingBox();
   check(!!box && box.height > box.width, `narrow panel: f and g stacked (${box?.width}×${box?.height})`);
+  const before = await p.getByTestId('chart-landscape').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  await p.setViewportSize({ width: 580, height: 900 });
+  await p.waitForTimeout(500);
+  const after = await p.getByTestId('chart-landscape').evaluate((c: HTMLCanvasElement) => [c.toDataURL(), c.dataset.drawn]);
+  check(after[1] === 'true' && after[0] !== before, 'narrow panel: resize redraws the 2-D landscape');
+  const pxOk = await p.getByTestId('chart-landscape').evaluate((c: HTMLCanvasElement) => {
+    // The centre of the first plot is heatmap, not background.
+    const d = c.getContext('2d')!.getImageData(Math.round(c.width / 2), Math.round(c.height / 4), 1, 1).data;
+    return !(d[0] === 0x1f && d[1] === 0x1f && d[2] === 0x1f);
+  });
+  check(pxOk, 'narrow panel: after 1-D → 2-D and a resize the heatmap is still there');
   check(errors.length === 0, `narrow panel: no console errors ${errors.join(' | ')}`);
   await p.screenshot({ path: join(outDir, 'panel-2d-narrow.png'), fullPage: true });
   await p.close();

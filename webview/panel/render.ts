@@ -79,14 +79,27 @@ function yRange(view: ViewResult): [number, number] {
   return [d.low[1] ?? d.low[0]!, d.high[1] ?? d.high[0]!];
 }
 
+const colorRanges = new WeakMap<object, [number, number]>();
+
+/** Colour range of a grid (top 2% clipped), computed once per grid object. */
+function gridColorRange(grid: Grid): [number, number] {
+  let r = colorRanges.get(grid);
+  if (!r) {
+    r = robustExtent(grid.flat(), 0.02) ?? [0, 1];
+    colorRanges.set(grid, r);
+  }
+  return r;
+}
+
 function heatOf(grid: Grid, x: number[], y: number[], label: string, opacity = 1) {
-  const [lo, hi] = robustExtent(grid.flat(), 0.02) ?? [0, 1];
+  const [lo, hi] = gridColorRange(grid);
   const span = hi > lo ? hi - lo : 1;
   return {
     grid,
     x,
     y,
     opacity,
+    cacheKey: `viridis:${lo}:${hi}`,
     color: (v: number) => viridis((v - lo) / span),
     legend: { min: lo, max: hi, label, at: viridis },
   };
@@ -462,6 +475,7 @@ export function drawConvexity(canvas: HTMLCanvasElement, view: ViewResult, t: Th
           x: L.x,
           y: L.y!,
           color: (v) => diverging(v, maxAbs, neg, mid, pos),
+          cacheKey: `diverging:${maxAbs}:${t.red}:${t.blue}:${t.background}`,
           legend: { min: -maxAbs, max: maxAbs, label: `c(y), radius ${formatNumber(sel.radius)}`, at: (s) => diverging((2 * s - 1) * maxAbs, maxAbs, neg, mid, pos) },
         },
         boxes: [{ ...view.config.init, color: t.foreground }],

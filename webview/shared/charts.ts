@@ -191,10 +191,21 @@ export function chartConfig(spec: ChartSpec, theme: Theme): ChartConfiguration<'
   };
 }
 
-/** Replaces any chart on `canvas` with a new one; returns it. */
+/**
+ * Draws `spec` on `canvas`: updates the chart already there in place when it has the same type
+ * (time-slider frames, theme changes), else replaces it. Synchronous (no animation).
+ */
 export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: Theme): Chart {
-  Chart.getChart(canvas)?.destroy();
-  return new Chart(canvas, chartConfig(spec, theme) as ChartConfiguration);
+  const config = chartConfig(spec, theme) as ChartConfiguration;
+  const existing = Chart.getChart(canvas);
+  if (existing && (existing.config as { type?: string }).type === config.type) {
+    existing.data.datasets = config.data.datasets;
+    existing.options = config.options ?? {};
+    existing.update('none');
+    return existing;
+  }
+  existing?.destroy();
+  return new Chart(canvas, config);
 }
 
 export function destroyChart(canvas: HTMLCanvasElement): void {

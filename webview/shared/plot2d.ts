@@ -3,6 +3,7 @@
  * (f, g or c(y)) with axes and a colour bar, and overlays (paths, points, x*, boxes).
  * Draws synchronously into a canvas sized to its CSS box × devicePixelRatio.
  */
+import { destroyChart } from './charts';
 import { formatNumber } from './format';
 import { heatmapPixels, niceTicks, type Rgb } from './shape';
 import type { Theme } from './theme';
@@ -17,6 +18,34 @@ export interface Heat {
   legend?: { min: number; max: number; label: string; at: (t: number) => Rgb };
   /** 0..1; lower values let overlays stand out. */
   opacity?: number;
+  /**
+   * Identifies `color` (e.g. "viridis:0:15"): with it the grid's image is computed once and
+   * reused while the grid object and the key stay the same (time-slider frames, theme-neutral maps).
+   */
+  cacheKey?: string;
+}
+
+const imageCache = new WeakMap<object, Map<string, HTMLCanvasElement>>();
+
+/** The grid as an image (one pixel per cell, row 0 at the bottom), cached when `cacheKey` is set. */
+function heatImage(h: Heat): HTMLCanvasElement {
+  const byKey = h.cacheKey ? imageCache.get(h.grid) : undefined;
+  const hit = h.cacheKey ? byKey?.get(h.cacheKey) : undefined;
+  if (hit) return hit;
+  const rows = h.grid.length;
+  const cols = h.grid[0]!.length;
+  const img = new ImageData(heatmapPixels(h.grid, h.color) as Uint8ClampedArray<ArrayBuffer>, cols, rows);
+  const off = document.createElement('canvas');
+  off.width = cols;
+  off.height = rows;
+  off.getContext('2d')!.putImageData(img, 0, 0);
+  if (h.cacheKey) {
+    const m = byKey ?? new Map<string, HTMLCanvasElement>();
+    if (m.size > 8) m.clear();
+    m.set(h.cacheKey, off);
+    if (!byKey) imageCache.set(h.grid, m);
+  }
+  return off;
 }
 
 export type Shape = 'circle' | 'square' | 'cross' | 'star' | 'diamond';
@@ -65,6 +94,9 @@ export function drawPlot2D(canvas: HTMLCanvasElement, spec: Plot2DSpec, theme: T
  * for narrow panels); returns the points drawn.
  */
 export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], theme: Theme, direction: 'row' | 'column' = 'row'): number {
+  // The canvas may have held a Chart.js chart (a 1-D run before this 2-D one): it must let go,
+  // or its resize observer would draw over this picture.
+  destroyChart(canvas);
   const dpr = window.devicePixelRatio || 1;
   const cssW = Math.max(120, canvas.clientWidth || canvas.parentElement?.clientWidth || 400);
   const cssH = Math.max(120, canvas.clientHeight || 300);
@@ -120,11 +152,7 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
     const h = spec.heat;
     const rows = h.grid.length;
     const cols = h.grid[0]!.length;
-    const img = new ImageData(heatmapPixels(h.grid, h.color) as Uint8ClampedArray<ArrayBuffer>, cols, rows);
-    const off = document.createElement('canvas');
-    off.width = cols;
-    off.height = rows;
-    off.getContext('2d')!.putImageData(img, 0, 0);
+    const off = heatImage(h);
     // Cell centres sit on the grid points; the image spans half a cell beyond them.
     const dx = cols > 1 ? (h.x[cols - 1]! - h.x[0]!) / (cols - 1) : 1;
     const dy = rows > 1 ? (h.y[rows - 1]! - h.y[0]!) / (rows - 1) : 1;
