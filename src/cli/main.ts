@@ -127,8 +127,9 @@ async function run(args: Args): Promise<number> {
     timeLimitMs: (numberFlag(args.flags, 'time-limit', 0) ?? 0) * 1000,
     memoryLimitMb: numberFlag(args.flags, 'memory-mb', 64) ?? 2048,
   });
+  let prepared: Awaited<ReturnType<typeof prepareRun>> | undefined;
   try {
-    const prepared = await prepareRun(runner, args.file, input);
+    prepared = await prepareRun(runner, args.file, input);
     let lastShown = 0;
     const result = await runner.run(prepared.loss, prepared.config, {
       source: { file: prepared.loss.sourceFile, exportName: prepared.loss.exportName },
@@ -148,6 +149,13 @@ async function run(args: Args): Promise<number> {
     }
     console.log(summary(result));
     return 0;
+  } catch (e) {
+    // A hung or memory-hungry call has no stack: point at the function's declaration instead.
+    if (e instanceof RunFailure && e.detail.line === undefined && prepared?.discovered && (e.detail.kind === 'timeout' || e.detail.kind === 'memory')) {
+      const line = prepared.discovered.line + 1;
+      throw new RunFailure({ ...e.detail, file: prepared.loss.sourceFile, line, message: `${e.detail.message} (${prepared.loss.sourceFile}:${line})` });
+    }
+    throw e;
   } finally {
     runner.dispose();
   }

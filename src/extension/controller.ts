@@ -316,6 +316,8 @@ export class RunController implements HostStateSource, vscode.Disposable {
             `[${time()}] run ${id}: ${request.exportName} in ${request.file} (${request.mode}); bundle ${prepared.bundleMs} ms, inspect ${prepared.inspectMs} ms`,
           );
           this.output.appendLine(`  settings: ${JSON.stringify(prepared.config)}`);
+          progress.report({ message: 'running…' });
+          this.setStatus({ kind: 'running', runId: id, label, phase: 'sgd', done: 0, total: 1 });
           let reported = 0;
           let lastStatus = 0;
           const onProgress = (p: RunProgress) => {

@@ -135,7 +135,15 @@ export async function runPrepared(
       source: { file: prepared.request.file, exportName: prepared.request.exportName },
     });
   } catch (e) {
-    throw toProblem(e, prepared.request);
+    const problem = toProblem(e, prepared.request);
+    // A hung or memory-hungry call has no stack: point at the function's declaration instead.
+    if (problem.where.line === undefined && (problem.kind === 'timeout' || problem.kind === 'memory')) {
+      const line = prepared.discovered.line + 1;
+      const file = prepared.request.file;
+      const message = problem.message.replace(` (${file})`, '') + ` (${file}:${line})`;
+      throw new RunProblem(problem.kind, message, { ...problem.where, file, line }, problem.bundleMessages);
+    }
+    throw problem;
   }
 }
 

@@ -47,6 +47,9 @@ test('bad settings exit 2 naming the setting; a throwing loss exits 1 naming fil
   const t = run('run', 'examples/faulty.ts', '--function', 'throwsNearOrigin', '--trials', '3');
   assert.equal(t.status, 1);
   assert.match(t.stderr, /throwsNearOrigin threw at x = \[0\]: boom: undefined near the origin .*faulty\.ts:9\)/);
+  const hung = run('run', 'examples/faulty.ts', '--function', 'neverReturns', '--stall-seconds', '1');
+  assert.equal(hung.status, 1);
+  assert.match(hung.stderr, /neverReturns did not return within 1 s at x ≈ \[0\].*faulty\.ts:15\)/);
   const several = run('run', 'examples/rastrigin.ts');
   assert.equal(several.status, 2);
   assert.match(several.stderr, /choose one of: rastrigin, rastrigin1d, rastriginN/);
