@@ -157,7 +157,11 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
       datasets.push(line(`g (radius ${formatNumber(layer.radius)}), slice ${s + 1}`, L.x.map((x, i) => ({ x, y: row[i]! })), colors[s % colors.length]!, { borderDash: [5, 3], borderWidth: 2 })),
     );
   }
-  drawChart(canvas, { datasets, xLabel: 't along slice (x = x* + t·u)', yLabel: 'loss', annotations: { vlines: [{ x: 0, color: t.red, label: 'x*' }] } }, t);
+  drawChart(
+    canvas,
+    { datasets, xLabel: 't along slice (x = x* + t·u)', yLabel: 'loss', xRange: [L.x[0]!, L.x[L.x.length - 1]!], annotations: { vlines: [{ x: 0, color: t.red, label: 'x*' }] } },
+    t,
+  );
   return datasets.reduce((n, d) => n + d.data.length, 0);
 }
 
@@ -522,6 +526,7 @@ export function drawConvexity(canvas: HTMLCanvasElement, view: ViewResult, t: Th
     {
       datasets,
       xLabel: dim === 1 ? 'y' : 't along slice',
+      xRange: [L.x[0]!, L.x[L.x.length - 1]!],
       yLabel: 'c(y) = ⟨−∇g(y), x* − y⟩ / ‖x* − y‖²',
       ...(yr ? { yRange: [yr[0] - 0.05 * (yr[1] - yr[0]), yr[1] + 0.05 * (yr[1] - yr[0])] as [number, number] } : {}),
       annotations: {

@@ -242,6 +242,8 @@ function stageRow(index: number): HTMLElement {
   );
 }
 
+let stagesKey = '';
+
 function renderSettings(): void {
   const s = current();
   setValue(lrInput, String(s.lr));
@@ -255,8 +257,15 @@ function renderSettings(): void {
   setValue(trialsInput, String(s.trials ?? ''));
   setValue(seedInput, String(s.seed ?? ''));
   const stages = stagesOf(s);
-  setChildren(stageList, ...stages.slice(1).map((_, i) => stageRow(i + 1)));
-  if (stages.length === 1) stageList.append(h('li', { class: 'hint none' }, 'One stage. “Add stage” continues with a smaller noise radius.'));
+  // Rebuild the schedule rows only when the schedule changed (keeps focus in a field being edited).
+  const key = JSON.stringify(stages.slice(1));
+  if (key !== stagesKey) {
+    stagesKey = key;
+    // Fresh rows show the stored values, so earlier typing mistakes in them are gone.
+    for (const id of [...invalid]) if (id.startsWith('stage-')) invalid.delete(id);
+    setChildren(stageList, ...stages.slice(1).map((_, i) => stageRow(i + 1)));
+    if (stages.length === 1) stageList.append(h('li', { class: 'hint none' }, 'One stage. “Add stage” continues with a smaller noise radius.'));
+  }
   renderValidity();
 }
 
