@@ -124,10 +124,18 @@ const cases: Array<[string, FixtureOptions]> = [
   ] }],
   ['2d', { dim: 2, trials: 200, steps: 300 }],
   ['5d', { dim: 5, trials: 100, steps: 300 }],
+  ['2d-sgd-only', { dim: 2, trials: 50, steps: 100 }],
 ];
 
 for (const [name, opts] of process.env.ONLY ? [] : cases) {
-  const view = toViewResult(makeResult(opts));
+  const result = makeResult(opts);
+  if (name.endsWith('sgd-only')) {
+    // compareGd: false — no GD beside SGD.
+    delete result.gd;
+    result.config.compareGd = false;
+    delete result.diagnostics.histogram.gd2d;
+  }
+  const view = toViewResult(result);
   for (const theme of name === '1d' || name === '2d' ? ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] : ['vscode-dark']) {
     const { p, errors } = await open('panel', theme);
     await post(p, { status: { kind: 'idle' }, runs: [], current: view });

@@ -282,12 +282,20 @@ function renderValidity(): void {
   stopButton.toggleAttribute('disabled', !running);
 }
 
+let lastSelected = '';
+
 function renderControls(): void {
   const c = state.controls;
   fileLine.textContent = c?.file ? c.file.split(/[\\/]/).pop()! : 'No TypeScript file active';
   fileLine.title = c?.file ?? '';
   trustNote.hidden = !c || c.trusted;
   const fns = c?.functions ?? [];
+  // A pick in the picker holds until the editor's selection moves to another function.
+  const selectedKey = `${c?.file ?? ''}#${c?.selected ?? ''}`;
+  if (selectedKey !== lastSelected) {
+    if (lastSelected !== '') ui.exportName = undefined;
+    lastSelected = selectedKey;
+  }
   if (ui.exportName && !fns.some((f) => f.name === ui.exportName)) ui.exportName = undefined;
   fillSelect(
     fnPicker,
