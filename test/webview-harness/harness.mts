@@ -188,6 +188,14 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
       check(await p.getByTestId('error').isVisible(), 'error banner visible');
       check((await p.getByTestId('chart-landscape').getAttribute('data-drawn')) === 'true', 'charts stay drawn under the error banner');
       await p.screenshot({ path: join(outDir, 'panel-1d-error.png') });
+      // Pick "5 paths" in the dropdown the way a user does (its list lives in the shadow DOM).
+      await p.getByTestId('paths-shown').click();
+      await p.getByTestId('paths-shown').locator('li.option', { hasText: '5 paths' }).click();
+      await p.waitForFunction(() => document.querySelector('[data-testid="chart-trajectories"]')?.getAttribute('data-points') !== null);
+      const shownPaths = await p.getByTestId('paths-shown').evaluate((el: HTMLElement & { value: string }) => el.value);
+      check(shownPaths === '5', `dropdown pick reaches the panel (value ${shownPaths})`);
+      const cspAfter = await p.evaluate(() => (window as any).__csp as string[]);
+      check(cspAfter.length === 0, `open dropdown: no CSP violations ${cspAfter.join(', ')}`);
       // Time slider and PNG export.
       await p.getByTestId('time-slider').fill('10');
       const label = await p.getByTestId('time-label').textContent();

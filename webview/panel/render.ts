@@ -21,6 +21,7 @@ import {
   positiveIntervals,
   quantileExtent,
   robustExtent,
+  thinPath,
   viridis,
   withAlpha,
 } from '../shared/shape';
@@ -178,9 +179,12 @@ export function sliderStep(view: ViewResult, ui: PanelUi): number {
   return steps[ui.timeIndex]!;
 }
 
-/** Path points as [step, ...x] cut at the slider's step. */
+/** Points drawn per path at most (config.trajectoryPoints may keep up to 100 000). */
+const MAX_PATH_POINTS = 2000;
+
+/** Path points as [step, ...x] cut at the slider's step, thinned for drawing. */
 function cut(path: number[][], steps: number[], step: number): number[][] {
-  return pathUntil(path.map((p, i) => [steps[i]!, ...p]), steps, step);
+  return thinPath(pathUntil(path.map((p, i) => [steps[i]!, ...p]), steps, step), MAX_PATH_POINTS);
 }
 
 /** Trajectories: x against step (1-D), paths over f (2-D), distance to x* against step (d > 2). */
