@@ -124,7 +124,6 @@ const annotations: Plugin = {
 Chart.register(background, annotations);
 
 export type XY = { x: number; y: number };
-export type LineDataset = ChartDataset<'line', XY[]>;
 
 export interface ChartSpec {
   datasets: Array<ChartDataset<'line' | 'scatter' | 'bar', XY[]>>;
@@ -212,4 +211,3 @@ export function destroyChart(canvas: HTMLCanvasElement): void {
   Chart.getChart(canvas)?.destroy();
 }
 
-export { Chart };
