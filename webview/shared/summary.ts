@@ -53,7 +53,7 @@ export function convexityText(view: ViewResult): string {
   if (c > 0) {
     return `c ≈ ${formatNumber(c)} > 0 ${where}: the smoothed landscape points toward x* everywhere there (Assumption 1 holds).`;
   }
-  return `c ≈ ${formatNumber(c)} ≤ 0 ${where}: the smoothed landscape points toward x* on ${formatPercent(map.positiveFraction)} of it, so Assumption 1 fails somewhere (lowest at ${formatPoint(map.argInf)}).`;
+  return `c ≈ ${formatNumber(c)} ≤ 0 ${where}: the smoothed landscape points toward x* on ${formatPercent(map.positiveFraction)} of it, so Assumption 1 fails somewhere (c(y) is lowest at y = ${formatPoint(map.argInf)}).`;
 }
 
 /**
