@@ -53,8 +53,26 @@ export interface RunProgress {
   total: number;
 }
 
+/** What exists of a run before it completes (see `RunOptions.onPartial`). */
+export interface RunPartial {
+  /** The merged landscape, once all its row blocks are done. */
+  landscape?: Landscape;
+  /** SGD / GD results of the trial chunks done so far, merged in trial order (trials may be missing in between). */
+  sgd?: MethodResult;
+  gd?: MethodResult;
+  /** SGD trials done so far (of config.trials). */
+  trialsDone: number;
+}
+
 export interface RunOptions {
   onProgress?(p: RunProgress): void;
+  /**
+   * Called as trial chunks complete and once the landscape is merged, at most every
+   * `partialIntervalMs` (the latest state wins; nothing is called after the run settles).
+   */
+  onPartial?(p: RunPartial): void;
+  /** Least time between two `onPartial` calls; default 250 ms. */
+  partialIntervalMs?: number;
   signal?: AbortSignal;
   source?: { file: string; exportName: string };
 }
@@ -195,32 +213,80 @@ export class ExperimentRunner {
       }
     });
 
+    // Partial results: per-chunk parts kept by chunk index, merged only when reported.
+    const partial = {
+      sgd: [] as Array<MethodResult | undefined>,
+      gd: [] as Array<MethodResult | undefined>,
+      landscape: undefined as Landscape | undefined,
+      sgdDone: 0,
+    };
+    let settled = false;
+    let partialTimer: NodeJS.Timeout | undefined;
+    let lastPartialAt = -Infinity;
+    const partialInterval = ro.partialIntervalMs ?? 250;
+    const emitPartial = () => {
+      partialTimer = undefined;
+      if (settled || !ro.onPartial) return;
+      lastPartialAt = performance.now();
+      const merged = (parts: Array<MethodResult | undefined>) => {
+        const done = parts.filter((p): p is MethodResult => !!p);
+        return done.length ? mergeMethodResults(done) : undefined;
+      };
+      const p: RunPartial = { trialsDone: partial.sgdDone };
+      if (partial.landscape) p.landscape = partial.landscape;
+      const sgd = merged(partial.sgd);
+      if (sgd) p.sgd = sgd;
+      const gd = merged(partial.gd);
+      if (gd) p.gd = gd;
+      ro.onPartial(p);
+    };
+    /** Throttled: at once when the last report is old enough, else one trailing report. */
+    const partialChanged = () => {
+      if (settled || !ro.onPartial || partialTimer) return;
+      const wait = lastPartialAt + partialInterval - performance.now();
+      partialTimer = setTimeout(emitPartial, Math.max(0, wait));
+      partialTimer.unref?.();
+    };
+
     const work = async () => {
       // Trials and landscape rows are independent: queue them all at once.
-      const chunks = (count: number) => {
-        const k = Math.min(count, n);
-        return Array.from({ length: k }, (_, i) => [Math.floor((i * count) / k), Math.floor(((i + 1) * count) / k)] as const);
-      };
+      const chunks = (count: number, k: number) =>
+        Array.from({ length: k }, (_, i) => [Math.floor((i * count) / k), Math.floor(((i + 1) * count) / k)] as const);
+      // Trials: up to 4 chunks per worker (of at least 8 trials) so partial results stream in;
+      // every trial has its own seeded stream, so the split does not change the numbers.
+      const trialChunks = Math.max(Math.min(config.trials, n), Math.min(4 * n, Math.floor(config.trials / 8)));
       const trialTasks = (method: Method) =>
-        chunks(config.trials).map(([from, to]) => submit({ kind: 'trials', method, from, to }, method, (to - from) * T, stall));
-      const sgdP = Promise.all(trialTasks('sgd'));
-      const gdP = config.compareGd ? Promise.all(trialTasks('gd')) : Promise.resolve(undefined);
+        chunks(config.trials, trialChunks).map(([from, to], i) =>
+          submit({ kind: 'trials', method, from, to }, method, (to - from) * T, stall).then((r) => {
+            const part = (r as { result: MethodResult }).result;
+            partial[method][i] = part;
+            if (method === 'sgd') partial.sgdDone += to - from;
+            partialChanged();
+            return r;
+          }),
+        );
       const rows = config.dim <= 2 ? config.resolution : config.sliceDirections?.length ?? config.slices;
-      // Landscape row blocks are weighted like ~1/4 of a trial chunk: they are cheaper per unit.
+      // The landscape is queued first: the live charts draw over it. Its row blocks are weighted
+      // like ~1/4 of a trial chunk: they are cheaper per unit.
       const landscapeP = Promise.all(
-        chunks(rows).map(([rowFrom, rowTo]) =>
+        chunks(rows, Math.min(rows, n)).map(([rowFrom, rowTo]) =>
           submit({ kind: 'landscape', rowFrom, rowTo, xStar: config.xStar }, 'landscape', ((rowTo - rowFrom) / rows) * Math.max(1, (config.trials * T) / 4), stall),
         ),
-      );
+      ).then((parts) => {
+        const lparts = parts.map((r) => (r as { result: Landscape }).result);
+        partial.landscape = lparts.length === 1 ? lparts[0] : mergeLandscapes(lparts);
+        partialChanged();
+        return partial.landscape;
+      });
+      const sgdP = Promise.all(trialTasks('sgd'));
+      const gdP = config.compareGd ? Promise.all(trialTasks('gd')) : Promise.resolve(undefined);
       // When one fails the run ends; the others' later rejections are expected, not unhandled.
       for (const p of [sgdP, gdP, landscapeP]) p.catch(() => undefined);
       const sgdParts = await sgdP;
       const gdParts = await gdP;
-      const landParts = await landscapeP;
+      const landscape = await landscapeP;
       const sgd = mergeMethodResults(sgdParts.map((r) => (r as { result: MethodResult }).result));
       const gd = gdParts ? mergeMethodResults(gdParts.map((r) => (r as { result: MethodResult }).result)) : undefined;
-      const lparts = landParts.map((r) => (r as { result: Landscape }).result);
-      const landscape = lparts.length === 1 ? lparts[0] : mergeLandscapes(lparts);
       const diag = (await submit({ kind: 'diagnostics', landscape, sgd, gd }, 'diagnostics', Math.max(1, (config.trials * T) / 20), Math.max(stall, 120_000))) as {
         result: Diagnostics;
       };
@@ -255,6 +321,8 @@ export class ExperimentRunner {
       throw e instanceof RunFailure ? e : new RunFailure({ kind: 'engine', message: String(e), exportName: loss.exportName });
     } finally {
       if (timer) clearTimeout(timer);
+      settled = true;
+      if (partialTimer) clearTimeout(partialTimer);
     }
   }
 

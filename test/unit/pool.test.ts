@@ -134,3 +134,47 @@ test('a syntax error is a BundleFailure with file and line; cancel and bad expor
   assert.equal(g.detail.kind, 'invalid');
   assert.match(g.detail.message, /s must return a number; at x = \[0\] it returned the string "nope"/);
 });
+
+test('partial results: landscape and trial chunks stream in order, throttled; final numbers unchanged', async () => {
+  const input = { function: 'figure3', trials: 64, seed: 'p', resolution: 21, sampleTrajectories: 4, stages: [{ lr: 0.01, radius: 0.3, steps: 40000, noise: 'uniform' as const }] };
+  const src = join(__dirname, '..', '..', 'examples', 'paper-figure3.ts');
+  const r2 = runner({ workers: 2 });
+  const p2 = await prepareRun(r2, src, input, { bundleDir });
+  const seen: Array<{ at: number; p: import('../../src/runner/pool').RunPartial }> = [];
+  const intervalMs = 100;
+  const b = await r2.run(p2.loss, p2.config, { partialIntervalMs: intervalMs, onPartial: (p) => seen.push({ at: performance.now(), p }) });
+  const atEnd = seen.length;
+  assert.ok(seen.length >= 2, `several partial updates (${seen.length})`);
+  for (let i = 1; i < seen.length; i++) {
+    assert.ok(seen[i]!.at - seen[i - 1]!.at >= intervalMs - 5, `updates ${i - 1} and ${i} are ${seen[i]!.at - seen[i - 1]!.at} ms apart`);
+    assert.ok(seen[i]!.p.trialsDone >= seen[i - 1]!.p.trialsDone, 'trials done never go back');
+  }
+  const finalKey = b.finals.map((y) => y.join(','));
+  for (const { p } of seen) {
+    if (p.landscape) assert.deepEqual(p.landscape, b.landscape, 'the partial landscape is the final one');
+    if (!p.sgd) continue;
+    assert.equal(p.sgd.finals.length, p.trialsDone);
+    // The finals so far are the final run's, in trial order (a subsequence of them).
+    let j = 0;
+    for (const y of p.sgd.finals) {
+      const k = y.join(',');
+      while (j < finalKey.length && finalKey[j] !== k) j++;
+      assert.ok(j < finalKey.length, 'a partial final iterate is one of the final ones, in order');
+      j++;
+    }
+    for (let i = 1; i < p.sgd.pathTrials.length; i++) assert.ok(p.sgd.pathTrials[i]! > p.sgd.pathTrials[i - 1]!, 'sampled paths in trial order');
+  }
+  assert.ok(seen.some(({ p }) => p.landscape), `the landscape was reported: ${JSON.stringify(seen.map(({ at, p }) => [Math.round(at), p.trialsDone, !!p.landscape]))}`);
+  await new Promise((r) => setTimeout(r, 3 * intervalMs));
+  assert.equal(seen.length, atEnd, 'nothing is reported after the run settles');
+  // 4 chunks on 1 worker, 8 on 2, one in-process: the same numbers.
+  const r1 = runner({ workers: 1 });
+  const p1 = await prepareRun(r1, src, input, { bundleDir });
+  const a = await r1.run(p1.loss, p1.config);
+  assert.deepEqual(b.finals, a.finals);
+  assert.deepEqual(b.sgd.paths, a.sgd.paths);
+  assert.deepEqual(b.gd!.finals, a.gd!.finals);
+  const local = runExperiment((x) => figure3(x[0]), undefined, p1.config);
+  assert.deepEqual(local.finals, b.finals);
+  assert.deepEqual(local.diagnostics.c, b.diagnostics.c);
+});
