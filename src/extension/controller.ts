@@ -10,10 +10,10 @@
 import * as vscode from 'vscode';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { readFile } from 'node:fs/promises';
-import { ExperimentRunner, type RunProgress } from '../runner/pool';
+import { ExperimentRunner, type RunPartial, type RunProgress } from '../runner/pool';
 import { discoverLosses, orderByCursor, readStaticExport, type DiscoveredLoss } from '../runner/discover';
 import type { ExperimentResult, LossOptions } from '../engine/types';
-import { toViewResult, type FromWebview, type HostState, type RunStatus, type RunSettings } from '../protocol/webview';
+import { toLiveView, toViewResult, type FromWebview, type HostState, type LiveView, type RunStatus, type RunSettings } from '../protocol/webview';
 import type { HostStateSource } from './hostState';
 import {
   buildRunInput,
@@ -41,8 +41,10 @@ export class RunController implements HostStateSource, vscode.Disposable {
   private _state: HostState = { status: { kind: 'idle' }, runs: [] };
   private readonly stateEmitter = new vscode.EventEmitter<HostState>();
   private readonly statusEmitter = new vscode.EventEmitter<RunStatus>();
+  private readonly liveEmitter = new vscode.EventEmitter<LiveView>();
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidChangeStatus = this.statusEmitter.event;
+  readonly onDidChangeLive = this.liveEmitter.event;
 
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('sgdLandscape');
   private readonly store: RunStore;
@@ -70,6 +72,7 @@ export class RunController implements HostStateSource, vscode.Disposable {
       this.diagnostics,
       this.stateEmitter,
       this.statusEmitter,
+      this.liveEmitter,
       vscode.window.onDidChangeActiveTextEditor(() => this.refreshControlsSoon()),
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (e.textEditor === vscode.window.activeTextEditor) this.refreshControlsSoon();
@@ -281,6 +284,8 @@ export class RunController implements HostStateSource, vscode.Disposable {
     let finish!: () => void;
     const done = new Promise<void>((r) => (finish = r));
     this.active = { id, request, abort, done };
+    // The last run's partial results (if it was replaced mid-way) are not this run's.
+    this._state = { ...this._state, live: undefined };
     void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
     void this.store.setLastRequest(request).catch(() => undefined);
     const label = `${request.exportName} — ${vscode.workspace.asRelativePath(request.file)}`;
@@ -333,7 +338,16 @@ export class RunController implements HostStateSource, vscode.Disposable {
               this.setStatus({ kind: 'running', runId: id, label, phase: p.phase, done: p.done, total: p.total });
             }
           };
-          const result = await runPrepared(runner, prepared, { onProgress, signal: abort.signal });
+          const startedAt = new Date().toISOString();
+          const source = { file: request.file, exportName: request.exportName };
+          // Throttled by the pool (≤ 4 a second); shaped here, posted by the providers to visible webviews.
+          const onPartial = (p: RunPartial) => {
+            if (this.active?.id !== id || abort.signal.aborted) return;
+            const live = toLiveView(id, prepared.config, p, startedAt, source);
+            this._state = { ...this._state, live };
+            this.liveEmitter.fire(live);
+          };
+          const result = await runPrepared(runner, prepared, { onProgress, onPartial, signal: abort.signal });
           await this.succeed(id, request, result);
         },
       );
@@ -360,7 +374,7 @@ export class RunController implements HostStateSource, vscode.Disposable {
   private async succeed(id: string, request: RunRequest, result: ExperimentResult): Promise<void> {
     const summary = summarize(id, result, request);
     this.setCurrent(result);
-    this._state = { ...this._state, status: { kind: 'idle' } };
+    this._state = { ...this._state, status: { kind: 'idle' }, live: undefined };
     try {
       await this.store.add(summary, result);
     } catch (e) {
@@ -385,6 +399,8 @@ export class RunController implements HostStateSource, vscode.Disposable {
   }
 
   private fail(problem: RunProblem): void {
+    // Partial results of a failed or cancelled run are dropped: the last good run shows again.
+    this._state = { ...this._state, live: undefined };
     if (problem.kind === 'cancelled') {
       this.setStatusAndState({ kind: 'cancelled' });
       return;

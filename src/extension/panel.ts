@@ -68,6 +68,11 @@ export class LandscapePanel implements vscode.Disposable {
       source.onDidChangeStatus((status) => {
         if (panel.visible) this.post({ type: 'status', status });
       }),
+      // Partial results while a run goes; a hidden panel gets them with the state when shown.
+      source.onDidChangeLive((live) => {
+        if (panel.visible) this.post({ type: 'live', live });
+        else this.stale = true;
+      }),
     );
   }
 

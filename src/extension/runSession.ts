@@ -8,7 +8,7 @@
 import { BundleFailure, formatBundleMessage, type BundleMessage } from '../runner/bundle';
 import { bundleAndInspect, type BundledLoss } from '../runner/prepare';
 import { discoverLosses, type DiscoveredLoss } from '../runner/discover';
-import { RunFailure, type ExperimentRunner, type RunProgress } from '../runner/pool';
+import { RunFailure, type ExperimentRunner, type RunPartial, type RunProgress } from '../runner/pool';
 import { ConfigError, resolveConfig } from '../engine/config';
 import type { ExperimentResult, LossOptions, RunConfig } from '../engine/types';
 import type { LossRef, UserError } from '../protocol/worker';
@@ -126,11 +126,12 @@ export async function prepareRun(args: {
 export async function runPrepared(
   runner: ExperimentRunner,
   prepared: PreparedRun,
-  opts: { onProgress?(p: RunProgress): void; signal?: AbortSignal } = {},
+  opts: { onProgress?(p: RunProgress): void; onPartial?(p: RunPartial): void; signal?: AbortSignal } = {},
 ): Promise<ExperimentResult> {
   try {
     return await runner.run(prepared.loss, prepared.config, {
       onProgress: opts.onProgress,
+      onPartial: opts.onPartial,
       signal: opts.signal,
       source: { file: prepared.request.file, exportName: prepared.request.exportName },
     });

@@ -77,10 +77,26 @@ export interface ViewResult {
   startedAt: string;
 }
 
+/**
+ * A run while it goes: what exists so far, shaped like a ViewResult so the panel's charts draw
+ * it unchanged. `view.diagnostics` is a placeholder (x* from the config or the landscape's
+ * smoothed minimum; no c(y), Theorem 1, Figure 5 or histogram): diagnostics need the whole run.
+ */
+export interface LiveView {
+  runId: string;
+  /** SGD trials done so far, of `trials`. */
+  trialsDone: number;
+  trials: number;
+  /** Drawable once the landscape is in; before that only the counts exist. */
+  view?: ViewResult;
+}
+
 export interface HostState {
   status: RunStatus;
   /** The run shown in the panel (the last good one; kept when a later run fails). */
   current?: ViewResult;
+  /** The run in progress, while it goes; dropped when it ends (replaced by `current` on success). */
+  live?: LiveView;
   runs: RunSummary[];
   controls?: ControlsState;
 }
@@ -96,7 +112,10 @@ export interface StateMessage { type: 'state'; state: HostState; keepCurrent?: b
 /** Progress of the running experiment. */
 export interface StatusMessage { type: 'status'; status: RunStatus }
 
-export type ToWebview = StateMessage | StatusMessage;
+/** New partial results of the running experiment (also in `state.live` for hydration). */
+export interface LiveMessage { type: 'live'; live: LiveView }
+
+export type ToWebview = StateMessage | StatusMessage | LiveMessage;
 
 // ---- webview → host ----
 
@@ -182,6 +201,79 @@ export function toViewResult(result: ExperimentResult): ViewResult {
   if (result.source) view.source = result.source;
   if (result.gd) view.gd = viewMethod(result.gd);
   return view;
+}
+
+/** The grid point where `values` is least (1-D, 2-D), or the slices' origin (d > 2). */
+function gridArgmin(landscape: Landscape, dim: number, values: number[] | number[][]): number[] | undefined {
+  if (dim > 2) return landscape.origin;
+  let best = Infinity;
+  let arg: number[] | undefined;
+  if (dim === 1) {
+    (values as number[]).forEach((v, i) => {
+      if (v < best) {
+        best = v;
+        arg = [landscape.x[i]!];
+      }
+    });
+  } else {
+    (values as number[][]).forEach((row, iy) =>
+      row.forEach((v, ix) => {
+        if (v < best) {
+          best = v;
+          arg = [landscape.x[ix]!, landscape.y![iy]!];
+        }
+      }),
+    );
+  }
+  return arg;
+}
+
+const NO_TRAJECTORY = { steps: [], innerMin: [], innerMean: [], probeMean: [], probeMin: [], probeMax: [], gradNormMean: [], gradNormMin: [], gradNormMax: [] };
+
+/**
+ * Shapes a run's partial results for drawing (see `LiveView`). x* is what the diagnostics will
+ * use when it can be known now: config.xStar, else the grid minimum of the widest smoothing.
+ */
+export function toLiveView(
+  runId: string,
+  config: RunConfig,
+  partial: { landscape?: Landscape; sgd?: MethodResult; gd?: MethodResult; trialsDone: number },
+  startedAt: string,
+  source?: { file: string; exportName: string },
+): LiveView {
+  const live: LiveView = { runId, trialsDone: partial.trialsDone, trials: config.trials };
+  const landscape = partial.landscape;
+  if (!landscape) return live;
+  const widest = landscape.smoothed.reduce<Landscape['smoothed'][number] | undefined>((best, s) => (!best || s.radius > best.radius ? s : best), undefined);
+  const xStar = config.xStar ? [...config.xStar] : gridArgmin(landscape, config.dim, widest ? widest.values : landscape.f) ?? config.domain.low.map((l, j) => (l + config.domain.high[j]!) / 2);
+  const empty: ViewMethodResult = { finals: [], finalLoss: [], divergedMask: [], diverged: 0, paths: [], pathTrials: [], pathSteps: [], stageFinals: config.stages.map(() => []) };
+  const sgd = partial.sgd ? viewMethod(partial.sgd) : empty;
+  const view: ViewResult = {
+    version: 1,
+    config,
+    diverged: sgd.diverged,
+    sgd,
+    landscape,
+    diagnostics: {
+      xStar,
+      xStarSource: config.xStar ? 'config' : 'smoothed-minimum',
+      c: NaN,
+      convexity: [],
+      theorem1: [],
+      trajectory: NO_TRAJECTORY,
+      histogram: { edges: [], sgd: [], gd: [] },
+      L: NaN,
+      successRadius: NaN,
+      successSgd: NaN,
+      successGd: NaN,
+    },
+    timing: { trialsMs: 0, gdMs: 0, landscapeMs: 0, diagnosticsMs: 0, totalMs: 0, workers: 0 },
+    startedAt,
+  };
+  if (source) view.source = source;
+  if (config.compareGd) view.gd = partial.gd ? viewMethod(partial.gd) : { ...empty, stageFinals: config.stages.map(() => []) };
+  live.view = view;
+  return live;
 }
 
 // ---- validation of what webviews send ----

@@ -3,7 +3,7 @@
  * Theorem 1 comparison. Pure (no DOM); unit-tested in test/unit/webview-summary.test.ts.
  */
 import type { Theorem1Prediction } from '../../src/engine/types';
-import type { RunStatus, RunSummary, ViewResult } from '../../src/protocol/webview';
+import type { LiveView, RunStatus, RunSummary, ViewResult } from '../../src/protocol/webview';
 import { formatDuration, formatFraction, formatNumber, formatPercent, formatPoint } from './format';
 
 /** Stage boundaries (global step at which stage i+1 starts) for rules on step axes. */
@@ -31,6 +31,14 @@ export function runLabel(view: ViewResult): string {
 
 export function noiseText(noise: string, radius: number): string {
   return noise === 'none' ? 'no noise (GD)' : `noise ${noise} ${formatNumber(radius)}`;
+}
+
+/** The label of a run while it goes: "running — 240 of 1000 trials" and what is still to come. */
+export function liveText(live: LiveView): string {
+  const counts = `running — ${live.trialsDone} of ${live.trials} trials`;
+  if (!live.view) return `${counts}; the charts appear when the landscape is computed.`;
+  const gd = live.view.gd ? ' (SGD and GD)' : '';
+  return `${counts}${gd} done so far; the charts fill in as trials finish. Diagnostics (c(y), Theorem 1, Figure 5) appear when the run completes.`;
 }
 
 /** Trials that ended within successRadius of x*, SGD beside GD. */

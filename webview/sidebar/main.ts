@@ -418,7 +418,7 @@ renderSummary();
 renderRuns();
 host.listen((m: ToWebview) => {
   if (m.type === 'state') onState(receiveState(m, state));
-  else {
+  else if (m.type === 'status') {
     state = { ...state, status: m.status };
     renderStatus();
   }
