@@ -21,11 +21,16 @@
  *   finals-stage (multi-stage runs, d ≤ 2: where trials are after stage i; -1 = end):
  *                   <vscode-single-select>s (set .value and dispatch 'change')
  *   time-slider     <input type=range> over the stored path points; play = play/pause button
+ *
+ * While a run goes (state.live with a view), the landscape, trajectories, finals and histogram
+ * draw its partial results: panel-root has data-live="true" and data-live-renders / data-live-ms
+ * (count and last duration of live draws), those canvases data-live="true", the diagnostics card
+ * is hidden, and data-run still names the last complete run (set only for complete results).
  */
-import { receiveState, type HostState, type RunStatus, type ToWebview, type ViewResult } from '../../src/protocol/webview';
+import { receiveState, type HostState, type LiveView, type RunStatus, type ToWebview, type ViewResult } from '../../src/protocol/webview';
 import { h, fillSelect, setChildren } from '../shared/dom';
 import { formatNumber, formatDuration } from '../shared/format';
-import { convexityText, runLabel, statusText, successText, summaryText, theoremText } from '../shared/summary';
+import { convexityText, liveText, runLabel, statusText, successText, summaryText, theoremText } from '../shared/summary';
 import { onThemeChange, readTheme, type Theme } from '../shared/theme';
 import { connect } from '../shared/vscode';
 import {
@@ -88,13 +93,15 @@ interface ChartSlot {
   draw: Drawer;
   /** Redrawn when the time slider moves. */
   timed?: boolean;
+  /** Drawn from partial results while a run goes (needs no diagnostics). */
+  live?: boolean;
 }
 
 const slots: ChartSlot[] = [];
 
-function chart(id: string, title: string, draw: Drawer, opts: { timed?: boolean; tall?: boolean } = {}): HTMLElement {
+function chart(id: string, title: string, draw: Drawer, opts: { timed?: boolean; tall?: boolean; live?: boolean } = {}): HTMLElement {
   const canvas = h('canvas', { 'data-testid': id, 'data-drawn': 'false', role: 'img', 'aria-label': title });
-  slots.push({ id, title, canvas, draw, ...(opts.timed ? { timed: true } : {}) });
+  slots.push({ id, title, canvas, draw, ...(opts.timed ? { timed: true } : {}), ...(opts.live ? { live: true } : {}) });
   const png = h('vscode-button', { secondary: true, 'data-testid': `png-${id}`, title: `Save “${title}” as PNG`, class: 'png' }, 'PNG');
   png.addEventListener('click', () => exportPng(id, canvas));
   return h('figure', { class: opts.tall ? 'chart tall' : 'chart' }, h('figcaption', {}, h('span', {}, title), png), h('div', { class: 'canvas-box' }, canvas));
@@ -106,37 +113,39 @@ function card(title: string, toolbar: Node[], ...body: Node[]): HTMLElement {
 
 const noUi = (f: (c: HTMLCanvasElement, v: ViewResult, t: Theme) => number): Drawer => (c, v, t) => f(c, v, t);
 
+const diagnosticsCard = card(
+  'Diagnostics',
+  [convexitySelect],
+  convexityLine,
+  chart('chart-convexity', 'One-point convexity c(y) of the smoothed landscape', drawConvexity, { tall: true }),
+  h('h3', {}, 'Theorem 1 against what happened'),
+  theoremList,
+  h('h3', {}, 'Along the SGD trajectories (the paper’s Figure 5)'),
+  h(
+    'div',
+    { class: 'triple' },
+    chart('chart-fig5-inner', '(a) ⟨−∇f(x_t), x_T − x_t⟩', noUi(drawFig5Inner)),
+    chart('chart-fig5-probe', '(b) same at random w near x_t', noUi(drawFig5Probe)),
+    chart('chart-fig5-gradnorm', '(c) stochastic gradient norm', noUi(drawFig5GradNorm)),
+  ),
+);
+
 const content = h(
   'div',
   { class: 'content' },
-  card('Landscape', [layerSelect], chart('chart-landscape', 'Landscape: f and the smoothed g', drawLandscape, { tall: true })),
+  card('Landscape', [layerSelect], chart('chart-landscape', 'Landscape: f and the smoothed g', drawLandscape, { tall: true, live: true })),
   card(
     'Trajectories',
     [pathsSelect, playButton, timeSlider, timeLabel],
-    chart('chart-trajectories', 'Sampled SGD and GD paths', drawTrajectories, { timed: true, tall: true }),
+    chart('chart-trajectories', 'Sampled SGD and GD paths', drawTrajectories, { timed: true, tall: true, live: true }),
   ),
   card(
     'Where trials end',
     [stageSelect, densitySelect],
     successLine,
-    h('div', { class: 'pair' }, chart('chart-finals', 'Final iterates y_T', drawFinals), chart('chart-histogram', 'Histogram of y_T', drawHistogram)),
+    h('div', { class: 'pair' }, chart('chart-finals', 'Final iterates y_T', drawFinals, { live: true }), chart('chart-histogram', 'Histogram of y_T', drawHistogram, { live: true })),
   ),
-  card(
-    'Diagnostics',
-    [convexitySelect],
-    convexityLine,
-    chart('chart-convexity', 'One-point convexity c(y) of the smoothed landscape', drawConvexity, { tall: true }),
-    h('h3', {}, 'Theorem 1 against what happened'),
-    theoremList,
-    h('h3', {}, 'Along the SGD trajectories (the paper’s Figure 5)'),
-    h(
-      'div',
-      { class: 'triple' },
-      chart('chart-fig5-inner', '(a) ⟨−∇f(x_t), x_T − x_t⟩', noUi(drawFig5Inner)),
-      chart('chart-fig5-probe', '(b) same at random w near x_t', noUi(drawFig5Probe)),
-      chart('chart-fig5-gradnorm', '(c) stochastic gradient norm', noUi(drawFig5GradNorm)),
-    ),
-  ),
+  diagnosticsCard,
 );
 
 root.append(
@@ -161,6 +170,8 @@ function drawSlot(s: ChartSlot, view: ViewResult): void {
     const n = s.draw(s.canvas, view, theme, ui);
     s.canvas.dataset.points = String(n);
     s.canvas.dataset.drawn = 'true';
+    if (liveShown) s.canvas.dataset.live = 'true';
+    else s.canvas.removeAttribute('data-live');
     s.canvas.removeAttribute('data-error');
   } catch (e) {
     // One chart failing must not take the others down; say so on the canvas for tests.
@@ -229,10 +240,65 @@ function renderText(view: ViewResult): void {
 /** Draws everything for `view`; returns the milliseconds it took. */
 function renderAll(view: ViewResult): number {
   const t0 = performance.now();
+  liveShown = undefined;
+  delete root.dataset.live;
+  diagnosticsCard.hidden = false;
   syncControls(view);
   renderText(view);
   for (const s of slots) drawSlot(s, view);
   return performance.now() - t0;
+}
+
+/** The partial result on screen while a run goes (undefined when a complete run is shown). */
+let liveShown: ViewResult | undefined;
+let liveRuns = '';
+let liveRenders = 0;
+
+/** The run the charts show: the live one while a run goes, else the last complete one. */
+function shownView(): ViewResult | undefined {
+  return liveShown ?? state.current;
+}
+
+/** Draws a running experiment's partial results (the charts that need no diagnostics). */
+function renderLive(live: LiveView & { view: ViewResult }): void {
+  const t0 = performance.now();
+  const view = live.view;
+  if (live.runId !== liveRuns) {
+    liveRuns = live.runId;
+    liveRenders = 0;
+  }
+  liveShown = view;
+  // The complete run drawn before is redrawn when the live one goes away (failure, cancel).
+  shownKey = '';
+  root.dataset.live = 'true';
+  empty.hidden = true;
+  content.hidden = false;
+  diagnosticsCard.hidden = true;
+  exportJson.toggleAttribute('disabled', true);
+  exportCsv.toggleAttribute('disabled', true);
+  syncControls(view);
+  runTitle.textContent = runLabel(view);
+  runTitle.title = view.source?.file ?? '';
+  summary.textContent = liveText(live);
+  successLine.textContent = '';
+  for (const s of slots) {
+    if (s.live) drawSlot(s, view);
+    else {
+      s.canvas.dataset.drawn = 'false';
+      s.canvas.dataset.points = '0';
+    }
+  }
+  const ms = performance.now() - t0;
+  liveRenders++;
+  root.dataset.liveRenders = String(liveRenders);
+  root.dataset.liveMs = ms.toFixed(1);
+  console.log(`[sgd-landscape] live draw ${liveRenders} (${live.trialsDone}/${live.trials} trials) in ${formatDuration(ms)}`);
+}
+
+function onLive(live: LiveView): void {
+  state = { ...state, live };
+  if (live.view) renderLive(live as LiveView & { view: ViewResult });
+  else if (!liveShown) summary.textContent = state.current ? summaryText(state.current) : '';
 }
 
 function renderEmpty(): void {
@@ -277,6 +343,17 @@ function onState(next: HostState): void {
   state = next;
   const view = next.current;
   renderStatus(next.status);
+  if (next.live?.view) {
+    renderLive(next.live as LiveView & { view: ViewResult });
+    return;
+  }
+  if (liveShown) {
+    // The run ended: its result (success) or the last good run (failure, cancel) is drawn below.
+    liveShown = undefined;
+    shownKey = '';
+    delete root.dataset.live;
+    diagnosticsCard.hidden = false;
+  }
   empty.hidden = !!view;
   content.hidden = !view;
   exportJson.toggleAttribute('disabled', !view);
@@ -298,9 +375,9 @@ function onState(next: HostState): void {
 }
 
 function redraw(filter?: (s: ChartSlot) => boolean): void {
-  const view = state.current;
+  const view = shownView();
   if (!view) return;
-  for (const s of slots) if (!filter || filter(s)) drawSlot(s, view);
+  for (const s of slots) if ((!filter || filter(s)) && (!liveShown || s.live)) drawSlot(s, view);
 }
 
 function saveUi(): void {
@@ -311,7 +388,8 @@ function saveUi(): void {
 
 function exportPng(id: string, canvas: HTMLCanvasElement): void {
   if (canvas.dataset.drawn !== 'true') return;
-  const base = (state.current?.source?.exportName ?? state.current?.config.function ?? 'sgd').replace(/[^\w.-]/g, '_');
+  const view = shownView();
+  const base = (view?.source?.exportName ?? view?.config.function ?? 'sgd').replace(/[^\w.-]/g, '_');
   host.post({ type: 'exportPng', name: `${base}-${id.replace(/^chart-/, '')}`, dataUrl: canvas.toDataURL('image/png') });
 }
 
@@ -333,7 +411,7 @@ onSelect(densitySelect, (v) => ((ui.density = v === 'gd' ? 'gd' : 'sgd'), true),
 onSelect(stageSelect, (v) => ((ui.finalsStage = Number(v)), Number.isInteger(ui.finalsStage)), ['chart-finals', 'chart-histogram']);
 
 function setTime(index: number): void {
-  const view = state.current;
+  const view = shownView();
   if (!view) return;
   const last = view.sgd.pathSteps.length - 1;
   ui.timeIndex = index >= last ? -1 : Math.max(0, index);
@@ -356,7 +434,7 @@ function stopPlaying(): void {
 }
 
 playButton.addEventListener('click', () => {
-  const view = state.current;
+  const view = shownView();
   if (!view) return;
   if (playing !== undefined) {
     stopPlaying();
@@ -398,6 +476,7 @@ window.addEventListener('resize', () => {
 root.dataset.theme = theme.kind;
 host.listen((m: ToWebview) => {
   if (m.type === 'state') onState(receiveState(m, state));
+  else if (m.type === 'live') onLive(m.live);
   else {
     state = { ...state, status: m.status };
     renderStatus(m.status);
