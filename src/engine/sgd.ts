@@ -369,122 +369,122 @@ export function runTrials(
   // The point the loss is evaluated at when it throws (x itself, mid central difference).
   let current: Float64Array = x;
   try {
-  for (let trial = from; trial < to; trial++) {
-    current = x;
-    const rng = stream(config.seed, `noise/${trial}`);
-    const normal = new Normal(rng);
-    x.set(starts0[trial]);
-    result.starts.push(Array.from(x));
-    const sampled = trial < config.sampleTrajectories;
-    const path: number[][] | undefined = sampled ? [] : undefined;
-    const cps: number[][] = [];
-    const gnorms: number[] = [];
-    let nextPath = 0;
-    let nextCp = 0;
-    let diverged = false;
-    let step = 0; // global step index across stages
-    // y always holds the last finite analysis point: every step that would make it
-    // non-finite stops before writing it.
-    y.set(x);
+    for (let trial = from; trial < to; trial++) {
+      current = x;
+      const rng = stream(config.seed, `noise/${trial}`);
+      const normal = new Normal(rng);
+      x.set(starts0[trial]);
+      result.starts.push(Array.from(x));
+      const sampled = trial < config.sampleTrajectories;
+      const path: number[][] | undefined = sampled ? [] : undefined;
+      const cps: number[][] = [];
+      const gnorms: number[] = [];
+      let nextPath = 0;
+      let nextCp = 0;
+      let diverged = false;
+      let step = 0; // global step index across stages
+      // y always holds the last finite analysis point: every step that would make it
+      // non-finite stops before writing it.
+      y.set(x);
 
-    for (let k = 0; k < config.stages.length; k++) {
-      const stage = config.stages[k];
-      const ss = stageStarts[k];
-      if (ss && !diverged) {
-        x.set(ss[trial]);
-        y.set(x);
-      }
-      const code = method === 'gd' ? 0 : NOISE_CODE[stage.noise];
-      const constant = isConstantStage(stage) && !stage.scaleRadiusWithLr;
-      let lr = stage.lr;
-      let a = method === 'gd' ? 0 : stageRadius(stage, 0);
-      const stageStart = step;
-      const stageEnd = stageStart + stage.steps;
-      const ks: StepState = { x, y, g, w, d, lr, a, code, rng, normal, loss, grad, fdStep: config.fdStep, centre, runaway2, heartbeat, hbIndex, diverged };
-      while (step < stageEnd && !diverged) {
-        // Events (path point, checkpoint, cancel/progress poll) happen between tight runs.
-        if (path && step === pathSteps[nextPath]) {
-          path.push(Array.from(x));
-          nextPath++;
+      for (let k = 0; k < config.stages.length; k++) {
+        const stage = config.stages[k];
+        const ss = stageStarts[k];
+        if (ss && !diverged) {
+          x.set(ss[trial]);
+          y.set(x);
         }
-        if (((step - stageStart) & (CHECK_EVERY - 1)) === 0) {
-          if (hooks.cancelled?.()) throw new CancelledError();
-          if (hooks.onProgress) {
-            const now = Date.now();
-            if (now - lastReport >= 100) {
-              lastReport = now;
-              hooks.onProgress((trial - from) * T + step, total);
+        const code = method === 'gd' ? 0 : NOISE_CODE[stage.noise];
+        const constant = isConstantStage(stage) && !stage.scaleRadiusWithLr;
+        const lr = stage.lr;
+        const a = method === 'gd' ? 0 : stageRadius(stage, 0);
+        const stageStart = step;
+        const stageEnd = stageStart + stage.steps;
+        const ks: StepState = { x, y, g, w, d, lr, a, code, rng, normal, loss, grad, fdStep: config.fdStep, centre, runaway2, heartbeat, hbIndex, diverged };
+        while (step < stageEnd && !diverged) {
+          // Events (path point, checkpoint, cancel/progress poll) happen between tight runs.
+          if (path && step === pathSteps[nextPath]) {
+            path.push(Array.from(x));
+            nextPath++;
+          }
+          if (((step - stageStart) & (CHECK_EVERY - 1)) === 0) {
+            if (hooks.cancelled?.()) throw new CancelledError();
+            if (hooks.onProgress) {
+              const now = Date.now();
+              if (now - lastReport >= 100) {
+                lastReport = now;
+                hooks.onProgress((trial - from) * T + step, total);
+              }
             }
           }
-        }
-        const isCheckpoint = step === checkpointSteps[nextCp];
-        let until = Math.min(stageEnd, stageStart + (((step - stageStart) >> 8) + 1) * CHECK_EVERY);
-        if (path && nextPath < pathSteps.length && pathSteps[nextPath] < until) until = Math.max(step + 1, pathSteps[nextPath]);
-        if (nextCp < checkpointSteps.length && checkpointSteps[nextCp] < until) until = Math.max(step + 1, checkpointSteps[nextCp]);
-        if (isCheckpoint) until = step + 1;
-        // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
-        if (constant) {
-          step += kernel(ks, until - step);
-        } else {
-          while (step < until && !ks.diverged) {
-            ks.lr = lr = stageLr(stage, step - stageStart);
-            if (method !== 'gd') ks.a = a = stageRadius(stage, step - stageStart);
-            step += kernel(ks, 1);
+          const isCheckpoint = step === checkpointSteps[nextCp];
+          let until = Math.min(stageEnd, stageStart + (((step - stageStart) >> 8) + 1) * CHECK_EVERY);
+          if (path && nextPath < pathSteps.length && pathSteps[nextPath] < until) until = Math.max(step + 1, pathSteps[nextPath]);
+          if (nextCp < checkpointSteps.length && checkpointSteps[nextCp] < until) until = Math.max(step + 1, checkpointSteps[nextCp]);
+          if (isCheckpoint) until = step + 1;
+          // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
+          if (constant) {
+            step += kernel(ks, until - step);
+          } else {
+            while (step < until && !ks.diverged) {
+              ks.lr = stageLr(stage, step - stageStart);
+              if (method !== 'gd') ks.a = stageRadius(stage, step - stageStart);
+              step += kernel(ks, 1);
+            }
+          }
+          if (ks.diverged) diverged = true;
+          if (isCheckpoint && step === checkpointSteps[nextCp] + 1) {
+            // x before the step is y + η∇f; store it, and |∇f + ω| with ω = (ηω)/η.
+            const cp: number[] = new Array(d);
+            let n2 = 0;
+            for (let i = 0; i < d; i++) {
+              cp[i] = y[i] + ks.lr * g[i];
+              const v = g[i] + w[i] / ks.lr;
+              n2 += v * v;
+            }
+            cps.push(cp);
+            gnorms.push(Math.sqrt(n2));
+            nextCp++;
           }
         }
-        if (ks.diverged) diverged = true;
-        if (isCheckpoint && step === checkpointSteps[nextCp] + 1) {
-          // x before the step is y + η∇f; store it, and |∇f + ω| with ω = (ηω)/η.
-          const cp: number[] = new Array(d);
-          let n2 = 0;
-          for (let i = 0; i < d; i++) {
-            cp[i] = y[i] + ks.lr * g[i];
-            const v = g[i] + w[i] / ks.lr;
-            n2 += v * v;
+        step = stageEnd;
+        // y_T of the stage: one more gradient at x_T.
+        if (!diverged) {
+          if (gradientAt(loss, grad, x, g, config)) {
+            const lrEnd = stageLr(stage, stage.steps);
+            let ok = true;
+            for (let i = 0; i < d; i++) {
+              w[i] = x[i] - lrEnd * g[i];
+              if (!Number.isFinite(w[i])) ok = false;
+            }
+            if (ok) y.set(w);
+            else diverged = true;
+          } else {
+            diverged = true;
           }
-          cps.push(cp);
-          gnorms.push(Math.sqrt(n2));
-          nextCp++;
         }
+        result.stageFinals[k].push(Array.from(y));
       }
-      step = stageEnd;
-      // y_T of the stage: one more gradient at x_T.
+      if (path) {
+        // Diverged paths stop where they left; pad nothing so the drawing shows the escape.
+        if (!diverged && nextPath < pathSteps.length) path.push(Array.from(x));
+        result.paths.push(path);
+        result.pathTrials.push(trial);
+      }
+      let fy = NaN;
       if (!diverged) {
-        if (gradientAt(loss, grad, x, g, config)) {
-          const lrEnd = stageLr(stage, stage.steps);
-          let ok = true;
-          for (let i = 0; i < d; i++) {
-            w[i] = x[i] - lrEnd * g[i];
-            if (!Number.isFinite(w[i])) ok = false;
-          }
-          if (ok) y.set(w);
-          else diverged = true;
-        } else {
-          diverged = true;
-        }
+        current = y;
+        fy = loss(y);
+        if (!Number.isFinite(fy)) diverged = true;
       }
-      result.stageFinals[k].push(Array.from(y));
+      result.finals.push(Array.from(y));
+      result.finalX.push(Array.from(diverged ? y : x));
+      result.finalLoss.push(diverged ? NaN : fy);
+      result.divergedMask.push(diverged);
+      if (diverged) result.diverged++;
+      result.checkpoints.push(cps);
+      result.stochasticGradNorm.push(gnorms);
     }
-    if (path) {
-      // Diverged paths stop where they left; pad nothing so the drawing shows the escape.
-      if (!diverged && nextPath < pathSteps.length) path.push(Array.from(x));
-      result.paths.push(path);
-      result.pathTrials.push(trial);
-    }
-    let fy = NaN;
-    if (!diverged) {
-      current = y;
-      fy = loss(y);
-      if (!Number.isFinite(fy)) diverged = true;
-    }
-    result.finals.push(Array.from(y));
-    result.finalX.push(Array.from(diverged ? y : x));
-    result.finalLoss.push(diverged ? NaN : fy);
-    result.divergedMask.push(diverged);
-    if (diverged) result.diverged++;
-    result.checkpoints.push(cps);
-    result.stochasticGradNorm.push(gnorms);
-  }
   } catch (e) {
     if (e instanceof CancelledError) throw e;
     throw new LossError(e, Array.from(current));
