@@ -7,7 +7,7 @@
  *
  *   npm run build && node --import tsx test/webview-harness/harness.mts [outDir]
  *   RESULTS=a.json,b.json …   also render these RESULT.json files (from `sgd-landscape run --out`)
- *   ONLY=sidebar | ONLY=results   run just that part
+ *   ONLY=sidebar | ONLY=results | ONLY=live   run just that part
  *
  * Needs /usr/bin/chromium and playwright-core (devDependency). Exit code 1 on any failed check.
  */
@@ -17,7 +17,8 @@ import { join, resolve, extname } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import type { ExperimentResult } from '../../src/engine/types';
 import { webviewHtml } from '../../src/extension/webviewHtml';
-import { toViewResult, type HostState } from '../../src/protocol/webview';
+import { toLiveView, toViewResult, type HostState, type LiveView } from '../../src/protocol/webview';
+import type { MethodResult } from '../../src/engine/types';
 import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -292,6 +293,83 @@ for (const file of (process.env.RESULTS ?? '').split(',').filter(Boolean)) {
     await p.screenshot({ path: join(outDir, `real-${name}-${theme.replace('vscode-', '')}.png`), fullPage: true });
     await p.close();
   }
+}
+
+// A run while it goes: partial results drawn live, the last complete run back after a failure.
+if (!process.env.ONLY || process.env.ONLY === 'live') {
+  const LIVE = ['chart-landscape', 'chart-trajectories', 'chart-finals', 'chart-histogram'];
+  const DIAG = CHARTS.filter((id) => !LIVE.includes(id));
+  /** The first k trials of a method's result, as the pool reports a prefix of chunks. */
+  const firstTrials = (m: MethodResult, k: number): MethodResult => ({
+    ...m,
+    finals: m.finals.slice(0, k),
+    finalX: m.finalX.slice(0, k),
+    finalLoss: m.finalLoss.slice(0, k),
+    divergedMask: m.divergedMask.slice(0, k),
+    diverged: m.divergedMask.slice(0, k).filter(Boolean).length,
+    stageFinals: m.stageFinals.map((s) => s.slice(0, k)),
+  });
+  const liveOf = (r: ExperimentResult, k: number): LiveView =>
+    toLiveView('run-live', r.config, { landscape: r.landscape, sgd: firstTrials(r.sgd, k), ...(r.gd ? { gd: firstTrials(r.gd, k) } : {}), trialsDone: k }, r.startedAt, { file: '/work/examples/spiky.ts', exportName: 'spikyBowl' });
+  const root = (p: Page, name: string) => p.getByTestId('panel-root').getAttribute(name);
+  const running = (done: number): HostState['status'] => ({ kind: 'running', runId: 'run-live', label: 'spikyBowl', phase: 'sgd', done, total: 1000 });
+  const report: string[] = [];
+  for (const [name, opts] of [['1d', { dim: 1, trials: 1000, steps: 5000, sampleTrajectories: 20, trajectoryPoints: 200 }], ['2d', { dim: 2, trials: 1000, steps: 5000, sampleTrajectories: 20, trajectoryPoints: 200, resolution: 201 }]] as const) {
+    const { p, errors } = await open('panel', 'vscode-dark');
+    const old = toViewResult(makeResult({ dim: opts.dim, trials: 100, steps: 300, seed: 3 }));
+    await post(p, { status: { kind: 'idle' }, runs: [], current: old });
+    await drawn(p, CHARTS);
+    const oldRun = await root(p, 'data-run');
+    const oldSummary = await p.getByTestId('summary').textContent();
+    const next = makeResult({ ...opts, seed: 11 });
+    // The first live update comes with the state (hydration), later ones as 'live' messages.
+    await post(p, { status: running(250), runs: [], current: old, live: liveOf(next, 250) });
+    await p.waitForFunction(() => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-live') === 'true');
+    const d = await drawn(p, LIVE);
+    for (const id of LIVE) check(d[id]!.drawn === 'true', `live ${name} ${id} drawn (${d[id]!.points} points${d[id]!.error ? `, error ${d[id]!.error}` : ''})`);
+    const marks = await p.evaluate((ids) => ids.map((id) => document.querySelector(`[data-testid="${id}"]`)!.getAttribute('data-live')), LIVE);
+    check(marks.every((m) => m === 'true'), `live ${name}: live canvases carry data-live="true"`);
+    check((await root(p, 'data-run')) === oldRun, `live ${name}: data-run still names the last complete run`);
+    check(await p.evaluate((ids) => ids.every((id) => document.querySelector(`[data-testid="${id}"]`)!.getAttribute('data-drawn') === 'false'), DIAG), `live ${name}: diagnostics not drawn`);
+    const label = (await p.getByTestId('summary').textContent()) ?? '';
+    check(/running — 250 of 1000 trials/.test(label), `live ${name} label: ${label.slice(0, 60)}…`);
+    const times: number[] = [];
+    for (const k of [500, 750, 1000]) {
+      const live = liveOf(next, k);
+      await p.evaluate((l) => window.postMessage({ type: 'live', live: l }, '*'), live as any);
+      await p.waitForFunction((k) => new RegExp(`running — ${k} of`).test(document.querySelector('[data-testid="summary"]')?.textContent ?? ''), k);
+      times.push(Number(await root(p, 'data-live-ms')));
+    }
+    const finals = await p.getByTestId('chart-finals').getAttribute('data-points');
+    check(finals === String(2 * 1000), `live ${name}: finals of all 1000 trials drawn (${finals})`);
+    check((await root(p, 'data-live-renders')) === '4', `live ${name}: 4 live draws counted (${await root(p, 'data-live-renders')})`);
+    const bytes = JSON.stringify(liveOf(next, 1000)).length;
+    const line = `live ${name} 1000 trials × 5000 steps: live message ${(bytes / 1e6).toFixed(2)} MB JSON; live draws ${times.map((t) => t.toFixed(0)).join(', ')} ms`;
+    console.log(line);
+    report.push(line);
+    check(times.every((t) => t > 0 && t < 250), `live ${name}: each live draw under 250 ms (the update interval)`);
+    await p.getByTestId('chart-finals').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: join(outDir, `panel-live-${name}.png`), fullPage: true });
+    // The run fails: the live view goes, the last complete run comes back with the error banner.
+    await p.evaluate(() => window.postMessage({ type: 'state', state: { status: { kind: 'error', message: 'spikyBowl threw at x = [0.5]: boom' }, runs: [] }, keepCurrent: true }, '*'));
+    await p.waitForFunction(() => !document.querySelector('[data-testid="panel-root"]')?.hasAttribute('data-live'));
+    const back = await drawn(p, CHARTS);
+    check((await root(p, 'data-run')) === oldRun && (await p.getByTestId('summary').textContent()) === oldSummary, `live ${name}: after a failure the last complete run is back`);
+    check(CHARTS.every((id) => back[id]!.drawn === 'true') && (await p.evaluate(() => !document.querySelector('canvas[data-live]'))), `live ${name}: all its charts drawn, none marked live`);
+    check(await p.getByTestId('error').isVisible(), `live ${name}: error banner shown`);
+    if (name === '1d') await p.screenshot({ path: join(outDir, 'panel-live-failed-1d.png'), fullPage: true });
+    // Another run succeeds: its complete result replaces the live view.
+    await post(p, { status: running(500), runs: [], current: old, live: liveOf(next, 500) });
+    await p.waitForFunction(() => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-live') === 'true');
+    const done = toViewResult(next);
+    await post(p, { status: { kind: 'idle' }, runs: [], current: done });
+    await p.waitForFunction((old) => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-run') !== old, oldRun);
+    const fin = await drawn(p, CHARTS);
+    check(CHARTS.every((id) => fin[id]!.drawn === 'true') && !(await root(p, 'data-live')), `live ${name}: the complete result replaces the live view`);
+    check(errors.length === 0, `live ${name}: no console errors ${errors.join(' | ')}`);
+    await p.close();
+  }
+  writeFileSync(join(outDir, 'live-times.txt'), report.join('\n') + '\n');
 }
 
 // Side panel: controls, presets, run message, summary, recent runs.

@@ -29,7 +29,7 @@ export function connect<S>(): Host<S> {
     listen(handler) {
       window.addEventListener('message', (e: MessageEvent) => {
         const m = e.data as ToWebview | undefined;
-        if (m && (m.type === 'state' || m.type === 'status')) handler(m);
+        if (m && (m.type === 'state' || m.type === 'status' || m.type === 'live')) handler(m);
       });
       api.postMessage({ type: 'ready' });
     },
