@@ -12,7 +12,7 @@
  * (save dialog), everything else goes to `source.handle`.
  */
 import * as vscode from 'vscode';
-import { explainRejection, parseFromWebview, stateMessage, type ToWebview, type ViewResult } from '../protocol/webview';
+import { explainRejection, liveMessage, parseFromWebview, stateMessage, type LiveView, type ToWebview, type ViewResult } from '../protocol/webview';
 import type { HostStateSource } from './hostState';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -70,14 +70,20 @@ export class LandscapePanel implements vscode.Disposable {
       }),
       // Partial results while a run goes; a hidden panel gets them with the state when shown.
       source.onDidChangeLive((live) => {
-        if (panel.visible) this.post({ type: 'live', live });
-        else this.stale = true;
+        if (!panel.visible) {
+          this.stale = true;
+          return;
+        }
+        this.post(liveMessage(live, this.postedLive));
+        this.postedLive = live;
       }),
     );
   }
 
   /** The run last posted to this page (not re-sent while it stays the same object). */
   private postedCurrent: ViewResult | undefined;
+  /** The live view last posted to this page (its landscape is not re-sent). */
+  private postedLive: LiveView | undefined;
 
   /** Sends the state (the answer to `ready`, and after any change); `fresh`: the page has nothing yet. */
   hydrate(fresh = false): void {
@@ -86,6 +92,7 @@ export class LandscapePanel implements vscode.Disposable {
     const state = this.source.state;
     this.post(stateMessage(state, this.postedCurrent));
     this.postedCurrent = state.current;
+    this.postedLive = state.live;
   }
 
   private post(message: ToWebview): void {

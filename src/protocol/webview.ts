@@ -112,8 +112,12 @@ export interface StateMessage { type: 'state'; state: HostState; keepCurrent?: b
 /** Progress of the running experiment. */
 export interface StatusMessage { type: 'status'; status: RunStatus }
 
-/** New partial results of the running experiment (also in `state.live` for hydration). */
-export interface LiveMessage { type: 'live'; live: LiveView }
+/**
+ * New partial results of the running experiment (also in `state.live` for hydration). With
+ * `keepLandscape` the host left `live.view.landscape` out because this webview has it from the
+ * same run's last live message (a 2-D grid is megabytes; it does not change during a run).
+ */
+export interface LiveMessage { type: 'live'; live: LiveView; keepLandscape?: boolean }
 
 export type ToWebview = StateMessage | StatusMessage | LiveMessage;
 
@@ -167,6 +171,25 @@ export function stateMessage(state: HostState, lastPosted: ViewResult | undefine
 export function receiveState(message: StateMessage, previous: HostState): HostState {
   if (message.keepCurrent && !message.state.current && previous.current) return { ...message.state, current: previous.current };
   return message.state;
+}
+
+/** What a provider posts for a live update, given the live view it posted last to this webview. */
+export function liveMessage(live: LiveView, lastPosted: LiveView | undefined): LiveMessage {
+  const view = live.view;
+  if (view && lastPosted?.runId === live.runId && lastPosted.view?.landscape === view.landscape) {
+    const { landscape: _omitted, ...rest } = view;
+    return { type: 'live', live: { ...live, view: rest as ViewResult }, keepLandscape: true };
+  }
+  return { type: 'live', live };
+}
+
+/** The webview side of `liveMessage`: the live view with the kept landscape put back. */
+export function receiveLive(message: LiveMessage, previous: LiveView | undefined): LiveView {
+  const { live } = message;
+  if (message.keepLandscape && live.view && previous?.runId === live.runId && previous.view) {
+    return { ...live, view: { ...live.view, landscape: previous.view.landscape } };
+  }
+  return live;
 }
 
 function viewMethod(m: MethodResult): ViewMethodResult {

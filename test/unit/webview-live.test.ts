@@ -1,7 +1,7 @@
 /** The live view of a running experiment: shaping (toLiveView) and its label (liveText). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toLiveView, toViewResult } from '../../src/protocol/webview';
+import { liveMessage, receiveLive, toLiveView, toViewResult } from '../../src/protocol/webview';
 import { liveText } from '../../webview/shared/summary';
 import { makeResult } from '../fixtures/webview-result';
 
@@ -58,4 +58,24 @@ test('a live view of a 1000-trial run stays small enough to post a few times a s
   const live = toLiveView('run-3', r.config, { landscape: r.landscape, sgd: r.sgd, gd: r.gd, trialsDone: 1000 }, r.startedAt);
   const bytes = JSON.stringify(live).length;
   assert.ok(bytes < 2_000_000, `${bytes} bytes`);
+});
+
+test('liveMessage leaves out the landscape the webview already has from this run; receiveLive puts it back', () => {
+  const r = makeResult({ trials: 20, steps: 50, dim: 2 });
+  const first = toLiveView('run-4', r.config, { landscape: r.landscape, trialsDone: 0 }, r.startedAt);
+  const m1 = liveMessage(first, undefined);
+  assert.equal(m1.keepLandscape, undefined);
+  assert.equal(m1.live.view!.landscape, r.landscape);
+  const second = toLiveView('run-4', r.config, { landscape: r.landscape, sgd: r.sgd, trialsDone: 20 }, r.startedAt);
+  const m2 = liveMessage(second, first);
+  assert.equal(m2.keepLandscape, true);
+  assert.equal(m2.live.view!.landscape, undefined);
+  assert.ok(JSON.stringify(m2).length < JSON.stringify(second).length / 2, 'the grid is not re-sent');
+  const got = receiveLive(JSON.parse(JSON.stringify(m2)), JSON.parse(JSON.stringify(m1.live)));
+  assert.deepEqual(got.view!.landscape, r.landscape);
+  assert.equal(got.trialsDone, 20);
+  // Another run, or no live view on the page: the landscape is sent.
+  const other = toLiveView('run-5', r.config, { landscape: r.landscape, trialsDone: 0 }, r.startedAt);
+  assert.equal(liveMessage(other, second).keepLandscape, undefined);
+  assert.equal(liveMessage(first, { runId: 'run-4', trialsDone: 0, trials: 20 }).keepLandscape, undefined);
 });

@@ -27,7 +27,7 @@
  * (count and last duration of live draws), those canvases data-live="true", the diagnostics card
  * is hidden, and data-run still names the last complete run (set only for complete results).
  */
-import { receiveState, type HostState, type LiveView, type RunStatus, type ToWebview, type ViewResult } from '../../src/protocol/webview';
+import { receiveLive, receiveState, type HostState, type LiveView, type RunStatus, type ToWebview, type ViewResult } from '../../src/protocol/webview';
 import { h, fillSelect, setChildren } from '../shared/dom';
 import { formatNumber, formatDuration } from '../shared/format';
 import { convexityText, liveText, runLabel, statusText, successText, summaryText, theoremText } from '../shared/summary';
@@ -296,6 +296,8 @@ function renderLive(live: LiveView & { view: ViewResult }): void {
 }
 
 function onLive(live: LiveView): void {
+  // A landscape left out (keepLandscape) that this page does not have: wait for the next state.
+  if (live.view && !live.view.landscape) return;
   state = { ...state, live };
   if (live.view) renderLive(live as LiveView & { view: ViewResult });
   else if (!liveShown) summary.textContent = state.current ? summaryText(state.current) : '';
@@ -476,7 +478,7 @@ window.addEventListener('resize', () => {
 root.dataset.theme = theme.kind;
 host.listen((m: ToWebview) => {
   if (m.type === 'state') onState(receiveState(m, state));
-  else if (m.type === 'live') onLive(m.live);
+  else if (m.type === 'live') onLive(receiveLive(m, state.live));
   else {
     state = { ...state, status: m.status };
     renderStatus(m.status);
