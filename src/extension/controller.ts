@@ -373,15 +373,21 @@ export class RunController implements HostStateSource, vscode.Disposable {
 
   private async succeed(id: string, request: RunRequest, result: ExperimentResult): Promise<void> {
     const summary = summarize(id, result, request);
-    this.setCurrent(result);
-    this._state = { ...this._state, status: { kind: 'idle' }, live: undefined };
+    this.setCurrent(result, true);
+    // Show first, persist after: writing a large result must not delay the charts.
+    this._state = { ...this._state, status: { kind: 'idle' }, live: undefined, runs: [summary, ...this._state.runs.filter((r) => r.id !== id)] };
+    this.fireState();
+    const t0 = Date.now();
     try {
       await this.store.add(summary, result);
+      this.output.appendLine(`[${time()}] run ${id} stored in ${Date.now() - t0} ms`);
     } catch (e) {
       this.output.appendLine(`[${time()}] could not persist run ${id}: ${String(e)}`);
     }
-    this._state = { ...this._state, runs: this.store.runs.length ? this.store.runs : [summary, ...this._state.runs] };
-    this.fireState();
+    if (this.store.runs.length) {
+      this._state = { ...this._state, runs: this.store.runs };
+      this.fireState();
+    }
     const t = result.timing;
     this.output.appendLine(
       `  timing: trials ${t.trialsMs.toFixed(0)} ms, gd ${t.gdMs.toFixed(0)} ms, landscape ${t.landscapeMs.toFixed(0)} ms, diagnostics ${t.diagnosticsMs.toFixed(0)} ms, total ${t.totalMs.toFixed(0)} ms on ${t.workers} workers`,
@@ -462,9 +468,11 @@ export class RunController implements HostStateSource, vscode.Disposable {
   // ---------------------------------------------------------------------------------------
   // State
 
-  private setCurrent(result: ExperimentResult): void {
+  private setCurrent(result: ExperimentResult, justFinished = false): void {
     this.currentResult = result;
-    this._state = { ...this._state, current: toViewResult(result) };
+    const current = toViewResult(result);
+    if (justFinished) current.finishedAt = Date.now();
+    this._state = { ...this._state, current };
   }
 
   private setStatus(status: RunStatus): void {

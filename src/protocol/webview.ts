@@ -75,6 +75,11 @@ export interface ViewResult {
   diagnostics: Diagnostics;
   timing: RunTiming;
   startedAt: string;
+  /**
+   * Host clock (ms since epoch) when this run finished, for a run that just finished in this
+   * window (absent for stored runs): the panel reports how long after that its charts were drawn.
+   */
+  finishedAt?: number;
 }
 
 /**

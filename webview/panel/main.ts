@@ -5,7 +5,9 @@
  *
  * Stable DOM hooks for the e2e tests (data-testid):
  *   panel-root      the root element; data-render-ms = ms from receiving a new result to all
- *                   charts drawn; data-run = key of the run on screen; data-theme = theme kind
+ *                   charts drawn; data-finished-to-drawn-ms = ms from the host having the result
+ *                   (run finished) to all charts drawn, for a run that just finished;
+ *                   data-run = key of the run on screen; data-theme = theme kind
  *   status          status line                      progress   progress bar (data-value 0..1)
  *   error           error banner (hidden unless the last run failed; results stay visible)
  *   summary         the one-paragraph summary of the run on screen
@@ -372,6 +374,9 @@ function onState(next: HostState): void {
   renderAll(view);
   const ms = performance.now() - t0;
   root.dataset.renderMs = ms.toFixed(1);
+  // A run that just finished in this window: host clock at "finished" → now (same machine).
+  if (view.finishedAt !== undefined) root.dataset.finishedToDrawnMs = String(Math.max(0, Date.now() - view.finishedAt));
+  else delete root.dataset.finishedToDrawnMs;
   root.dataset.run = key;
   console.log(`[sgd-landscape] drew ${slots.length} charts in ${formatDuration(ms)}`);
 }
