@@ -15,6 +15,7 @@ import { discoverLosses, orderByCursor, readStaticExport, type DiscoveredLoss } 
 import type { ExperimentResult, LossOptions } from '../engine/types';
 import { toLiveView, toViewResult, type FromWebview, type HostState, type LiveView, type RunStatus, type RunSettings } from '../protocol/webview';
 import type { HostStateSource } from './hostState';
+import { saveDataUrlPng } from './panel';
 import {
   buildRunInput,
   changedFields,
@@ -232,18 +233,9 @@ export class RunController implements HostStateSource, vscode.Disposable {
       case 'exportRun':
         await this.exportResults(message.format);
         return;
-      case 'exportPng': {
-        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-        const uri = await vscode.window.showSaveDialog({
-          defaultUri: folder ? vscode.Uri.joinPath(folder, `${message.name}.png`) : undefined,
-          filters: { PNG: ['png'] },
-          title: 'Save chart as PNG',
-        });
-        if (!uri) return;
-        const b64 = message.dataUrl.slice(message.dataUrl.indexOf(',') + 1);
-        await vscode.workspace.fs.writeFile(uri, Buffer.from(b64, 'base64'));
+      case 'exportPng':
+        await saveDataUrlPng(message.name, message.dataUrl);
         return;
-      }
       case 'reveal': {
         // Only files this extension knows about (a run's source or the failing file).
         const known = new Set<string>([

@@ -8,12 +8,12 @@
  *   LandscapePanel.revive(panel, extensionUri, source) from a WebviewPanelSerializer after a reload
  *   LandscapePanel.current                             the open panel, if any
  *
- * Messages from the webview are validated by `parseFromWebview`; `exportPng` is handled here
- * (save dialog), everything else goes to `source.handle`.
+ * Messages from the webview are validated by `parseFromWebview` and go to `source.handle`
+ * (`saveDataUrlPng` below is what an `exportPng` does).
  */
 import * as vscode from 'vscode';
-import { explainRejection, liveMessage, parseFromWebview, stateMessage, type LiveView, type ToWebview, type ViewResult } from '../protocol/webview';
 import type { HostStateSource } from './hostState';
+import { StateChannel } from './stateChannel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export class LandscapePanel implements vscode.Disposable {
@@ -24,8 +24,6 @@ export class LandscapePanel implements vscode.Disposable {
   }
 
   private readonly disposables: vscode.Disposable[] = [];
-  /** A state change arrived while hidden: hydrate on the next show. */
-  private stale = false;
 
   static createOrShow(extensionUri: vscode.Uri, source: HostStateSource): LandscapePanel {
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
@@ -51,76 +49,12 @@ export class LandscapePanel implements vscode.Disposable {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    private readonly source: HostStateSource,
+    source: HostStateSource,
   ) {
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel', 'SGD Landscape');
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.onDidChangeViewState(() => {
-        if (panel.visible && this.stale) this.hydrate();
-      }),
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
-      source.onDidChangeState(() => {
-        if (panel.visible) this.hydrate();
-        else this.stale = true;
-      }),
-      source.onDidChangeStatus((status) => {
-        if (panel.visible) this.post({ type: 'status', status });
-      }),
-      // Partial results while a run goes; a hidden panel gets them with the state when shown.
-      source.onDidChangeLive((live) => {
-        if (!panel.visible) {
-          this.stale = true;
-          return;
-        }
-        this.post(liveMessage(live, this.postedLive));
-        this.postedLive = live;
-      }),
-    );
-  }
-
-  /** The run last posted to this page (not re-sent while it stays the same object). */
-  private postedCurrent: ViewResult | undefined;
-  /** The live view last posted to this page (its landscape is not re-sent). */
-  private postedLive: LiveView | undefined;
-
-  /** Sends the state (the answer to `ready`, and after any change); `fresh`: the page has nothing yet. */
-  hydrate(fresh = false): void {
-    this.stale = false;
-    if (fresh) this.postedCurrent = undefined;
-    const state = this.source.state;
-    this.post(stateMessage(state, this.postedCurrent));
-    this.postedCurrent = state.current;
-    this.postedLive = state.live;
-  }
-
-  private post(message: ToWebview): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  private async onMessage(raw: unknown): Promise<void> {
-    const message = parseFromWebview(raw);
-    if (!message) {
-      const why = explainRejection(raw);
-      console.warn(`[sgd-landscape] panel: ignored a message (${why})`);
-      // A refused run is the one case a user caused and must hear about (out-of-range settings).
-      if ((raw as { type?: unknown } | null)?.type === 'run') void vscode.window.showWarningMessage(`SGD Landscape: run not started: ${why}`);
-      return;
-    }
-    try {
-      if (message.type === 'ready') {
-        this.hydrate(true);
-        return;
-      }
-      if (message.type === 'exportPng') {
-        await saveDataUrlPng(message.name, message.dataUrl);
-        return;
-      }
-      await this.source.handle(message);
-    } catch (e) {
-      void vscode.window.showErrorMessage(`SGD Landscape: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const channel = new StateChannel(panel.webview, () => panel.visible, panel.onDidChangeViewState, source, { name: 'panel', live: true });
+    this.disposables.push(channel, panel.onDidDispose(() => this.dispose()));
   }
 
   private disposed = false;

@@ -1,0 +1,99 @@
+/**
+ * What both webviews (the landscape panel and the side panel) do with the host's state: hydrate
+ * the whole state on `ready` and when shown again after a change, post only while visible, never
+ * re-send the same run (or, for live updates, the same landscape), and validate every incoming
+ * message with `parseFromWebview` before the host acts on it.
+ */
+import * as vscode from 'vscode';
+import { explainRejection, liveMessage, parseFromWebview, stateMessage, type LiveView, type ToWebview, type ViewResult } from '../protocol/webview';
+import type { HostStateSource } from './hostState';
+
+export interface StateChannelOptions {
+  /** For log lines: "panel", "side panel". */
+  name: string;
+  /** Also stream the running experiment's partial results (`live` messages). */
+  live?: boolean;
+}
+
+export class StateChannel implements vscode.Disposable {
+  /** A change arrived while hidden: hydrate on the next show. */
+  private stale = false;
+  /** The run last posted to this page (not re-sent while it stays the same object). */
+  private postedCurrent: ViewResult | undefined;
+  /** The live view last posted to this page (its landscape is not re-sent). */
+  private postedLive: LiveView | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly isVisible: () => boolean,
+    onDidChangeVisibility: vscode.Event<unknown>,
+    private readonly source: HostStateSource,
+    private readonly options: StateChannelOptions,
+  ) {
+    this.disposables.push(
+      onDidChangeVisibility(() => {
+        if (this.isVisible() && this.stale) this.hydrate();
+      }),
+      webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
+      source.onDidChangeState(() => {
+        if (this.isVisible()) this.hydrate();
+        else this.stale = true;
+      }),
+      source.onDidChangeStatus((status) => {
+        if (this.isVisible()) this.post({ type: 'status', status });
+      }),
+    );
+    if (options.live) {
+      this.disposables.push(
+        // A hidden page gets the live view with the state when shown.
+        source.onDidChangeLive((live) => {
+          if (!this.isVisible()) {
+            this.stale = true;
+            return;
+          }
+          this.post(liveMessage(live, this.postedLive));
+          this.postedLive = live;
+        }),
+      );
+    }
+  }
+
+  /** Sends the state (the answer to `ready`, and after any change); `fresh`: the page has nothing yet. */
+  hydrate(fresh = false): void {
+    this.stale = false;
+    if (fresh) this.postedCurrent = undefined;
+    const state = this.source.state;
+    this.post(stateMessage(state, this.postedCurrent));
+    this.postedCurrent = state.current;
+    this.postedLive = state.live;
+  }
+
+  private post(message: ToWebview): void {
+    void this.webview.postMessage(message);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parseFromWebview(raw);
+    if (!message) {
+      const why = explainRejection(raw);
+      console.warn(`[sgd-landscape] ${this.options.name}: ignored a message (${why})`);
+      // A refused run is the one case a user caused and must hear about (out-of-range settings).
+      if ((raw as { type?: unknown } | null)?.type === 'run') void vscode.window.showWarningMessage(`SGD Landscape: run not started: ${why}`);
+      return;
+    }
+    try {
+      if (message.type === 'ready') {
+        this.hydrate(true);
+        return;
+      }
+      await this.source.handle(message);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`SGD Landscape: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  dispose(): void {
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
