@@ -201,8 +201,9 @@ function advance(s: StepState, n: number): number {
  * x[0] is still written before each gradient, so a hung call is reported with its input (to
  * within the difference step).
  */
-function advance1(s: StepState, f: (x: number) => number, n: number): number {
+function advance1(s: StepState, n: number): number {
   const { x, y, g, w, lr, a, code, rng, normal, fdStep, centre, runaway2, heartbeat, hbIndex } = s;
+  const f = s.loss.scalar as (x: number) => number;
   let x0 = x[0];
   let y0 = y[0];
   let g0 = g[0];
@@ -240,8 +241,9 @@ function advance1(s: StepState, f: (x: number) => number, n: number): number {
 }
 
 /** `advance` for a loss of two numbers and no user gradient (see advance1). */
-function advance2(s: StepState, f: (x: number, y: number) => number, n: number): number {
+function advance2(s: StepState, n: number): number {
   const { x, y, g, w, lr, a, code, rng, normal, fdStep, centre, runaway2, heartbeat, hbIndex } = s;
+  const f = s.loss.scalar as (x: number, y: number) => number;
   let x0 = x[0];
   let x1 = x[1];
   let y0 = y[0];
@@ -301,12 +303,20 @@ function advance2(s: StepState, f: (x: number, y: number) => number, n: number):
   return k;
 }
 
-/** Picks the kernel once per stage. */
-function kernelFor(loss: Loss, grad: Gradient | undefined, d: number): (s: StepState, n: number) => number {
+/**
+ * Which kernel runs a loss: 1 or 2 for the scalar kernels, 0 for the generic one. The kernels
+ * are called directly (no closure per run), so a worker that runs many trial chunks keeps one
+ * optimized copy of each instead of re-optimizing on every chunk.
+ */
+function kernelFor(loss: Loss, grad: Gradient | undefined, d: number): 0 | 1 | 2 {
   const f = loss.scalar;
-  if (!grad && f && d === 1 && f.length <= 1) return (s, n) => advance1(s, f as (x: number) => number, n);
-  if (!grad && f && d === 2) return (s, n) => advance2(s, f as (x: number, y: number) => number, n);
-  return advance;
+  if (!grad && f && d === 1 && f.length <= 1) return 1;
+  if (!grad && f && d === 2) return 2;
+  return 0;
+}
+
+function runKernel(kind: 0 | 1 | 2, s: StepState, n: number): number {
+  return kind === 1 ? advance1(s, n) : kind === 2 ? advance2(s, n) : advance(s, n);
 }
 
 /**
@@ -424,12 +434,12 @@ export function runTrials(
           if (isCheckpoint) until = step + 1;
           // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
           if (constant) {
-            step += kernel(ks, until - step);
+            step += runKernel(kernel, ks, until - step);
           } else {
             while (step < until && !ks.diverged) {
               ks.lr = stageLr(stage, step - stageStart);
               if (method !== 'gd') ks.a = stageRadius(stage, step - stageStart);
-              step += kernel(ks, 1);
+              step += runKernel(kernel, ks, 1);
             }
           }
           if (ks.diverged) diverged = true;

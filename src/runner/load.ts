@@ -60,8 +60,27 @@ export function inspectModule(ref: LossRef): ModuleInfo {
   return { functions, options, hasGradient: typeof gradient === 'function' };
 }
 
-/** The export as a Loss, checked once at the centre of the init box. */
+const loaded = new Map<string, Loaded>();
+
+/**
+ * The export as a Loss, checked once at the centre of the init box. The adapted loss is kept per
+ * export and shape, so every task of a run (and later runs) calls the same function object and
+ * V8's optimized code for the SGD kernels stays valid from one trial chunk to the next.
+ */
 export function loadLoss(ref: LossRef, config: RunConfig): Loaded {
+  const key = `${ref.bundlePath}\u0000${ref.exportName}\u0000${ref.argStyle}\u0000${config.dim}`;
+  const hit = loaded.get(key);
+  if (hit) {
+    checkAtCentre(ref, config, hit.loss);
+    return hit;
+  }
+  const fresh = adaptExport(ref, config);
+  checkAtCentre(ref, config, fresh.loss);
+  loaded.set(key, fresh);
+  return fresh;
+}
+
+function adaptExport(ref: LossRef, config: RunConfig): Loaded {
   const mod = loadModule(ref.bundlePath);
   const fn = mod[ref.exportName];
   if (typeof fn !== 'function') {
@@ -73,6 +92,12 @@ export function loadLoss(ref: LossRef, config: RunConfig): Loaded {
   }
   const options = mod[`${ref.exportName}Options`] as LossOptions | undefined;
   const loss = adaptLoss(fn as (...a: unknown[]) => unknown, ref.argStyle, config.dim);
+  const grad = typeof options?.gradient === 'function' ? adaptGradient(options.gradient, ref.argStyle, config.dim) : undefined;
+  return { loss, grad, options };
+}
+
+/** Calls the loss once at the centre of the init box: a throw or a non-number is reported before any trial runs. */
+function checkAtCentre(ref: LossRef, config: RunConfig, loss: Loss): void {
   const centre = new Float64Array(config.dim);
   for (let i = 0; i < config.dim; i++) centre[i] = (config.init.low[i] + config.init.high[i]) / 2;
   let v: unknown;
@@ -84,8 +109,6 @@ export function loadLoss(ref: LossRef, config: RunConfig): Loaded {
   if (typeof v !== 'number') {
     throw new LoadError(`${ref.exportName} must return a number; at x = [${Array.from(centre).join(', ')}] it returned ${describe(v)}`, 'invalid');
   }
-  const grad = typeof options?.gradient === 'function' ? adaptGradient(options.gradient, ref.argStyle, config.dim) : undefined;
-  return { loss, grad, options };
 }
 
 /** First stack frame in a file other than our own bundles: the user's source after mapping. */
