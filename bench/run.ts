@@ -14,6 +14,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { figure3, rastrigin } from './losses';
 import { resolveConfig } from '../src/engine/config';
@@ -199,8 +200,37 @@ async function hostResponsiveness() {
   }
 }
 
+/**
+ * The machine's own ceiling for a speed-up across cores: the same fixed arithmetic loop in 1 and
+ * in N plain worker threads at once (N = all cores). On a VM whose vCPUs share physical cores
+ * this is well under N, and no pool can beat it.
+ */
+async function machineCeiling(): Promise<void> {
+  const code = "let s = 0; for (let i = 0; i < 2e8; i++) s += Math.sqrt(i); require('node:worker_threads').parentPort.postMessage(s);";
+  const wall = async (n: number) => {
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
+        const w = new Worker(code, { eval: true });
+        w.once('message', () => void w.terminate().then(() => resolve()));
+        w.once('error', reject);
+      })),
+    );
+    return performance.now() - t0;
+  };
+  const n = availableParallelism();
+  let one = Infinity;
+  let all = Infinity;
+  for (let i = 0; i < REPEATS; i++) {
+    one = Math.min(one, await wall(1));
+    all = Math.min(all, await wall(n));
+  }
+  row(`machine ceiling: the same loop in ${n} threads at once vs 1 thread (${n}× the work)`, all, one, `→ the best speed-up this machine allows on ${n} cores is ${((n * one) / all).toFixed(2)}`);
+}
+
 async function main() {
   console.error(`sgd-landscape bench: node ${process.version}, ${availableParallelism()} cores${quick ? ', QUICK (10× smaller)' : ''}`);
+  await machineCeiling();
   const fig3Input: RunConfigInput = {
     function: 'figure3',
     trials: TRIALS,
