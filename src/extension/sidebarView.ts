@@ -29,7 +29,7 @@ export class ControlsViewProvider implements vscode.WebviewViewProvider {
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, 'sidebar', 'SGD Landscape controls');
     this.viewDisposables.push(
-      new StateChannel(view.webview, () => view.visible, view.onDidChangeVisibility, this.source, { name: 'side panel' }),
+      new StateChannel(view.webview, () => view.visible, view.onDidChangeVisibility, this.source, { name: 'side panel', live: true }),
       view.onDidDispose(() => this.disposeView()),
     );
   }

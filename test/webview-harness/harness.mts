@@ -412,6 +412,18 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['
     check(await p.evaluate(() => (window as any).__posted.some((m: any) => m.type === 'openRun' && m.runId === 'run-1')), 'recent run click posts openRun');
     await post(p, { status: { kind: 'running', runId: 'r', label: 'spikyBowl', phase: 'trials', done: 30, total: 100 }, current: view, controls, runs: [] });
     check(await p.getByTestId('stop').evaluate((b) => !b.hasAttribute('disabled')), 'Stop enabled while running');
+    // While a run goes, the small chart shows the running experiment's landscape (here a 2-D one).
+    const running2d = makeResult({ dim: 2, trials: 50, steps: 200, resolution: 41, seed: 5 });
+    const liveView = toLiveView('r', running2d.config, { landscape: running2d.landscape, trialsDone: 30 }, running2d.startedAt, { file: '/work/examples/spiky.ts', exportName: 'spikyBowl' });
+    await post(p, { status: { kind: 'running', runId: 'r', label: 'spikyBowl', phase: 'sgd', done: 30, total: 50 }, current: view, controls, runs: [], live: liveView });
+    await p.waitForFunction(() => document.querySelector('[data-testid="chart-sidebar-landscape"]')?.getAttribute('data-live') === 'true');
+    const livePoints = await p.getByTestId('chart-sidebar-landscape').getAttribute('data-points');
+    check(Number(livePoints) >= 41 * 41 - 1, `sidebar small chart draws the live 2-D landscape (${livePoints} points)`);
+    await p.screenshot({ path: join(outDir, 'sidebar-live.png'), fullPage: true });
+    // The run fails: no live view any more, the shown run's landscape comes back.
+    await post(p, { status: { kind: 'error', message: 'boom' }, current: view, controls, runs: [] });
+    await p.waitForFunction(() => document.querySelector('[data-testid="chart-sidebar-landscape"]')?.getAttribute('data-live') === 'false');
+    check((await p.getByTestId('chart-sidebar-landscape').getAttribute('data-points')) === d['chart-sidebar-landscape']!.points, 'sidebar small chart back to the shown run after the live run ends');
   }
   const csp = await p.evaluate(() => (window as any).__csp as string[]);
   check(csp.length === 0, `sidebar ${theme} no CSP violations ${csp.join(', ')}`);

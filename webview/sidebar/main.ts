@@ -15,12 +15,13 @@
  *   open-panel      opens the landscape panel
  *   status          status line
  *   run-summary     summary of the shown run; chart-sidebar-landscape: its small landscape canvas
+ *                   (data-live="true" while it shows a running experiment's landscape)
  *                   (data-drawn / data-points as in the panel)
  *   recent-runs     list; each entry a button with data-run-id (click → openRun)
  *   field-error     why Run is disabled (hidden when nothing is wrong)
  */
 import type { NoiseKind } from '../../src/engine/types';
-import { LIMITS, receiveState, type HostState, type RunSettings, type ToWebview } from '../../src/protocol/webview';
+import { LIMITS, receiveLive, receiveState, type HostState, type LiveView, type RunSettings, type ToWebview } from '../../src/protocol/webview';
 import { drawChart } from '../shared/charts';
 import { h, fillSelect, setChildren } from '../shared/dom';
 import { formatNumber } from '../shared/format';
@@ -313,8 +314,16 @@ function renderControls(): void {
   renderSettings();
 }
 
-function renderSmallChart(): void {
-  const view = state.current;
+/** The running experiment's partial view (its landscape is drawn as soon as it exists). */
+let live: LiveView | undefined;
+/** The landscape object last drawn, so a live update with the same landscape is not redrawn. */
+let drawnLandscape: unknown;
+
+function renderSmallChart(force = true): void {
+  const view = live?.view ?? state.current;
+  if (!force && view?.landscape === drawnLandscape) return;
+  drawnLandscape = view?.landscape;
+  smallCanvas.dataset.live = String(!!live?.view);
   smallChart.hidden = !view;
   if (!view) {
     smallCanvas.dataset.drawn = 'false';
@@ -417,8 +426,17 @@ renderSettings();
 renderSummary();
 renderRuns();
 host.listen((m: ToWebview) => {
-  if (m.type === 'state') onState(receiveState(m, state));
-  else if (m.type === 'status') {
+  if (m.type === 'state') {
+    const next = receiveState(m, state);
+    // The state carries the live view too; when a run ends it is gone and the small chart goes
+    // back to the shown run (the new one, or the last good one after a failure).
+    live = next.live;
+    onState(next);
+    renderSmallChart(false);
+  } else if (m.type === 'live') {
+    live = receiveLive(m, live);
+    renderSmallChart(false);
+  } else if (m.type === 'status') {
     state = { ...state, status: m.status };
     renderStatus();
   }
