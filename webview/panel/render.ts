@@ -4,6 +4,7 @@
  * `data-points`). 1-D, 2-D and d > 2 results each get the picture the paper would use.
  */
 import type { ViewResult, ViewMethodResult } from '../../src/protocol/webview';
+import type { Landscape } from '../../src/engine/types';
 import { drawChart, type Annotations, type XY } from '../shared/charts';
 import { formatNumber } from '../shared/format';
 import { drawPlot2D, drawPlots2D, type PointLayer } from '../shared/plot2d';
@@ -111,6 +112,11 @@ function xStarLayer(view: ViewResult, t: Theme): PointLayer {
 }
 
 /** Landscape: f and g (1-D), a heatmap of f or g (2-D), slices through x* (d > 2). */
+/** The axes of a 2-D plot over the landscape grid: its x/y ranges and the coordinate labels. */
+function gridFrame(L: Landscape): { xRange: [number, number]; yRange: [number, number]; xLabel: string; yLabel: string } {
+  return { xRange: [L.x[0]!, L.x[L.x.length - 1]!], yRange: [L.y![0]!, L.y![L.y!.length - 1]!], xLabel: 'x₁', yLabel: 'x₂' };
+}
+
 export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: PanelUi): number {
   const L = view.landscape;
   const dim = view.config.dim;
@@ -131,10 +137,7 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
     // f beside the smoothed g the user picked (the first one by default).
     const layer = L.smoothed[Math.max(0, ui.landscapeLayer)];
     const common = {
-      xRange: [L.x[0]!, L.x[L.x.length - 1]!] as [number, number],
-      yRange: [L.y![0]!, L.y![L.y!.length - 1]!] as [number, number],
-      xLabel: 'x₁',
-      yLabel: 'x₂',
+      ...gridFrame(L),
       points: [xStarLayer(view, t)],
       boxes: [{ ...view.config.init, color: t.foreground }],
     };
@@ -213,10 +216,7 @@ export function drawTrajectories(canvas: HTMLCanvasElement, view: ViewResult, t:
     return drawPlot2D(
       canvas,
       {
-        xRange: [L.x[0]!, L.x[L.x.length - 1]!],
-        yRange: [L.y![0]!, L.y![L.y!.length - 1]!],
-        xLabel: 'x₁',
-        yLabel: 'x₂',
+        ...gridFrame(L),
         heat: heatOf(asGrid(L.f), L.x, L.y!, 'f', 0.55),
         lines,
         points: [
@@ -310,10 +310,7 @@ export function drawFinals(canvas: HTMLCanvasElement, view: ViewResult, t: Theme
     return drawPlot2D(
       canvas,
       {
-        xRange: [L.x[0]!, L.x[L.x.length - 1]!],
-        yRange: [L.y![0]!, L.y![L.y!.length - 1]!],
-        xLabel: 'x₁',
-        yLabel: 'x₂',
+        ...gridFrame(L),
         heat: heatOf(asGrid(L.f), L.x, L.y!, 'f', 0.45),
         points: [
           { points: gd.map((p) => p.y), color: t.orange, radius: 3, shape: 'diamond' },
@@ -474,10 +471,7 @@ export function drawConvexity(canvas: HTMLCanvasElement, view: ViewResult, t: Th
     const n = drawPlot2D(
       canvas,
       {
-        xRange: [L.x[0]!, L.x[L.x.length - 1]!],
-        yRange: [L.y![0]!, L.y![L.y!.length - 1]!],
-        xLabel: 'x₁',
-        yLabel: 'x₂',
+        ...gridFrame(L),
         heat: {
           grid,
           x: L.x,
