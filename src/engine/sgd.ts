@@ -157,6 +157,7 @@ function advance(s: StepState, n: number): number {
   const { x, y, g, w, d, lr, a, code, rng, normal, loss, grad, fdStep, centre, runaway2, heartbeat, hbIndex } = s;
   for (let k = 0; k < n; k++) {
     if (heartbeat) heartbeat[hbIndex]++;
+    // gradientAt's body, inlined on purpose: calling it here measured ~8 % slower per step.
     if (grad) {
       grad(x, g);
     } else {
