@@ -86,7 +86,12 @@ function plainSgd2d(f: (x: number, y: number) => number, starts: Float64Array, l
 
 const rows: Array<[string, string, string, string]> = [];
 function row(what: string, engine: number, reference: number | undefined, note = '') {
-  rows.push([what, `${engine.toFixed(0)} ms`, reference === undefined ? '—' : `${reference.toFixed(0)} ms`, reference === undefined ? note : `${(engine / reference).toFixed(2)}× ${note}`]);
+  rows.push([
+    what,
+    `${engine.toFixed(0)} ms`,
+    reference === undefined ? '—' : `${reference.toFixed(0)} ms`,
+    reference === undefined ? note : `${(engine / reference).toFixed(2)}× ${note}`,
+  ]);
   console.error(`  ${what}: ${engine.toFixed(0)} ms${reference === undefined ? '' : ` vs ${reference.toFixed(0)} ms`}`);
 }
 
@@ -108,7 +113,12 @@ async function trialsBench(name: string, input: RunConfigInput, loss: Loss, plai
       let t = Infinity;
       for (let i = 0; i < REPEATS; i++) t = Math.min(t, (await runner.run(prepared.loss, prepared.config)).timing.trialsMs);
       poolTimes.push(t);
-      row(`${name}: SGD ${TRIALS}×${STEPS}, pool of ${workers}`, t, workers === 1 ? tPlain : poolTimes[0], workers === 1 ? 'vs plain loop' : `vs pool of 1 (speed-up ${(poolTimes[0] / t).toFixed(2)} on ${workers} cores)`);
+      row(
+        `${name}: SGD ${TRIALS}×${STEPS}, pool of ${workers}`,
+        t,
+        workers === 1 ? tPlain : poolTimes[0],
+        workers === 1 ? 'vs plain loop' : `vs pool of 1 (speed-up ${(poolTimes[0] / t).toFixed(2)} on ${workers} cores)`,
+      );
     } finally {
       runner.dispose();
     }
@@ -210,11 +220,15 @@ async function machineCeiling(): Promise<void> {
   const wall = async (n: number) => {
     const t0 = performance.now();
     await Promise.all(
-      Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
-        const w = new Worker(code, { eval: true });
-        w.once('message', () => void w.terminate().then(() => resolve()));
-        w.once('error', reject);
-      })),
+      Array.from(
+        { length: n },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const w = new Worker(code, { eval: true });
+            w.once('message', () => void w.terminate().then(() => resolve()));
+            w.once('error', reject);
+          }),
+      ),
     );
     return performance.now() - t0;
   };
@@ -225,7 +239,12 @@ async function machineCeiling(): Promise<void> {
     one = Math.min(one, await wall(1));
     all = Math.min(all, await wall(n));
   }
-  row(`machine ceiling: the same loop in ${n} threads at once vs 1 thread (${n}× the work)`, all, one, `→ the best speed-up this machine allows on ${n} cores is ${((n * one) / all).toFixed(2)}`);
+  row(
+    `machine ceiling: the same loop in ${n} threads at once vs 1 thread (${n}× the work)`,
+    all,
+    one,
+    `→ the best speed-up this machine allows on ${n} cores is ${((n * one) / all).toFixed(2)}`,
+  );
 }
 
 async function main() {

@@ -14,7 +14,6 @@ export function throwsNearOrigin(x: number): number {
 /** Never returns. */
 export function neverReturns(x: number): number {
   let s = x;
-  // eslint-disable-next-line no-constant-condition
   while (true) s = Math.sin(s);
 }
 

@@ -45,7 +45,7 @@ export function figure3(x: number): number {
   const h = FIGURE3_X[hi] - FIGURE3_X[lo];
   const a = (FIGURE3_X[hi] - x) / h;
   const b = 1 - a;
-  return a * FIGURE3_F[lo] + b * FIGURE3_F[hi] + ((a * a * a - a) * M[lo] + (b * b * b - b) * M[hi]) * (h * h) / 6;
+  return a * FIGURE3_F[lo] + b * FIGURE3_F[hi] + (((a * a * a - a) * M[lo] + (b * b * b - b) * M[hi]) * (h * h)) / 6;
 }
 
 export const figure3Options: LossOptions = {

@@ -43,7 +43,6 @@ for (const f of readdirSync('media')) {
   if (f.endsWith('.css')) copyFileSync(join('media', f), join('dist/webview', f));
 }
 
-
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {

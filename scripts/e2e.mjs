@@ -41,11 +41,7 @@ const tests = files.length
 
 const tSuite = Date.now();
 // One VS Code at a time: each test file starts code-server + Chromium, and these machines have 2 cores.
-const status = run(process.execPath, [
-  '--import', 'tsx',
-  '--test', '--test-concurrency=1', '--test-reporter=spec',
-  ...tests,
-]);
+const status = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...tests]);
 const suiteSec = ((Date.now() - tSuite) / 1000).toFixed(1);
 
 console.log('\n=== e2e screenshots (test-artifacts/e2e) ===');
@@ -57,5 +53,7 @@ if (existsSync(artifacts)) {
 } else {
   console.log('  (none)');
 }
-console.log(`=== e2e suite: ${suiteSec} s (${tests.length} files); with packaging: ${((Date.now() - t0) / 1000).toFixed(1)} s; ${status === 0 ? 'PASSED' : 'FAILED'} ===`);
+console.log(
+  `=== e2e suite: ${suiteSec} s (${tests.length} files); with packaging: ${((Date.now() - t0) / 1000).toFixed(1)} s; ${status === 0 ? 'PASSED' : 'FAILED'} ===`,
+);
 process.exit(status);

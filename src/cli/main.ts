@@ -144,16 +144,29 @@ async function run(args: Args): Promise<number> {
     if (!quiet && process.stderr.isTTY) process.stderr.write('\r'.padEnd(20) + '\r');
     const out = args.flags.get('out');
     if (typeof out === 'string') {
-      await writeFile(out, JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+      await writeFile(
+        out,
+        JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)),
+      );
       if (!quiet) console.error(`wrote ${resolve(out)}`);
     }
     console.log(summary(result));
     return 0;
   } catch (e) {
     // A hung or memory-hungry call has no stack: point at the function's declaration instead.
-    if (e instanceof RunFailure && e.detail.line === undefined && prepared?.discovered && (e.detail.kind === 'timeout' || e.detail.kind === 'memory')) {
+    if (
+      e instanceof RunFailure &&
+      e.detail.line === undefined &&
+      prepared?.discovered &&
+      (e.detail.kind === 'timeout' || e.detail.kind === 'memory')
+    ) {
       const line = prepared.discovered.line + 1;
-      throw new RunFailure({ ...e.detail, file: prepared.loss.sourceFile, line, message: `${e.detail.message} (${prepared.loss.sourceFile}:${line})` });
+      throw new RunFailure({
+        ...e.detail,
+        file: prepared.loss.sourceFile,
+        line,
+        message: `${e.detail.message} (${prepared.loss.sourceFile}:${line})`,
+      });
     }
     throw e;
   } finally {

@@ -132,15 +132,20 @@ function decay(v: unknown, setting: string): Decay | undefined {
     case 'inverse':
       return { kind: 'inverse', t0: num(d.t0, `${setting}.t0`, 0, 1e12, { exclusiveLo: true }) };
     default:
-      throw new ConfigError(`${setting}.kind`, `must be one of constant, step, exponential, cosine, inverse; got ${JSON.stringify(d.kind)}`);
+      throw new ConfigError(
+        `${setting}.kind`,
+        `must be one of constant, step, exponential, cosine, inverse; got ${JSON.stringify(d.kind)}`,
+      );
   }
 }
 
 function stage(v: Partial<Stage>, i: number, dim: number, domain: Box): Stage {
   const s = `stages[${i}]`;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(s, 'must be an object { "lr", "radius", "steps", "noise" }');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ConfigError(s, 'must be an object { "lr", "radius", "steps", "noise" }');
   const noise = v.noise ?? DEFAULTS.noise;
-  if (!NOISE_KINDS.includes(noise)) throw new ConfigError(`${s}.noise`, `must be one of ${NOISE_KINDS.join(', ')}; got ${JSON.stringify(noise)}`);
+  if (!NOISE_KINDS.includes(noise))
+    throw new ConfigError(`${s}.noise`, `must be one of ${NOISE_KINDS.join(', ')}; got ${JSON.stringify(noise)}`);
   const out: Stage = {
     lr: num(v.lr ?? DEFAULTS.lr, `${s}.lr`, 0, 1e6, { exclusiveLo: true }),
     radius: num(v.radius ?? (noise === 'none' ? 0 : DEFAULTS.radius), `${s}.radius`, 0, 1e6),
@@ -149,7 +154,8 @@ function stage(v: Partial<Stage>, i: number, dim: number, domain: Box): Stage {
   };
   if (v.init !== undefined) {
     out.init = box(v.init, domain, `${s}.init`, dim);
-    if (!inside(out.init, domain)) throw new ConfigError(`${s}.init`, `must lie inside the domain ${fmtBox(domain)}; got ${fmtBox(out.init)}`);
+    if (!inside(out.init, domain))
+      throw new ConfigError(`${s}.init`, `must lie inside the domain ${fmtBox(domain)}; got ${fmtBox(out.init)}`);
   }
   const d = decay(v.decay, `${s}.decay`);
   if (d) out.decay = d;
@@ -200,7 +206,10 @@ export function resolveConfig(rawInput: RunConfigInput, ctx: ResolveContext = {}
   // Dimension.
   let dim: number | undefined = ctx.dim;
   if (dim !== undefined && input.dim !== undefined && input.dim !== dim) {
-    throw new ConfigError('dim', `the function takes ${dim} number parameter${dim === 1 ? '' : 's'}, so dim must be ${dim}; got ${JSON.stringify(input.dim)}`);
+    throw new ConfigError(
+      'dim',
+      `the function takes ${dim} number parameter${dim === 1 ? '' : 's'}, so dim must be ${dim}; got ${JSON.stringify(input.dim)}`,
+    );
   }
   if (dim === undefined && input.dim !== undefined) dim = num(input.dim, 'dim', 1, LIMITS.dim, { integer: true });
   if (dim === undefined && opts.dim !== undefined) dim = num(opts.dim, `${input.function}Options.dim`, 1, LIMITS.dim, { integer: true });
@@ -236,10 +245,12 @@ export function resolveConfig(rawInput: RunConfigInput, ctx: ResolveContext = {}
   const stages = stagesIn.map((s, i) => stage(s, i, dim!, domain));
 
   const xStarIn = input.xStar ?? opts.xStar;
-  const xStar = xStarIn !== undefined ? vector(xStarIn, input.xStar !== undefined ? 'xStar' : `${input.function}Options.xStar`, dim) : undefined;
+  const xStar =
+    xStarIn !== undefined ? vector(xStarIn, input.xStar !== undefined ? 'xStar' : `${input.function}Options.xStar`, dim) : undefined;
 
   const seed = input.seed ?? DEFAULTS.seed;
-  if (typeof seed !== 'string' && !isFiniteNumber(seed)) throw new ConfigError('seed', `must be a string or a number, got ${JSON.stringify(seed)}`);
+  if (typeof seed !== 'string' && !isFiniteNumber(seed))
+    throw new ConfigError('seed', `must be a string or a number, got ${JSON.stringify(seed)}`);
 
   const defaultResolution = dim === 1 ? DEFAULTS.resolution[1] : dim === 2 ? DEFAULTS.resolution[2] : DEFAULTS.resolution.high;
   const config: RunConfig = {

@@ -295,9 +295,7 @@ export function theorem1(
   if (Number.isNaN(c)) {
     explanation = `c could not be estimated: no grid point of the start region lies outside the small ball around x*.`;
   } else if (c <= 0) {
-    explanation =
-      `c = ${fmt(c)} ≤ 0: ${where} does not point to x* everywhere in the start region, ` +
-      `so Theorem 1 does not apply.`;
+    explanation = `c = ${fmt(c)} ≤ 0: ${where} does not point to x* everywhere in the start region, ` + `so Theorem 1 does not apply.`;
   } else if (!predicted) {
     explanation =
       `c = ${fmt(c)}, L = ${fmt(L)}: η = ${fmt(eta)} is too large for Theorem 1 ` +
@@ -311,7 +309,21 @@ export function theorem1(
       explanation += ` η = ${fmt(eta)} exceeds the theorem's bound ${fmt(lrBound)} (c = ${fmt(c)}, L = ${fmt(L)}), so this is an extrapolation, not a guarantee.`;
     }
   }
-  return { stage: stageIndex, lr: eta, radius: stage.radius, L, c, conditionHolds, lrBound, lambda, b, T1, ballRadius, observedInside, explanation };
+  return {
+    stage: stageIndex,
+    lr: eta,
+    radius: stage.radius,
+    L,
+    c,
+    conditionHolds,
+    lrBound,
+    lambda,
+    b,
+    T1,
+    ballRadius,
+    observedInside,
+    explanation,
+  };
 }
 
 /** ∇f by the user's gradient when given, else central differences (config.fdStep, 0 = automatic). */
@@ -467,8 +479,16 @@ export function finalHistogram(
     const edges = Array.from({ length: nb + 1 }, (_, k) => domain.low[0] + k * bin);
     return {
       edges,
-      sgd: count1(edges, pick(sgd).map((p) => p[0])),
-      gd: gd ? count1(edges, pick(gd).map((p) => p[0])) : [],
+      sgd: count1(
+        edges,
+        pick(sgd).map((p) => p[0]),
+      ),
+      gd: gd
+        ? count1(
+            edges,
+            pick(gd).map((p) => p[0]),
+          )
+        : [],
     };
   }
   if (d === 2) {

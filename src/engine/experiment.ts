@@ -34,12 +34,7 @@ export function assembleResult(
   return result;
 }
 
-export function runExperiment(
-  loss: Loss,
-  grad: Gradient | undefined,
-  config: RunConfig,
-  hooks: TrialHooks = {},
-): ExperimentResult {
+export function runExperiment(loss: Loss, grad: Gradient | undefined, config: RunConfig, hooks: TrialHooks = {}): ExperimentResult {
   const startedAt = new Date();
   const t0 = performance.now();
   const sgd = runTrials(loss, grad, config, 'sgd', 0, config.trials, hooks);

@@ -38,7 +38,10 @@ export class CancelledError extends Error {
 
 /** Thrown when the loss throws; carries the point it was evaluated at. */
 export class LossError extends Error {
-  constructor(readonly inner: unknown, readonly input: number[]) {
+  constructor(
+    readonly inner: unknown,
+    readonly input: number[],
+  ) {
     super(inner instanceof Error ? inner.message : String(inner));
     this.name = 'LossError';
   }
@@ -411,7 +414,26 @@ export function runTrials(
         const a = method === 'gd' ? 0 : stageRadius(stage, 0);
         const stageStart = step;
         const stageEnd = stageStart + stage.steps;
-        const ks: StepState = { x, y, g, w, d, lr, a, code, rng, normal, loss, grad, fdStep: config.fdStep, centre, runaway2, heartbeat, hbIndex, diverged };
+        const ks: StepState = {
+          x,
+          y,
+          g,
+          w,
+          d,
+          lr,
+          a,
+          code,
+          rng,
+          normal,
+          loss,
+          grad,
+          fdStep: config.fdStep,
+          centre,
+          runaway2,
+          heartbeat,
+          hbIndex,
+          diverged,
+        };
         while (step < stageEnd && !diverged) {
           // Events (path point, checkpoint, cancel/progress poll) happen between tight runs.
           if (path && step === pathSteps[nextPath]) {

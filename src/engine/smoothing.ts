@@ -159,7 +159,12 @@ function buildRules(dim: number, a: number, noise: NoiseKind, opts: SmootherOpti
     const gOff = new Float64Array(8 * n);
     const gVec = new Float64Array(8 * n);
     let k = 0;
-    for (const [axisIdx, sign] of [[0, 1], [0, -1], [1, 1], [1, -1]] as const) {
+    for (const [axisIdx, sign] of [
+      [0, 1],
+      [0, -1],
+      [1, 1],
+      [1, -1],
+    ] as const) {
       for (let j = 0; j < n; j++, k++) {
         gOff[2 * k + axisIdx] = sign * a;
         gOff[2 * k + (1 - axisIdx)] = axis.nodes[j];

@@ -11,7 +11,10 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   private readonly subs: vscode.Disposable[] = [];
 
   constructor() {
-    this.subs.push(this.changed, vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()));
+    this.subs.push(
+      this.changed,
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+    );
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -24,14 +27,34 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       const dims = loss.dim === null ? 'dim from settings' : `${loss.dim}-D`;
       if (trusted) {
         lenses.push(
-          new vscode.CodeLens(range, { title: '$(play) Run SGD', command: 'sgdLandscape.run', arguments: args, tooltip: `Run noisy SGD on ${loss.name} (${dims}) with the current settings` }),
-          new vscode.CodeLens(range, { title: 'Smoothed landscape', command: 'sgdLandscape.showLandscape', arguments: args, tooltip: `f and its noise-smoothed g(y) = E f(y − ηω), with the one-point-convexity map` }),
+          new vscode.CodeLens(range, {
+            title: '$(play) Run SGD',
+            command: 'sgdLandscape.run',
+            arguments: args,
+            tooltip: `Run noisy SGD on ${loss.name} (${dims}) with the current settings`,
+          }),
+          new vscode.CodeLens(range, {
+            title: 'Smoothed landscape',
+            command: 'sgdLandscape.showLandscape',
+            arguments: args,
+            tooltip: `f and its noise-smoothed g(y) = E f(y − ηω), with the one-point-convexity map`,
+          }),
         );
       } else {
         const tooltip = 'This workspace is not trusted: running would execute its code. Click to manage workspace trust.';
         lenses.push(
-          new vscode.CodeLens(range, { title: '$(shield) Run SGD (needs a trusted workspace)', command: 'sgdLandscape.run', arguments: args, tooltip }),
-          new vscode.CodeLens(range, { title: 'Smoothed landscape (needs trust)', command: 'sgdLandscape.showLandscape', arguments: args, tooltip }),
+          new vscode.CodeLens(range, {
+            title: '$(shield) Run SGD (needs a trusted workspace)',
+            command: 'sgdLandscape.run',
+            arguments: args,
+            tooltip,
+          }),
+          new vscode.CodeLens(range, {
+            title: 'Smoothed landscape (needs trust)',
+            command: 'sgdLandscape.showLandscape',
+            arguments: args,
+            tooltip,
+          }),
         );
       }
     }

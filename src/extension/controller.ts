@@ -13,7 +13,15 @@ import { readFile } from 'node:fs/promises';
 import { ExperimentRunner, type RunPartial, type RunProgress } from '../runner/pool';
 import { discoverLosses, orderByCursor, readStaticExport, type DiscoveredLoss } from '../runner/discover';
 import type { ExperimentResult, LossOptions } from '../engine/types';
-import { toLiveView, toViewResult, type FromWebview, type HostState, type LiveView, type RunStatus, type RunSettings } from '../protocol/webview';
+import {
+  toLiveView,
+  toViewResult,
+  type FromWebview,
+  type HostState,
+  type LiveView,
+  type RunStatus,
+  type RunSettings,
+} from '../protocol/webview';
 import type { HostStateSource } from './hostState';
 import { saveDataUrlPng } from './panel';
 import {
@@ -164,13 +172,15 @@ export class RunController implements HostStateSource, vscode.Disposable {
     }
     const fmt =
       format ??
-      ((await vscode.window.showQuickPick(
-        [
-          { label: 'JSON', description: 'the full result: settings, finals, landscape, diagnostics', value: 'json' as const },
-          { label: 'CSV', description: 'one row per trial: start, final y, f(y), diverged, method', value: 'csv' as const },
-        ],
-        { title: 'Export results as' },
-      ))?.value);
+      (
+        await vscode.window.showQuickPick(
+          [
+            { label: 'JSON', description: 'the full result: settings, finals, landscape, diagnostics', value: 'json' as const },
+            { label: 'CSV', description: 'one row per trial: start, final y, f(y), diverged, method', value: 'csv' as const },
+          ],
+          { title: 'Export results as' },
+        )
+      )?.value;
     if (!fmt) return;
     let uri = typeof target === 'string' ? vscode.Uri.file(target) : target;
     if (!uri) {
@@ -343,9 +353,7 @@ export class RunController implements HostStateSource, vscode.Disposable {
           await this.succeed(id, request, result);
         },
       );
-      this.output.appendLine(
-        `[${time()}] run ${id} done in ${Date.now() - t0} ms; ${loopText()}`,
-      );
+      this.output.appendLine(`[${time()}] run ${id} done in ${Date.now() - t0} ms; ${loopText()}`);
     } catch (e) {
       const problem = toProblem(e, request);
       this.output.appendLine(
@@ -367,7 +375,12 @@ export class RunController implements HostStateSource, vscode.Disposable {
     const summary = summarize(id, result, request);
     this.setCurrent(result, true);
     // Show first, persist after: writing a large result must not delay the charts.
-    this._state = { ...this._state, status: { kind: 'idle' }, live: undefined, runs: [summary, ...this._state.runs.filter((r) => r.id !== id)] };
+    this._state = {
+      ...this._state,
+      status: { kind: 'idle' },
+      live: undefined,
+      runs: [summary, ...this._state.runs.filter((r) => r.id !== id)],
+    };
     this.fireState();
     const t0 = Date.now();
     try {
@@ -412,7 +425,8 @@ export class RunController implements HostStateSource, vscode.Disposable {
     if (problem.kind === 'syntax') this.showSyntaxDiagnostics(problem);
     const actions = problem.where.file && problem.where.line !== undefined ? ['Go to Error', 'Show Log'] : ['Show Log'];
     void vscode.window.showErrorMessage(`SGD Landscape: ${problem.message}`, ...actions).then((a) => {
-      if (a === 'Go to Error' && problem.where.file && problem.where.line !== undefined) void revealLine(problem.where.file, problem.where.line - 1);
+      if (a === 'Go to Error' && problem.where.file && problem.where.line !== undefined)
+        void revealLine(problem.where.file, problem.where.line - 1);
       if (a === 'Show Log') this.output.show(true);
     });
   }
@@ -485,7 +499,24 @@ export class RunController implements HostStateSource, vscode.Disposable {
   private readSettings(): ExtensionSettings {
     const cfg = vscode.workspace.getConfiguration(SECTION);
     const raw: Record<string, unknown> = {};
-    for (const key of ['lr', 'radius', 'noise', 'steps', 'trials', 'seed', 'dim', 'schedule', 'decay', 'resolution', 'workers', 'timeLimitSeconds', 'stallSeconds', 'memoryLimitMb', 'watch', 'compareGd']) {
+    for (const key of [
+      'lr',
+      'radius',
+      'noise',
+      'steps',
+      'trials',
+      'seed',
+      'dim',
+      'schedule',
+      'decay',
+      'resolution',
+      'workers',
+      'timeLimitSeconds',
+      'stallSeconds',
+      'memoryLimitMb',
+      'watch',
+      'compareGd',
+    ]) {
       raw[key] = cfg.get(key);
     }
     return parseSettings(raw);
@@ -530,7 +561,11 @@ export class RunController implements HostStateSource, vscode.Disposable {
       } else {
         this._state = {
           ...this._state,
-          controls: { functions: [], settings: displaySettings(withoutFunction(buildRunInput({ exportName: '', argStyle: 'array', settings }))) as RunSettings, trusted: vscode.workspace.isTrusted },
+          controls: {
+            functions: [],
+            settings: displaySettings(withoutFunction(buildRunInput({ exportName: '', argStyle: 'array', settings }))) as RunSettings,
+            trusted: vscode.workspace.isTrusted,
+          },
         };
       }
       return;
@@ -538,7 +573,8 @@ export class RunController implements HostStateSource, vscode.Disposable {
     const selectedName = (file && this.selected.get(file)) ?? losses[0]?.name;
     const sel = losses.find((l) => l.name === selectedName) ?? losses[0];
     // Display only: `<name>Options` read statically (literal values), never by running the file.
-    const staticOptions = sel && text !== undefined ? (readStaticExport(text, file!, `${sel.name}Options`) as LossOptions | undefined) : undefined;
+    const staticOptions =
+      sel && text !== undefined ? (readStaticExport(text, file!, `${sel.name}Options`) as LossOptions | undefined) : undefined;
     const input = buildRunInput({
       exportName: sel?.name ?? '',
       argStyle: sel?.argStyle ?? 'array',
@@ -583,7 +619,9 @@ export class RunController implements HostStateSource, vscode.Disposable {
     if (target) return typeof target === 'string' ? target : target.fsPath;
     const editor = vscode.window.activeTextEditor;
     if (editor && isLossDocument(editor.document)) return editor.document.uri.fsPath;
-    void vscode.window.showWarningMessage('SGD Landscape: open a TypeScript file that exports a loss function, e.g. via "SGD Landscape: Open examples".');
+    void vscode.window.showWarningMessage(
+      'SGD Landscape: open a TypeScript file that exports a loss function, e.g. via "SGD Landscape: Open examples".',
+    );
     return undefined;
   }
 
@@ -643,4 +681,3 @@ function time(): string {
 function fmt(v: number): string {
   return Number.isFinite(v) ? String(+v.toPrecision(4)) : String(v);
 }
-

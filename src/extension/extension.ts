@@ -44,9 +44,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   // Arguments: (uri | path, exportName, overrides) from CodeLens, scripts and tests; none from the palette.
-  register('sgdLandscape.run', (target?: vscode.Uri | string, name?: string, overrides?: RunInputLayer) => ctrl.runCommand('run', target, name, overrides));
-  register('sgdLandscape.runGdVsSgd', (target?: vscode.Uri | string, name?: string, overrides?: RunInputLayer) => ctrl.runCommand('gdVsSgd', target, name, overrides));
-  register('sgdLandscape.showLandscape', (target?: vscode.Uri | string, name?: string, overrides?: RunInputLayer) => ctrl.runCommand('landscape', target, name, overrides));
+  register('sgdLandscape.run', (target?: vscode.Uri | string, name?: string, overrides?: RunInputLayer) =>
+    ctrl.runCommand('run', target, name, overrides),
+  );
+  register('sgdLandscape.runGdVsSgd', (target?: vscode.Uri | string, name?: string, overrides?: RunInputLayer) =>
+    ctrl.runCommand('gdVsSgd', target, name, overrides),
+  );
+  register('sgdLandscape.showLandscape', (target?: vscode.Uri | string, name?: string, overrides?: RunInputLayer) =>
+    ctrl.runCommand('landscape', target, name, overrides),
+  );
   register('sgdLandscape.rerun', () => ctrl.rerun());
   register('sgdLandscape.stop', () => ctrl.stop());
   register('sgdLandscape.export', (format?: 'json' | 'csv', target?: vscode.Uri | string) => ctrl.exportResults(format, target));

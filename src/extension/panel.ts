@@ -31,11 +31,16 @@ export class LandscapePanel implements vscode.Disposable {
       LandscapePanel._current.panel.reveal(column, true);
       return LandscapePanel._current;
     }
-    const panel = vscode.window.createWebviewPanel(LandscapePanel.viewType, 'SGD Landscape', { viewColumn: column, preserveFocus: true }, {
-      ...webviewOptions(extensionUri),
-      // Keeping the page alive when hidden is not needed: it re-hydrates from the host state.
-      retainContextWhenHidden: false,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      LandscapePanel.viewType,
+      'SGD Landscape',
+      { viewColumn: column, preserveFocus: true },
+      {
+        ...webviewOptions(extensionUri),
+        // Keeping the page alive when hidden is not needed: it re-hydrates from the host state.
+        retainContextWhenHidden: false,
+      },
+    );
     return LandscapePanel.revive(panel, extensionUri, source);
   }
 
@@ -54,7 +59,10 @@ export class LandscapePanel implements vscode.Disposable {
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'panel', 'SGD Landscape');
     const channel = new StateChannel(panel.webview, () => panel.visible, panel.onDidChangeViewState, source, { name: 'panel', live: true });
-    this.disposables.push(channel, panel.onDidDispose(() => this.dispose()));
+    this.disposables.push(
+      channel,
+      panel.onDidDispose(() => this.dispose()),
+    );
   }
 
   private disposed = false;

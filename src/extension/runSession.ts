@@ -79,20 +79,31 @@ export async function prepareRun(args: {
     const names = discoverLosses(sourceText, request.file).map((l) => l.name);
     throw new RunProblem(
       'not-found',
-      `${request.file} has no exported loss "${request.exportName}"` + (names.length ? ` (losses found: ${names.join(', ')})` : ' (no exported function of number or number[] parameters found)'),
+      `${request.file} has no exported loss "${request.exportName}"` +
+        (names.length ? ` (losses found: ${names.join(', ')})` : ' (no exported function of number or number[] parameters found)'),
       { file: request.file, exportName: request.exportName },
     );
   }
   let bundled: BundledLoss;
   try {
-    bundled = await bundleAndInspect(runner, request.file, request.exportName, { sourceText, bundleDir: args.bundleDir, signal: args.signal });
+    bundled = await bundleAndInspect(runner, request.file, request.exportName, {
+      sourceText,
+      bundleDir: args.bundleDir,
+      signal: args.signal,
+    });
   } catch (e) {
     if (e instanceof BundleFailure) {
       const first = e.messages[0];
       const more = e.messages.length > 1 ? ` (+${e.messages.length - 1} more)` : '';
-      throw new RunProblem('syntax', `Cannot build ${request.exportName}: ${first ? formatBundleMessage(first) : e.message}${more}`, { file: first?.file, line: first?.line, column: first?.column, exportName: request.exportName }, e.messages);
+      throw new RunProblem(
+        'syntax',
+        `Cannot build ${request.exportName}: ${first ? formatBundleMessage(first) : e.message}${more}`,
+        { file: first?.file, line: first?.line, column: first?.column, exportName: request.exportName },
+        e.messages,
+      );
     }
-    if (e instanceof ConfigError && e.setting === 'function') throw new RunProblem('not-found', e.message.replace(/^function: /, ''), { file: request.file, exportName: request.exportName });
+    if (e instanceof ConfigError && e.setting === 'function')
+      throw new RunProblem('not-found', e.message.replace(/^function: /, ''), { file: request.file, exportName: request.exportName });
     throw toProblem(e, request);
   }
   const { bundlePath, warnings, bundleMs, inspectMs } = bundled;
@@ -115,7 +126,10 @@ export async function prepareRun(args: {
   try {
     // The merge above already placed `defaults` between settings and overrides.
     const ctxOptions: LossOptions | undefined = options ? { ...options, defaults: undefined } : undefined;
-    config = resolveConfig(input, { dim: discovered.argStyle === 'scalars' ? discovered.dim ?? undefined : undefined, options: ctxOptions });
+    config = resolveConfig(input, {
+      dim: discovered.argStyle === 'scalars' ? (discovered.dim ?? undefined) : undefined,
+      options: ctxOptions,
+    });
   } catch (e) {
     throw toProblem(e, request);
   }
@@ -155,12 +169,27 @@ export function toProblem(e: unknown, request: Pick<RunRequest, 'file' | 'export
     const d = e.detail;
     const file = d.file ?? request.file;
     let message = d.message;
-    if (d.line !== undefined && !message.includes(`${file}:${d.line}`) && !message.includes(`:${d.line}`)) message += ` (${file}:${d.line})`;
+    if (d.line !== undefined && !message.includes(`${file}:${d.line}`) && !message.includes(`:${d.line}`))
+      message += ` (${file}:${d.line})`;
     else if (d.line === undefined && d.kind !== 'cancelled' && !message.includes(file)) message += ` (${file})`;
-    return new RunProblem(d.kind, message, { file, line: d.line, column: d.column, exportName: d.exportName ?? request.exportName, input: d.input, stack: d.stack });
+    return new RunProblem(d.kind, message, {
+      file,
+      line: d.line,
+      column: d.column,
+      exportName: d.exportName ?? request.exportName,
+      input: d.input,
+      stack: d.stack,
+    });
   }
-  if (e instanceof ConfigError) return new RunProblem('config', `${request.exportName}: bad setting ${e.message}`, { file: request.file, exportName: request.exportName });
+  if (e instanceof ConfigError)
+    return new RunProblem('config', `${request.exportName}: bad setting ${e.message}`, {
+      file: request.file,
+      exportName: request.exportName,
+    });
   if (e instanceof SettingsError) return new RunProblem('config', e.message, { exportName: request.exportName });
   const err = e instanceof Error ? e : new Error(String(e));
-  return new RunProblem('engine', `internal error while running ${request.exportName}: ${err.message}`, { file: request.file, exportName: request.exportName });
+  return new RunProblem('engine', `internal error while running ${request.exportName}: ${err.message}`, {
+    file: request.file,
+    exportName: request.exportName,
+  });
 }

@@ -23,7 +23,10 @@ export class RunStore {
   private loaded = false;
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly dir: string, private readonly keep = 10) {}
+  constructor(
+    private readonly dir: string,
+    private readonly keep = 10,
+  ) {}
 
   async load(): Promise<StoreIndex> {
     if (this.loaded) return this.index;
@@ -126,12 +129,24 @@ export function resultToCsv(result: ExperimentResult): string {
   const d = result.config.dim;
   const axis = (p: string) => Array.from({ length: d }, (_, i) => `${p}_${i + 1}`);
   const rows = [['method', 'trial', ...axis('start'), ...axis('final_y'), 'f_final', 'diverged'].join(',')];
-  const methods: Array<['sgd' | 'gd', ExperimentResult['sgd'] | undefined]> = [['sgd', result.sgd], ['gd', result.gd]];
+  const methods: Array<['sgd' | 'gd', ExperimentResult['sgd'] | undefined]> = [
+    ['sgd', result.sgd],
+    ['gd', result.gd],
+  ];
   for (const [name, m] of methods) {
     if (!m) continue;
     for (let k = 0; k < m.finals.length; k++) {
       const start = m.starts[k] ?? [];
-      rows.push([name, k, ...axis('').map((_, i) => num(start[i])), ...axis('').map((_, i) => num(m.finals[k][i])), num(m.finalLoss[k]), m.divergedMask[k] ? 'true' : 'false'].join(','));
+      rows.push(
+        [
+          name,
+          k,
+          ...axis('').map((_, i) => num(start[i])),
+          ...axis('').map((_, i) => num(m.finals[k][i])),
+          num(m.finalLoss[k]),
+          m.divergedMask[k] ? 'true' : 'false',
+        ].join(','),
+      );
     }
   }
   return rows.join('\n') + '\n';

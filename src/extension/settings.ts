@@ -60,20 +60,64 @@ interface NumSpec {
  * The single source of the settings' ranges and defaults. `package.json` repeats them as a JSON
  * schema (VS Code reads only that); a unit test keeps the two equal.
  */
-export const NUMBER_SETTINGS: Record<'lr' | 'radius' | 'steps' | 'trials' | 'dim' | 'resolution' | 'workers' | 'timeLimitSeconds' | 'stallSeconds' | 'memoryLimitMb', NumSpec> = {
+export const NUMBER_SETTINGS: Record<
+  'lr' | 'radius' | 'steps' | 'trials' | 'dim' | 'resolution' | 'workers' | 'timeLimitSeconds' | 'stallSeconds' | 'memoryLimitMb',
+  NumSpec
+> = {
   lr: { type: 'number', default: 0.01, minimum: 0, maximum: 1e6, exclusiveMinimum: true, description: 'Learning rate η (step size), > 0.' },
   radius: {
-    type: 'number', default: 0.3, minimum: 0, maximum: 1e6,
-    description: 'x-space noise radius a = η·r of the perturbation η·ω: uniform-ball radius, Gaussian σ per coordinate, or cube half-width (the paper\'s "noise = 0.3").',
+    type: 'number',
+    default: 0.3,
+    minimum: 0,
+    maximum: 1e6,
+    description:
+      'x-space noise radius a = η·r of the perturbation η·ω: uniform-ball radius, Gaussian σ per coordinate, or cube half-width (the paper\'s "noise = 0.3").',
   },
   steps: { type: 'integer', default: 1000, minimum: 1, maximum: 10_000_000, description: 'SGD steps per trial (single-stage runs).' },
-  trials: { type: 'integer', default: 100, minimum: 1, maximum: 100_000, description: 'Number of trials from uniform random starts in the init box.' },
-  dim: { type: 'integer', default: 2, minimum: 1, maximum: 10_000, description: 'Dimension for losses that take one number[] parameter and whose <name>Options has no dim.' },
-  resolution: { type: 'integer', default: 0, minimum: 0, maximum: 2001, description: 'Grid points per axis for the landscape and the c(y) map; 0 = automatic (601 in 1-D, 201 otherwise). Otherwise at least 3.' },
+  trials: {
+    type: 'integer',
+    default: 100,
+    minimum: 1,
+    maximum: 100_000,
+    description: 'Number of trials from uniform random starts in the init box.',
+  },
+  dim: {
+    type: 'integer',
+    default: 2,
+    minimum: 1,
+    maximum: 10_000,
+    description: 'Dimension for losses that take one number[] parameter and whose <name>Options has no dim.',
+  },
+  resolution: {
+    type: 'integer',
+    default: 0,
+    minimum: 0,
+    maximum: 2001,
+    description:
+      'Grid points per axis for the landscape and the c(y) map; 0 = automatic (601 in 1-D, 201 otherwise). Otherwise at least 3.',
+  },
   workers: { type: 'integer', default: 0, minimum: 0, maximum: 64, description: 'Worker threads for trials; 0 = one per CPU core.' },
-  timeLimitSeconds: { type: 'number', default: 600, minimum: 1, maximum: 86_400, description: 'A whole run that takes longer than this is stopped.' },
-  stallSeconds: { type: 'number', default: 10, minimum: 0.1, maximum: 3600, description: 'A loss call that has not returned in this long is stopped; its worker is replaced and the input is reported.' },
-  memoryLimitMb: { type: 'integer', default: 1024, minimum: 32, maximum: 65_536, description: 'Heap limit of each worker thread (MB); a loss that exhausts it ends the run with a clear error.' },
+  timeLimitSeconds: {
+    type: 'number',
+    default: 600,
+    minimum: 1,
+    maximum: 86_400,
+    description: 'A whole run that takes longer than this is stopped.',
+  },
+  stallSeconds: {
+    type: 'number',
+    default: 10,
+    minimum: 0.1,
+    maximum: 3600,
+    description: 'A loss call that has not returned in this long is stopped; its worker is replaced and the input is reported.',
+  },
+  memoryLimitMb: {
+    type: 'integer',
+    default: 1024,
+    minimum: 32,
+    maximum: 65_536,
+    description: 'Heap limit of each worker thread (MB); a loss that exhausts it ends the run with a clear error.',
+  },
 };
 
 export const NOISE_ENUM: readonly NoiseKind[] = ['uniform', 'gaussian', 'cube', 'none'];
@@ -99,7 +143,10 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
 
 /** A bad value in the user's settings; `setting` is the full id, e.g. `sgdLandscape.lr`. */
 export class SettingsError extends Error {
-  constructor(readonly setting: string, message: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
     super(`${setting}: ${message}`);
     this.name = 'SettingsError';
   }
@@ -116,13 +163,21 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>): Extension
     const v = raw[key];
     if (v === undefined || v === null) continue;
     const what = spec.type === 'integer' ? 'an integer' : 'a number';
-    const bad = typeof v !== 'number' || !Number.isFinite(v) || (spec.type === 'integer' && !Number.isInteger(v)) ||
-      v < spec.minimum || v > spec.maximum || (spec.exclusiveMinimum && v === spec.minimum);
+    const bad =
+      typeof v !== 'number' ||
+      !Number.isFinite(v) ||
+      (spec.type === 'integer' && !Number.isInteger(v)) ||
+      v < spec.minimum ||
+      v > spec.maximum ||
+      (spec.exclusiveMinimum && v === spec.minimum);
     if (bad) throw new SettingsError(`sgdLandscape.${key}`, `must be ${what} in ${range(spec)}, got ${JSON.stringify(v)}`);
     out[key] = v as number;
   }
   if (out.resolution === 1 || out.resolution === 2) {
-    throw new SettingsError('sgdLandscape.resolution', `must be 0 (automatic) or an integer in [3, ${NUMBER_SETTINGS.resolution.maximum}], got ${out.resolution}`);
+    throw new SettingsError(
+      'sgdLandscape.resolution',
+      `must be 0 (automatic) or an integer in [3, ${NUMBER_SETTINGS.resolution.maximum}], got ${out.resolution}`,
+    );
   }
   if (raw.noise !== undefined && raw.noise !== null) {
     if (!NOISE_ENUM.includes(raw.noise as NoiseKind)) {
@@ -143,7 +198,8 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>): Extension
     out[key] = v;
   }
   if (raw.schedule !== undefined && raw.schedule !== null) {
-    if (!Array.isArray(raw.schedule)) throw new SettingsError('sgdLandscape.schedule', 'must be a list of stages { "lr", "radius", "steps", "noise" }');
+    if (!Array.isArray(raw.schedule))
+      throw new SettingsError('sgdLandscape.schedule', 'must be a list of stages { "lr", "radius", "steps", "noise" }');
     out.schedule = raw.schedule.map((s, i) => {
       if (typeof s !== 'object' || s === null || Array.isArray(s)) {
         throw new SettingsError(`sgdLandscape.schedule[${i}]`, 'must be an object { "lr", "radius", "steps", "noise", "init"? }');
@@ -153,11 +209,16 @@ export function parseSettings(raw: Readonly<Record<string, unknown>>): Extension
       const check = (key: 'lr' | 'radius' | 'steps', ok: (v: number) => boolean, range: string) => {
         const v = st[key];
         if (v === undefined) return;
-        if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new SettingsError(`${where}.${key}`, `must be ${range}, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v))
+          throw new SettingsError(`${where}.${key}`, `must be ${range}, got ${JSON.stringify(v)}`);
       };
       check('lr', (v) => v > 0 && v <= NUMBER_SETTINGS.lr.maximum, `a number in (0, ${NUMBER_SETTINGS.lr.maximum}]`);
       check('radius', (v) => v >= 0 && v <= NUMBER_SETTINGS.radius.maximum, `a number in [0, ${NUMBER_SETTINGS.radius.maximum}]`);
-      check('steps', (v) => Number.isInteger(v) && v >= 1 && v <= NUMBER_SETTINGS.steps.maximum, `an integer in [1, ${NUMBER_SETTINGS.steps.maximum}]`);
+      check(
+        'steps',
+        (v) => Number.isInteger(v) && v >= 1 && v <= NUMBER_SETTINGS.steps.maximum,
+        `an integer in [1, ${NUMBER_SETTINGS.steps.maximum}]`,
+      );
       if (st.noise !== undefined && !NOISE_ENUM.includes(st.noise as NoiseKind)) {
         throw new SettingsError(`${where}.noise`, `must be one of ${NOISE_ENUM.join(', ')}, got ${JSON.stringify(st.noise)}`);
       }

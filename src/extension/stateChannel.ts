@@ -5,7 +5,15 @@
  * message with `parseFromWebview` before the host acts on it.
  */
 import * as vscode from 'vscode';
-import { explainRejection, liveMessage, parseFromWebview, stateMessage, type LiveView, type ToWebview, type ViewResult } from '../protocol/webview';
+import {
+  explainRejection,
+  liveMessage,
+  parseFromWebview,
+  stateMessage,
+  type LiveView,
+  type ToWebview,
+  type ViewResult,
+} from '../protocol/webview';
 import type { HostStateSource } from './hostState';
 
 export interface StateChannelOptions {
@@ -79,7 +87,8 @@ export class StateChannel implements vscode.Disposable {
       const why = explainRejection(raw);
       console.warn(`[sgd-landscape] ${this.options.name}: ignored a message (${why})`);
       // A refused run is the one case a user caused and must hear about (out-of-range settings).
-      if ((raw as { type?: unknown } | null)?.type === 'run') void vscode.window.showWarningMessage(`SGD Landscape: run not started: ${why}`);
+      if ((raw as { type?: unknown } | null)?.type === 'run')
+        void vscode.window.showWarningMessage(`SGD Landscape: run not started: ${why}`);
       return;
     }
     try {

@@ -113,50 +113,78 @@ export interface HostState {
  * `keepCurrent` the host left `state.current` out because it is the run it last posted to this
  * webview: the webview keeps the one it has (a cursor move must not re-send megabytes).
  */
-export interface StateMessage { type: 'state'; state: HostState; keepCurrent?: boolean }
+export interface StateMessage {
+  type: 'state';
+  state: HostState;
+  keepCurrent?: boolean;
+}
 /** Progress of the running experiment. */
-export interface StatusMessage { type: 'status'; status: RunStatus }
+export interface StatusMessage {
+  type: 'status';
+  status: RunStatus;
+}
 
 /**
  * New partial results of the running experiment (also in `state.live` for hydration). With
  * `keepLandscape` the host left `live.view.landscape` out because this webview has it from the
  * same run's last live message (a 2-D grid is megabytes; it does not change during a run).
  */
-export interface LiveMessage { type: 'live'; live: LiveView; keepLandscape?: boolean }
+export interface LiveMessage {
+  type: 'live';
+  live: LiveView;
+  keepLandscape?: boolean;
+}
 
 export type ToWebview = StateMessage | StatusMessage | LiveMessage;
 
 // ---- webview → host ----
 
 /** The webview's listener is installed; send the state. */
-export interface ReadyMessage { type: 'ready' }
+export interface ReadyMessage {
+  type: 'ready';
+}
 /**
  * Side panel: run the selected function with these settings. The side panel always sends the
  * full `stages` list; `lr`/`radius`/`noise`/`steps` repeat stage 1 for readers that want one stage.
  */
-export interface RunMessage { type: 'run'; exportName?: string; settings: RunConfigInput & { lr?: number; radius?: number; noise?: NoiseKind; steps?: number; decay?: Decay } }
+export interface RunMessage {
+  type: 'run';
+  exportName?: string;
+  settings: RunConfigInput & { lr?: number; radius?: number; noise?: NoiseKind; steps?: number; decay?: Decay };
+}
 /** Stop the running experiment. */
-export interface StopMessage { type: 'stop' }
+export interface StopMessage {
+  type: 'stop';
+}
 /** Show a past run in the panel. */
-export interface OpenRunMessage { type: 'openRun'; runId: string }
+export interface OpenRunMessage {
+  type: 'openRun';
+  runId: string;
+}
 /** Save a chart as PNG (data URL of the canvas). */
-export interface ExportPngMessage { type: 'exportPng'; name: string; dataUrl: string }
+export interface ExportPngMessage {
+  type: 'exportPng';
+  name: string;
+  dataUrl: string;
+}
 /** Export the shown run. */
-export interface ExportRunMessage { type: 'exportRun'; format: 'json' | 'csv' }
+export interface ExportRunMessage {
+  type: 'exportRun';
+  format: 'json' | 'csv';
+}
 /** Reveal a location in the user's file (error links). */
-export interface RevealMessage { type: 'reveal'; file: string; line: number }
+export interface RevealMessage {
+  type: 'reveal';
+  file: string;
+  line: number;
+}
 /** Side panel: open (or reveal) the landscape panel. */
-export interface ShowPanelMessage { type: 'showPanel' }
+export interface ShowPanelMessage {
+  type: 'showPanel';
+}
 
 export type FromWebview =
-  | ReadyMessage
-  | RunMessage
-  | StopMessage
-  | OpenRunMessage
-  | ExportPngMessage
-  | ExportRunMessage
-  | RevealMessage
-  | ShowPanelMessage;
+  ReadyMessage | RunMessage | StopMessage | OpenRunMessage | ExportPngMessage | ExportRunMessage | RevealMessage | ShowPanelMessage;
 
 // ---- shaping ----
 
@@ -256,7 +284,17 @@ function gridArgmin(landscape: Landscape, dim: number, values: number[] | number
   return arg;
 }
 
-const NO_TRAJECTORY = { steps: [], innerMin: [], innerMean: [], probeMean: [], probeMin: [], probeMax: [], gradNormMean: [], gradNormMin: [], gradNormMax: [] };
+const NO_TRAJECTORY = {
+  steps: [],
+  innerMin: [],
+  innerMean: [],
+  probeMean: [],
+  probeMin: [],
+  probeMax: [],
+  gradNormMean: [],
+  gradNormMin: [],
+  gradNormMax: [],
+};
 
 /**
  * Shapes a run's partial results for drawing (see `LiveView`). x* is what the diagnostics will
@@ -272,9 +310,24 @@ export function toLiveView(
   const live: LiveView = { runId, trialsDone: partial.trialsDone, trials: config.trials };
   const landscape = partial.landscape;
   if (!landscape) return live;
-  const widest = landscape.smoothed.reduce<Landscape['smoothed'][number] | undefined>((best, s) => (!best || s.radius > best.radius ? s : best), undefined);
-  const xStar = config.xStar ? [...config.xStar] : gridArgmin(landscape, config.dim, widest ? widest.values : landscape.f) ?? config.domain.low.map((l, j) => (l + config.domain.high[j]!) / 2);
-  const empty: ViewMethodResult = { finals: [], finalLoss: [], divergedMask: [], diverged: 0, paths: [], pathTrials: [], pathSteps: [], stageFinals: config.stages.map(() => []) };
+  const widest = landscape.smoothed.reduce<Landscape['smoothed'][number] | undefined>(
+    (best, s) => (!best || s.radius > best.radius ? s : best),
+    undefined,
+  );
+  const xStar = config.xStar
+    ? [...config.xStar]
+    : (gridArgmin(landscape, config.dim, widest ? widest.values : landscape.f) ??
+      config.domain.low.map((l, j) => (l + config.domain.high[j]!) / 2));
+  const empty: ViewMethodResult = {
+    finals: [],
+    finalLoss: [],
+    divergedMask: [],
+    diverged: 0,
+    paths: [],
+    pathTrials: [],
+    pathSteps: [],
+    stageFinals: config.stages.map(() => []),
+  };
   const sgd = partial.sgd ? viewMethod(partial.sgd) : empty;
   const view: ViewResult = {
     version: 1,
@@ -439,9 +492,31 @@ function stage(v: unknown, where: string): Partial<Stage> {
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 const SETTINGS_KEYS = [
-  'lr', 'radius', 'noise', 'steps', 'decay', 'function', 'dim', 'seed', 'trials', 'init', 'stages', 'xStar', 'domain',
-  'resolution', 'compareGd', 'sampleTrajectories', 'trajectoryPoints', 'checkpoints', 'probeRadius',
-  'probeSamples', 'histogramBin', 'divergenceFactor', 'fdStep', 'slices', 'sliceDirections',
+  'lr',
+  'radius',
+  'noise',
+  'steps',
+  'decay',
+  'function',
+  'dim',
+  'seed',
+  'trials',
+  'init',
+  'stages',
+  'xStar',
+  'domain',
+  'resolution',
+  'compareGd',
+  'sampleTrajectories',
+  'trajectoryPoints',
+  'checkpoints',
+  'probeRadius',
+  'probeSamples',
+  'histogramBin',
+  'divergenceFactor',
+  'fdStep',
+  'slices',
+  'sliceDirections',
 ] as const;
 
 function settings(v: unknown): RunMessage['settings'] {
@@ -457,13 +532,17 @@ function settings(v: unknown): RunMessage['settings'] {
   if (v.dim !== undefined) s.dim = int(v.dim, 1, LIMITS.dim, 'settings.dim');
   if (v.seed !== undefined) {
     // A number is accepted for convenience and kept as its decimal string (RunConfig.seed is a string).
-    s.seed = typeof v.seed === 'number' ? String(int(v.seed, 0, Number.MAX_SAFE_INTEGER, 'settings.seed')) : str(v.seed, LIMITS.seedLength, 'settings.seed');
+    s.seed =
+      typeof v.seed === 'number'
+        ? String(int(v.seed, 0, Number.MAX_SAFE_INTEGER, 'settings.seed'))
+        : str(v.seed, LIMITS.seedLength, 'settings.seed');
   }
   if (v.trials !== undefined) s.trials = int(v.trials, LIMITS.trials.min, LIMITS.trials.max, 'settings.trials');
   if (v.init !== undefined) s.init = box(v.init, 'settings.init');
   if (v.domain !== undefined) s.domain = box(v.domain, 'settings.domain');
   if (v.stages !== undefined) {
-    if (!Array.isArray(v.stages) || v.stages.length === 0 || v.stages.length > LIMITS.stages) fail(`settings.stages: 1..${LIMITS.stages} stages expected`);
+    if (!Array.isArray(v.stages) || v.stages.length === 0 || v.stages.length > LIMITS.stages)
+      fail(`settings.stages: 1..${LIMITS.stages} stages expected`);
     s.stages = v.stages.map((st, i) => stage(st, `settings.stages[${i}]`));
   }
   if (v.xStar !== undefined) s.xStar = vector(v.xStar, 'settings.xStar');
@@ -482,7 +561,8 @@ function settings(v: unknown): RunMessage['settings'] {
   if (v.fdStep !== undefined) s.fdStep = num(v.fdStep, 0, 1, 'settings.fdStep');
   if (v.slices !== undefined) s.slices = int(v.slices, 1, 64, 'settings.slices');
   if (v.sliceDirections !== undefined) {
-    if (!Array.isArray(v.sliceDirections) || v.sliceDirections.length === 0 || v.sliceDirections.length > 64) fail('settings.sliceDirections: 1..64 vectors expected');
+    if (!Array.isArray(v.sliceDirections) || v.sliceDirections.length === 0 || v.sliceDirections.length > 64)
+      fail('settings.sliceDirections: 1..64 vectors expected');
     s.sliceDirections = v.sliceDirections.map((d, i) => vector(d, `settings.sliceDirections[${i}]`));
   }
   return s;

@@ -3,13 +3,7 @@
  * alike through `src/runner/pool.ts`. A worker loads the user's bundled loss once per task from
  * `loss.bundlePath` and runs one pure engine function on it.
  */
-import type {
-  Landscape,
-  MethodResult,
-  RunConfig,
-  Diagnostics,
-  LossOptions,
-} from '../engine/types';
+import type { Landscape, MethodResult, RunConfig, Diagnostics, LossOptions } from '../engine/types';
 
 /** How the user's exported function takes its point. */
 export type ArgStyle = 'scalars' | 'array';

@@ -51,7 +51,9 @@ export async function bundleLossFile(file: string, opts: { outDir?: string; cont
   const t0 = Date.now();
   const abs = resolve(file);
   const outDir = opts.outDir ?? join(tmpdir(), 'sgd-landscape-bundles');
-  const stem = `${basename(abs).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]/g, '_')}-${hash(abs).slice(0, 8)}`;
+  const stem = `${basename(abs)
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^A-Za-z0-9_-]/g, '_')}-${hash(abs).slice(0, 8)}`;
   const cwd = dirname(abs);
   let result: esbuild.BuildResult<{ write: false; outfile: string }>;
   try {

@@ -210,7 +210,13 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
 /** Strips parentheses, `as`, `satisfies`, `!` and `<T>` casts. */
 function unwrap(e: ts.Expression): ts.Expression {
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) {
+    if (
+      ts.isParenthesizedExpression(e) ||
+      ts.isAsExpression(e) ||
+      ts.isSatisfiesExpression(e) ||
+      ts.isNonNullExpression(e) ||
+      ts.isTypeAssertionExpression(e)
+    ) {
       e = e.expression;
     } else return e;
   }
@@ -248,7 +254,11 @@ function classifyType(t: ts.TypeNode | undefined, aliases: Map<string, ts.TypeNo
   if (ts.isTypeOperatorNode(r) && r.operator === ts.SyntaxKind.ReadonlyKeyword) return classifyType(r.type, aliases);
   if (ts.isArrayTypeNode(r)) return isNumber(r.elementType, aliases) ? { kind: 'array', dim: null } : { kind: 'other' };
   if (ts.isTupleTypeNode(r)) {
-    const ok = r.elements.length > 0 && r.elements.every((e) => !ts.isRestTypeNode(e) && !ts.isOptionalTypeNode(e) && isNumber(ts.isNamedTupleMember(e) ? e.type : e, aliases));
+    const ok =
+      r.elements.length > 0 &&
+      r.elements.every(
+        (e) => !ts.isRestTypeNode(e) && !ts.isOptionalTypeNode(e) && isNumber(ts.isNamedTupleMember(e) ? e.type : e, aliases),
+      );
     return ok ? { kind: 'array', dim: r.elements.length } : { kind: 'other' };
   }
   if (ts.isTypeReferenceNode(r) && ts.isIdentifier(r.typeName)) {
@@ -263,7 +273,10 @@ function isNumber(t: ts.TypeNode, aliases: Map<string, ts.TypeNode>): boolean {
   return classifyType(t, aliases)?.kind === 'number';
 }
 
-function lossShape(local: LocalFn, aliases: Map<string, ts.TypeNode>): { argStyle: ArgStyle; dim: number | null; params: string[] } | undefined {
+function lossShape(
+  local: LocalFn,
+  aliases: Map<string, ts.TypeNode>,
+): { argStyle: ArgStyle; dim: number | null; params: string[] } | undefined {
   const { fn } = local;
   // A loss returns a number now: async functions and generators return something else.
   if (fn.asteriskToken || hasModifier(fn, ts.SyntaxKind.AsyncKeyword) || hasModifier(fn, ts.SyntaxKind.DeclareKeyword)) return undefined;
@@ -301,7 +314,8 @@ function usedAsArray(fn: FnNode, name: string): boolean {
   const visit = (n: ts.Node): void => {
     if (found) return;
     if (ts.isElementAccessExpression(n) && isName(n.expression)) found = true;
-    else if (ts.isPropertyAccessExpression(n) && isName(n.expression) && ['length', 'map', 'reduce', 'forEach'].includes(n.name.text)) found = true;
+    else if (ts.isPropertyAccessExpression(n) && isName(n.expression) && ['length', 'map', 'reduce', 'forEach'].includes(n.name.text))
+      found = true;
     else if (ts.isForOfStatement(n) && isName(n.expression)) found = true;
     else if (ts.isSpreadElement(n) && isName(n.expression)) found = true;
     else if (ts.isVariableDeclaration(n) && ts.isArrayBindingPattern(n.name) && n.initializer && isName(n.initializer)) found = true;

@@ -20,7 +20,10 @@ const cache = new Map<string, Record<string, unknown>>();
 
 /** Thrown for problems with the module itself (missing export, wrong return type). */
 export class LoadError extends Error {
-  constructor(message: string, readonly kind: 'load' | 'invalid' = 'load') {
+  constructor(
+    message: string,
+    readonly kind: 'load' | 'invalid' = 'load',
+  ) {
     super(message);
     this.name = 'LoadError';
   }
@@ -107,7 +110,10 @@ function checkAtCentre(ref: LossRef, config: RunConfig, loss: Loss): void {
     throw new LossError(e, Array.from(centre));
   }
   if (typeof v !== 'number') {
-    throw new LoadError(`${ref.exportName} must return a number; at x = [${Array.from(centre).join(', ')}] it returned ${describe(v)}`, 'invalid');
+    throw new LoadError(
+      `${ref.exportName} must return a number; at x = [${Array.from(centre).join(', ')}] it returned ${describe(v)}`,
+      'invalid',
+    );
   }
 }
 
@@ -119,7 +125,11 @@ function userFrame(stack: string | undefined, ref: LossRef): { file: string; lin
     .map((l) => /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(l.trim()))
     .filter((m): m is RegExpExecArray => !!m)
     .map((m) => ({ file: m[1], line: Number(m[2]), column: Number(m[3]) }));
-  const own = (f: string) => /[\\/]dist[\\/](worker|cli|extension)\.js$/.test(f) || f.includes('/src/runner/') || f.includes('/src/engine/') || f.startsWith('node:');
+  const own = (f: string) =>
+    /[\\/]dist[\\/](worker|cli|extension)\.js$/.test(f) ||
+    f.includes('/src/runner/') ||
+    f.includes('/src/engine/') ||
+    f.startsWith('node:');
   return parsed.find((p) => p.file === ref.sourceFile) ?? parsed.find((p) => !own(p.file) && p.file !== ref.bundlePath);
 }
 

@@ -269,12 +269,17 @@ export class ExperimentRunner {
             return r;
           }),
         );
-      const rows = config.dim <= 2 ? config.resolution : config.sliceDirections?.length ?? config.slices;
+      const rows = config.dim <= 2 ? config.resolution : (config.sliceDirections?.length ?? config.slices);
       // The landscape is queued first: the live charts draw over it. Its row blocks are weighted
       // like ~1/4 of a trial chunk: they are cheaper per unit.
       const landscapeP = Promise.all(
         chunks(rows, Math.min(rows, n)).map(([rowFrom, rowTo]) =>
-          submit({ kind: 'landscape', rowFrom, rowTo, xStar: config.xStar }, 'landscape', ((rowTo - rowFrom) / rows) * Math.max(1, (config.trials * T) / 4), stall),
+          submit(
+            { kind: 'landscape', rowFrom, rowTo, xStar: config.xStar },
+            'landscape',
+            ((rowTo - rowFrom) / rows) * Math.max(1, (config.trials * T) / 4),
+            stall,
+          ),
         ),
       ).then((parts) => {
         const lparts = parts.map((r) => (r as { result: Landscape }).result);
@@ -291,7 +296,12 @@ export class ExperimentRunner {
       const landscape = await landscapeP;
       const sgd = mergeMethodResults(sgdParts.map((r) => (r as { result: MethodResult }).result));
       const gd = gdParts ? mergeMethodResults(gdParts.map((r) => (r as { result: MethodResult }).result)) : undefined;
-      const diag = (await submit({ kind: 'diagnostics', landscape, sgd, gd }, 'diagnostics', Math.max(1, (config.trials * T) / 20), Math.max(stall, 120_000))) as {
+      const diag = (await submit(
+        { kind: 'diagnostics', landscape, sgd, gd },
+        'diagnostics',
+        Math.max(1, (config.trials * T) / 20),
+        Math.max(stall, 120_000),
+      )) as {
         result: Diagnostics;
       };
       const tEnd = performance.now();
@@ -333,9 +343,24 @@ export class ExperimentRunner {
   /** Loads the module in a worker and reports its exports and `<name>Options` (never on this thread). */
   async inspect(loss: LossRef, signal?: AbortSignal): Promise<ModuleInfo> {
     const minimal: RunConfig = {
-      function: loss.exportName, dim: 1, seed: '0', trials: 1, init: { low: [0], high: [1] }, stages: [], domain: { low: [0], high: [1] },
-      resolution: 3, compareGd: false, sampleTrajectories: 0, trajectoryPoints: 2, checkpoints: 2, probeRadius: 0, probeSamples: 1,
-      histogramBin: 1, divergenceFactor: 1, fdStep: 0, slices: 1,
+      function: loss.exportName,
+      dim: 1,
+      seed: '0',
+      trials: 1,
+      init: { low: [0], high: [1] },
+      stages: [],
+      domain: { low: [0], high: [1] },
+      resolution: 3,
+      compareGd: false,
+      sampleTrajectories: 0,
+      trajectoryPoints: 2,
+      checkpoints: 2,
+      probeRadius: 0,
+      probeSamples: 1,
+      histogramBin: 1,
+      divergenceFactor: 1,
+      fdStep: 0,
+      slices: 1,
     };
     const shared = new SharedArrayBuffer(sharedBufferBytes(1));
     const i32 = new Int32Array(shared, 0, 2);

@@ -32,7 +32,8 @@ export interface PrepareOptions {
 export function chooseExport(losses: readonly DiscoveredLoss[], requested: string | undefined, file: string): string {
   if (requested) return requested;
   if (losses.length === 1) return losses[0].name;
-  if (losses.length === 0) throw new ConfigError('function', `${file} exports no loss functions (a function of numbers or of one number[])`);
+  if (losses.length === 0)
+    throw new ConfigError('function', `${file} exports no loss functions (a function of numbers or of one number[])`);
   throw new ConfigError('function', `${file} exports several losses; choose one of: ${losses.map((l) => l.name).join(', ')}`);
 }
 
@@ -63,12 +64,20 @@ export async function bundleAndInspect(
   const info = await runner.inspect({ bundlePath, exportName, argStyle: 'scalars', dim: 1, sourceFile: file }, opts.signal);
   if (!info.functions.some((f) => f.name === exportName)) {
     const names = info.functions.map((f) => f.name);
-    throw new ConfigError('function', `${file} has no exported function "${exportName}" once bundled${names.length ? `; exported functions: ${names.join(', ')}` : ''}`);
+    throw new ConfigError(
+      'function',
+      `${file} has no exported function "${exportName}" once bundled${names.length ? `; exported functions: ${names.join(', ')}` : ''}`,
+    );
   }
   return { bundlePath, warnings, info, bundleMs: t1 - t0, inspectMs: Date.now() - t1 };
 }
 
-export async function prepareRun(runner: ExperimentRunner, file: string, input: RunConfigInput, opts: PrepareOptions = {}): Promise<PreparedRun> {
+export async function prepareRun(
+  runner: ExperimentRunner,
+  file: string,
+  input: RunConfigInput,
+  opts: PrepareOptions = {},
+): Promise<PreparedRun> {
   const abs = resolve(file);
   const text = opts.sourceText ?? (await readFile(abs, 'utf8'));
   const losses = discoverLosses(text, abs);

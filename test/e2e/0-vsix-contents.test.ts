@@ -61,7 +61,11 @@ test('the .vsix holds only what the extension runs', () => {
   const unexpected = names.filter((n) => !ALLOWED.some((re) => re.test(n)));
   assert.deepEqual(unexpected, [], 'files outside the allow-list');
   for (const bad of [/\.map$/, /^extension\/(src|test|webview|media|scripts|bench)\//, /\.tsbuildinfo$/, /\/dist\/cli\.js$/]) {
-    assert.deepEqual(names.filter((n) => bad.test(n)), [], `nothing matching ${bad}`);
+    assert.deepEqual(
+      names.filter((n) => bad.test(n)),
+      [],
+      `nothing matching ${bad}`,
+    );
   }
   for (const need of [
     'extension/package.json',

@@ -34,7 +34,9 @@ test('Figure 3 from the command palette: panel, charts, summary = CLI', async ()
   const root = frame.locator(tid('panel-root'));
   assert.equal(await root.getAttribute('data-live'), null, 'the panel no longer shows a live view');
   assert.equal(await frame.locator('canvas[data-live]').count(), 0, 'no chart is marked live');
-  console.log(`live draws while the run went: ${(await root.getAttribute('data-live-renders')) ?? 0} (last ${(await root.getAttribute('data-live-ms')) ?? '-'} ms)`);
+  console.log(
+    `live draws while the run went: ${(await root.getAttribute('data-live-renders')) ?? 0} (last ${(await root.getAttribute('data-live-ms')) ?? '-'} ms)`,
+  );
 
   // The main charts are drawn, with data, at a visible size, and have ink on them.
   for (const id of ['chart-landscape', 'chart-trajectories', 'chart-finals', 'chart-histogram', 'chart-convexity']) {

@@ -45,7 +45,11 @@ test('CodeLens run on rastrigin, then the side panel re-runs with another radius
     () => side.locator(tid('fn-picker')).evaluate((el) => (el as HTMLElement & { value: string }).value),
     (v) => v === 'rastrigin',
   );
-  await eventually('side panel shows the radius used', () => side.locator(tid('radius')).inputValue(), (v) => Number(v) === firstRadius);
+  await eventually(
+    'side panel shows the radius used',
+    () => side.locator(tid('radius')).inputValue(),
+    (v) => Number(v) === firstRadius,
+  );
 
   await side.locator(tid('radius')).fill(String(NEW_RADIUS));
   await side.locator(tid('radius')).press('Tab');
@@ -66,6 +70,9 @@ test('CodeLens run on rastrigin, then the side panel re-runs with another radius
     assert.notEqual((await canvasPixels(second.frame, id)).digest, before[id], `${id} changed`);
   }
   // The side panel's own summary follows the shown run.
-  await side.locator(tid('run-summary')).filter({ hasText: String(NEW_RADIUS) }).waitFor({ timeout: 10_000 });
+  await side
+    .locator(tid('run-summary'))
+    .filter({ hasText: String(NEW_RADIUS) })
+    .waitFor({ timeout: 10_000 });
   await vs.screenshot('2-04-rastrigin-rerun-radius');
 });

@@ -67,7 +67,12 @@ test('a loss that never returns: stopped with a clear error, editor responsive m
   await vs.openFile('faulty.ts');
   await vs.runCommand(CMD.run);
   await vs.pickQuickItem('neverReturns');
-  await eventually('the run starts', () => frame.locator(tid('panel-root')).getAttribute('data-status'), (s) => s === 'running', 30_000);
+  await eventually(
+    'the run starts',
+    () => frame.locator(tid('panel-root')).getAttribute('data-status'),
+    (s) => s === 'running',
+    30_000,
+  );
   // While the hung call is being watched, the editor takes typing at once.
   const marker = `// typed while neverReturns runs ${Date.now()}`;
   await vs.editorLine('export function neverReturns').click();

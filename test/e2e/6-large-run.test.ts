@@ -18,7 +18,10 @@ let vs: VsCode;
 before(async () => {
   const ws = copyExamples();
   // figure3 itself carries its own defaults (100 trials); this wrapper takes the settings.
-  writeFileSync(join(ws, 'large.ts'), "import { figure3 } from './paper-figure3';\n\nexport function figure3Large(x: number): number {\n  return figure3(x);\n}\n");
+  writeFileSync(
+    join(ws, 'large.ts'),
+    "import { figure3 } from './paper-figure3';\n\nexport function figure3Large(x: number): number {\n  return figure3(x);\n}\n",
+  );
   vs = await VsCode.launch({
     workspace: ws,
     settings: {
@@ -67,5 +70,8 @@ test('1000 trials × 5000 steps: charts drawn; time from "run finished" to "char
     `${first.finishedToDrawn} ms on the first run while the panel was still opening (drawing ${first.render} ms)`;
   console.log(line);
   mkdirSync(ARTIFACTS, { recursive: true });
-  writeFileSync(join(ARTIFACTS, 'timings.json'), JSON.stringify({ first, second, runMs: timing.totalMs, workers: timing.workers }, null, 2));
+  writeFileSync(
+    join(ARTIFACTS, 'timings.json'),
+    JSON.stringify({ first, second, runMs: timing.totalMs, workers: timing.workers }, null, 2),
+  );
 });

@@ -45,7 +45,12 @@ export function tools(): Tools {
     if (!v) throw new Error(`scripts/tools.sh did not print ${k}`);
     return v;
   };
-  toolsCache = { toolsDir: get('SGD_TOOLS_DIR'), node24: get('SGD_NODE24'), codeServer: get('SGD_CODE_SERVER'), chromium: get('SGD_CHROMIUM') };
+  toolsCache = {
+    toolsDir: get('SGD_TOOLS_DIR'),
+    node24: get('SGD_NODE24'),
+    codeServer: get('SGD_CODE_SERVER'),
+    chromium: get('SGD_CHROMIUM'),
+  };
   return toolsCache;
 }
 
@@ -151,10 +156,7 @@ export class VsCode {
     const extDir = join(tmp, 'extensions');
     mkdirSync(join(userData, 'User'), { recursive: true });
     mkdirSync(extDir, { recursive: true });
-    writeFileSync(
-      join(userData, 'User', 'settings.json'),
-      JSON.stringify({ ...CLEAN_SETTINGS, ...opts.settings }, null, 2),
-    );
+    writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...CLEAN_SETTINGS, ...opts.settings }, null, 2));
     const port = await freePort();
     const config = join(tmp, 'config.yaml');
     writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
@@ -181,8 +183,10 @@ export class VsCode {
     const args = [
       t.codeServer,
       ...base,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-getting-started-override',
@@ -201,9 +205,15 @@ export class VsCode {
         executablePath: t.chromium,
         headless: true,
         args: [
-          '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-          '--disable-background-networking', '--disable-component-update', '--disable-sync',
-          '--disable-dev-shm-usage', '--disable-breakpad',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--disable-dev-shm-usage',
+          '--disable-breakpad',
         ],
         // Chromium's own files (crash-report settings) stay in the temp folder, not in ~/.config.
         env: { ...process.env, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME, XDG_CACHE_HOME: env.XDG_CACHE_HOME },
@@ -236,15 +246,22 @@ export class VsCode {
     const input = await this.openQuickInput('>');
     await input.fill(`>${title}`);
     const row = this.page.locator('.quick-input-list .monaco-list-row.focused');
-    await row.filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
-      const rows = await this.page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
-      throw new Error(`command "${title}" not found in the palette; rows: ${JSON.stringify(rows)}`);
-    });
+    await row
+      .filter({ hasText: title })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 })
+      .catch(async () => {
+        const rows = await this.page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+        throw new Error(`command "${title}" not found in the palette; rows: ${JSON.stringify(rows)}`);
+      });
     // The focused row must be exactly the command asked for (not a longer title that contains it).
     const label = (await row.first().locator('.label-name').first().innerText()).trim();
     if (label !== title) throw new Error(`palette would run "${label}", not "${title}"`);
     await this.page.keyboard.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+    await this.page
+      .locator('.quick-input-widget')
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => {});
   }
 
   /** Open a workspace file (path relative to the workspace) through Quick Open and wait for its editor. */
@@ -272,7 +289,10 @@ export class VsCode {
     const got = (await row.first().locator('.label-name').first().innerText()).trim();
     if (got !== label) throw new Error(`quick pick would choose "${got}", not "${label}"`);
     await this.page.keyboard.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+    await this.page
+      .locator('.quick-input-widget')
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => {});
   }
 
   /** The rendered editor line (in the active editor) whose text contains `text`. */
@@ -319,7 +339,10 @@ export class VsCode {
       .getByText('Restricted Mode', { exact: true })
       .first()
       .waitFor({ state: 'visible', timeout })
-      .then(() => true, () => false);
+      .then(
+        () => true,
+        () => false,
+      );
   }
 
   get userDataDir(): string {
@@ -335,7 +358,10 @@ export class VsCode {
         break;
       } catch {
         // The workbench may not have keyboard focus yet: focus the editor area and retry.
-        await this.page.locator('.part.editor').click({ position: { x: 5, y: 5 } }).catch(() => {});
+        await this.page
+          .locator('.part.editor')
+          .click({ position: { x: 5, y: 5 } })
+          .catch(() => {});
       }
     }
     await input.waitFor({ state: 'visible', timeout: 5_000 });
@@ -360,7 +386,10 @@ export class VsCode {
       const n = await outer.count();
       for (let i = 0; i < n; i++) {
         const frame = outer.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
-        const hits = await frame.locator(selector).count().catch(() => 0);
+        const hits = await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0);
         if (hits > 0) return frame;
       }
       if (Date.now() > deadline) throw new Error(`no webview contains ${selector} (${n} webviews in the page)`);

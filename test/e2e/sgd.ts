@@ -140,7 +140,9 @@ export function runCli(file: string, config: unknown): ExperimentResult {
 
 /** 1-based line of the first line of `file` containing `text`. */
 export function lineOf(file: string, text: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  const i = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   if (i < 0) throw new Error(`"${text}" not in ${file}`);
   return i + 1;
 }

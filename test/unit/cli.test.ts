@@ -14,7 +14,19 @@ const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], {
 test('run writes RESULT.json with the documented fields', () => {
   const cfg = join(dir, 'run.json');
   const out = join(dir, 'result.json');
-  writeFileSync(cfg, JSON.stringify({ function: 'rastrigin', seed: 3, trials: 8, resolution: 21, stages: [{ lr: 0.005, radius: 0.5, steps: 200, noise: 'uniform' }, { lr: 0.002, radius: 0.1, steps: 100, noise: 'gaussian' }] }));
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      function: 'rastrigin',
+      seed: 3,
+      trials: 8,
+      resolution: 21,
+      stages: [
+        { lr: 0.005, radius: 0.5, steps: 200, noise: 'uniform' },
+        { lr: 0.002, radius: 0.1, steps: 100, noise: 'gaussian' },
+      ],
+    }),
+  );
   const r = run('run', 'examples/rastrigin.ts', '--config', cfg, '--out', out, '--quiet');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /function rastrigin \(dim 2\), 8 trials/);
@@ -26,7 +38,10 @@ test('run writes RESULT.json with the documented fields', () => {
   assert.deepEqual(res.landscape.y.length, 21);
   assert.equal(res.landscape.f.length, 21);
   assert.equal(res.landscape.f[0].length, 21);
-  assert.deepEqual(res.landscape.smoothed.map((s: { radius: number }) => s.radius), [0.5, 0.1]);
+  assert.deepEqual(
+    res.landscape.smoothed.map((s: { radius: number }) => s.radius),
+    [0.5, 0.1],
+  );
   assert.equal(res.landscape.smoothed[0].values.length, 21);
   assert.deepEqual(res.diagnostics.xStar, [0, 0]);
   assert.equal(typeof res.diagnostics.c, 'number');

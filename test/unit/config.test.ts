@@ -54,7 +54,11 @@ test('file options give domain, xStar, dim; init defaults to the domain', () => 
 
 test('scalar bounds broadcast to every axis; multi-stage inits are kept', () => {
   const c = resolveConfig(
-    { function: 'f', domain: { low: -3 as unknown as number[], high: 3 as unknown as number[] }, stages: [{ lr: 0.1 }, { lr: 0.01, init: { low: [-1, -1], high: [1, 1] } }] },
+    {
+      function: 'f',
+      domain: { low: -3 as unknown as number[], high: 3 as unknown as number[] },
+      stages: [{ lr: 0.1 }, { lr: 0.01, init: { low: [-1, -1], high: [1, 1] } }],
+    },
     { dim: 2 },
   );
   assert.deepEqual(c.domain, { low: [-3, -3], high: [3, 3] });
@@ -74,7 +78,9 @@ test('every bad setting names itself and the allowed range', () => {
   rejects({ function: 'f', dim: 3 }, 'dim', /takes 2 number parameters, so dim must be 2/, { dim: 2 });
   rejects({ function: 'f' }, 'dim', /takes an array, so its dimension must be set/);
   rejects({ function: 'f', dim: 0 }, 'dim', /integer in \[1, 10000\]/);
-  rejects({ function: 'f', init: { low: [-5], high: [5] }, domain: { low: [-3], high: [3] } }, 'init', /inside the domain \[-3, 3\]/, { dim: 1 });
+  rejects({ function: 'f', init: { low: [-5], high: [5] }, domain: { low: [-3], high: [3] } }, 'init', /inside the domain \[-3, 3\]/, {
+    dim: 1,
+  });
   rejects({ function: 'f', init: { low: [1], high: [0] } }, 'init', /low must be below high/, { dim: 1 });
   rejects({ function: 'f', xStar: [0, 0] }, 'xStar', /must have 1 entry/, { dim: 1 });
   rejects({ function: 'f', stages: [{ init: { low: [-9], high: [0] } }] }, 'stages[0].init', /inside the domain/, { dim: 1 });

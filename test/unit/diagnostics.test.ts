@@ -118,7 +118,10 @@ test('1-D Rastrigin, Gaussian noise: inf_y c(y) = 2 − 20π e^{−2π²σ²}·1
 
 test("the convexity map's c on a fine grid agrees with c(σ), and its values with the closed form", () => {
   for (const s of [0.3, 0.43, 0.44]) {
-    const config = cfg({ stages: [{ lr: 0.01, radius: s, steps: 10, noise: 'gaussian' }], domain: { low: [-3], high: [3] }, resolution: 1201 }, 1);
+    const config = cfg(
+      { stages: [{ lr: 0.01, radius: s, steps: 10, noise: 'gaussian' }], domain: { low: [-3], high: [3] }, resolution: 1201 },
+      1,
+    );
     // The map reads only the grid geometry of the landscape.
     const landscape = { x: linspace(-3, 3, 1201), f: [], smoothed: [] };
     const map = convexityMap(rastrigin1, config, landscape, [0], s, 'gaussian');
@@ -138,7 +141,15 @@ test("the convexity map's c on a fine grid agrees with c(σ), and its values wit
 });
 
 test('2-D convexity map of the sphere: 2 everywhere but x*, positive fraction 1; region excludes x*', () => {
-  const config = cfg({ stages: [{ lr: 0.01, radius: 0.4, steps: 10, noise: 'uniform' }], domain: { low: [-2, -1], high: [2, 1] }, init: { low: [-1, -1], high: [1, 1] }, resolution: 21 }, 2);
+  const config = cfg(
+    {
+      stages: [{ lr: 0.01, radius: 0.4, steps: 10, noise: 'uniform' }],
+      domain: { low: [-2, -1], high: [2, 1] },
+      init: { low: [-1, -1], high: [1, 1] },
+      resolution: 21,
+    },
+    2,
+  );
   const landscape = computeLandscape(sphere, config);
   const map = convexityMap(sphere, config, landscape, [0, 0], 0.4, 'uniform');
   const values = map.values as number[][];
@@ -191,7 +202,7 @@ test('Theorem 1 arithmetic on a hand-computed case', () => {
   assert.ok(Math.abs(t.b - 1.21e-4) < 1e-18);
   assert.ok(Math.abs(t.T1 - Math.log(0.12 / 1.21e-4) / 0.03) < 1e-9);
   assert.ok(Math.abs(t.T1 - 229.982) < 1e-3);
-  assert.ok(Math.abs(t.ballRadius - Math.sqrt(20 * 1.21e-4 / 0.03)) < 1e-15);
+  assert.ok(Math.abs(t.ballRadius - Math.sqrt((20 * 1.21e-4) / 0.03)) < 1e-15);
   assert.ok(Math.abs(t.ballRadius - 0.284019) < 1e-6);
   assert.equal(t.lrBound, 0.02);
   assert.equal(t.conditionHolds, true);
@@ -237,12 +248,18 @@ test('Theorem 1 takes a restarting stage’s starts from the same draws SGD used
 test('final histograms: 1-D bins of histogramBin, 2-D [iy][ix] counts, diverged and outside points left out', () => {
   const config = cfg({ histogramBin: 0.06 }, 1);
   const domain = { low: [-3], high: [3] };
-  const sgd = method({ finals: [[-3], [3], [0.01], [-0.05], [3.5], [0.02], [1]], divergedMask: [false, false, false, false, false, false, true] });
+  const sgd = method({
+    finals: [[-3], [3], [0.01], [-0.05], [3.5], [0.02], [1]],
+    divergedMask: [false, false, false, false, false, false, true],
+  });
   const h = finalHistogram(config, sgd, undefined, domain);
   assert.equal(h.edges.length, 101);
   assert.equal(h.edges[0], -3);
   assert.ok(Math.abs(h.edges[100] - 3) < 1e-12);
-  assert.equal(h.sgd.reduce((a, b) => a + b, 0), 5);
+  assert.equal(
+    h.sgd.reduce((a, b) => a + b, 0),
+    5,
+  );
   assert.equal(h.sgd[0], 1);
   assert.equal(h.sgd[99], 1);
   assert.equal(h.sgd[50], 2); // 0.01 and 0.02 in [0, 0.06)
@@ -253,7 +270,18 @@ test('final histograms: 1-D bins of histogramBin, 2-D [iy][ix] counts, diverged 
 
   const c2 = cfg({}, 2);
   const d2 = { low: [0, 0], high: [4, 2] };
-  const h2 = finalHistogram(c2, method({ finals: [[0.25, 1.975], [0.26, 1.99], [3.99, 0.01]] }), undefined, d2);
+  const h2 = finalHistogram(
+    c2,
+    method({
+      finals: [
+        [0.25, 1.975],
+        [0.26, 1.99],
+        [3.99, 0.01],
+      ],
+    }),
+    undefined,
+    d2,
+  );
   assert.equal(h2.sgd2d!.length, 40);
   assert.equal(h2.sgd2d![39][2], 2); // y bin 39 (top), x bin 2
   assert.equal(h2.sgd2d![0][39], 1);
@@ -264,7 +292,18 @@ test('final histograms: 1-D bins of histogramBin, 2-D [iy][ix] counts, diverged 
 
   const c5 = cfg({}, 5);
   const d5 = { low: [-1, -1, -1, -1, -1], high: [1, 1, 1, 1, 1] };
-  const h5 = finalHistogram(c5, method({ finals: [[0.01, 0, 0, 0, 0], [1, 1, 1, 1, 1]] }), undefined, d5, { xStar: [0, 0, 0, 0, 0] });
+  const h5 = finalHistogram(
+    c5,
+    method({
+      finals: [
+        [0.01, 0, 0, 0, 0],
+        [1, 1, 1, 1, 1],
+      ],
+    }),
+    undefined,
+    d5,
+    { xStar: [0, 0, 0, 0, 0] },
+  );
   assert.equal(h5.edges.length, 41);
   assert.equal(h5.sgd[0], 1);
   assert.equal(h5.sgd[20], 1); // distance √5 is half the diameter 2√5: the lower edge of bin 20
@@ -275,12 +314,29 @@ test('trajectory diagnostics (Figure 5) on hand-computed sphere checkpoints', ()
   const sgd = method({
     checkpointSteps: [0, 10],
     checkpoints: [
-      [[1, 0], [0.5, 0.5]],
-      [[-2, 1], [-1, 0]],
-      [[9, 9], [9, 9]],
+      [
+        [1, 0],
+        [0.5, 0.5],
+      ],
+      [
+        [-2, 1],
+        [-1, 0],
+      ],
+      [
+        [9, 9],
+        [9, 9],
+      ],
     ],
-    finalX: [[0, 0.1], [0, 0], [9, 9]],
-    stochasticGradNorm: [[3, 1], [5, 2], [100, 100]],
+    finalX: [
+      [0, 0.1],
+      [0, 0],
+      [9, 9],
+    ],
+    stochasticGradNorm: [
+      [3, 1],
+      [5, 2],
+      [100, 100],
+    ],
     divergedMask: [false, false, true],
   });
   const grad = (x: Float64Array, out: Float64Array) => {
@@ -310,7 +366,10 @@ test('trajectory diagnostics (Figure 5) on hand-computed sphere checkpoints', ()
 });
 
 test('computeDiagnostics on the sphere: x* from the smoothed minimum, c = 2, Theorem 1 and success counts', () => {
-  const config = cfg({ trials: 20, checkpoints: 5, probeSamples: 2, resolution: 201, stages: [{ lr: 0.1, radius: 0.05, steps: 200, noise: 'uniform' }] }, 1);
+  const config = cfg(
+    { trials: 20, checkpoints: 5, probeSamples: 2, resolution: 201, stages: [{ lr: 0.1, radius: 0.05, steps: 200, noise: 'uniform' }] },
+    1,
+  );
   const landscape = computeLandscape(sphere, config);
   const sgd = runTrials(sphere, undefined, config, 'sgd', 0, config.trials);
   const gd = runTrials(sphere, undefined, config, 'gd', 0, config.trials);
@@ -328,7 +387,10 @@ test('computeDiagnostics on the sphere: x* from the smoothed minimum, c = 2, The
   assert.ok(Math.abs(diag.successRadius - 0.3) < 1e-12);
   assert.equal(diag.successSgd, 20);
   assert.equal(diag.successGd, 20);
-  assert.equal(diag.histogram.sgd.reduce((a, b) => a + b, 0), 20);
+  assert.equal(
+    diag.histogram.sgd.reduce((a, b) => a + b, 0),
+    20,
+  );
   assert.equal(diag.trajectory.steps.length, 5);
   assert.equal(computeDiagnostics(sphere, undefined, config, landscape, sgd, gd, [0.5]).xStarSource, 'user');
   const withStar = { ...config, xStar: [0.5] };

@@ -12,7 +12,16 @@ test('export function with k number parameters is k-dimensional', () => {
     'export function spiky(x: number) { return x * x; }',
   ].join('\n');
   const l = byName(src);
-  assert.deepEqual(l.sphere, { name: 'sphere', line: 0, character: 0, endLine: 2, argStyle: 'scalars', dim: 2, params: ['x', 'y'], hasOptions: false });
+  assert.deepEqual(l.sphere, {
+    name: 'sphere',
+    line: 0,
+    character: 0,
+    endLine: 2,
+    argStyle: 'scalars',
+    dim: 2,
+    params: ['x', 'y'],
+    hasOptions: false,
+  });
   assert.equal(l.spiky.dim, 1);
   assert.equal(l.spiky.line, 3);
 });
@@ -68,10 +77,7 @@ test('export lists, aliases, default exports and overloads', () => {
   const d3 = byName('export default (a: number) => a * a;');
   assert.equal(d3.default.dim, 1);
 
-  const ov = byName([
-    'export function o(x: number): number;',
-    'export function o(x: number): number { return x; }',
-  ].join('\n'));
+  const ov = byName(['export function o(x: number): number;', 'export function o(x: number): number { return x; }'].join('\n'));
   assert.equal(ov.o.line, 1, 'the implementation is reported, not the overload signature');
 });
 
@@ -97,14 +103,16 @@ test('what is not a loss', () => {
 });
 
 test('unannotated parameters: scalars unless the body indexes the single parameter', () => {
-  const l = byName([
-    'export const s = (x, y) => x * x + y * y;',
-    'export const one = (x) => Math.sin(x);',
-    'export const arr = (x) => x[0] ** 2 + x[1] ** 2;',
-    'export function loop(v) { let s = 0; for (const e of v) s += e * e; return s; }',
-    'export const typed: (x: number[]) => number = (x) => x[0];',
-    'export const destructured = ([a, b]) => a + b;',
-  ].join('\n'));
+  const l = byName(
+    [
+      'export const s = (x, y) => x * x + y * y;',
+      'export const one = (x) => Math.sin(x);',
+      'export const arr = (x) => x[0] ** 2 + x[1] ** 2;',
+      'export function loop(v) { let s = 0; for (const e of v) s += e * e; return s; }',
+      'export const typed: (x: number[]) => number = (x) => x[0];',
+      'export const destructured = ([a, b]) => a + b;',
+    ].join('\n'),
+  );
   assert.equal(l.s.dim, 2);
   assert.equal(l.one.argStyle, 'scalars');
   assert.equal(l.arr.argStyle, 'array');
@@ -133,13 +141,23 @@ test('function under the cursor and quick-pick order', () => {
   assert.equal(lossAtLine(losses, 1)?.name, 'a');
   assert.equal(lossAtLine(losses, 3), undefined);
   assert.equal(lossAtLine(losses, 5)?.name, 'b');
-  assert.deepEqual(orderByCursor(losses, 5).map((l) => l.name), ['b', 'a', 'c']);
-  assert.deepEqual(orderByCursor(losses, 3).map((l) => l.name), ['a', 'b', 'c']);
-  assert.deepEqual(orderByCursor(losses, undefined).map((l) => l.name), ['a', 'b', 'c']);
+  assert.deepEqual(
+    orderByCursor(losses, 5).map((l) => l.name),
+    ['b', 'a', 'c'],
+  );
+  assert.deepEqual(
+    orderByCursor(losses, 3).map((l) => l.name),
+    ['a', 'b', 'c'],
+  );
+  assert.deepEqual(
+    orderByCursor(losses, undefined).map((l) => l.name),
+    ['a', 'b', 'c'],
+  );
 });
 
 test('static options literal is read without running code', () => {
-  const src = 'export const fOptions = { dim: 2, xStar: [-1, +0.5], defaults: { lr: 1e-3, seed: "s", compareGd: false }, gradient: (x: number[]) => x, domain: { low: [-3, -3], high: [3, 3] } } as const;';
+  const src =
+    'export const fOptions = { dim: 2, xStar: [-1, +0.5], defaults: { lr: 1e-3, seed: "s", compareGd: false }, gradient: (x: number[]) => x, domain: { low: [-3, -3], high: [3, 3] } } as const;';
   assert.deepEqual(readStaticExport(src, 'f.ts', 'fOptions'), {
     dim: 2,
     xStar: [-1, 0.5],

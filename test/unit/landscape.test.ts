@@ -8,7 +8,17 @@ const cfg = (input: Partial<RunConfigInput>, dim: number) => resolveConfig({ fun
 
 test('2-D layout is f[iy][ix] = f(x[ix], y[iy]); symmetric smoothing keeps a linear function', () => {
   const asym = (p: Float64Array) => p[0] + 10 * p[1];
-  const config = cfg({ domain: { low: [0, -1], high: [1, 3] }, resolution: 5, stages: [{ radius: 0.2, noise: 'uniform' }, { radius: 0.1, noise: 'gaussian' }] }, 2);
+  const config = cfg(
+    {
+      domain: { low: [0, -1], high: [1, 3] },
+      resolution: 5,
+      stages: [
+        { radius: 0.2, noise: 'uniform' },
+        { radius: 0.1, noise: 'gaussian' },
+      ],
+    },
+    2,
+  );
   const L = computeLandscape(asym, config);
   assert.deepEqual(L.x, [0, 0.25, 0.5, 0.75, 1]);
   assert.deepEqual(L.y, [-1, 0, 1, 2, 3]);
@@ -36,7 +46,10 @@ test('one smoothed curve per distinct noisy (radius, noise); none for GD-only ru
     { radius: 0.15, noise: 'uniform' as const },
   ];
   const L = computeLandscape(sq, cfg({ resolution: 11, stages }, 1));
-  assert.deepEqual(L.smoothed.map((s) => s.radius), [0.3, 0.15]);
+  assert.deepEqual(
+    L.smoothed.map((s) => s.radius),
+    [0.3, 0.15],
+  );
   // Uniform window of x²: g = x² + a²/3.
   const v = L.smoothed[0].values as number[];
   L.x.forEach((x, i) => assert.ok(Math.abs(v[i] - (x * x + 0.03)) < 1e-12));

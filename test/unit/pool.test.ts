@@ -41,7 +41,13 @@ const failure = async (p: Promise<unknown>): Promise<RunFailure> => {
 };
 
 test('same numbers on 1 and 2 workers and in-process', async () => {
-  const input = { function: 'figure3', trials: 12, seed: 's', resolution: 61, stages: [{ lr: 0.01, radius: 0.3, steps: 300, noise: 'uniform' as const }] };
+  const input = {
+    function: 'figure3',
+    trials: 12,
+    seed: 's',
+    resolution: 61,
+    stages: [{ lr: 0.01, radius: 0.3, steps: 300, noise: 'uniform' as const }],
+  };
   const src = join(__dirname, '..', '..', 'examples', 'paper-figure3.ts');
   const r1 = runner({ workers: 1 });
   const r2 = runner({ workers: 2 });
@@ -62,7 +68,9 @@ test('same numbers on 1 and 2 workers and in-process', async () => {
 test('a loss that throws names the function, its file and line, and the input', async () => {
   const src = file(
     'throws.ts',
-    ['export function bad(x: number): number {', '  if (x > -10) {', "    throw new Error('kaput');", '  }', '  return x;', '}', ''].join('\n'),
+    ['export function bad(x: number): number {', '  if (x > -10) {', "    throw new Error('kaput');", '  }', '  return x;', '}', ''].join(
+      '\n',
+    ),
   );
   const r = runner({ workers: 1 });
   const p = await prepareRun(r, src, { function: 'bad' }, { bundleDir }).catch((e) => e);
@@ -78,7 +86,12 @@ test('a loss that throws names the function, its file and line, and the input', 
 test('NaN and ±Infinity mark trials diverged; the run completes', async () => {
   const src = file('nan.ts', 'export function edges(x: number) { return x < -2 ? NaN : x > 2.2 ? Infinity : x * x; }\n');
   const r = runner();
-  const p = await prepareRun(r, src, { trials: 60, init: { low: [-2.5], high: [2.5] }, stages: [{ lr: 0.05, radius: 0.05, steps: 200 }] }, { bundleDir });
+  const p = await prepareRun(
+    r,
+    src,
+    { trials: 60, init: { low: [-2.5], high: [2.5] }, stages: [{ lr: 0.05, radius: 0.05, steps: 200 }] },
+    { bundleDir },
+  );
   const res = await r.run(p.loss, p.config);
   // Exactly the trials that start where f is not finite diverge; the rest reach 0.
   const bad = res.sgd.starts.map((s) => s[0] < -2 || s[0] > 2.2);
@@ -91,7 +104,12 @@ test('NaN and ±Infinity mark trials diverged; the run completes', async () => {
 test('a loss that never returns is stopped at the stall limit with its input; the pool still works', async () => {
   const src = file('hang.ts', 'export function hang(x: number): number {\n  if (x < 1) { for (;;) {} }\n  return x * x;\n}\n');
   const r = runner({ workers: 1, stallMs: 700 });
-  const p = await prepareRun(r, src, { init: { low: [2], high: [3] }, domain: { low: [-3], high: [3] }, stages: [{ lr: 0.1, noise: 'none', steps: 100 }] }, { bundleDir });
+  const p = await prepareRun(
+    r,
+    src,
+    { init: { low: [2], high: [3] }, domain: { low: [-3], high: [3] }, stages: [{ lr: 0.1, noise: 'none', steps: 100 }] },
+    { bundleDir },
+  );
   const t0 = Date.now();
   const f = await failure(r.run(p.loss, p.config));
   assert.equal(f.detail.kind, 'timeout');
@@ -105,7 +123,10 @@ test('a loss that never returns is stopped at the stall limit with its input; th
 });
 
 test('a loss that eats memory ends in a clear error, not a crash', async () => {
-  const src = file('mem.ts', 'const hoard: number[][] = [];\nexport function mem(x: number): number {\n  for (;;) hoard.push(new Array(1e6).fill(x));\n}\n');
+  const src = file(
+    'mem.ts',
+    'const hoard: number[][] = [];\nexport function mem(x: number): number {\n  for (;;) hoard.push(new Array(1e6).fill(x));\n}\n',
+  );
   const r = runner({ workers: 1, memoryLimitMb: 64, stallMs: 60_000 });
   const p = await prepareRun(r, src, {}, { bundleDir }).catch((e) => e);
   const f = p instanceof RunFailure ? p : await failure(r.run(p.loss, p.config));
@@ -122,7 +143,10 @@ test('a syntax error is a BundleFailure with file and line; cancel and bad expor
     assert.equal(e.messages[0].file, src);
     return true;
   });
-  const ok = file('slow.ts', 'export function slow(x: number) { let s = 0; for (let i = 0; i < 2000; i++) s += Math.sin(x + i); return x * x + s * 1e-9; }\n');
+  const ok = file(
+    'slow.ts',
+    'export function slow(x: number) { let s = 0; for (let i = 0; i < 2000; i++) s += Math.sin(x + i); return x * x + s * 1e-9; }\n',
+  );
   const p = await prepareRun(r, ok, { trials: 50, stages: [{ steps: 20000 }] }, { bundleDir });
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 300);
@@ -136,7 +160,14 @@ test('a syntax error is a BundleFailure with file and line; cancel and bad expor
 });
 
 test('partial results: landscape and trial chunks stream in order, throttled; final numbers unchanged', async () => {
-  const input = { function: 'figure3', trials: 64, seed: 'p', resolution: 21, sampleTrajectories: 4, stages: [{ lr: 0.01, radius: 0.3, steps: 40000, noise: 'uniform' as const }] };
+  const input = {
+    function: 'figure3',
+    trials: 64,
+    seed: 'p',
+    resolution: 21,
+    sampleTrajectories: 4,
+    stages: [{ lr: 0.01, radius: 0.3, steps: 40000, noise: 'uniform' as const }],
+  };
   const src = join(__dirname, '..', '..', 'examples', 'paper-figure3.ts');
   const r2 = runner({ workers: 2 });
   const p2 = await prepareRun(r2, src, input, { bundleDir });
@@ -162,9 +193,13 @@ test('partial results: landscape and trial chunks stream in order, throttled; fi
       assert.ok(j < finalKey.length, 'a partial final iterate is one of the final ones, in order');
       j++;
     }
-    for (let i = 1; i < p.sgd.pathTrials.length; i++) assert.ok(p.sgd.pathTrials[i]! > p.sgd.pathTrials[i - 1]!, 'sampled paths in trial order');
+    for (let i = 1; i < p.sgd.pathTrials.length; i++)
+      assert.ok(p.sgd.pathTrials[i]! > p.sgd.pathTrials[i - 1]!, 'sampled paths in trial order');
   }
-  assert.ok(seen.some(({ p }) => p.landscape), `the landscape was reported: ${JSON.stringify(seen.map(({ at, p }) => [Math.round(at), p.trialsDone, !!p.landscape]))}`);
+  assert.ok(
+    seen.some(({ p }) => p.landscape),
+    `the landscape was reported: ${JSON.stringify(seen.map(({ at, p }) => [Math.round(at), p.trialsDone, !!p.landscape]))}`,
+  );
   await new Promise((r) => setTimeout(r, 3 * intervalMs));
   assert.equal(seen.length, atEnd, 'nothing is reported after the run settles');
   // 4 chunks on 1 worker, 8 on 2, one in-process: the same numbers.

@@ -22,49 +22,50 @@ before(async () => {
   workerScript = join(dir, 'worker.js');
   await esbuild.build({
     entryPoints: [new URL('../../src/runner/worker.ts', import.meta.url).pathname],
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: workerScript, sourcemap: 'linked', logLevel: 'silent',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: workerScript,
+    sourcemap: 'linked',
+    logLevel: 'silent',
   });
-  writeFileSync(join(dir, 'good.ts'), [
-    'export function bowl(x: number, y: number): number {',
-    '  return x * x + y * y;',
-    '}',
-  ].join('\n'));
-  writeFileSync(join(dir, 'faulty.ts'), [
-    'import { square } from "./helper";', // 1
-    '', // 2
-    'export function throwsNearOrigin(x: number): number {', // 3
-    '  if (Math.abs(x) < 0.5) {', // 4
-    '    throw new Error(`undefined near the origin`);', // 5
-    '  }', // 6
-    '  return square(x);', // 7
-    '}', // 8
-    'export function nanLeft(x: number): number {', // 9
-    '  return x < -1 ? NaN : x * x;', // 10
-    '}',
-    'export function neverReturns(x: number): number {',
-    '  let s = x;',
-    '  while (true) s = Math.sin(s);',
-    '}',
-    'export function eatsMemory(x: number): number {',
-    '  const hoard: number[][] = [];',
-    '  for (;;) hoard.push(new Array(1_000_000).fill(x));',
-    '}',
-    'export function slowBowl(x: number[]): number {',
-    '  let s = 0;',
-    '  for (let k = 0; k < 2000; k++) s += Math.sin(k * 1e-9);',
-    '  return x[0] * x[0] + x[1] * x[1] + s * 0;',
-    '}',
-    'export const slowBowlOptions = { dim: 2 };',
-  ].join('\n'));
+  writeFileSync(join(dir, 'good.ts'), ['export function bowl(x: number, y: number): number {', '  return x * x + y * y;', '}'].join('\n'));
+  writeFileSync(
+    join(dir, 'faulty.ts'),
+    [
+      'import { square } from "./helper";', // 1
+      '', // 2
+      'export function throwsNearOrigin(x: number): number {', // 3
+      '  if (Math.abs(x) < 0.5) {', // 4
+      '    throw new Error(`undefined near the origin`);', // 5
+      '  }', // 6
+      '  return square(x);', // 7
+      '}', // 8
+      'export function nanLeft(x: number): number {', // 9
+      '  return x < -1 ? NaN : x * x;', // 10
+      '}',
+      'export function neverReturns(x: number): number {',
+      '  let s = x;',
+      '  while (true) s = Math.sin(s);',
+      '}',
+      'export function eatsMemory(x: number): number {',
+      '  const hoard: number[][] = [];',
+      '  for (;;) hoard.push(new Array(1_000_000).fill(x));',
+      '}',
+      'export function slowBowl(x: number[]): number {',
+      '  let s = 0;',
+      '  for (let k = 0; k < 2000; k++) s += Math.sin(k * 1e-9);',
+      '  return x[0] * x[0] + x[1] * x[1] + s * 0;',
+      '}',
+      'export const slowBowlOptions = { dim: 2 };',
+    ].join('\n'),
+  );
   writeFileSync(join(dir, 'helper.ts'), 'export const square = (x: number): number => x * x;\n');
-  writeFileSync(join(dir, 'broken.ts'), [
-    'export function ok(x: number) {',
-    '  return x;',
-    '}',
-    'export function bad(x: number) {',
-    '  return x +;',
-    '}',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'broken.ts'),
+    ['export function ok(x: number) {', '  return x;', '}', 'export function bad(x: number) {', '  return x +;', '}'].join('\n'),
+  );
   writeFileSync(join(dir, 'typeError.ts'), 'export function f(x: number): number {\n  const s: string = x;\n  return x * x;\n}\n');
 });
 
@@ -72,17 +73,41 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const small: RunInputLayer = { trials: 12, steps: 200, lr: 0.05, radius: 0.1, resolution: 21, checkpoints: 5, sampleTrajectories: 2, trajectoryPoints: 10, probeSamples: 2 };
+const small: RunInputLayer = {
+  trials: 12,
+  steps: 200,
+  lr: 0.05,
+  radius: 0.1,
+  resolution: 21,
+  checkpoints: 5,
+  sampleTrajectories: 2,
+  trajectoryPoints: 10,
+  probeSamples: 2,
+};
 
 function makeRunner(extra: Record<string, unknown> = {}) {
   const settings = parseSettings({ workers: 2, stallSeconds: 1, memoryLimitMb: 64, timeLimitSeconds: 60, ...extra });
   return { settings, runner: new ExperimentRunner({ workerScript, ...runnerLimits(settings) }) };
 }
 
-async function run(runner: ExperimentRunner, settings: ReturnType<typeof parseSettings>, file: string, exportName: string, overrides: RunInputLayer = small, signal?: AbortSignal) {
+async function run(
+  runner: ExperimentRunner,
+  settings: ReturnType<typeof parseSettings>,
+  file: string,
+  exportName: string,
+  overrides: RunInputLayer = small,
+  signal?: AbortSignal,
+) {
   const { readFileSync } = await import('node:fs');
   const request: RunRequest = { file: join(dir, file), exportName, mode: 'run', overrides };
-  const prepared = await prepareRun({ request, sourceText: readFileSync(request.file, 'utf8'), settings, runner, bundleDir: join(dir, 'bundles'), signal });
+  const prepared = await prepareRun({
+    request,
+    sourceText: readFileSync(request.file, 'utf8'),
+    settings,
+    runner,
+    bundleDir: join(dir, 'bundles'),
+    signal,
+  });
   return runPrepared(runner, prepared, { signal });
 }
 
@@ -99,7 +124,13 @@ async function problemOf(p: Promise<unknown>): Promise<RunProblem> {
 test('a loss that throws: message names the function, the user file:line and the input', async () => {
   const { settings, runner } = makeRunner();
   try {
-    const p = await problemOf(run(runner, settings, 'faulty.ts', 'throwsNearOrigin', { ...small, init: { low: [-0.3], high: [0.3] }, domain: { low: [-3], high: [3] } }));
+    const p = await problemOf(
+      run(runner, settings, 'faulty.ts', 'throwsNearOrigin', {
+        ...small,
+        init: { low: [-0.3], high: [0.3] },
+        domain: { low: [-3], high: [3] },
+      }),
+    );
     assert.equal(p.kind, 'throw');
     assert.equal(p.where.exportName, 'throwsNearOrigin');
     assert.equal(p.where.file, join(dir, 'faulty.ts'));

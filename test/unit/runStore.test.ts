@@ -8,20 +8,57 @@ import type { ExperimentResult, MethodResult } from '../../src/engine/types';
 
 function method(finals: number[][], starts: number[][], loss: number[], mask: boolean[]): MethodResult {
   return {
-    finals, finalX: finals, finalLoss: loss, divergedMask: mask, diverged: mask.filter(Boolean).length, starts,
-    paths: [], pathTrials: [], pathSteps: [], checkpoints: [], checkpointSteps: [], stochasticGradNorm: [], stageFinals: [],
+    finals,
+    finalX: finals,
+    finalLoss: loss,
+    divergedMask: mask,
+    diverged: mask.filter(Boolean).length,
+    starts,
+    paths: [],
+    pathTrials: [],
+    pathSteps: [],
+    checkpoints: [],
+    checkpointSteps: [],
+    stochasticGradNorm: [],
+    stageFinals: [],
   };
 }
 
 function fakeResult(tag: number): ExperimentResult {
-  const sgd = method([[0.1, -0.2], [tag, 0]], [[1, 2], [-3, 0.5]], [0.05, tag * tag], [false, true]);
+  const sgd = method(
+    [
+      [0.1, -0.2],
+      [tag, 0],
+    ],
+    [
+      [1, 2],
+      [-3, 0.5],
+    ],
+    [0.05, tag * tag],
+    [false, true],
+  );
   const gd = method([[1.5, 2]], [[1, 2]], [Number.NaN], [false]);
   return {
     version: 1,
     config: {
-      function: 'bowl', dim: 2, seed: '1', trials: 2, init: { low: [-3, -3], high: [3, 3] }, domain: { low: [-3, -3], high: [3, 3] },
-      stages: [{ lr: 0.1, radius: 0.3, steps: 100, noise: 'uniform' }], resolution: 21, compareGd: true, sampleTrajectories: 0,
-      trajectoryPoints: 2, checkpoints: 2, probeRadius: 0.5, probeSamples: 1, histogramBin: 0.06, divergenceFactor: 100, fdStep: 0, slices: 1,
+      function: 'bowl',
+      dim: 2,
+      seed: '1',
+      trials: 2,
+      init: { low: [-3, -3], high: [3, 3] },
+      domain: { low: [-3, -3], high: [3, 3] },
+      stages: [{ lr: 0.1, radius: 0.3, steps: 100, noise: 'uniform' }],
+      resolution: 21,
+      compareGd: true,
+      sampleTrajectories: 0,
+      trajectoryPoints: 2,
+      checkpoints: 2,
+      probeRadius: 0.5,
+      probeSamples: 1,
+      histogramBin: 0.06,
+      divergenceFactor: 100,
+      fdStep: 0,
+      slices: 1,
     },
     source: { file: '/w/loss.ts', exportName: 'bowl' },
     finals: sgd.finals,
@@ -30,8 +67,26 @@ function fakeResult(tag: number): ExperimentResult {
     gd,
     landscape: { x: [0], f: [0], smoothed: [] },
     diagnostics: {
-      xStar: [0, 0], xStarSource: 'user', c: 1.5, convexity: [], theorem1: [], L: 2, successRadius: 0.5, successSgd: 1, successGd: 0,
-      trajectory: { steps: [], innerMin: [], innerMean: [], probeMean: [], probeMin: [], probeMax: [], gradNormMean: [], gradNormMin: [], gradNormMax: [] },
+      xStar: [0, 0],
+      xStarSource: 'user',
+      c: 1.5,
+      convexity: [],
+      theorem1: [],
+      L: 2,
+      successRadius: 0.5,
+      successSgd: 1,
+      successGd: 0,
+      trajectory: {
+        steps: [],
+        innerMin: [],
+        innerMean: [],
+        probeMean: [],
+        probeMin: [],
+        probeMax: [],
+        gradNormMean: [],
+        gradNormMin: [],
+        gradNormMax: [],
+      },
       histogram: { edges: [], sgd: [], gd: [] },
     },
     timing: { trialsMs: 1, gdMs: 1, landscapeMs: 1, diagnosticsMs: 1, totalMs: 4, workers: 1 },
@@ -54,7 +109,10 @@ test('run store: results persist across instances, newest first, oldest dropped 
 
     const b = new RunStore(dir, 3);
     const index = await b.load();
-    assert.deepEqual(index.runs.map((r) => r.id), ['run-5', 'run-4', 'run-3']);
+    assert.deepEqual(
+      index.runs.map((r) => r.id),
+      ['run-5', 'run-4', 'run-3'],
+    );
     assert.deepEqual(b.lastRequest, { file: '/w/loss.ts', exportName: 'bowl', mode: 'gdVsSgd', overrides: { trials: 7 } });
     const r5 = await b.get('run-5');
     assert.equal(r5?.sgd.finals[1][0], 5);

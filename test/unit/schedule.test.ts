@@ -30,7 +30,16 @@ test('radius stays fixed unless it scales with η; none has no radius', () => {
 
 test("the paper's Figure 5 schedule: η, η/10 after 50 %, η/100 after 75 %", () => {
   const s = stageSchedule(0.1, 0.2, 1000, 'gaussian');
-  assert.deepEqual(s.map((x) => x.steps), [500, 250, 250]);
-  assert.deepEqual(s.map((x) => x.lr), [0.1, 0.01, 0.001]);
-  assert.deepEqual(s.map((x) => x.radius), [0.2, 0.02, 0.002]);
+  assert.deepEqual(
+    s.map((x) => x.steps),
+    [500, 250, 250],
+  );
+  assert.deepEqual(
+    s.map((x) => x.lr),
+    [0.1, 0.01, 0.001],
+  );
+  assert.deepEqual(
+    s.map((x) => x.radius),
+    [0.2, 0.02, 0.002],
+  );
 });

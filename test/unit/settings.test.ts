@@ -35,7 +35,8 @@ test('package.json settings schema matches the validation table', () => {
   assert.equal(props['sgdLandscape.watch'].default, DEFAULT_SETTINGS.watch);
   assert.equal(props['sgdLandscape.compareGd'].default, DEFAULT_SETTINGS.compareGd);
   assert.deepEqual(props['sgdLandscape.schedule'].default, []);
-  for (const k of Object.keys(props)) assert.ok(k === 'sgdLandscape.' + k.slice(13) && k.slice(13) in { ...DEFAULT_SETTINGS }, `unknown setting ${k}`);
+  for (const k of Object.keys(props))
+    assert.ok(k === 'sgdLandscape.' + k.slice(13) && k.slice(13) in { ...DEFAULT_SETTINGS }, `unknown setting ${k}`);
 });
 
 test('parseSettings: defaults, and each bad value names the setting and its range', () => {
@@ -59,14 +60,20 @@ test('parseSettings: defaults, and each bad value names the setting and its rang
     [{ seed: {} }, /sgdLandscape\.seed/],
   ];
   for (const [raw, re] of cases) {
-    assert.throws(() => parseSettings(raw), (e: unknown) => e instanceof SettingsError && re.test(e.message), JSON.stringify(raw));
+    assert.throws(
+      () => parseSettings(raw),
+      (e: unknown) => e instanceof SettingsError && re.test(e.message),
+      JSON.stringify(raw),
+    );
   }
   assert.equal(parseSettings({ seed: 42 }).seed, '42');
 });
 
 test('runner limits: seconds to ms, 0 workers = all cores', () => {
   assert.deepEqual(runnerLimits(parseSettings({ stallSeconds: 2.5, timeLimitSeconds: 30, memoryLimitMb: 256 })), {
-    timeLimitMs: 30000, stallMs: 2500, memoryLimitMb: 256,
+    timeLimitMs: 30000,
+    stallMs: 2500,
+    memoryLimitMb: 256,
   });
   assert.equal(runnerLimits(parseSettings({ workers: 3 })).workers, 3);
 });
@@ -74,7 +81,9 @@ test('runner limits: seconds to ms, 0 workers = all cores', () => {
 test('settings < file defaults < overrides, resolved by the engine', () => {
   const settings = parseSettings({ lr: 0.05, radius: 0.2, steps: 300, trials: 40, seed: 'a', noise: 'gaussian', compareGd: false });
   const input = buildRunInput({
-    exportName: 'f', argStyle: 'scalars', settings,
+    exportName: 'f',
+    argStyle: 'scalars',
+    settings,
     options: { defaults: { trials: 20, seed: 'file' } },
     overrides: { seed: 'panel', radius: 0.6 },
   });
@@ -89,20 +98,49 @@ test('settings < file defaults < overrides, resolved by the engine', () => {
 
 test('schedule from settings overrides flat lr/radius/steps/noise; a file schedule replaces it', () => {
   const settings = parseSettings({
-    lr: 0.01, radius: 0.3, steps: 100,
-    schedule: [{ lr: 0.1, radius: 0.3, steps: 500 }, { lr: 0.1, radius: 0.05, steps: 200, init: { low: [-0.5], high: [0.5] } }],
+    lr: 0.01,
+    radius: 0.3,
+    steps: 100,
+    schedule: [
+      { lr: 0.1, radius: 0.3, steps: 500 },
+      { lr: 0.1, radius: 0.05, steps: 200, init: { low: [-0.5], high: [0.5] } },
+    ],
   });
   const a = resolveConfig(buildRunInput({ exportName: 'f', argStyle: 'scalars', settings }), { dim: 1 });
-  assert.deepEqual(a.stages.map((s) => [s.lr, s.radius, s.steps, s.noise]), [[0.1, 0.3, 500, 'uniform'], [0.1, 0.05, 200, 'uniform']]);
+  assert.deepEqual(
+    a.stages.map((s) => [s.lr, s.radius, s.steps, s.noise]),
+    [
+      [0.1, 0.3, 500, 'uniform'],
+      [0.1, 0.05, 200, 'uniform'],
+    ],
+  );
   assert.deepEqual(a.stages[1].init, { low: [-0.5], high: [0.5] });
 
   const fileStages = { defaults: { stages: [{ radius: 0.15, steps: 50 }, { radius: 0.01 }] } };
   const b = resolveConfig(buildRunInput({ exportName: 'f', argStyle: 'scalars', settings, options: fileStages }), { dim: 1 });
-  assert.deepEqual(b.stages.map((s) => [s.lr, s.radius, s.steps]), [[0.01, 0.15, 50], [0.01, 0.01, 100]], 'open stage fields come from the flat settings');
+  assert.deepEqual(
+    b.stages.map((s) => [s.lr, s.radius, s.steps]),
+    [
+      [0.01, 0.15, 50],
+      [0.01, 0.01, 100],
+    ],
+    'open stage fields come from the flat settings',
+  );
 
   // A flat override (e.g. the side panel's lr) sets that field in every stage.
-  const c = mergeLayers([{ stages: [{ lr: 1, radius: 0.3 }, { lr: 1, radius: 0.1 }] }, { lr: 0.02 }]);
-  assert.deepEqual(c.stages, [{ lr: 0.02, radius: 0.3 }, { lr: 0.02, radius: 0.1 }]);
+  const c = mergeLayers([
+    {
+      stages: [
+        { lr: 1, radius: 0.3 },
+        { lr: 1, radius: 0.1 },
+      ],
+    },
+    { lr: 0.02 },
+  ]);
+  assert.deepEqual(c.stages, [
+    { lr: 0.02, radius: 0.3 },
+    { lr: 0.02, radius: 0.1 },
+  ]);
   // noise 'none' without a radius means radius 0.
   assert.deepEqual(mergeLayers([{ noise: 'none', lr: 0.1 }]).stages, [{ noise: 'none', lr: 0.1, radius: 0 }]);
 });
@@ -119,7 +157,12 @@ test('dim: settings only for array losses; Options.dim beats settings; a wrong d
 });
 
 test('side panel: only changed fields are overrides, so echoing the shown values keeps a schedule', () => {
-  const settings = parseSettings({ schedule: [{ lr: 0.1, radius: 0.3, steps: 10 }, { lr: 0.1, radius: 0.05, steps: 10 }] });
+  const settings = parseSettings({
+    schedule: [
+      { lr: 0.1, radius: 0.3, steps: 10 },
+      { lr: 0.1, radius: 0.05, steps: 10 },
+    ],
+  });
   const effective = buildRunInput({ exportName: 'f', argStyle: 'scalars', settings });
   const shown = displaySettings(effective);
   assert.equal(shown.radius, 0.3);
@@ -128,6 +171,12 @@ test('side panel: only changed fields are overrides, so echoing the shown values
   const edited = changedFields(shown, { ...shown, trials: 7, lr: 0.2 });
   assert.deepEqual(edited, { trials: 7, lr: 0.2 });
   const cfg = resolveConfig(buildRunInput({ exportName: 'f', argStyle: 'scalars', settings, overrides: edited }), { dim: 1 });
-  assert.deepEqual(cfg.stages.map((s) => [s.lr, s.radius]), [[0.2, 0.3], [0.2, 0.05]]);
+  assert.deepEqual(
+    cfg.stages.map((s) => [s.lr, s.radius]),
+    [
+      [0.2, 0.3],
+      [0.2, 0.05],
+    ],
+  );
   assert.equal(cfg.trials, 7);
 });

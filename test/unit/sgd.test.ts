@@ -37,7 +37,14 @@ test('central differences match the exact gradient closely', () => {
 test('the update is x_{t+1} = y_t − ηω with |ηω| ≤ radius (uniform ball), on f ≡ 0', () => {
   const zero = () => 0;
   for (const dim of [1, 2, 5]) {
-    const c = cfg({ trials: 1, stages: [{ lr: 0.1, radius: 0.25, steps: 1, noise: 'uniform' }], domain: { low: new Array(dim).fill(-3), high: new Array(dim).fill(3) } }, dim);
+    const c = cfg(
+      {
+        trials: 1,
+        stages: [{ lr: 0.1, radius: 0.25, steps: 1, noise: 'uniform' }],
+        domain: { low: new Array(dim).fill(-3), high: new Array(dim).fill(3) },
+      },
+      dim,
+    );
     // One step on a flat loss moves by exactly the perturbation.
     let maxNorm = 0;
     for (let s = 0; s < 300; s++) {
@@ -53,7 +60,15 @@ test('the update is x_{t+1} = y_t − ηω with |ηω| ≤ radius (uniform ball)
 
 test('gaussian noise has standard deviation `radius` per coordinate; cube stays in the cube', () => {
   const zero = () => 0;
-  const c = cfg({ trials: 1, stages: [{ lr: 0.1, radius: 0.2, steps: 20000, noise: 'gaussian' }], domain: { low: [-1e3], high: [1e3] }, init: { low: [0], high: [0.000001] } }, 1);
+  const c = cfg(
+    {
+      trials: 1,
+      stages: [{ lr: 0.1, radius: 0.2, steps: 20000, noise: 'gaussian' }],
+      domain: { low: [-1e3], high: [1e3] },
+      init: { low: [0], high: [0.000001] },
+    },
+    1,
+  );
   const r = runTrials(zero, undefined, c, 'sgd', 0, 1);
   // After n steps the walk has variance n·σ²; check the stochastic gradient norms instead: |ω| = |w|/η.
   const g = r.stochasticGradNorm[0];
@@ -70,7 +85,11 @@ test('seeded: same seed same numbers, any split of trials gives the same result,
   const whole = runTrials(f, undefined, c, 'sgd', 0, 10);
   const again = runTrials(f, undefined, c, 'sgd', 0, 10);
   assert.deepEqual(again.finals, whole.finals);
-  const split = mergeMethodResults([runTrials(f, undefined, c, 'sgd', 0, 3), runTrials(f, undefined, c, 'sgd', 3, 7), runTrials(f, undefined, c, 'sgd', 7, 10)]);
+  const split = mergeMethodResults([
+    runTrials(f, undefined, c, 'sgd', 0, 3),
+    runTrials(f, undefined, c, 'sgd', 3, 7),
+    runTrials(f, undefined, c, 'sgd', 7, 10),
+  ]);
   assert.deepEqual(split.finals, whole.finals);
   assert.deepEqual(split.paths, whole.paths);
   assert.deepEqual(split.stageFinals, whole.stageFinals);
@@ -129,14 +148,23 @@ test('a throwing loss surfaces as LossError with its input; cancel stops the run
     if (Math.abs(x[0]) < 10) throw new Error('boom');
     return 0;
   };
-  assert.throws(() => runTrials(boom, undefined, c, 'sgd', 0, 3), (e: unknown) => e instanceof LossError && e.message === 'boom' && e.input.length === 1);
+  assert.throws(
+    () => runTrials(boom, undefined, c, 'sgd', 0, 3),
+    (e: unknown) => e instanceof LossError && e.message === 'boom' && e.input.length === 1,
+  );
   assert.throws(() => runTrials(sphere, undefined, c, 'sgd', 0, 3, { cancelled: () => true }), CancelledError);
 });
 
 test('checkpoints, thinned paths and progress', () => {
   assert.deepEqual(evenSteps(10, 3), [0, 5, 10]);
   assert.deepEqual(evenSteps(3, 10), [0, 1, 2, 3]);
-  const c = cfg({ trials: 4, sampleTrajectories: 2, trajectoryPoints: 11, checkpoints: 5, stages: [{ lr: 0.05, steps: 100, noise: 'none' }] });
+  const c = cfg({
+    trials: 4,
+    sampleTrajectories: 2,
+    trajectoryPoints: 11,
+    checkpoints: 5,
+    stages: [{ lr: 0.05, steps: 100, noise: 'none' }],
+  });
   const seen: number[] = [];
   const r = runTrials(sphere, sphereGrad, c, 'gd', 0, 4, { onProgress: (d, t) => seen.push(d / t) });
   assert.equal(r.paths.length, 2);
@@ -154,7 +182,18 @@ test('the scalar kernels (1-D and 2-D number-parameter losses) give bit-identica
   const f1 = (x: number) => x * x + Math.sin(7 * x);
   const f2 = (x: number, y: number) => x * x + 3 * y * y + Math.cos(5 * x * y);
   for (const noise of ['uniform', 'gaussian', 'cube', 'none'] as const) {
-    const c1 = cfg({ trials: 6, sampleTrajectories: 3, checkpoints: 7, stages: [{ lr: 0.01, radius: 0.2, steps: 700, noise }, { lr: 0.005, radius: 0.05, steps: 300, noise, decay: { kind: 'exponential', rate: 0.999 } }] }, 1);
+    const c1 = cfg(
+      {
+        trials: 6,
+        sampleTrajectories: 3,
+        checkpoints: 7,
+        stages: [
+          { lr: 0.01, radius: 0.2, steps: 700, noise },
+          { lr: 0.005, radius: 0.05, steps: 300, noise, decay: { kind: 'exponential', rate: 0.999 } },
+        ],
+      },
+      1,
+    );
     const fast1 = runTrials(adaptLoss(f1, 'scalars', 1), undefined, c1, 'sgd', 0, 6);
     assert.ok(adaptLoss(f1, 'scalars', 1).scalar);
     const slow1 = runTrials((x) => f1(x[0]), undefined, c1, 'sgd', 0, 6);

@@ -140,7 +140,9 @@ test('1-D uniform window of cos(kx) is cos(ky)·sin(ka)/(ka)', () => {
 
 test('moving average of the spiky Figure 3 spline matches a brute-force fine Simpson rule', () => {
   const f = (x: Float64Array) => figure3(x[0]);
-  const config = resolveConfig({ function: 'figure3', domain: { low: [-3], high: [3] }, stages: [{ radius: 0.3 }] } as RunConfigInput, { dim: 1 });
+  const config = resolveConfig({ function: 'figure3', domain: { low: [-3], high: [3] }, stages: [{ radius: 0.3 }] } as RunConfigInput, {
+    dim: 1,
+  });
   const brute = (y: number, a: number) => {
     // Simpson is exact on each cubic piece; only the ~2a/0.006 knots inside the window (f'''
     // jumps) leave an O(h⁴) error, with h = 2a/40000 far below 1e-12 here.
@@ -189,7 +191,8 @@ test('exact gradient identities agree with central differences of g and with the
       const grad = out.subarray(0, d);
       smoothedGradient(g, y, grad);
       const fd = fdOfSmoother(g, y);
-      for (let j = 0; j < d; j++) assert.ok(Math.abs(grad[j] - fd[j]) < 1e-6 * Math.max(1, Math.abs(fd[j])), `${noise} d=${d} y=${p}: ${grad[j]} vs ${fd[j]}`);
+      for (let j = 0; j < d; j++)
+        assert.ok(Math.abs(grad[j] - fd[j]) < 1e-6 * Math.max(1, Math.abs(fd[j])), `${noise} d=${d} y=${p}: ${grad[j]} vs ${fd[j]}`);
     }
   }
   // Closed form: ∂/∂y of the Gaussian-smoothed Rastrigin is 2y + 20π e^{−2π²σ²} sin 2πy.

@@ -5,7 +5,10 @@ import { contentSecurityPolicy, webviewHtml, webviewOptions } from '../../src/ex
 
 /** Just enough of vscode.Uri for the module (it only uses `path`, `with` and `toString`). */
 class FakeUri {
-  constructor(readonly scheme: string, readonly path: string) {}
+  constructor(
+    readonly scheme: string,
+    readonly path: string,
+  ) {}
   with(change: { path?: string }): FakeUri {
     return new FakeUri(this.scheme, change.path ?? this.path);
   }
@@ -37,8 +40,14 @@ test('HTML: fresh nonce per render, one nonce’d script, assets from dist/webvi
   assert.ok(nonce(a)!.length >= 22, 'at least 128 bits');
   const scripts = a.match(/<script[^>]*>/g) ?? [];
   assert.equal(scripts.length, 1);
-  assert.equal(scripts[0], `<script nonce="${nonce(a)}" src="https://ext/webview/home/u/.vscode/extensions/sgd-landscape/dist/webview/panel.js">`);
-  assert.match(a, /<link rel="stylesheet" href="https:\/\/ext\/webview\/home\/u\/\.vscode\/extensions\/sgd-landscape\/dist\/webview\/panel\.css">/);
+  assert.equal(
+    scripts[0],
+    `<script nonce="${nonce(a)}" src="https://ext/webview/home/u/.vscode/extensions/sgd-landscape/dist/webview/panel.js">`,
+  );
+  assert.match(
+    a,
+    /<link rel="stylesheet" href="https:\/\/ext\/webview\/home\/u\/\.vscode\/extensions\/sgd-landscape\/dist\/webview\/panel\.css">/,
+  );
   assert.match(a, /<title>SGD &#60;Landscape&#62;<\/title>/);
   assert.doesNotMatch(a, /unsafe-inline|unsafe-eval|<style/);
   assert.match(webviewHtml(webview, ext, 'sidebar', 't'), /dist\/webview\/sidebar\.js/);
@@ -48,5 +57,8 @@ test('options: scripts on, command URIs off, resources only from dist/webview', 
   const o = webviewOptions(ext);
   assert.equal(o.enableScripts, true);
   assert.equal(o.enableCommandUris, false);
-  assert.deepEqual(o.localResourceRoots?.map((u) => u.path), ['/home/u/.vscode/extensions/sgd-landscape/dist/webview']);
+  assert.deepEqual(
+    o.localResourceRoots?.map((u) => u.path),
+    ['/home/u/.vscode/extensions/sgd-landscape/dist/webview'],
+  );
 });

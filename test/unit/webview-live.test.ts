@@ -34,13 +34,26 @@ test('toLiveView: the partial result is drawn like a ViewResult, diagnostics lef
   const i = r.landscape.x.indexOf(v.diagnostics.xStar[0]!);
   assert.ok(i >= 0, 'x* is a grid point');
   assert.equal(widest[i], Math.min(...widest));
-  assert.match(liveText(live), /running — 0 of 20 trials \(SGD and GD\) done so far; .*Diagnostics \(c\(y\), Theorem 1, Figure 5\) appear when the run completes\./);
+  assert.match(
+    liveText(live),
+    /running — 0 of 20 trials \(SGD and GD\) done so far; .*Diagnostics \(c\(y\), Theorem 1, Figure 5\) appear when the run completes\./,
+  );
 });
 
 test('toLiveView: trials so far are shaped as in toViewResult; config x* wins', () => {
   const r = makeResult({ trials: 30, steps: 40, dim: 2 });
-  const half = { ...r.sgd, finals: r.sgd.finals.slice(0, 15), finalLoss: r.sgd.finalLoss.slice(0, 15), divergedMask: r.sgd.divergedMask.slice(0, 15) };
-  const live = toLiveView('run-2', { ...r.config, xStar: [0.5, -0.5] }, { landscape: r.landscape, sgd: half, gd: r.gd, trialsDone: 15 }, r.startedAt);
+  const half = {
+    ...r.sgd,
+    finals: r.sgd.finals.slice(0, 15),
+    finalLoss: r.sgd.finalLoss.slice(0, 15),
+    divergedMask: r.sgd.divergedMask.slice(0, 15),
+  };
+  const live = toLiveView(
+    'run-2',
+    { ...r.config, xStar: [0.5, -0.5] },
+    { landscape: r.landscape, sgd: half, gd: r.gd, trialsDone: 15 },
+    r.startedAt,
+  );
   const v = live.view!;
   assert.deepEqual(v.diagnostics.xStar, [0.5, -0.5]);
   assert.equal(v.diagnostics.xStarSource, 'config');

@@ -9,21 +9,36 @@ test('accepts every message type in its valid form', () => {
   assert.deepEqual(parseFromWebview({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parseFromWebview({ type: 'stop' }), { type: 'stop' });
   assert.deepEqual(parseFromWebview({ type: 'showPanel' }), { type: 'showPanel' });
-  assert.deepEqual(parseFromWebview({ type: 'openRun', runId: '2026-11-26T03:00:00.000Z-ab12' }), { type: 'openRun', runId: '2026-11-26T03:00:00.000Z-ab12' });
+  assert.deepEqual(parseFromWebview({ type: 'openRun', runId: '2026-11-26T03:00:00.000Z-ab12' }), {
+    type: 'openRun',
+    runId: '2026-11-26T03:00:00.000Z-ab12',
+  });
   assert.deepEqual(parseFromWebview({ type: 'exportRun', format: 'csv' }), { type: 'exportRun', format: 'csv' });
-  assert.deepEqual(parseFromWebview({ type: 'exportPng', name: 'spiky-landscape', dataUrl: PNG }), { type: 'exportPng', name: 'spiky-landscape', dataUrl: PNG });
+  assert.deepEqual(parseFromWebview({ type: 'exportPng', name: 'spiky-landscape', dataUrl: PNG }), {
+    type: 'exportPng',
+    name: 'spiky-landscape',
+    dataUrl: PNG,
+  });
   assert.deepEqual(parseFromWebview({ type: 'reveal', file: '/w/loss.ts', line: 12 }), { type: 'reveal', file: '/w/loss.ts', line: 12 });
 });
 
 test('run: the side panel’s full settings pass, with stages, boxes and decay', () => {
   const settings = {
-    lr: 0.05, radius: 0.3, noise: 'uniform', steps: 500, trials: 100, seed: '7', dim: 1, resolution: 0,
+    lr: 0.05,
+    radius: 0.3,
+    noise: 'uniform',
+    steps: 500,
+    trials: 100,
+    seed: '7',
+    dim: 1,
+    resolution: 0,
     init: { low: [-3], high: [3] },
     stages: [
       { lr: 0.05, radius: 0.3, noise: 'uniform', steps: 500, init: { low: [-3], high: [3] } },
       { lr: 0.05, radius: 0.15, noise: 'cube', steps: 500, decay: { kind: 'step', every: 100, factor: 0.5 } },
     ],
-    compareGd: true, histogramBin: 0.06,
+    compareGd: true,
+    histogramBin: 0.06,
   };
   const m = parseFromWebview({ type: 'run', exportName: 'spiky', settings });
   assert.ok(m && m.type === 'run');
@@ -36,19 +51,51 @@ test('run: the side panel’s full settings pass, with stages, boxes and decay',
 });
 
 test('rejects unknown types, unknown fields and non-objects', () => {
-  for (const raw of [null, 1, 'ready', [], { type: 'nope' }, { type: 'ready', extra: 1 }, { type: 'run', settings: { lr: 0.1, evil: 1 } }, { type: 'run', settings: {}, command: 'x' }]) {
+  for (const raw of [
+    null,
+    1,
+    'ready',
+    [],
+    { type: 'nope' },
+    { type: 'ready', extra: 1 },
+    { type: 'run', settings: { lr: 0.1, evil: 1 } },
+    { type: 'run', settings: {}, command: 'x' },
+  ]) {
     assert.equal(parseFromWebview(raw), undefined, JSON.stringify(raw));
   }
 });
 
 test('rejects non-finite and out-of-range numbers', () => {
   const bad = [
-    { lr: NaN }, { lr: Infinity }, { lr: 0 }, { lr: -0.1 }, { lr: 1e9 }, { radius: -1 }, { steps: 1.5 }, { steps: 0 }, { dim: 0 },
-    { trials: 0 }, { trials: 2e6 }, { dim: 20_000 }, { resolution: 2 }, { histogramBin: 0 }, { noise: 'laplace' },
-    { stages: [] }, { stages: Array(65).fill({ lr: 0.1 }) }, { stages: [{ lr: '0.1' }] }, { stages: [{ steps: 10, bogus: true }] },
-    { init: { low: [1], high: [0] } }, { init: { low: [0, 0], high: [1] } }, { init: { low: [NaN], high: [1] } },
-    { xStar: [] }, { xStar: Array(10_001).fill(0) }, { seed: '' }, { seed: 'x'.repeat(201) }, { compareGd: 'yes' },
-    { stages: [{ decay: { kind: 'step', every: 0, factor: 0.5 } }] }, { stages: [{ decay: { kind: 'magic' } }] },
+    { lr: NaN },
+    { lr: Infinity },
+    { lr: 0 },
+    { lr: -0.1 },
+    { lr: 1e9 },
+    { radius: -1 },
+    { steps: 1.5 },
+    { steps: 0 },
+    { dim: 0 },
+    { trials: 0 },
+    { trials: 2e6 },
+    { dim: 20_000 },
+    { resolution: 2 },
+    { histogramBin: 0 },
+    { noise: 'laplace' },
+    { stages: [] },
+    { stages: Array(65).fill({ lr: 0.1 }) },
+    { stages: [{ lr: '0.1' }] },
+    { stages: [{ steps: 10, bogus: true }] },
+    { init: { low: [1], high: [0] } },
+    { init: { low: [0, 0], high: [1] } },
+    { init: { low: [NaN], high: [1] } },
+    { xStar: [] },
+    { xStar: Array(10_001).fill(0) },
+    { seed: '' },
+    { seed: 'x'.repeat(201) },
+    { compareGd: 'yes' },
+    { stages: [{ decay: { kind: 'step', every: 0, factor: 0.5 } }] },
+    { stages: [{ decay: { kind: 'magic' } }] },
   ];
   for (const settings of bad) {
     assert.equal(parseFromWebview({ type: 'run', settings }), undefined, JSON.stringify(settings));
@@ -77,7 +124,16 @@ test('toViewResult drops per-trial checkpoints and gradient norms and keeps what
   const r = makeResult({ trials: 60, steps: 100, checkpoints: 20 });
   const v = toViewResult(r);
   for (const m of [v.sgd, v.gd!]) {
-    assert.deepEqual(Object.keys(m).sort(), ['diverged', 'divergedMask', 'finalLoss', 'finals', 'pathSteps', 'pathTrials', 'paths', 'stageFinals']);
+    assert.deepEqual(Object.keys(m).sort(), [
+      'diverged',
+      'divergedMask',
+      'finalLoss',
+      'finals',
+      'pathSteps',
+      'pathTrials',
+      'paths',
+      'stageFinals',
+    ]);
   }
   assert.equal('finals' in v, false);
   assert.equal(v.sgd.finals, r.sgd.finals);

@@ -26,7 +26,13 @@ const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) <=
 test('extents skip NaN and infinities', () => {
   assert.deepEqual(finiteExtent([3, NaN, -1, Infinity, 2]), [-1, 3]);
   assert.equal(finiteExtent([NaN, -Infinity]), undefined);
-  assert.deepEqual(gridExtent([[1, 2], [NaN, -5]]), [-5, 2]);
+  assert.deepEqual(
+    gridExtent([
+      [1, 2],
+      [NaN, -5],
+    ]),
+    [-5, 2],
+  );
   // one huge value does not set the colour range
   const v = [...Array.from({ length: 199 }, (_, i) => i / 100), 1e9];
   assert.deepEqual(robustExtent(v, 0.01), [0, 1.98]);
@@ -53,7 +59,10 @@ test('binValues: the paper’s 0.06 bins on [-3, 3] count every value once', () 
   close(b.edges[100]!, 3, 1e-9);
   assert.equal(b.outside, 1);
   assert.equal(b.skipped, 1);
-  assert.equal(b.counts.reduce((s, c) => s + c, 0), 8);
+  assert.equal(
+    b.counts.reduce((s, c) => s + c, 0),
+    8,
+  );
   assert.equal(b.counts[0], 2); // -3 and -2.95
   assert.equal(b.counts[50], 3); // [0, 0.06): 0, 0.01, 0.059
   assert.equal(b.counts[51], 1); // 0.06
@@ -78,10 +87,18 @@ test('evenIndices and thinPath keep first and last', () => {
 });
 
 test('pathUntil cuts at the slider step and interpolates between stored points', () => {
-  const path = [[0, 0], [10, 20], [20, 40]];
+  const path = [
+    [0, 0],
+    [10, 20],
+    [20, 40],
+  ];
   const steps = [0, 100, 200];
   assert.deepEqual(pathUntil(path, steps, 0), [[0, 0]]);
-  assert.deepEqual(pathUntil(path, steps, 150), [[0, 0], [10, 20], [15, 30]]);
+  assert.deepEqual(pathUntil(path, steps, 150), [
+    [0, 0],
+    [10, 20],
+    [15, 30],
+  ]);
   assert.deepEqual(pathUntil(path, steps, 200), path);
   assert.deepEqual(pathUntil(path, steps, 1e9), path);
   assert.deepEqual(pathUntil(path, steps, -1), []);
@@ -94,7 +111,10 @@ test('pathUntil cuts at the slider step and interpolates between stored points',
 test('positiveIntervals: runs where c(y) > 0, NaN at x* bridged', () => {
   const x = [-2, -1, 0, 1, 2];
   assert.deepEqual(positiveIntervals(x, [-1, 1, NaN, 1, -1]), [[-1.5, 1.5]]);
-  assert.deepEqual(positiveIntervals(x, [1, -1, NaN, 1, 1]), [[-2, -1.5], [0.5, 2]]);
+  assert.deepEqual(positiveIntervals(x, [1, -1, NaN, 1, 1]), [
+    [-2, -1.5],
+    [0.5, 2],
+  ]);
   assert.deepEqual(positiveIntervals(x, [-1, -1, -1, -1, -1]), []);
   assert.deepEqual(positiveIntervals(x, [1, 1, 1, 1, 1]), [[-2, 2]]);
 });
@@ -113,7 +133,13 @@ test('colour maps: viridis ends, diverging sign, pixels flipped so y grows upwar
   assert.deepEqual(diverging(0.5, 1, neg, mid, pos), [128, 128, 255]);
   assert.deepEqual(diverging(NaN, 1, neg, mid, pos), mid);
   // grid[iy][ix]: row 0 (bottom) ends up in the last image row; NaN is transparent
-  const px = heatmapPixels([[0, 1], [NaN, 2]], (v) => [v * 100, 0, 0]);
+  const px = heatmapPixels(
+    [
+      [0, 1],
+      [NaN, 2],
+    ],
+    (v) => [v * 100, 0, 0],
+  );
   assert.equal(px.length, 16);
   assert.deepEqual([...px.slice(0, 4)], [0, 0, 0, 0]); // top-left = grid[1][0] = NaN
   assert.deepEqual([...px.slice(4, 8)], [200, 0, 0, 255]); // top-right = grid[1][1]
@@ -139,7 +165,11 @@ test('niceTicks: 1-2-5 steps covering the range', () => {
   assert.deepEqual(niceTicks(0.013, 0.087, 4), [0.02, 0.04, 0.06, 0.08]);
   assert.deepEqual(niceTicks(5, 5), [5]);
   assert.deepEqual(niceTicks(NaN, 1), []);
-  for (const [lo, hi] of [[-1234, 98765], [1e-6, 3e-6], [-0.5, 0.25]] as const) {
+  for (const [lo, hi] of [
+    [-1234, 98765],
+    [1e-6, 3e-6],
+    [-0.5, 0.25],
+  ] as const) {
     const t = niceTicks(lo, hi, 5);
     assert.ok(t.length >= 2 && t.length <= 12, `${lo}..${hi}: ${t}`);
     assert.ok(t.every((v) => v >= lo - 1e-12 && v <= hi + 1e-12));
@@ -148,8 +178,23 @@ test('niceTicks: 1-2-5 steps covering the range', () => {
 
 test('bin2D counts points per cell, rows along y', () => {
   const e = [0, 1, 2];
-  const c = bin2D([[0.5, 0.5], [1.5, 0.2], [1.5, 1.9], [2, 2], [3, 0], [NaN, 1], [0, 0]], e, e);
-  assert.deepEqual(c, [[2, 1], [0, 2]]);
+  const c = bin2D(
+    [
+      [0.5, 0.5],
+      [1.5, 0.2],
+      [1.5, 1.9],
+      [2, 2],
+      [3, 0],
+      [NaN, 1],
+      [0, 0],
+    ],
+    e,
+    e,
+  );
+  assert.deepEqual(c, [
+    [2, 1],
+    [0, 2],
+  ]);
   assert.deepEqual(bin2D([[0.5, 0.5]], [0, 1], [0]), []);
 });
 

@@ -2,9 +2,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunSettings } from '../../src/protocol/webview';
 import { parseFromWebview } from '../../src/protocol/webview';
-import { addStage, applyPreset, derivedR, lrToSlider, parseField, removeStage, setStageField, sliderToLr, stagesOf } from '../../webview/sidebar/settings';
+import {
+  addStage,
+  applyPreset,
+  derivedR,
+  lrToSlider,
+  parseField,
+  removeStage,
+  setStageField,
+  sliderToLr,
+  stagesOf,
+} from '../../webview/sidebar/settings';
 
-const base: RunSettings = { lr: 0.05, radius: 0.3, noise: 'uniform', steps: 1000, trials: 50, seed: '1', stages: [{ lr: 0.05, radius: 0.3, noise: 'uniform', steps: 1000 }] };
+const base: RunSettings = {
+  lr: 0.05,
+  radius: 0.3,
+  noise: 'uniform',
+  steps: 1000,
+  trials: 50,
+  seed: '1',
+  stages: [{ lr: 0.05, radius: 0.3, noise: 'uniform', steps: 1000 }],
+};
 
 test('editing stage 1 keeps the flat fields equal to it; edits never mutate the input', () => {
   const s = setStageField(base, 0, 'lr', 0.01);
@@ -42,8 +60,14 @@ test('presets: the paper’s Figure 3 settings, keeping η and steps', () => {
   assert.equal(gd.noise, 'none');
   assert.equal(gd.stages![0]!.noise, 'none');
   const four = applyPreset(base, 'fig3-stages', 2);
-  assert.deepEqual(four.stages!.map((s) => s.radius), [0.3, 0.15, 0.05, 0.01]);
-  assert.deepEqual(four.stages!.map((s) => s.init!.high[0]), [3, 1.5, 0.5, 0.3]);
+  assert.deepEqual(
+    four.stages!.map((s) => s.radius),
+    [0.3, 0.15, 0.05, 0.01],
+  );
+  assert.deepEqual(
+    four.stages!.map((s) => s.init!.high[0]),
+    [3, 1.5, 0.5, 0.3],
+  );
   assert.deepEqual(four.stages![3]!.init, { low: [-0.3, -0.3], high: [0.3, 0.3] });
   assert.equal(four.radius, 0.3);
   // what the side panel sends passes the host's validation

@@ -9,7 +9,15 @@ const view = toViewResult(makeResult({ trials: 40, steps: 200 }));
 
 test('stage boundaries and labels', () => {
   const multi = toViewResult(
-    makeResult({ trials: 5, steps: 50, stages: [{ lr: 0.02, radius: 0.3, noise: 'cube' }, { lr: 0.02, radius: 0.15, noise: 'cube' }, { lr: 0.02, radius: 0.05, noise: 'cube' }] }),
+    makeResult({
+      trials: 5,
+      steps: 50,
+      stages: [
+        { lr: 0.02, radius: 0.3, noise: 'cube' },
+        { lr: 0.02, radius: 0.15, noise: 'cube' },
+        { lr: 0.02, radius: 0.05, noise: 'cube' },
+      ],
+    }),
   );
   assert.deepEqual(stageStarts(multi), [50, 100]);
   assert.deepEqual(stageStarts(view), []);
@@ -38,21 +46,44 @@ test('convexity in words follows the sign of c', () => {
 
 test('Theorem 1 text: applies, does not apply, no prediction', () => {
   const base: Theorem1Prediction = {
-    stage: 0, lr: 0.01, radius: 0.3, L: 10, c: 2, conditionHolds: true, lrBound: 0.02, lambda: 0.03, b: 1e-4,
-    T1: 150, ballRadius: 0.26, observedInside: 0.7, explanation: '',
+    stage: 0,
+    lr: 0.01,
+    radius: 0.3,
+    L: 10,
+    c: 2,
+    conditionHolds: true,
+    lrBound: 0.02,
+    lambda: 0.03,
+    b: 1e-4,
+    T1: 150,
+    ballRadius: 0.26,
+    observedInside: 0.7,
+    explanation: '',
   };
-  assert.equal(theoremText(base, 1), 'Theorem 1 predicts that after about 150 steps at least half of the trials lie within 0.26 of x*. Observed: 70% (as predicted).');
+  assert.equal(
+    theoremText(base, 1),
+    'Theorem 1 predicts that after about 150 steps at least half of the trials lie within 0.26 of x*. Observed: 70% (as predicted).',
+  );
   assert.match(theoremText({ ...base, observedInside: 0.2 }, 1), /Observed: 20% \(fewer than the ≥ 50% predicted\)/);
-  assert.match(theoremText({ ...base, conditionHolds: false, lr: 0.05 }, 2), /^Stage 1 \(η 0\.05, radius 0\.3\): Theorem 1 needs η < 0\.02 .*does not apply\. Observed: 70% of trials ended within 0\.26 of x\*\.$/);
+  assert.match(
+    theoremText({ ...base, conditionHolds: false, lr: 0.05 }, 2),
+    /^Stage 1 \(η 0\.05, radius 0\.3\): Theorem 1 needs η < 0\.02 .*does not apply\. Observed: 70% of trials ended within 0\.26 of x\*\.$/,
+  );
   assert.match(theoremText({ ...base, c: -0.5 }, 1), /makes no prediction: c ≈ −0\.5/);
   // the engine's explanation wins when it has one
-  assert.equal(theoremText({ ...base, explanation: ' predicted: within 0.26 of x* after 150 steps; observed 70%. ' }, 2), 'Stage 1 (η 0.01, radius 0.3): predicted: within 0.26 of x* after 150 steps; observed 70%.');
+  assert.equal(
+    theoremText({ ...base, explanation: ' predicted: within 0.26 of x* after 150 steps; observed 70%. ' }, 2),
+    'Stage 1 (η 0.01, radius 0.3): predicted: within 0.26 of x* after 150 steps; observed 70%.',
+  );
 });
 
 test('status line', () => {
   assert.match(statusText({ kind: 'idle' }), /No run yet/);
   assert.equal(statusText({ kind: 'idle' }, view), 'Finished in 4 ms on 1 worker; started 2026-11-26 03:00:00 UTC.');
-  assert.equal(statusText({ kind: 'running', runId: 'r', label: 'spiky', phase: 'trials', done: 25, total: 100 }), 'Running spiky: trials 25%');
+  assert.equal(
+    statusText({ kind: 'running', runId: 'r', label: 'spiky', phase: 'trials', done: 25, total: 100 }),
+    'Running spiky: trials 25%',
+  );
   assert.match(statusText({ kind: 'error', message: 'boom' }, view), /failed; showing the previous result/);
   assert.equal(statusText({ kind: 'cancelled' }), 'Stopped.');
 });

@@ -59,7 +59,10 @@ const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`
  */
 function page(entry: 'panel' | 'sidebar', themeClass: string): string {
   const fakeUri = (path: string): any => ({ path, with: (c: { path: string }) => fakeUri(c.path), toString: () => path });
-  const webview = { cspSource: origin, asWebviewUri: (u: any) => ({ toString: () => `${origin}/${String(u.path).split('/').pop()}` }) } as any;
+  const webview = {
+    cspSource: origin,
+    asWebviewUri: (u: any) => ({ toString: () => `${origin}/${String(u.path).split('/').pop()}` }),
+  } as any;
   const html = webviewHtml(webview, fakeUri('/ext'), entry, 'harness');
   const nonce = /nonce="([^"]+)"/.exec(html)![1]!;
   const mock = `<script nonce="${nonce}">
@@ -74,7 +77,15 @@ function page(entry: 'panel' | 'sidebar', themeClass: string): string {
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const failures: string[] = [];
 const check = (ok: boolean, what: string) => {
@@ -82,7 +93,16 @@ const check = (ok: boolean, what: string) => {
   if (!ok) failures.push(what);
 };
 
-const CHARTS = ['chart-landscape', 'chart-trajectories', 'chart-finals', 'chart-histogram', 'chart-convexity', 'chart-fig5-inner', 'chart-fig5-probe', 'chart-fig5-gradnorm'];
+const CHARTS = [
+  'chart-landscape',
+  'chart-trajectories',
+  'chart-finals',
+  'chart-histogram',
+  'chart-convexity',
+  'chart-fig5-inner',
+  'chart-fig5-probe',
+  'chart-fig5-gradnorm',
+];
 
 async function open(entry: 'panel' | 'sidebar', theme: string, width = 1200, height = 900): Promise<{ p: Page; errors: string[] }> {
   const p = await browser.newPage({ viewport: { width, height } });
@@ -99,30 +119,64 @@ async function post(p: Page, state: HostState): Promise<void> {
   await p.evaluate((s) => window.postMessage({ type: 'state', state: s }, '*'), state as any);
 }
 
-async function drawn(p: Page, ids: string[]): Promise<Record<string, { drawn: string | null; points: string | null; error: string | null }>> {
-  await p.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-drawn') === 'true'), ids, { timeout: 30_000 }).catch(() => undefined);
-  return p.evaluate((ids) => Object.fromEntries(ids.map((id) => {
-    const c = document.querySelector(`[data-testid="${id}"]`)!;
-    return [id, { drawn: c.getAttribute('data-drawn'), points: c.getAttribute('data-points'), error: c.getAttribute('data-error') }];
-  })), ids);
+async function drawn(
+  p: Page,
+  ids: string[],
+): Promise<Record<string, { drawn: string | null; points: string | null; error: string | null }>> {
+  await p
+    .waitForFunction(
+      (ids) => ids.every((id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-drawn') === 'true'),
+      ids,
+      { timeout: 30_000 },
+    )
+    .catch(() => undefined);
+  return p.evaluate(
+    (ids) =>
+      Object.fromEntries(
+        ids.map((id) => {
+          const c = document.querySelector(`[data-testid="${id}"]`)!;
+          return [id, { drawn: c.getAttribute('data-drawn'), points: c.getAttribute('data-points'), error: c.getAttribute('data-error') }];
+        }),
+      ),
+    ids,
+  );
 }
 
 const controls: HostState['controls'] = {
   file: '/work/examples/spiky.ts',
-  functions: [{ name: 'spikyBowl', dim: 1, line: 3 }, { name: 'rastrigin2', dim: 2, line: 12 }],
+  functions: [
+    { name: 'spikyBowl', dim: 1, line: 3 },
+    { name: 'rastrigin2', dim: 2, line: 12 },
+  ],
   selected: 'spikyBowl',
-  settings: { lr: 0.02, radius: 0.3, noise: 'uniform', steps: 400, trials: 100, seed: '7', stages: [{ lr: 0.02, radius: 0.3, noise: 'uniform', steps: 400 }] },
+  settings: {
+    lr: 0.02,
+    radius: 0.3,
+    noise: 'uniform',
+    steps: 400,
+    trials: 100,
+    seed: '7',
+    stages: [{ lr: 0.02, radius: 0.3, noise: 'uniform', steps: 400 }],
+  },
   trusted: true,
 };
 
 const cases: Array<[string, FixtureOptions]> = [
   ['1d', { dim: 1, trials: 100, steps: 400 }],
-  ['1d-stages', { dim: 1, trials: 100, steps: 300, stages: [
-    { lr: 0.02, radius: 0.3, noise: 'cube', init: { low: [-3], high: [3] } },
-    { lr: 0.02, radius: 0.15, noise: 'cube', init: { low: [-1.5], high: [1.5] } },
-    { lr: 0.02, radius: 0.05, noise: 'cube', init: { low: [-0.5], high: [0.5] } },
-    { lr: 0.02, radius: 0.01, noise: 'cube', init: { low: [-0.3], high: [0.3] } },
-  ] }],
+  [
+    '1d-stages',
+    {
+      dim: 1,
+      trials: 100,
+      steps: 300,
+      stages: [
+        { lr: 0.02, radius: 0.3, noise: 'cube', init: { low: [-3], high: [3] } },
+        { lr: 0.02, radius: 0.15, noise: 'cube', init: { low: [-1.5], high: [1.5] } },
+        { lr: 0.02, radius: 0.05, noise: 'cube', init: { low: [-0.5], high: [0.5] } },
+        { lr: 0.02, radius: 0.01, noise: 'cube', init: { low: [-0.3], high: [0.3] } },
+      ],
+    },
+  ],
   ['2d', { dim: 2, trials: 200, steps: 300 }],
   ['5d', { dim: 5, trials: 100, steps: 300 }],
   ['2d-sgd-only', { dim: 2, trials: 50, steps: 100 }],
@@ -141,7 +195,11 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
     const { p, errors } = await open('panel', theme);
     await post(p, { status: { kind: 'idle' }, runs: [], current: view });
     const d = await drawn(p, CHARTS);
-    for (const id of CHARTS) check(d[id]!.drawn === 'true' && Number(d[id]!.points) > 0, `${name} ${theme} ${id} drawn (${d[id]!.points} points${d[id]!.error ? `, error ${d[id]!.error}` : ''})`);
+    for (const id of CHARTS)
+      check(
+        d[id]!.drawn === 'true' && Number(d[id]!.points) > 0,
+        `${name} ${theme} ${id} drawn (${d[id]!.points} points${d[id]!.error ? `, error ${d[id]!.error}` : ''})`,
+      );
     const summary = await p.getByTestId('summary').textContent();
     check(!!summary && /SGD \d+ \/ \d+/.test(summary), `${name} summary: ${summary?.slice(0, 90)}…`);
     const csp = await p.evaluate(() => (window as any).__csp as string[]);
@@ -155,8 +213,13 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
         el.dispatchEvent(new Event('change'));
       });
       const fin = await drawn(p, ['chart-finals', 'chart-histogram']);
-      const label = await p.getByTestId('chart-histogram').evaluate(() => document.querySelector('[data-testid="finals-stage"]')?.getAttribute('data-testid'));
-      check(fin['chart-finals']!.points === String(2 * view.config.trials) && fin['chart-histogram']!.drawn === 'true', `stage 1 finals drawn (${fin['chart-finals']!.points} points, ${label})`);
+      const label = await p
+        .getByTestId('chart-histogram')
+        .evaluate(() => document.querySelector('[data-testid="finals-stage"]')?.getAttribute('data-testid'));
+      check(
+        fin['chart-finals']!.points === String(2 * view.config.trials) && fin['chart-histogram']!.drawn === 'true',
+        `stage 1 finals drawn (${fin['chart-finals']!.points} points, ${label})`,
+      );
       await p.getByTestId('chart-finals').scrollIntoViewIfNeeded();
       await p.screenshot({ path: join(outDir, `panel-${name}-after-stage1.png`) });
     }
@@ -183,9 +246,16 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
       const runKey = await p.getByTestId('panel-root').getAttribute('data-run');
       await p.evaluate(() => window.postMessage({ type: 'state', state: { status: { kind: 'idle' }, runs: [] }, keepCurrent: true }, '*'));
       await p.waitForTimeout(50);
-      check((await p.getByTestId('panel-root').getAttribute('data-run')) === runKey && !!(await p.getByTestId('summary').textContent()), 'keepCurrent state keeps the run on screen');
+      check(
+        (await p.getByTestId('panel-root').getAttribute('data-run')) === runKey && !!(await p.getByTestId('summary').textContent()),
+        'keepCurrent state keeps the run on screen',
+      );
       // Error banner keeps the results.
-      await post(p, { status: { kind: 'error', message: 'f returned NaN at x = [0.5]', file: '/work/examples/spiky.ts', line: 4 }, runs: [], current: view });
+      await post(p, {
+        status: { kind: 'error', message: 'f returned NaN at x = [0.5]', file: '/work/examples/spiky.ts', line: 4 },
+        runs: [],
+        current: view,
+      });
       check(await p.getByTestId('error').isVisible(), 'error banner visible');
       check((await p.getByTestId('chart-landscape').getAttribute('data-drawn')) === 'true', 'charts stay drawn under the error banner');
       await p.screenshot({ path: join(outDir, 'panel-1d-error.png') });
@@ -202,10 +272,20 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
       const label = await p.getByTestId('time-label').textContent();
       check(/^step \d+ \/ 400$/.test(label ?? '') && !label!.startsWith('step 400'), `time slider moves (${label})`);
       await p.getByTestId('png-chart-finals').click();
-      const posted = await p.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'exportPng').map((m: any) => ({ name: m.name, head: m.dataUrl.slice(0, 22), len: m.dataUrl.length })));
-      check(posted.length === 1 && posted[0].head === 'data:image/png;base64,' && posted[0].name === 'spikyBowl-finals', `PNG export posted ${JSON.stringify(posted)}`);
+      const posted = await p.evaluate(() =>
+        (window as any).__posted
+          .filter((m: any) => m.type === 'exportPng')
+          .map((m: any) => ({ name: m.name, head: m.dataUrl.slice(0, 22), len: m.dataUrl.length })),
+      );
+      check(
+        posted.length === 1 && posted[0].head === 'data:image/png;base64,' && posted[0].name === 'spikyBowl-finals',
+        `PNG export posted ${JSON.stringify(posted)}`,
+      );
       await p.getByTestId('export-csv').click();
-      check(await p.evaluate(() => (window as any).__posted.some((m: any) => m.type === 'exportRun' && m.format === 'csv')), 'CSV export posted');
+      check(
+        await p.evaluate(() => (window as any).__posted.some((m: any) => m.type === 'exportRun' && m.format === 'csv')),
+        'CSV export posted',
+      );
     }
     await p.close();
   }
@@ -213,10 +293,17 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
 
 // Render time of a 1000-trial × 5000-step result (from receiving the message to all charts drawn).
 if (!process.env.ONLY) {
-  const big = toViewResult(makeResult({ dim: 1, trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20 }));
-  const big2 = toViewResult(makeResult({ dim: 2, trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20, resolution: 201 }));
+  const big = toViewResult(
+    makeResult({ dim: 1, trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20 }),
+  );
+  const big2 = toViewResult(
+    makeResult({ dim: 2, trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20, resolution: 201 }),
+  );
   const report: string[] = [];
-  for (const [name, view] of [['1-D', big], ['2-D (201×201 grid)', big2]] as const) {
+  for (const [name, view] of [
+    ['1-D', big],
+    ['2-D (201×201 grid)', big2],
+  ] as const) {
     const bytes = JSON.stringify(view).length;
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -243,7 +330,10 @@ if (!process.env.ONLY) {
     const line = `${name} 1000 trials × 5000 steps: message ${(bytes / 1e6).toFixed(2)} MB JSON; render ${times.map((t) => t.toFixed(0)).join(', ')} ms`;
     report.push(line);
     console.log(line);
-    check(times.every((t) => t > 0 && t < 2000), `${name} renders in under 2 s`);
+    check(
+      times.every((t) => t > 0 && t < 2000),
+      `${name} renders in under 2 s`,
+    );
   }
   writeFileSync(join(outDir, 'render-times.txt'), report.join('\n') + '\n');
 }
@@ -257,7 +347,10 @@ if (!process.env.ONLY) {
   await drawn(p, CHARTS);
   await post(p, { status: { kind: 'idle' }, runs: [], current: view });
   const d = await drawn(p, CHARTS);
-  check(CHARTS.every((id) => d[id]!.drawn === 'true'), 'narrow panel: all charts drawn');
+  check(
+    CHARTS.every((id) => d[id]!.drawn === 'true'),
+    'narrow panel: all charts drawn',
+  );
   const box = await p.getByTestId('chart-landscape').boundingBox();
   check(!!box && box.height > box.width, `narrow panel: f and g stacked (${box?.width}×${box?.height})`);
   const before = await p.getByTestId('chart-landscape').evaluate((c: HTMLCanvasElement) => c.toDataURL());
@@ -280,16 +373,25 @@ if (!process.env.ONLY) {
 for (const file of (process.env.RESULTS ?? '').split(',').filter(Boolean)) {
   const result = JSON.parse(readFileSync(file, 'utf8')) as ExperimentResult;
   const view = toViewResult(result);
-  const name = file.split('/').pop()!.replace(/\.json$/, '');
+  const name = file
+    .split('/')
+    .pop()!
+    .replace(/\.json$/, '');
   const bytes = { full: readFileSync(file).length, view: JSON.stringify(view).length };
   for (const theme of ['vscode-dark', 'vscode-light']) {
     const { p, errors } = await open('panel', theme);
     await post(p, { status: { kind: 'idle' }, runs: [], current: view });
     const d = await drawn(p, CHARTS);
-    for (const id of CHARTS) check(d[id]!.drawn === 'true', `${name} ${theme} ${id} drawn (${d[id]!.points} points${d[id]!.error ? `, error ${d[id]!.error}` : ''})`);
+    for (const id of CHARTS)
+      check(
+        d[id]!.drawn === 'true',
+        `${name} ${theme} ${id} drawn (${d[id]!.points} points${d[id]!.error ? `, error ${d[id]!.error}` : ''})`,
+      );
     check(errors.length === 0, `${name} ${theme} no console errors ${errors.join(' | ')}`);
     const ms = await p.getByTestId('panel-root').getAttribute('data-render-ms');
-    console.log(`${name}: ${result.config.trials} trials × ${result.config.stages.reduce((s, st) => s + st.steps, 0)} steps, dim ${result.config.dim}; RESULT.json ${(bytes.full / 1e6).toFixed(2)} MB → view ${(bytes.view / 1e6).toFixed(2)} MB; render ${ms} ms (${theme})`);
+    console.log(
+      `${name}: ${result.config.trials} trials × ${result.config.stages.reduce((s, st) => s + st.steps, 0)} steps, dim ${result.config.dim}; RESULT.json ${(bytes.full / 1e6).toFixed(2)} MB → view ${(bytes.view / 1e6).toFixed(2)} MB; render ${ms} ms (${theme})`,
+    );
     await p.screenshot({ path: join(outDir, `real-${name}-${theme.replace('vscode-', '')}.png`), fullPage: true });
     await p.close();
   }
@@ -310,11 +412,27 @@ if (!process.env.ONLY || process.env.ONLY === 'live') {
     stageFinals: m.stageFinals.map((s) => s.slice(0, k)),
   });
   const liveOf = (r: ExperimentResult, k: number): LiveView =>
-    toLiveView('run-live', r.config, { landscape: r.landscape, sgd: firstTrials(r.sgd, k), ...(r.gd ? { gd: firstTrials(r.gd, k) } : {}), trialsDone: k }, r.startedAt, { file: '/work/examples/spiky.ts', exportName: 'spikyBowl' });
+    toLiveView(
+      'run-live',
+      r.config,
+      { landscape: r.landscape, sgd: firstTrials(r.sgd, k), ...(r.gd ? { gd: firstTrials(r.gd, k) } : {}), trialsDone: k },
+      r.startedAt,
+      { file: '/work/examples/spiky.ts', exportName: 'spikyBowl' },
+    );
   const root = (p: Page, name: string) => p.getByTestId('panel-root').getAttribute(name);
-  const running = (done: number): HostState['status'] => ({ kind: 'running', runId: 'run-live', label: 'spikyBowl', phase: 'sgd', done, total: 1000 });
+  const running = (done: number): HostState['status'] => ({
+    kind: 'running',
+    runId: 'run-live',
+    label: 'spikyBowl',
+    phase: 'sgd',
+    done,
+    total: 1000,
+  });
   const report: string[] = [];
-  for (const [name, opts] of [['1d', { dim: 1, trials: 1000, steps: 5000, sampleTrajectories: 20, trajectoryPoints: 200 }], ['2d', { dim: 2, trials: 1000, steps: 5000, sampleTrajectories: 20, trajectoryPoints: 200, resolution: 201 }]] as const) {
+  for (const [name, opts] of [
+    ['1d', { dim: 1, trials: 1000, steps: 5000, sampleTrajectories: 20, trajectoryPoints: 200 }],
+    ['2d', { dim: 2, trials: 1000, steps: 5000, sampleTrajectories: 20, trajectoryPoints: 200, resolution: 201 }],
+  ] as const) {
     const { p, errors } = await open('panel', 'vscode-dark');
     const old = toViewResult(makeResult({ dim: opts.dim, trials: 100, steps: 300, seed: 3 }));
     await post(p, { status: { kind: 'idle' }, runs: [], current: old });
@@ -327,11 +445,24 @@ if (!process.env.ONLY || process.env.ONLY === 'live') {
     await post(p, { status: running(250), runs: [], current: old, live: posted });
     await p.waitForFunction(() => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-live') === 'true');
     const d = await drawn(p, LIVE);
-    for (const id of LIVE) check(d[id]!.drawn === 'true', `live ${name} ${id} drawn (${d[id]!.points} points${d[id]!.error ? `, error ${d[id]!.error}` : ''})`);
-    const marks = await p.evaluate((ids) => ids.map((id) => document.querySelector(`[data-testid="${id}"]`)!.getAttribute('data-live')), LIVE);
-    check(marks.every((m) => m === 'true'), `live ${name}: live canvases carry data-live="true"`);
+    for (const id of LIVE)
+      check(d[id]!.drawn === 'true', `live ${name} ${id} drawn (${d[id]!.points} points${d[id]!.error ? `, error ${d[id]!.error}` : ''})`);
+    const marks = await p.evaluate(
+      (ids) => ids.map((id) => document.querySelector(`[data-testid="${id}"]`)!.getAttribute('data-live')),
+      LIVE,
+    );
+    check(
+      marks.every((m) => m === 'true'),
+      `live ${name}: live canvases carry data-live="true"`,
+    );
     check((await root(p, 'data-run')) === oldRun, `live ${name}: data-run still names the last complete run`);
-    check(await p.evaluate((ids) => ids.every((id) => document.querySelector(`[data-testid="${id}"]`)!.getAttribute('data-drawn') === 'false'), DIAG), `live ${name}: diagnostics not drawn`);
+    check(
+      await p.evaluate(
+        (ids) => ids.every((id) => document.querySelector(`[data-testid="${id}"]`)!.getAttribute('data-drawn') === 'false'),
+        DIAG,
+      ),
+      `live ${name}: diagnostics not drawn`,
+    );
     const label = (await p.getByTestId('summary').textContent()) ?? '';
     check(/running — 250 of 1000 trials/.test(label), `live ${name} label: ${label.slice(0, 60)}…`);
     const times: number[] = [];
@@ -341,7 +472,10 @@ if (!process.env.ONLY || process.env.ONLY === 'live') {
       const message = liveMessage(live, posted);
       posted = live;
       await p.evaluate((m) => window.postMessage(m, '*'), message as any);
-      await p.waitForFunction((k) => new RegExp(`running — ${k} of`).test(document.querySelector('[data-testid="summary"]')?.textContent ?? ''), k);
+      await p.waitForFunction(
+        (k) => new RegExp(`running — ${k} of`).test(document.querySelector('[data-testid="summary"]')?.textContent ?? ''),
+        k,
+      );
       times.push(Number(await root(p, 'data-live-ms')));
     }
     const finals = await p.getByTestId('chart-finals').getAttribute('data-points');
@@ -352,15 +486,29 @@ if (!process.env.ONLY || process.env.ONLY === 'live') {
     const line = `live ${name} 1000 trials × 5000 steps: first live message ${(bytes / 1e6).toFixed(2)} MB JSON, later ones ${(kept / 1e6).toFixed(2)} MB (landscape kept); live draws ${times.map((t) => t.toFixed(0)).join(', ')} ms`;
     console.log(line);
     report.push(line);
-    check(times.every((t) => t > 0 && t < 250), `live ${name}: each live draw under 250 ms (the update interval)`);
+    check(
+      times.every((t) => t > 0 && t < 250),
+      `live ${name}: each live draw under 250 ms (the update interval)`,
+    );
     await p.getByTestId('chart-finals').scrollIntoViewIfNeeded();
     await p.screenshot({ path: join(outDir, `panel-live-${name}.png`), fullPage: true });
     // The run fails: the live view goes, the last complete run comes back with the error banner.
-    await p.evaluate(() => window.postMessage({ type: 'state', state: { status: { kind: 'error', message: 'spikyBowl threw at x = [0.5]: boom' }, runs: [] }, keepCurrent: true }, '*'));
+    await p.evaluate(() =>
+      window.postMessage(
+        { type: 'state', state: { status: { kind: 'error', message: 'spikyBowl threw at x = [0.5]: boom' }, runs: [] }, keepCurrent: true },
+        '*',
+      ),
+    );
     await p.waitForFunction(() => !document.querySelector('[data-testid="panel-root"]')?.hasAttribute('data-live'));
     const back = await drawn(p, CHARTS);
-    check((await root(p, 'data-run')) === oldRun && (await p.getByTestId('summary').textContent()) === oldSummary, `live ${name}: after a failure the last complete run is back`);
-    check(CHARTS.every((id) => back[id]!.drawn === 'true') && (await p.evaluate(() => !document.querySelector('canvas[data-live]'))), `live ${name}: all its charts drawn, none marked live`);
+    check(
+      (await root(p, 'data-run')) === oldRun && (await p.getByTestId('summary').textContent()) === oldSummary,
+      `live ${name}: after a failure the last complete run is back`,
+    );
+    check(
+      CHARTS.every((id) => back[id]!.drawn === 'true') && (await p.evaluate(() => !document.querySelector('canvas[data-live]'))),
+      `live ${name}: all its charts drawn, none marked live`,
+    );
     check(await p.getByTestId('error').isVisible(), `live ${name}: error banner shown`);
     if (name === '1d') await p.screenshot({ path: join(outDir, 'panel-live-failed-1d.png'), fullPage: true });
     // Another run succeeds: its complete result replaces the live view.
@@ -370,7 +518,10 @@ if (!process.env.ONLY || process.env.ONLY === 'live') {
     await post(p, { status: { kind: 'idle' }, runs: [], current: done });
     await p.waitForFunction((old) => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-run') !== old, oldRun);
     const fin = await drawn(p, CHARTS);
-    check(CHARTS.every((id) => fin[id]!.drawn === 'true') && !(await root(p, 'data-live')), `live ${name}: the complete result replaces the live view`);
+    check(
+      CHARTS.every((id) => fin[id]!.drawn === 'true') && !(await root(p, 'data-live')),
+      `live ${name}: the complete result replaces the live view`,
+    );
     check(errors.length === 0, `live ${name}: no console errors ${errors.join(' | ')}`);
     await p.close();
   }
@@ -386,14 +537,41 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['
     current: view,
     controls,
     runs: [
-      { id: 'run-2', label: 'spikyBowl', file: '/work/examples/spiky.ts', exportName: 'spikyBowl', startedAt: '2026-11-26T03:00:00.000Z', dim: 1, trials: 100, successSgd: 61, successGd: 4, c: 0.42, diverged: 0 },
-      { id: 'run-1', label: 'rastrigin2', file: '/work/examples/spiky.ts', exportName: 'rastrigin2', startedAt: '2026-11-26T02:50:00.000Z', dim: 2, trials: 100, successSgd: 12, successGd: 3, c: -1.2, diverged: 1 },
+      {
+        id: 'run-2',
+        label: 'spikyBowl',
+        file: '/work/examples/spiky.ts',
+        exportName: 'spikyBowl',
+        startedAt: '2026-11-26T03:00:00.000Z',
+        dim: 1,
+        trials: 100,
+        successSgd: 61,
+        successGd: 4,
+        c: 0.42,
+        diverged: 0,
+      },
+      {
+        id: 'run-1',
+        label: 'rastrigin2',
+        file: '/work/examples/spiky.ts',
+        exportName: 'rastrigin2',
+        startedAt: '2026-11-26T02:50:00.000Z',
+        dim: 2,
+        trials: 100,
+        successSgd: 12,
+        successGd: 3,
+        c: -1.2,
+        diverged: 1,
+      },
     ],
   });
   const d = await drawn(p, ['chart-sidebar-landscape']);
   check(d['chart-sidebar-landscape']!.drawn === 'true', `sidebar ${theme} small chart drawn (${d['chart-sidebar-landscape']!.points})`);
   check((await p.getByTestId('lr').inputValue()) === '0.02', 'sidebar shows lr from controls');
-  check(/r = a\/η = 15/.test((await p.getByTestId('derived-r').textContent()) ?? ''), `derived r shown: ${await p.getByTestId('derived-r').textContent()}`);
+  check(
+    /r = a\/η = 15/.test((await p.getByTestId('derived-r').textContent()) ?? ''),
+    `derived r shown: ${await p.getByTestId('derived-r').textContent()}`,
+  );
   if (theme === 'vscode-dark') {
     await p.getByTestId('preset-fig3-stages').click();
     check((await p.locator('[data-testid="stages"] li[data-stage]').count()) === 3, 'four-stage preset lists stages 2–4');
@@ -406,16 +584,40 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['
     await p.getByTestId('lr').dispatchEvent('change');
     await p.getByTestId('run').click();
     const run = await p.evaluate(() => (window as any).__posted.find((m: any) => m.type === 'run'));
-    check(run?.exportName === 'spikyBowl' && run.settings.trials === 250 && run.settings.lr === 0.01 && run.settings.stages.length === 4 && run.settings.stages[0].lr === 0.01 && run.settings.stages[3].radius === 0.01,
-      `run message ${JSON.stringify(run?.settings).slice(0, 160)}`);
+    check(
+      run?.exportName === 'spikyBowl' &&
+        run.settings.trials === 250 &&
+        run.settings.lr === 0.01 &&
+        run.settings.stages.length === 4 &&
+        run.settings.stages[0].lr === 0.01 &&
+        run.settings.stages[3].radius === 0.01,
+      `run message ${JSON.stringify(run?.settings).slice(0, 160)}`,
+    );
     await p.locator('[data-run-id="run-1"]').click();
-    check(await p.evaluate(() => (window as any).__posted.some((m: any) => m.type === 'openRun' && m.runId === 'run-1')), 'recent run click posts openRun');
-    await post(p, { status: { kind: 'running', runId: 'r', label: 'spikyBowl', phase: 'trials', done: 30, total: 100 }, current: view, controls, runs: [] });
+    check(
+      await p.evaluate(() => (window as any).__posted.some((m: any) => m.type === 'openRun' && m.runId === 'run-1')),
+      'recent run click posts openRun',
+    );
+    await post(p, {
+      status: { kind: 'running', runId: 'r', label: 'spikyBowl', phase: 'trials', done: 30, total: 100 },
+      current: view,
+      controls,
+      runs: [],
+    });
     check(await p.getByTestId('stop').evaluate((b) => !b.hasAttribute('disabled')), 'Stop enabled while running');
     // While a run goes, the small chart shows the running experiment's landscape (here a 2-D one).
     const running2d = makeResult({ dim: 2, trials: 50, steps: 200, resolution: 41, seed: 5 });
-    const liveView = toLiveView('r', running2d.config, { landscape: running2d.landscape, trialsDone: 30 }, running2d.startedAt, { file: '/work/examples/spiky.ts', exportName: 'spikyBowl' });
-    await post(p, { status: { kind: 'running', runId: 'r', label: 'spikyBowl', phase: 'sgd', done: 30, total: 50 }, current: view, controls, runs: [], live: liveView });
+    const liveView = toLiveView('r', running2d.config, { landscape: running2d.landscape, trialsDone: 30 }, running2d.startedAt, {
+      file: '/work/examples/spiky.ts',
+      exportName: 'spikyBowl',
+    });
+    await post(p, {
+      status: { kind: 'running', runId: 'r', label: 'spikyBowl', phase: 'sgd', done: 30, total: 50 },
+      current: view,
+      controls,
+      runs: [],
+      live: liveView,
+    });
     await p.waitForFunction(() => document.querySelector('[data-testid="chart-sidebar-landscape"]')?.getAttribute('data-live') === 'true');
     const livePoints = await p.getByTestId('chart-sidebar-landscape').getAttribute('data-points');
     check(Number(livePoints) >= 41 * 41 - 1, `sidebar small chart draws the live 2-D landscape (${livePoints} points)`);
@@ -423,7 +625,10 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['
     // The run fails: no live view any more, the shown run's landscape comes back.
     await post(p, { status: { kind: 'error', message: 'boom' }, current: view, controls, runs: [] });
     await p.waitForFunction(() => document.querySelector('[data-testid="chart-sidebar-landscape"]')?.getAttribute('data-live') === 'false');
-    check((await p.getByTestId('chart-sidebar-landscape').getAttribute('data-points')) === d['chart-sidebar-landscape']!.points, 'sidebar small chart back to the shown run after the live run ends');
+    check(
+      (await p.getByTestId('chart-sidebar-landscape').getAttribute('data-points')) === d['chart-sidebar-landscape']!.points,
+      'sidebar small chart back to the shown run after the live run ends',
+    );
   }
   const csp = await p.evaluate(() => (window as any).__csp as string[]);
   check(csp.length === 0, `sidebar ${theme} no CSP violations ${csp.join(', ')}`);

@@ -29,7 +29,15 @@
  * (count and last duration of live draws), those canvases data-live="true", the diagnostics card
  * is hidden, and data-run still names the last complete run (set only for complete results).
  */
-import { receiveLive, receiveState, type HostState, type LiveView, type RunStatus, type ToWebview, type ViewResult } from '../../src/protocol/webview';
+import {
+  receiveLive,
+  receiveState,
+  type HostState,
+  type LiveView,
+  type RunStatus,
+  type ToWebview,
+  type ViewResult,
+} from '../../src/protocol/webview';
 import { h, fillSelect, setChildren } from '../shared/dom';
 import { formatNumber, formatDuration } from '../shared/format';
 import { convexityText, liveText, runLabel, statusText, successText, summaryText, theoremText } from '../shared/summary';
@@ -74,14 +82,29 @@ const errorBanner = h('div', { class: 'error', 'data-testid': 'error', role: 'al
 const summary = h('p', { class: 'summary', 'data-testid': 'summary' });
 const empty = h('p', { class: 'empty' }, 'No run to show yet. Pick a function in the SGD Landscape side panel and press Run.');
 const exportJson = h('vscode-button', { secondary: true, 'data-testid': 'export-json', title: 'Save this run as JSON' }, 'Export JSON');
-const exportCsv = h('vscode-button', { secondary: true, 'data-testid': 'export-csv', title: 'Save the final iterates as CSV' }, 'Export CSV');
+const exportCsv = h(
+  'vscode-button',
+  { secondary: true, 'data-testid': 'export-csv', title: 'Save the final iterates as CSV' },
+  'Export CSV',
+);
 
 const layerSelect = h('vscode-single-select', { 'data-testid': 'landscape-layer', title: 'What the landscape shows' }) as Select;
 const convexitySelect = h('vscode-single-select', { 'data-testid': 'convexity-radius', title: 'Smoothing radius of c(y)' }) as Select;
 const pathsSelect = h('vscode-single-select', { 'data-testid': 'paths-shown', title: 'Sampled paths drawn' }) as Select;
 const densitySelect = h('vscode-single-select', { 'data-testid': 'density-method', title: 'Whose final iterates' }) as Select;
-const stageSelect = h('vscode-single-select', { 'data-testid': 'finals-stage', title: 'Where the trials are: after which stage' }) as Select;
-const timeSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, step: 1, 'data-testid': 'time-slider', 'aria-label': 'Time step' });
+const stageSelect = h('vscode-single-select', {
+  'data-testid': 'finals-stage',
+  title: 'Where the trials are: after which stage',
+}) as Select;
+const timeSlider = h('input', {
+  type: 'range',
+  min: 0,
+  max: 0,
+  value: 0,
+  step: 1,
+  'data-testid': 'time-slider',
+  'aria-label': 'Time step',
+});
 const timeLabel = h('span', { class: 'time-label', 'data-testid': 'time-label' });
 const playButton = h('vscode-button', { secondary: true, 'data-testid': 'play', title: 'Play the run' }, 'Play');
 const successLine = h('p', { class: 'note', 'data-testid': 'success' });
@@ -106,14 +129,22 @@ function chart(id: string, title: string, draw: Drawer, opts: { timed?: boolean;
   slots.push({ id, title, canvas, draw, ...(opts.timed ? { timed: true } : {}), ...(opts.live ? { live: true } : {}) });
   const png = h('vscode-button', { secondary: true, 'data-testid': `png-${id}`, title: `Save “${title}” as PNG`, class: 'png' }, 'PNG');
   png.addEventListener('click', () => exportPng(id, canvas));
-  return h('figure', { class: opts.tall ? 'chart tall' : 'chart' }, h('figcaption', {}, h('span', {}, title), png), h('div', { class: 'canvas-box' }, canvas));
+  return h(
+    'figure',
+    { class: opts.tall ? 'chart tall' : 'chart' },
+    h('figcaption', {}, h('span', {}, title), png),
+    h('div', { class: 'canvas-box' }, canvas),
+  );
 }
 
 function card(title: string, toolbar: Node[], ...body: Node[]): HTMLElement {
   return h('section', { class: 'card' }, h('header', {}, h('h2', {}, title), h('div', { class: 'toolbar' }, ...toolbar)), ...body);
 }
 
-const noUi = (f: (c: HTMLCanvasElement, v: ViewResult, t: Theme) => number): Drawer => (c, v, t) => f(c, v, t);
+const noUi =
+  (f: (c: HTMLCanvasElement, v: ViewResult, t: Theme) => number): Drawer =>
+  (c, v, t) =>
+    f(c, v, t);
 
 const diagnosticsCard = card(
   'Diagnostics',
@@ -145,7 +176,12 @@ const content = h(
     'Where trials end',
     [stageSelect, densitySelect],
     successLine,
-    h('div', { class: 'pair' }, chart('chart-finals', 'Final iterates y_T', drawFinals, { live: true }), chart('chart-histogram', 'Histogram of y_T', drawHistogram, { live: true })),
+    h(
+      'div',
+      { class: 'pair' },
+      chart('chart-finals', 'Final iterates y_T', drawFinals, { live: true }),
+      chart('chart-histogram', 'Histogram of y_T', drawHistogram, { live: true }),
+    ),
   ),
   diagnosticsCard,
 );
@@ -164,7 +200,9 @@ document.body.append(root);
 // ---- rendering ----
 
 function runKey(v: ViewResult): string {
-  return [v.startedAt, v.source?.file ?? '', v.source?.exportName ?? v.config.function, v.config.seed, v.config.trials, v.config.dim].join('|');
+  return [v.startedAt, v.source?.file ?? '', v.source?.exportName ?? v.config.function, v.config.seed, v.config.trials, v.config.dim].join(
+    '|',
+  );
 }
 
 function drawSlot(s: ChartSlot, view: ViewResult): void {
@@ -193,11 +231,18 @@ function syncControls(view: ViewResult): void {
   const maps = view.diagnostics.convexity;
   if (ui.convexityIndex >= maps.length) ui.convexityIndex = 0;
   convexitySelect.hidden = maps.length < 2;
-  fillSelect(convexitySelect, maps.map((m, i) => ({ value: String(i), label: `c(y) for radius ${formatNumber(m.radius)}` })), String(ui.convexityIndex));
+  fillSelect(
+    convexitySelect,
+    maps.map((m, i) => ({ value: String(i), label: `c(y) for radius ${formatNumber(m.radius)}` })),
+    String(ui.convexityIndex),
+  );
 
   const available = view.sgd.paths.length;
   const counts = [1, 5, 10, 20, 50, 100, 200].filter((c) => c < available);
-  const options = [...counts.map((c) => ({ value: String(c), label: `${c} paths` })), { value: String(available), label: `all ${available} paths` }];
+  const options = [
+    ...counts.map((c) => ({ value: String(c), label: `${c} paths` })),
+    { value: String(available), label: `all ${available} paths` },
+  ];
   if (!options.some((o) => o.value === String(ui.pathsShown))) ui.pathsShown = Math.min(available, 10) || available;
   if (!options.some((o) => o.value === String(ui.pathsShown))) ui.pathsShown = available;
   fillSelect(pathsSelect, options, String(ui.pathsShown));
@@ -207,12 +252,22 @@ function syncControls(view: ViewResult): void {
   if (ui.finalsStage >= stages - 1) ui.finalsStage = -1;
   fillSelect(
     stageSelect,
-    [...view.config.stages.slice(0, -1).map((_, i) => ({ value: String(i), label: `after stage ${i + 1}` })), { value: '-1', label: `after stage ${stages} (end)` }],
+    [
+      ...view.config.stages.slice(0, -1).map((_, i) => ({ value: String(i), label: `after stage ${i + 1}` })),
+      { value: '-1', label: `after stage ${stages} (end)` },
+    ],
     String(ui.finalsStage),
   );
 
   densitySelect.hidden = dim !== 2 || !view.gd;
-  fillSelect(densitySelect, [{ value: 'sgd', label: 'SGD density' }, { value: 'gd', label: 'GD density' }], ui.density);
+  fillSelect(
+    densitySelect,
+    [
+      { value: 'sgd', label: 'SGD density' },
+      { value: 'gd', label: 'GD density' },
+    ],
+    ui.density,
+  );
 
   const n = view.sgd.pathSteps.length;
   timeSlider.max = String(Math.max(0, n - 1));
@@ -328,7 +383,8 @@ function renderStatus(status: RunStatus): void {
   if (status.kind === 'error') {
     errorBanner.hidden = false;
     errorText.textContent = status.message;
-    const where = status.file !== undefined ? `${status.file.split(/[\\/]/).pop()}${status.line !== undefined ? `:${status.line}` : ''}` : '';
+    const where =
+      status.file !== undefined ? `${status.file.split(/[\\/]/).pop()}${status.line !== undefined ? `:${status.line}` : ''}` : '';
     errorLink.hidden = status.file === undefined;
     errorLink.textContent = where ? `Open ${where}` : '';
   } else {
@@ -411,9 +467,9 @@ function onSelect(sel: Select, apply: (v: string) => boolean, charts: string[]):
   });
 }
 
-onSelect(layerSelect, (v) => (ui.landscapeLayer = Number(v), Number.isInteger(ui.landscapeLayer)), ['chart-landscape']);
-onSelect(convexitySelect, (v) => (ui.convexityIndex = Number(v), Number.isInteger(ui.convexityIndex)), ['chart-convexity']);
-onSelect(pathsSelect, (v) => (ui.pathsShown = Number(v), ui.pathsShown > 0), ['chart-trajectories']);
+onSelect(layerSelect, (v) => ((ui.landscapeLayer = Number(v)), Number.isInteger(ui.landscapeLayer)), ['chart-landscape']);
+onSelect(convexitySelect, (v) => ((ui.convexityIndex = Number(v)), Number.isInteger(ui.convexityIndex)), ['chart-convexity']);
+onSelect(pathsSelect, (v) => ((ui.pathsShown = Number(v)), ui.pathsShown > 0), ['chart-trajectories']);
 onSelect(densitySelect, (v) => ((ui.density = v === 'gd' ? 'gd' : 'sgd'), true), ['chart-histogram']);
 onSelect(stageSelect, (v) => ((ui.finalsStage = Number(v)), Number.isInteger(ui.finalsStage)), ['chart-finals', 'chart-histogram']);
 

@@ -45,7 +45,14 @@ export interface PanelUi {
   finalsStage: number;
 }
 
-export const DEFAULT_UI: PanelUi = { landscapeLayer: -1, convexityIndex: 0, pathsShown: 10, timeIndex: -1, density: 'sgd', finalsStage: -1 };
+export const DEFAULT_UI: PanelUi = {
+  landscapeLayer: -1,
+  convexityIndex: 0,
+  pathsShown: 10,
+  timeIndex: -1,
+  density: 'sgd',
+  finalsStage: -1,
+};
 
 type Grid = number[][];
 const asGrid = (v: number[] | number[][]): Grid => v as Grid;
@@ -60,11 +67,25 @@ function line(label: string, data: XY[], color: string, extra: Record<string, un
 }
 
 function dots(label: string, data: XY[], color: string, extra: Record<string, unknown> = {}) {
-  return { type: 'scatter' as const, label, data, borderColor: color, backgroundColor: withAlpha(color, 0.7), pointRadius: 2.5, showLine: false, ...extra };
+  return {
+    type: 'scatter' as const,
+    label,
+    data,
+    borderColor: color,
+    backgroundColor: withAlpha(color, 0.7),
+    pointRadius: 2.5,
+    showLine: false,
+    ...extra,
+  };
 }
 
 function xStarDataset(view: ViewResult, y: number, t: Theme) {
-  return dots('x*', [{ x: view.diagnostics.xStar[0]!, y }], t.red, { pointStyle: 'star', pointRadius: 8, borderWidth: 2, backgroundColor: t.red });
+  return dots('x*', [{ x: view.diagnostics.xStar[0]!, y }], t.red, {
+    pointStyle: 'star',
+    pointRadius: 8,
+    borderWidth: 2,
+    backgroundColor: t.red,
+  });
 }
 
 function stageRules(view: ViewResult, t: Theme): Annotations['vlines'] {
@@ -124,13 +145,36 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
   if (canvas.parentElement) canvas.parentElement.style.height = '';
   if (dim === 1) {
     const f = asLine(L.f);
-    const datasets = [line('f', L.x.map((x, i) => ({ x, y: f[i]! })), t.foreground, { borderWidth: 1 })];
+    const datasets = [
+      line(
+        'f',
+        L.x.map((x, i) => ({ x, y: f[i]! })),
+        t.foreground,
+        { borderWidth: 1 },
+      ),
+    ];
     L.smoothed.forEach((s, k) => {
       const v = asLine(s.values);
-      datasets.push(line(`g: f convolved with radius ${formatNumber(s.radius)}`, L.x.map((x, i) => ({ x, y: v[i]! })), colors[k % colors.length]!, { borderWidth: 2 }));
+      datasets.push(
+        line(
+          `g: f convolved with radius ${formatNumber(s.radius)}`,
+          L.x.map((x, i) => ({ x, y: v[i]! })),
+          colors[k % colors.length]!,
+          { borderWidth: 2 },
+        ),
+      );
     });
     const fAtStar = interpolate1D(L.x, f, view.diagnostics.xStar[0]!);
-    drawChart(canvas, { datasets: [...datasets, xStarDataset(view, Number.isFinite(fAtStar) ? fAtStar : (finiteExtent(f)?.[0] ?? 0), t)], xLabel: 'x', yLabel: 'loss', xRange: [L.x[0]!, L.x[L.x.length - 1]!] }, t);
+    drawChart(
+      canvas,
+      {
+        datasets: [...datasets, xStarDataset(view, Number.isFinite(fAtStar) ? fAtStar : (finiteExtent(f)?.[0] ?? 0), t)],
+        xLabel: 'x',
+        yLabel: 'loss',
+        xRange: [L.x[0]!, L.x[L.x.length - 1]!],
+      },
+      t,
+    );
     return datasets.reduce((n, d) => n + d.data.length, 0);
   }
   if (dim === 2) {
@@ -142,8 +186,16 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
       boxes: [{ ...view.config.init, color: t.foreground }],
     };
     const f = asGrid(L.f);
-    const specs = [{ ...common, title: 'f', heat: heatOf(f, L.x, L.y!, 'f'), legend: [{ color: t.red, label: 'x*', shape: 'star' as const }] }];
-    if (layer) specs.push({ ...common, title: `g = f smoothed by ${layer.noise} noise of radius ${formatNumber(layer.radius)}`, heat: heatOf(asGrid(layer.values), L.x, L.y!, 'g'), legend: [] });
+    const specs = [
+      { ...common, title: 'f', heat: heatOf(f, L.x, L.y!, 'f'), legend: [{ color: t.red, label: 'x*', shape: 'star' as const }] },
+    ];
+    if (layer)
+      specs.push({
+        ...common,
+        title: `g = f smoothed by ${layer.noise} noise of radius ${formatNumber(layer.radius)}`,
+        heat: heatOf(asGrid(layer.values), L.x, L.y!, 'g'),
+        legend: [],
+      });
     // Side by side when each plot gets ≥ 340 px, else stacked in a taller box.
     const box = canvas.parentElement;
     const width = box?.clientWidth ?? canvas.clientWidth;
@@ -155,15 +207,35 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
   // d > 2: f (solid) and the chosen g (dashed) along each slice x* + t·u.
   const fs = asGrid(L.f);
   const layer = L.smoothed[Math.max(0, ui.landscapeLayer)];
-  const datasets = fs.map((row, s) => line(`f, slice ${s + 1}`, L.x.map((x, i) => ({ x, y: row[i]! })), colors[s % colors.length]!, { borderWidth: 1 }));
+  const datasets = fs.map((row, s) =>
+    line(
+      `f, slice ${s + 1}`,
+      L.x.map((x, i) => ({ x, y: row[i]! })),
+      colors[s % colors.length]!,
+      { borderWidth: 1 },
+    ),
+  );
   if (layer) {
     asGrid(layer.values).forEach((row, s) =>
-      datasets.push(line(`g (radius ${formatNumber(layer.radius)}), slice ${s + 1}`, L.x.map((x, i) => ({ x, y: row[i]! })), colors[s % colors.length]!, { borderDash: [5, 3], borderWidth: 2 })),
+      datasets.push(
+        line(
+          `g (radius ${formatNumber(layer.radius)}), slice ${s + 1}`,
+          L.x.map((x, i) => ({ x, y: row[i]! })),
+          colors[s % colors.length]!,
+          { borderDash: [5, 3], borderWidth: 2 },
+        ),
+      ),
     );
   }
   drawChart(
     canvas,
-    { datasets, xLabel: 't along slice (x = x* + t·u)', yLabel: 'loss', xRange: [L.x[0]!, L.x[L.x.length - 1]!], annotations: { vlines: [{ x: 0, color: t.red, label: 'x*' }] } },
+    {
+      datasets,
+      xLabel: 't along slice (x = x* + t·u)',
+      yLabel: 'loss',
+      xRange: [L.x[0]!, L.x[L.x.length - 1]!],
+      annotations: { vlines: [{ x: 0, color: t.red, label: 'x*' }] },
+    },
     t,
   );
   return datasets.reduce((n, d) => n + d.data.length, 0);
@@ -187,7 +259,14 @@ const MAX_PATH_POINTS = 2000;
 
 /** Path points as [step, ...x] cut at the slider's step, thinned for drawing. */
 function cut(path: number[][], steps: number[], step: number): number[][] {
-  return thinPath(pathUntil(path.map((p, i) => [steps[i]!, ...p]), steps, step), MAX_PATH_POINTS);
+  return thinPath(
+    pathUntil(
+      path.map((p, i) => [steps[i]!, ...p]),
+      steps,
+      step,
+    ),
+    MAX_PATH_POINTS,
+  );
 }
 
 /** Trajectories: x against step (1-D), paths over f (2-D), distance to x* against step (d > 2). */
@@ -208,7 +287,12 @@ export function drawTrajectories(canvas: HTMLCanvasElement, view: ViewResult, t:
       for (const k of shownPaths(m, ui)) {
         const pts = cut(m.paths[k]!, m.pathSteps, step).map((p) => p.slice(1));
         if (pts.length === 0) continue;
-        lines.push({ points: pts, color: withAlpha(color, name === 'GD' ? 0.9 : 0.75), width: name === 'GD' ? 1.5 : 1.2, ...(name === 'GD' ? { dash: [4, 2] } : {}) });
+        lines.push({
+          points: pts,
+          color: withAlpha(color, name === 'GD' ? 0.9 : 0.75),
+          width: name === 'GD' ? 1.5 : 1.2,
+          ...(name === 'GD' ? { dash: [4, 2] } : {}),
+        });
         starts.push(pts[0]!);
         ends[name]!.push(pts[pts.length - 1]!);
       }
@@ -221,7 +305,13 @@ export function drawTrajectories(canvas: HTMLCanvasElement, view: ViewResult, t:
         lines,
         points: [
           { points: starts, color: t.foreground, radius: 3, shape: 'circle' },
-          ...methods.map(([name, , color]) => ({ points: ends[name]!, color, radius: 3.5, shape: 'square' as const, stroke: t.background })),
+          ...methods.map(([name, , color]) => ({
+            points: ends[name]!,
+            color,
+            radius: 3.5,
+            shape: 'square' as const,
+            stroke: t.background,
+          })),
           xStarLayer(view, t),
         ],
         legend: [
@@ -241,7 +331,12 @@ export function drawTrajectories(canvas: HTMLCanvasElement, view: ViewResult, t:
       const pts = cut(m.paths[k]!, m.pathSteps, step);
       if (pts.length === 0) return;
       const data = pts.map((p) => ({ x: p[0]!, y: dim === 1 ? p[1]! : distance(p.slice(1), xStar) }));
-      datasets.push(line(j === 0 ? `${name} paths` : '', data, withAlpha(color, name === 'GD' ? 0.9 : 0.6), { borderWidth: 1, ...(name === 'GD' ? { borderDash: [4, 2] } : {}) }));
+      datasets.push(
+        line(j === 0 ? `${name} paths` : '', data, withAlpha(color, name === 'GD' ? 0.9 : 0.6), {
+          borderWidth: 1,
+          ...(name === 'GD' ? { borderDash: [4, 2] } : {}),
+        }),
+      );
       starts.push(data[0]!);
       ends.push(data[data.length - 1]!);
       n += data.length;
@@ -307,28 +402,37 @@ export function drawFinals(canvas: HTMLCanvasElement, view: ViewResult, t: Theme
   const at = whereLabel(stage);
   if (dim === 2) {
     const L = view.landscape;
-    return drawPlot2D(
-      canvas,
-      {
-        ...gridFrame(L),
-        heat: heatOf(asGrid(L.f), L.x, L.y!, 'f', 0.45),
-        points: [
-          { points: gd.map((p) => p.y), color: t.orange, radius: 3, shape: 'diamond' },
-          { points: sgd.map((p) => p.y), color: t.blue, radius: 2.5, shape: 'circle', stroke: t.background },
-          xStarLayer(view, t),
-        ],
-        legend: [
-          { color: t.blue, label: `SGD ${at} (${sgd.length})`, shape: 'circle' },
-          ...(view.gd ? [{ color: t.orange, label: `GD ${at} (${gd.length})`, shape: 'diamond' as const }] : []),
-        ],
-      },
-      t,
-    ) - 1;
+    return (
+      drawPlot2D(
+        canvas,
+        {
+          ...gridFrame(L),
+          heat: heatOf(asGrid(L.f), L.x, L.y!, 'f', 0.45),
+          points: [
+            { points: gd.map((p) => p.y), color: t.orange, radius: 3, shape: 'diamond' },
+            { points: sgd.map((p) => p.y), color: t.blue, radius: 2.5, shape: 'circle', stroke: t.background },
+            xStarLayer(view, t),
+          ],
+          legend: [
+            { color: t.blue, label: `SGD ${at} (${sgd.length})`, shape: 'circle' },
+            ...(view.gd ? [{ color: t.orange, label: `GD ${at} (${gd.length})`, shape: 'diamond' as const }] : []),
+          ],
+        },
+        t,
+      ) - 1
+    );
   }
   const datasets = [];
   if (dim === 1) {
     const f = asLine(view.landscape.f);
-    datasets.push(line('f', view.landscape.x.map((x, i) => ({ x, y: f[i]! })), withAlpha(t.foreground, 0.6), { borderWidth: 1 }));
+    datasets.push(
+      line(
+        'f',
+        view.landscape.x.map((x, i) => ({ x, y: f[i]! })),
+        withAlpha(t.foreground, 0.6),
+        { borderWidth: 1 },
+      ),
+    );
   }
   const toXY = (p: { y: number[]; loss: number }) => ({ x: dim === 1 ? p.y[0]! : distance(p.y, xStar), y: p.loss });
   if (view.gd) datasets.push(dots(`GD ${at} (${gd.length})`, gd.map(toXY), t.orange, { pointStyle: 'triangle', pointRadius: 3.5 }));
@@ -364,7 +468,11 @@ export function drawHistogram(canvas: HTMLCanvasElement, view: ViewResult, t: Th
       const [y0, y1] = yRange(view);
       const bx = ex.length > 1 ? ex : binValues([], (x1 - x0) / 30, x0, x1).edges;
       const by = ey.length > 1 ? ey : binValues([], (y1 - y0) / 30, y0, y1).edges;
-      counts = bin2D(finalsOf(view, m, stage).map((p) => p.y), bx, by);
+      counts = bin2D(
+        finalsOf(view, m, stage).map((p) => p.y),
+        bx,
+        by,
+      );
       return drawDensity(canvas, view, t, counts, bx, by, ui);
     }
     return drawDensity(canvas, view, t, counts, ex, ey, ui);
@@ -424,7 +532,15 @@ export function drawHistogram(canvas: HTMLCanvasElement, view: ViewResult, t: Th
   return sum(sgdBars) + sum(gdBars);
 }
 
-function drawDensity(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, counts: number[][], ex: number[], ey: number[], ui: PanelUi): number {
+function drawDensity(
+  canvas: HTMLCanvasElement,
+  view: ViewResult,
+  t: Theme,
+  counts: number[][],
+  ex: number[],
+  ey: number[],
+  ui: PanelUi,
+): number {
   const cx = ex.slice(1).map((e, i) => (e + ex[i]!) / 2);
   const cy = ey.slice(1).map((e, i) => (e + ey[i]!) / 2);
   const max = gridExtent(counts)?.[1] ?? 1;
@@ -478,13 +594,15 @@ export function drawConvexity(canvas: HTMLCanvasElement, view: ViewResult, t: Th
           y: L.y!,
           color: (v) => diverging(v, maxAbs, neg, mid, pos),
           cacheKey: `diverging:${maxAbs}:${t.red}:${t.blue}:${t.background}`,
-          legend: { min: -maxAbs, max: maxAbs, label: `c(y), radius ${formatNumber(sel.radius)}`, at: (s) => diverging((2 * s - 1) * maxAbs, maxAbs, neg, mid, pos) },
+          legend: {
+            min: -maxAbs,
+            max: maxAbs,
+            label: `c(y), radius ${formatNumber(sel.radius)}`,
+            at: (s) => diverging((2 * s - 1) * maxAbs, maxAbs, neg, mid, pos),
+          },
         },
         boxes: [{ ...view.config.init, color: t.foreground }],
-        points: [
-          { points: [sel.argInf], color: t.foreground, radius: 6, shape: 'cross' },
-          xStarLayer(view, t),
-        ],
+        points: [{ points: [sel.argInf], color: t.foreground, radius: 6, shape: 'cross' }, xStarLayer(view, t)],
         legend: [
           { color: t.blue, label: 'c(y) > 0: g points toward x*' },
           { color: t.red, label: 'c(y) ≤ 0' },
@@ -503,7 +621,12 @@ export function drawConvexity(canvas: HTMLCanvasElement, view: ViewResult, t: Th
       const v = asLine(m.values);
       const data = L.x.map((x, i) => ({ x, y: v[i]! })).filter((p) => Number.isFinite(p.y));
       n += data.length;
-      datasets.push(line(`c(y), radius ${formatNumber(m.radius)}`, data, colors[k % colors.length]!, { borderWidth: m === sel ? 2.5 : 1, spanGaps: true }));
+      datasets.push(
+        line(`c(y), radius ${formatNumber(m.radius)}`, data, colors[k % colors.length]!, {
+          borderWidth: m === sel ? 2.5 : 1,
+          spanGaps: true,
+        }),
+      );
     });
     bands = positiveIntervals(L.x, asLine(sel.values)).map(([from, to]) => ({ from, to, color: withAlpha(t.green, 0.14) }));
   } else {
@@ -547,8 +670,20 @@ function series(steps: number[], values: number[]): XY[] {
 /** Figure 5(a): ⟨−∇f(x_t), x_T − x_t⟩, minimum and mean over trials. */
 export function drawFig5Inner(canvas: HTMLCanvasElement, view: ViewResult, t: Theme): number {
   const tr = view.diagnostics.trajectory;
-  const datasets = [line('min over trials', series(tr.steps, tr.innerMin), t.red, { borderWidth: 2 }), line('mean', series(tr.steps, tr.innerMean), t.blue)];
-  drawChart(canvas, { datasets, xLabel: 'step t', yLabel: '⟨−∇f(x_t), x_T − x_t⟩', annotations: { hlines: [{ y: 0, color: t.muted, dash: [] }], vlines: stageRules(view, t) } }, t);
+  const datasets = [
+    line('min over trials', series(tr.steps, tr.innerMin), t.red, { borderWidth: 2 }),
+    line('mean', series(tr.steps, tr.innerMean), t.blue),
+  ];
+  drawChart(
+    canvas,
+    {
+      datasets,
+      xLabel: 'step t',
+      yLabel: '⟨−∇f(x_t), x_T − x_t⟩',
+      annotations: { hlines: [{ y: 0, color: t.muted, dash: [] }], vlines: stageRules(view, t) },
+    },
+    t,
+  );
   return datasets.reduce((s, d) => s + d.data.length, 0);
 }
 
@@ -583,6 +718,10 @@ export function drawFig5GradNorm(canvas: HTMLCanvasElement, view: ViewResult, t:
   const datasets = band('‖∇f + ω‖', tr.steps, tr.gradNormMean, tr.gradNormMin, tr.gradNormMax, t.green);
   const ext = finiteExtent([...tr.gradNormMin, ...tr.gradNormMax]);
   const yLog = !!ext && ext[0] > 0 && ext[1] / ext[0] > 100;
-  drawChart(canvas, { datasets, xLabel: 'step t', yLabel: 'stochastic gradient norm', yLog, annotations: { vlines: stageRules(view, t) } }, t);
+  drawChart(
+    canvas,
+    { datasets, xLabel: 'step t', yLabel: 'stochastic gradient norm', yLog, annotations: { vlines: stageRules(view, t) } },
+    t,
+  );
   return datasets[2]!.data.length;
 }

@@ -46,7 +46,8 @@ export interface Annotations {
 }
 
 declare module 'chart.js' {
-    interface PluginOptionsByType<TType extends ChartType> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the augmentation must repeat Chart.js's type parameter
+  interface PluginOptionsByType<TType extends ChartType> {
     sgdBackground?: { color: string };
     sgdAnnotations?: Annotations & { labelColor?: string; font?: string };
   }
@@ -179,7 +180,10 @@ export function chartConfig(spec: ChartSpec, theme: Theme): ChartConfiguration<'
       },
       plugins: {
         // Datasets without a label (the 2nd… path of a bundle, band edges) stay out of the legend.
-        legend: { display: spec.legend ?? true, labels: { color: theme.foreground, font, boxWidth: 12, boxHeight: 12, filter: (item: { text?: string }) => !!item.text } },
+        legend: {
+          display: spec.legend ?? true,
+          labels: { color: theme.foreground, font, boxWidth: 12, boxHeight: 12, filter: (item: { text?: string }) => !!item.text },
+        },
         tooltip: {
           callbacks: { label: (c) => `${c.dataset.label ?? ''}: (${formatNumber((c.raw as XY).x)}, ${formatNumber((c.raw as XY).y)})` },
         },
@@ -210,4 +214,3 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: The
 export function destroyChart(canvas: HTMLCanvasElement): void {
   Chart.getChart(canvas)?.destroy();
 }
-

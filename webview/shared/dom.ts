@@ -3,7 +3,11 @@
 type Attrs = Record<string, string | number | boolean | undefined>;
 
 /** Creates an element with attributes and children (strings become text nodes). */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: Array<Node | string | undefined>): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs,
+  ...children: Array<Node | string | undefined>
+): HTMLElementTagNameMap[K];
 export function h(tag: string, attrs?: Attrs, ...children: Array<Node | string | undefined>): HTMLElement;
 export function h(tag: string, attrs: Attrs = {}, ...children: Array<Node | string | undefined>): HTMLElement {
   const el = document.createElement(tag);
@@ -24,7 +28,9 @@ export function setChildren(el: Element, ...children: Array<Node | string>): voi
 export function fillSelect(select: HTMLElement & { value: string }, options: Array<{ value: string; label: string }>, value: string): void {
   const same =
     select.children.length === options.length &&
-    options.every((o, i) => (select.children[i] as HTMLElement).getAttribute('value') === o.value && select.children[i]!.textContent === o.label);
+    options.every(
+      (o, i) => (select.children[i] as HTMLElement).getAttribute('value') === o.value && select.children[i]!.textContent === o.label,
+    );
   if (!same) {
     select.replaceChildren(...options.map((o) => h('vscode-option', { value: o.value, selected: o.value === value }, o.label)));
   }

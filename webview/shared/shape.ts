@@ -251,8 +251,15 @@ export function positiveIntervals(x: readonly number[], values: readonly number[
 
 /** Viridis, 9 stops (perceptually uniform, readable in light and dark themes). */
 const VIRIDIS: Rgb[] = [
-  [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
-  [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
+  [68, 1, 84],
+  [71, 44, 122],
+  [59, 81, 139],
+  [44, 113, 142],
+  [33, 144, 141],
+  [39, 173, 129],
+  [92, 200, 99],
+  [170, 220, 50],
+  [253, 231, 37],
 ];
 
 function lerp(a: number, b: number, t: number): number {

@@ -21,7 +21,15 @@
  *   field-error     why Run is disabled (hidden when nothing is wrong)
  */
 import type { NoiseKind } from '../../src/engine/types';
-import { LIMITS, receiveLive, receiveState, type HostState, type LiveView, type RunSettings, type ToWebview } from '../../src/protocol/webview';
+import {
+  LIMITS,
+  receiveLive,
+  receiveState,
+  type HostState,
+  type LiveView,
+  type RunSettings,
+  type ToWebview,
+} from '../../src/protocol/webview';
 import { drawChart } from '../shared/charts';
 import { h, fillSelect, setChildren } from '../shared/dom';
 import { formatNumber } from '../shared/format';
@@ -67,26 +75,58 @@ const NOISE: NoiseKind[] = ['uniform', 'gaussian', 'cube', 'none'];
 
 const fileLine = h('div', { class: 'file', 'data-testid': 'file' });
 const fnPicker = h('vscode-single-select', { 'data-testid': 'fn-picker', 'aria-label': 'Loss function' }) as Select;
-const trustNote = h('p', { class: 'warn', 'data-testid': 'trust', hidden: true }, 'This workspace is not trusted: running its code is disabled.');
+const trustNote = h(
+  'p',
+  { class: 'warn', 'data-testid': 'trust', hidden: true },
+  'This workspace is not trusted: running its code is disabled.',
+);
 
 function numberInput(testid: string, label: string, attrs: Record<string, string | number> = {}): HTMLInputElement {
   return h('input', { type: 'number', 'data-testid': testid, 'aria-label': label, ...attrs });
 }
 
 const lrInput = numberInput('lr', 'Learning rate η', { step: 'any', min: LIMITS.lr.min, max: LIMITS.lr.max });
-const lrSlider = h('input', { type: 'range', min: 0, max: 1000, step: 1, 'data-testid': 'lr-slider', 'aria-label': 'Learning rate (log scale)' });
+const lrSlider = h('input', {
+  type: 'range',
+  min: 0,
+  max: 1000,
+  step: 1,
+  'data-testid': 'lr-slider',
+  'aria-label': 'Learning rate (log scale)',
+});
 const radiusInput = numberInput('radius', 'Noise radius a', { step: 'any', min: 0, max: LIMITS.radius.max });
-const radiusSlider = h('input', { type: 'range', min: 0, max: 1.5, step: 0.005, 'data-testid': 'radius-slider', 'aria-label': 'Noise radius' });
+const radiusSlider = h('input', {
+  type: 'range',
+  min: 0,
+  max: 1.5,
+  step: 0.005,
+  'data-testid': 'radius-slider',
+  'aria-label': 'Noise radius',
+});
 const derived = h('div', { class: 'hint', 'data-testid': 'derived-r' });
 const noiseSelect = h('vscode-single-select', { 'data-testid': 'noise', 'aria-label': 'Noise kind' }) as Select;
 const stepsInput = numberInput('steps', 'Steps (stage 1)', { step: 1, min: 1, max: LIMITS.steps.max });
 const trialsInput = numberInput('trials', 'Trials', { step: 1, min: 1, max: LIMITS.trials.max });
-const seedInput = h('input', { type: 'text', 'data-testid': 'seed', 'aria-label': 'Seed', maxlength: LIMITS.seedLength, spellcheck: 'false' });
+const seedInput = h('input', {
+  type: 'text',
+  'data-testid': 'seed',
+  'aria-label': 'Seed',
+  maxlength: LIMITS.seedLength,
+  spellcheck: 'false',
+});
 const stageList = h('ol', { class: 'stages', 'data-testid': 'stages', start: 2 });
-const addStageButton = h('vscode-button', { secondary: true, 'data-testid': 'add-stage', title: 'Add a stage with half the radius' }, 'Add stage');
+const addStageButton = h(
+  'vscode-button',
+  { secondary: true, 'data-testid': 'add-stage', title: 'Add a stage with half the radius' },
+  'Add stage',
+);
 const fieldError = h('p', { class: 'field-error', 'data-testid': 'field-error', hidden: true });
 const runButton = h('vscode-button', { 'data-testid': 'run', title: 'Run SGD on the selected function' }, 'Run');
-const stopButton = h('vscode-button', { secondary: true, 'data-testid': 'stop', title: 'Stop the running experiment', disabled: true }, 'Stop');
+const stopButton = h(
+  'vscode-button',
+  { secondary: true, 'data-testid': 'stop', title: 'Stop the running experiment', disabled: true },
+  'Stop',
+);
 const statusLine = h('div', { class: 'status', 'data-testid': 'status', role: 'status' });
 const presetButtons = PRESETS.map((p) => {
   const b = h('vscode-button', { secondary: true, 'data-testid': `preset-${p.id}`, title: p.title }, p.label);
@@ -98,7 +138,12 @@ const presetButtons = PRESETS.map((p) => {
 });
 const openPanel = h('vscode-button', { secondary: true, 'data-testid': 'open-panel' }, 'Open landscape panel');
 const summaryBox = h('div', { class: 'run-summary', 'data-testid': 'run-summary' });
-const smallCanvas = h('canvas', { 'data-testid': 'chart-sidebar-landscape', 'data-drawn': 'false', role: 'img', 'aria-label': 'Landscape of the shown run' });
+const smallCanvas = h('canvas', {
+  'data-testid': 'chart-sidebar-landscape',
+  'data-drawn': 'false',
+  role: 'img',
+  'aria-label': 'Landscape of the shown run',
+});
 const smallChart = h('div', { class: 'small-chart', hidden: true }, smallCanvas);
 const recentList = h('ul', { class: 'recent', 'data-testid': 'recent-runs' });
 
@@ -123,7 +168,11 @@ document.body.append(
       row('Noise', noiseSelect),
       row('Steps', stepsInput),
     ),
-    h('vscode-collapsible', { title: 'Schedule (later stages)', 'data-testid': 'schedule' }, h('div', { class: 'collapsible-body' }, stageList, addStageButton)),
+    h(
+      'vscode-collapsible',
+      { title: 'Schedule (later stages)', 'data-testid': 'schedule' },
+      h('div', { class: 'collapsible-body' }, stageList, addStageButton),
+    ),
     h('section', {}, row('Trials', trialsInput), row('Seed', seedInput)),
     fieldError,
     h('div', { class: 'buttons' }, runButton, stopButton),
@@ -138,9 +187,7 @@ document.body.append(
 
 function current(): RunSettings {
   if (ui.edited) return ui.edited;
-  return (
-    state.controls?.settings ?? { lr: 0.05, radius: 0.3, noise: 'uniform', steps: 1000, trials: 100, seed: '1' }
-  );
+  return state.controls?.settings ?? { lr: 0.05, radius: 0.3, noise: 'uniform', steps: 1000, trials: 100, seed: '1' };
 }
 
 function currentDim(): number {
@@ -158,7 +205,14 @@ function update(next: RunSettings): void {
   renderSettings();
 }
 
-function bindNumber(input: HTMLInputElement, id: string, min: number, max: number, integer: boolean, apply: (s: RunSettings, v: number) => RunSettings): void {
+function bindNumber(
+  input: HTMLInputElement,
+  id: string,
+  min: number,
+  max: number,
+  integer: boolean,
+  apply: (s: RunSettings, v: number) => RunSettings,
+): void {
   input.addEventListener('change', () => {
     const v = parseField(input.value, min, max, integer);
     if (v === undefined) {
@@ -178,7 +232,9 @@ bindNumber(radiusInput, 'radius', LIMITS.radius.min, LIMITS.radius.max, false, (
 bindNumber(stepsInput, 'steps', LIMITS.steps.min, LIMITS.steps.max, true, (s, v) => setStageField(s, 0, 'steps', v));
 bindNumber(trialsInput, 'trials', LIMITS.trials.min, LIMITS.trials.max, true, (s, v) => ({ ...s, trials: v }));
 lrSlider.addEventListener('input', () => update(setStageField(current(), 0, 'lr', sliderToLr(Number(lrSlider.value)))));
-radiusSlider.addEventListener('input', () => update(setStageField(current(), 0, 'radius', Number(Number(radiusSlider.value).toPrecision(3)))));
+radiusSlider.addEventListener('input', () =>
+  update(setStageField(current(), 0, 'radius', Number(Number(radiusSlider.value).toPrecision(3)))),
+);
 noiseSelect.addEventListener('change', () => {
   if (NOISE.includes(noiseSelect.value as NoiseKind)) update(setStageField(current(), 0, 'noise', noiseSelect.value as NoiseKind));
 });
@@ -228,17 +284,34 @@ function stageRow(index: number): HTMLElement {
     return h('label', { class: 'stage-field' }, h('span', {}, label), input);
   };
   const noise = h('vscode-single-select', { 'data-testid': `stage-${n}-noise`, 'aria-label': `Stage ${n} noise` }) as Select;
-  fillSelect(noise, NOISE.map((k) => ({ value: k, label: k })), s.noise ?? 'uniform');
+  fillSelect(
+    noise,
+    NOISE.map((k) => ({ value: k, label: k })),
+    s.noise ?? 'uniform',
+  );
   noise.addEventListener('change', () => {
     if (NOISE.includes(noise.value as NoiseKind)) update(setStageField(current(), index, 'noise', noise.value as NoiseKind));
   });
   const remove = h('vscode-button', { secondary: true, 'data-testid': `stage-${n}-remove`, title: `Remove stage ${n}` }, 'Remove');
   remove.addEventListener('click', () => update(removeStage(current(), index)));
-  const init = s.init ? h('span', { class: 'hint' }, `restarts in [${s.init.low.map((v) => formatNumber(v)).join(', ')}] … [${s.init.high.map((v) => formatNumber(v)).join(', ')}]`) : undefined;
+  const init = s.init
+    ? h(
+        'span',
+        { class: 'hint' },
+        `restarts in [${s.init.low.map((v) => formatNumber(v)).join(', ')}] … [${s.init.high.map((v) => formatNumber(v)).join(', ')}]`,
+      )
+    : undefined;
   return h(
     'li',
     { 'data-stage': n },
-    h('div', { class: 'stage-grid' }, field('lr', LIMITS.lr.min, LIMITS.lr.max, false, 'η'), field('radius', LIMITS.radius.min, LIMITS.radius.max, false, 'radius'), field('steps', LIMITS.steps.min, LIMITS.steps.max, true, 'steps'), h('label', { class: 'stage-field' }, h('span', {}, 'noise'), noise)),
+    h(
+      'div',
+      { class: 'stage-grid' },
+      field('lr', LIMITS.lr.min, LIMITS.lr.max, false, 'η'),
+      field('radius', LIMITS.radius.min, LIMITS.radius.max, false, 'radius'),
+      field('steps', LIMITS.steps.min, LIMITS.steps.max, true, 'steps'),
+      h('label', { class: 'stage-field' }, h('span', {}, 'noise'), noise),
+    ),
     h('div', { class: 'stage-actions' }, init, remove),
   );
 }
@@ -253,7 +326,11 @@ function renderSettings(): void {
   radiusSlider.value = String(Math.min(1.5, s.radius));
   const r = derivedR(s.radius, s.lr);
   derived.textContent = s.noise === 'none' ? 'No noise: plain gradient descent.' : `Gradient-noise bound r = a/η = ${formatNumber(r)}`;
-  fillSelect(noiseSelect, NOISE.map((k) => ({ value: k, label: k === 'none' ? 'none (GD)' : k })), s.noise);
+  fillSelect(
+    noiseSelect,
+    NOISE.map((k) => ({ value: k, label: k === 'none' ? 'none (GD)' : k })),
+    s.noise,
+  );
   setValue(stepsInput, String(s.steps));
   setValue(trialsInput, String(s.trials ?? ''));
   setValue(seedInput, String(s.seed ?? ''));
@@ -265,7 +342,8 @@ function renderSettings(): void {
     // Fresh rows show the stored values, so earlier typing mistakes in them are gone.
     for (const id of [...invalid]) if (id.startsWith('stage-')) invalid.delete(id);
     setChildren(stageList, ...stages.slice(1).map((_, i) => stageRow(i + 1)));
-    if (stages.length === 1) stageList.append(h('li', { class: 'hint none' }, 'One stage. “Add stage” continues with a smaller noise radius.'));
+    if (stages.length === 1)
+      stageList.append(h('li', { class: 'hint none' }, 'One stage. “Add stage” continues with a smaller noise radius.'));
   }
   renderValidity();
 }
@@ -347,9 +425,28 @@ function renderSmallChart(force = true): void {
     n += g.length * (g[0]?.length ?? 0) - 1;
   } else {
     const fRow = (view.config.dim === 1 ? L.f : (L.f as number[][])[0]!) as number[];
-    const gRow = L.smoothed[0] ? ((view.config.dim === 1 ? L.smoothed[0].values : (L.smoothed[0].values as number[][])[0]!) as number[]) : undefined;
-    const datasets = [{ type: 'line' as const, label: 'f', data: L.x.map((x, i) => ({ x, y: fRow[i]! })), borderColor: theme.foreground, borderWidth: 1, pointRadius: 0 }];
-    if (gRow) datasets.push({ type: 'line' as const, label: `g (${formatNumber(L.smoothed[0]!.radius)})`, data: L.x.map((x, i) => ({ x, y: gRow[i]! })), borderColor: theme.blue, borderWidth: 2, pointRadius: 0 });
+    const gRow = L.smoothed[0]
+      ? ((view.config.dim === 1 ? L.smoothed[0].values : (L.smoothed[0].values as number[][])[0]!) as number[])
+      : undefined;
+    const datasets = [
+      {
+        type: 'line' as const,
+        label: 'f',
+        data: L.x.map((x, i) => ({ x, y: fRow[i]! })),
+        borderColor: theme.foreground,
+        borderWidth: 1,
+        pointRadius: 0,
+      },
+    ];
+    if (gRow)
+      datasets.push({
+        type: 'line' as const,
+        label: `g (${formatNumber(L.smoothed[0]!.radius)})`,
+        data: L.x.map((x, i) => ({ x, y: gRow[i]! })),
+        borderColor: theme.blue,
+        borderWidth: 2,
+        pointRadius: 0,
+      });
     drawChart(smallCanvas, { datasets, xLabel: view.config.dim === 1 ? 'x' : 't (slice 1)', yLabel: '', legend: false }, theme);
     n = datasets.reduce((a, d) => a + d.data.length, 0);
   }
@@ -382,7 +479,11 @@ function renderRuns(): void {
   setChildren(
     recentList,
     ...state.runs.map((r) => {
-      const b = h('button', { type: 'button', class: 'run-link', 'data-run-id': r.id, title: `${r.file}\n${r.startedAt}` }, recentRunText(r));
+      const b = h(
+        'button',
+        { type: 'button', class: 'run-link', 'data-run-id': r.id, title: `${r.file}\n${r.startedAt}` },
+        recentRunText(r),
+      );
       b.addEventListener('click', () => host.post({ type: 'openRun', runId: r.id }));
       return h('li', {}, b, h('span', { class: 'hint when' }, new Date(r.startedAt).toLocaleString()));
     }),

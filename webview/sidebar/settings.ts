@@ -10,9 +10,17 @@ export type StageField = 'lr' | 'radius' | 'steps' | 'noise';
 export type PresetId = 'fig3-single' | 'gd' | 'fig3-stages';
 
 export const PRESETS: Array<{ id: PresetId; label: string; title: string }> = [
-  { id: 'fig3-single', label: 'Figure 3: noise 0.3', title: 'One stage, uniform noise of radius 0.3, 100 trials from [-3, 3] (the paper’s Figure 3, row 2)' },
+  {
+    id: 'fig3-single',
+    label: 'Figure 3: noise 0.3',
+    title: 'One stage, uniform noise of radius 0.3, 100 trials from [-3, 3] (the paper’s Figure 3, row 2)',
+  },
   { id: 'gd', label: 'GD (no noise)', title: 'Plain gradient descent from the same starts (Figure 3, row 2, left)' },
-  { id: 'fig3-stages', label: 'Figure 3: 4 stages', title: 'Noise 0.3 → 0.15 → 0.05 → 0.01 with init [-3,3], [-1.5,1.5], [-0.5,0.5], [-0.3,0.3] (Figure 3, row 3)' },
+  {
+    id: 'fig3-stages',
+    label: 'Figure 3: 4 stages',
+    title: 'Noise 0.3 → 0.15 → 0.05 → 0.01 with init [-3,3], [-1.5,1.5], [-0.5,0.5], [-0.3,0.3] (Figure 3, row 3)',
+  },
 ];
 
 function clone<T>(v: T): T {
@@ -53,7 +61,12 @@ export function addStage(s: RunSettings): RunSettings {
   const stages = clone(stagesOf(s));
   if (stages.length >= LIMITS.stages) return out;
   const last = stages[stages.length - 1]!;
-  const next: Partial<Stage> = { lr: last.lr ?? s.lr, radius: Number(((last.radius ?? s.radius) / 2).toPrecision(3)), noise: last.noise ?? s.noise, steps: last.steps ?? s.steps };
+  const next: Partial<Stage> = {
+    lr: last.lr ?? s.lr,
+    radius: Number(((last.radius ?? s.radius) / 2).toPrecision(3)),
+    noise: last.noise ?? s.noise,
+    steps: last.steps ?? s.steps,
+  };
   stages.push(next);
   out.stages = stages;
   return syncFlat(out);
