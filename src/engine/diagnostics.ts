@@ -514,7 +514,7 @@ export function finalHistogram(
   return { edges, sgd: count1(edges, dist(sgd)), gd: gd ? count1(edges, dist(gd)) : [] };
 }
 
-/** Grid point with the smallest finite value of a landscape-shaped array. */
+/** Grid point with the smallest finite value of a landscape-shaped array ([] when none is finite). */
 function gridArgmin(landscape: Landscape, dim: number, values: number[] | number[][]): number[] {
   let best = Infinity;
   let arg: number[] = [];
@@ -526,6 +526,18 @@ function gridArgmin(landscape: Landscape, dim: number, values: number[] | number
     }
   });
   return arg;
+}
+
+/**
+ * The default x*: the grid minimiser of the most smoothed curve (largest radius), or of f when
+ * no stage has noise. Also used for the live view of a running experiment, so both agree.
+ */
+export function smoothedMinimum(landscape: Landscape, dim: number): number[] {
+  const widest = landscape.smoothed.reduce<Landscape['smoothed'][number] | undefined>(
+    (best, s) => (!best || s.radius > best.radius ? s : best),
+    undefined,
+  );
+  return gridArgmin(landscape, dim, widest ? widest.values : landscape.f);
 }
 
 /** Default success neighbourhood: 5% of the domain diameter. */
@@ -555,11 +567,7 @@ export function computeDiagnostics(
     xStar = [...config.xStar];
     xStarSource = 'config';
   } else {
-    const widest = landscape.smoothed.reduce<Landscape['smoothed'][number] | undefined>(
-      (best, s) => (!best || s.radius > best.radius ? s : best),
-      undefined,
-    );
-    xStar = gridArgmin(landscape, d, widest ? widest.values : landscape.f);
+    xStar = smoothedMinimum(landscape, d);
     xStarSource = 'smoothed-minimum';
   }
   if (xStar.length !== d) throw new RangeError(`x* has ${xStar.length} components, expected ${d}`);

@@ -13,15 +13,8 @@ import { readFile } from 'node:fs/promises';
 import { ExperimentRunner, type RunPartial, type RunProgress } from '../runner/pool';
 import { discoverLosses, orderByCursor, readStaticExport, type DiscoveredLoss } from '../runner/discover';
 import type { ExperimentResult, LossOptions } from '../engine/types';
-import {
-  toLiveView,
-  toViewResult,
-  type FromWebview,
-  type HostState,
-  type LiveView,
-  type RunStatus,
-  type RunSettings,
-} from '../protocol/webview';
+import type { FromWebview, HostState, LiveView, RunStatus, RunSettings } from '../protocol/webview';
+import { toLiveView, toViewResult } from './viewModel';
 import type { HostStateSource } from './hostState';
 import { saveDataUrlPng } from './panel';
 import {

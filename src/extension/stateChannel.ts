@@ -5,15 +5,9 @@
  * message with `parseFromWebview` before the host acts on it.
  */
 import * as vscode from 'vscode';
-import {
-  explainRejection,
-  liveMessage,
-  parseFromWebview,
-  stateMessage,
-  type LiveView,
-  type ToWebview,
-  type ViewResult,
-} from '../protocol/webview';
+import type { LiveView, ToWebview, ViewResult } from '../protocol/webview';
+import { explainRejection, parseFromWebview } from '../protocol/validateWebview';
+import { liveMessage, stateMessage } from './viewModel';
 import type { HostStateSource } from './hostState';
 
 export interface StateChannelOptions {

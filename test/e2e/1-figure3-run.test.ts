@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { toViewResult } from '../../src/protocol/webview';
+import { toViewResult } from '../../src/extension/viewModel';
 import { summaryText } from '../../webview/shared/summary';
 import { VsCode, copyExamples } from './harness';
 import { CMD, canvasPixels, chartState, runCli, storedResults, tid, waitForNewRun } from './sgd';

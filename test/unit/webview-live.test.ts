@@ -1,7 +1,8 @@
 /** The live view of a running experiment: shaping (toLiveView) and its label (liveText). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { liveMessage, receiveLive, toLiveView, toViewResult } from '../../src/protocol/webview';
+import { liveMessage, toLiveView, toViewResult } from '../../src/extension/viewModel';
+import { receiveLive } from '../../webview/shared/receive';
 import { liveText } from '../../webview/shared/summary';
 import { makeResult } from '../fixtures/webview-result';
 
@@ -91,4 +92,58 @@ test('liveMessage leaves out the landscape the webview already has from this run
   const other = toLiveView('run-5', r.config, { landscape: r.landscape, trialsDone: 0 }, r.startedAt);
   assert.equal(liveMessage(other, second).keepLandscape, undefined);
   assert.equal(liveMessage(first, { runId: 'run-4', trialsDone: 0, trials: 20 }).keepLandscape, undefined);
+});
+
+test('toLiveView, d > 2: x* is the grid minimum along the slices, the point the diagnostics will pick', () => {
+  const r = makeResult({ trials: 4, steps: 10, dim: 1 });
+  // Two slices through the origin (1, 1, 1) along e1 and e3, parameter t ∈ {-1, 0, 1}; the widest
+  // smoothing is least at t = 1 on the second slice, i.e. at (1, 1, 2).
+  const landscape = {
+    x: [-1, 0, 1],
+    f: [
+      [0, 0, 0],
+      [0, 0, 0],
+    ],
+    smoothed: [
+      {
+        radius: 0.1,
+        noise: 'uniform' as const,
+        values: [
+          [5, 4, 3],
+          [9, 9, -9],
+        ],
+      },
+      {
+        radius: 0.5,
+        noise: 'uniform' as const,
+        values: [
+          [5, 4, 3],
+          [2, 1, 0.5],
+        ],
+      },
+    ],
+    origin: [1, 1, 1],
+    directions: [
+      [1, 0, 0],
+      [0, 0, 1],
+    ],
+  };
+  const config = { ...r.config, dim: 3, xStar: undefined, domain: { low: [-3, -3, -3], high: [3, 3, 3] } };
+  const v = toLiveView('run-6', config, { landscape, trialsDone: 0 }, r.startedAt).view!;
+  assert.deepEqual(v.diagnostics.xStar, [1, 1, 2]);
+  // No finite value yet: the domain's centre, with the right number of components.
+  const blank = {
+    ...landscape,
+    smoothed: [
+      {
+        radius: 0.5,
+        noise: 'uniform' as const,
+        values: [
+          [NaN, NaN, NaN],
+          [NaN, NaN, NaN],
+        ],
+      },
+    ],
+  };
+  assert.deepEqual(toLiveView('run-6', config, { landscape: blank, trialsDone: 0 }, r.startedAt).view!.diagnostics.xStar, [0, 0, 0]);
 });

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainRejection, parseFromWebview, receiveState, stateMessage, toViewResult, type HostState } from '../../src/protocol/webview';
+import type { HostState } from '../../src/protocol/webview';
+import { explainRejection, parseFromWebview } from '../../src/protocol/validateWebview';
+import { stateMessage, toViewResult } from '../../src/extension/viewModel';
+import { receiveState } from '../../webview/shared/receive';
 import { makeResult } from '../fixtures/webview-result';
 
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';

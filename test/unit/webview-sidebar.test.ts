@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunSettings } from '../../src/protocol/webview';
-import { parseFromWebview } from '../../src/protocol/webview';
+import { parseFromWebview } from '../../src/protocol/validateWebview';
 import {
   addStage,
   applyPreset,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Theorem1Prediction } from '../../src/engine/types';
-import { toViewResult } from '../../src/protocol/webview';
+import { toViewResult } from '../../src/extension/viewModel';
 import { convexityText, runLabel, stageStarts, statusText, successText, summaryText, theoremText } from '../../webview/shared/summary';
 import { makeResult } from '../fixtures/webview-result';
 

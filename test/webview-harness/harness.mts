@@ -17,7 +17,8 @@ import { join, resolve, extname } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import type { ExperimentResult } from '../../src/engine/types';
 import { webviewHtml } from '../../src/extension/webviewHtml';
-import { liveMessage, toLiveView, toViewResult, type HostState, type LiveView } from '../../src/protocol/webview';
+import type { HostState, LiveView } from '../../src/protocol/webview';
+import { liveMessage, toLiveView, toViewResult } from '../../src/extension/viewModel';
 import type { MethodResult } from '../../src/engine/types';
 import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
 

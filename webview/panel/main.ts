@@ -29,18 +29,11 @@
  * (count and last duration of live draws), those canvases data-live="true", the diagnostics card
  * is hidden, and data-run still names the last complete run (set only for complete results).
  */
-import {
-  receiveLive,
-  receiveState,
-  type HostState,
-  type LiveView,
-  type RunStatus,
-  type ToWebview,
-  type ViewResult,
-} from '../../src/protocol/webview';
+import type { HostState, LiveView, RunStatus, ToWebview, ViewResult } from '../../src/protocol/webview';
 import { h, fillSelect, setChildren } from '../shared/dom';
 import { formatNumber, formatDuration } from '../shared/format';
 import { convexityText, liveText, runLabel, statusText, successText, summaryText, theoremText } from '../shared/summary';
+import { receiveLive, receiveState } from '../shared/receive';
 import { onThemeChange, readTheme, type Theme } from '../shared/theme';
 import { connect } from '../shared/vscode';
 import {

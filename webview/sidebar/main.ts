@@ -21,15 +21,9 @@
  *   field-error     why Run is disabled (hidden when nothing is wrong)
  */
 import type { NoiseKind } from '../../src/engine/types';
-import {
-  LIMITS,
-  receiveLive,
-  receiveState,
-  type HostState,
-  type LiveView,
-  type RunSettings,
-  type ToWebview,
-} from '../../src/protocol/webview';
+import type { HostState, LiveView, RunSettings, ToWebview } from '../../src/protocol/webview';
+import { LIMITS } from '../../src/protocol/validateWebview';
+import { receiveLive, receiveState } from '../shared/receive';
 import { drawChart } from '../shared/charts';
 import { h, fillSelect, setChildren } from '../shared/dom';
 import { formatNumber } from '../shared/format';

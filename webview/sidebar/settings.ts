@@ -4,7 +4,8 @@
  * gradient-noise bound r = radius/η. Pure; unit-tested in test/unit/webview-sidebar.test.ts.
  */
 import type { Box, NoiseKind, Stage } from '../../src/engine/types';
-import { LIMITS, type RunSettings } from '../../src/protocol/webview';
+import type { RunSettings } from '../../src/protocol/webview';
+import { LIMITS } from '../../src/protocol/validateWebview';
 
 export type StageField = 'lr' | 'radius' | 'steps' | 'noise';
 export type PresetId = 'fig3-single' | 'gd' | 'fig3-stages';

@@ -1,0 +1,136 @@
+/**
+ * The host's view model: shapes engine results into what the webviews draw (`ViewResult`,
+ * `LiveView`), and decides what a provider posts so the same run (or landscape) is not sent twice.
+ * No `vscode` import; the webview side of `stateMessage`/`liveMessage` is `webview/shared/receive.ts`.
+ */
+import { smoothedMinimum } from '../engine/diagnostics';
+import type { ExperimentResult, Landscape, MethodResult, RunConfig } from '../engine/types';
+import type { HostState, LiveMessage, LiveView, StateMessage, ViewMethodResult, ViewResult } from '../protocol/webview';
+
+/**
+ * What a provider posts for `state`, given the `current` it posted last to this webview
+ * (undefined after `ready`): the same run object is not sent again.
+ */
+export function stateMessage(state: HostState, lastPosted: ViewResult | undefined): StateMessage {
+  if (state.current && state.current === lastPosted) {
+    const { current: _omitted, ...rest } = state;
+    return { type: 'state', state: rest, keepCurrent: true };
+  }
+  return { type: 'state', state };
+}
+
+/** What a provider posts for a live update, given the live view it posted last to this webview. */
+export function liveMessage(live: LiveView, lastPosted: LiveView | undefined): LiveMessage {
+  const view = live.view;
+  if (view && lastPosted?.runId === live.runId && lastPosted.view?.landscape === view.landscape) {
+    const { landscape: _omitted, ...rest } = view;
+    return { type: 'live', live: { ...live, view: rest as ViewResult }, keepLandscape: true };
+  }
+  return { type: 'live', live };
+}
+
+function viewMethod(m: MethodResult): ViewMethodResult {
+  return {
+    finals: m.finals,
+    finalLoss: m.finalLoss,
+    divergedMask: m.divergedMask,
+    diverged: m.diverged,
+    paths: m.paths,
+    pathTrials: m.pathTrials,
+    pathSteps: m.pathSteps,
+    stageFinals: m.stageFinals,
+  };
+}
+
+/**
+ * What the webviews need of a result. A 1000-trial × 5000-step run keeps 1000 finals per stage,
+ * the sampled paths, the landscape grid and the diagnostics: small enough to post at once.
+ * Arrays are shared with `result`, not copied (postMessage serialises them anyway).
+ */
+export function toViewResult(result: ExperimentResult): ViewResult {
+  const view: ViewResult = {
+    version: 1,
+    config: result.config,
+    diverged: result.diverged,
+    sgd: viewMethod(result.sgd),
+    landscape: result.landscape,
+    diagnostics: result.diagnostics,
+    timing: result.timing,
+    startedAt: result.startedAt,
+  };
+  if (result.source) view.source = result.source;
+  if (result.gd) view.gd = viewMethod(result.gd);
+  return view;
+}
+
+const NO_TRAJECTORY = {
+  steps: [],
+  innerMin: [],
+  innerMean: [],
+  probeMean: [],
+  probeMin: [],
+  probeMax: [],
+  gradNormMean: [],
+  gradNormMin: [],
+  gradNormMax: [],
+};
+
+/**
+ * Shapes a run's partial results for drawing (see `LiveView`). x* is what the diagnostics will
+ * use when it can be known now: config.xStar, else the engine's `smoothedMinimum` of the landscape
+ * (the domain's centre while no grid value is finite).
+ */
+export function toLiveView(
+  runId: string,
+  config: RunConfig,
+  partial: { landscape?: Landscape; sgd?: MethodResult; gd?: MethodResult; trialsDone: number },
+  startedAt: string,
+  source?: { file: string; exportName: string },
+): LiveView {
+  const live: LiveView = { runId, trialsDone: partial.trialsDone, trials: config.trials };
+  const landscape = partial.landscape;
+  if (!landscape) return live;
+  const gridMin = config.xStar ? [] : smoothedMinimum(landscape, config.dim);
+  const xStar = config.xStar
+    ? [...config.xStar]
+    : gridMin.length === config.dim
+      ? gridMin
+      : config.domain.low.map((l, j) => (l + config.domain.high[j]!) / 2);
+  const empty = (): ViewMethodResult => ({
+    finals: [],
+    finalLoss: [],
+    divergedMask: [],
+    diverged: 0,
+    paths: [],
+    pathTrials: [],
+    pathSteps: [],
+    stageFinals: config.stages.map(() => []),
+  });
+  const sgd = partial.sgd ? viewMethod(partial.sgd) : empty();
+  const view: ViewResult = {
+    version: 1,
+    config,
+    diverged: sgd.diverged,
+    sgd,
+    landscape,
+    diagnostics: {
+      xStar,
+      xStarSource: config.xStar ? 'config' : 'smoothed-minimum',
+      c: NaN,
+      convexity: [],
+      theorem1: [],
+      trajectory: NO_TRAJECTORY,
+      histogram: { edges: [], sgd: [], gd: [] },
+      L: NaN,
+      successRadius: NaN,
+      successSgd: NaN,
+      successGd: NaN,
+    },
+    timing: { trialsMs: 0, gdMs: 0, landscapeMs: 0, diagnosticsMs: 0, totalMs: 0, workers: 0 },
+    startedAt,
+  };
+  if (source) view.source = source;
+  if (config.compareGd) view.gd = partial.gd ? viewMethod(partial.gd) : empty();
+  live.view = view;
+  return live;
+}
