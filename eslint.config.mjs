@@ -33,6 +33,24 @@ export default tseslint.config(
     },
   },
   {
+    // View text: pure words and numbers for the webviews and the CLI alike (no DOM, no Node).
+    files: ['src/view/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['vscode'],
+          patterns: [
+            {
+              group: [...node, '**/runner/**', '**/extension/**', '**/cli/**', '**/webview/**'],
+              message: 'View text imports the engine and protocol types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Protocols are types shared by both sides of a boundary.
     files: ['src/protocol/**/*.ts'],
     rules: {

@@ -12,6 +12,7 @@ import { BundleFailure, formatBundleMessage } from '../runner/bundle';
 import { discoverLosses } from '../runner/discover';
 import { ExperimentRunner, RunFailure } from '../runner/pool';
 import { prepareRun } from '../runner/prepare';
+import { theoremText } from '../view/theorem1';
 
 const HELP = `sgd-landscape — noisy SGD on a TypeScript loss, the smoothed landscape it descends,
 and one-point-convexity diagnostics (Kleinberg, Li, Yuan, ICML 2018).
@@ -90,7 +91,7 @@ function summary(r: ExperimentResult): string {
     `x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}); c = ${fmt(d.c)}; L ≈ ${fmt(d.L)}`,
     `within ${fmt(d.successRadius)} of x*: SGD ${d.successSgd}/${r.config.trials}` + (r.gd ? `, GD ${d.successGd}/${r.config.trials}` : ''),
     `diverged: SGD ${r.sgd.diverged}` + (r.gd ? `, GD ${r.gd.diverged}` : ''),
-    ...d.theorem1.map((t) => `stage ${t.stage + 1}: ${t.explanation}`),
+    ...d.theorem1.map((t) => theoremText(t, r.config.stages.length)),
     `time: trials ${Math.round(r.timing.trialsMs)} ms, GD ${Math.round(r.timing.gdMs)} ms, landscape ${Math.round(r.timing.landscapeMs)} ms, diagnostics ${Math.round(r.timing.diagnosticsMs)} ms, total ${Math.round(r.timing.totalMs)} ms on ${r.timing.workers} workers`,
   ];
   return lines.join('\n');

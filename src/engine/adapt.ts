@@ -4,9 +4,8 @@
  * function of one array gets a reused plain array (so user code may use any Array method;
  * it must not keep the array).
  */
-import type { Gradient, Loss } from './types';
+import type { ArgStyle, Gradient, Loss } from './types';
 
-export type ArgStyle = 'scalars' | 'array';
 type AnyFn = (...args: any[]) => unknown;
 
 export function adaptLoss(fn: AnyFn, argStyle: ArgStyle, dim: number): Loss {

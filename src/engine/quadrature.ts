@@ -122,21 +122,3 @@ export function compositeGaussLegendre(a: number, b: number, panels: number, ord
   }
   return { nodes, weights };
 }
-
-/**
- * Bessel function J₁(x) by its power series Σ (−1)^k (x/2)^{2k+1} / (k!(k+1)!). Cancellation
- * costs about e^{|x|}·1e-16 absolute: ~1e-13 at |x| = 10, so it is meant for moderate arguments
- * (the uniform-disk oracle 2J₁(2πa)/(2πa) with a ≲ 1.5).
- */
-export function besselJ1(x: number): number {
-  const h = x / 2;
-  const h2 = h * h;
-  let term = h;
-  let sum = h;
-  for (let k = 1; k < 200; k++) {
-    term *= -h2 / (k * (k + 1));
-    sum += term;
-    if (Math.abs(term) < 1e-17 * Math.abs(sum)) break;
-  }
-  return sum;
-}

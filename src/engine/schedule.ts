@@ -34,18 +34,3 @@ export function stageRadius(stage: Stage, t: number): number {
 export function isConstantStage(stage: Stage): boolean {
   return !stage.decay || stage.decay.kind === 'constant';
 }
-
-/**
- * The paper's Figure 5 schedule: `lr` for the first half, lr/10 until 75 %, lr/100 after,
- * as three chained stages. The noise there comes from minibatches (a fixed gradient-noise law),
- * so the x-space radius η·r shrinks with η.
- */
-export function stageSchedule(lr: number, radius: number, steps: number, noise: Stage['noise']): Stage[] {
-  const a = Math.round(steps * 0.5);
-  const b = Math.round(steps * 0.75) - a;
-  return [
-    { lr, radius, steps: a, noise },
-    { lr: lr / 10, radius: radius / 10, steps: b, noise },
-    { lr: lr / 100, radius: radius / 100, steps: steps - a - b, noise },
-  ];
-}

@@ -10,9 +10,7 @@
 import { stageLr, stageRadius, isConstantStage } from './schedule';
 import { Normal, stream, uniformInBox, type Rng } from './rng';
 import { totalSteps } from './config';
-import type { Gradient, Loss, MethodResult, NoiseKind, RunConfig } from './types';
-
-export type Method = 'sgd' | 'gd';
+import type { Gradient, Loss, Method, MethodResult, NoiseKind, RunConfig } from './types';
 
 export interface TrialHooks {
   /** Units done (steps summed over this call's trials) and the total; called at most every ~100 ms. */

@@ -19,6 +19,7 @@
 import type { Loss, NoiseKind } from './types';
 import { compositeGaussLegendre, gaussHermiteNormal } from './quadrature';
 import { Normal, stream } from './rng';
+import { differenceGradient } from './differences';
 
 export interface SmootherOptions {
   /**
@@ -306,10 +307,7 @@ function unsmoothed(loss: Loss, dim: number, radius: number, noise: NoiseKind): 
 function finiteDifferences(g: (y: Float64Array) => number, dim: number) {
   const yp = new Float64Array(dim);
   return {
-    gradient(y: Float64Array, out: Float64Array, h?: number): void {
-      yp.set(y);
-      centralDifference(g, yp, out, h);
-    },
+    gradient: differenceGradient(g, dim),
     directional(y: Float64Array, v: Float64Array, h?: number): number {
       let vn = 0;
       let yn = 0;
@@ -328,31 +326,6 @@ function finiteDifferences(g: (y: Float64Array) => number, dim: number) {
       return (up - down) / (2 * t);
     },
   };
-}
-
-/**
- * ∇f(x) by central differences with step h (default automatic: 1e-5·max(1, |x_i|), about
- * ε^{1/3} relative). `x` is perturbed in place one coordinate at a time and restored bit for bit;
- * the quotient uses the step actually taken, (x+h) − (x−h).
- */
-export function centralDifference(loss: Loss, x: Float64Array, out: Float64Array, h?: number): void {
-  for (let i = 0; i < x.length; i++) {
-    const xi = x[i];
-    const step = h ?? 1e-5 * Math.max(1, Math.abs(xi));
-    const up = xi + step;
-    const down = xi - step;
-    x[i] = up;
-    const fu = loss(x);
-    x[i] = down;
-    const fd = loss(x);
-    x[i] = xi;
-    out[i] = (fu - fd) / (up - down);
-  }
-}
-
-/** ∇g(y) into `out`: the smoother's exact identity when it has one, else central differences with step h. */
-export function smoothedGradient(smoother: Smoother, y: Float64Array, out: Float64Array, h?: number): void {
-  smoother.gradient(y, out, h);
 }
 
 function panelsFor(length: number, width: number): number {

@@ -16,6 +16,12 @@ export type Loss = ((x: Float64Array) => number) & {
 /** Writes ∇f(x) into `out`. */
 export type Gradient = (x: Float64Array, out: Float64Array) => void;
 
+/** How the user's exported function takes its point: k numbers, or one array. */
+export type ArgStyle = 'scalars' | 'array';
+
+/** SGD (the stages' noise) or plain GD (no noise, same starts and schedule). */
+export type Method = 'sgd' | 'gd';
+
 /** Law of the x-space perturbation η·ω. `none` is plain GD. */
 export type NoiseKind = 'uniform' | 'gaussian' | 'cube' | 'none';
 
@@ -166,15 +172,27 @@ export interface ConvexityMap {
   positiveFraction: number;
 }
 
-/** The paper's Theorem 1 evaluated with estimated constants. */
+/**
+ * What Theorem 1 says for a stage: `c-unknown` — no grid point of the start region lies outside
+ * the small ball around x*, so c has no estimate; `c-not-positive` — c ≤ 0, the smoothed landscape
+ * does not point to x* everywhere there, the theorem does not apply; `lr-too-large` — λ = 2ηc − η²L²
+ * ≤ 0, nothing is predicted; `predicted` — T1, the ball and the observed fraction are numbers
+ * (a guarantee when `conditionHolds`, else an extrapolation).
+ */
+export type Theorem1Outcome = 'c-unknown' | 'c-not-positive' | 'lr-too-large' | 'predicted';
+
+/** The paper's Theorem 1 evaluated with estimated constants (numbers only; the views word them). */
 export interface Theorem1Prediction {
   stage: number;
   lr: number;
   radius: number;
+  /** Steps of the stage (T1 beyond it is a time the run never reached). */
+  steps: number;
   /** Estimated smoothness constant L (max spectral norm of the Hessian on the region). */
   L: number;
   /** One-point convexity constant c used (from the convexity map for this stage's radius). */
   c: number;
+  outcome: Theorem1Outcome;
   /** Whether η < min{1/(2L), c/L², 1/(2c)} holds. */
   conditionHolds: boolean;
   /** min{1/(2L), c/L², 1/(2c)}. */
@@ -187,8 +205,6 @@ export interface Theorem1Prediction {
   ballRadius: number;
   /** Observed fraction of trials with ‖y_T − x*‖ ≤ ballRadius at the stage end. */
   observedInside: number;
-  /** Plain-words reading for users. */
-  explanation: string;
 }
 
 /** Figure 5 of the paper along SGD trajectories, one value per checkpoint. */

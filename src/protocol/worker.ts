@@ -3,10 +3,9 @@
  * alike through `src/runner/pool.ts`. A worker loads the user's bundled loss once per task from
  * `loss.bundlePath` and runs one pure engine function on it.
  */
-import type { Landscape, MethodResult, RunConfig, Diagnostics, LossOptions } from '../engine/types';
+import type { ArgStyle, Landscape, Method, MethodResult, RunConfig, Diagnostics, LossOptions } from '../engine/types';
 
-/** How the user's exported function takes its point. */
-export type ArgStyle = 'scalars' | 'array';
+export type { ArgStyle, Method };
 
 /** Where a worker finds the loss: an esbuild CJS bundle of the user's file. */
 export interface LossRef {
@@ -17,9 +16,6 @@ export interface LossRef {
   /** The user's source file, for error messages. */
   sourceFile: string;
 }
-
-/** Which SGD variant a trial task runs. */
-export type Method = 'sgd' | 'gd';
 
 /** Run trials [from, to) of one method. */
 export interface TrialsTask {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stageLr, stageRadius, stageSchedule } from '../../src/engine/schedule';
+import { stageLr, stageRadius } from '../../src/engine/schedule';
 import type { Stage } from '../../src/engine/types';
 
 const base: Stage = { lr: 0.1, radius: 0.3, steps: 100, noise: 'uniform' };
@@ -26,20 +26,4 @@ test('radius stays fixed unless it scales with η; none has no radius', () => {
   assert.equal(stageRadius(exp, 2), 0.3);
   assert.ok(Math.abs(stageRadius({ ...exp, scaleRadiusWithLr: true }, 2) - 0.075) < 1e-15);
   assert.equal(stageRadius({ ...base, noise: 'none' }, 0), 0);
-});
-
-test("the paper's Figure 5 schedule: η, η/10 after 50 %, η/100 after 75 %", () => {
-  const s = stageSchedule(0.1, 0.2, 1000, 'gaussian');
-  assert.deepEqual(
-    s.map((x) => x.steps),
-    [500, 250, 250],
-  );
-  assert.deepEqual(
-    s.map((x) => x.lr),
-    [0.1, 0.01, 0.001],
-  );
-  assert.deepEqual(
-    s.map((x) => x.radius),
-    [0.2, 0.02, 0.002],
-  );
 });

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Theorem1Prediction } from '../../src/engine/types';
 import { toViewResult } from '../../src/extension/viewModel';
-import { convexityText, runLabel, stageStarts, statusText, successText, summaryText, theoremText } from '../../webview/shared/summary';
+import { convexityText, runLabel, stageStarts, statusText, successText, summaryText } from '../../webview/shared/summary';
 import { makeResult } from '../fixtures/webview-result';
 
 const view = toViewResult(makeResult({ trials: 40, steps: 200 }));
@@ -42,39 +41,6 @@ test('convexity in words follows the sign of c', () => {
   const none = { ...view, diagnostics: { ...view.diagnostics, convexity: [] } };
   assert.match(convexityText(none), /No noisy stage/);
   assert.ok(summaryText(pos).startsWith(successText(pos)));
-});
-
-test('Theorem 1 text: applies, does not apply, no prediction', () => {
-  const base: Theorem1Prediction = {
-    stage: 0,
-    lr: 0.01,
-    radius: 0.3,
-    L: 10,
-    c: 2,
-    conditionHolds: true,
-    lrBound: 0.02,
-    lambda: 0.03,
-    b: 1e-4,
-    T1: 150,
-    ballRadius: 0.26,
-    observedInside: 0.7,
-    explanation: '',
-  };
-  assert.equal(
-    theoremText(base, 1),
-    'Theorem 1 predicts that after about 150 steps at least half of the trials lie within 0.26 of x*. Observed: 70% (as predicted).',
-  );
-  assert.match(theoremText({ ...base, observedInside: 0.2 }, 1), /Observed: 20% \(fewer than the ≥ 50% predicted\)/);
-  assert.match(
-    theoremText({ ...base, conditionHolds: false, lr: 0.05 }, 2),
-    /^Stage 1 \(η 0\.05, radius 0\.3\): Theorem 1 needs η < 0\.02 .*does not apply\. Observed: 70% of trials ended within 0\.26 of x\*\.$/,
-  );
-  assert.match(theoremText({ ...base, c: -0.5 }, 1), /makes no prediction: c ≈ −0\.5/);
-  // the engine's explanation wins when it has one
-  assert.equal(
-    theoremText({ ...base, explanation: ' predicted: within 0.26 of x* after 150 steps; observed 70%. ' }, 2),
-    'Stage 1 (η 0.01, radius 0.3): predicted: within 0.26 of x* after 150 steps; observed 70%.',
-  );
 });
 
 test('status line', () => {

@@ -2,9 +2,10 @@
  * Plain-words readings of a result: the one-paragraph summary, success counts and the
  * Theorem 1 comparison. Pure (no DOM); unit-tested in test/unit/webview-summary.test.ts.
  */
-import type { Theorem1Prediction } from '../../src/engine/types';
 import type { LiveView, RunStatus, RunSummary, ViewResult } from '../../src/protocol/webview';
 import { formatDuration, formatFraction, formatNumber, formatPercent, formatPoint } from './format';
+
+export { theoremText } from '../../src/view/theorem1';
 
 /** Stage boundaries (global step at which stage i+1 starts) for rules on step axes. */
 export function stageStarts(view: ViewResult): number[] {
@@ -62,25 +63,6 @@ export function convexityText(view: ViewResult): string {
     return `c ≈ ${formatNumber(c)} > 0 ${where}: the smoothed landscape points toward x* everywhere there (Assumption 1 holds).`;
   }
   return `c ≈ ${formatNumber(c)} ≤ 0 ${where}: the smoothed landscape points toward x* on ${formatPercent(map.positiveFraction)} of it, so Assumption 1 fails somewhere (c(y) is lowest at y = ${formatPoint(map.argInf)}).`;
-}
-
-/**
- * One stage's Theorem 1 prediction against what was observed, in plain words. The engine's own
- * `explanation` is used when it has one (it already reads prediction against observation);
- * otherwise the sentence is composed here from the numbers.
- */
-export function theoremText(p: Theorem1Prediction, stages: number): string {
-  const head = stages > 1 ? `Stage ${p.stage + 1} (η ${formatNumber(p.lr)}, radius ${formatNumber(p.radius)}): ` : '';
-  if (typeof p.explanation === 'string' && p.explanation.trim() !== '') return `${head}${p.explanation.trim()}`;
-  if (!(p.c > 0)) {
-    return `${head}Theorem 1 makes no prediction: c ≈ ${formatNumber(p.c)} is not positive for this radius.`;
-  }
-  const observed = `${formatPercent(p.observedInside)} of trials ended within ${formatNumber(p.ballRadius)} of x*`;
-  if (!p.conditionHolds) {
-    return `${head}Theorem 1 needs η < ${formatNumber(p.lrBound)} (L ≈ ${formatNumber(p.L)}, c ≈ ${formatNumber(p.c)}); η = ${formatNumber(p.lr)} is larger, so its guarantee does not apply. Observed: ${observed}.`;
-  }
-  const verdict = p.observedInside >= 0.5 ? 'as predicted' : 'fewer than the ≥ 50% predicted';
-  return `${head}Theorem 1 predicts that after about ${formatNumber(p.T1)} steps at least half of the trials lie within ${formatNumber(p.ballRadius)} of x*. Observed: ${formatPercent(p.observedInside)} (${verdict}).`;
 }
 
 /** The panel's summary line (data-testid="summary"). */

@@ -1,0 +1,80 @@
+/** The paper's Figure 3 histogram of final iterates, for SGD beside GD. */
+import type { Box, Histogram, MethodResult, RunConfig } from './types';
+import { linspace } from './landscape';
+import { distance } from './geometry';
+
+export interface HistogramOptions {
+  /** d > 2: distances ‖y_T − x*‖ are binned (default: the domain centre). */
+  xStar?: ArrayLike<number>;
+  /** Which final point to bin: y_T (`finals`, default; what Theorem 1 bounds) or x_T (`finalX`). */
+  points?: 'finals' | 'finalX';
+}
+
+/** Bins per axis of 2-D histograms and of the d > 2 distance histogram. */
+const HISTOGRAM_BINS = 40;
+
+/** Bin of v among equal-width `edges` (the top edge counts in the last bin); −1 outside. */
+function binOf(edges: number[], v: number): number {
+  const nb = edges.length - 1;
+  if (!(v >= edges[0] && v <= edges[nb])) return -1;
+  const k = Math.floor(((v - edges[0]) / (edges[nb] - edges[0])) * nb);
+  return Math.min(nb - 1, k);
+}
+
+function count1(edges: number[], values: number[]): number[] {
+  const counts = new Array<number>(edges.length - 1).fill(0);
+  for (const v of values) {
+    const k = binOf(edges, v);
+    if (k >= 0) counts[k]++;
+  }
+  return counts;
+}
+
+function count2(edges: number[], edgesY: number[], points: number[][]): number[][] {
+  const grid = Array.from({ length: edgesY.length - 1 }, () => new Array<number>(edges.length - 1).fill(0));
+  for (const p of points) {
+    const ix = binOf(edges, p[0]);
+    const iy = binOf(edgesY, p[1]);
+    if (ix >= 0 && iy >= 0) grid[iy][ix]++;
+  }
+  return grid;
+}
+
+/** Column sums of a [iy][ix] grid: the x-marginal. */
+const marginal = (grid: number[][]) => grid[0].map((_, ix) => grid.reduce((s, row) => s + row[ix], 0));
+
+/**
+ * Final iterates of the non-diverged trials, binned. 1-D: bins of config.histogramBin from
+ * domain.low (the last edge may pass domain.high); 2-D: 40 × 40 bins over the domain in sgd2d[iy][ix]
+ * with the x-marginal in sgd; d > 2: 40 bins of ‖y_T − x*‖ over [0, domain diameter]. Points
+ * outside the edges are not counted; the top edge counts in the last bin. `gd` is [] without GD.
+ */
+export function finalHistogram(
+  config: RunConfig,
+  sgd: MethodResult,
+  gd: MethodResult | undefined,
+  domain: Box,
+  opts: HistogramOptions = {},
+): Histogram {
+  const d = config.dim;
+  const pick = (m: MethodResult) => (opts.points === 'finalX' ? m.finalX : m.finals).filter((_, t) => !m.divergedMask[t]);
+  if (d === 1) {
+    const bin = config.histogramBin;
+    if (!(bin > 0)) throw new RangeError(`histogramBin must be > 0, got ${bin}`);
+    const nb = Math.max(1, Math.ceil((domain.high[0] - domain.low[0]) / bin - 1e-9));
+    const edges = Array.from({ length: nb + 1 }, (_, k) => domain.low[0] + k * bin);
+    const first = (m: MethodResult) => pick(m).map((p) => p[0]);
+    return { edges, sgd: count1(edges, first(sgd)), gd: gd ? count1(edges, first(gd)) : [] };
+  }
+  if (d === 2) {
+    const edges = linspace(domain.low[0], domain.high[0], HISTOGRAM_BINS + 1);
+    const edgesY = linspace(domain.low[1], domain.high[1], HISTOGRAM_BINS + 1);
+    const sgd2d = count2(edges, edgesY, pick(sgd));
+    const gd2d = gd ? count2(edges, edgesY, pick(gd)) : undefined;
+    return { edges, edgesY, sgd: marginal(sgd2d), gd: gd2d ? marginal(gd2d) : [], sgd2d, gd2d };
+  }
+  const centre = opts.xStar ?? domain.low.map((l, j) => (l + domain.high[j]) / 2);
+  const edges = linspace(0, distance(domain.low, domain.high), HISTOGRAM_BINS + 1);
+  const dist = (m: MethodResult) => pick(m).map((p) => distance(p, centre));
+  return { edges, sgd: count1(edges, dist(sgd)), gd: gd ? count1(edges, dist(gd)) : [] };
+}

@@ -1,0 +1,134 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeSmoother } from '../../src/engine/smoothing';
+import { computeLandscape, linspace } from '../../src/engine/landscape';
+import { convexityMap, onePointConvexity } from '../../src/engine/convexity';
+import { figure3 } from '../../examples/paper-figure3';
+import type { NoiseKind } from '../../src/engine/types';
+import { K, TAU, cOfSigma, cfg, rastrigin1, sphere } from '../fixtures/diagnostics';
+
+test('the constant 1.364919141… and the threshold σ ≈ 0.4363522 of paper.md §4', () => {
+  assert.ok(Math.abs(K - 1.364919141) < 1e-9);
+  const threshold = Math.sqrt(Math.log(10 * Math.PI * K) / (2 * Math.PI ** 2));
+  assert.ok(Math.abs(threshold - 0.4363522) < 1e-7, String(threshold));
+});
+
+test('sphere: c(y) ≡ 2 toward x* for uniform, Gaussian and cube noise, any radius and dimension', () => {
+  const xStars: Record<number, number[]> = { 1: [0.4], 2: [0, 0], 3: [1, -2, 0.5], 6: [0, 0, 0, 0, 0, 0] };
+  for (const d of [1, 2, 3, 6]) {
+    const xs = Float64Array.from(xStars[d]);
+    const shifted = (x: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += (x[i] - xs[i]) ** 2;
+      return s;
+    };
+    for (const noise of ['uniform', 'gaussian', 'cube'] as NoiseKind[]) {
+      for (const a of [0.05, 0.4, 2]) {
+        const g = makeSmoother(shifted, d, a, noise);
+        // Exact identities are exact to rounding; difference rules (d > 2) to ~ε·g/h.
+        const tol = g.exactGradient ? 1e-11 : 1e-6;
+        for (let k = 0; k < 12; k++) {
+          const y = Float64Array.from({ length: d }, (_, j) => xs[j] + 3 * Math.sin(1.7 * k + j) + (k === 0 ? 1e-3 : 0));
+          const c = onePointConvexity(g, y, xs);
+          assert.ok(Math.abs(c - 2) < tol, `d=${d} ${noise} a=${a}: c=${c}`);
+        }
+        assert.ok(Number.isNaN(onePointConvexity(g, xs, xs)));
+      }
+    }
+  }
+});
+
+test('1-D Rastrigin, Gaussian noise: inf_y c(y) = 2 − 20π e^{−2π²σ²}·1.364919141…', () => {
+  const xs = Float64Array.of(0);
+  for (const s of [0.2, 0.3, 0.4, 0.43, 0.4363522, 0.44, 0.5]) {
+    const g = makeSmoother(rastrigin1, 1, s, 'gaussian');
+    const c = (y: number) => onePointConvexity(g, Float64Array.of(y), xs);
+    // Golden-section search on the bracket of the minimiser y* = u*/2π ≈ 0.7151.
+    let lo = 0.6;
+    let hi = 0.85;
+    const r = (Math.sqrt(5) - 1) / 2;
+    for (let i = 0; i < 80; i++) {
+      const m1 = hi - r * (hi - lo);
+      const m2 = lo + r * (hi - lo);
+      if (c(m1) < c(m2)) hi = m2;
+      else lo = m1;
+    }
+    const inf = c((lo + hi) / 2);
+    assert.ok(Math.abs(inf - cOfSigma(s)) < 1e-10, `σ=${s}: ${inf} vs ${cOfSigma(s)}`);
+    // Pointwise: c(y) = 2 + 20π e^{−2π²σ²} sin(2πy)/y, and c is even in y.
+    for (const y of [-2.2, -0.7, 0.13, 0.9, 2.6]) {
+      const want = 2 + (20 * Math.PI * Math.exp(-2 * Math.PI ** 2 * s * s) * Math.sin(TAU * y)) / y;
+      assert.ok(Math.abs(c(y) - want) < 1e-10);
+    }
+  }
+  const g43 = makeSmoother(rastrigin1, 1, 0.43, 'gaussian');
+  const g44 = makeSmoother(rastrigin1, 1, 0.44, 'gaussian');
+  assert.ok(onePointConvexity(g43, Float64Array.of(0.715), xs) < 0);
+  assert.ok(onePointConvexity(g44, Float64Array.of(0.715), xs) > 0);
+});
+
+test("the convexity map's c on a fine grid agrees with c(σ), and its values with the closed form", () => {
+  for (const s of [0.3, 0.43, 0.44]) {
+    const config = cfg(
+      { stages: [{ lr: 0.01, radius: s, steps: 10, noise: 'gaussian' }], domain: { low: [-3], high: [3] }, resolution: 1201 },
+      1,
+    );
+    // The map reads only the grid geometry of the landscape.
+    const landscape = { x: linspace(-3, 3, 1201), f: [], smoothed: [] };
+    const map = convexityMap(rastrigin1, config, landscape, [0], s, 'gaussian');
+    const values = map.values as number[];
+    assert.equal(values.length, 1201);
+    assert.ok(Number.isNaN(values[600])); // x* = 0 is grid point 600
+    const A = 20 * Math.PI * Math.exp(-2 * Math.PI ** 2 * s * s);
+    for (const i of [0, 333, 599, 601, 838, 1200]) {
+      const y = landscape.x[i];
+      assert.ok(Math.abs(values[i] - (2 + (A * Math.sin(TAU * y)) / y)) < 1e-10);
+    }
+    // The grid point 0.715 sits 1.4e-4 from y* = 0.71514, so the grid infimum is within 1e-5 of c(σ).
+    assert.ok(map.c >= cOfSigma(s) - 1e-10 && map.c - cOfSigma(s) < 1e-5, `σ=${s}: ${map.c} vs ${cOfSigma(s)}`);
+    assert.equal(Math.sign(map.c), Math.sign(cOfSigma(s)));
+    assert.ok(Math.abs(Math.abs(map.argInf[0]) - 0.715) < 1e-12);
+  }
+});
+
+test('2-D convexity map of the sphere: 2 everywhere but x*, positive fraction 1; region excludes x*', () => {
+  const config = cfg(
+    {
+      stages: [{ lr: 0.01, radius: 0.4, steps: 10, noise: 'uniform' }],
+      domain: { low: [-2, -1], high: [2, 1] },
+      init: { low: [-1, -1], high: [1, 1] },
+      resolution: 21,
+    },
+    2,
+  );
+  const landscape = computeLandscape(sphere, config);
+  const map = convexityMap(sphere, config, landscape, [0, 0], 0.4, 'uniform');
+  const values = map.values as number[][];
+  assert.equal(values.length, 21);
+  assert.equal(values[0].length, 21);
+  for (let iy = 0; iy < 21; iy++) {
+    for (let ix = 0; ix < 21; ix++) {
+      if (ix === 10 && iy === 10) assert.ok(Number.isNaN(values[iy][ix]));
+      else assert.ok(Math.abs(values[iy][ix] - 2) < 1e-12);
+    }
+  }
+  assert.ok(Math.abs(map.c - 2) < 1e-12);
+  assert.equal(map.positiveFraction, 1);
+  // argInf lies in the init box and outside the ball of max(2 grid spacings, a) = 0.4 around x*.
+  assert.ok(Math.abs(map.argInf[0]) <= 1 && Math.hypot(map.argInf[0], map.argInf[1]) > 0.4);
+  // Minimiser m = (0.3, 0) off x*: c(y) = 2(1 − ⟨m, y⟩/‖y‖²) < 0 only inside the disk on [0, m],
+  // e.g. −1 at y = (0.2, 0); outside the excluded ball (‖y‖ > 0.4) it stays ≥ 2(1 − 0.3/0.4) > 0.
+  const off = convexityMap((x) => (x[0] - 0.3) ** 2 + x[1] ** 2, config, landscape, [0, 0], 0.4, 'uniform');
+  assert.ok(Math.abs((off.values as number[][])[10][11] - -1) < 1e-12); // x[11] = 0.2, y[10] = 0
+  assert.ok(off.c > 0.5 && off.positiveFraction === 1, String(off.c));
+});
+
+test('Figure 3 f with x* = 0: the 0.6 window funnels the whole region to x*, the 0.15 window does not', () => {
+  const f = (x: Float64Array) => figure3(x[0]);
+  const config = cfg({ domain: { low: [-3], high: [3] }, xStar: [0], stages: [{ radius: 0.15 }, { radius: 0.6 }] }, 1);
+  const landscape = computeLandscape(f, config);
+  const narrow = convexityMap(f, config, landscape, [0], 0.15, 'uniform');
+  const wide = convexityMap(f, config, landscape, [0], 0.6, 'uniform');
+  assert.ok(narrow.c < 0 && narrow.positiveFraction < 0.9, `${narrow.c} ${narrow.positiveFraction}`);
+  assert.ok(wide.c > 0 && wide.positiveFraction === 1, `${wide.c}`);
+});

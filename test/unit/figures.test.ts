@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { finalHistogram } from '../../src/engine/histogram';
+import { trajectoryDiagnostics } from '../../src/engine/trajectory';
+import { cfg, method, sphere } from '../fixtures/diagnostics';
+
+test('final histograms: 1-D bins of histogramBin, 2-D [iy][ix] counts, diverged and outside points left out', () => {
+  const config = cfg({ histogramBin: 0.06 }, 1);
+  const domain = { low: [-3], high: [3] };
+  const sgd = method({
+    finals: [[-3], [3], [0.01], [-0.05], [3.5], [0.02], [1]],
+    divergedMask: [false, false, false, false, false, false, true],
+  });
+  const h = finalHistogram(config, sgd, undefined, domain);
+  assert.equal(h.edges.length, 101);
+  assert.equal(h.edges[0], -3);
+  assert.ok(Math.abs(h.edges[100] - 3) < 1e-12);
+  assert.equal(
+    h.sgd.reduce((a, b) => a + b, 0),
+    5,
+  );
+  assert.equal(h.sgd[0], 1);
+  assert.equal(h.sgd[99], 1);
+  assert.equal(h.sgd[50], 2); // 0.01 and 0.02 in [0, 0.06)
+  assert.equal(h.sgd[49], 1);
+  assert.deepEqual(h.gd, []);
+  const gd = method({ finals: [[-2.99]] });
+  assert.equal(finalHistogram(config, sgd, gd, domain).gd[0], 1);
+
+  const c2 = cfg({}, 2);
+  const d2 = { low: [0, 0], high: [4, 2] };
+  const h2 = finalHistogram(
+    c2,
+    method({
+      finals: [
+        [0.25, 1.975],
+        [0.26, 1.99],
+        [3.99, 0.01],
+      ],
+    }),
+    undefined,
+    d2,
+  );
+  assert.equal(h2.sgd2d!.length, 40);
+  assert.equal(h2.sgd2d![39][2], 2); // y bin 39 (top), x bin 2
+  assert.equal(h2.sgd2d![0][39], 1);
+  assert.equal(h2.edgesY![40], 2);
+  assert.equal(h2.sgd[2], 2);
+  assert.equal(h2.sgd[39], 1);
+  assert.equal(h2.gd2d, undefined);
+
+  const c5 = cfg({}, 5);
+  const d5 = { low: [-1, -1, -1, -1, -1], high: [1, 1, 1, 1, 1] };
+  const h5 = finalHistogram(
+    c5,
+    method({
+      finals: [
+        [0.01, 0, 0, 0, 0],
+        [1, 1, 1, 1, 1],
+      ],
+    }),
+    undefined,
+    d5,
+    { xStar: [0, 0, 0, 0, 0] },
+  );
+  assert.equal(h5.edges.length, 41);
+  assert.equal(h5.sgd[0], 1);
+  assert.equal(h5.sgd[20], 1); // distance √5 is half the diameter 2√5: the lower edge of bin 20
+});
+
+test('trajectory diagnostics (Figure 5) on hand-computed sphere checkpoints', () => {
+  const config = cfg({ probeRadius: 0, probeSamples: 3 }, 2);
+  const sgd = method({
+    checkpointSteps: [0, 10],
+    checkpoints: [
+      [
+        [1, 0],
+        [0.5, 0.5],
+      ],
+      [
+        [-2, 1],
+        [-1, 0],
+      ],
+      [
+        [9, 9],
+        [9, 9],
+      ],
+    ],
+    finalX: [
+      [0, 0.1],
+      [0, 0],
+      [9, 9],
+    ],
+    stochasticGradNorm: [
+      [3, 1],
+      [5, 2],
+      [100, 100],
+    ],
+    divergedMask: [false, false, true],
+  });
+  const grad = (x: Float64Array, out: Float64Array) => {
+    out[0] = 2 * x[0];
+    out[1] = 2 * x[1];
+  };
+  const t = trajectoryDiagnostics(sphere, grad, config, sgd);
+  // ⟨−∇f(x_t), x_T − x_t⟩: trial 0 → 2, 0.9; trial 1 → 10, 2.
+  assert.deepEqual(t.steps, [0, 10]);
+  const close = (a: number[], b: number[]) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-12, `${a} vs ${b}`));
+  close(t.innerMin, [2, 0.9]);
+  close(t.innerMean, [6, 1.45]);
+  close(t.probeMean, [6, 1.45]); // probe radius 0: w = x_t
+  close(t.probeMin, [2, 0.9]);
+  close(t.probeMax, [10, 2]);
+  close(t.gradNormMean, [4, 1.5]);
+  close(t.gradNormMin, [3, 1]);
+  close(t.gradNormMax, [5, 2]);
+  // Without a gradient: central differences give the same to ~1e-9.
+  const fd = trajectoryDiagnostics(sphere, undefined, config, sgd);
+  fd.innerMean.forEach((v, i) => assert.ok(Math.abs(v - t.innerMean[i]) < 1e-8));
+  // Probes off x_t on a linear loss: ∇f is constant, so every probe equals the inner product.
+  const lin = (x: Float64Array) => 3 * x[0] - x[1];
+  const one = method({ checkpointSteps: [0], checkpoints: [[[1, 1]]], finalX: [[2, 3]], stochasticGradNorm: [[1]] });
+  const tl = trajectoryDiagnostics(lin, undefined, cfg({ probeRadius: 0.5, probeSamples: 20 }, 2), one);
+  for (const v of [tl.probeMean[0], tl.probeMin[0], tl.probeMax[0]]) assert.ok(Math.abs(v - -(3 * 1 - 1 * 2)) < 1e-8);
+});

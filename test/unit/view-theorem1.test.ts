@@ -1,0 +1,69 @@
+/** Theorem 1 in words (src/view/theorem1.ts), for each outcome the engine reports. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { theoremText } from '../../src/view/theorem1';
+import { theorem1 } from '../../src/engine/theorem1';
+import type { Theorem1Prediction } from '../../src/engine/types';
+import { cfg, method } from '../fixtures/diagnostics';
+
+const base: Theorem1Prediction = {
+  stage: 0,
+  lr: 0.01,
+  radius: 0.3,
+  steps: 1000,
+  L: 10,
+  c: 2,
+  outcome: 'predicted',
+  conditionHolds: true,
+  lrBound: 0.02,
+  lambda: 0.03,
+  b: 1e-4,
+  T1: 149.2,
+  ballRadius: 0.26,
+  observedInside: 0.7,
+};
+
+test('a prediction that holds: steps, ball, observed fraction and the verdict', () => {
+  assert.equal(
+    theoremText(base, 1),
+    'Theorem 1 predicts that after about 150 steps at least half of the trials lie within 0.26 of x*. ' +
+      'Observed: 70% of the trials ended within 0.26 of x* (as predicted).',
+  );
+  assert.match(theoremText({ ...base, observedInside: 0.2 }, 1), /Observed: 20% .*\(fewer than the ≥ 50% predicted\)\.$/);
+  assert.match(
+    theoremText({ ...base, steps: 100 }, 1),
+    /after about 150 steps \(the stage has only 100\).*\(the stage ended before the predicted time\)\.$/,
+  );
+  assert.match(theoremText(base, 2), /^Stage 1 \(η 0\.01, radius 0\.3\): Theorem 1 predicts/);
+});
+
+test('η above the bound: no guarantee, an extrapolation beside the observation', () => {
+  assert.match(
+    theoremText({ ...base, conditionHolds: false, lr: 0.05 }, 2),
+    /^Stage 1 \(η 0\.05, radius 0\.3\): Theorem 1 needs η < 0\.02 \(c ≈ 2, L ≈ 10\); η = 0\.05 is larger, so its guarantee does not apply\. Extrapolated, .* within 0\.26 of x\* after about 150 steps\. Observed: 70% /,
+  );
+});
+
+test('no prediction: c unknown, c ≤ 0, λ ≤ 0 — from the engine’s own outcomes', () => {
+  const config = cfg({ stages: [{ lr: 0.01, radius: 0.01, steps: 1000, noise: 'uniform' }] }, 1);
+  const sgd = method({ starts: [[1]], stageFinals: [[[0.05]]] });
+  assert.match(theoremText(theorem1(config, 0, 10, NaN, [0], sgd), 1), /makes no prediction: c could not be estimated/);
+  assert.match(
+    theoremText(theorem1(config, 0, 10, -0.5, [0], sgd), 1),
+    /makes no prediction: c ≈ −0\.5 ≤ 0, so the landscape smoothed at radius 0\.01 does not point toward x\* everywhere/,
+  );
+  assert.match(
+    theoremText(theorem1(config, 0, 30, 2, [0], sgd), 1),
+    /makes no prediction: η = 0\.01 is too large for c ≈ 2, L ≈ 30 \(λ = 2ηc − η²L² ≈ −0\.05 ≤ 0; the theorem needs η < 0\.00222\)/,
+  );
+});
+
+test('a result read back from JSON (NaN → null) and one stored without an outcome still read', () => {
+  const fromJson = JSON.parse(JSON.stringify({ ...base, outcome: 'c-unknown', c: NaN, T1: NaN })) as Theorem1Prediction;
+  assert.match(theoremText(fromJson, 1), /c could not be estimated/);
+  const { outcome: _omit, ...old } = base;
+  assert.match(
+    theoremText(old as Theorem1Prediction, 1),
+    /^Theorem 1 with c ≈ 2, L ≈ 10: λ ≈ 0\.03, ball 0\.26 \(stored by an earlier version/,
+  );
+});
