@@ -1,290 +1,355 @@
 /**
- * RUN.json → RunConfig: documented defaults, then validation that names the setting and the
- * allowed range. Precedence (lowest first): engine defaults < `ctx.base` (editor settings) <
- * the loss file's exported `<name>Options` (domain, xStar, dim, defaults) < the caller's input.
+ * Layered run inputs → one validated RunConfig. The one merge rule and the one resolver behind
+ * every entry point (the CLI, the extension, the tests). Layers, lowest first:
+ *
+ *   table defaults < settings (`ctx.base`) < `<name>Options` (dim, domain, xStar)
+ *     < `<name>Options.defaults` < the explicit input (RUN.json and flags, or the side panel)
+ *
+ * Per field the highest layer that gives it wins; boxes and lists replace whole. Stages:
+ * - a layer's `stages` replace the schedule below it; a field a stage leaves out comes from that
+ *   layer's flat lr/radius/steps/noise/decay, then from the layers below;
+ * - a layer's flat lr/radius/steps/noise/decay without `stages` sets that field in every stage
+ *   of the schedule below it: a flat `"lr": 0.01` over a file's two stages runs both at 0.01;
+ * - with no `stages` anywhere the run is one stage of the flat fields;
+ * - a stage with noise "none" has radius 0 unless a radius is given at its own layer or above.
+ *
+ * Every layer is checked against the settings table first (unknown keys, types, ranges), then
+ * the merged input is checked as a whole (dimension, boxes, inside-the-domain). All problems are
+ * reported at once, each under the name the user wrote it by (`fOptions.defaults.trials`,
+ * `sgdLandscape.schedule[1].lr`, `stages[0].radius`).
  */
+import {
+  AUTO_RESOLUTION,
+  FLAT_STAGE_KEYS,
+  INIT_HALF_WIDTH,
+  RUN_FIELDS,
+  SETTINGS_SECTION,
+  runDefaults,
+  settingKeyOf,
+  NOISE_KINDS,
+} from './settingsSchema';
+import {
+  Problems,
+  checkField,
+  checkKeys,
+  checkRunInput,
+  isRecord,
+  problemText,
+  type PartialBoxIn,
+  type SettingProblem,
+} from './settingsValidate';
 import type { Box, Decay, LossOptions, NoiseKind, RunConfig, RunConfigInput, Stage } from './types';
 
+export { NOISE_KINDS };
+
+/** One or more bad settings. `setting` is the first one's path (e.g. `stages[1].radius`). */
 export class ConfigError extends Error {
-  constructor(
-    /** Dotted path of the offending setting, e.g. `stages[1].radius`. */
-    readonly setting: string,
-    message: string,
-  ) {
-    super(`${setting}: ${message}`);
+  readonly setting: string;
+  readonly problems: readonly SettingProblem[];
+  /** Problems beyond the listed ones. */
+  readonly more: number;
+  constructor(setting: string, message: string, problems?: readonly SettingProblem[], more = 0) {
+    const list = problems && problems.length > 0 ? problems : [{ setting, kind: 'value' as const, message }];
+    super(list.map(problemText).join('\n') + (more > 0 ? `\n(and ${more} more)` : ''));
     this.name = 'ConfigError';
+    this.setting = list[0].setting;
+    this.problems = list;
+    this.more = more;
+  }
+
+  static from(p: Problems): ConfigError {
+    return new ConfigError(p.list[0].setting, p.list[0].message, p.list, p.more);
   }
 }
-
-export const NOISE_KINDS: readonly NoiseKind[] = ['uniform', 'gaussian', 'cube', 'none'];
-
-/** Defaults for every optional RUN.json field (documented in README). */
-export const DEFAULTS = {
-  seed: '1',
-  trials: 100,
-  lr: 0.01,
-  radius: 0.3,
-  steps: 1000,
-  noise: 'uniform' as NoiseKind,
-  /** Per-axis half width of the init box when neither the file nor the run gives one. */
-  initHalfWidth: 3,
-  resolution: { 1: 601, 2: 201, high: 201 } as const,
-  compareGd: true,
-  sampleTrajectories: 20,
-  trajectoryPoints: 400,
-  checkpoints: 50,
-  probeRadius: 0.5,
-  probeSamples: 8,
-  histogramBin: 0.06,
-  divergenceFactor: 100,
-  fdStep: 0,
-  slices: 3,
-} as const;
-
-/** Upper limits that keep a run inside memory and reason. */
-export const LIMITS = {
-  dim: 10_000,
-  trials: 100_000,
-  steps: 10_000_000,
-  stages: 64,
-  resolution: 2001,
-  sampleTrajectories: 1000,
-  trajectoryPoints: 100_000,
-  checkpoints: 10_000,
-  probeSamples: 1000,
-  slices: 64,
-} as const;
 
 export interface ResolveContext {
   /** Dimension fixed by the function's signature (k number parameters). */
   dim?: number;
-  /** The file's `<name>Options` export. */
-  options?: LossOptions;
-  /** Lowest-precedence input (the editor's settings): the file's defaults override it. */
+  /** The file's `<name>Options` export (its JSON-able part). */
+  options?: LossOptions | Omit<LossOptions, 'gradient'>;
+  /** The editor's settings as a run input: the lowest layer above the table's defaults. */
   base?: RunConfigInput;
+  /**
+   * Where a setting was written, for messages: called with a path such as
+   * `fOptions.defaults.trials` and answers e.g. `/work/f.ts:12`, or undefined.
+   */
+  locate?: (path: string) => string | undefined;
 }
 
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
+// ---- layers and the merge ----
+
+type LayerKind = 'defaults' | 'settings' | 'options' | 'file' | 'input';
+
+interface Layer {
+  kind: LayerKind;
+  values: Record<string, unknown>;
+  /** The name a top-level key of this layer is written by. */
+  path(key: string): string;
 }
 
-function num(v: unknown, setting: string, lo: number, hi: number, opts: { exclusiveLo?: boolean; integer?: boolean } = {}): number {
-  const range = `${opts.exclusiveLo ? '(' : '['}${lo}, ${hi}]`;
-  const what = opts.integer ? 'an integer' : 'a number';
-  if (!isFiniteNumber(v)) throw new ConfigError(setting, `must be ${what} in ${range}, got ${JSON.stringify(v) ?? String(v)}`);
-  if (opts.integer && !Number.isInteger(v)) throw new ConfigError(setting, `must be ${what} in ${range}, got ${v}`);
-  if (v < lo || v > hi || (opts.exclusiveLo && v === lo)) throw new ConfigError(setting, `must be ${what} in ${range}, got ${v}`);
-  return v;
+interface Sourced {
+  v: unknown;
+  /** Index of the layer it came from. */
+  layer: number;
 }
 
-function vector(v: unknown, setting: string, dim: number): number[] {
-  if (!Array.isArray(v)) throw new ConfigError(setting, `must be an array of ${dim} finite numbers, got ${JSON.stringify(v)}`);
-  if (v.length !== dim) {
-    throw new ConfigError(setting, `must have ${dim} entr${dim === 1 ? 'y' : 'ies'} (the function's dimension), got ${v.length}`);
-  }
-  return v.map((x, i) => {
-    if (!isFiniteNumber(x)) throw new ConfigError(`${setting}[${i}]`, `must be a finite number, got ${JSON.stringify(x)}`);
-    return x;
-  });
+interface MergedStage {
+  fields: Record<string, Sourced>;
+  /** The layer whose `stages` list it came from, and its index there (absent: made of flat fields). */
+  from?: { layer: number; index: number };
 }
 
-/** A scalar is accepted for a box bound and broadcast to every axis. */
-function bound(v: unknown, setting: string, dim: number): number[] {
-  if (isFiniteNumber(v)) return new Array(dim).fill(v);
-  return vector(v, setting, dim);
+interface Merged {
+  values: Record<string, Sourced>;
+  stages: MergedStage[];
 }
 
-function box(v: Partial<Box> | undefined, fallback: Box, setting: string, dim: number): Box {
-  if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) {
-    throw new ConfigError(setting, 'must be an object { "low": [...], "high": [...] }');
-  }
-  const low = v?.low !== undefined ? bound(v.low, `${setting}.low`, dim) : fallback.low;
-  const high = v?.high !== undefined ? bound(v.high, `${setting}.high`, dim) : fallback.high;
-  for (let i = 0; i < dim; i++) {
-    if (!(low[i] < high[i])) {
-      throw new ConfigError(`${setting}`, `low must be below high on every axis; axis ${i} has low ${low[i]} ≥ high ${high[i]}`);
+const FLAT: readonly string[] = FLAT_STAGE_KEYS;
+
+function mergeLayers(layers: readonly Layer[]): Merged {
+  const values: Record<string, Sourced> = {};
+  const flat: Record<string, Sourced> = {};
+  let stages: MergedStage[] | undefined;
+  layers.forEach((layer, i) => {
+    const own: Record<string, unknown> = {};
+    for (const k of FLAT) if (layer.values[k] !== undefined) own[k] = layer.values[k];
+    const list = layer.values.stages as Array<Record<string, unknown>> | undefined;
+    if (list) {
+      stages = list.map((st, index) => {
+        const fields: Record<string, Sourced> = {};
+        for (const k of Object.keys(st)) fields[k] = { v: st[k], layer: i };
+        for (const k of FLAT) {
+          if (k in fields) continue;
+          if (k in own) fields[k] = { v: own[k], layer: i };
+          else if (flat[k]) fields[k] = flat[k];
+        }
+        return { fields, from: { layer: i, index } };
+      });
+    } else if (stages) {
+      for (const st of stages) for (const k of Object.keys(own)) st.fields[k] = { v: own[k], layer: i };
     }
+    for (const k of Object.keys(own)) flat[k] = { v: own[k], layer: i };
+    for (const k of Object.keys(layer.values)) {
+      if (k !== 'stages' && !FLAT.includes(k) && layer.values[k] !== undefined) values[k] = { v: layer.values[k], layer: i };
+    }
+  });
+  const merged = stages ?? [{ fields: { ...flat } }];
+  for (const st of merged) {
+    const noise = st.fields.noise;
+    const radius = st.fields.radius;
+    if (noise?.v === 'none' && (!radius || radius.layer < noise.layer)) st.fields.radius = { v: 0, layer: noise.layer };
   }
-  return { low: [...low], high: [...high] };
+  return { values, stages: merged };
+}
+
+/** Own enumerable keys, reserved names left out: a display-only copy of an unchecked input. */
+function plainLayer(input: RunConfigInput | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!isRecord(input)) return out;
+  for (const k of Object.keys(input)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+    out[k] = (input as Record<string, unknown>)[k];
+  }
+  if (!Array.isArray(out.stages) || out.stages.length === 0) delete out.stages;
+  else out.stages = out.stages.map((s) => plainLayer(s as RunConfigInput));
+  return out;
+}
+
+/**
+ * The merge rule alone, on unchecked inputs (lowest first), for display: the effective input
+ * with an explicit `stages` list and no flat lr/radius/steps/noise/decay. Runs go through
+ * `resolveConfig`, which applies the same rule to checked layers.
+ */
+export function mergeRunInputs(inputs: ReadonlyArray<RunConfigInput | undefined>): RunConfigInput {
+  const layers = inputs.map((values) => ({ kind: 'input' as const, values: plainLayer(values), path: (k: string) => k }));
+  const m = mergeLayers(layers);
+  const out: Record<string, unknown> = {};
+  for (const [k, s] of Object.entries(m.values)) out[k] = s.v;
+  out.stages = m.stages.map((st) => {
+    const s: Record<string, unknown> = {};
+    for (const [k, f] of Object.entries(st.fields)) s[k] = f.v;
+    return s;
+  });
+  return out as RunConfigInput;
+}
+
+// ---- the resolver ----
+
+function fmtBox(b: Box): string {
+  const axes = b.low.slice(0, 4).map((l, i) => `[${l}, ${b.high[i]}]`);
+  return axes.join(' × ') + (b.low.length > 4 ? ` × … (${b.low.length} axes)` : '');
 }
 
 function inside(inner: Box, outer: Box): boolean {
   return inner.low.every((l, i) => l >= outer.low[i] - 1e-12) && inner.high.every((h, i) => h <= outer.high[i] + 1e-12);
 }
 
-function decay(v: unknown, setting: string): Decay | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'object' || v === null) throw new ConfigError(setting, 'must be an object with a "kind"');
-  const d = v as Record<string, unknown>;
-  switch (d.kind) {
-    case 'constant':
-      return { kind: 'constant' };
-    case 'step':
-      return {
-        kind: 'step',
-        every: num(d.every, `${setting}.every`, 1, LIMITS.steps, { integer: true }),
-        factor: num(d.factor, `${setting}.factor`, 0, 1, { exclusiveLo: true }),
-      };
-    case 'exponential':
-      return { kind: 'exponential', rate: num(d.rate, `${setting}.rate`, 0, 1, { exclusiveLo: true }) };
-    case 'cosine':
-      return d.minLr === undefined ? { kind: 'cosine' } : { kind: 'cosine', minLr: num(d.minLr, `${setting}.minLr`, 0, 1e6) };
-    case 'inverse':
-      return { kind: 'inverse', t0: num(d.t0, `${setting}.t0`, 0, 1e12, { exclusiveLo: true }) };
-    default:
-      throw new ConfigError(
-        `${setting}.kind`,
-        `must be one of constant, step, exponential, cosine, inverse; got ${JSON.stringify(d.kind)}`,
-      );
-  }
-}
-
-function stage(v: Partial<Stage>, i: number, dim: number, domain: Box): Stage {
-  const s = `stages[${i}]`;
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw new ConfigError(s, 'must be an object { "lr", "radius", "steps", "noise" }');
-  const noise = v.noise ?? DEFAULTS.noise;
-  if (!NOISE_KINDS.includes(noise))
-    throw new ConfigError(`${s}.noise`, `must be one of ${NOISE_KINDS.join(', ')}; got ${JSON.stringify(noise)}`);
-  const out: Stage = {
-    lr: num(v.lr ?? DEFAULTS.lr, `${s}.lr`, 0, 1e6, { exclusiveLo: true }),
-    radius: num(v.radius ?? (noise === 'none' ? 0 : DEFAULTS.radius), `${s}.radius`, 0, 1e6),
-    steps: num(v.steps ?? DEFAULTS.steps, `${s}.steps`, 1, LIMITS.steps, { integer: true }),
-    noise,
-  };
-  if (v.init !== undefined) {
-    out.init = box(v.init, domain, `${s}.init`, dim);
-    if (!inside(out.init, domain))
-      throw new ConfigError(`${s}.init`, `must lie inside the domain ${fmtBox(domain)}; got ${fmtBox(out.init)}`);
-  }
-  const d = decay(v.decay, `${s}.decay`);
-  if (d) out.decay = d;
-  if (v.scaleRadiusWithLr !== undefined) {
-    if (typeof v.scaleRadiusWithLr !== 'boolean') throw new ConfigError(`${s}.scaleRadiusWithLr`, 'must be true or false');
-    out.scaleRadiusWithLr = v.scaleRadiusWithLr;
-  }
-  return out;
-}
-
-function fmtBox(b: Box): string {
-  return b.low.map((l, i) => `[${l}, ${b.high[i]}]`).join(' × ');
-}
-
-function int(v: unknown, fallback: number, setting: string, lo: number, hi: number): number {
-  return num(v ?? fallback, setting, lo, hi, { integer: true });
-}
-
-function bool(v: unknown, fallback: boolean, setting: string): boolean {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw new ConfigError(setting, `must be true or false, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-/** Merge two RunConfigInputs, `over` winning field by field (stages replace, boxes replace). */
-export function mergeInputs(base: RunConfigInput | undefined, over: RunConfigInput | undefined): RunConfigInput {
-  const out: Record<string, unknown> = { ...(base ?? {}) };
-  for (const [k, v] of Object.entries(over ?? {})) if (v !== undefined) out[k] = v;
-  return out as RunConfigInput;
+function entries(n: number): string {
+  return `${n} entr${n === 1 ? 'y' : 'ies'}`;
 }
 
 /**
- * Apply defaults and validate. Throws ConfigError naming the first bad setting.
- * The dimension comes from the signature (ctx.dim) when it has k number parameters, else from
- * `input.dim`, else from `options.dim`, else from the length of a given box or x*.
+ * Apply the layers and validate. Throws a ConfigError listing every bad setting.
+ * The dimension comes from the signature (ctx.dim) when it has k number parameters, else from the
+ * highest layer that gives `dim`, else from the length of a given box or x*.
  */
-export function resolveConfig(rawInput: RunConfigInput, ctx: ResolveContext = {}): RunConfig {
-  if (typeof rawInput !== 'object' || rawInput === null || Array.isArray(rawInput)) {
-    throw new ConfigError('config', 'must be a JSON object');
-  }
-  const opts = ctx.options ?? {};
-  const input = mergeInputs(mergeInputs(ctx.base, opts.defaults), rawInput);
+export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveContext = {}): RunConfig {
+  const p = new Problems(ctx.locate);
+  const input = checkRunInput(p, rawInput, (k) => k, 'the run settings');
+  if (input.bad.has('*')) throw ConfigError.from(p);
+  const fn = input.values.function as string | undefined;
+  if (fn === undefined && !input.bad.has('function')) p.add('function', 'must name an exported function of the file');
+  const name = fn ?? 'f';
 
-  if (typeof input.function !== 'string' || input.function.length === 0) {
-    throw new ConfigError('function', 'must name an exported function of the file');
+  const layers: Layer[] = [{ kind: 'defaults', values: runDefaults(), path: (k) => k }];
+  const bad = new Set(input.bad);
+  if (ctx.base !== undefined) {
+    const path = (k: string) => `${SETTINGS_SECTION}.${settingKeyOf(k) ?? k}`;
+    const base = checkRunInput(p, ctx.base, path, SETTINGS_SECTION);
+    base.bad.forEach((k) => bad.add(k));
+    layers.push({ kind: 'settings', values: base.values, path });
   }
+  if (ctx.options !== undefined) {
+    const prefix = `${name}Options`;
+    const o: unknown = ctx.options;
+    if (!isRecord(o)) {
+      p.add(prefix, 'must be an object { "gradient"?, "domain"?, "xStar"?, "dim"?, "defaults"? }');
+    } else {
+      const values: Record<string, unknown> = {};
+      const present = checkKeys(p, o, prefix, ['gradient', 'domain', 'xStar', 'dim', 'defaults']);
+      for (const k of ['dim', 'domain', 'xStar'] as const) {
+        if (!present.includes(k)) continue;
+        const before = p.count;
+        const v = checkField(p, o[k], RUN_FIELDS[k], `${prefix}.${k}`);
+        if (v !== undefined && p.count === before) values[k] = v;
+        else bad.add(k);
+      }
+      layers.push({ kind: 'options', values, path: (k) => `${prefix}.${k}` });
+      if (present.includes('defaults')) {
+        const path = (k: string) => `${prefix}.defaults.${k}`;
+        const d = checkRunInput(p, o.defaults, path, `${prefix}.defaults`);
+        d.bad.forEach((k) => bad.add(k));
+        layers.push({ kind: 'file', values: d.values, path });
+      }
+    }
+  }
+  layers.push({ kind: 'input', values: input.values, path: (k) => k });
+  const merged = mergeLayers(layers);
+  const val = merged.values;
+  const pathOf = (key: string) => layers[val[key].layer].path(key);
 
   // Dimension.
   let dim: number | undefined = ctx.dim;
-  if (dim !== undefined && input.dim !== undefined && input.dim !== dim) {
-    throw new ConfigError(
-      'dim',
-      `the function takes ${dim} number parameter${dim === 1 ? '' : 's'}, so dim must be ${dim}; got ${JSON.stringify(input.dim)}`,
-    );
-  }
-  if (dim === undefined && input.dim !== undefined) dim = num(input.dim, 'dim', 1, LIMITS.dim, { integer: true });
-  if (dim === undefined && opts.dim !== undefined) dim = num(opts.dim, `${input.function}Options.dim`, 1, LIMITS.dim, { integer: true });
-  if (dim === undefined) {
-    const guess = [input.init?.low, input.init?.high, input.domain?.low, input.xStar, opts.domain?.low].find(Array.isArray);
+  if (dim !== undefined) {
+    for (const l of layers) {
+      // The `dim` setting is for array losses; a signature of k numbers simply overrides it.
+      if (l.kind === 'settings' || l.values.dim === undefined || l.values.dim === dim) continue;
+      p.add(
+        l.path('dim'),
+        `the function takes ${dim} number parameter${dim === 1 ? '' : 's'}, so dim must be ${dim}; got ${String(l.values.dim)}`,
+      );
+    }
+  } else if (val.dim) {
+    dim = val.dim.v as number;
+  } else if (!bad.has('dim')) {
+    const boxes = [val.init?.v, val.domain?.v] as Array<PartialBoxIn | undefined>;
+    const guess = [boxes[0]?.low, boxes[0]?.high, boxes[1]?.low, boxes[1]?.high, val.xStar?.v].find(Array.isArray);
     if (guess) dim = guess.length;
+    else p.add('dim', `${name} takes an array, so its dimension must be set: "dim" in [1, ${RUN_FIELDS.dim.max}]`);
   }
-  if (dim === undefined) {
-    throw new ConfigError('dim', `${input.function} takes an array, so its dimension must be set: "dim" in [1, ${LIMITS.dim}]`);
-  }
+  // Without a dimension nothing else can be checked: report what was found so far.
+  if (dim === undefined || bad.has('dim')) throw ConfigError.from(p);
+  const d = dim;
+
+  const bound = (v: number[] | number, path: string): number[] | undefined => {
+    if (typeof v === 'number') return new Array<number>(d).fill(v);
+    if (v.length === d) return v;
+    p.add(path, `must have ${entries(d)} (the function's dimension), got ${v.length}`);
+    return undefined;
+  };
+  const resolveBox = (v: PartialBoxIn, fallback: Box, path: string): Box | undefined => {
+    const low = v.low !== undefined ? bound(v.low, `${path}.low`) : fallback.low;
+    const high = v.high !== undefined ? bound(v.high, `${path}.high`) : fallback.high;
+    if (!low || !high) return undefined;
+    for (let i = 0; i < d; i++) {
+      if (!(low[i] < high[i])) {
+        p.add(path, `low must be below high on every axis; axis ${i} has low ${low[i]} ≥ high ${high[i]}`);
+        return undefined;
+      }
+    }
+    return { low: [...low], high: [...high] };
+  };
 
   // Domain and init box: each defaults to the other, then to [-3, 3]^d.
-  const fallback: Box = { low: new Array(dim).fill(-DEFAULTS.initHalfWidth), high: new Array(dim).fill(DEFAULTS.initHalfWidth) };
-  const optDomain = opts.domain ? box(opts.domain, fallback, `${input.function}Options.domain`, dim) : undefined;
-  const domainIn = input.domain ?? optDomain;
-  let domain = box(domainIn, fallback, 'domain', dim);
-  const init = box(input.init, domainIn ? domain : fallback, 'init', dim);
-  if (!domainIn) domain = init;
-  if (!inside(init, domain)) throw new ConfigError('init', `must lie inside the domain ${fmtBox(domain)}; got ${fmtBox(init)}`);
-
-  // Stages: `stages` wins; otherwise one stage from the flat lr/radius/steps/noise shorthand.
-  const flat = input as Record<string, unknown>;
-  let stagesIn: Array<Partial<Stage>>;
-  if (input.stages !== undefined) {
-    if (!Array.isArray(input.stages) || input.stages.length === 0) {
-      throw new ConfigError('stages', `must be a non-empty list of at most ${LIMITS.stages} stages`);
-    }
-    stagesIn = input.stages;
-  } else {
-    stagesIn = [{ lr: flat.lr, radius: flat.radius, steps: flat.steps, noise: flat.noise, decay: flat.decay } as Partial<Stage>];
+  const cube: Box = { low: new Array<number>(d).fill(-INIT_HALF_WIDTH), high: new Array<number>(d).fill(INIT_HALF_WIDTH) };
+  const domainGiven = val.domain !== undefined || bad.has('domain');
+  let domain: Box | undefined = val.domain ? resolveBox(val.domain.v as PartialBoxIn, cube, pathOf('domain')) : cube;
+  const initBase = domainGiven ? domain : cube;
+  const init: Box | undefined = val.init && initBase ? resolveBox(val.init.v as PartialBoxIn, initBase, pathOf('init')) : initBase;
+  if (!domainGiven) domain = init;
+  const boxesOk = domain !== undefined && init !== undefined && !bad.has('domain') && !bad.has('init');
+  if (boxesOk && !inside(init!, domain!)) {
+    p.add(pathOf(val.init ? 'init' : 'domain'), `must lie inside the domain ${fmtBox(domain!)}; got ${fmtBox(init!)}`);
   }
-  if (stagesIn.length > LIMITS.stages) throw new ConfigError('stages', `at most ${LIMITS.stages} stages; got ${stagesIn.length}`);
-  const stages = stagesIn.map((s, i) => stage(s, i, dim!, domain));
 
-  const xStarIn = input.xStar ?? opts.xStar;
-  const xStar =
-    xStarIn !== undefined ? vector(xStarIn, input.xStar !== undefined ? 'xStar' : `${input.function}Options.xStar`, dim) : undefined;
-
-  const seed = input.seed ?? DEFAULTS.seed;
-  if (typeof seed !== 'string' && !isFiniteNumber(seed))
-    throw new ConfigError('seed', `must be a string or a number, got ${JSON.stringify(seed)}`);
-
-  const defaultResolution = dim === 1 ? DEFAULTS.resolution[1] : dim === 2 ? DEFAULTS.resolution[2] : DEFAULTS.resolution.high;
-  const config: RunConfig = {
-    function: input.function,
-    dim,
-    seed: String(seed),
-    trials: int(input.trials, DEFAULTS.trials, 'trials', 1, LIMITS.trials),
-    init,
-    stages,
-    domain,
-    resolution: int(input.resolution, defaultResolution, 'resolution', 3, LIMITS.resolution),
-    compareGd: bool(input.compareGd, DEFAULTS.compareGd, 'compareGd'),
-    sampleTrajectories: int(input.sampleTrajectories, DEFAULTS.sampleTrajectories, 'sampleTrajectories', 0, LIMITS.sampleTrajectories),
-    trajectoryPoints: int(input.trajectoryPoints, DEFAULTS.trajectoryPoints, 'trajectoryPoints', 2, LIMITS.trajectoryPoints),
-    checkpoints: int(input.checkpoints, DEFAULTS.checkpoints, 'checkpoints', 2, LIMITS.checkpoints),
-    probeRadius: num(input.probeRadius ?? DEFAULTS.probeRadius, 'probeRadius', 0, 1e6),
-    probeSamples: int(input.probeSamples, DEFAULTS.probeSamples, 'probeSamples', 1, LIMITS.probeSamples),
-    histogramBin: num(input.histogramBin ?? DEFAULTS.histogramBin, 'histogramBin', 0, 1e6, { exclusiveLo: true }),
-    divergenceFactor: num(input.divergenceFactor ?? DEFAULTS.divergenceFactor, 'divergenceFactor', 1, 1e12),
-    fdStep: num(input.fdStep ?? DEFAULTS.fdStep, 'fdStep', 0, 1),
-    slices: int(input.slices, DEFAULTS.slices, 'slices', 1, LIMITS.slices),
-  };
-  if (xStar) config.xStar = xStar;
-  if (input.sliceDirections !== undefined) {
-    if (!Array.isArray(input.sliceDirections) || input.sliceDirections.length === 0) {
-      throw new ConfigError('sliceDirections', `must be a non-empty list of ${dim}-vectors`);
+  const stages: Stage[] = merged.stages.map((ms, i) => {
+    const f = ms.fields;
+    const out: Stage = { lr: f.lr.v as number, radius: f.radius.v as number, steps: f.steps.v as number, noise: f.noise.v as NoiseKind };
+    const path = ms.from ? `${layers[ms.from.layer].path('stages')}[${ms.from.index}]` : `stages[${i}]`;
+    if (f.init) {
+      const b = domain ? resolveBox(f.init.v as PartialBoxIn, domain, `${path}.init`) : undefined;
+      if (b) {
+        if (boxesOk && !inside(b, domain!)) p.add(`${path}.init`, `must lie inside the domain ${fmtBox(domain!)}; got ${fmtBox(b)}`);
+        out.init = b;
+      }
     }
-    config.sliceDirections = input.sliceDirections.map((d, i) => {
-      const v = vector(d, `sliceDirections[${i}]`, dim!);
-      const n = Math.hypot(...v);
-      if (!(n > 0)) throw new ConfigError(`sliceDirections[${i}]`, 'must not be the zero vector');
-      return v.map((x) => x / n);
+    if (f.decay) out.decay = { ...(f.decay.v as Decay) };
+    if (f.scaleRadiusWithLr) out.scaleRadiusWithLr = f.scaleRadiusWithLr.v as boolean;
+    return out;
+  });
+
+  let xStar: number[] | undefined;
+  if (val.xStar) xStar = bound(val.xStar.v as number[], pathOf('xStar'));
+
+  let sliceDirections: number[][] | undefined;
+  if (val.sliceDirections) {
+    const base = pathOf('sliceDirections');
+    sliceDirections = (val.sliceDirections.v as number[][]).map((v, i) => {
+      const u = bound(v, `${base}[${i}]`) ?? v;
+      const n = Math.hypot(...u);
+      if (!(n > 0)) p.add(`${base}[${i}]`, 'must not be the zero vector');
+      return u.map((x) => x / n);
     });
-    config.slices = config.sliceDirections.length;
+  }
+
+  if (p.count > 0) throw ConfigError.from(p);
+
+  const num = (k: keyof typeof RUN_FIELDS) => val[k].v as number;
+  const resolution = num('resolution') || (d === 1 ? AUTO_RESOLUTION.oneD : AUTO_RESOLUTION.other);
+  const config: RunConfig = {
+    function: name,
+    dim: d,
+    seed: String(val.seed.v),
+    trials: num('trials'),
+    init: { low: [...init!.low], high: [...init!.high] },
+    stages,
+    domain: { low: [...domain!.low], high: [...domain!.high] },
+    resolution,
+    compareGd: val.compareGd.v as boolean,
+    sampleTrajectories: num('sampleTrajectories'),
+    trajectoryPoints: num('trajectoryPoints'),
+    checkpoints: num('checkpoints'),
+    probeRadius: num('probeRadius'),
+    probeSamples: num('probeSamples'),
+    histogramBin: num('histogramBin'),
+    divergenceFactor: num('divergenceFactor'),
+    fdStep: num('fdStep'),
+    slices: num('slices'),
+  };
+  if (xStar) config.xStar = [...xStar];
+  if (sliceDirections) {
+    config.sliceDirections = sliceDirections;
+    config.slices = sliceDirections.length;
   }
   return config;
 }

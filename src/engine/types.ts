@@ -101,11 +101,21 @@ export interface RunConfig {
   sliceDirections?: number[][];
 }
 
-/** RUN.json as a user writes it: everything optional except what cannot be defaulted. */
-export type RunConfigInput = Partial<Omit<RunConfig, 'stages' | 'init' | 'domain'>> & {
+/**
+ * RUN.json as a user writes it (also `<name>Options.defaults` and the editor's settings as a
+ * layer): everything optional. Fields, ranges and defaults: src/engine/settingsSchema.ts.
+ */
+export type RunConfigInput = Partial<Omit<RunConfig, 'stages' | 'init' | 'domain' | 'seed'>> & {
+  seed?: string | number;
   stages?: Array<Partial<Stage>>;
   init?: Partial<Box>;
   domain?: Partial<Box>;
+  /** Flat stage fields: one stage, or set in every stage of the schedule below (see config.ts). */
+  lr?: number;
+  radius?: number;
+  steps?: number;
+  noise?: NoiseKind;
+  decay?: Decay;
 };
 
 /** Result of one method (SGD or GD) over all trials. */

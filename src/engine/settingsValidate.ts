@@ -1,0 +1,392 @@
+/**
+ * Checks values against the settings table (settingsSchema.ts) and says what is wrong in the
+ * user's terms: the setting's path, its allowed range, the value (cut when long), the nearest
+ * known name for a typo. A check never stops at the first problem: it records every one and
+ * returns a clean copy of what was valid, built from fresh objects with known keys only (so a
+ * `__proto__` key can never reach a merge).
+ *
+ * Pure and bounded: no recursion deeper than the table's own nesting, whatever the input.
+ */
+import { COORDINATE_MAX, DECAY_KINDS, DIM_MAX, RUN_FIELDS, STAGE_FIELDS, inRange, type FieldSpec, type NumberSpec } from './settingsSchema';
+
+export interface SettingProblem {
+  /** Path of the offending setting as the user writes it, e.g. `stages[1].radius`. */
+  setting: string;
+  /**
+   * `value`: a bad value; `message` follows "setting: ". `unknown`: an unknown key, and `shape`:
+   * the whole input is not an object; for these two `message` is the whole sentence.
+   */
+  kind: 'value' | 'unknown' | 'shape';
+  message: string;
+  /** Where the value was written, e.g. `/work/f.ts:12`, when known. */
+  location?: string;
+}
+
+/** One line per problem: "trials: must be …", "unknown setting stpes; did you mean steps?", plus " (file:line)". */
+export function problemText(p: SettingProblem): string {
+  const text = p.kind === 'value' ? `${p.setting}: ${p.message}` : p.message;
+  return p.location ? `${text} (${p.location})` : text;
+}
+
+/** At most this many problems are listed; the rest are counted. */
+export const MAX_PROBLEMS = 20;
+
+/** Collects problems; paths are built by the caller. */
+export class Problems {
+  readonly list: SettingProblem[] = [];
+  more = 0;
+  constructor(private readonly locate?: (path: string) => string | undefined) {}
+
+  add(setting: string, message: string, kind: SettingProblem['kind'] = 'value'): void {
+    if (this.list.length >= MAX_PROBLEMS) {
+      this.more++;
+      return;
+    }
+    const location = this.locate?.(setting);
+    this.list.push(location ? { setting, kind, message, location } : { setting, kind, message });
+  }
+
+  get count(): number {
+    return this.list.length + this.more;
+  }
+}
+
+// ---- values in messages ----
+
+/** A value as a message shows it: numbers as they are (Infinity included), long values cut. */
+export function describeValue(v: unknown, max = 80): string {
+  switch (typeof v) {
+    case 'number':
+      if (v === Infinity || v === -Infinity) return `${v} (a number beyond ±1.8e308, such as 1e999)`;
+      return String(v);
+    case 'string':
+      return quoted(v, max);
+    case 'undefined':
+      return 'nothing';
+    case 'boolean':
+      return String(v);
+    case 'function':
+      return 'a function';
+    case 'bigint':
+      return `${v}n`;
+    case 'symbol':
+      return 'a symbol';
+  }
+  if (v === null) return 'null';
+  const text = preview(v, 3, max + 1);
+  if (text.length <= max) return text;
+  const size = Array.isArray(v) ? `${v.length} entries` : `${Object.keys(v as object).length} keys`;
+  return `${text.slice(0, max)}… (${size})`;
+}
+
+/** `s` itself, or its first `max` characters and how long it was. */
+export function cut(s: string, max = 80): string {
+  return s.length <= max ? s : `${s.slice(0, max)}… (${s.length} chars)`;
+}
+
+function quoted(s: string, max: number): string {
+  if (s.length <= max) return JSON.stringify(s);
+  return `${JSON.stringify(s.slice(0, max)).slice(0, -1)}…" (${s.length} chars)`;
+}
+
+/** JSON-like text of `v`, at most `depth` levels deep and about `budget` characters long. */
+function preview(v: unknown, depth: number, budget: number): string {
+  if (typeof v !== 'object' || v === null) return typeof v === 'string' ? quoted(v, 40) : describeValue(v, 40);
+  const isArray = Array.isArray(v);
+  if (depth === 0) return isArray ? '[…]' : '{…}';
+  const keys = isArray ? undefined : Object.keys(v);
+  const n = isArray ? (v as unknown[]).length : keys!.length;
+  const parts: string[] = [];
+  let used = 2;
+  for (let i = 0; i < n; i++) {
+    if (used > budget) {
+      parts.push('…');
+      break;
+    }
+    const item = isArray ? (v as unknown[])[i] : (v as Record<string, unknown>)[keys![i]];
+    const text = preview(item, depth - 1, budget - used);
+    const part = isArray ? text : `${quoted(keys![i], 40)}: ${text}`;
+    parts.push(part);
+    used += part.length + 2;
+  }
+  return isArray ? `[${parts.join(', ')}]` : `{${parts.join(', ')}}`;
+}
+
+// ---- names ----
+
+/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions: "stpes" → "steps" is 1). */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The known name nearest to `word` (case ignored), if it is near enough to be a typo of it. */
+export function nearest(word: string, known: readonly string[]): string | undefined {
+  if (word.length > 64) return undefined;
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const dist = distance(w, k.toLowerCase());
+    if (dist < bestD) {
+      best = k;
+      bestD = dist;
+    }
+  }
+  const allowed = Math.min(3, Math.max(1, Math.round(w.length / 3)));
+  return bestD <= allowed ? best : undefined;
+}
+
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+/** How a check names a key: below a dotted path, or by a function (top-level names may differ). */
+export type Namer = string | ((key: string) => string);
+
+function nameOf(namer: Namer, key: string): string {
+  return typeof namer === 'string' ? join(namer, key) : namer(key);
+}
+
+/**
+ * Reports every key of `o` outside `known` (with the nearest known name), and every reserved
+ * name (`__proto__`, `constructor`, `prototype`). Returns the known keys present.
+ */
+export function checkKeys(
+  p: Problems,
+  o: Record<string, unknown>,
+  path: Namer,
+  known: readonly string[],
+  listKnown = known.length <= 8,
+): string[] {
+  const present: string[] = [];
+  for (const k of Object.keys(o)) {
+    if (known.includes(k)) {
+      present.push(k);
+      continue;
+    }
+    const name = k.length > 80 ? `${k.slice(0, 80)}… (${k.length} chars)` : k;
+    const full = nameOf(path, name);
+    if (RESERVED.has(k)) {
+      p.add(full, `unknown setting ${full} ("${k}" is a reserved JavaScript name, never a setting)`, 'unknown');
+      continue;
+    }
+    const near = nearest(k, known);
+    const hint = near ? `; did you mean ${near}?` : listKnown ? `; expected one of ${known.join(', ')}` : '';
+    p.add(full, `unknown setting ${full}${hint}`, 'unknown');
+  }
+  return present;
+}
+
+// ---- one value against its spec ----
+
+function article(spec: NumberSpec): string {
+  return spec.kind === 'integer' ? 'an integer' : 'a number';
+}
+
+export function numberExpectation(spec: NumberSpec): string {
+  const interval = `${spec.exclusiveMin ? '(' : '['}${spec.min}, ${spec.max}]`;
+  return spec.zero ? `0 (${spec.zero}) or ${article(spec)} in ${interval}` : `${article(spec)} in ${interval}`;
+}
+
+export function checkNumber(p: Problems, v: unknown, spec: NumberSpec, path: string): number | undefined {
+  if (typeof v === 'number' && inRange(v, spec)) return v;
+  p.add(path, `must be ${numberExpectation(spec)}, got ${describeValue(v)}`);
+  return undefined;
+}
+
+function checkCoordinate(p: Problems, v: unknown, path: string): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= COORDINATE_MAX) return v;
+  p.add(path, `must be a finite number of magnitude at most ${COORDINATE_MAX.toExponential().replace('+', '')}, got ${describeValue(v)}`);
+  return undefined;
+}
+
+/** A list of 1…DIM_MAX coordinates (only its first bad entry is reported). */
+export function checkCoordinates(p: Problems, v: unknown, path: string, scalarOk = false): number[] | number | undefined {
+  if (scalarOk && typeof v === 'number') return checkCoordinate(p, v, path);
+  if (!Array.isArray(v)) {
+    p.add(path, `must be ${scalarOk ? 'a number (for every axis) or ' : ''}a list of numbers, got ${describeValue(v)}`);
+    return undefined;
+  }
+  if (v.length === 0 || v.length > DIM_MAX) {
+    p.add(path, `must have 1 to ${DIM_MAX} entries, got ${v.length}`);
+    return undefined;
+  }
+  const out = new Array<number>(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = checkCoordinate(p, v[i], `${path}[${i}]`);
+    if (x === undefined) return undefined;
+    out[i] = x;
+  }
+  return out;
+}
+
+export interface PartialBoxIn {
+  low?: number[] | number;
+  high?: number[] | number;
+}
+
+export function checkBox(p: Problems, v: unknown, path: string): PartialBoxIn | undefined {
+  if (!isRecord(v)) {
+    p.add(path, `must be an object { "low": [...], "high": [...] }, got ${describeValue(v)}`);
+    return undefined;
+  }
+  const before = p.count;
+  const out: PartialBoxIn = {};
+  for (const k of checkKeys(p, v, path, ['low', 'high'])) {
+    const b = checkCoordinates(p, v[k], join(path, k), true);
+    if (b !== undefined) out[k as 'low' | 'high'] = b;
+  }
+  return p.count === before ? out : undefined;
+}
+
+export function checkDecay(p: Problems, v: unknown, path: string): Record<string, unknown> | undefined {
+  const kinds = Object.keys(DECAY_KINDS);
+  if (!isRecord(v)) {
+    p.add(path, `must be an object with a "kind": one of ${kinds.join(', ')}; got ${describeValue(v)}`);
+    return undefined;
+  }
+  const kind = v.kind;
+  if (typeof kind !== 'string' || !kinds.includes(kind)) {
+    const near = typeof kind === 'string' ? nearest(kind, kinds) : undefined;
+    p.add(join(path, 'kind'), `must be one of ${kinds.join(', ')}; got ${describeValue(kind)}${near ? ` (did you mean ${near}?)` : ''}`);
+    return undefined;
+  }
+  const { params, optional = [] } = DECAY_KINDS[kind];
+  const names = Object.keys(params);
+  const before = p.count;
+  const out: Record<string, unknown> = { kind };
+  const present = checkKeys(p, v, path, ['kind', ...names], true);
+  for (const name of names) {
+    const full = nameOf(path, name);
+    if (!present.includes(name)) {
+      if (!optional.includes(name)) p.add(full, `is required for a "${kind}" decay: ${numberExpectation(params[name])}`);
+      continue;
+    }
+    const x = checkNumber(p, v[name], params[name], full);
+    if (x !== undefined) out[name] = x;
+  }
+  return p.count === before ? out : undefined;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** Checks one field against its spec; undefined (with a problem recorded) when it is bad. */
+export function checkField(p: Problems, v: unknown, spec: FieldSpec, path: string): unknown {
+  switch (spec.kind) {
+    case 'number':
+    case 'integer':
+      return checkNumber(p, v, spec, path);
+    case 'boolean':
+      if (typeof v === 'boolean') return v;
+      p.add(path, `must be true or false, got ${describeValue(v)}`);
+      return undefined;
+    case 'enum': {
+      if (typeof v === 'string' && spec.values.includes(v)) return v;
+      const near = typeof v === 'string' ? nearest(v, spec.values) : undefined;
+      p.add(path, `must be one of ${spec.values.join(', ')}; got ${describeValue(v)}${near ? ` (did you mean ${near}?)` : ''}`);
+      return undefined;
+    }
+    case 'name':
+      if (typeof v === 'string' && v.length <= spec.maxLength && IDENTIFIER.test(v)) return v;
+      p.add(
+        path,
+        `must name an exported function of the file (a JavaScript identifier of at most ${spec.maxLength} characters), got ${describeValue(v)}`,
+      );
+      return undefined;
+    case 'seed':
+      if (typeof v === 'string' && v.length <= spec.maxLength) return v;
+      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+      p.add(path, `must be a string of at most ${spec.maxLength} characters or a finite number, got ${describeValue(v)}`);
+      return undefined;
+    case 'vector':
+      return checkCoordinates(p, v, path);
+    case 'box':
+      return checkBox(p, v, path);
+    case 'decay':
+      return checkDecay(p, v, path);
+    case 'stages':
+      return checkStages(p, v, path, spec.maxItems);
+    case 'directions': {
+      if (!Array.isArray(v) || v.length === 0 || v.length > spec.maxItems) {
+        p.add(path, `must be a list of 1 to ${spec.maxItems} direction vectors, got ${describeValue(v)}`);
+        return undefined;
+      }
+      const out: number[][] = [];
+      for (let i = 0; i < v.length; i++) {
+        const d = checkCoordinates(p, v[i], `${path}[${i}]`);
+        if (d === undefined) return undefined;
+        out.push(d as number[]);
+      }
+      return out;
+    }
+  }
+}
+
+export function checkStage(p: Problems, v: unknown, path: string): Record<string, unknown> | undefined {
+  if (!isRecord(v)) {
+    p.add(path, `must be an object { "lr", "radius", "steps", "noise", "init"?, "decay"? }, got ${describeValue(v)}`);
+    return undefined;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of checkKeys(p, v, path, Object.keys(STAGE_FIELDS), true)) {
+    const x = checkField(p, v[k], STAGE_FIELDS[k as keyof typeof STAGE_FIELDS], join(path, k));
+    if (x !== undefined) out[k] = x;
+  }
+  return out;
+}
+
+function checkStages(p: Problems, v: unknown, path: string, maxItems: number): Array<Record<string, unknown>> | undefined {
+  if (!Array.isArray(v) || v.length === 0 || v.length > maxItems) {
+    const got = Array.isArray(v) ? `${v.length} stages` : describeValue(v);
+    p.add(path, `must be a non-empty list of at most ${maxItems} stages, got ${got}`);
+    return undefined;
+  }
+  const before = p.count;
+  const out = v.map((s, i) => checkStage(p, s, `${path}[${i}]`));
+  return p.count === before ? (out as Array<Record<string, unknown>>) : undefined;
+}
+
+export interface CheckedInput {
+  /** The valid fields, in fresh objects. */
+  values: Record<string, unknown>;
+  /** Top-level keys that had a problem (left out of `values`). */
+  bad: Set<string>;
+}
+
+/**
+ * Checks a RUN.json-like object (RUN.json, `<name>Options.defaults`, the side panel's settings):
+ * every key known, every value in range. `what` names the whole object in a message.
+ */
+export function checkRunInput(p: Problems, raw: unknown, path: Namer, what: string): CheckedInput {
+  const values: Record<string, unknown> = {};
+  const bad = new Set<string>();
+  if (!isRecord(raw)) {
+    p.add(what, `${what} must be a JSON object such as { "function": "f", "trials": 100 }, got ${describeValue(raw)}`, 'shape');
+    bad.add('*');
+    return { values, bad };
+  }
+  const keys = Object.keys(RUN_FIELDS);
+  for (const k of checkKeys(p, raw, path, keys, false)) {
+    const before = p.count;
+    const x = checkField(p, raw[k], RUN_FIELDS[k as keyof typeof RUN_FIELDS], nameOf(path, k));
+    if (x !== undefined && p.count === before) values[k] = x;
+    else bad.add(k);
+  }
+  for (const k of Object.keys(raw)) if (!keys.includes(k)) bad.add(k);
+  return { values, bad };
+}
