@@ -4,15 +4,35 @@
  *   sgd-landscape run FILE [--config RUN.json] [--out RESULT.json] [--function NAME] [--workers N]
  *   sgd-landscape list FILE
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError } from '../engine/config';
-import type { ExperimentResult, RunConfigInput } from '../engine/types';
+import { CLI_DEFAULTS, CLI_FLAGS, HOST_FIELDS, RUN_FIELDS, fieldSpec, inRange, type NumberSpec } from '../engine/settingsSchema';
+import {
+  Problems,
+  checkRunInput,
+  cut,
+  describeValue,
+  isRecord,
+  nearest,
+  numberExpectation,
+  problemText,
+  type SettingProblem,
+} from '../engine/settingsValidate';
+import type { ExperimentResult } from '../engine/types';
 import { BundleFailure, formatBundleMessage } from '../runner/bundle';
 import { discoverLosses } from '../runner/discover';
 import { ExperimentRunner, RunFailure } from '../runner/pool';
-import { prepareRun } from '../runner/prepare';
+import { LossFileError, prepareRun, readLossFile } from '../runner/prepare';
 import { theoremText } from '../view/theorem1';
+
+const flagHelp = (flag: keyof typeof CLI_FLAGS, what: string): string => {
+  const { field } = CLI_FLAGS[flag];
+  const spec = fieldSpec(field);
+  if (spec.kind !== 'number' && spec.kind !== 'integer') return what;
+  const def = CLI_DEFAULTS[field as keyof typeof CLI_DEFAULTS] ?? spec.default;
+  return `${what}: ${numberExpectation(spec)}${def !== undefined ? `; default ${def}` : ''}`;
+};
 
 const HELP = `sgd-landscape — noisy SGD on a TypeScript loss, the smoothed landscape it descends,
 and one-point-convexity diagnostics (Kleinberg, Li, Yuan, ICML 2018).
@@ -23,23 +43,26 @@ Usage:
   sgd-landscape --help | --version
 
 run options:
-  --config FILE     run settings as JSON (see README "RUN.json"); missing fields take defaults
-  --out FILE        write the full result as JSON (RESULT.json); without it a summary is printed only
-  --function NAME   the exported function to run (overrides "function" in the config)
-  --seed S          override "seed"
-  --trials N        override "trials"
-  --workers N       worker threads (default: all cores)
-  --stall-seconds S a loss call that has not returned after S seconds stops the run (default 10)
-  --time-limit S    stop the whole run after S seconds (default: none)
-  --memory-mb M     heap limit per worker thread in MB (default 2048)
-  --quiet           no progress on stderr
+  --config FILE      run settings as JSON (see README "RUN.json"); missing fields take defaults
+  --out FILE         write the full result as JSON (RESULT.json); without it a summary is printed only
+  --function NAME    the exported function to run (overrides "function" in the config)
+  --seed S           override "seed" (a string of at most ${RUN_FIELDS.seed.maxLength} characters, or a number)
+  --trials N         ${flagHelp('trials', 'override "trials"')}
+  --workers N        ${flagHelp('workers', 'worker threads')}
+  --stall-seconds S  ${flagHelp('stall-seconds', 'a loss call that has not returned after S s stops the run')}
+  --time-limit S     ${flagHelp('time-limit', 'stop the whole run after S s')}
+  --memory-mb M      ${flagHelp('memory-mb', 'heap limit per worker thread in MB')}
+  --quiet            no progress on stderr
+  --debug            print the stack trace of an internal error (a bug in sgd-landscape)
 
 RUN.json fields: function, dim, seed, trials, init {low, high}, stages [{lr, radius, steps,
 noise: "uniform" | "gaussian" | "cube" | "none", init?, decay?}], xStar, domain {low, high},
 resolution, compareGd, and more (README). "radius" is the x-space noise radius a = η·r.
+A field of the file's <name>Options.defaults is overridden by RUN.json, and RUN.json by a flag.
 
-Exit codes: 0 done; 1 the run failed (the loss threw, hung, ran out of memory); 2 bad
-arguments, settings or file (syntax error).`;
+Exit codes: 0 done; 1 the run failed (the loss threw, hung, ran out of memory) or an internal
+error; 2 bad arguments, settings or file (missing, a directory, a syntax error). User errors are
+one line each, never a stack trace.`;
 
 interface Args {
   command?: string;
@@ -47,22 +70,26 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
+const VALUED = new Set(['config', 'out', 'function', ...Object.keys(CLI_FLAGS)]);
+const SWITCHES = new Set(['help', 'version', 'quiet', 'debug']);
+
 function parseArgs(argv: string[]): Args {
   const flags = new Map<string, string | true>();
   const positional: string[] = [];
-  const valued = new Set(['config', 'out', 'function', 'seed', 'trials', 'workers', 'stall-seconds', 'time-limit', 'memory-mb']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith('--')) {
-      const [k, v] = a.slice(2).split('=', 2);
-      if (valued.has(k)) {
-        const val = v ?? argv[++i];
+      const eq = a.indexOf('=');
+      const k = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      if (VALUED.has(k)) {
+        const val = eq < 0 ? argv[++i] : a.slice(eq + 1);
         if (val === undefined) throw new UsageError(`--${k} needs a value`);
         flags.set(k, val);
-      } else if (['help', 'version', 'quiet'].includes(k)) {
+      } else if (SWITCHES.has(k)) {
         flags.set(k, true);
       } else {
-        throw new UsageError(`unknown option --${k}`);
+        const near = nearest(k, [...VALUED, ...SWITCHES]);
+        throw new UsageError(`unknown option --${cut(k)}${near ? `; did you mean --${near}?` : ''}`);
       }
     } else if (a === '-h') {
       flags.set('help', true);
@@ -75,12 +102,46 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
-function numberFlag(flags: Args['flags'], name: string, lo: number): number | undefined {
-  const v = flags.get(name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isFinite(n) || n < lo) throw new UsageError(`--${name} must be a number ≥ ${lo}, got ${String(v)}`);
-  return n;
+/** A numeric flag checked against the settings table; problems are collected, not thrown. */
+function numberFlag(
+  args: Args,
+  flag: 'trials' | 'workers' | 'stall-seconds' | 'time-limit' | 'memory-mb',
+  problems: string[],
+): number | undefined {
+  const v = args.flags.get(flag);
+  if (typeof v !== 'string') return undefined;
+  const spec = fieldSpec(CLI_FLAGS[flag].field) as NumberSpec;
+  const n = v.trim() === '' ? NaN : Number(v);
+  if (inRange(n, spec)) return n;
+  problems.push(`--${flag} must be ${numberExpectation(spec)}, got ${Number.isNaN(n) ? describeValue(v) : describeValue(n)}`);
+  return undefined;
+}
+
+/** Where JSON.parse stopped, as line:column of the text. */
+function jsonPosition(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  if (!m) return '';
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  return `:${line}:${Number(m[1]) - before.lastIndexOf('\n')}`;
+}
+
+async function readConfig(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    if ((await stat(path)).isDirectory()) throw new UsageError(`--config ${path} is a directory, not a JSON file`);
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read --config ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new UsageError(`${path}${jsonPosition(text, msg)}: not valid JSON (${cut(msg, 160)})`);
+  }
 }
 
 function summary(r: ExperimentResult): string {
@@ -99,34 +160,40 @@ function summary(r: ExperimentResult): string {
 
 async function run(args: Args): Promise<number> {
   if (!args.file) throw new UsageError('run needs a FILE (a .ts file exporting a loss)');
-  let input: RunConfigInput = {};
+  const problems: string[] = [];
+  const trials = numberFlag(args, 'trials', problems);
+  const workers = numberFlag(args, 'workers', problems);
+  const stallSeconds = numberFlag(args, 'stall-seconds', problems) ?? HOST_FIELDS.stallSeconds.default!;
+  const timeLimitSeconds = numberFlag(args, 'time-limit', problems) ?? CLI_DEFAULTS.timeLimitSeconds!;
+  const memoryLimitMb = numberFlag(args, 'memory-mb', problems) ?? CLI_DEFAULTS.memoryLimitMb!;
   const cfg = args.flags.get('config');
-  if (typeof cfg === 'string') {
-    let text: string;
-    try {
-      text = await readFile(cfg, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read --config ${cfg}: ${(e as Error).message}`);
-    }
-    try {
-      input = JSON.parse(text) as RunConfigInput;
-    } catch (e) {
-      throw new UsageError(`--config ${cfg} is not valid JSON: ${(e as Error).message}`);
-    }
+  let input: unknown = {};
+  if (typeof cfg === 'string') input = await readConfig(cfg);
+  if (!isRecord(input)) {
+    problems.push(`${cfg} must be a JSON object such as { "function": "f", "trials": 100 }, got ${describeValue(input)}`);
+    throw new CliProblems(problems);
   }
+  // Flags are part of the explicit input: above RUN.json.
+  const over: Record<string, unknown> = {};
   const fn = args.flags.get('function');
-  if (typeof fn === 'string') input = { ...input, function: fn };
+  if (typeof fn === 'string') over.function = fn;
   const seed = args.flags.get('seed');
-  if (typeof seed === 'string') input = { ...input, seed };
-  const trials = numberFlag(args.flags, 'trials', 1);
-  if (trials !== undefined) input = { ...input, trials };
+  if (typeof seed === 'string') over.seed = seed;
+  if (trials !== undefined) over.trials = trials;
+  input = { ...input, ...over };
+  if (problems.length > 0) {
+    // Report the settings' problems with the flags' (the file's own are found once it is loaded).
+    const p = new Problems();
+    checkRunInput(p, input, (k) => k, typeof cfg === 'string' ? cfg : 'the run settings');
+    throw new CliProblems([...problems, ...p.list.map(cliLine)]);
+  }
 
   const quiet = args.flags.has('quiet');
   const runner = new ExperimentRunner({
-    workers: numberFlag(args.flags, 'workers', 1),
-    stallMs: (numberFlag(args.flags, 'stall-seconds', 0.1) ?? 10) * 1000,
-    timeLimitMs: (numberFlag(args.flags, 'time-limit', 0) ?? 0) * 1000,
-    memoryLimitMb: numberFlag(args.flags, 'memory-mb', 64) ?? 2048,
+    workers: workers || undefined,
+    stallMs: stallSeconds * 1000,
+    timeLimitMs: timeLimitSeconds * 1000,
+    memoryLimitMb,
   });
   let prepared: Awaited<ReturnType<typeof prepareRun>> | undefined;
   try {
@@ -177,7 +244,7 @@ async function run(args: Args): Promise<number> {
 
 async function list(args: Args): Promise<number> {
   if (!args.file) throw new UsageError('list needs a FILE');
-  const text = await readFile(args.file, 'utf8');
+  const text = await readLossFile(args.file);
   for (const l of discoverLosses(text, resolve(args.file))) {
     const dim = l.argStyle === 'scalars' ? String(l.dim) : l.dim !== null ? `${l.dim} (array)` : 'array, dim from settings';
     console.log(`${l.name}\tline ${l.line + 1}\tdim ${dim}${l.hasOptions ? '\t+options' : ''}`);
@@ -185,7 +252,33 @@ async function list(args: Args): Promise<number> {
   return 0;
 }
 
+/** One line for a settings problem: "invalid setting trials: …" or "unknown setting stpes; …". */
+function cliLine(p: SettingProblem): string {
+  return p.kind === 'value' ? `invalid setting ${problemText(p)}` : problemText(p);
+}
+
+/** Several user errors found at once, one line each. */
+class CliProblems extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+function say(line: string): void {
+  console.error(`sgd-landscape: ${line}`);
+}
+
+/** A bug, not the user's doing: one line, the stack only with --debug. */
+function internal(e: unknown, debug: boolean): number {
+  const err = e instanceof Error ? e : new Error(String(e));
+  say(`internal error: ${cut(err.message, 500)}`);
+  if (debug) console.error(err.stack ?? String(err));
+  else console.error('(run again with --debug for the stack trace, and please report it)');
+  return 1;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
   try {
     const args = parseArgs(argv);
     if (args.flags.has('version')) {
@@ -198,31 +291,47 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (args.command === 'run') return await run(args);
     if (args.command === 'list') return await list(args);
-    throw new UsageError(`unknown command "${args.command}" (expected run or list)`);
+    throw new UsageError(`unknown command "${cut(args.command)}" (expected run or list)`);
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`sgd-landscape: ${e.message}\nTry sgd-landscape --help.`);
+      say(`${e.message}\nTry sgd-landscape --help.`);
+      return 2;
+    }
+    if (e instanceof CliProblems) {
+      for (const line of e.lines) say(line);
       return 2;
     }
     if (e instanceof ConfigError) {
-      console.error(`sgd-landscape: invalid setting ${e.message}`);
+      for (const p of e.problems) say(cliLine(p));
+      if (e.more > 0) say(`(and ${e.more} more)`);
+      return 2;
+    }
+    if (e instanceof LossFileError) {
+      say(e.message);
       return 2;
     }
     if (e instanceof BundleFailure) {
-      for (const m of e.messages) console.error(`sgd-landscape: ${formatBundleMessage(m)}`);
+      for (const m of e.messages) say(formatBundleMessage(m));
       return 2;
     }
     if (e instanceof RunFailure) {
-      console.error(`sgd-landscape: ${e.detail.message}`);
+      say(e.detail.message);
+      if (debug && e.detail.stack) console.error(e.detail.stack);
       return 1;
     }
-    console.error(`sgd-landscape: ${(e as Error).stack ?? String(e)}`);
-    return 1;
+    return internal(e, debug);
   }
 }
 
 if (require.main === module) {
+  const debug = process.argv.includes('--debug');
+  const crash = (e: unknown) => {
+    process.exitCode = internal(e, debug);
+    process.exit();
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-  });
+  }, crash);
 }

@@ -192,6 +192,45 @@ export function readStaticExport(sourceText: string, fileName: string, exportNam
   return undefined;
 }
 
+/**
+ * Lines (0-based) of an exported object literal and of everything inside it, by path:
+ * `fOptions` (the declaration), `fOptions.defaults`, `fOptions.defaults.stages[1].lr`, … Found
+ * statically, for messages that point at the line of a bad value in `<name>Options`. Also
+ * follows `const fOptions = …; export { fOptions }`.
+ */
+export function staticExportLines(sourceText: string, fileName: string, exportName: string): Map<string, number> {
+  const sf = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  const lines = new Map<string, number>();
+  const lineOf = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line;
+  const walk = (e: ts.Expression, path: string, depth: number): void => {
+    const u = unwrap(e);
+    if (depth > 8) return;
+    if (ts.isObjectLiteralExpression(u)) {
+      for (const p of u.properties) {
+        if (!ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p) && !ts.isMethodDeclaration(p)) continue;
+        const key = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : undefined;
+        if (key === undefined) continue;
+        lines.set(`${path}.${key}`, lineOf(p));
+        if (ts.isPropertyAssignment(p)) walk(p.initializer, `${path}.${key}`, depth + 1);
+      }
+    } else if (ts.isArrayLiteralExpression(u)) {
+      u.elements.forEach((el, i) => {
+        lines.set(`${path}[${i}]`, lineOf(el));
+        walk(el, `${path}[${i}]`, depth + 1);
+      });
+    }
+  };
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name) || d.name.text !== exportName) continue;
+      lines.set(exportName, lineOf(st));
+      if (d.initializer) walk(d.initializer, exportName, 0);
+    }
+  }
+  return lines;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function scriptKind(fileName: string): ts.ScriptKind {
@@ -368,7 +407,7 @@ function evalStatic(e0: ts.Expression): unknown {
     for (const p of e.properties) {
       if (!ts.isPropertyAssignment(p)) continue;
       const key = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name) ? p.name.text : undefined;
-      if (key === undefined) continue;
+      if (key === undefined || key === '__proto__') continue;
       const v = evalStatic(p.initializer);
       if (v !== OMIT) obj[key] = v;
     }

@@ -58,9 +58,41 @@ export function inspectModule(ref: LossRef): ModuleInfo {
   if (gradient !== undefined && typeof gradient !== 'function') {
     throw new LoadError(`${ref.exportName}Options.gradient must be a function, got ${describe(gradient)}`, 'invalid');
   }
-  // Structured-clone safe: drop anything that is not plain data.
-  const options = JSON.parse(JSON.stringify(rest)) as ModuleInfo['options'];
+  // Structured-clone safe: plain data only, non-finite numbers kept (resolveConfig reports them as they are).
+  const options = plainData(rest, 0, { left: 100_000 }) as ModuleInfo['options'];
   return { functions, options, hasGradient: typeof gradient === 'function' };
+}
+
+/**
+ * A copy of `v` made of numbers (NaN and ±Infinity included), strings, booleans, null, arrays and
+ * plain objects; functions and symbols are dropped. Bounded: deeper than 16 levels (or a cycle)
+ * or beyond `budget` values, a part is replaced by a string that says so, which validation then
+ * reports as a bad value.
+ */
+function plainData(v: unknown, depth: number, budget: { left: number }): unknown {
+  if (--budget.left < 0) return '[too large to read]';
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v !== 'object') return undefined;
+  if (depth >= 16) return '[nested too deep to read]';
+  if (Array.isArray(v)) {
+    const arr: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      if (budget.left <= 0) {
+        arr.push('[too large to read]');
+        break;
+      }
+      arr.push(plainData(v[i], depth + 1, budget) ?? null);
+    }
+    return arr;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    if (budget.left <= 0) break;
+    const x = plainData((v as Record<string, unknown>)[k], depth + 1, budget);
+    // defineProperty: a key named "__proto__" stays an own key (and is then refused by name).
+    if (x !== undefined) Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 const loaded = new Map<string, Loaded>();

@@ -1,15 +1,18 @@
 /**
- * From a loss file and a RUN.json-like input to a validated RunConfig and a LossRef a worker
- * can load: discover the exports statically, bundle with esbuild, read `<name>Options` in a
- * worker, then apply defaults. Shared by the CLI and the extension host.
+ * From a loss file and a run input to a validated RunConfig and a LossRef a worker can load:
+ * discover the exports statically, bundle with esbuild, read `<name>Options` in a worker, then
+ * merge settings < file < input and validate (`resolveConfig`). The one preparation path of
+ * both the CLI and the extension (src/extension/runSession.ts wraps it), so the same layers
+ * resolve to the same config everywhere.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError, resolveConfig } from '../engine/config';
+import { Problems, checkRunInput } from '../engine/settingsValidate';
 import type { RunConfig, RunConfigInput } from '../engine/types';
 import type { ArgStyle, LossRef, ModuleInfo } from '../protocol/worker';
 import { bundleLossFile, type BundleMessage } from './bundle';
-import { discoverLosses, type DiscoveredLoss } from './discover';
+import { discoverLosses, staticExportLines, type DiscoveredLoss } from './discover';
 import type { ExperimentRunner } from './pool';
 
 export interface PreparedRun {
@@ -17,6 +20,9 @@ export interface PreparedRun {
   config: RunConfig;
   info: ModuleInfo;
   discovered?: DiscoveredLoss;
+  warnings: BundleMessage[];
+  bundleMs: number;
+  inspectMs: number;
 }
 
 export interface PrepareOptions {
@@ -24,8 +30,38 @@ export interface PrepareOptions {
   /** The file's text if the caller has it (an unsaved editor); read from disk otherwise. */
   sourceText?: string;
   signal?: AbortSignal;
-  /** Lowest-precedence settings (the editor's); the file's exported defaults override them. */
+  /** The editor's settings as a run input: the lowest layer; the file's `<name>Options` override it. */
   base?: RunConfigInput;
+}
+
+/** The loss file cannot be read (missing, a directory, unreadable): a user error, not a crash. */
+export class LossFileError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LossFileError';
+  }
+}
+
+/** Reads a loss file, saying in one line why it cannot be. */
+export async function readLossFile(file: string): Promise<string> {
+  const abs = resolve(file);
+  let isDir = false;
+  try {
+    isDir = (await stat(abs)).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new LossFileError(abs, `${abs}: no such file`);
+    throw new LossFileError(abs, `${abs}: cannot read it (${code ?? (e as Error).message})`);
+  }
+  if (isDir) throw new LossFileError(abs, `${abs} is a directory; give a .ts file that exports a loss function`);
+  try {
+    return await readFile(abs, 'utf8');
+  } catch (e) {
+    throw new LossFileError(abs, `${abs}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 /** Picks the export to run: the input's `function`, else the file's only loss. */
@@ -72,18 +108,44 @@ export async function bundleAndInspect(
   return { bundlePath, warnings, info, bundleMs: t1 - t0, inspectMs: Date.now() - t1 };
 }
 
-export async function prepareRun(
-  runner: ExperimentRunner,
-  file: string,
-  input: RunConfigInput,
-  opts: PrepareOptions = {},
-): Promise<PreparedRun> {
+/**
+ * Where a path of `<name>Options` was written: the line of the value, else of its nearest
+ * enclosing object, else of the export (static; undefined for other paths).
+ */
+export function optionsLocator(text: string, file: string, exportName: string): (path: string) => string | undefined {
+  const root = `${exportName}Options`;
+  let lines: Map<string, number> | undefined;
+  return (path) => {
+    if (path !== root && !path.startsWith(`${root}.`)) return undefined;
+    lines ??= staticExportLines(text, file, root);
+    for (let p = path; p.length >= root.length; p = p.replace(/(\.[^.[]*|\[\d+\])$/, '')) {
+      const line = lines.get(p);
+      if (line !== undefined) return `${file}:${line + 1}`;
+      if (p === root) break;
+    }
+    return file;
+  };
+}
+
+/**
+ * The run of `input` (RUN.json, or the extension's overrides) on `file`, with `opts.base` (the
+ * editor's settings) below the file's `<name>Options` below the input.
+ */
+export async function prepareRun(runner: ExperimentRunner, file: string, input: unknown, opts: PrepareOptions = {}): Promise<PreparedRun> {
+  // Without an object, or with a bad `function`, there is nothing to load: report the input's problems now.
+  const early = new Problems();
+  const checked = checkRunInput(early, input, (k) => k, 'the run settings');
+  if (checked.bad.has('*') || checked.bad.has('function')) throw ConfigError.from(early);
+  const raw = input as RunConfigInput;
   const abs = resolve(file);
-  const text = opts.sourceText ?? (await readFile(abs, 'utf8'));
+  const text = opts.sourceText ?? (await readLossFile(abs));
   const losses = discoverLosses(text, abs);
-  const exportName = chooseExport(losses, input.function, abs);
+  const exportName = chooseExport(losses, raw.function, abs);
   const discovered = losses.find((l) => l.name === exportName);
-  const { bundlePath, info } = await bundleAndInspect(runner, abs, exportName, { ...opts, sourceText: text });
+  const { bundlePath, info, warnings, bundleMs, inspectMs } = await bundleAndInspect(runner, abs, exportName, {
+    ...opts,
+    sourceText: text,
+  });
   const runtime = info.functions.find((f) => f.name === exportName)!;
 
   let argStyle: ArgStyle;
@@ -94,15 +156,22 @@ export async function prepareRun(
   } else {
     // Not statically visible (e.g. re-exported): k ≥ 2 declared parameters means k numbers;
     // one parameter is a number unless a dimension above 1 is asked for.
-    const wantsArray = (input.dim ?? info.options?.dim ?? 1) > 1 && runtime.length <= 1;
+    const dims = [raw.dim, info.options?.defaults?.dim, info.options?.dim];
+    const wantsArray = ((dims.find((d) => typeof d === 'number') as number | undefined) ?? 1) > 1 && runtime.length <= 1;
     argStyle = wantsArray ? 'array' : 'scalars';
     if (argStyle === 'scalars') fixedDim = Math.max(1, runtime.length);
   }
-  const config = resolveConfig({ ...input, function: exportName }, { dim: fixedDim, options: info.options, base: opts.base });
+  const config = resolveConfig(
+    { ...raw, function: exportName },
+    { dim: fixedDim, options: info.options, base: opts.base, locate: optionsLocator(text, abs, exportName) },
+  );
   return {
     loss: { bundlePath, exportName, argStyle, dim: config.dim, sourceFile: abs },
     config,
     info,
     discovered,
+    warnings,
+    bundleMs,
+    inspectMs,
   };
 }
