@@ -22,6 +22,7 @@ import {
   changedFields,
   displaySettings,
   parseSettings,
+  SETTING_KEYS,
   runnerLimits,
   type ExtensionSettings,
   type RunInputLayer,
@@ -492,24 +493,7 @@ export class RunController implements HostStateSource, vscode.Disposable {
   private readSettings(): ExtensionSettings {
     const cfg = vscode.workspace.getConfiguration(SECTION);
     const raw: Record<string, unknown> = {};
-    for (const key of [
-      'lr',
-      'radius',
-      'noise',
-      'steps',
-      'trials',
-      'seed',
-      'dim',
-      'schedule',
-      'decay',
-      'resolution',
-      'workers',
-      'timeLimitSeconds',
-      'stallSeconds',
-      'memoryLimitMb',
-      'watch',
-      'compareGd',
-    ]) {
+    for (const key of SETTING_KEYS) {
       raw[key] = cfg.get(key);
     }
     return parseSettings(raw);

@@ -6,13 +6,14 @@
  * `RunProblem` that says what went wrong, in which function, at which file:line and input.
  */
 import { BundleFailure, formatBundleMessage, type BundleMessage } from '../runner/bundle';
-import { bundleAndInspect, type BundledLoss } from '../runner/prepare';
+import { prepareRun as prepareFile } from '../runner/prepare';
 import { discoverLosses, type DiscoveredLoss } from '../runner/discover';
 import { RunFailure, type ExperimentRunner, type RunPartial, type RunProgress } from '../runner/pool';
-import { ConfigError, resolveConfig } from '../engine/config';
+import { ConfigError } from '../engine/config';
+import { problemText } from '../engine/settingsValidate';
 import type { ExperimentResult, LossOptions, RunConfig } from '../engine/types';
 import type { LossRef, UserError } from '../protocol/worker';
-import { buildRunInput, SettingsError, type ExtensionSettings, type RunInputLayer } from './settings';
+import { SettingsError, settingsLayer, type ExtensionSettings, type RunInputLayer } from './settings';
 
 /** What a run asks for; persisted as "the last experiment" so it can be repeated. */
 export interface RunRequest {
@@ -65,6 +66,11 @@ export function modeOverrides(mode: RunRequest['mode']): RunInputLayer {
   }
 }
 
+/**
+ * Bundles, inspects and resolves one run through the runner's `prepareRun`, the same path as
+ * the CLI: the settings are the lowest layer (`settingsLayer`), then the file's `<name>Options`,
+ * then the request's overrides and its mode's variant. Every failure comes out as a RunProblem.
+ */
 export async function prepareRun(args: {
   request: RunRequest;
   sourceText: string;
@@ -74,9 +80,10 @@ export async function prepareRun(args: {
   signal?: AbortSignal;
 }): Promise<PreparedRun> {
   const { request, sourceText, settings, runner } = args;
-  const discovered = discoverLosses(sourceText, request.file).find((l) => l.name === request.exportName);
+  const losses = discoverLosses(sourceText, request.file);
+  const discovered = losses.find((l) => l.name === request.exportName);
   if (!discovered) {
-    const names = discoverLosses(sourceText, request.file).map((l) => l.name);
+    const names = losses.map((l) => l.name);
     throw new RunProblem(
       'not-found',
       `${request.file} has no exported loss "${request.exportName}"` +
@@ -84,9 +91,11 @@ export async function prepareRun(args: {
       { file: request.file, exportName: request.exportName },
     );
   }
-  let bundled: BundledLoss;
+  const input: RunInputLayer = { ...(request.overrides ?? {}), ...modeOverrides(request.mode), function: request.exportName };
+  let prepared: Awaited<ReturnType<typeof prepareFile>>;
   try {
-    bundled = await bundleAndInspect(runner, request.file, request.exportName, {
+    prepared = await prepareFile(runner, request.file, input, {
+      base: settingsLayer(settings),
       sourceText,
       bundleDir: args.bundleDir,
       signal: args.signal,
@@ -102,39 +111,12 @@ export async function prepareRun(args: {
         e.messages,
       );
     }
-    if (e instanceof ConfigError && e.setting === 'function')
+    if (e instanceof ConfigError && e.setting === 'function' && e.problems.length === 1)
       throw new RunProblem('not-found', e.message.replace(/^function: /, ''), { file: request.file, exportName: request.exportName });
     throw toProblem(e, request);
   }
-  const { bundlePath, warnings, bundleMs, inspectMs } = bundled;
-  const options = bundled.info.options;
-  const loss: LossRef = {
-    bundlePath,
-    exportName: request.exportName,
-    argStyle: discovered.argStyle,
-    dim: discovered.dim ?? 1,
-    sourceFile: request.file,
-  };
-  const input = buildRunInput({
-    exportName: request.exportName,
-    argStyle: discovered.argStyle,
-    settings,
-    options: options as { dim?: number; defaults?: RunInputLayer } | undefined,
-    overrides: { ...(request.overrides ?? {}), ...modeOverrides(request.mode) },
-  });
-  let config: RunConfig;
-  try {
-    // The merge above already placed `defaults` between settings and overrides.
-    const ctxOptions: LossOptions | undefined = options ? { ...options, defaults: undefined } : undefined;
-    config = resolveConfig(input, {
-      dim: discovered.argStyle === 'scalars' ? (discovered.dim ?? undefined) : undefined,
-      options: ctxOptions,
-    });
-  } catch (e) {
-    throw toProblem(e, request);
-  }
-  loss.dim = config.dim;
-  return { request, loss, config, discovered, options, bundleMs, inspectMs, warnings };
+  const { loss, config, info, warnings, bundleMs, inspectMs } = prepared;
+  return { request, loss, config, discovered, options: info.options, bundleMs, inspectMs, warnings };
 }
 
 export async function runPrepared(
@@ -181,12 +163,15 @@ export function toProblem(e: unknown, request: Pick<RunRequest, 'file' | 'export
       stack: d.stack,
     });
   }
-  if (e instanceof ConfigError)
-    return new RunProblem('config', `${request.exportName}: bad setting ${e.message}`, {
-      file: request.file,
-      exportName: request.exportName,
-    });
-  if (e instanceof SettingsError) return new RunProblem('config', e.message, { exportName: request.exportName });
+  if (e instanceof ConfigError) {
+    // One line for a notification: every bad setting, each under the name it was written by.
+    const lines = e.problems.map(problemText).concat(e.more > 0 ? [`and ${e.more} more`] : []);
+    const what = lines.length === 1 ? 'bad setting' : `${lines.length} bad settings:`;
+    const message = `${request.exportName}: ${what} ${lines.join('; ')}`;
+    // A bad editor setting is not in the loss file.
+    if (e instanceof SettingsError) return new RunProblem('config', message, { exportName: request.exportName });
+    return new RunProblem('config', message, { file: request.file, exportName: request.exportName });
+  }
   const err = e instanceof Error ? e : new Error(String(e));
   return new RunProblem('engine', `internal error while running ${request.exportName}: ${err.message}`, {
     file: request.file,
