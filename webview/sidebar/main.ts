@@ -20,9 +20,9 @@
  *   recent-runs     list; each entry a button with data-run-id (click → openRun)
  *   field-error     why Run is disabled (hidden when nothing is wrong)
  */
+import type { NumberSpec } from '../../src/engine/settingsSchema';
 import type { NoiseKind } from '../../src/engine/types';
 import type { HostState, LiveView, RunSettings, ToWebview } from '../../src/protocol/webview';
-import { LIMITS } from '../../src/protocol/validateWebview';
 import { receiveLive, receiveState } from '../shared/receive';
 import { drawChart } from '../shared/charts';
 import { h, fillSelect, setChildren } from '../shared/dom';
@@ -33,12 +33,17 @@ import { convexityText, recentRunText, runLabel, statusText, successText, theore
 import { onThemeChange, readTheme } from '../shared/theme';
 import { connect } from '../shared/vscode';
 import {
+  DEFAULT_RUN_SETTINGS,
+  FIELDS,
+  NOISE_CHOICES,
   PRESETS,
+  SEED_MAX_LENGTH,
   addStage,
   applyPreset,
   derivedR,
+  inputBounds,
   lrToSlider,
-  parseField,
+  parseSpecField,
   removeStage,
   setStageField,
   sliderToLr,
@@ -63,7 +68,7 @@ const host = connect<SidebarUi>();
 const ui: SidebarUi = host.getState() ?? {};
 let state: HostState = { status: { kind: 'idle' }, runs: [] };
 let theme = readTheme();
-const NOISE: NoiseKind[] = ['uniform', 'gaussian', 'cube', 'none'];
+const NOISE = NOISE_CHOICES;
 
 // ---- layout ----
 
@@ -79,7 +84,7 @@ function numberInput(testid: string, label: string, attrs: Record<string, string
   return h('input', { type: 'number', 'data-testid': testid, 'aria-label': label, ...attrs });
 }
 
-const lrInput = numberInput('lr', 'Learning rate η', { step: 'any', min: LIMITS.lr.min, max: LIMITS.lr.max });
+const lrInput = numberInput('lr', 'Learning rate η', { step: 'any', ...inputBounds(FIELDS.lr) });
 const lrSlider = h('input', {
   type: 'range',
   min: 0,
@@ -88,7 +93,7 @@ const lrSlider = h('input', {
   'data-testid': 'lr-slider',
   'aria-label': 'Learning rate (log scale)',
 });
-const radiusInput = numberInput('radius', 'Noise radius a', { step: 'any', min: 0, max: LIMITS.radius.max });
+const radiusInput = numberInput('radius', 'Noise radius a', { step: 'any', ...inputBounds(FIELDS.radius) });
 const radiusSlider = h('input', {
   type: 'range',
   min: 0,
@@ -99,13 +104,13 @@ const radiusSlider = h('input', {
 });
 const derived = h('div', { class: 'hint', 'data-testid': 'derived-r' });
 const noiseSelect = h('vscode-single-select', { 'data-testid': 'noise', 'aria-label': 'Noise kind' }) as Select;
-const stepsInput = numberInput('steps', 'Steps (stage 1)', { step: 1, min: 1, max: LIMITS.steps.max });
-const trialsInput = numberInput('trials', 'Trials', { step: 1, min: 1, max: LIMITS.trials.max });
+const stepsInput = numberInput('steps', 'Steps (stage 1)', { step: 1, ...inputBounds(FIELDS.steps) });
+const trialsInput = numberInput('trials', 'Trials', { step: 1, ...inputBounds(FIELDS.trials) });
 const seedInput = h('input', {
   type: 'text',
   'data-testid': 'seed',
   'aria-label': 'Seed',
-  maxlength: LIMITS.seedLength,
+  maxlength: SEED_MAX_LENGTH,
   spellcheck: 'false',
 });
 const stageList = h('ol', { class: 'stages', 'data-testid': 'stages', start: 2 });
@@ -181,7 +186,7 @@ document.body.append(
 
 function current(): RunSettings {
   if (ui.edited) return ui.edited;
-  return state.controls?.settings ?? { lr: 0.05, radius: 0.3, noise: 'uniform', steps: 1000, trials: 100, seed: '1' };
+  return state.controls?.settings ?? { ...DEFAULT_RUN_SETTINGS };
 }
 
 function currentDim(): number {
@@ -199,16 +204,9 @@ function update(next: RunSettings): void {
   renderSettings();
 }
 
-function bindNumber(
-  input: HTMLInputElement,
-  id: string,
-  min: number,
-  max: number,
-  integer: boolean,
-  apply: (s: RunSettings, v: number) => RunSettings,
-): void {
+function bindNumber(input: HTMLInputElement, id: string, spec: NumberSpec, apply: (s: RunSettings, v: number) => RunSettings): void {
   input.addEventListener('change', () => {
-    const v = parseField(input.value, min, max, integer);
+    const v = parseSpecField(input.value, spec);
     if (v === undefined) {
       invalid.add(id);
       input.classList.add('invalid');
@@ -221,10 +219,10 @@ function bindNumber(
   });
 }
 
-bindNumber(lrInput, 'lr', LIMITS.lr.min, LIMITS.lr.max, false, (s, v) => setStageField(s, 0, 'lr', v));
-bindNumber(radiusInput, 'radius', LIMITS.radius.min, LIMITS.radius.max, false, (s, v) => setStageField(s, 0, 'radius', v));
-bindNumber(stepsInput, 'steps', LIMITS.steps.min, LIMITS.steps.max, true, (s, v) => setStageField(s, 0, 'steps', v));
-bindNumber(trialsInput, 'trials', LIMITS.trials.min, LIMITS.trials.max, true, (s, v) => ({ ...s, trials: v }));
+bindNumber(lrInput, 'lr', FIELDS.lr, (s, v) => setStageField(s, 0, 'lr', v));
+bindNumber(radiusInput, 'radius', FIELDS.radius, (s, v) => setStageField(s, 0, 'radius', v));
+bindNumber(stepsInput, 'steps', FIELDS.steps, (s, v) => setStageField(s, 0, 'steps', v));
+bindNumber(trialsInput, 'trials', FIELDS.trials, (s, v) => ({ ...s, trials: v }));
 lrSlider.addEventListener('input', () => update(setStageField(current(), 0, 'lr', sliderToLr(Number(lrSlider.value)))));
 radiusSlider.addEventListener('input', () =>
   update(setStageField(current(), 0, 'radius', Number(Number(radiusSlider.value).toPrecision(3)))),
@@ -234,7 +232,7 @@ noiseSelect.addEventListener('change', () => {
 });
 seedInput.addEventListener('change', () => {
   const v = seedInput.value.trim();
-  if (v.length === 0 || v.length > LIMITS.seedLength) {
+  if (v.length === 0 || v.length > SEED_MAX_LENGTH) {
     invalid.add('seed');
     seedInput.classList.add('invalid');
     renderValidity();
@@ -271,10 +269,14 @@ function setValue(input: HTMLInputElement, v: string): void {
 function stageRow(index: number): HTMLElement {
   const s = stagesOf(current())[index]!;
   const n = index + 1;
-  const field = (f: Exclude<StageField, 'noise'>, min: number, max: number, integer: boolean, label: string) => {
-    const input = numberInput(`stage-${n}-${f}`, `Stage ${n} ${label}`, { step: integer ? 1 : 'any', min, max });
+  const field = (f: Exclude<StageField, 'noise'>, label: string) => {
+    const spec = FIELDS[f];
+    const input = numberInput(`stage-${n}-${f}`, `Stage ${n} ${label}`, {
+      step: spec.kind === 'integer' ? 1 : 'any',
+      ...inputBounds(spec),
+    });
     input.value = String(s[f] ?? '');
-    bindNumber(input, `stage-${n}-${f}`, min, max, integer, (st, v) => setStageField(st, index, f, v));
+    bindNumber(input, `stage-${n}-${f}`, spec, (st, v) => setStageField(st, index, f, v));
     return h('label', { class: 'stage-field' }, h('span', {}, label), input);
   };
   const noise = h('vscode-single-select', { 'data-testid': `stage-${n}-noise`, 'aria-label': `Stage ${n} noise` }) as Select;
@@ -301,9 +303,9 @@ function stageRow(index: number): HTMLElement {
     h(
       'div',
       { class: 'stage-grid' },
-      field('lr', LIMITS.lr.min, LIMITS.lr.max, false, 'η'),
-      field('radius', LIMITS.radius.min, LIMITS.radius.max, false, 'radius'),
-      field('steps', LIMITS.steps.min, LIMITS.steps.max, true, 'steps'),
+      field('lr', 'η'),
+      field('radius', 'radius'),
+      field('steps', 'steps'),
       h('label', { class: 'stage-field' }, h('span', {}, 'noise'), noise),
     ),
     h('div', { class: 'stage-actions' }, init, remove),

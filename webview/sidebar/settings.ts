@@ -3,9 +3,38 @@
  * the flat lr/radius/noise/steps equal to stage 1, parsing of typed numbers, and the derived
  * gradient-noise bound r = radius/η. Pure; unit-tested in test/unit/webview-sidebar.test.ts.
  */
+import { DIM_MAX, NOISE_KINDS, RUN_FIELDS, inRange, type NumberSpec } from '../../src/engine/settingsSchema';
 import type { Box, NoiseKind, Stage } from '../../src/engine/types';
 import type { RunSettings } from '../../src/protocol/webview';
-import { LIMITS } from '../../src/protocol/validateWebview';
+
+/**
+ * The side panel's fields take exactly what a run takes: their limits are the settings table's
+ * (src/engine/settingsSchema.ts), as are the values shown before the host's first state.
+ */
+export const FIELDS = {
+  lr: RUN_FIELDS.lr,
+  radius: RUN_FIELDS.radius,
+  steps: RUN_FIELDS.steps,
+  trials: RUN_FIELDS.trials,
+} as const;
+export const SEED_MAX_LENGTH = RUN_FIELDS.seed.maxLength;
+export const MAX_STAGES = RUN_FIELDS.stages.maxItems;
+export const NOISE_CHOICES: readonly NoiseKind[] = NOISE_KINDS;
+
+/** What the side panel shows until the host's state arrives: the table's defaults. */
+export const DEFAULT_RUN_SETTINGS: Readonly<RunSettings> = {
+  lr: RUN_FIELDS.lr.default!,
+  radius: RUN_FIELDS.radius.default!,
+  noise: RUN_FIELDS.noise.default as NoiseKind,
+  steps: RUN_FIELDS.steps.default!,
+  trials: RUN_FIELDS.trials.default!,
+  seed: RUN_FIELDS.seed.default,
+};
+
+/** `min`/`max` attributes of a number input for `spec`. */
+export function inputBounds(spec: NumberSpec): { min: number; max: number } {
+  return { min: spec.min, max: spec.max };
+}
 
 export type StageField = 'lr' | 'radius' | 'steps' | 'noise';
 export type PresetId = 'fig3-single' | 'gd' | 'fig3-stages';
@@ -60,7 +89,7 @@ export function setStageField(s: RunSettings, index: number, field: StageField, 
 export function addStage(s: RunSettings): RunSettings {
   const out = clone(s);
   const stages = clone(stagesOf(s));
-  if (stages.length >= LIMITS.stages) return out;
+  if (stages.length >= MAX_STAGES) return out;
   const last = stages[stages.length - 1]!;
   const next: Partial<Stage> = {
     lr: last.lr ?? s.lr,
@@ -92,7 +121,7 @@ function interval(dim: number, lo: number, hi: number): Box {
  */
 export function applyPreset(s: RunSettings, id: PresetId, dim: number): RunSettings {
   const out = clone(s);
-  const d = Math.max(1, Math.min(LIMITS.dim, Math.floor(dim) || 1));
+  const d = Math.max(1, Math.min(DIM_MAX, Math.floor(dim) || 1));
   const lr = s.lr;
   const steps = s.steps;
   out.trials = 100;
@@ -114,6 +143,14 @@ export function applyPreset(s: RunSettings, id: PresetId, dim: number): RunSetti
       break;
   }
   return syncFlat(out);
+}
+
+/** Parses a typed number for a field of the settings table; undefined when the table does not allow it. */
+export function parseSpecField(text: string, spec: NumberSpec): number | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  const v = Number(t);
+  return inRange(v, spec) ? v : undefined;
 }
 
 /** Parses a typed number; undefined when it is not a finite number in [min, max] (or not an integer when asked). */
