@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { mkdirSync, copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { configurationDiff } from './configuration.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -37,6 +38,13 @@ const builds = [
     outdir: 'dist/webview',
   },
 ];
+
+// package.json's settings schema must be the one the settings table generates.
+const drift = await configurationDiff();
+if (drift) {
+  console.error(`package.json differs from the settings table (src/engine/settingsSchema.ts); run \`npm run configuration\`:\n${drift}`);
+  process.exit(1);
+}
 
 mkdirSync('dist/webview', { recursive: true });
 for (const f of readdirSync('media')) {
