@@ -1,72 +1,89 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import {
   DEFAULT_SETTINGS,
-  NUMBER_SETTINGS,
-  NOISE_ENUM,
+  SETTING_KEYS,
   SettingsError,
   buildRunInput,
   changedFields,
   displaySettings,
-  mergeLayers,
   parseSettings,
   runnerLimits,
 } from '../../src/extension/settings';
-import { resolveConfig } from '../../src/engine/config';
+import { mergeRunInputs, resolveConfig } from '../../src/engine/config';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-const props = pkg.contributes.configuration.properties as Record<string, Record<string, unknown>>;
-
-test('package.json settings schema matches the validation table', () => {
-  for (const [key, spec] of Object.entries(NUMBER_SETTINGS)) {
-    const p = props[`sgdLandscape.${key}`];
-    assert.ok(p, key);
-    assert.equal(p.type, spec.type, key);
-    assert.equal(p.default, spec.default, key);
-    assert.equal(p.maximum, spec.maximum, key);
-    if (spec.exclusiveMinimum) assert.equal(p.exclusiveMinimum, spec.minimum, key);
-    else assert.equal(p.minimum, spec.minimum, key);
-    assert.ok(typeof p.markdownDescription === 'string' && p.markdownDescription.length > 10, key);
-  }
-  assert.deepEqual(props['sgdLandscape.noise'].enum, NOISE_ENUM);
-  assert.equal(props['sgdLandscape.noise'].default, DEFAULT_SETTINGS.noise);
-  assert.equal(props['sgdLandscape.seed'].default, DEFAULT_SETTINGS.seed);
-  assert.equal(props['sgdLandscape.watch'].default, DEFAULT_SETTINGS.watch);
-  assert.equal(props['sgdLandscape.compareGd'].default, DEFAULT_SETTINGS.compareGd);
-  assert.deepEqual(props['sgdLandscape.schedule'].default, []);
-  for (const k of Object.keys(props))
-    assert.ok(k === 'sgdLandscape.' + k.slice(13) && k.slice(13) in { ...DEFAULT_SETTINGS }, `unknown setting ${k}`);
+test('defaults: the documented values, one per setting', () => {
+  assert.deepEqual(parseSettings({}), {
+    lr: 0.01,
+    radius: 0.3,
+    noise: 'uniform',
+    steps: 1000,
+    trials: 100,
+    seed: '1',
+    dim: 2,
+    schedule: [],
+    decay: { kind: 'constant' },
+    resolution: 0,
+    workers: 0,
+    timeLimitSeconds: 600,
+    stallSeconds: 10,
+    memoryLimitMb: 1024,
+    watch: false,
+    compareGd: true,
+  });
+  assert.deepEqual(parseSettings({}), DEFAULT_SETTINGS);
+  assert.deepEqual([...SETTING_KEYS].sort(), Object.keys(DEFAULT_SETTINGS).sort());
 });
 
-test('parseSettings: defaults, and each bad value names the setting and its range', () => {
-  assert.deepEqual(parseSettings({}), DEFAULT_SETTINGS);
-  const cases: Array<[Record<string, unknown>, RegExp]> = [
-    [{ lr: 0 }, /^sgdLandscape\.lr: must be a number in \(0, 1000000\], got 0$/],
-    [{ lr: Number.NaN }, /sgdLandscape\.lr: must be a number/],
-    [{ radius: -0.1 }, /sgdLandscape\.radius: must be a number in \[0, 1000000\], got -0\.1/],
-    [{ trials: 0 }, /sgdLandscape\.trials: must be an integer in \[1, 100000\]/],
-    [{ steps: 2.5 }, /sgdLandscape\.steps: must be an integer/],
-    [{ noise: 'laplace' }, /sgdLandscape\.noise: must be one of uniform, gaussian, cube, none/],
-    [{ resolution: 2 }, /sgdLandscape\.resolution: must be 0 \(automatic\) or an integer in \[3, 2001\]/],
-    [{ stallSeconds: 0 }, /sgdLandscape\.stallSeconds/],
-    [{ watch: 'yes' }, /sgdLandscape\.watch: must be true or false/],
-    [{ schedule: {} }, /sgdLandscape\.schedule: must be a list/],
-    [{ schedule: [3] }, /sgdLandscape\.schedule\[0\]/],
-    [{ schedule: [{ lr: 0.1 }, { lr: -1 }] }, /^sgdLandscape\.schedule\[1\]\.lr: must be a number in \(0, 1000000\], got -1$/],
-    [{ schedule: [{ steps: 1.5 }] }, /sgdLandscape\.schedule\[0\]\.steps: must be an integer/],
-    [{ schedule: [{ noise: 'pink' }] }, /sgdLandscape\.schedule\[0\]\.noise: must be one of/],
-    [{ decay: 'cosine' }, /sgdLandscape\.decay/],
-    [{ seed: {} }, /sgdLandscape\.seed/],
+test('parseSettings: each bad value names the setting and its range, exactly', () => {
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ lr: 0 }, 'sgdLandscape.lr: must be a number in (0, 1000000], got 0'],
+    [{ lr: Number.NaN }, 'sgdLandscape.lr: must be a number in (0, 1000000], got NaN'],
+    [{ radius: -0.1 }, 'sgdLandscape.radius: must be a number in [0, 1000000], got -0.1'],
+    [{ trials: 0 }, 'sgdLandscape.trials: must be an integer in [1, 100000], got 0'],
+    [{ trials: 100_001 }, 'sgdLandscape.trials: must be an integer in [1, 100000], got 100001'],
+    [{ steps: 2.5 }, 'sgdLandscape.steps: must be an integer in [1, 10000000], got 2.5'],
+    [{ noise: 'laplace' }, 'sgdLandscape.noise: must be one of uniform, gaussian, cube, none; got "laplace"'],
+    [{ noise: 'gausian' }, 'sgdLandscape.noise: must be one of uniform, gaussian, cube, none; got "gausian" (did you mean gaussian?)'],
+    [{ resolution: 2 }, 'sgdLandscape.resolution: must be 0 (automatic: 601 in 1-D, 201 otherwise) or an integer in [3, 2001], got 2'],
+    [{ stallSeconds: 0 }, 'sgdLandscape.stallSeconds: must be a number in [0.1, 3600], got 0'],
+    [{ timeLimitSeconds: 2147484 }, 'sgdLandscape.timeLimitSeconds: must be 0 (no limit) or a number in [1, 86400], got 2147484'],
+    [{ workers: 65 }, 'sgdLandscape.workers: must be 0 (one per CPU core) or an integer in [1, 64], got 65'],
+    [{ memoryLimitMb: 16 }, 'sgdLandscape.memoryLimitMb: must be an integer in [32, 65536], got 16'],
+    [{ watch: 'yes' }, 'sgdLandscape.watch: must be true or false, got "yes"'],
+    [{ schedule: {} }, 'sgdLandscape.schedule: must be a non-empty list of at most 64 stages, got {}'],
+    [{ schedule: [3] }, 'sgdLandscape.schedule[0]: must be an object { "lr", "radius", "steps", "noise", "init"?, "decay"? }, got 3'],
+    [{ schedule: [{ lr: 0.1 }, { lr: -1 }] }, 'sgdLandscape.schedule[1].lr: must be a number in (0, 1000000], got -1'],
+    [{ schedule: [{ stpes: 1 }] }, 'unknown setting sgdLandscape.schedule[0].stpes; did you mean steps?'],
+    [
+      { decay: 'cosine' },
+      'sgdLandscape.decay: must be an object with a "kind": one of constant, step, exponential, cosine, inverse; got "cosine"',
+    ],
+    [{ seed: {} }, 'sgdLandscape.seed: must be a string of at most 200 characters or a finite number, got {}'],
   ];
-  for (const [raw, re] of cases) {
+  for (const [raw, message] of cases) {
     assert.throws(
       () => parseSettings(raw),
-      (e: unknown) => e instanceof SettingsError && re.test(e.message),
-      JSON.stringify(raw),
+      (e: unknown) => e instanceof SettingsError && e.message === message,
+      `${JSON.stringify(raw)} → ${message}`,
     );
   }
   assert.equal(parseSettings({ seed: 42 }).seed, '42');
+  assert.equal(parseSettings({ timeLimitSeconds: 0 }).timeLimitSeconds, 0, '0 = no limit');
+});
+
+test('parseSettings reports every bad setting at once', () => {
+  assert.throws(
+    () => parseSettings({ lr: -1, trials: 0, watch: 1 }),
+    (e: unknown) =>
+      e instanceof SettingsError &&
+      e.setting === 'sgdLandscape.lr' &&
+      e.problems.length === 3 &&
+      e.message ===
+        'sgdLandscape.lr: must be a number in (0, 1000000], got -1\n' +
+          'sgdLandscape.trials: must be an integer in [1, 100000], got 0\n' +
+          'sgdLandscape.watch: must be true or false, got 1',
+  );
 });
 
 test('runner limits: seconds to ms, 0 workers = all cores', () => {
@@ -128,7 +145,7 @@ test('schedule from settings overrides flat lr/radius/steps/noise; a file schedu
   );
 
   // A flat override (e.g. the side panel's lr) sets that field in every stage.
-  const c = mergeLayers([
+  const c = mergeRunInputs([
     {
       stages: [
         { lr: 1, radius: 0.3 },
@@ -142,7 +159,7 @@ test('schedule from settings overrides flat lr/radius/steps/noise; a file schedu
     { lr: 0.02, radius: 0.1 },
   ]);
   // noise 'none' without a radius means radius 0.
-  assert.deepEqual(mergeLayers([{ noise: 'none', lr: 0.1 }]).stages, [{ noise: 'none', lr: 0.1, radius: 0 }]);
+  assert.deepEqual(mergeRunInputs([{ noise: 'none', lr: 0.1 }]).stages, [{ noise: 'none', lr: 0.1, radius: 0 }]);
 });
 
 test('dim: settings only for array losses; Options.dim beats settings; a wrong dim for a scalar loss is an error', () => {

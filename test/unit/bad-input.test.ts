@@ -1,0 +1,419 @@
+/**
+ * The committed bad-input suite (issue 8): hostile and broken input against the built CLI
+ * (`dist/cli.js`, built here if missing), each case a child process in a fresh temp folder.
+ *
+ * One row per case in CASES:
+ *   name    what the case is (the test's name)
+ *   args    arguments after `sgd-landscape`; paths are relative to the case's temp folder
+ *   files   files written in that folder first (a string as is, anything else as JSON);
+ *           `loss.ts` defaults to LOSS (one 2-D loss, `bowl`) unless the row gives its own
+ *   exit    the expected exit code (0 done, 1 the run failed, 2 bad arguments, settings or file)
+ *   says    strings stderr must contain (each, anywhere)
+ *   stdout  strings stdout must contain (optional)
+ *   stack   true only for an internal error shown with --debug; otherwise stderr must hold no
+ *           stack trace (no "    at …" frames)
+ *   maxStderr  the most characters stderr may have (default 4000: messages cut long values)
+ * Rows run four at a time; keep each to a few seconds. Add new rows at the end of their group.
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface Case {
+  name: string;
+  args: string[];
+  files?: Record<string, unknown>;
+  exit: number;
+  says: string[];
+  stdout?: string[];
+  stack?: boolean;
+  maxStderr?: number;
+}
+
+const root = join(__dirname, '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+
+const LOSS = `export function bowl(x: number, y: number): number {
+  return x * x + y * y;
+}
+`;
+/** Tiny, fast runs: the cases are about input, not numbers. */
+const SMALL = { trials: 2, steps: 10, resolution: 5, checkpoints: 2, sampleTrajectories: 1, trajectoryPoints: 2, probeSamples: 1 };
+const withOptions = (options: string) => `${LOSS}export const bowlOptions = ${options};\n`;
+const run = (config: unknown, ...flags: string[]) => ({
+  args: ['run', 'loss.ts', '--config', 'run.json', ...flags],
+  files: { 'run.json': config },
+});
+const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+const RANGE = {
+  timeLimit: 'must be 0 (no limit) or a number in [1, 86400]',
+  stall: 'must be a number in [0.1, 3600]',
+  memory: 'must be an integer in [32, 65536]',
+  workers: 'must be 0 (one per CPU core) or an integer in [1, 64]',
+  trials: 'must be an integer in [1, 100000]',
+};
+
+const CASES: Case[] = [
+  // ---- RUN.json: unknown keys, with the nearest known one ----
+  { name: 'unknown key stpes', ...run({ stpes: 3 }), exit: 2, says: ['unknown setting stpes; did you mean steps?'] },
+  { name: 'unknown key trails', ...run({ trails: 3 }), exit: 2, says: ['unknown setting trails; did you mean trials?'] },
+  {
+    name: 'unknown key inside a stage',
+    ...run({ stages: [{ raduis: 0.1 }] }),
+    exit: 2,
+    says: ['unknown setting stages[0].raduis; did you mean radius?'],
+  },
+  {
+    name: 'unknown key inside a decay',
+    ...run({ stages: [{ decay: { kind: 'step', every: 5, factr: 0.5 } }] }),
+    exit: 2,
+    says: ['unknown setting stages[0].decay.factr; did you mean factor?', 'stages[0].decay.factor: is required for a "step" decay'],
+  },
+  {
+    name: 'unknown key inside init',
+    ...run({ init: { low: -1, hgih: 1 } }),
+    exit: 2,
+    says: ['unknown setting init.hgih; did you mean high?'],
+  },
+  { name: 'unknown key inside domain', ...run({ domain: { lwo: -1 } }), exit: 2, says: ['unknown setting domain.lwo; did you mean low?'] },
+  {
+    name: 'unknown decay kind',
+    ...run({ decay: { kind: 'cosin' } }),
+    exit: 2,
+    says: ['decay.kind: must be one of constant, step, exponential, cosine, inverse; got "cosin" (did you mean cosine?)'],
+  },
+
+  // ---- RUN.json: prototype keys ----
+  {
+    name: '"__proto__" does not set fields',
+    files: { 'run.json': '{"__proto__": {"trials": 3}}' },
+    args: ['run', 'loss.ts', '--config', 'run.json'],
+    exit: 2,
+    says: ['unknown setting __proto__ ("__proto__" is a reserved JavaScript name, never a setting)'],
+  },
+  {
+    name: '"constructor" key',
+    ...run({ constructor: { trials: 3 } }),
+    exit: 2,
+    says: ['unknown setting constructor ("constructor" is a reserved'],
+  },
+  {
+    name: '"prototype" inside a stage',
+    ...run({ stages: [{ prototype: { lr: 1 } }] }),
+    exit: 2,
+    says: ['unknown setting stages[0].prototype ("prototype" is a reserved'],
+  },
+
+  // ---- RUN.json: not an object, too deep, too big, overflowing ----
+  {
+    name: 'RUN.json is an array',
+    ...run('[1,2,3]'),
+    exit: 2,
+    says: ['run.json must be a JSON object such as { "function": "f", "trials": 100 }, got [1, 2, 3]'],
+  },
+  { name: 'RUN.json is null', ...run('null'), exit: 2, says: ['run.json must be a JSON object', 'got null'] },
+  { name: 'RUN.json is a string', ...run('"abc"'), exit: 2, says: ['run.json must be a JSON object', 'got "abc"'] },
+  { name: 'RUN.json is 100,000 nested arrays', ...run(deep(100_000)), exit: 2, says: ['run.json must be a JSON object', 'got [[[[…]]]]'] },
+  {
+    name: 'a field nested 100,000 deep',
+    ...run(`{"xStar": ${deep(100_000)}}`),
+    exit: 2,
+    says: ['invalid setting xStar[0]: must be a finite number of magnitude at most 1e12, got [[[[…]]]]'],
+  },
+  {
+    name: '1e999 is Infinity, not null',
+    ...run('{"trials": 1e999}'),
+    exit: 2,
+    says: [`invalid setting trials: ${RANGE.trials}, got Infinity`],
+  },
+  {
+    name: 'a 10 MB value is cut in the message',
+    ...run({ seed: 'x'.repeat(10_000_000) }),
+    exit: 2,
+    says: ['invalid setting seed: must be a string of at most 200 characters or a finite number', '…" (10000000 chars)'],
+    maxStderr: 600,
+  },
+  {
+    name: 'a million-entry list is cut in the message',
+    ...run({ init: { low: new Array(1_000_000).fill('a') } }),
+    exit: 2,
+    says: ['invalid setting init.low: must have 1 to 10000 entries, got 1000000'],
+    maxStderr: 600,
+  },
+  {
+    name: 'invalid JSON names line and column',
+    ...run('{\n  "trials": 3,\n  "seed" 4\n}'),
+    exit: 2,
+    says: ['run.json:3:10: not valid JSON'],
+  },
+
+  // ---- RUN.json: values and ranges, all at once ----
+  {
+    name: 'several bad values reported together',
+    ...run({ trials: 0, lr: -1, noise: 'pink', stages: [] }),
+    exit: 2,
+    says: [
+      `invalid setting trials: ${RANGE.trials}, got 0`,
+      'invalid setting stages: must be a non-empty list of at most 64 stages, got 0 stages',
+      'invalid setting lr: must be a number in (0, 1000000], got -1',
+      'invalid setting noise: must be one of uniform, gaussian, cube, none; got "pink"',
+    ],
+  },
+  {
+    name: 'resolution 2 (between 0 and 3)',
+    ...run({ resolution: 2 }),
+    exit: 2,
+    says: ['invalid setting resolution: must be 0 (automatic: 601 in 1-D, 201 otherwise) or an integer in [3, 2001], got 2'],
+  },
+  {
+    name: 'checkpoints 1',
+    ...run({ checkpoints: 1 }),
+    exit: 2,
+    says: ['invalid setting checkpoints: must be an integer in [2, 10000], got 1'],
+  },
+  {
+    name: '65 stages',
+    ...run({ stages: new Array(65).fill({ lr: 0.1 }) }),
+    exit: 2,
+    says: ['invalid setting stages: must be a non-empty list of at most 64 stages, got 65 stages'],
+  },
+  {
+    name: 'init outside the domain',
+    ...run({ init: { low: [-5, -5], high: [5, 5] }, domain: { low: [-3, -3], high: [3, 3] } }),
+    exit: 2,
+    says: ['invalid setting init: must lie inside the domain [-3, 3] × [-3, 3]; got [-5, 5] × [-5, 5]'],
+  },
+  {
+    name: 'xStar of the wrong length',
+    ...run({ xStar: [0, 0, 0] }),
+    exit: 2,
+    says: ["invalid setting xStar: must have 2 entries (the function's dimension), got 3"],
+  },
+  {
+    name: 'dim against the signature',
+    ...run({ dim: 3 }),
+    exit: 2,
+    says: ['invalid setting dim: the function takes 2 number parameters, so dim must be 2; got 3'],
+  },
+  {
+    name: 'an array loss without a dimension',
+    files: { 'loss.ts': 'export function sphere(v: number[]): number {\n  return v.reduce((s, x) => s + x * x, 0);\n}\n' },
+    args: ['run', 'loss.ts'],
+    exit: 2,
+    says: ['invalid setting dim: sphere takes an array, so its dimension must be set: "dim" in [1, 10000]'],
+  },
+
+  // ---- <name>Options: the value came from the file, at this line ----
+  {
+    name: 'bad Options.defaults value names the file and line',
+    files: { 'loss.ts': withOptions('{\n  defaults: {\n    trials: 0,\n  },\n}') },
+    args: ['run', 'loss.ts'],
+    exit: 2,
+    says: [`invalid setting bowlOptions.defaults.trials: ${RANGE.trials}, got 0 (`, 'loss.ts:6)'],
+  },
+  {
+    name: 'unknown key in Options.defaults',
+    files: { 'loss.ts': withOptions('{ defaults: { stpes: 10 } }') },
+    args: ['run', 'loss.ts'],
+    exit: 2,
+    says: ['unknown setting bowlOptions.defaults.stpes; did you mean steps? (', 'loss.ts:4)'],
+  },
+  {
+    name: 'unknown key in Options',
+    files: { 'loss.ts': withOptions('{\n  defualts: { trials: 3 },\n}') },
+    args: ['run', 'loss.ts'],
+    exit: 2,
+    says: ['unknown setting bowlOptions.defualts; did you mean defaults? (', 'loss.ts:5)'],
+  },
+  {
+    name: 'Options.domain with low above high',
+    files: { 'loss.ts': withOptions('{\n  domain: { low: [1, 1], high: [0, 0] },\n}') },
+    args: ['run', 'loss.ts'],
+    exit: 2,
+    says: ['invalid setting bowlOptions.domain: low must be below high on every axis; axis 0 has low 1 ≥ high 0 (', 'loss.ts:5)'],
+  },
+  {
+    name: 'Options.xStar of the wrong length',
+    files: { 'loss.ts': withOptions('{ xStar: [0, 0, 0] }') },
+    args: ['run', 'loss.ts'],
+    exit: 2,
+    says: ["invalid setting bowlOptions.xStar: must have 2 entries (the function's dimension), got 3 (", 'loss.ts:4)'],
+  },
+  {
+    name: 'Options.dim against the signature',
+    files: { 'loss.ts': withOptions('{ dim: 3 }') },
+    args: ['run', 'loss.ts'],
+    exit: 2,
+    says: ['invalid setting bowlOptions.dim: the function takes 2 number parameters, so dim must be 2; got 3 ('],
+  },
+  {
+    name: 'Options.defaults Infinity is reported as Infinity',
+    files: { 'loss.ts': withOptions('{ defaults: { lr: Infinity } }') },
+    args: ['run', 'loss.ts'],
+    exit: 2,
+    says: ['invalid setting bowlOptions.defaults.lr: must be a number in (0, 1000000], got Infinity'],
+  },
+  {
+    name: 'file and RUN.json problems together',
+    files: { 'loss.ts': withOptions('{ defaults: { trials: 0 } }'), 'run.json': { steps: -1 } },
+    args: ['run', 'loss.ts', '--config', 'run.json'],
+    exit: 2,
+    says: [
+      `invalid setting bowlOptions.defaults.trials: ${RANGE.trials}, got 0`,
+      'invalid setting steps: must be an integer in [1, 10000000], got -1',
+    ],
+  },
+
+  // ---- flags, from the same table ----
+  {
+    name: '--time-limit 2147484 would overflow setTimeout',
+    args: ['run', 'loss.ts', '--time-limit', '2147484'],
+    exit: 2,
+    says: [`--time-limit ${RANGE.timeLimit}, got 2147484`],
+  },
+  { name: '--time-limit -5', args: ['run', 'loss.ts', '--time-limit', '-5'], exit: 2, says: [`--time-limit ${RANGE.timeLimit}, got -5`] },
+  { name: '--stall-seconds 0', args: ['run', 'loss.ts', '--stall-seconds', '0'], exit: 2, says: [`--stall-seconds ${RANGE.stall}, got 0`] },
+  {
+    name: '--stall-seconds 1e999',
+    args: ['run', 'loss.ts', '--stall-seconds', '1e999'],
+    exit: 2,
+    says: [`--stall-seconds ${RANGE.stall}, got Infinity`],
+  },
+  { name: '--memory-mb 16', args: ['run', 'loss.ts', '--memory-mb', '16'], exit: 2, says: [`--memory-mb ${RANGE.memory}, got 16`] },
+  { name: '--workers 200', args: ['run', 'loss.ts', '--workers', '200'], exit: 2, says: [`--workers ${RANGE.workers}, got 200`] },
+  { name: '--workers 1.5', args: ['run', 'loss.ts', '--workers', '1.5'], exit: 2, says: [`--workers ${RANGE.workers}, got 1.5`] },
+  { name: '--trials abc', args: ['run', 'loss.ts', '--trials', 'abc'], exit: 2, says: [`--trials ${RANGE.trials}, got "abc"`] },
+  { name: '--trials empty', args: ['run', 'loss.ts', '--trials='], exit: 2, says: [`--trials ${RANGE.trials}, got ""`] },
+  {
+    name: '--seed of 300 characters',
+    args: ['run', 'loss.ts', '--seed', 's'.repeat(300)],
+    exit: 2,
+    says: ['invalid setting seed: must be a string of at most 200 characters'],
+  },
+  {
+    name: '--function that is not a name',
+    args: ['run', 'loss.ts', '--function', 'no such'],
+    exit: 2,
+    says: ['invalid setting function: must name an exported function of the file'],
+  },
+  {
+    name: '--function that is not exported',
+    args: ['run', 'loss.ts', '--function', 'nosuch'],
+    exit: 2,
+    says: ['has no exported function "nosuch" once bundled; exported functions: bowl'],
+  },
+  {
+    name: 'every bad flag and setting at once',
+    ...run({ stpes: 1 }, '--trials', '0', '--workers', '999', '--time-limit', '1e7'),
+    exit: 2,
+    says: [
+      `--trials ${RANGE.trials}, got 0`,
+      `--workers ${RANGE.workers}, got 999`,
+      `--time-limit ${RANGE.timeLimit}, got 10000000`,
+      'unknown setting stpes; did you mean steps?',
+    ],
+  },
+  {
+    name: 'unknown option with a suggestion',
+    args: ['run', 'loss.ts', '--trails', '3'],
+    exit: 2,
+    says: ['unknown option --trails; did you mean --trials?'],
+  },
+  { name: 'a flag without its value', args: ['run', 'loss.ts', '--trials'], exit: 2, says: ['--trials needs a value'] },
+  { name: 'unknown command', args: ['frobnicate', 'loss.ts'], exit: 2, says: ['unknown command "frobnicate" (expected run or list)'] },
+  { name: '--help documents --debug and the exit codes', args: ['--help'], exit: 0, says: [], stdout: ['--debug', 'Exit codes: 0 done'] },
+
+  // ---- FILE ----
+  { name: 'missing FILE', args: ['run', 'nope.ts'], exit: 2, says: ['nope.ts: no such file'] },
+  {
+    name: 'a directory as FILE',
+    args: ['run', 'dir'],
+    files: { 'dir/a.txt': 'x' },
+    exit: 2,
+    says: ['dir is a directory; give a .ts file that exports a loss function'],
+  },
+  { name: 'list on a missing FILE', args: ['list', 'nope.ts'], exit: 2, says: ['nope.ts: no such file'] },
+  {
+    name: 'missing --config',
+    args: ['run', 'loss.ts', '--config', 'none.json'],
+    exit: 2,
+    says: ['cannot read --config none.json: no such file'],
+  },
+  {
+    name: 'a directory as --config',
+    args: ['run', 'loss.ts', '--config', 'dir'],
+    files: { 'dir/a.txt': 'x' },
+    exit: 2,
+    says: ['--config dir is a directory, not a JSON file'],
+  },
+  {
+    name: 'several losses and no function named',
+    files: { 'loss.ts': `${LOSS}export function other(x: number): number {\n  return x;\n}\n` },
+    args: ['run', 'loss.ts'],
+    exit: 2,
+    says: ['exports several losses; choose one of: bowl, other'],
+  },
+  {
+    name: 'a syntax error names file and line',
+    files: { 'loss.ts': 'export function f(x: number) {\n  return x +;\n}\n' },
+    args: ['run', 'loss.ts'],
+    exit: 2,
+    says: ['loss.ts:2:'],
+  },
+
+  // ---- limits at their edge still run ----
+  {
+    name: '--time-limit 86400 (the largest) runs to the end',
+    ...run(SMALL, '--time-limit', '86400', '--stall-seconds', '3600', '--workers', '1', '--memory-mb', '256'),
+    exit: 0,
+    says: [],
+    stdout: ['function bowl (dim 2), 2 trials × 10 steps'],
+  },
+];
+
+const STACK = /^\s+at .+[:(]\d+:\d+\)?$/m;
+
+function exec(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+before(() => {
+  if (!existsSync(cli)) {
+    const b = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, encoding: 'utf8' });
+    assert.equal(b.status, 0, `npm run build failed:\n${b.stderr}`);
+  }
+});
+
+describe('bad input against the CLI', { concurrency: 4 }, () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'sgd-bad-'));
+      const files: Record<string, unknown> = { 'loss.ts': LOSS, ...c.files };
+      for (const [name, content] of Object.entries(files)) {
+        const path = join(cwd, name);
+        mkdirSync(join(path, '..'), { recursive: true });
+        writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+      }
+      const r = await exec(c.args, cwd);
+      const shown = `exit ${r.code}\n--- stderr\n${r.stderr.slice(0, 3000)}\n--- stdout\n${r.stdout.slice(0, 1000)}`;
+      assert.equal(r.code, c.exit, shown);
+      for (const s of c.says) assert.ok(r.stderr.includes(s), `stderr lacks ${JSON.stringify(s)}\n${shown}`);
+      for (const s of c.stdout ?? []) assert.ok(r.stdout.includes(s), `stdout lacks ${JSON.stringify(s)}\n${shown}`);
+      if (!c.stack) assert.doesNotMatch(r.stderr, STACK, `a stack trace for a user error\n${shown}`);
+      assert.ok(r.stderr.length <= (c.maxStderr ?? 4000), `stderr of ${r.stderr.length} characters\n${shown}`);
+    });
+  }
+});
