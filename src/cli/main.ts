@@ -46,7 +46,7 @@ run options:
   --config FILE      run settings as JSON (see README "RUN.json"); missing fields take defaults
   --out FILE         write the full result as JSON (RESULT.json); without it a summary is printed only
   --function NAME    the exported function to run (overrides "function" in the config)
-  --seed S           override "seed" (a string of at most ${RUN_FIELDS.seed.maxLength} characters, or a number)
+  --seed S           override "seed" (a string of 1 to ${RUN_FIELDS.seed.maxLength} characters, or a number)
   --trials N         ${flagHelp('trials', 'override "trials"')}
   --workers N        ${flagHelp('workers', 'worker threads')}
   --stall-seconds S  ${flagHelp('stall-seconds', 'a loss call that has not returned after S s stops the run')}

@@ -42,7 +42,7 @@ export interface NameSpec {
   maxLength: number;
   description: string;
 }
-/** A seed: a string, or a finite number kept as its decimal string. */
+/** A seed: a string of 1 to maxLength characters, or a finite number kept as its decimal string. */
 export interface SeedSpec {
   kind: 'seed';
   maxLength: number;
@@ -448,7 +448,7 @@ function schemaOf(spec: FieldSpec, description: string): Record<string, Json> {
       return { type: 'string', enum: [...spec.values], enumDescriptions: [...spec.valueDescriptions], description };
     case 'name':
     case 'seed':
-      return { type: 'string', maxLength: spec.maxLength, description };
+      return { type: 'string', minLength: 1, maxLength: spec.maxLength, description };
     case 'box':
       return boxSchema(description);
     case 'decay':

@@ -251,6 +251,22 @@ export function checkBox(p: Problems, v: unknown, path: string): PartialBoxIn | 
     const b = checkCoordinates(p, v[k], join(path, k), true);
     if (b !== undefined) out[k as 'low' | 'high'] = b;
   }
+  if (p.count === before && out.low !== undefined && out.high !== undefined) {
+    const { low, high } = out;
+    if (Array.isArray(low) && Array.isArray(high) && low.length !== high.length) {
+      p.add(path, `low and high must have as many entries; got ${low.length} and ${high.length}`);
+    } else {
+      const n = Array.isArray(low) ? low.length : Array.isArray(high) ? high.length : 1;
+      for (let i = 0; i < n; i++) {
+        const l = Array.isArray(low) ? low[i] : low;
+        const h = Array.isArray(high) ? high[i] : high;
+        if (!(l < h)) {
+          p.add(path, `low must be below high on every axis; axis ${i} has low ${l} ≥ high ${h}`);
+          break;
+        }
+      }
+    }
+  }
   return p.count === before ? out : undefined;
 }
 
@@ -309,9 +325,9 @@ export function checkField(p: Problems, v: unknown, spec: FieldSpec, path: strin
       );
       return undefined;
     case 'seed':
-      if (typeof v === 'string' && v.length <= spec.maxLength) return v;
+      if (typeof v === 'string' && v.length >= 1 && v.length <= spec.maxLength) return v;
       if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-      p.add(path, `must be a string of at most ${spec.maxLength} characters or a finite number, got ${describeValue(v)}`);
+      p.add(path, `must be a string of 1 to ${spec.maxLength} characters or a finite number, got ${describeValue(v)}`);
       return undefined;
     case 'vector':
       return checkCoordinates(p, v, path);

@@ -89,7 +89,7 @@ test('every bad setting names itself and the allowed range', () => {
   rejects({ function: '' }, 'function', /exported function/, { dim: 1 });
   rejects({ function: 'f', resolution: 2 }, 'resolution', /\[3, 2001\]/, { dim: 1 });
   rejects({ function: 'f', compareGd: 'yes' as never }, 'compareGd', /true or false/, { dim: 1 });
-  rejects({ function: 'f', seed: {} as never }, 'seed', /^seed: must be a string of at most 200 characters or a finite number, got \{\}$/, {
+  rejects({ function: 'f', seed: {} as never }, 'seed', /^seed: must be a string of 1 to 200 characters or a finite number, got \{\}$/, {
     dim: 1,
   });
 });

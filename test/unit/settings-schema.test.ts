@@ -11,6 +11,7 @@ import { ConfigError, resolveConfig } from '../../src/engine/config';
 import { RUN_FIELDS, SETTINGS_SECTION, VSCODE_SETTINGS, vscodeConfiguration } from '../../src/engine/settingsSchema';
 import { describeValue, nearest } from '../../src/engine/settingsValidate';
 import { SettingsError, parseSettings } from '../../src/extension/settings';
+import { explainRejection, parseFromWebview } from '../../src/protocol/validateWebview';
 import { DEFAULT_RUN_SETTINGS, FIELDS, NOISE_CHOICES, parseSpecField } from '../../webview/sidebar/settings';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
@@ -64,6 +65,21 @@ test('trials, resolution and checkpoints: one limit each, in the engine, the set
     'checkpoints: must be an integer in [2, 10000], got 1',
   );
   assert.equal(parseSpecField('0', FIELDS.lr), undefined, 'lr is > 0 in the side panel too');
+
+  // The webview's validator: the same table, the same words.
+  const run = (settings: unknown) => ({ type: 'run', settings });
+  assert.equal(explainRejection(run({ trials: 100_001 })), 'settings.trials: must be an integer in [1, 100000], got 100001');
+  assert.ok(parseFromWebview(run({ trials: 100_000, resolution: 2001, checkpoints: 2 })));
+  assert.equal(
+    explainRejection(run({ resolution: 2002, checkpoints: 1 })),
+    'settings.resolution: must be 0 (automatic: 601 in 1-D, 201 otherwise) or an integer in [3, 2001], got 2002; ' +
+      'settings.checkpoints: must be an integer in [2, 10000], got 1',
+  );
+  assert.equal(explainRejection(run({ stpes: 3 })), 'unknown setting settings.stpes; did you mean steps?');
+  assert.equal(
+    explainRejection(run(JSON.parse('{"__proto__": {"trials": 3}}'))),
+    'unknown setting settings.__proto__ ("__proto__" is a reserved JavaScript name, never a setting)',
+  );
 });
 
 test('the side panel starts from the table’s defaults (it showed lr 0.05 where the default is 0.01)', () => {
@@ -159,7 +175,7 @@ test('not an object, Infinity, huge and deep values: clear messages, never a cra
   );
   assert.equal(
     messageOf(() => resolveConfig({ function: 'f', seed: 's'.repeat(10_000_000) }, { dim: 1 })),
-    `seed: must be a string of at most 200 characters or a finite number, got "${'s'.repeat(80)}…" (10000000 chars)`,
+    `seed: must be a string of 1 to 200 characters or a finite number, got "${'s'.repeat(80)}…" (10000000 chars)`,
   );
   const deep = JSON.parse(`{"function": "f", "xStar": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
   assert.equal(

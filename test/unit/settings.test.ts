@@ -59,7 +59,7 @@ test('parseSettings: each bad value names the setting and its range, exactly', (
       { decay: 'cosine' },
       'sgdLandscape.decay: must be an object with a "kind": one of constant, step, exponential, cosine, inverse; got "cosine"',
     ],
-    [{ seed: {} }, 'sgdLandscape.seed: must be a string of at most 200 characters or a finite number, got {}'],
+    [{ seed: {} }, 'sgdLandscape.seed: must be a string of 1 to 200 characters or a finite number, got {}'],
   ];
   for (const [raw, message] of cases) {
     assert.throws(
