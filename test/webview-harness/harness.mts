@@ -93,6 +93,9 @@ const check = (ok: boolean, what: string) => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
   if (!ok) failures.push(what);
 };
+// Speed is reported beside its target, never a failure: this runs inside `npm test` on shared,
+// loaded machines (the team measures speed, it does not time tests).
+const speed = (within: boolean, what: string) => console.log(`speed ${within ? 'within' : 'OVER'} target: ${what}`);
 
 const CHARTS = [
   'chart-landscape',
@@ -324,7 +327,7 @@ if (!process.env.ONLY) {
           return (performance.now() - t0) / 20;
         });
         console.log(`${name}: time slider redraw ${perFrame.toFixed(1)} ms per step`);
-        check(perFrame < 50, `${name}: slider redraw under 50 ms (${perFrame.toFixed(1)})`);
+        speed(perFrame < 50, `${name}: slider redraw under 50 ms (${perFrame.toFixed(1)})`);
       }
       await p.close();
     }
@@ -332,7 +335,11 @@ if (!process.env.ONLY) {
     report.push(line);
     console.log(line);
     check(
-      times.every((t) => t > 0 && t < 2000),
+      times.every((t) => t > 0),
+      `${name} render times recorded`,
+    );
+    speed(
+      times.every((t) => t < 2000),
       `${name} renders in under 2 s`,
     );
   }
@@ -488,7 +495,11 @@ if (!process.env.ONLY || process.env.ONLY === 'live') {
     console.log(line);
     report.push(line);
     check(
-      times.every((t) => t > 0 && t < 250),
+      times.every((t) => t > 0),
+      `live ${name}: live draw times recorded`,
+    );
+    speed(
+      times.every((t) => t < 250),
       `live ${name}: each live draw under 250 ms (the update interval)`,
     );
     await p.getByTestId('chart-finals').scrollIntoViewIfNeeded();
