@@ -125,6 +125,28 @@ export function storedResults(vs: VsCode): ExperimentResult[] {
   return out.sort((a, b) => (a.t < b.t ? 1 : a.t > b.t ? -1 : 0)).map((x) => x.r);
 }
 
+/** The request of the last run started in this window's workspace (runs/index.json), if any. */
+export function storedRequest(vs: VsCode): unknown {
+  const ws = join(vs.userDataDir, 'User', 'workspaceStorage');
+  if (!existsSync(ws)) return undefined;
+  const found: unknown[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'index.json') {
+        const index = JSON.parse(readFileSync(p, 'utf8')) as { lastRequest?: unknown };
+        if (index.lastRequest !== undefined) found.push(index.lastRequest);
+      }
+    }
+  };
+  for (const h of readdirSync(ws)) {
+    const dir = join(ws, h, 'sgd-landscape.sgd-landscape');
+    if (existsSync(dir)) walk(dir);
+  }
+  return found[0];
+}
+
 /** `node dist/cli.js run FILE --config RUN.json --out RESULT.json` with the given config. */
 export function runCli(file: string, config: unknown): ExperimentResult {
   const dir = tempDir('sgd-e2e-cli-');

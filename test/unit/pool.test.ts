@@ -1,5 +1,5 @@
 /**
- * The worker pool against real worker threads (dist/worker.js: run `npm run build` first):
+ * The worker pool against real worker threads (dist/worker.js, which `npm run test:unit` builds first):
  * same numbers on any number of workers and in-process, and every failure of the user's code
  * ends in a clear RunFailure while the pool keeps working.
  */
@@ -73,9 +73,9 @@ test('a loss that throws names the function, its file and line, and the input', 
     ),
   );
   const r = runner({ workers: 1 });
-  const p = await prepareRun(r, src, { function: 'bad' }, { bundleDir }).catch((e) => e);
-  // The check at the init centre already calls it.
-  const f = p instanceof RunFailure ? p : await failure(r.run(p.loss, p.config));
+  // Preparing only loads the module; the run calls the loss first at the init box's centre, 0.
+  const p = await prepareRun(r, src, { function: 'bad' }, { bundleDir });
+  const f = await failure(r.run(p.loss, p.config));
   assert.equal(f.detail.kind, 'throw');
   assert.equal(f.detail.file, src);
   assert.equal(f.detail.line, 3);
@@ -110,12 +110,11 @@ test('a loss that never returns is stopped at the stall limit with its input; th
     { init: { low: [2], high: [3] }, domain: { low: [-3], high: [3] }, stages: [{ lr: 0.1, noise: 'none', steps: 100 }] },
     { bundleDir },
   );
-  const t0 = Date.now();
+  // How soon after the stall limit it is stopped is measured by `npm run bench`, not timed here.
   const f = await failure(r.run(p.loss, p.config));
   assert.equal(f.detail.kind, 'timeout');
   assert.match(f.detail.message, /hang did not return within 1 s at x ≈ \[0\.9\d*/);
   assert.ok(f.detail.input![0] < 1);
-  assert.ok(Date.now() - t0 < 5000);
   const ok = file('fine.ts', 'export function fine(x: number) { return x * x; }\n');
   const q = await prepareRun(r, ok, { trials: 5, stages: [{ steps: 50 }] }, { bundleDir });
   const res = await r.run(q.loss, q.config);
@@ -128,8 +127,9 @@ test('a loss that eats memory ends in a clear error, not a crash', async () => {
     'const hoard: number[][] = [];\nexport function mem(x: number): number {\n  for (;;) hoard.push(new Array(1e6).fill(x));\n}\n',
   );
   const r = runner({ workers: 1, memoryLimitMb: 64, stallMs: 60_000 });
-  const p = await prepareRun(r, src, {}, { bundleDir }).catch((e) => e);
-  const f = p instanceof RunFailure ? p : await failure(r.run(p.loss, p.config));
+  // Loading the module allocates nothing; the first call (at the init centre, in the run) does.
+  const p = await prepareRun(r, src, {}, { bundleDir });
+  const f = await failure(r.run(p.loss, p.config));
   assert.equal(f.detail.kind, 'memory');
   assert.match(f.detail.message, /mem ran out of memory \(worker heap limit 64 MB/);
 });
@@ -196,6 +196,10 @@ test('partial results: landscape and trial chunks stream in order, throttled; fi
     for (let i = 1; i < p.sgd.pathTrials.length; i++)
       assert.ok(p.sgd.pathTrials[i]! > p.sgd.pathTrials[i - 1]!, 'sampled paths in trial order');
   }
+  assert.ok(
+    seen.some(({ p }) => p.sgd && p.sgd.finals.length > 0 && p.trialsDone < input.trials),
+    'finals of a part of the trials were reported before the end',
+  );
   assert.ok(
     seen.some(({ p }) => p.landscape),
     `the landscape was reported: ${JSON.stringify(seen.map(({ at, p }) => [Math.round(at), p.trialsDone, !!p.landscape]))}`,

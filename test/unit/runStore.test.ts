@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore, newRunId, resultToCsv, summarize } from '../../src/extension/runStore';
@@ -126,13 +126,37 @@ test('run store: results persist across instances, newest first, oldest dropped 
   }
 });
 
-test('run store: a missing or corrupt index starts empty; ids are path-safe', async () => {
+test('run store: a missing or corrupt index starts empty', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sgd-store-'));
   try {
-    const s = new RunStore(join(dir, 'nested', 'runs'));
-    assert.deepEqual((await s.load()).runs, []);
-    assert.equal(await s.get('../../etc/passwd'), undefined);
+    const missing = new RunStore(join(dir, 'nested', 'runs'));
+    assert.deepEqual((await missing.load()).runs, []);
+    writeFileSync(join(dir, 'index.json'), '{"version":1,"runs":[{"id":');
+    const corrupt = new RunStore(dir);
+    assert.deepEqual((await corrupt.load()).runs, []);
     assert.match(newRunId(new Date('2026-11-26T03:16:00.123Z')), /^20261126T031600123Z-[a-z0-9]{1,4}$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('run store: ids cannot reach files outside the store folder', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgd-store-'));
+  try {
+    const storeDir = join(dir, 'a', 'b', 'runs');
+    mkdirSync(storeDir, { recursive: true });
+    // A valid stored result where `../../secret` would lead if ids were used as paths as they are.
+    writeFileSync(join(dir, 'a', 'secret.json'), JSON.stringify(fakeResult(7)));
+    const s = new RunStore(storeDir);
+    await s.load();
+    assert.equal(await s.get('../../secret'), undefined, 'get does not read outside the store');
+    assert.equal(await s.get(join(dir, 'a', 'secret')), undefined, 'nor by an absolute path');
+    // Writing under such an id stays inside the store too, and reads back under the same id.
+    const r = fakeResult(8);
+    await s.add(summarize('../../escaped', r, { file: '/w/loss.ts', exportName: 'bowl', mode: 'run' }), r);
+    assert.deepEqual(readdirSync(join(dir, 'a')).sort(), ['b', 'secret.json'], 'nothing written outside the store');
+    assert.equal(readdirSync(storeDir).length, 2, 'the run file and the index');
+    assert.equal((await s.get('../../escaped'))?.sgd.finals[1][0], 8);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
