@@ -9,11 +9,16 @@
  *
  * Targets (issue 2): single-core engine ≤ 1.3 × the plain loop; near-linear speed-up across
  * cores; the 2-D smoothed landscape well under a second. Also (issue 3): the largest event-loop
- * delay of the coordinating thread during a ~10 s run.
+ * delay of the coordinating thread during a ~10 s run, and the share of the run it was busy.
+ * Limits that used to be timed inside the unit tests are measured here, each printed beside its
+ * target: the coordinating thread busy < 20% of a run and its event loop never held ≥ 1 s; a
+ * hung loss stopped < 5 s after the run starts with a 1 s stall limit; a cancelled run ended
+ * < 3 s after the abort.
  * Set BENCH_QUICK=1 for a 10× smaller run (a smoke test, not the figures).
  */
-import { availableParallelism } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { figure3, rastrigin } from './losses';
@@ -21,7 +26,7 @@ import { resolveConfig } from '../src/engine/config';
 import { runTrials } from '../src/engine/sgd';
 import { adaptLoss } from '../src/engine/adapt';
 import { computeLandscape } from '../src/engine/landscape';
-import { ExperimentRunner } from '../src/runner/pool';
+import { ExperimentRunner, RunFailure } from '../src/runner/pool';
 import { prepareRun } from '../src/runner/prepare';
 import type { Loss, RunConfig, RunConfigInput } from '../src/engine/types';
 
@@ -85,6 +90,15 @@ function plainSgd2d(f: (x: number, y: number) => number, starts: Float64Array, l
 }
 
 const rows: Array<[string, string, string, string]> = [];
+
+/** A measured limit: the value beside its target, marked ok or OVER. */
+function limitRow(what: string, value: number, unit: '%' | 'ms', target: number, note = '') {
+  const text = unit === '%' ? `${value.toFixed(1)}%` : `${value.toFixed(0)} ms`;
+  const ok = value < target;
+  rows.push([what, text, '—', `${ok ? 'ok' : 'OVER'}: target < ${target}${unit === '%' ? '%' : ' ms'}${note ? `; ${note}` : ''}`]);
+  console.error(`  ${what}: ${text} (target < ${target}${unit === '%' ? '%' : ' ms'}${ok ? '' : ', OVER'})`);
+}
+
 function row(what: string, engine: number, reference: number | undefined, note = '') {
   rows.push([
     what,
@@ -194,19 +208,87 @@ async function hostResponsiveness() {
     });
     const h = monitorEventLoopDelay({ resolution: 10 });
     let progressEvents = 0;
+    let partials = 0;
     h.enable();
+    const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
-    await runner.run(prepared.loss, prepared.config, { onProgress: () => progressEvents++ });
+    await runner.run(prepared.loss, prepared.config, { onProgress: () => progressEvents++, onPartial: () => partials++ });
     const t = performance.now() - t0;
+    const elu = performance.eventLoopUtilization(elu0);
     h.disable();
-    row(
-      `host event loop during a ${(t / 1000).toFixed(1)} s run (1000 trials × ${steps} steps + GD + landscape + diagnostics, ${runner.size} workers)`,
+    const run = `a ${(t / 1000).toFixed(1)} s run (1000 trials × ${steps} steps + GD + landscape + diagnostics, ${runner.size} workers)`;
+    limitRow(
+      `host event loop during ${run}: max delay`,
       h.max / 1e6,
-      undefined,
-      `max delay; p99 ${(h.percentile(99) / 1e6).toFixed(0)} ms, mean ${(h.mean / 1e6).toFixed(1)} ms; ${progressEvents} progress events`,
+      'ms',
+      1000,
+      `p99 ${(h.percentile(99) / 1e6).toFixed(0)} ms, mean ${(h.mean / 1e6).toFixed(1)} ms; ${progressEvents} progress events, ${partials} partial results`,
     );
+    limitRow(`host thread busy during ${run}`, elu.utilization * 100, '%', 20, `${elu.active.toFixed(0)} ms of ${t.toFixed(0)} ms`);
   } finally {
     runner.dispose();
+  }
+}
+
+/**
+ * How soon the pool stops what the user's code does wrong: a loss that never returns, under a 1 s
+ * stall limit (time from the start of the run to its failure: the limit, the watchdog's 200 ms
+ * tick, terminating the worker), and a long run cancelled 300 ms in (time from the abort to the
+ * run's end, and to the end of a next tiny run on the same one worker). Each on a pool whose
+ * worker has already started, as in the extension.
+ */
+async function failureLatency(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'sgd-bench-'));
+  try {
+    const hang = join(dir, 'hang.ts');
+    writeFileSync(hang, 'export function hang(x: number): number {\n  for (;;) x = Math.sin(x);\n}\n');
+    const slow = join(dir, 'slow.ts');
+    writeFileSync(
+      slow,
+      'export function slow(x: number): number {\n  let s = 0;\n  for (let k = 0; k < 2000; k++) s += Math.sin(x + k);\n  return x * x + s * 1e-9;\n}\n',
+    );
+    const runner = new ExperimentRunner({ workerScript, workers: 1, stallMs: 1000 });
+    try {
+      const warm = await prepareRun(runner, lossFile, { function: 'figure3', trials: 1, resolution: 3, stages: [{ steps: 1 }] });
+      await runner.run(warm.loss, warm.config);
+      const h = await prepareRun(runner, hang, { resolution: 3 });
+      const t0 = performance.now();
+      const f = await runner.run(h.loss, h.config).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (!(f instanceof RunFailure) || f.detail.kind !== 'timeout')
+        throw new Error(`the hung loss was not stopped by the stall limit: ${String(f)}`);
+      limitRow('a loss that never returns (stall limit 1000 ms): run start → stopped', performance.now() - t0, 'ms', 5000);
+
+      const s = await prepareRun(runner, slow, { trials: 200, resolution: 3, stages: [{ steps: 20000 }] });
+      const ac = new AbortController();
+      let abortedAt = 0;
+      setTimeout(() => {
+        abortedAt = performance.now();
+        ac.abort();
+      }, 300);
+      const c = await runner.run(s.loss, s.config, { signal: ac.signal }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const ended = performance.now() - abortedAt;
+      if (!(c instanceof RunFailure) || c.detail.kind !== 'cancelled') throw new Error(`the run was not cancelled: ${String(c)}`);
+      // The one worker must be free again (stopped mid-trial, or replaced) for the next run.
+      await runner.run(warm.loss, warm.config);
+      const next = performance.now() - abortedAt;
+      limitRow(
+        'a long run cancelled 300 ms in: abort → run ended',
+        ended,
+        'ms',
+        3000,
+        `abort → the next run on its worker done: ${next.toFixed(0)} ms`,
+      );
+    } finally {
+      runner.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -266,6 +348,7 @@ async function main() {
   await trialsBench('2-D Rastrigin', rastInput, adaptLoss(rastrigin, 'scalars', 2), (s) => plainSgd2d(rastrigin, s, 0.002, 0.3, STEPS), 2);
   await landscapeBench();
   await hostResponsiveness();
+  await failureLatency();
 
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['what', 'engine', 'reference', 'ratio'][i].length));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join(' | ');

@@ -1,7 +1,7 @@
 /**
  * Scenario 3: a loss that throws and one that never returns. The error names the function and
- * the line, the editor stays responsive while the hung call is being watched, and the previous
- * result stays on the panel.
+ * the line, the extension host keeps answering while the hung call spins in its worker, and the
+ * previous result stays on the panel.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -9,9 +9,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FrameLocator } from 'playwright-core';
 import { VsCode, copyExamples } from './harness';
-import { CMD, chartState, eventually, lineOf, readPanel, tid, waitForNewRun, type PanelRun } from './sgd';
+import { CMD, chartState, eventually, lineOf, readPanel, storedRequest, tid, waitForNewRun, type PanelRun } from './sgd';
 
-const STALL_SECONDS = 6;
+// The hung call is stopped this long after it starts. While it spins, the extension host must
+// answer (below); the limit is the window for that answer, so it is generous for a loaded
+// machine: a host blocked by the loss would never answer at all.
+const STALL_SECONDS = 15;
 let vs: VsCode;
 let ws: string;
 let frame: FrameLocator;
@@ -57,33 +60,38 @@ test('a loss that throws: error names function and line, previous result stays',
   assert.match(text, /throwsNearOrigin/, `error names the function: ${text}`);
   assert.match(text, /boom: undefined near the origin/, `error carries the thrown message: ${text}`);
   assert.match(text, new RegExp(`faulty\\.ts:${line}\\b`), `error points at faulty.ts:${line}: ${text}`);
+  // The failed run's request is on record (what 4-untrusted relies on finding empty).
+  assert.equal((storedRequest(vs) as { exportName?: string } | undefined)?.exportName, 'throwsNearOrigin');
   const toast = await vs.waitForNotification(/throwsNearOrigin/);
   assert.match(toast, /boom/);
   await assertPreviousResultKept();
   await vs.screenshot('3-01-throws-error');
 });
 
-test('a loss that never returns: stopped with a clear error, editor responsive meanwhile', async () => {
+test('a loss that never returns: stopped with a clear error; the extension host answers meanwhile', async () => {
   await vs.openFile('faulty.ts');
   await vs.runCommand(CMD.run);
   await vs.pickQuickItem('neverReturns');
+  // Phase "sgd": the file is bundled and the trials are handed to the workers, whose first call
+  // (at the init box's centre) never returns.
   await eventually(
-    'the run starts',
-    () => frame.locator(tid('panel-root')).getAttribute('data-status'),
-    (s) => s === 'running',
-    30_000,
+    'the run reaches its trials',
+    () => frame.locator(tid('status')).textContent(),
+    (s) => /^Running .*: sgd\b/.test(s ?? ''),
+    60_000,
   );
-  // While the hung call is being watched, the editor takes typing at once.
-  const marker = `// typed while neverReturns runs ${Date.now()}`;
-  await vs.editorLine('export function neverReturns').click();
-  await vs.page.keyboard.press('Control+End'); // the empty last line
-  const t0 = Date.now();
-  await vs.page.keyboard.type(marker);
-  await vs.editorLine(marker).waitFor({ state: 'visible', timeout: 3_000 });
-  const typingMs = Date.now() - t0;
-  assert.equal(await frame.locator(tid('panel-root')).getAttribute('data-status'), 'running', 'the run was still going while typing');
+  // While that call spins, the extension host must still work: a file not opened before gets
+  // its "Run SGD" CodeLens, which only the extension host computes. (Typing would show nothing
+  // about the host: the editor and its keystrokes live in the browser. Nor is there a time limit
+  // here beyond the stall window: a slow machine answers late, a blocked host never.)
+  await vs.openFile('himmelblau.ts');
+  await vs.codeLensAbove('export function himmelblau', 'Run SGD', STALL_SECONDS * 1000);
+  assert.equal(
+    await frame.locator(tid('panel-root')).getAttribute('data-status'),
+    'running',
+    'the CodeLens came while the hung call was still running',
+  );
   await vs.screenshot('3-02-never-returns-running');
-  for (let i = 0; i < 3; i++) await vs.page.keyboard.press('Control+Z');
 
   const text = await waitForError(STALL_SECONDS * 1000 + 60_000);
   assert.match(text, /neverReturns/, `error names the function: ${text}`);
@@ -94,6 +102,5 @@ test('a loss that never returns: stopped with a clear error, editor responsive m
     `error points at faulty.ts:${lines.join(' or ')}: ${text}`,
   );
   await assertPreviousResultKept();
-  assert.ok(typingMs < 3_000, `typing showed up in ${typingMs} ms`);
   await vs.screenshot('3-03-never-returns-error');
 });

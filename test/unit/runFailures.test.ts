@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
 import { ExperimentRunner } from '../../src/runner/pool';
 import { RunProblem, prepareRun, runPrepared, type RunRequest } from '../../src/extension/runSession';
@@ -162,15 +161,14 @@ test('a loss that returns NaN: those trials count as diverged, the run succeeds'
 test('a loss that never returns is stopped at the stall limit, the worker replaced, and the next run works', async () => {
   const { settings, runner } = makeRunner({ stallSeconds: 1 });
   try {
-    const t0 = Date.now();
+    // Stopped by the 1 s stall limit (the message says so), not by the 60 s run limit; how soon
+    // after the limit is measured by `npm run bench`.
     const p = await problemOf(run(runner, settings, 'faulty.ts', 'neverReturns'));
-    const ms = Date.now() - t0;
     assert.equal(p.kind, 'timeout');
     assert.match(p.message, /neverReturns/);
     assert.match(p.message, /x ≈ \[/);
+    assert.match(p.message, /did not return within 1 s/);
     assert.ok(p.where.input && p.where.input.length === 1);
-    // Stopped by the 1 s stall limit, long before the 60 s run limit (slack for a loaded machine).
-    assert.ok(ms < 20000, `stopped after ${ms} ms`);
     const ok = await run(runner, settings, 'good.ts', 'bowl');
     assert.equal(ok.config.function, 'bowl');
     assert.equal(ok.sgd.finals.length, small.trials);
@@ -223,43 +221,18 @@ test('type errors are not fatal; unknown exports and bad settings are clear erro
   }
 });
 
-test('cancel stops a run promptly', async () => {
+// The timeout only catches a cancel that does nothing (the run would go on for minutes).
+test('cancel stops a run', { timeout: 60_000 }, async () => {
   const { settings, runner } = makeRunner();
   try {
     const ac = new AbortController();
-    const t0 = Date.now();
     setTimeout(() => ac.abort(), 300);
+    // 200 × 20000 steps of slowBowl take minutes: a run that ends as 'cancelled' was stopped. How
+    // soon after the abort is measured by `npm run bench`.
     const p = await problemOf(run(runner, settings, 'faulty.ts', 'slowBowl', { ...small, trials: 200, steps: 20000 }, ac.signal));
     assert.equal(p.kind, 'cancelled');
-    assert.ok(Date.now() - t0 < 3000, `cancelled after ${Date.now() - t0} ms`);
     const ok = await run(runner, settings, 'good.ts', 'bowl');
     assert.equal(ok.sgd.finals.length, small.trials);
-  } finally {
-    runner.dispose();
-  }
-});
-
-test('the host event loop stays responsive during a run (max delay and host busy time reported)', async () => {
-  const { settings, runner } = makeRunner({ stallSeconds: 10 });
-  const h = monitorEventLoopDelay({ resolution: 10 });
-  try {
-    h.enable();
-    const elu0 = performance.eventLoopUtilization();
-    const t0 = Date.now();
-    // About 10 s on two workers of a quiet 2-core machine.
-    const r = await run(runner, settings, 'faulty.ts', 'slowBowl', { ...small, trials: 40, steps: 1500, resolution: 41 });
-    h.disable();
-    const elu = performance.eventLoopUtilization(elu0);
-    const maxMs = h.max / 1e6;
-    console.log(
-      `run of ${Date.now() - t0} ms: host event-loop delay max ${maxMs.toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms; ` +
-        `host thread busy ${elu.active.toFixed(0)} ms (${(elu.utilization * 100).toFixed(1)}%)`,
-    );
-    assert.equal(r.sgd.finals.length, 40);
-    // The host only coordinates: it is busy a small fraction of the run. (The max delay also
-    // includes OS scheduling behind the busy workers, so it only guards against a blocked loop.)
-    assert.ok(elu.utilization < 0.2, `host busy ${(elu.utilization * 100).toFixed(1)}% of the run`);
-    assert.ok(maxMs < 1000, `max event-loop delay ${maxMs} ms`);
   } finally {
     runner.dispose();
   }
