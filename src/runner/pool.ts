@@ -508,6 +508,10 @@ export class ExperimentRunner {
         if (beat !== p.lastBeat) {
           p.lastBeat = beat;
           p.lastBeatAt = now;
+        } else if (beat === 0) {
+          // Not picked up yet: its worker thread is still starting, which takes seconds on a
+          // loaded machine. That is not the user's code; the stall limit runs from the pick-up.
+          p.lastBeatAt = now;
         } else if (now - p.lastBeatAt > p.stallMs && p.slot) {
           const name = p.msg.loss.exportName;
           this.kill(p.slot, {

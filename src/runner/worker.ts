@@ -38,6 +38,8 @@ function runTask(msg: RunTaskMessage): TaskResult {
   const i32 = new Int32Array(msg.shared, 0, 2);
   const probe = new Float64Array(msg.shared, SHARED_INPUT_OFFSET, Math.max(1, config.dim));
   const cancelled = () => Atomics.load(i32, SHARED_CANCEL_INDEX) === 1;
+  // Picked up: the pool's stall limit runs from here (a thread's own start-up is not user code).
+  Atomics.add(i32, SHARED_HEARTBEAT_INDEX, 1);
   if (task.kind === 'inspect') return { kind: 'inspect', result: inspectModule(ref) };
   const { loss, grad } = loadLoss(ref, config);
   switch (task.kind) {

@@ -121,6 +121,20 @@ test('a loss that never returns is stopped at the stall limit with its input; th
   assert.equal(res.finals.length, 5);
 });
 
+test("a worker thread's slow start does not count against the stall limit", async () => {
+  // A worker script that takes 1.5 s to start (as on a loaded machine) before loading the real one.
+  const slowStart = file(
+    'slow-start-worker.js',
+    `Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);\nrequire(${JSON.stringify(workerScript)});\n`,
+  );
+  const r = new ExperimentRunner({ workerScript: slowStart, workers: 1, stallMs: 500 });
+  runners.push(r);
+  const ok = file('quick.ts', 'export function quick(x: number) { return x * x; }\n');
+  const p = await prepareRun(r, ok, { trials: 3, resolution: 5, stages: [{ steps: 20 }] }, { bundleDir });
+  const res = await r.run(p.loss, p.config);
+  assert.equal(res.finals.length, 3);
+});
+
 test('a loss that eats memory ends in a clear error, not a crash', async () => {
   const src = file(
     'mem.ts',

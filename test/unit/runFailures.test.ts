@@ -178,7 +178,8 @@ test('a loss that never returns is stopped at the stall limit, the worker replac
 });
 
 test('a loss that eats memory ends in a clear error, and the next run works', async () => {
-  const { settings, runner } = makeRunner({ memoryLimitMb: 64 });
+  // A stall limit that cannot race the heap limit (filling 64 MB takes seconds on a loaded machine).
+  const { settings, runner } = makeRunner({ memoryLimitMb: 64, stallSeconds: 60 });
   try {
     const p = await problemOf(run(runner, settings, 'faulty.ts', 'eatsMemory'));
     assert.equal(p.kind, 'memory');
