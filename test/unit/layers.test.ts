@@ -25,6 +25,7 @@ const PROBE: Array<[Use, string]> = [
 const PROJECTS: Array<{ config: string; dir: string; allowed: Use[] }> = [
   { config: 'tsconfig.engine.json', dir: 'src/engine', allowed: [] },
   { config: 'tsconfig.protocol.json', dir: 'src/protocol', allowed: [] },
+  { config: 'tsconfig.view.json', dir: 'src/view', allowed: [] },
   { config: 'tsconfig.examples.json', dir: 'examples', allowed: [] },
   { config: 'tsconfig.webview.json', dir: 'webview/shared', allowed: ['DOM'] },
   { config: 'tsconfig.runner.json', dir: 'src/runner', allowed: ['node module', 'Node global'] },
