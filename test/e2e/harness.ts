@@ -266,11 +266,21 @@ export class VsCode {
 
   /** Open a workspace file (path relative to the workspace) through Quick Open and wait for its editor. */
   async openFile(relPath: string): Promise<void> {
-    const input = await this.openQuickInput('');
-    await input.fill(relPath);
     const name = basename(relPath);
     const row = this.page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: name });
-    await row.first().waitFor({ state: 'visible', timeout: 20_000 });
+    // Quick Open lists files from code-server's file search, whose first query on a loaded
+    // machine can come back empty or late: ask again (a fresh query) rather than wait longer.
+    for (let attempt = 1; ; attempt++) {
+      const input = await this.openQuickInput('');
+      await input.fill(relPath);
+      try {
+        await row.first().waitFor({ state: 'visible', timeout: 20_000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await this.page.keyboard.press('Escape');
+      }
+    }
     await this.page.keyboard.press('Enter');
     await this.page
       .locator(`.tabs-container .tab.active[aria-label*="${name}"], .tabs-container .tab.active:has-text("${name}")`)
@@ -354,7 +364,8 @@ export class VsCode {
     for (let attempt = 0; attempt < 3; attempt++) {
       await this.page.keyboard.press('F1');
       try {
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        // Seconds on a loaded machine (software-rendered Chromium sharing the cores).
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
         break;
       } catch {
         // The workbench may not have keyboard focus yet: focus the editor area and retry.
