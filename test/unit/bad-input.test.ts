@@ -14,11 +14,13 @@
  *           stack trace (no "    at …" frames)
  *   maxStderr  the most characters stderr may have (default 4000: messages cut long values)
  * Rows run four at a time; keep each to a few seconds. Add new rows at the end of their group.
+ * With BAD_INPUT_REPORT=FILE set, each row's measured outcome (exit code, stderr) is appended to
+ * FILE as one JSON line, for the issue's list of cases and outcomes.
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -408,6 +410,8 @@ describe('bad input against the CLI', { concurrency: 4 }, () => {
         writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
       }
       const r = await exec(c.args, cwd);
+      const report = process.env.BAD_INPUT_REPORT;
+      if (report) appendFileSync(report, `${JSON.stringify({ name: c.name, exit: r.code, stderr: r.stderr.slice(0, 2000) })}\n`);
       const shown = `exit ${r.code}\n--- stderr\n${r.stderr.slice(0, 3000)}\n--- stdout\n${r.stdout.slice(0, 1000)}`;
       assert.equal(r.code, c.exit, shown);
       for (const s of c.says) assert.ok(r.stderr.includes(s), `stderr lacks ${JSON.stringify(s)}\n${shown}`);
