@@ -14,6 +14,8 @@ export interface LandscapeOptions {
   rowFrom?: number;
   /** One past the last row. Default: all rows. */
   rowTo?: number;
+  /** Called after each row with the rows done of [rowFrom, rowTo) and their count; a throw stops the landscape. */
+  onRow?(done: number, total: number): void;
 }
 
 /**
@@ -38,9 +40,12 @@ export function linspace(lo: number, hi: number, n: number): number[] {
   return out;
 }
 
-/** Number of rows a landscape of this config has (what rowFrom/rowTo index). */
+/**
+ * Number of rows a landscape of this config has, what rowFrom/rowTo index: grid points along x
+ * (1-D), rows along y (2-D), slices (d > 2: the given directions, else `slices` random ones).
+ */
 export function landscapeRows(config: RunConfig): number {
-  return config.dim <= 2 ? config.resolution : config.slices;
+  return config.dim <= 2 ? config.resolution : config.sliceDirections?.length || config.slices;
 }
 
 /** Slice directions for d > 2: the configured ones normalised, else seeded random orthonormal ones. */
@@ -104,6 +109,7 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
       p[0] = x[i];
       f.push(loss(p));
       smoothers.forEach((g, k) => (curves[k].values as number[]).push(g(p)));
+      opts.onRow?.(i + 1 - from, to - from);
     }
     return { x, f, smoothed: curves };
   }
@@ -123,6 +129,7 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
       }
       f.push(fRow);
       gRows.forEach((row, k) => (curves[k].values as number[][]).push(row));
+      opts.onRow?.(iy + 1 - from, to - from);
     }
     return { x, y, f, smoothed: curves };
   }
@@ -144,6 +151,7 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
     }
     f.push(fRow);
     gRows.forEach((row, k) => (curves[k].values as number[][]).push(row));
+    opts.onRow?.(s + 1 - from, to - from);
   }
   return { x: t, f, smoothed: curves, directions, origin: [...origin] };
 }

@@ -1,9 +1,13 @@
 /**
- * Host ↔ trial-worker protocol (Node `worker_threads`). Used by the extension host and the CLI
- * alike through `src/runner/pool.ts`. A worker loads the user's bundled loss once per task from
- * `loss.bundlePath` and runs one pure engine function on it.
+ * Host ↔ trial-worker protocol (Node `worker_threads`), used by the extension host and the CLI
+ * alike through `src/runner/pool.ts`. A worker loads the user's bundled loss from
+ * `loss.bundlePath` and runs one pure engine function on it per task.
+ *
+ * Every task kind is one line of `WorkerTasks` (its arguments → its result); the messages, the
+ * worker's dispatch table and the scheduler's typed `run` all derive from it, so a new kind is one
+ * line here plus its handler in `src/runner/worker.ts`.
  */
-import type { ArgStyle, Landscape, Method, MethodResult, RunConfig, Diagnostics, LossOptions } from '../engine/types';
+import type { ArgStyle, Diagnostics, Landscape, LossOptions, Method, MethodResult, RunConfig } from '../engine/types';
 
 export type { ArgStyle, Method };
 
@@ -17,36 +21,24 @@ export interface LossRef {
   sourceFile: string;
 }
 
-/** Run trials [from, to) of one method. */
-export interface TrialsTask {
-  kind: 'trials';
-  method: Method;
-  from: number;
-  to: number;
+/** The work a worker does for a run: task kind → (arguments) → result. */
+export interface WorkerTasks {
+  /** Trials [from, to) of one method. */
+  trials(args: { method: Method; from: number; to: number }): MethodResult;
+  /** f and the smoothed g on grid rows [rowFrom, rowTo) (rows along y, or slices; `landscapeRows`). */
+  landscape(args: { rowFrom: number; rowTo: number; xStar?: number[] }): Landscape;
+  /** Diagnostics need the merged trials and the full landscape. */
+  diagnostics(args: { landscape: Landscape; sgd: MethodResult; gd?: MethodResult }): Diagnostics;
 }
 
-/** Evaluate f and the smoothed g on grid rows [rowFrom, rowTo) (rows along y, or slices). */
-export interface LandscapeTask {
-  kind: 'landscape';
-  rowFrom: number;
-  rowTo: number;
-  xStar?: number[];
-}
+export type TaskKind = keyof WorkerTasks;
+type ArgsOf = { [K in TaskKind]: Parameters<WorkerTasks[K]>[0] };
+type ResultsOf = { [K in TaskKind]: ReturnType<WorkerTasks[K]> };
+export type TaskArgs<K extends TaskKind> = ArgsOf[K];
+export type TaskResultOf<K extends TaskKind> = ResultsOf[K];
 
-/** Diagnostics need the merged trials and the full landscape. */
-export interface DiagnosticsTask {
-  kind: 'diagnostics';
-  landscape: Landscape;
-  sgd: MethodResult;
-  gd?: MethodResult;
-}
-
-/** Load the module and report its exports and the JSON-able parts of `<name>Options`. */
-export interface InspectTask {
-  kind: 'inspect';
-}
-
-export type Task = TrialsTask | LandscapeTask | DiagnosticsTask | InspectTask;
+/** A task on the wire: its kind and its arguments (for a generic K, the pair stays correlated). */
+export type Task<K extends TaskKind = TaskKind> = { [P in K]: { kind: P; args: TaskArgs<P> } }[K];
 
 /** What a worker learned by loading the module (never done on the host thread). */
 export interface ModuleInfo {
@@ -57,30 +49,32 @@ export interface ModuleInfo {
   hasGradient: boolean;
 }
 
-export type TaskResult =
-  | { kind: 'trials'; result: MethodResult }
-  | { kind: 'landscape'; result: Landscape }
-  | { kind: 'diagnostics'; result: Diagnostics }
-  | { kind: 'inspect'; result: ModuleInfo };
-
-/** Host → worker: start a task. */
-export interface RunTaskMessage {
-  type: 'task';
+/**
+ * Shared scratch of every message: Int32 [0] = cancel flag (host sets 1), Int32 [1] = heartbeat
+ * (the worker bumps it as it goes, so the host can tell a slow loss from a hung one), Float64 view
+ * from byte 8 holds the iterate a trial task is evaluating, so a hung call is reported with its input.
+ */
+interface WithShared {
   id: number;
   loss: LossRef;
-  config: RunConfig;
-  task: Task;
-  /**
-   * Shared scratch: Int32 [0] = cancel flag (host sets 1), Int32 [1] = heartbeat (the worker
-   * bumps it every step, so the host can tell a slow loss from a hung one), Float64 view from
-   * byte 8 holds the iterate currently being evaluated so a hung call is reported with its input.
-   */
   shared: SharedArrayBuffer;
 }
 
-export type HostToWorker = RunTaskMessage;
+/** Host → worker: run a task of a run with this config. */
+export interface RunTaskMessage<K extends TaskKind = TaskKind> extends WithShared {
+  type: 'task';
+  config: RunConfig;
+  task: Task<K>;
+}
 
-/** Worker → host: units of work done so far for task `id` (steps × trials, or grid rows). */
+/** Host → worker: load the module and report its exports and the JSON-able parts of `<name>Options`. */
+export interface InspectMessage extends WithShared {
+  type: 'inspect';
+}
+
+export type HostToWorker = RunTaskMessage | InspectMessage;
+
+/** Worker → host: units of work done so far for message `id` (steps × trials, or grid rows). */
 export interface ProgressMessage {
   type: 'progress';
   id: number;
@@ -88,10 +82,27 @@ export interface ProgressMessage {
   total: number;
 }
 
-export interface ResultMessage {
+/** Worker → host: the result of a task, with the kind of task it answers. */
+export interface ResultMessage<K extends TaskKind = TaskKind> {
   type: 'result';
   id: number;
-  result: TaskResult;
+  kind: K;
+  result: TaskResultOf<K>;
+}
+
+/**
+ * The result `m` carries when it answers a task of kind `kind`, else undefined. The one place the
+ * wire's union meets the caller's kind: checked here at run time, so callers need no casts.
+ */
+export function resultFor<K extends TaskKind>(m: ResultMessage, kind: K): TaskResultOf<K> | undefined {
+  return m.kind === kind ? (m.result as TaskResultOf<K>) : undefined;
+}
+
+/** Worker → host: the answer to an `inspect`. */
+export interface ModuleMessage {
+  type: 'module';
+  id: number;
+  info: ModuleInfo;
 }
 
 /** A failure inside the user's code or the engine, already mapped to the user's source. */
@@ -114,9 +125,9 @@ export interface ErrorMessage {
   error: UserError;
 }
 
-export type WorkerToHost = ProgressMessage | ResultMessage | ErrorMessage;
+export type WorkerToHost = ProgressMessage | ResultMessage | ModuleMessage | ErrorMessage;
 
-/** Byte layout of `RunTaskMessage.shared`. */
+/** Byte layout of the messages' `shared` buffer. */
 export const SHARED_CANCEL_INDEX = 0;
 export const SHARED_HEARTBEAT_INDEX = 1;
 export const SHARED_INPUT_OFFSET = 8;

@@ -1,22 +1,28 @@
 /**
  * Trial worker: a thin `worker_threads` wrapper over the pure engine. It loads the user's
- * bundled loss (cached per bundle path), runs one task per message, streams progress, and maps
- * a throwing loss back to the user's file and line through the bundle's source map.
+ * bundled loss (cached per bundle path), answers one message at a time through a table with one
+ * handler per task kind of `WorkerTasks`, streams progress, and maps a throwing loss back to the
+ * user's file and line through the bundle's source map.
  */
 import { parentPort } from 'node:worker_threads';
 import { inspectModule, loadLoss, toUserError } from './load';
-import { runTrials } from '../engine/sgd';
-import { computeLandscape, mergeLandscapes } from '../engine/landscape';
+import { CancelledError, runTrials } from '../engine/sgd';
+import { computeLandscape } from '../engine/landscape';
 import { computeDiagnostics } from '../engine/diagnostics';
+import type { Gradient, Loss, RunConfig } from '../engine/types';
 import {
   SHARED_CANCEL_INDEX,
   SHARED_HEARTBEAT_INDEX,
   SHARED_INPUT_OFFSET,
+  type HostToWorker,
+  type ResultMessage,
   type RunTaskMessage,
-  type TaskResult,
+  type Task,
+  type TaskArgs,
+  type TaskKind,
+  type TaskResultOf,
   type WorkerToHost,
 } from '../protocol/worker';
-import type { Landscape } from '../engine/types';
 
 process.setSourceMapsEnabled(true);
 
@@ -27,58 +33,78 @@ function post(msg: WorkerToHost): void {
   port!.postMessage(msg);
 }
 
-function landscapeRows(config: RunTaskMessage['config']): number {
-  if (config.dim === 1) return config.resolution;
-  if (config.dim === 2) return config.resolution;
-  return config.sliceDirections?.length ?? config.slices;
+/** What a handler gets beside its arguments: the loaded loss and the message's shared scratch. */
+interface TaskContext {
+  loss: Loss;
+  grad: Gradient | undefined;
+  config: RunConfig;
+  /** Int32 view of the shared scratch: cancel flag and heartbeat. */
+  i32: Int32Array;
+  /** Where a trial task keeps its iterate (shared with the host's watchdog). */
+  probe: Float64Array;
+  cancelled(): boolean;
+  /** Posts progress for this message, at most every 100 ms and always at the end. */
+  progress(done: number, total: number): void;
 }
 
-function runTask(msg: RunTaskMessage): TaskResult {
-  const { config, task, loss: ref } = msg;
+type Handlers = { [K in TaskKind]: (args: TaskArgs<K>, ctx: TaskContext) => TaskResultOf<K> };
+
+const handlers: Handlers = {
+  trials: ({ method, from, to }, ctx) =>
+    runTrials(ctx.loss, ctx.grad, ctx.config, method, from, to, {
+      probe: ctx.probe,
+      heartbeat: ctx.i32,
+      heartbeatIndex: SHARED_HEARTBEAT_INDEX,
+      cancelled: ctx.cancelled,
+      onProgress: ctx.progress,
+    }),
+  landscape: ({ rowFrom, rowTo, xStar }, ctx) =>
+    computeLandscape(ctx.loss, ctx.config, {
+      xStar,
+      rowFrom,
+      rowTo,
+      // Row by row: progress and the heartbeat keep flowing on big grids, and Stop is seen.
+      onRow: (done, total) => {
+        if (ctx.cancelled()) throw new CancelledError();
+        Atomics.add(ctx.i32, SHARED_HEARTBEAT_INDEX, 1);
+        ctx.progress(done, total);
+      },
+    }),
+  diagnostics: ({ landscape, sgd, gd }, ctx) => computeDiagnostics(ctx.loss, ctx.grad, ctx.config, landscape, sgd, gd, ctx.config.xStar),
+};
+
+function dispatch<K extends TaskKind>(task: Task<K>, ctx: TaskContext): TaskResultOf<K> {
+  return handlers[task.kind](task.args, ctx);
+}
+
+function runTask(msg: RunTaskMessage): ResultMessage {
+  const { config } = msg;
   const i32 = new Int32Array(msg.shared, 0, 2);
-  const probe = new Float64Array(msg.shared, SHARED_INPUT_OFFSET, Math.max(1, config.dim));
-  const cancelled = () => Atomics.load(i32, SHARED_CANCEL_INDEX) === 1;
-  // Picked up: the pool's stall limit runs from here (a thread's own start-up is not user code).
-  Atomics.add(i32, SHARED_HEARTBEAT_INDEX, 1);
-  if (task.kind === 'inspect') return { kind: 'inspect', result: inspectModule(ref) };
-  const { loss, grad } = loadLoss(ref, config);
-  switch (task.kind) {
-    case 'trials': {
-      const result = runTrials(loss, grad, config, task.method, task.from, task.to, {
-        probe,
-        heartbeat: i32,
-        heartbeatIndex: SHARED_HEARTBEAT_INDEX,
-        cancelled,
-        onProgress: (done, total) => post({ type: 'progress', id: msg.id, done, total }),
-      });
-      return { kind: 'trials', result };
-    }
-    case 'landscape': {
-      // A few rows at a time so progress (and the heartbeat) keeps flowing on big grids.
-      const total = task.rowTo - task.rowFrom;
-      const parts: Landscape[] = [];
-      const chunk = Math.max(1, Math.ceil(landscapeRows(config) / 100));
-      for (let r = task.rowFrom; r < task.rowTo; r += chunk) {
-        if (cancelled()) throw Object.assign(new Error('cancelled'), { name: 'CancelledError' });
-        const rowTo = Math.min(task.rowTo, r + chunk);
-        parts.push(computeLandscape(loss, config, { xStar: task.xStar, rowFrom: r, rowTo }));
-        Atomics.add(i32, SHARED_HEARTBEAT_INDEX, 1);
-        post({ type: 'progress', id: msg.id, done: rowTo - task.rowFrom, total });
-      }
-      return { kind: 'landscape', result: parts.length === 1 ? parts[0] : mergeLandscapes(parts) };
-    }
-    case 'diagnostics': {
-      const result = computeDiagnostics(loss, grad, config, task.landscape, task.sgd, task.gd, config.xStar);
-      return { kind: 'diagnostics', result };
-    }
-  }
+  let lastPost = 0;
+  const { loss, grad } = loadLoss(msg.loss, config);
+  const result = dispatch(msg.task, {
+    loss,
+    grad,
+    config,
+    i32,
+    probe: new Float64Array(msg.shared, SHARED_INPUT_OFFSET, Math.max(1, config.dim)),
+    cancelled: () => Atomics.load(i32, SHARED_CANCEL_INDEX) === 1,
+    progress: (done, total) => {
+      const now = Date.now();
+      if (done < total && now - lastPost < 100) return;
+      lastPost = now;
+      post({ type: 'progress', id: msg.id, done, total });
+    },
+  });
+  return { type: 'result', id: msg.id, kind: msg.task.kind, result };
 }
 
-port.on('message', (msg: RunTaskMessage) => {
-  if (msg?.type !== 'task') return;
+port.on('message', (msg: HostToWorker) => {
+  // Picked up: the pool's stall limit runs from here (a thread's own start-up is not user code).
+  if (msg?.shared) Atomics.add(new Int32Array(msg.shared, 0, 2), SHARED_HEARTBEAT_INDEX, 1);
   try {
-    const result = runTask(msg);
-    post({ type: 'result', id: msg.id, result });
+    if (msg?.type === 'inspect') post({ type: 'module', id: msg.id, info: inspectModule(msg.loss) });
+    else if (msg?.type === 'task') post(runTask(msg));
   } catch (e) {
     post({ type: 'error', id: msg.id, error: toUserError(e, msg.loss) });
   }

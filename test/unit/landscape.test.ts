@@ -75,6 +75,21 @@ test('row ranges merge back to the whole landscape (1-D, 2-D, d > 2)', () => {
     assert.deepEqual(mergeLandscapes(parts), whole);
   }
   assert.throws(() => computeLandscape(f, configs[0], { rowFrom: 5, rowTo: 14 }), RangeError);
+  // onRow counts the rows of the range, one call per row; a throw from it stops the landscape.
+  const seen: Array<[number, number]> = [];
+  computeLandscape(f, configs[1], { rowFrom: 2, rowTo: 6, onRow: (done, total) => seen.push([done, total]) });
+  assert.deepEqual(seen, [
+    [1, 4],
+    [2, 4],
+    [3, 4],
+    [4, 4],
+  ]);
+  let calls = 0;
+  const stop = () => {
+    if (++calls === 2) throw new Error('stop');
+  };
+  assert.throws(() => computeLandscape(f, configs[2], { onRow: stop }), /stop/);
+  assert.equal(calls, 2);
 });
 
 test('d > 2: slices through x* along orthonormal seeded directions, t ∈ [−R, R]', () => {
@@ -104,5 +119,8 @@ test('d > 2: slices through x* along orthonormal seeded directions, t ∈ [−R,
   const fixed = cfg({ resolution: 3, sliceDirections: [[0, 0, 0, 2]], stages: [{ radius: 0.3 }] }, 4);
   const Lf = computeLandscape(f, fixed);
   assert.deepEqual(Lf.directions, [[0, 0, 0, 1]]);
+  // The row count follows the directions given, whatever `slices` says.
+  assert.equal(landscapeRows({ ...fixed, slices: 5 }), 1);
+  assert.equal((Lf.f as number[][]).length, 1);
   assert.deepEqual(Lf.origin, [0, 0, 0, 0]);
 });

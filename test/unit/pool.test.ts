@@ -173,6 +173,21 @@ test('a syntax error is a BundleFailure with file and line; cancel and bad expor
   assert.match(g.detail.message, /s must return a number; at x = \[0\] it returned the string "nope"/);
 });
 
+test('inspect is its own message: a module whose top level hangs is stopped when the caller aborts', async () => {
+  const { bundleLossFile } = await import('../../src/runner/bundle');
+  const src = file('hangs-on-load.ts', 'for (;;) {}\nexport function f(x: number) { return x; }\n');
+  const { bundlePath } = await bundleLossFile(src, { outDir: bundleDir });
+  const r = runner({ workers: 1, stallMs: 60_000 });
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 200);
+  const f = await failure(r.inspect({ bundlePath, exportName: 'f', argStyle: 'scalars', dim: 1, sourceFile: src }, ac.signal));
+  assert.equal(f.detail.kind, 'cancelled'); // not 'timeout': the 60 s stall limit never came into it
+  const ok = file('fine2.ts', 'export function fine(x: number) { return x * x; }\nexport const fineOptions = { dim: 1 };\n');
+  const q = await prepareRun(r, ok, {}, { bundleDir });
+  assert.deepEqual(q.info.functions, [{ name: 'fine', length: 1 }]);
+  assert.deepEqual(q.info.options, { dim: 1 });
+});
+
 test('partial results: landscape and trial chunks stream in order, throttled; final numbers unchanged', async () => {
   const input = {
     function: 'figure3',
