@@ -15,7 +15,7 @@ import { gridArgmin } from './grid';
 import { distance } from './geometry';
 
 /** Default success neighbourhood: 5% of the domain diameter. */
-export const SUCCESS_FRACTION = 0.05;
+const SUCCESS_FRACTION = 0.05;
 
 /**
  * The default x*: the grid minimiser of the most smoothed curve (largest radius), or of f when

@@ -6,8 +6,6 @@ import { distance } from './geometry';
 export interface HistogramOptions {
   /** d > 2: distances ‖y_T − x*‖ are binned (default: the domain centre). */
   xStar?: ArrayLike<number>;
-  /** Which final point to bin: y_T (`finals`, default; what Theorem 1 bounds) or x_T (`finalX`). */
-  points?: 'finals' | 'finalX';
 }
 
 /** Bins per axis of 2-D histograms and of the d > 2 distance histogram. */
@@ -57,7 +55,8 @@ export function finalHistogram(
   opts: HistogramOptions = {},
 ): Histogram {
   const d = config.dim;
-  const pick = (m: MethodResult) => (opts.points === 'finalX' ? m.finalX : m.finals).filter((_, t) => !m.divergedMask[t]);
+  // y_T, what Theorem 1 bounds.
+  const pick = (m: MethodResult) => m.finals.filter((_, t) => !m.divergedMask[t]);
   if (d === 1) {
     const bin = config.histogramBin;
     if (!(bin > 0)) throw new RangeError(`histogramBin must be > 0, got ${bin}`);

@@ -7,7 +7,7 @@ import { differenceGradient } from './differences';
 import { Normal, stream } from './rng';
 
 /** ∇f by the user's gradient when given, else central differences (config.fdStep, 0 = automatic). */
-export function lossGradient(loss: Loss, grad: Gradient | undefined, config: RunConfig): Gradient {
+function lossGradient(loss: Loss, grad: Gradient | undefined, config: RunConfig): Gradient {
   if (grad) return grad;
   const h = config.fdStep > 0 ? config.fdStep : undefined;
   const fd = differenceGradient(loss, config.dim);
@@ -38,27 +38,16 @@ class Stats {
   }
 }
 
-export interface TrajectoryOptions {
-  /** Label of the probe points' stream under config.seed (default 'probes'). */
-  seed?: string;
-}
-
 /**
  * Figure 5 of the paper along the SGD trials (diverged ones left out), per checkpoint t with x_T
  * the trial's final x: (a) ⟨−∇f(x_t), x_T − x_t⟩, min and mean; (b) ⟨−∇f(w), x_T − x_t⟩ at
  * config.probeSamples points w uniform in the ball of config.probeRadius around x_t; (c) the
  * recorded stochastic-gradient norms.
  */
-export function trajectoryDiagnostics(
-  loss: Loss,
-  grad: Gradient | undefined,
-  config: RunConfig,
-  sgd: MethodResult,
-  opts: TrajectoryOptions = {},
-): TrajectoryDiagnostics {
+export function trajectoryDiagnostics(loss: Loss, grad: Gradient | undefined, config: RunConfig, sgd: MethodResult): TrajectoryDiagnostics {
   const d = config.dim;
   const gradient = lossGradient(loss, grad, config);
-  const rng = stream(config.seed, opts.seed ?? 'probes');
+  const rng = stream(config.seed, 'probes');
   const normal = new Normal(rng);
   const gOut = new Float64Array(d);
   const w = new Float64Array(d);

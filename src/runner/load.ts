@@ -19,7 +19,7 @@ interface Loaded {
 const cache = new Map<string, Record<string, unknown>>();
 
 /** Thrown for problems with the module itself (missing export, wrong return type). */
-export class LoadError extends Error {
+class LoadError extends Error {
   constructor(
     message: string,
     readonly kind: 'load' | 'invalid' = 'load',
@@ -29,7 +29,7 @@ export class LoadError extends Error {
   }
 }
 
-export function loadModule(bundlePath: string): Record<string, unknown> {
+function loadModule(bundlePath: string): Record<string, unknown> {
   let mod = cache.get(bundlePath);
   if (!mod) {
     try {
