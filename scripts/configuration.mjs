@@ -1,5 +1,6 @@
 // package.json's `contributes.configuration` (and the settings held back in untrusted
-// workspaces) come from the settings table, src/engine/settingsSchema.ts.
+// workspaces) come from the settings table, src/engine/settingsSchema.ts, through
+// src/engine/settingsJsonSchema.ts.
 //
 //   node scripts/configuration.mjs           check: exit 1 with a diff when package.json differs
 //   node scripts/configuration.mjs --write   rewrite those parts of package.json from the table
@@ -15,7 +16,7 @@ const pkgPath = `${root}package.json`;
 /** The table module, bundled in memory (it is TypeScript). */
 async function loadSchema() {
   const out = await esbuild.build({
-    entryPoints: [`${root}src/engine/settingsSchema.ts`],
+    entryPoints: [`${root}src/engine/settingsJsonSchema.ts`],
     bundle: true,
     write: false,
     format: 'esm',

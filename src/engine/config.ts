@@ -1,6 +1,6 @@
 /**
- * Layered run inputs → one validated RunConfig. The one merge rule and the one resolver behind
- * every entry point (the CLI, the extension, the tests). Layers, lowest first:
+ * Layered run inputs → one validated RunConfig: the one resolver behind every entry point (the
+ * CLI, the extension, the tests), over the one merge rule (configMerge.ts). Layers, lowest first:
  *
  *   table defaults < settings (`ctx.base`) < `<name>Options` (dim, domain, xStar)
  *     < `<name>Options.defaults` < the explicit input (RUN.json and flags, or the side panel)
@@ -18,16 +18,8 @@
  * reported at once, each under the name the user wrote it by (`fOptions.defaults.trials`,
  * `sgdLandscape.schedule[1].lr`, `stages[0].radius`).
  */
-import {
-  AUTO_RESOLUTION,
-  FLAT_STAGE_KEYS,
-  INIT_HALF_WIDTH,
-  RUN_FIELDS,
-  SETTINGS_SECTION,
-  runDefaults,
-  settingKeyOf,
-  NOISE_KINDS,
-} from './settingsSchema';
+import { AUTO_RESOLUTION, INIT_HALF_WIDTH, RUN_FIELDS, SETTINGS_SECTION, runDefaults, settingKeyOf, NOISE_KINDS } from './settingsSchema';
+import { mergeLayers, type Layer } from './configMerge';
 import {
   Problems,
   checkField,
@@ -41,6 +33,7 @@ import {
 import type { Box, Decay, LossOptions, NoiseKind, RunConfig, RunConfigInput, Stage } from './types';
 
 export { NOISE_KINDS };
+export { mergeRunInputs } from './configMerge';
 
 /** One or more bad settings. `setting` is the first one's path (e.g. `stages[1].radius`). */
 export class ConfigError extends Error {
@@ -74,103 +67,6 @@ export interface ResolveContext {
    * `fOptions.defaults.trials` and answers e.g. `/work/f.ts:12`, or undefined.
    */
   locate?: (path: string) => string | undefined;
-}
-
-// ---- layers and the merge ----
-
-type LayerKind = 'defaults' | 'settings' | 'options' | 'file' | 'input';
-
-interface Layer {
-  kind: LayerKind;
-  values: Record<string, unknown>;
-  /** The name a top-level key of this layer is written by. */
-  path(key: string): string;
-}
-
-interface Sourced {
-  v: unknown;
-  /** Index of the layer it came from. */
-  layer: number;
-}
-
-interface MergedStage {
-  fields: Record<string, Sourced>;
-  /** The layer whose `stages` list it came from, and its index there (absent: made of flat fields). */
-  from?: { layer: number; index: number };
-}
-
-interface Merged {
-  values: Record<string, Sourced>;
-  stages: MergedStage[];
-}
-
-const FLAT: readonly string[] = FLAT_STAGE_KEYS;
-
-function mergeLayers(layers: readonly Layer[]): Merged {
-  const values: Record<string, Sourced> = {};
-  const flat: Record<string, Sourced> = {};
-  let stages: MergedStage[] | undefined;
-  layers.forEach((layer, i) => {
-    const own: Record<string, unknown> = {};
-    for (const k of FLAT) if (layer.values[k] !== undefined) own[k] = layer.values[k];
-    const list = layer.values.stages as Array<Record<string, unknown>> | undefined;
-    if (list) {
-      stages = list.map((st, index) => {
-        const fields: Record<string, Sourced> = {};
-        for (const k of Object.keys(st)) fields[k] = { v: st[k], layer: i };
-        for (const k of FLAT) {
-          if (k in fields) continue;
-          if (k in own) fields[k] = { v: own[k], layer: i };
-          else if (flat[k]) fields[k] = flat[k];
-        }
-        return { fields, from: { layer: i, index } };
-      });
-    } else if (stages) {
-      for (const st of stages) for (const k of Object.keys(own)) st.fields[k] = { v: own[k], layer: i };
-    }
-    for (const k of Object.keys(own)) flat[k] = { v: own[k], layer: i };
-    for (const k of Object.keys(layer.values)) {
-      if (k !== 'stages' && !FLAT.includes(k) && layer.values[k] !== undefined) values[k] = { v: layer.values[k], layer: i };
-    }
-  });
-  const merged = stages ?? [{ fields: { ...flat } }];
-  for (const st of merged) {
-    const noise = st.fields.noise;
-    const radius = st.fields.radius;
-    if (noise?.v === 'none' && (!radius || radius.layer < noise.layer)) st.fields.radius = { v: 0, layer: noise.layer };
-  }
-  return { values, stages: merged };
-}
-
-/** Own enumerable keys, reserved names left out: a display-only copy of an unchecked input. */
-function plainLayer(input: RunConfigInput | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (!isRecord(input)) return out;
-  for (const k of Object.keys(input)) {
-    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
-    out[k] = (input as Record<string, unknown>)[k];
-  }
-  if (!Array.isArray(out.stages) || out.stages.length === 0) delete out.stages;
-  else out.stages = out.stages.map((s) => plainLayer(s as RunConfigInput));
-  return out;
-}
-
-/**
- * The merge rule alone, on unchecked inputs (lowest first), for display: the effective input
- * with an explicit `stages` list and no flat lr/radius/steps/noise/decay. Runs go through
- * `resolveConfig`, which applies the same rule to checked layers.
- */
-export function mergeRunInputs(inputs: ReadonlyArray<RunConfigInput | undefined>): RunConfigInput {
-  const layers = inputs.map((values) => ({ kind: 'input' as const, values: plainLayer(values), path: (k: string) => k }));
-  const m = mergeLayers(layers);
-  const out: Record<string, unknown> = {};
-  for (const [k, s] of Object.entries(m.values)) out[k] = s.v;
-  out.stages = m.stages.map((st) => {
-    const s: Record<string, unknown> = {};
-    for (const [k, f] of Object.entries(st.fields)) s[k] = f.v;
-    return s;
-  });
-  return out as RunConfigInput;
 }
 
 // ---- the resolver ----

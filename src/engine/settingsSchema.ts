@@ -6,10 +6,12 @@
  * Everything else derives from it: the engine's validation and defaults (`config.ts`,
  * `settingsValidate.ts`), the extension's settings reader, the webviews' validation and the
  * side panel's field limits, the CLI's flags, and `contributes.configuration` in package.json
- * (`vscodeConfiguration()` below; `scripts/configuration.mjs` checks or writes it).
+ * (settingsJsonSchema.ts; `scripts/configuration.mjs` checks or writes it).
  *
  * Pure data: imported by the engine, the extension host, the CLI, the webview bundles and the
- * build script alike.
+ * build script alike. Longer than our ~350-line habit on purpose: it is one table, and cutting it
+ * into files would bring back the several places it replaces. The JSON schema for package.json
+ * is derived in settingsJsonSchema.ts.
  */
 import type { NoiseKind } from './types';
 
@@ -396,84 +398,4 @@ export function runDefaults(): Record<string, unknown> {
     if ('default' in spec && spec.default !== undefined) out[k] = spec.default;
   }
   return out;
-}
-
-// ---- JSON schema (package.json `contributes.configuration`) ----
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-function numberSchema(spec: NumberSpec): Record<string, Json> {
-  const s: Record<string, Json> = { type: spec.kind };
-  // VS Code's schema cannot say "0 or [3, 2001]": the minimum is 0 and the description says the rest.
-  if (spec.zero) s.minimum = 0;
-  else if (spec.exclusiveMin) s.exclusiveMinimum = spec.min;
-  else s.minimum = spec.min;
-  s.maximum = spec.max;
-  return s;
-}
-
-const coordinates: Record<string, Json> = {
-  type: ['array', 'number'],
-  items: { type: 'number', minimum: -COORDINATE_MAX, maximum: COORDINATE_MAX },
-  minimum: -COORDINATE_MAX,
-  maximum: COORDINATE_MAX,
-};
-
-function boxSchema(description: string): Record<string, Json> {
-  return { type: 'object', description, properties: { low: coordinates, high: coordinates }, additionalProperties: false };
-}
-
-function decaySchema(description: string): Record<string, Json> {
-  const properties: Record<string, Json> = { kind: { type: 'string', enum: Object.keys(DECAY_KINDS) } };
-  for (const { params } of Object.values(DECAY_KINDS)) {
-    for (const [name, spec] of Object.entries(params)) properties[name] = { ...numberSchema(spec), description: spec.description };
-  }
-  return { type: 'object', description, properties, required: ['kind'], additionalProperties: false };
-}
-
-function stageSchema(): Record<string, Json> {
-  const properties: Record<string, Json> = {};
-  for (const [k, spec] of Object.entries(STAGE_FIELDS) as Array<[string, FieldSpec]>) properties[k] = schemaOf(spec, spec.description);
-  return { type: 'object', properties, additionalProperties: false };
-}
-
-function schemaOf(spec: FieldSpec, description: string): Record<string, Json> {
-  switch (spec.kind) {
-    case 'number':
-    case 'integer':
-      return { ...numberSchema(spec), description: spec.zero ? `${description} 0 = ${spec.zero}.` : description };
-    case 'boolean':
-      return { type: 'boolean', description };
-    case 'enum':
-      return { type: 'string', enum: [...spec.values], enumDescriptions: [...spec.valueDescriptions], description };
-    case 'name':
-    case 'seed':
-      return { type: 'string', minLength: 1, maxLength: spec.maxLength, description };
-    case 'box':
-      return boxSchema(description);
-    case 'decay':
-      return decaySchema(description);
-    case 'stages':
-      return { type: 'array', maxItems: spec.maxItems, items: stageSchema(), description };
-    case 'vector':
-      return { type: 'array', items: coordinates.items, maxItems: DIM_MAX, description };
-    case 'directions':
-      return { type: 'array', maxItems: spec.maxItems, items: { type: 'array', items: coordinates.items }, description };
-  }
-}
-
-/** package.json's `contributes.configuration`, generated from the table. */
-export function vscodeConfiguration(): { title: string; properties: Record<string, Json> } {
-  const properties: Record<string, Json> = {};
-  for (const s of VSCODE_SETTINGS) {
-    const spec = fieldSpec(s.field);
-    const described = schemaOf(spec, s.description ?? spec.description);
-    const { description, ...rest } = described;
-    const def = (s.default ?? ('default' in spec ? spec.default : undefined)) as Json | undefined;
-    const prop: Record<string, Json> = { ...rest };
-    if (def !== undefined) prop.default = def;
-    prop.markdownDescription = description ?? null;
-    properties[`${SETTINGS_SECTION}.${s.key}`] = prop;
-  }
-  return { title: 'SGD Landscape', properties };
 }

@@ -15,7 +15,8 @@
  *   maxStderr  the most characters stderr may have (default 4000: messages cut long values)
  * Rows run four at a time; keep each to a few seconds. Add new rows at the end of their group.
  * With BAD_INPUT_REPORT=FILE set, each row's measured outcome (exit code, stderr) is appended to
- * FILE as one JSON line, for the issue's list of cases and outcomes.
+ * FILE as one JSON line, for the issue's list of cases and outcomes. The file is long because
+ * the table is: one row per case, in one place.
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
