@@ -2,10 +2,12 @@
 # Try the extension without a desktop VS Code:
 #   bash scripts/start.sh [FOLDER]
 # installs the tools (Debian chromium/libkrb5-dev/pkg-config, Node 24 and code-server in a cache
-# folder outside the repo; fast after the first time), installs the npm dependencies, builds and
-# packages the extension, starts code-server (VS Code in the browser) on loopback with the
-# extension installed and FOLDER open (default: the repo's examples/), prints the URL and stays
-# in the foreground until Ctrl-C.
+# folder outside the repo; fast after the first time), installs the npm dependencies and builds
+# and packages the extension on that Node 24 (whatever the system's Node is), starts code-server
+# (VS Code in the browser) on loopback with the extension installed, FOLDER open (default: the
+# repo's examples/) and the e2e suite's quiet settings (scripts/vscode-settings.json: no welcome
+# page, chat/Copilot, tips, git toasts or telemetry), prints the URL and stays in the foreground
+# until Ctrl-C.
 #
 # Environment: SGD_PORT (default 8080, or a free port when taken), SGD_TRUST_PROMPT=1 to keep
 # VS Code's workspace trust on (the folder then opens in Restricted Mode and runs are refused).
@@ -15,6 +17,8 @@ cd "$REPO"
 FOLDER="$(cd "${1:-$REPO/examples}" && pwd)"
 
 eval "$(bash scripts/tools.sh)"
+# Node 24 first on PATH for npm, the build, vsce and code-server (the tools need Node >= 22).
+export PATH="$SGD_NODE_BIN:$PATH"
 
 # npm ci when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -27,18 +31,25 @@ STATE="$SGD_TOOLS_DIR/start"
 USER_DATA="$STATE/user-data"
 EXT_DIR="$STATE/extensions"
 mkdir -p "$USER_DATA/User" "$EXT_DIR"
-if [ ! -f "$USER_DATA/User/settings.json" ]; then
-  cat >"$USER_DATA/User/settings.json" <<'JSON'
-{
-  "workbench.startupEditor": "none",
-  "workbench.secondarySideBar.defaultVisibility": "hidden",
-  "telemetry.telemetryLevel": "off",
-  "update.mode": "none"
+# The quiet settings, added to this code-server's user settings on every start; a value you set
+# there yourself is kept.
+node -e '
+const fs = require("fs");
+const [quietFile, userFile] = process.argv.slice(1);
+const quiet = JSON.parse(fs.readFileSync(quietFile, "utf8"));
+let user = {};
+if (fs.existsSync(userFile)) {
+  try {
+    user = JSON.parse(fs.readFileSync(userFile, "utf8"));
+  } catch {
+    console.error(`start.sh: ${userFile} is not plain JSON (comments?); left as it is`);
+    process.exit(0);
+  }
 }
-JSON
-fi
+fs.writeFileSync(userFile, JSON.stringify({ ...quiet, ...user }, null, 2) + "\n");
+' "$REPO/scripts/vscode-settings.json" "$USER_DATA/User/settings.json"
 CONFIG="$STATE/config.yaml"
-export PATH="$(dirname "$SGD_NODE24"):$PATH" XDG_CONFIG_HOME="$STATE/xdg-config" XDG_DATA_HOME="$STATE/xdg-data"
+export XDG_CONFIG_HOME="$STATE/xdg-config" XDG_DATA_HOME="$STATE/xdg-data"
 
 port_free() { ! node -e 'const s=require("net").connect(+process.argv[1],"127.0.0.1");s.on("connect",()=>process.exit(0));s.on("error",()=>process.exit(1))' "$1"; }
 PORT="${SGD_PORT:-8080}"

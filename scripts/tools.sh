@@ -4,12 +4,15 @@
 #   - Debian packages: chromium (the headless browser), libkrb5-dev + pkg-config (code-server's
 #     native `kerberos` module builds against them);
 #   - a tool folder outside the repo, ${SGD_LANDSCAPE_TOOLS:-$HOME/.cache/sgd-landscape-tools},
-#     holding Node 24 (npm package node-linux-<arch>) and code-server, installed with Node 24 first
-#     on PATH because code-server's native modules must be built for the Node that runs them.
+#     holding Node 24 (npm package node-linux-<arch>; `bin/node` links to it, so
+#     `PATH="$SGD_NODE_BIN:$PATH"` runs npm and the project's scripts on it: they need Node >= 22,
+#     see devEngines in package.json) and code-server, installed with Node 24 first on PATH
+#     because code-server's native modules must be built for the Node that runs them.
 # Idempotent: a second run only checks stamps and versions (well under a second).
 #
 # Output (stdout), one KEY=VALUE per line, so callers can `eval "$(bash scripts/tools.sh)"`:
-#   SGD_TOOLS_DIR, SGD_NODE24, SGD_CODE_SERVER (a JS entry point to run with SGD_NODE24), SGD_CHROMIUM
+#   SGD_TOOLS_DIR, SGD_NODE24, SGD_NODE_BIN (a folder holding only `node`, Node 24), SGD_CODE_SERVER
+#   (a JS entry point to run with SGD_NODE24), SGD_CHROMIUM
 # Progress messages go to stderr.
 set -euo pipefail
 
@@ -65,6 +68,11 @@ if [ ! -f "$NODE_STAMP" ] || [ "$("$NODE24" --version 2>/dev/null)" != "v$NODE_V
   [ "$("$NODE24" --version)" = "v$NODE_VERSION" ] || { log "Node $NODE_VERSION did not install"; exit 1; }
   touch "$NODE_STAMP"
 fi
+NODE_BIN="$TOOLS/bin"
+if [ "$(readlink "$NODE_BIN/node" 2>/dev/null)" != "$NODE24" ]; then
+  mkdir -p "$NODE_BIN"
+  ln -sfn "$NODE24" "$NODE_BIN/node"
+fi
 
 CS_DIR="$TOOLS/code-server-$CODE_SERVER_VERSION"
 CODE_SERVER="$CS_DIR/node_modules/code-server/out/node/entry.js"
@@ -88,5 +96,6 @@ fi
 
 echo "SGD_TOOLS_DIR=$TOOLS"
 echo "SGD_NODE24=$NODE24"
+echo "SGD_NODE_BIN=$NODE_BIN"
 echo "SGD_CODE_SERVER=$CODE_SERVER"
 echo "SGD_CHROMIUM=$CHROMIUM"

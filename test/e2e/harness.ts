@@ -112,27 +112,12 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number };
 }
 
-/** Settings that keep screenshots about the extension: no welcome page, no chat, no tips, no telemetry prompts. */
-export const CLEAN_SETTINGS: Record<string, unknown> = {
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'chat.commandCenter.enabled': false,
-  'chat.disableAIFeatures': true,
-  'chat.agent.enabled': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.ignoreRecommendations': true,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'git.enabled': false,
-  'editor.minimap.enabled': false,
-  'window.commandCenter': false,
-  'workbench.layoutControl.enabled': false,
-  'security.workspace.trust.untrustedFiles': 'open',
-};
+/**
+ * Settings that keep screenshots about the extension: no welcome page, no chat or Copilot, no
+ * tips, no telemetry prompts, no git toasts. One list for the e2e suite and scripts/start.sh:
+ * scripts/vscode-settings.json.
+ */
+export const CLEAN_SETTINGS = JSON.parse(readFileSync(join(REPO, 'scripts', 'vscode-settings.json'), 'utf8')) as Record<string, unknown>;
 
 export class VsCode {
   private closed = false;
