@@ -26,7 +26,8 @@ import { resolveConfig } from '../src/engine/config';
 import { runTrials } from '../src/engine/sgd';
 import { adaptLoss } from '../src/engine/adapt';
 import { computeLandscape } from '../src/engine/landscape';
-import { ExperimentRunner, RunFailure } from '../src/runner/pool';
+import { ExperimentRunner } from '../src/runner/pool';
+import { RunFailure } from '../src/runner/failure';
 import { prepareRun } from '../src/runner/prepare';
 import type { Loss, RunConfig, RunConfigInput } from '../src/engine/types';
 

@@ -22,7 +22,8 @@ import {
 import type { ExperimentResult } from '../engine/types';
 import { BundleFailure, formatBundleMessage } from '../runner/bundle';
 import { discoverLosses } from '../runner/discover';
-import { ExperimentRunner, RunFailure } from '../runner/pool';
+import { ExperimentRunner } from '../runner/pool';
+import { RunFailure } from '../runner/failure';
 import { LossFileError, prepareRun, readLossFile } from '../runner/prepare';
 import { theoremText } from '../view/theorem1';
 

@@ -27,7 +27,8 @@ import {
   type ExtensionSettings,
   type RunInputLayer,
 } from './settings';
-import { RunProblem, prepareRun, runPrepared, toProblem, type RunRequest } from './runSession';
+import { prepareRun, runPrepared, toFailure, type RunRequest } from './runSession';
+import { RunFailure, isCancellation } from '../runner/failure';
 import { RunStore, newRunId, resultToCsv, summarize } from './runStore';
 
 export const SECTION = 'sgdLandscape';
@@ -272,7 +273,7 @@ export class RunController implements HostStateSource, vscode.Disposable {
     try {
       settings = this.readSettings();
     } catch (e) {
-      this.fail(toProblem(e, request));
+      this.fail(toFailure(e, request));
       return;
     }
     const id = newRunId();
@@ -312,7 +313,7 @@ export class RunController implements HostStateSource, vscode.Disposable {
             signal: abort.signal,
           });
           this.diagnostics.delete(vscode.Uri.file(request.file));
-          if (abort.signal.aborted) throw new RunProblem('cancelled', 'cancelled', { exportName: request.exportName });
+          if (abort.signal.aborted) throw RunFailure.cancelled(request.exportName);
           this.output.appendLine(
             `[${time()}] run ${id}: ${request.exportName} in ${request.file} (${request.mode}); bundle ${prepared.bundleMs} ms, inspect ${prepared.inspectMs} ms`,
           );
@@ -349,12 +350,13 @@ export class RunController implements HostStateSource, vscode.Disposable {
       );
       this.output.appendLine(`[${time()}] run ${id} done in ${Date.now() - t0} ms; ${loopText()}`);
     } catch (e) {
-      const problem = toProblem(e, request);
+      const failure = toFailure(e, request);
+      const cancelled = isCancellation(failure);
       this.output.appendLine(
-        `[${time()}] run ${id} ${problem.kind === 'cancelled' ? 'cancelled' : 'failed'} after ${Date.now() - t0} ms (${loopText()}): ${problem.message}`,
+        `[${time()}] run ${id} ${cancelled ? 'cancelled' : 'failed'} after ${Date.now() - t0} ms (${loopText()}): ${failure.message}`,
       );
-      if (problem.where.stack && problem.kind !== 'cancelled') this.output.appendLine(problem.where.stack);
-      if (this.active?.id === id) this.fail(problem);
+      if (failure.detail.stack && !cancelled) this.output.appendLine(failure.detail.stack);
+      if (this.active?.id === id) this.fail(failure);
     } finally {
       delay.disable();
       if (this.active?.id === id) {
@@ -403,29 +405,29 @@ export class RunController implements HostStateSource, vscode.Disposable {
     }
   }
 
-  private fail(problem: RunProblem): void {
+  private fail(problem: RunFailure): void {
     // Partial results of a failed or cancelled run are dropped: the last good run shows again.
     this._state = { ...this._state, live: undefined };
-    if (problem.kind === 'cancelled') {
+    if (isCancellation(problem)) {
       this.setStatusAndState({ kind: 'cancelled' });
       return;
     }
     const status: RunStatus = { kind: 'error', message: problem.message };
-    if (problem.where.file) status.file = problem.where.file;
-    if (problem.where.line !== undefined) status.line = problem.where.line;
-    if (problem.where.exportName) status.exportName = problem.where.exportName;
+    if (problem.detail.file) status.file = problem.detail.file;
+    if (problem.detail.line !== undefined) status.line = problem.detail.line;
+    if (problem.detail.exportName) status.exportName = problem.detail.exportName;
     // The last good result stays in `current`.
     this.setStatusAndState(status);
     if (problem.kind === 'syntax') this.showSyntaxDiagnostics(problem);
-    const actions = problem.where.file && problem.where.line !== undefined ? ['Go to Error', 'Show Log'] : ['Show Log'];
+    const actions = problem.detail.file && problem.detail.line !== undefined ? ['Go to Error', 'Show Log'] : ['Show Log'];
     void vscode.window.showErrorMessage(`SGD Landscape: ${problem.message}`, ...actions).then((a) => {
-      if (a === 'Go to Error' && problem.where.file && problem.where.line !== undefined)
-        void revealLine(problem.where.file, problem.where.line - 1);
+      if (a === 'Go to Error' && problem.detail.file && problem.detail.line !== undefined)
+        void revealLine(problem.detail.file, problem.detail.line - 1);
       if (a === 'Show Log') this.output.show(true);
     });
   }
 
-  private showSyntaxDiagnostics(problem: RunProblem): void {
+  private showSyntaxDiagnostics(problem: RunFailure): void {
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const m of problem.bundleMessages) {
       if (!m.file || m.line === undefined) continue;

@@ -105,11 +105,21 @@ export interface ModuleMessage {
   info: ModuleInfo;
 }
 
-/** A failure inside the user's code or the engine, already mapped to the user's source. */
-export interface UserError {
+/**
+ * What made a run fail. A worker reports throw, load, invalid, engine and cancelled; the pool adds
+ * timeout (a loss call that did not return), memory and cancelled; the host adds syntax (esbuild),
+ * config (a setting out of range) and not-found (no such export).
+ */
+export type FailureKind = 'throw' | 'load' | 'invalid' | 'engine' | 'cancelled' | 'timeout' | 'memory' | 'syntax' | 'config' | 'not-found';
+
+/**
+ * A failure inside the user's code or the engine, already mapped to the user's source: the wire
+ * form of a `RunFailure` (src/runner/failure.ts).
+ */
+export interface FailureDetail {
   message: string;
-  /** 'throw' — the loss threw; 'load' — the bundle failed to load or the export is missing; 'engine' — our bug; 'cancelled'. */
-  kind: 'throw' | 'load' | 'engine' | 'cancelled' | 'timeout' | 'memory' | 'invalid';
+  /** 'throw' — the loss threw; 'load' — the bundle failed to load or the export is missing; 'engine' — our bug. */
+  kind: FailureKind;
   exportName?: string;
   file?: string;
   line?: number;
@@ -122,7 +132,7 @@ export interface UserError {
 export interface ErrorMessage {
   type: 'error';
   id: number;
-  error: UserError;
+  error: FailureDetail;
 }
 
 export type WorkerToHost = ProgressMessage | ResultMessage | ModuleMessage | ErrorMessage;

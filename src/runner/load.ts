@@ -1,12 +1,12 @@
 /**
- * Loading a bundled loss inside a worker, and turning whatever it throws into a `UserError`
+ * Loading a bundled loss inside a worker, and turning whatever it throws into a `FailureDetail`
  * that names the function, the user's file and line, and the input.
  */
 import { createRequire } from 'node:module';
 import { adaptGradient, adaptLoss, describe } from '../engine/adapt';
 import { CancelledError, LossError } from '../engine/sgd';
 import type { Gradient, Loss, LossOptions, RunConfig } from '../engine/types';
-import type { LossRef, ModuleInfo, UserError } from '../protocol/worker';
+import type { FailureDetail, LossRef, ModuleInfo } from '../protocol/worker';
 
 const nodeRequire = createRequire(__filename);
 
@@ -165,8 +165,8 @@ function userFrame(stack: string | undefined, ref: LossRef): { file: string; lin
   return parsed.find((p) => p.file === ref.sourceFile) ?? parsed.find((p) => !own(p.file) && p.file !== ref.bundlePath);
 }
 
-export function toUserError(e: unknown, ref: LossRef): UserError {
-  if (e instanceof CancelledError || (e instanceof Error && e.name === 'CancelledError')) {
+export function toFailureDetail(e: unknown, ref: LossRef): FailureDetail {
+  if (e instanceof CancelledError) {
     return { kind: 'cancelled', message: 'cancelled', exportName: ref.exportName };
   }
   if (e instanceof LoadError) return { kind: e.kind, message: e.message, exportName: ref.exportName, file: ref.sourceFile };

@@ -25,7 +25,6 @@ import {
   type RunPartial,
 } from './plan';
 
-export { RunFailure } from './failure';
 export { DEFAULT_WORKER_SCRIPT } from './scheduler';
 export type { Phase, RunPartial } from './plan';
 

@@ -26,7 +26,7 @@ import {
   type ModuleMessage,
   type Task,
   type TaskResultOf,
-  type UserError,
+  type FailureDetail,
   type WorkerToHost,
 } from '../protocol/worker';
 
@@ -75,7 +75,7 @@ interface Pending {
   lastBeat: number;
   lastBeatAt: number;
   /** Why the watchdog terminated this job's worker. */
-  killedFor?: UserError;
+  killedFor?: FailureDetail;
 }
 
 export class Scheduler {
@@ -271,7 +271,7 @@ export class Scheduler {
     this.pump();
   }
 
-  private kill(slot: Slot, reason?: UserError): void {
+  private kill(slot: Slot, reason?: FailureDetail): void {
     const p = this.jobOf(slot);
     if (p && reason) p.killedFor = reason;
     const i = this.slots.indexOf(slot);

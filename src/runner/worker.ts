@@ -5,7 +5,7 @@
  * user's file and line through the bundle's source map.
  */
 import { parentPort } from 'node:worker_threads';
-import { inspectModule, loadLoss, toUserError } from './load';
+import { inspectModule, loadLoss, toFailureDetail } from './load';
 import { CancelledError, runTrials } from '../engine/sgd';
 import { computeLandscape } from '../engine/landscape';
 import { computeDiagnostics } from '../engine/diagnostics';
@@ -106,6 +106,6 @@ port.on('message', (msg: HostToWorker) => {
     if (msg?.type === 'inspect') post({ type: 'module', id: msg.id, info: inspectModule(msg.loss) });
     else if (msg?.type === 'task') post(runTask(msg));
   } catch (e) {
-    post({ type: 'error', id: msg.id, error: toUserError(e, msg.loss) });
+    post({ type: 'error', id: msg.id, error: toFailureDetail(e, msg.loss) });
   }
 });

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ExperimentRunner } from '../../src/runner/pool';
-import { RunProblem, prepareRun, runPrepared, type RunRequest } from '../../src/extension/runSession';
+import { prepareRun, runPrepared, type RunRequest } from '../../src/extension/runSession';
+import { RunFailure, isCancellation } from '../../src/runner/failure';
 import { parseSettings, runnerLimits, type RunInputLayer } from '../../src/extension/settings';
 
 let dir = '';
@@ -110,11 +111,11 @@ async function run(
   return runPrepared(runner, prepared, { signal });
 }
 
-async function problemOf(p: Promise<unknown>): Promise<RunProblem> {
+async function problemOf(p: Promise<unknown>): Promise<RunFailure> {
   try {
     await p;
   } catch (e) {
-    assert.ok(e instanceof RunProblem, `expected RunProblem, got ${String(e)}`);
+    assert.ok(e instanceof RunFailure, `expected RunFailure, got ${String(e)}`);
     return e;
   }
   assert.fail('expected the run to fail');
@@ -131,13 +132,13 @@ test('a loss that throws: message names the function, the user file:line and the
       }),
     );
     assert.equal(p.kind, 'throw');
-    assert.equal(p.where.exportName, 'throwsNearOrigin');
-    assert.equal(p.where.file, join(dir, 'faulty.ts'));
-    assert.equal(p.where.line, 5);
+    assert.equal(p.detail.exportName, 'throwsNearOrigin');
+    assert.equal(p.detail.file, join(dir, 'faulty.ts'));
+    assert.equal(p.detail.line, 5);
     assert.match(p.message, /throwsNearOrigin/);
     assert.match(p.message, /undefined near the origin/);
     assert.ok(p.message.includes(`${join(dir, 'faulty.ts')}:5`), p.message);
-    assert.ok(p.where.input && Math.abs(p.where.input[0]) < 0.5, `input ${p.where.input}`);
+    assert.ok(p.detail.input && Math.abs(p.detail.input[0]) < 0.5, `input ${p.detail.input}`);
   } finally {
     runner.dispose();
   }
@@ -168,7 +169,7 @@ test('a loss that never returns is stopped at the stall limit, the worker replac
     assert.match(p.message, /neverReturns/);
     assert.match(p.message, /x ≈ \[/);
     assert.match(p.message, /did not return within 1 s/);
-    assert.ok(p.where.input && p.where.input.length === 1);
+    assert.ok(p.detail.input && p.detail.input.length === 1);
     const ok = await run(runner, settings, 'good.ts', 'bowl');
     assert.equal(ok.config.function, 'bowl');
     assert.equal(ok.sgd.finals.length, small.trials);
@@ -197,8 +198,8 @@ test('a syntax error is reported at file:line (1-based) before any worker runs',
   try {
     const p = await problemOf(run(runner, settings, 'broken.ts', 'ok'));
     assert.equal(p.kind, 'syntax');
-    assert.equal(p.where.file, join(dir, 'broken.ts'));
-    assert.equal(p.where.line, 5);
+    assert.equal(p.detail.file, join(dir, 'broken.ts'));
+    assert.equal(p.detail.line, 5);
     assert.ok(p.message.includes(`${join(dir, 'broken.ts')}:5:`), p.message);
     assert.equal(p.bundleMessages[0].line, 5);
   } finally {
@@ -232,6 +233,7 @@ test('cancel stops a run', { timeout: 60_000 }, async () => {
     // soon after the abort is measured by `npm run bench`.
     const p = await problemOf(run(runner, settings, 'faulty.ts', 'slowBowl', { ...small, trials: 200, steps: 20000 }, ac.signal));
     assert.equal(p.kind, 'cancelled');
+    assert.ok(isCancellation(p));
     const ok = await run(runner, settings, 'good.ts', 'bowl');
     assert.equal(ok.sgd.finals.length, small.trials);
   } finally {
