@@ -8,8 +8,7 @@
  *   LandscapePanel.revive(panel, extensionUri, source) from a WebviewPanelSerializer after a reload
  *   LandscapePanel.current                             the open panel, if any
  *
- * Messages from the webview are validated by `parseFromWebview` and go to `source.handle`
- * (`saveDataUrlPng` below is what an `exportPng` does).
+ * Messages from the webview are validated by `parseFromWebview` and go to `source.handle`.
  */
 import * as vscode from 'vscode';
 import type { HostStateSource } from './hostState';
@@ -74,19 +73,4 @@ export class LandscapePanel implements vscode.Disposable {
     while (this.disposables.length) this.disposables.pop()?.dispose();
     this.panel.dispose();
   }
-}
-
-/** Asks where to save a chart and writes the PNG bytes of its data URL there. */
-export async function saveDataUrlPng(name: string, dataUrl: string): Promise<vscode.Uri | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const uri = await vscode.window.showSaveDialog({
-    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${name}.png`) } : {}),
-    filters: { PNG: ['png'] },
-    title: 'Save chart as PNG',
-  });
-  if (!uri) return undefined;
-  const bytes = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
-  await vscode.workspace.fs.writeFile(uri, bytes);
-  void vscode.window.showInformationMessage(`SGD Landscape: chart saved to ${vscode.workspace.asRelativePath(uri)}`);
-  return uri;
 }

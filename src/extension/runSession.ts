@@ -4,17 +4,19 @@
  * (never `require` user code on the host thread), merge settings < file defaults < overrides,
  * resolve the config, then run the trials on the worker pool. Each failure comes out as a
  * `RunFailure` whose message says what went wrong, in which function, at which file:line and input.
+ * `PoolExecutor` is the run service's runner (`ports.ts`) over these steps and one worker pool.
  */
 import { BundleFailure, formatBundleMessage, type BundleMessage } from '../runner/bundle';
 import { prepareRun as prepareFile } from '../runner/prepare';
 import { discoverLosses, type DiscoveredLoss } from '../runner/discover';
-import type { ExperimentRunner, RunPartial, RunProgress } from '../runner/pool';
+import { ExperimentRunner, type RunPartial, type RunProgress } from '../runner/pool';
 import { RunFailure } from '../runner/failure';
 import { ConfigError } from '../engine/config';
 import { problemText } from '../engine/settingsValidate';
 import type { ExperimentResult, LossOptions, RunConfig } from '../engine/types';
 import type { LossRef } from '../protocol/worker';
-import { SettingsError, settingsLayer, type ExtensionSettings, type RunInputLayer } from './settings';
+import type { PreparedExperiment, RunExecutor } from './ports';
+import { runnerLimits, SettingsError, settingsLayer, type ExtensionSettings, type RunInputLayer } from './settings';
 
 /** What a run asks for; persisted as "the last experiment" so it can be repeated. */
 export interface RunRequest {
@@ -173,4 +175,47 @@ export function toFailure(e: unknown, request: Pick<RunRequest, 'file' | 'export
     file: request.file,
     exportName: request.exportName,
   });
+}
+
+/**
+ * The runner behind the run service: `prepareRun` and `runPrepared` on one worker pool, replaced
+ * when the settings' limits (workers, time, stall, memory) change.
+ */
+export class PoolExecutor implements RunExecutor {
+  private runner?: ExperimentRunner;
+  private runnerKey = '';
+
+  constructor(private readonly paths: { workerScript: string; bundleDir: string }) {}
+
+  async prepare(args: {
+    request: RunRequest;
+    sourceText: string;
+    settings: ExtensionSettings;
+    signal: AbortSignal;
+  }): Promise<PreparedExperiment> {
+    const runner = this.runnerFor(args.settings);
+    const prepared = await prepareRun({ ...args, runner, bundleDir: this.paths.bundleDir });
+    return {
+      config: prepared.config,
+      bundleMs: prepared.bundleMs,
+      inspectMs: prepared.inspectMs,
+      run: (hooks) => runPrepared(runner, prepared, hooks),
+    };
+  }
+
+  dispose(): void {
+    this.runner?.dispose();
+    this.runner = undefined;
+  }
+
+  private runnerFor(settings: ExtensionSettings): ExperimentRunner {
+    const limits = runnerLimits(settings);
+    const key = JSON.stringify(limits);
+    if (!this.runner || key !== this.runnerKey) {
+      this.runner?.dispose();
+      this.runner = new ExperimentRunner({ workerScript: this.paths.workerScript, ...limits });
+      this.runnerKey = key;
+    }
+    return this.runner;
+  }
 }

@@ -1,14 +1,28 @@
 /**
- * Results of the last runs on disk (the workspace's `context.storageUri`): one JSON file per
- * run plus a small index. Results can be megabytes, so they never go into a memento. No
- * `vscode` import. Writes go to a temp file and are renamed, so a crash mid-write never leaves
- * a half index. Plain JSON: a NaN in a result (e.g. c(y) at x* itself) reads back as null.
+ * Results of the last runs on disk (the workspace's `context.storageUri`): one JSON file per run
+ * plus a small index. Results can be megabytes, so they never go into a memento. No `vscode`.
+ *
+ * - Atomic: every file (the index and each run) is written to a temporary file in the same folder,
+ *   flushed, then renamed over the old one, so a crash mid-write leaves the previous file whole;
+ *   leftovers of such a crash are removed on the next load.
+ * - Bounded in number: the newest `MAX_STORED_RUNS` runs are kept, older ones deleted.
+ * - Bounded in size: a run whose JSON would exceed `MAX_RUN_BYTES` is stored without its
+ *   per-trial checkpoints and gradient norms (the charts never need them; the diagnostics already
+ *   summarise them), and refused with `RunTooLarge` when even that is too big. The run stays on
+ *   screen either way; only re-opening it later is affected.
+ *
+ * Plain JSON: a NaN in a result (e.g. c(y) at x* itself) reads back as null.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExperimentResult } from '../engine/types';
+import type { ExperimentResult, MethodResult } from '../engine/types';
 import type { RunSummary } from '../protocol/webview';
 import type { RunRequest } from './runSession';
+
+/** How many runs the store keeps (newest first); older runs are deleted. */
+export const MAX_STORED_RUNS = 10;
+/** Largest run file (bytes of JSON); at most MAX_STORED_RUNS × this on disk, plus the index. */
+export const MAX_RUN_BYTES = 16 * 1024 * 1024;
 
 export interface StoreIndex {
   version: 1;
@@ -18,25 +32,88 @@ export interface StoreIndex {
   lastRequest?: RunRequest;
 }
 
+/** The file operations the store needs (tests inject failures between write and rename). */
+export interface StoreFs {
+  mkdir(path: string): Promise<void>;
+  readFile(path: string): Promise<string>;
+  readdir(path: string): Promise<string[]>;
+  /** Writes and flushes `text` to a new file `path`. */
+  writeFile(path: string, text: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string): Promise<void>;
+}
+
+export const nodeStoreFs: StoreFs = {
+  mkdir: async (path) => void (await mkdir(path, { recursive: true })),
+  readFile: (path) => readFile(path, 'utf8'),
+  readdir: (path) => readdir(path),
+  async writeFile(path, text) {
+    const file = await open(path, 'wx');
+    try {
+      await file.writeFile(text);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  },
+  rename: (from, to) => rename(from, to),
+  rm: (path) => rm(path, { force: true }),
+};
+
+/** A run too large to store even without its per-trial data. */
+export class RunTooLarge extends Error {
+  constructor(
+    readonly runId: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(
+      `run ${runId} was not stored: its result takes ${mib(bytes)} even without per-trial checkpoints, over the ${mib(limit)} limit of stored runs. It stays on screen until another run replaces it; use "SGD Landscape: Export results" to keep it.`,
+    );
+    this.name = 'RunTooLarge';
+  }
+}
+
+/** What `add` did: the index's runs afterwards, and whether the run was stored slimmed. */
+export interface StoreOutcome {
+  runs: RunSummary[];
+  slimmed: boolean;
+  bytes: number;
+}
+
+const TMP = /\.tmp$/;
+
 export class RunStore {
   private index: StoreIndex = { version: 1, runs: [] };
   private loaded = false;
-  private writing: Promise<void> = Promise.resolve();
+  private writing: Promise<unknown> = Promise.resolve();
+  private readonly fs: StoreFs;
+  private readonly maxRunBytes: number;
 
   constructor(
     private readonly dir: string,
-    private readonly keep = 10,
-  ) {}
+    private readonly keep = MAX_STORED_RUNS,
+    options: { maxRunBytes?: number; fs?: StoreFs } = {},
+  ) {
+    this.fs = options.fs ?? nodeStoreFs;
+    this.maxRunBytes = options.maxRunBytes ?? MAX_RUN_BYTES;
+  }
 
   async load(): Promise<StoreIndex> {
     if (this.loaded) return this.index;
+    this.loaded = true;
     try {
-      const raw = JSON.parse(await readFile(join(this.dir, 'index.json'), 'utf8')) as StoreIndex;
+      const raw = JSON.parse(await this.fs.readFile(join(this.dir, 'index.json'))) as StoreIndex;
       if (raw && raw.version === 1 && Array.isArray(raw.runs)) this.index = raw;
     } catch {
       // No index yet, or unreadable: start empty.
     }
-    this.loaded = true;
+    // Temporary files of a write that never got renamed (the window closed or crashed mid-write).
+    try {
+      for (const name of await this.fs.readdir(this.dir)) if (TMP.test(name)) await this.fs.rm(join(this.dir, name));
+    } catch {
+      // No folder yet.
+    }
     return this.index;
   }
 
@@ -51,49 +128,111 @@ export class RunStore {
   async setLastRequest(req: RunRequest): Promise<void> {
     await this.load();
     this.index.lastRequest = req;
-    await this.saveIndex();
+    await this.serial(() => this.writeIndex());
   }
 
-  /** Saves a result and puts it first in the index; drops the oldest beyond `keep`. */
-  async add(summary: RunSummary, result: ExperimentResult): Promise<void> {
+  /**
+   * Saves a result and puts it first in the index; deletes the oldest beyond `keep`. Throws
+   * RunTooLarge (and stores nothing) when the result does not fit in `maxRunBytes`.
+   */
+  async add(summary: RunSummary, result: ExperimentResult): Promise<StoreOutcome> {
     await this.load();
-    await mkdir(this.dir, { recursive: true });
-    await atomicWrite(join(this.dir, `${safeId(summary.id)}.json`), JSON.stringify(result));
-    this.index.runs = [summary, ...this.index.runs.filter((r) => r.id !== summary.id)];
-    const dropped = this.index.runs.splice(this.keep);
-    await this.saveIndex();
-    for (const d of dropped) await rm(join(this.dir, `${safeId(d.id)}.json`), { force: true });
+    const { text, slimmed, bytes } = this.serialize(summary.id, result);
+    const entry: RunSummary = slimmed ? { ...summary, slimmed: true } : summary;
+    return this.serial(async () => {
+      await this.fs.mkdir(this.dir);
+      await this.writeAtomic(runFile(summary.id), text);
+      this.index.runs = [entry, ...this.index.runs.filter((r) => r.id !== summary.id)];
+      const dropped = this.index.runs.splice(this.keep);
+      await this.writeIndex();
+      for (const d of dropped) await this.fs.rm(join(this.dir, runFile(d.id)));
+      return { runs: this.index.runs, slimmed, bytes };
+    });
   }
 
+  /** A stored run by id; undefined for an id the index does not list, or an unreadable file. */
   async get(id: string): Promise<ExperimentResult | undefined> {
+    await this.load();
+    if (!this.index.runs.some((r) => r.id === id)) return undefined;
     try {
-      return JSON.parse(await readFile(join(this.dir, `${safeId(id)}.json`), 'utf8')) as ExperimentResult;
+      return JSON.parse(await this.fs.readFile(join(this.dir, runFile(id)))) as ExperimentResult;
     } catch {
       return undefined;
     }
   }
 
-  private async saveIndex(): Promise<void> {
-    // Serialise index writes: two runs finishing together must not interleave renames.
-    const next = this.writing.then(async () => {
-      await mkdir(this.dir, { recursive: true });
-      await atomicWrite(join(this.dir, 'index.json'), JSON.stringify(this.index));
-    });
+  /** The JSON to store: the whole result, or without per-trial data when that is too big. */
+  private serialize(id: string, result: ExperimentResult): { text: string; slimmed: boolean; bytes: number } {
+    // Every number takes at least two characters ("0,"), so a result with more per-trial numbers
+    // than half the limit cannot fit whole: do not build that string at all.
+    if (2 * perTrialNumbers(result) <= this.maxRunBytes) {
+      let full: string | undefined;
+      try {
+        full = JSON.stringify(result);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e; // longer than a string can be
+      }
+      const bytes = full === undefined ? Infinity : Buffer.byteLength(full);
+      if (full !== undefined && bytes <= this.maxRunBytes) return { text: full, slimmed: false, bytes };
+    }
+    const slim = JSON.stringify(slimmed(result));
+    const bytes = Buffer.byteLength(slim);
+    if (bytes > this.maxRunBytes) throw new RunTooLarge(id, bytes, this.maxRunBytes);
+    return { text: slim, slimmed: true, bytes };
+  }
+
+  private writeIndex(): Promise<void> {
+    return this.fs.mkdir(this.dir).then(() => this.writeAtomic('index.json', JSON.stringify(this.index)));
+  }
+
+  /** Runs index/run writes one at a time: two runs finishing together must not interleave. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.writing.then(work);
     this.writing = next.catch(() => undefined);
-    await next;
+    return next;
+  }
+
+  private async writeAtomic(name: string, text: string): Promise<void> {
+    const path = join(this.dir, name);
+    const tmp = `${path}.${process.pid}.${++counter}.tmp`;
+    await this.fs.writeFile(tmp, text);
+    try {
+      await this.fs.rename(tmp, path);
+    } catch (e) {
+      await this.fs.rm(tmp).catch(() => undefined);
+      throw e;
+    }
   }
 }
 
 let counter = 0;
 
-async function atomicWrite(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${++counter}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
+function runFile(id: string): string {
+  return `${id.replace(/[^\w.-]/g, '_')}.json`;
 }
 
-function safeId(id: string): string {
-  return id.replace(/[^\w.-]/g, '_');
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Numbers in the per-trial arrays that a slimmed run leaves out. */
+function perTrialNumbers(result: ExperimentResult): number {
+  let n = 0;
+  for (const m of [result.sgd, result.gd]) {
+    if (!m) continue;
+    for (const trial of m.checkpoints) for (const x of trial) n += x.length;
+    for (const trial of m.stochasticGradNorm) n += trial.length;
+  }
+  return n;
+}
+
+function slimMethod(m: MethodResult): MethodResult {
+  return { ...m, checkpoints: [], stochasticGradNorm: [] };
+}
+
+/** The result without per-trial checkpoints and stochastic-gradient norms (see the file comment). */
+export function slimmed(result: ExperimentResult): ExperimentResult {
+  return { ...result, sgd: slimMethod(result.sgd), ...(result.gd ? { gd: slimMethod(result.gd) } : {}) };
 }
 
 /** A short id that sorts by time. */

@@ -141,19 +141,6 @@ export function buildRunInput(args: {
   return merged;
 }
 
-/**
- * The fields of `sent` that differ from `shown` (what a side panel displayed): those are the
- * user's explicit overrides; unchanged echoes of displayed values must not flatten a schedule.
- */
-export function changedFields(shown: Readonly<Record<string, unknown>>, sent: Readonly<Record<string, unknown>>): RunInputLayer {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(sent)) {
-    if (v === undefined) continue;
-    if (JSON.stringify(v) !== JSON.stringify(shown[k])) out[k] = v;
-  }
-  return out as RunInputLayer;
-}
-
 /** The effective flat values to show in the side panel (from the first stage of the input). */
 export function displaySettings(input: RunConfigInput): RunConfigInput & { lr: number; radius: number; noise: NoiseKind; steps: number } {
   const first = input.stages?.[0] ?? {};

@@ -47,9 +47,10 @@ function viewMethod(m: MethodResult): ViewMethodResult {
  * the sampled paths, the landscape grid and the diagnostics: small enough to post at once.
  * Arrays are shared with `result`, not copied (postMessage serialises them anyway).
  */
-export function toViewResult(result: ExperimentResult): ViewResult {
+export function toViewResult(result: ExperimentResult, runId: string): ViewResult {
   const view: ViewResult = {
     version: 1,
+    runId,
     config: result.config,
     diverged: result.diverged,
     sgd: viewMethod(result.sgd),
@@ -109,6 +110,7 @@ export function toLiveView(
   const sgd = partial.sgd ? viewMethod(partial.sgd) : empty();
   const view: ViewResult = {
     version: 1,
+    runId,
     config,
     diverged: sgd.diverged,
     sgd,

@@ -22,6 +22,8 @@ export interface RunSummary {
   successGd: number;
   c: number;
   diverged: number;
+  /** Stored without per-trial checkpoints and gradient norms (the result was over the size cap). */
+  slimmed?: boolean;
 }
 
 /** What a run looks like while it goes, or how it ended. */
@@ -56,6 +58,8 @@ export type ViewMethodResult = Pick<
 /** An ExperimentResult shaped for drawing (by the host's `toViewResult`). */
 export interface ViewResult {
   version: 1;
+  /** The run's id (as in "recent runs" and `LiveView.runId`): the webviews' key for "which run is this". */
+  runId: string;
   config: RunConfig;
   source?: { file: string; exportName: string };
   diverged: number;
@@ -135,13 +139,14 @@ export type ToWebview = StateMessage | StatusMessage | LiveMessage;
 export interface ReadyMessage {
   type: 'ready';
 }
-/** Side panel: run the selected function with these settings (see `settings`). */
+/** Side panel: run the selected function with the settings the user edited there. */
 export interface RunMessage {
   type: 'run';
   exportName?: string;
   /**
-   * The side panel always sends the full `stages` list; `lr`/`radius`/`noise`/`steps` repeat
-   * stage 1 for readers that want one stage.
+   * Only the fields the user changed from the shown `controls.settings` (they override the
+   * settings and the file's defaults). An edit of any stage sends the whole `stages` list, with
+   * `lr`/`radius`/`noise`/`steps` repeating stage 1 when those changed.
    */
   settings: RunConfigInput & { lr?: number; radius?: number; noise?: NoiseKind; steps?: number; decay?: Decay };
 }

@@ -62,5 +62,5 @@ test('Figure 3 from the command palette: panel, charts, summary = CLI', async ()
   assert.deepEqual(cli.sgd.finals, used.sgd.finals, 'same final iterates, trial by trial');
   assert.deepEqual(cli.gd?.finals, used.gd?.finals, 'same GD finals');
   assert.equal(cli.diagnostics.successSgd, used.diagnostics.successSgd);
-  assert.equal(summaryText(toViewResult(cli)), shown.summary, 'panel summary = summary of the CLI result');
+  assert.equal(summaryText(toViewResult(cli, 'run-1')), shown.summary, 'panel summary = summary of the CLI result');
 });

@@ -28,7 +28,7 @@ export function panel(vs: VsCode, timeout = 60_000): Promise<FrameLocator> {
 }
 
 export interface PanelRun {
-  /** data-run: key of the run on screen. */
+  /** data-run: id of the run on screen. */
   run: string;
   label: string;
   summary: string;

@@ -5,12 +5,12 @@ import {
   SETTING_KEYS,
   SettingsError,
   buildRunInput,
-  changedFields,
   displaySettings,
   parseSettings,
   runnerLimits,
 } from '../../src/extension/settings';
 import { mergeRunInputs, resolveConfig } from '../../src/engine/config';
+import { editedFields } from '../../webview/sidebar/settings';
 
 test('defaults: the documented values, one per setting', () => {
   assert.deepEqual(parseSettings({}), {
@@ -173,7 +173,7 @@ test('dim: settings only for array losses; Options.dim beats settings; a wrong d
   );
 });
 
-test('side panel: only changed fields are overrides, so echoing the shown values keeps a schedule', () => {
+test('side panel: only edited fields are overrides, so echoing the shown values keeps a schedule', () => {
   const settings = parseSettings({
     schedule: [
       { lr: 0.1, radius: 0.3, steps: 10 },
@@ -183,9 +183,9 @@ test('side panel: only changed fields are overrides, so echoing the shown values
   const effective = buildRunInput({ exportName: 'f', argStyle: 'scalars', settings });
   const shown = displaySettings(effective);
   assert.equal(shown.radius, 0.3);
-  const echo = changedFields(shown, { ...shown });
+  const echo = editedFields(shown, { ...shown });
   assert.deepEqual(echo, {});
-  const edited = changedFields(shown, { ...shown, trials: 7, lr: 0.2 });
+  const edited = editedFields(shown, { ...shown, trials: 7, lr: 0.2 });
   assert.deepEqual(edited, { trials: 7, lr: 0.2 });
   const cfg = resolveConfig(buildRunInput({ exportName: 'f', argStyle: 'scalars', settings, overrides: edited }), { dim: 1 });
   assert.deepEqual(

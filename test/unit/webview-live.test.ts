@@ -59,7 +59,7 @@ test('toLiveView: trials so far are shaped as in toViewResult; config x* wins', 
   assert.deepEqual(v.diagnostics.xStar, [0.5, -0.5]);
   assert.equal(v.diagnostics.xStarSource, 'config');
   assert.equal(v.sgd.finals.length, 15);
-  assert.deepEqual(Object.keys(v.sgd).sort(), Object.keys(toViewResult(r).sgd).sort(), 'no checkpoints or gradient norms');
+  assert.deepEqual(Object.keys(v.sgd).sort(), Object.keys(toViewResult(r, 'run-1').sgd).sort(), 'no checkpoints or gradient norms');
   assert.equal(v.source, undefined);
   assert.equal(live.trialsDone, 15);
   // 2-D grid minimum when x* is not given.

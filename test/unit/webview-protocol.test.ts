@@ -125,7 +125,7 @@ test('rejects bad names, ids, data URLs, formats and lines', () => {
 
 test('toViewResult drops per-trial checkpoints and gradient norms and keeps what is drawn', () => {
   const r = makeResult({ trials: 60, steps: 100, checkpoints: 20 });
-  const v = toViewResult(r);
+  const v = toViewResult(r, 'run-1');
   for (const m of [v.sgd, v.gd!]) {
     assert.deepEqual(Object.keys(m).sort(), [
       'diverged',
@@ -143,19 +143,19 @@ test('toViewResult drops per-trial checkpoints and gradient norms and keeps what
   assert.equal(v.landscape, r.landscape);
   assert.equal(v.diagnostics, r.diagnostics);
   assert.deepEqual(v.source, r.source);
-  assert.equal(toViewResult({ ...r, gd: undefined }).gd, undefined);
+  assert.equal(toViewResult({ ...r, gd: undefined }, 'run-2').gd, undefined);
 });
 
 test('toViewResult keeps a 1000-trial × 5000-step result small', () => {
   const r = makeResult({ trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20 });
   const full = JSON.stringify(r).length;
-  const view = JSON.stringify(toViewResult(r)).length;
+  const view = JSON.stringify(toViewResult(r, 'run-3')).length;
   assert.ok(view < full / 3, `view ${view} vs full ${full}`);
   assert.ok(view < 1_000_000, `view message is ${view} characters`);
 });
 
 test('stateMessage leaves out the run the webview already has; receiveState puts it back', () => {
-  const current = toViewResult(makeResult({ trials: 5, steps: 20 }));
+  const current = toViewResult(makeResult({ trials: 5, steps: 20 }), 'run-4');
   const state: HostState = { status: { kind: 'idle' }, runs: [], current };
   const first = stateMessage(state, undefined);
   assert.equal(first.keepCurrent, undefined);
@@ -165,7 +165,7 @@ test('stateMessage leaves out the run the webview already has; receiveState puts
   assert.equal('current' in again.state, false);
   assert.equal(receiveState(again, state).current, current);
   // another run object is sent in full, and an emptied state stays empty
-  const other = toViewResult(makeResult({ trials: 5, steps: 20, seed: 9 }));
+  const other = toViewResult(makeResult({ trials: 5, steps: 20, seed: 9 }), 'run-5');
   assert.equal(stateMessage({ ...state, current: other }, current).state.current, other);
   const cleared = stateMessage({ status: { kind: 'idle' }, runs: [] }, current);
   assert.equal(cleared.keepCurrent, undefined);

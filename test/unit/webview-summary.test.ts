@@ -4,7 +4,7 @@ import { toViewResult } from '../../src/extension/viewModel';
 import { convexityText, runLabel, stageStarts, statusText, successText, summaryText } from '../../webview/shared/summary';
 import { makeResult } from '../fixtures/webview-result';
 
-const view = toViewResult(makeResult({ trials: 40, steps: 200 }));
+const view = toViewResult(makeResult({ trials: 40, steps: 200 }), 'run-1');
 
 test('stage boundaries and labels', () => {
   const multi = toViewResult(
@@ -17,6 +17,7 @@ test('stage boundaries and labels', () => {
         { lr: 0.02, radius: 0.05, noise: 'cube' },
       ],
     }),
+    'run-2',
   );
   assert.deepEqual(stageStarts(multi), [50, 100]);
   assert.deepEqual(stageStarts(view), []);

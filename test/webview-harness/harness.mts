@@ -194,7 +194,7 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
     result.config.compareGd = false;
     delete result.diagnostics.histogram.gd2d;
   }
-  const view = toViewResult(result);
+  const view = toViewResult(result, `run-${name}`);
   for (const theme of name === '1d' || name === '2d' ? ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] : ['vscode-dark']) {
     const { p, errors } = await open('panel', theme);
     await post(p, { status: { kind: 'idle' }, runs: [], current: view });
@@ -299,9 +299,11 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
 if (!process.env.ONLY) {
   const big = toViewResult(
     makeResult({ dim: 1, trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20 }),
+    'run-big-1d',
   );
   const big2 = toViewResult(
     makeResult({ dim: 2, trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20, resolution: 201 }),
+    'run-big-2d',
   );
   const report: string[] = [];
   for (const [name, view] of [
@@ -348,10 +350,14 @@ if (!process.env.ONLY) {
 
 // A narrow panel (editor split in two on a laptop): 2-D f and g stack instead of shrinking.
 if (!process.env.ONLY) {
-  const view = toViewResult(makeResult({ dim: 2, trials: 100, steps: 200 }));
+  const view = toViewResult(makeResult({ dim: 2, trials: 100, steps: 200 }), 'run-narrow-2d');
   const { p, errors } = await open('panel', 'vscode-dark', 560, 900);
   // A 1-D run first: its Chart.js charts must give their canvases up to the 2-D canvas layer.
-  await post(p, { status: { kind: 'idle' }, runs: [], current: toViewResult(makeResult({ dim: 1, trials: 20, steps: 100 })) });
+  await post(p, {
+    status: { kind: 'idle' },
+    runs: [],
+    current: toViewResult(makeResult({ dim: 1, trials: 20, steps: 100 }), 'run-narrow-1d'),
+  });
   await drawn(p, CHARTS);
   await post(p, { status: { kind: 'idle' }, runs: [], current: view });
   const d = await drawn(p, CHARTS);
@@ -380,7 +386,7 @@ if (!process.env.ONLY) {
 // Real results from the CLI.
 for (const file of (process.env.RESULTS ?? '').split(',').filter(Boolean)) {
   const result = JSON.parse(readFileSync(file, 'utf8')) as ExperimentResult;
-  const view = toViewResult(result);
+  const view = toViewResult(result, file);
   const name = file
     .split('/')
     .pop()!
@@ -442,7 +448,7 @@ if (!process.env.ONLY || process.env.ONLY === 'live') {
     ['2d', { dim: 2, trials: 1000, steps: 5000, sampleTrajectories: 20, trajectoryPoints: 200, resolution: 201 }],
   ] as const) {
     const { p, errors } = await open('panel', 'vscode-dark');
-    const old = toViewResult(makeResult({ dim: opts.dim, trials: 100, steps: 300, seed: 3 }));
+    const old = toViewResult(makeResult({ dim: opts.dim, trials: 100, steps: 300, seed: 3 }), `run-old-${name}`);
     await post(p, { status: { kind: 'idle' }, runs: [], current: old });
     await drawn(p, CHARTS);
     const oldRun = await root(p, 'data-run');
@@ -526,7 +532,7 @@ if (!process.env.ONLY || process.env.ONLY === 'live') {
     // Another run succeeds: its complete result replaces the live view.
     await post(p, { status: running(500), runs: [], current: old, live: liveOf(next, 500) });
     await p.waitForFunction(() => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-live') === 'true');
-    const done = toViewResult(next);
+    const done = toViewResult(next, `run-next-${name}`);
     await post(p, { status: { kind: 'idle' }, runs: [], current: done });
     await p.waitForFunction((old) => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-run') !== old, oldRun);
     const fin = await drawn(p, CHARTS);
@@ -543,7 +549,7 @@ if (!process.env.ONLY || process.env.ONLY === 'live') {
 // Side panel: controls, presets, run message, summary, recent runs.
 for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['vscode-dark', 'vscode-light']) {
   const { p, errors } = await open('sidebar', theme, 360, 1300);
-  const view = toViewResult(makeResult({ dim: 1, trials: 100, steps: 400 }));
+  const view = toViewResult(makeResult({ dim: 1, trials: 100, steps: 400 }), 'run-sidebar');
   await post(p, {
     status: { kind: 'idle' },
     current: view,

@@ -7,7 +7,7 @@
  *   panel-root      the root element; data-render-ms = ms from receiving a new result to all
  *                   charts drawn; data-finished-to-drawn-ms = ms from the host having the result
  *                   (run finished) to all charts drawn, for a run that just finished;
- *                   data-run = key of the run on screen; data-theme = theme kind
+ *                   data-run = id of the run on screen; data-theme = theme kind
  *   status          status line                      progress   progress bar (data-value 0..1)
  *   error           error banner (hidden unless the last run failed; results stay visible)
  *   summary         the one-paragraph summary of the run on screen
@@ -191,12 +191,6 @@ root.append(
 document.body.append(root);
 
 // ---- rendering ----
-
-function runKey(v: ViewResult): string {
-  return [v.startedAt, v.source?.file ?? '', v.source?.exportName ?? v.config.function, v.config.seed, v.config.trials, v.config.dim].join(
-    '|',
-  );
-}
 
 function drawSlot(s: ChartSlot, view: ViewResult): void {
   try {
@@ -416,7 +410,7 @@ function onState(next: HostState): void {
     renderEmpty();
     return;
   }
-  const key = runKey(view);
+  const key = view.runId;
   if (key === shownKey) return;
   shownKey = key;
   if (!next.status || next.status.kind !== 'running') stopPlaying();

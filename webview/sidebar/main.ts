@@ -41,6 +41,7 @@ import {
   addStage,
   applyPreset,
   derivedR,
+  editedFields,
   inputBounds,
   lrToSlider,
   parseSpecField,
@@ -250,9 +251,8 @@ addStageButton.addEventListener('click', () => update(addStage(current())));
 
 runButton.addEventListener('click', () => {
   if (runButton.hasAttribute('disabled')) return;
-  // `function` is the picker's business (exportName), not a setting.
-  const { function: _fn, ...s } = current();
-  const settings: RunSettings = { ...s, stages: stagesOf(s as RunSettings) };
+  // Only what the user edited here (against the settings shown when editing began) is sent.
+  const settings = ui.edited ? editedFields(JSON.parse(ui.base ?? 'null') ?? {}, ui.edited) : {};
   const exportName = ui.exportName ?? state.controls?.selected;
   host.post({ type: 'run', ...(exportName ? { exportName } : {}), settings });
 });
@@ -498,7 +498,7 @@ function onState(next: HostState): void {
   state = next;
   renderControls();
   renderStatus();
-  const key = next.current ? `${next.current.startedAt}|${next.current.config.function}|${next.current.config.seed}` : '';
+  const key = next.current?.runId ?? '';
   if (key !== lastCurrentKey) {
     lastCurrentKey = key;
     renderSummary();

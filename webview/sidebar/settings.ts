@@ -183,3 +183,18 @@ export function sliderToLr(pos: number): number {
   const t = Math.min(1, Math.max(0, pos / positions));
   return Number(Math.pow(10, Math.log10(min) + t * (Math.log10(max) - Math.log10(min))).toPrecision(3));
 }
+
+/**
+ * What the Run message carries: the fields of `edited` that differ from `shown` (the host's
+ * settings the edits were made against), i.e. what the user changed here. Those override the
+ * settings and the file's defaults; an echo of a shown value must not (it would flatten a schedule
+ * from the file into the shown stage). The function is named by the picker, never a setting.
+ */
+export function editedFields(shown: Readonly<Partial<RunSettings>>, edited: Readonly<RunSettings>): Partial<RunSettings> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(edited)) {
+    if (v === undefined || k === 'function') continue;
+    if (JSON.stringify(v) !== JSON.stringify((shown as Record<string, unknown>)[k])) out[k] = v;
+  }
+  return out as Partial<RunSettings>;
+}

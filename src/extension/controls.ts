@@ -1,0 +1,53 @@
+/**
+ * The side panel's controls mirrored from the active editor and the settings: the file's exported
+ * losses (found statically, no user code runs), the selected one, and the settings it would run
+ * with. Pure apart from the per-file memory of the user's choice; no `vscode`.
+ */
+import { discoverLosses, orderByCursor, readStaticExport } from '../runner/discover';
+import type { LossOptions } from '../engine/types';
+import type { ControlsState, RunSettings } from '../protocol/webview';
+import type { EditorSnapshot } from './ports';
+import { buildRunInput, displaySettings, type ExtensionSettings } from './settings';
+
+/**
+ * The controls for `editor` (the active TypeScript/JavaScript editor, if any). Another editor, or
+ * none, keeps showing the last file's functions. `selected` remembers the chosen function per
+ * file; the function under the cursor becomes the chosen one.
+ */
+export function mirrorControls(args: {
+  editor: EditorSnapshot | undefined;
+  previous: ControlsState | undefined;
+  settings: ExtensionSettings;
+  trusted: boolean;
+  selected: Map<string, string>;
+}): ControlsState {
+  const { editor, previous, settings, trusted, selected } = args;
+  if (!editor) {
+    if (previous) return { ...previous, trusted };
+    const input = buildRunInput({ exportName: '', argStyle: 'array', settings });
+    delete (input as Record<string, unknown>).function;
+    return { functions: [], settings: displaySettings(input) as RunSettings, trusted };
+  }
+  const { file, text, cursorLine } = editor;
+  const losses = discoverLosses(text, file);
+  const here = orderByCursor(losses, cursorLine)[0];
+  if (here && cursorLine >= here.line && cursorLine <= here.endLine) selected.set(file, here.name);
+  const selectedName = selected.get(file) ?? losses[0]?.name;
+  const sel = losses.find((l) => l.name === selectedName) ?? losses[0];
+  // Display only: `<name>Options` read statically (literal values), never by running the file.
+  const staticOptions = sel ? (readStaticExport(text, file, `${sel.name}Options`) as LossOptions | undefined) : undefined;
+  const options = staticOptions && typeof staticOptions === 'object' ? staticOptions : undefined;
+  const input = buildRunInput({ exportName: sel?.name ?? '', argStyle: sel?.argStyle ?? 'array', settings, options });
+  if (sel?.argStyle === 'scalars' && sel.dim !== null) input.dim = sel.dim;
+  // The side panel names the function separately (`exportName`); it is not a setting.
+  delete (input as Record<string, unknown>).function;
+  if (!input.domain && options?.domain) input.domain = options.domain;
+  if (!input.xStar && options?.xStar) input.xStar = options.xStar;
+  return {
+    file,
+    functions: losses.map((l) => ({ name: l.name, dim: l.dim, line: l.line })),
+    selected: sel?.name,
+    settings: displaySettings(input) as RunSettings,
+    trusted,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * What the run service (`runService.ts`) needs from the world, as small interfaces: the stored
+ * runs, the runner (bundle + prepare + run), the clock, the notifier, the file saver and the
+ * editor's environment. The extension passes `vscode`-backed ones (`vscodePorts.ts`), the unit
+ * tests plain fakes. No `vscode` import here.
+ */
+import type { ExperimentResult, RunConfig } from '../engine/types';
+import type { RunSummary } from '../protocol/webview';
+import type { RunFailure } from '../runner/failure';
+import type { RunPartial, RunProgress } from '../runner/pool';
+import type { RunRequest } from './runSession';
+import type { StoreIndex, StoreOutcome } from './runStore';
+import type { ExtensionSettings } from './settings';
+
+/** Subscribe to an event; dispose the result to unsubscribe (shaped like `vscode.Event`). */
+export type Event<T> = (listener: (e: T) => void) => { dispose(): void };
+
+/** A minimal event emitter for `Event`. */
+export class Emitter<T> {
+  private readonly listeners = new Set<(e: T) => void>();
+  readonly event: Event<T> = (listener) => {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+/** The stored runs (`RunStore`). */
+export interface RunStorage {
+  load(): Promise<StoreIndex>;
+  readonly lastRequest: RunRequest | undefined;
+  setLastRequest(request: RunRequest): Promise<void>;
+  /** Stores a finished run; throws `RunTooLarge` when it does not fit. */
+  add(summary: RunSummary, result: ExperimentResult): Promise<StoreOutcome>;
+  get(id: string): Promise<ExperimentResult | undefined>;
+}
+
+/** A run bundled, inspected and resolved, ready to go. */
+export interface PreparedExperiment {
+  config: RunConfig;
+  /** For the log. */
+  bundleMs: number;
+  inspectMs: number;
+  /** Runs the trials; rejects with a RunFailure (a cancellation when `signal` aborts). */
+  run(hooks: { signal: AbortSignal; onProgress(p: RunProgress): void; onPartial(p: RunPartial): void }): Promise<ExperimentResult>;
+}
+
+/** The runner: from a request to a prepared experiment (the worker pool in the extension). */
+export interface RunExecutor {
+  /** Bundles the file, inspects it in a worker and resolves settings < file defaults < overrides. */
+  prepare(args: { request: RunRequest; sourceText: string; settings: ExtensionSettings; signal: AbortSignal }): Promise<PreparedExperiment>;
+  dispose(): void;
+}
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** Where the user hears about things. */
+export interface Notifier {
+  /** A line for the output channel. */
+  log(line: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  /** A run failed (not a cancellation): a toast with "Go to Error" / "Show Log", diagnostics for syntax errors. */
+  runFailed(failure: RunFailure): void;
+  /** The file bundled cleanly: its syntax diagnostics from an earlier build are stale. */
+  fileBuilt(file: string): void;
+  /** Open or reveal the landscape panel. */
+  showPanel(): void;
+}
+
+/** A file the user saves through a save dialog. */
+export interface SaveRequest {
+  /** Suggested file name, e.g. `bowl-2026…-finals.png`. */
+  name: string;
+  format: 'json' | 'csv' | 'png';
+  data: Uint8Array;
+}
+
+export interface Saver {
+  /** Writes `data` to `target`, or where the user picks; the path written, or undefined when cancelled. */
+  save(request: SaveRequest, target?: string): Promise<string | undefined>;
+}
+
+/** The editor's view of the active file, for the side panel's controls. */
+export interface EditorSnapshot {
+  file: string;
+  /** The editor's text (unsaved edits included). */
+  text: string;
+  /** 0-based line of the cursor. */
+  cursorLine: number;
+}
+
+/** The host environment the service reads. */
+export interface HostEnvironment {
+  /** The validated `sgdLandscape.*` settings; throws SettingsError on a bad value. */
+  readSettings(): ExtensionSettings;
+  /** The file's text: the open editor's (unsaved edits included), else the file on disk. */
+  readSource(file: string): Promise<string>;
+  /** A path as the user reads it (relative to the workspace). */
+  relativePath(file: string): string;
+  isTrusted(): boolean;
+}

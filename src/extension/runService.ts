@@ -1,0 +1,389 @@
+/**
+ * The run service: the host's run lifecycle and state, without `vscode`. It starts and stops runs
+ * (a new start replaces the run in progress), re-runs on save in watch mode, shapes partial and
+ * final results for the webviews, stores finished runs, opens stored ones, exports results and
+ * charts, and mirrors the active editor into the side panel's controls.
+ *
+ * The state is a reducer over events (`hostModel.ts`); everything else comes in through small
+ * interfaces (`ports.ts`): the run store, the runner, the clock, the notifier, the saver and the
+ * environment. The `vscode` layer (`controller.ts`) adds commands, pickers, dialogs and trust.
+ *
+ * Heavy work never runs here: esbuild bundles asynchronously in its own process, the module is
+ * inspected and the trials run in worker threads; this thread only coordinates. Each run logs the
+ * largest event-loop delay seen on this thread while it ran.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { ExperimentResult } from '../engine/types';
+import type { HostState, LiveView, RunMessage, RunStatus } from '../protocol/webview';
+import { RunFailure, isCancellation } from '../runner/failure';
+import type { RunPartial, RunProgress } from '../runner/pool';
+import { mirrorControls } from './controls';
+import { INITIAL_MODEL, reduce, type HostEvent, type HostModel } from './hostModel';
+import {
+  Emitter,
+  type Clock,
+  type EditorSnapshot,
+  type HostEnvironment,
+  type Notifier,
+  type RunExecutor,
+  type RunStorage,
+  type Saver,
+} from './ports';
+import { toFailure, type RunRequest } from './runSession';
+import { RunTooLarge, newRunId, resultToCsv, summarize } from './runStore';
+import { parseSettings, type ExtensionSettings } from './settings';
+import { toLiveView, toViewResult } from './viewModel';
+
+/** A burst of saves (format-on-save, save-all) gives one run. */
+export const WATCH_DEBOUNCE_MS = 300;
+/** Editor events (typing, cursor moves) are mirrored into the controls after this quiet time. */
+export const CONTROLS_DEBOUNCE_MS = 150;
+/** Least time between two progress updates of the status. */
+const PROGRESS_INTERVAL_MS = 100;
+
+export interface RunServiceDeps {
+  store: RunStorage;
+  executor: RunExecutor;
+  clock: Clock;
+  notifier: Notifier;
+  saver: Saver;
+  env: HostEnvironment;
+  /** Run ids (default: time-sortable random ids). */
+  newRunId?: () => string;
+}
+
+interface ActiveRun {
+  runId: string;
+  request: RunRequest;
+  abort: AbortController;
+}
+
+export class RunService {
+  private model: HostModel = INITIAL_MODEL;
+  private readonly stateEmitter = new Emitter<HostState>();
+  private readonly statusEmitter = new Emitter<RunStatus>();
+  private readonly liveEmitter = new Emitter<LiveView>();
+  /** Fires after any change of `state` that a renderer cannot derive (result, runs, controls, error). */
+  readonly onDidChangeState = this.stateEmitter.event;
+  /** Fires often while a run goes (progress); cheaper than a full state. */
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  /** Fires as partial results of the running experiment arrive (throttled by the pool); also in `state.live`. */
+  readonly onDidChangeLive = this.liveEmitter.event;
+
+  private active?: ActiveRun;
+  private watchTimer?: unknown;
+  private controlsTimer?: unknown;
+  /** The side panel's chosen function per file. */
+  private readonly selected = new Map<string, string>();
+  private readonly newRunId: () => string;
+
+  constructor(private readonly deps: RunServiceDeps) {
+    this.newRunId = deps.newRunId ?? (() => newRunId(new Date(deps.clock.now())));
+  }
+
+  /** What the webviews render. */
+  get state(): HostState {
+    return this.model.state;
+  }
+
+  /** The full result of the shown run (what Export writes). */
+  get shownResult(): ExperimentResult | undefined {
+    return this.model.result;
+  }
+
+  /** The request of the run in progress, if any. */
+  get activeRequest(): RunRequest | undefined {
+    return this.active?.request;
+  }
+
+  /** Loads the stored runs, shows the newest, and mirrors `editor` into the controls. */
+  async init(editor?: EditorSnapshot): Promise<void> {
+    const index = await this.deps.store.load();
+    this.dispatch({ type: 'runsListed', runs: index.runs });
+    const newest = index.runs[0];
+    const result = newest && (await this.deps.store.get(newest.id));
+    if (newest && result) this.dispatch({ type: 'runOpened', result, view: toViewResult(result, newest.id) });
+    this.refreshControls(editor);
+  }
+
+  dispose(): void {
+    this.active?.abort.abort();
+    this.active = undefined;
+    if (this.watchTimer !== undefined) this.deps.clock.clearTimeout(this.watchTimer);
+    if (this.controlsTimer !== undefined) this.deps.clock.clearTimeout(this.controlsTimer);
+    this.deps.executor.dispose();
+    this.stateEmitter.dispose();
+    this.statusEmitter.dispose();
+    this.liveEmitter.dispose();
+  }
+
+  // ---- runs ----
+
+  /**
+   * Starts a run, stopping the one in progress (whose late results are then ignored). Resolves
+   * when this run has ended, however it ended; failures are reported, not thrown.
+   */
+  async start(request: RunRequest): Promise<void> {
+    const { env, notifier, store, clock } = this.deps;
+    if (!env.isTrusted()) {
+      notifier.log(`[${this.time()}] not started: the workspace is not trusted`);
+      return;
+    }
+    this.active?.abort.abort();
+    const runId = this.newRunId();
+    const abort = new AbortController();
+    this.active = { runId, request, abort };
+    this.dispatch({ type: 'started', runId, label: `${request.exportName} — ${env.relativePath(request.file)}` });
+    notifier.showPanel();
+    void store.setLastRequest(request).catch(() => undefined);
+    const loop = loopMonitor();
+    const t0 = clock.now();
+    try {
+      const settings: ExtensionSettings = env.readSettings();
+      const sourceText = await env.readSource(request.file);
+      const prepared = await this.deps.executor.prepare({ request, sourceText, settings, signal: abort.signal });
+      notifier.fileBuilt(request.file);
+      if (abort.signal.aborted) throw RunFailure.cancelled(request.exportName);
+      notifier.log(
+        `[${this.time()}] run ${runId}: ${request.exportName} in ${request.file} (${request.mode}); bundle ${prepared.bundleMs} ms, inspect ${prepared.inspectMs} ms`,
+      );
+      notifier.log(`  settings: ${JSON.stringify(prepared.config)}`);
+      this.dispatch({ type: 'progress', runId, phase: 'sgd', done: 0, total: 1 });
+      let lastProgress = -Infinity;
+      const onProgress = (p: RunProgress) => {
+        const now = clock.now();
+        if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
+        lastProgress = now;
+        this.dispatch({ type: 'progress', runId, phase: p.phase, done: p.done, total: p.total });
+      };
+      const startedAt = new Date(clock.now()).toISOString();
+      const source = { file: request.file, exportName: request.exportName };
+      const onPartial = (p: RunPartial) => {
+        if (abort.signal.aborted) return;
+        this.dispatch({ type: 'partial', runId, live: toLiveView(runId, prepared.config, p, startedAt, source) });
+      };
+      const result = await prepared.run({ signal: abort.signal, onProgress, onPartial });
+      // A run replaced or stopped while its last chunk finished: its result is not shown or stored.
+      if (abort.signal.aborted) throw RunFailure.cancelled(request.exportName);
+      await this.succeed(runId, request, result);
+      notifier.log(`[${this.time()}] run ${runId} done in ${clock.now() - t0} ms; ${loop.text()}`);
+    } catch (e) {
+      const failure = toFailure(e, request);
+      const cancelled = isCancellation(failure);
+      notifier.log(
+        `[${this.time()}] run ${runId} ${cancelled ? 'cancelled' : 'failed'} after ${clock.now() - t0} ms (${loop.text()}): ${failure.message}`,
+      );
+      if (failure.detail.stack && !cancelled) notifier.log(failure.detail.stack);
+      const stillShown = this.model.activeRunId === runId;
+      this.dispatch(cancelled ? { type: 'cancelled', runId } : { type: 'failed', runId, detail: failure.detail });
+      if (stillShown && !cancelled) notifier.runFailed(failure);
+    } finally {
+      loop.stop();
+      if (this.active?.runId === runId) this.active = undefined;
+    }
+  }
+
+  /** Stops the run in progress (its status becomes `cancelled`; the last good result stays). */
+  stop(): void {
+    if (!this.active) return;
+    this.deps.notifier.log(`[${this.time()}] stop requested for ${this.active.request.exportName}`);
+    this.active.abort.abort();
+  }
+
+  /** Repeats the run in progress or the last one started (also after a reload). */
+  async rerun(): Promise<void> {
+    await this.deps.store.load();
+    const last = this.active?.request ?? this.deps.store.lastRequest;
+    if (!last) {
+      this.deps.notifier.info('SGD Landscape: nothing to re-run yet. Run "SGD Landscape: Run SGD on function" first.');
+      return;
+    }
+    await this.start(last);
+  }
+
+  /**
+   * The side panel's Run: the chosen function of the file its controls show, with the settings
+   * the user edited there (the panel sends only those) above the settings and the file's defaults.
+   */
+  async runFromPanel(message: RunMessage): Promise<void> {
+    const controls = this.model.state.controls;
+    const file = controls?.file;
+    const exportName = message.exportName ?? controls?.selected;
+    if (!file || !exportName) {
+      this.deps.notifier.warn('SGD Landscape: open a TypeScript file with an exported loss function first.');
+      return;
+    }
+    this.selected.set(file, exportName);
+    // The panel names the function by `exportName`; a `function` setting must not redirect the run.
+    const { function: _ignored, ...overrides } = message.settings;
+    await this.start({ file, exportName, mode: 'run', overrides });
+  }
+
+  /** Watch mode: a save of the last run's file re-runs it (debounced; the run in progress is replaced). */
+  fileSaved(file: string): void {
+    if (!this.watching() || !this.deps.env.isTrusted()) return;
+    const last = this.active?.request ?? this.deps.store.lastRequest;
+    if (!last || file !== last.file) return;
+    if (this.watchTimer !== undefined) this.deps.clock.clearTimeout(this.watchTimer);
+    this.watchTimer = this.deps.clock.setTimeout(() => {
+      this.watchTimer = undefined;
+      this.deps.notifier.log(`[${this.time()}] watch: ${this.deps.env.relativePath(file)} saved, re-running ${last.exportName}`);
+      void this.start(last);
+    }, WATCH_DEBOUNCE_MS);
+  }
+
+  private async succeed(runId: string, request: RunRequest, result: ExperimentResult): Promise<void> {
+    const { notifier, store, clock } = this.deps;
+    const summary = summarize(runId, result, request);
+    const view = toViewResult(result, runId);
+    view.finishedAt = clock.now();
+    // Show first, store after: writing a large result must not delay the charts.
+    this.dispatch({ type: 'succeeded', runId, result, view, summary });
+    const t0 = clock.now();
+    try {
+      const stored = await store.add(summary, result);
+      notifier.log(
+        `[${this.time()}] run ${runId} stored in ${clock.now() - t0} ms (${(stored.bytes / 1e6).toFixed(1)} MB${stored.slimmed ? ', without per-trial checkpoints: over the size cap' : ''})`,
+      );
+      this.dispatch({ type: 'runsListed', runs: stored.runs });
+    } catch (e) {
+      notifier.log(`[${this.time()}] could not store run ${runId}: ${String(e)}`);
+      if (e instanceof RunTooLarge) {
+        notifier.warn(`SGD Landscape: ${e.message}`);
+        this.dispatch({ type: 'runsListed', runs: (await store.load()).runs });
+      }
+    }
+    const t = result.timing;
+    notifier.log(
+      `  timing: trials ${t.trialsMs.toFixed(0)} ms, gd ${t.gdMs.toFixed(0)} ms, landscape ${t.landscapeMs.toFixed(0)} ms, diagnostics ${t.diagnosticsMs.toFixed(0)} ms, total ${t.totalMs.toFixed(0)} ms on ${t.workers} workers`,
+    );
+    const d = result.diagnostics;
+    notifier.log(
+      `  outcome: c = ${fmt(d.c)}, x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}), success SGD ${d.successSgd}/${result.config.trials}` +
+        (result.gd ? `, GD ${d.successGd}/${result.config.trials}` : '') +
+        `, diverged ${result.diverged}`,
+    );
+    if (result.diverged > 0) {
+      notifier.warn(
+        `SGD Landscape: ${result.diverged} of ${result.config.trials} SGD trials of ${request.exportName} diverged (NaN, ±Infinity or ran away); they are counted, not drawn.`,
+      );
+    }
+  }
+
+  // ---- stored runs, export ----
+
+  /** Shows a stored run in the panel. */
+  async openRun(runId: string): Promise<void> {
+    const result = await this.deps.store.get(runId);
+    if (!result) {
+      this.deps.notifier.warn('SGD Landscape: that run is no longer stored.');
+      return;
+    }
+    this.dispatch({ type: 'runOpened', result, view: toViewResult(result, runId) });
+    this.deps.notifier.showPanel();
+  }
+
+  /** Saves the shown run: JSON (the full result) or CSV (one row per trial and method). */
+  async exportResults(format: 'json' | 'csv', target?: string): Promise<void> {
+    const result = this.model.result;
+    if (!result) {
+      this.deps.notifier.info('SGD Landscape: no results to export yet.');
+      return;
+    }
+    const text = format === 'json' ? JSON.stringify(result, null, 1) : resultToCsv(result);
+    const name = `${result.source?.exportName ?? result.config.function}-${result.startedAt.replace(/[:.]/g, '-')}.${format}`;
+    const written = await this.deps.saver.save({ name, format, data: new TextEncoder().encode(text) }, target);
+    if (!written) return;
+    this.deps.notifier.log(`[${this.time()}] exported ${format.toUpperCase()} to ${written}`);
+    this.deps.notifier.info(`SGD Landscape: results saved to ${this.deps.env.relativePath(written)}`);
+  }
+
+  /** Saves a chart: the PNG bytes of the canvas's data URL (already validated as base64 PNG). */
+  async savePng(name: string, dataUrl: string): Promise<void> {
+    const data = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+    const written = await this.deps.saver.save({ name: `${name}.png`, format: 'png', data });
+    if (written) this.deps.notifier.info(`SGD Landscape: chart saved to ${this.deps.env.relativePath(written)}`);
+  }
+
+  /** Whether a webview may reveal `file`: a stored run's source, the shown or failing file, the controls' file. */
+  isKnownFile(file: string): boolean {
+    const { state, result } = this.model;
+    return (
+      state.runs.some((r) => r.file === file) ||
+      result?.source?.file === file ||
+      (state.status.kind === 'error' && state.status.file === file) ||
+      state.controls?.file === file
+    );
+  }
+
+  // ---- controls ----
+
+  /** Mirrors the editor into the controls once editing pauses; `read` is called then. */
+  editorChanged(read: () => EditorSnapshot | undefined): void {
+    if (this.controlsTimer !== undefined) this.deps.clock.clearTimeout(this.controlsTimer);
+    this.controlsTimer = this.deps.clock.setTimeout(() => {
+      this.controlsTimer = undefined;
+      this.refreshControls(read());
+    }, CONTROLS_DEBOUNCE_MS);
+  }
+
+  /** Mirrors the active loss editor (none: keep the last file's) and the settings into the controls. */
+  refreshControls(editor: EditorSnapshot | undefined): void {
+    let settings: ExtensionSettings;
+    try {
+      settings = this.deps.env.readSettings();
+    } catch {
+      // A bad setting is reported when a run starts; the controls show the defaults meanwhile.
+      settings = parseSettings({});
+    }
+    const controls = mirrorControls({
+      editor,
+      previous: this.model.state.controls,
+      settings,
+      trusted: this.deps.env.isTrusted(),
+      selected: this.selected,
+    });
+    this.dispatch({ type: 'controlsChanged', controls });
+  }
+
+  // ---- state ----
+
+  private dispatch(event: HostEvent): void {
+    const next = reduce(this.model, event);
+    if (next === this.model) return;
+    this.model = next;
+    if (event.type === 'progress') this.statusEmitter.fire(next.state.status);
+    else if (event.type === 'partial') this.liveEmitter.fire(next.state.live!);
+    else this.stateEmitter.fire(next.state);
+  }
+
+  private watching(): boolean {
+    try {
+      return this.deps.env.readSettings().watch;
+    } catch {
+      return false;
+    }
+  }
+
+  private time(): string {
+    return new Date(this.deps.clock.now()).toISOString().slice(11, 23);
+  }
+}
+
+/** The largest event-loop delay and the busy share of this thread while a run goes, for the log. */
+function loopMonitor(): { text(): string; stop(): void } {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const elu0 = performance.eventLoopUtilization();
+  return {
+    text() {
+      const elu = performance.eventLoopUtilization(elu0);
+      return `host event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms; host thread busy ${elu.active.toFixed(0)} ms (${(elu.utilization * 100).toFixed(1)}%)`;
+    },
+    stop: () => delay.disable(),
+  };
+}
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? String(+v.toPrecision(4)) : String(v);
+}
