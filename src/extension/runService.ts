@@ -1,18 +1,12 @@
 /**
  * The run service: the host's run lifecycle and state, without `vscode`. It starts and stops runs
  * (a new start replaces the run in progress), re-runs on save in watch mode, shapes partial and
- * final results for the webviews, stores finished runs, opens stored ones, exports results and
- * charts, and mirrors the active editor into the side panel's controls.
- *
- * The state is a reducer over events (`hostModel.ts`); everything else comes in through small
- * interfaces (`ports.ts`): the run store, the runner, the clock, the notifier, the saver and the
- * environment. The `vscode` layer (`controller.ts`) adds commands, pickers, dialogs and trust.
- *
- * Heavy work never runs here: esbuild bundles asynchronously in its own process, the module is
- * inspected and the trials run in worker threads; this thread only coordinates. Each run logs the
- * largest event-loop delay seen on this thread while it ran.
+ * final results for the webviews, stores finished runs and opens stored ones, exports results and
+ * charts, and mirrors the active editor into the side panel's controls. The state is a reducer
+ * over events (`hostModel.ts`); the rest comes in through small interfaces (`ports.ts`). The
+ * `vscode` layer (`controller.ts`) adds commands, pickers, dialogs and trust. This thread only
+ * coordinates: bundling, inspection and the trials run in esbuild's process and worker threads.
  */
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { ExperimentResult } from '../engine/types';
 import type { HostState, LiveView, RunMessage, RunStatus } from '../protocol/webview';
 import { RunFailure, isCancellation } from '../runner/failure';
@@ -29,6 +23,7 @@ import {
   type RunStorage,
   type Saver,
 } from './ports';
+import { loopMonitor, resultLines } from './runLog';
 import { toFailure, type RunRequest } from './runSession';
 import { RunTooLarge, newRunId, resultToCsv, summarize } from './runStore';
 import { parseSettings, type ExtensionSettings } from './settings';
@@ -89,11 +84,6 @@ export class RunService {
   /** The full result of the shown run (what Export writes). */
   get shownResult(): ExperimentResult | undefined {
     return this.model.result;
-  }
-
-  /** The request of the run in progress, if any. */
-  get activeRequest(): RunRequest | undefined {
-    return this.active?.request;
   }
 
   /** Loads the stored runs, shows the newest, and mirrors `editor` into the controls. */
@@ -253,16 +243,7 @@ export class RunService {
         this.dispatch({ type: 'runsListed', runs: (await store.load()).runs });
       }
     }
-    const t = result.timing;
-    notifier.log(
-      `  timing: trials ${t.trialsMs.toFixed(0)} ms, gd ${t.gdMs.toFixed(0)} ms, landscape ${t.landscapeMs.toFixed(0)} ms, diagnostics ${t.diagnosticsMs.toFixed(0)} ms, total ${t.totalMs.toFixed(0)} ms on ${t.workers} workers`,
-    );
-    const d = result.diagnostics;
-    notifier.log(
-      `  outcome: c = ${fmt(d.c)}, x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}), success SGD ${d.successSgd}/${result.config.trials}` +
-        (result.gd ? `, GD ${d.successGd}/${result.config.trials}` : '') +
-        `, diverged ${result.diverged}`,
-    );
+    for (const line of resultLines(result)) notifier.log(line);
     if (result.diverged > 0) {
       notifier.warn(
         `SGD Landscape: ${result.diverged} of ${result.config.trials} SGD trials of ${request.exportName} diverged (NaN, ±Infinity or ran away); they are counted, not drawn.`,
@@ -368,22 +349,4 @@ export class RunService {
   private time(): string {
     return new Date(this.deps.clock.now()).toISOString().slice(11, 23);
   }
-}
-
-/** The largest event-loop delay and the busy share of this thread while a run goes, for the log. */
-function loopMonitor(): { text(): string; stop(): void } {
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
-  const elu0 = performance.eventLoopUtilization();
-  return {
-    text() {
-      const elu = performance.eventLoopUtilization(elu0);
-      return `host event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms; host thread busy ${elu.active.toFixed(0)} ms (${(elu.utilization * 100).toFixed(1)}%)`;
-    },
-    stop: () => delay.disable(),
-  };
-}
-
-function fmt(v: number): string {
-  return Number.isFinite(v) ? String(+v.toPrecision(4)) : String(v);
 }
