@@ -43,7 +43,7 @@ export type HostEvent =
 export const INITIAL_MODEL: HostModel = { state: { status: { kind: 'idle' }, runs: [] } };
 
 /** The status line of a failed run (the error banner links `file:line`). */
-export function errorStatus(d: FailureDetail): RunStatus {
+function errorStatus(d: FailureDetail): RunStatus {
   const status: RunStatus = { kind: 'error', message: d.message };
   if (d.file) status.file = d.file;
   if (d.line !== undefined) status.line = d.line;
