@@ -6,6 +6,7 @@ import {
   addStage,
   applyPreset,
   derivedR,
+  editedFields,
   lrToSlider,
   parseField,
   removeStage,
@@ -88,4 +89,21 @@ test('typed numbers, derived r and the log-scale learning-rate slider', () => {
   assert.equal(lrToSlider(0.01), 500);
   assert.equal(sliderToLr(500), 0.01);
   for (const lr of [0.001, 0.05, 0.3]) assert.ok(Math.abs(sliderToLr(lrToSlider(lr)) - lr) / lr < 0.01);
+});
+
+test('Run sends only what the user edited: a radius edit, a trials edit, a preset', () => {
+  const shown: RunSettings = { ...base, function: 'f', resolution: 101, domain: { low: [-3], high: [3] } };
+  assert.deepEqual(editedFields(shown, shown), {}, 'nothing edited: nothing sent');
+  const radius = setStageField(shown, 0, 'radius', 0.9);
+  assert.deepEqual(editedFields(shown, radius), {
+    radius: 0.9,
+    stages: [{ lr: 0.05, radius: 0.9, noise: 'uniform', steps: 1000 }],
+  });
+  assert.deepEqual(editedFields(shown, { ...shown, trials: 7 }), { trials: 7 });
+  const preset = editedFields(shown, applyPreset(shown, 'fig3-stages', 1));
+  assert.deepEqual(Object.keys(preset).sort(), ['init', 'stages', 'trials'], 'stage 1 keeps the shown radius 0.3');
+  assert.equal(preset.stages!.length, 4);
+  // the function is the picker's, never a setting
+  assert.deepEqual(editedFields(shown, { ...shown, function: 'g' }), {});
+  for (const settings of [editedFields(shown, radius), preset]) assert.ok(parseFromWebview({ type: 'run', exportName: 'f', settings }));
 });
