@@ -85,7 +85,8 @@ const TMP = /\.tmp$/;
 
 export class RunStore {
   private index: StoreIndex = { version: 1, runs: [] };
-  private loaded = false;
+  /** The first load, shared by every caller (a second caller must not see an empty index). */
+  private loading?: Promise<StoreIndex>;
   private writing: Promise<unknown> = Promise.resolve();
   private readonly fs: StoreFs;
   private readonly maxRunBytes: number;
@@ -99,9 +100,12 @@ export class RunStore {
     this.maxRunBytes = options.maxRunBytes ?? MAX_RUN_BYTES;
   }
 
-  async load(): Promise<StoreIndex> {
-    if (this.loaded) return this.index;
-    this.loaded = true;
+  load(): Promise<StoreIndex> {
+    this.loading ??= this.read();
+    return this.loading;
+  }
+
+  private async read(): Promise<StoreIndex> {
     try {
       const raw = JSON.parse(await this.fs.readFile(join(this.dir, 'index.json'))) as StoreIndex;
       if (raw && raw.version === 1 && Array.isArray(raw.runs)) this.index = raw;

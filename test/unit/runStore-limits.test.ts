@@ -131,3 +131,19 @@ test('bounded in size: an oversized run is stored without per-trial data, or ref
     ['run-big', 'run-small'],
   );
 });
+
+test('callers racing the first load all see the stored runs (a write never drops them)', async () => {
+  const dir = tempDir();
+  await add(new RunStore(dir), 'run-1', makeResult({ trials: 4, steps: 10 }));
+  const store = new RunStore(dir);
+  const [index] = await Promise.all([store.load(), store.setLastRequest(req), store.get('run-1')]);
+  assert.deepEqual(
+    index.runs.map((x) => x.id),
+    ['run-1'],
+  );
+  assert.deepEqual(
+    indexOnDisk(dir).runs.map((x) => x.id),
+    ['run-1'],
+    'the index written by setLastRequest still lists the run',
+  );
+});
