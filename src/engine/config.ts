@@ -243,6 +243,7 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
     slices: num('slices'),
   };
   if (xStar) config.xStar = [...xStar];
+  if (num('successRadius') > 0) config.successRadius = num('successRadius');
   if (sliceDirections) {
     config.sliceDirections = sliceDirections;
     config.slices = sliceDirections.length;

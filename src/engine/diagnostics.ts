@@ -4,7 +4,18 @@
  * (`theorem1.ts`), the Figure 5 checks (`trajectory.ts`) and the Figure 3 histogram
  * (`histogram.ts`).
  */
-import type { Diagnostics, Gradient, Landscape, Loss, MethodResult, RunConfig, Stage } from './types';
+import type {
+  ConvexityMap,
+  Diagnostics,
+  Gradient,
+  Landscape,
+  Loss,
+  MethodResult,
+  RunConfig,
+  Stage,
+  SuccessRadiusSource,
+  Theorem1Prediction,
+} from './types';
 import { smoothingRadii } from './config';
 import { convexityMap, regionConvexity } from './convexity';
 import { estimateSmoothness } from './smoothness';
@@ -36,10 +47,63 @@ function chooseXStar(config: RunConfig, landscape: Landscape, userXStar?: number
   return { xStar: smoothedMinimum(landscape, config.dim), xStarSource: 'smoothed-minimum' };
 }
 
+/** x*, the convexity map of every smoothing, and the c each noisy stage is judged by. */
+export interface TargetConvexity extends Pick<Diagnostics, 'xStar' | 'xStarSource'> {
+  convexity: ConvexityMap[];
+  /** Per stage: inf c(y) of its smoothing over its region (NaN for a stage without noise). */
+  stageC: number[];
+}
+
 /**
- * The diagnostics of a finished run. The success radius is 5% of the domain diameter, or the last
- * stage's Theorem 1 ball when that is smaller.
+ * The part of the diagnostics that does not depend on the trials: x* and one-point convexity. A
+ * stage that restarts in its own box (Corollary 2's shrinking regions) is judged on that box.
  */
+export function targetConvexity(loss: Loss, config: RunConfig, landscape: Landscape, userXStar?: number[]): TargetConvexity {
+  const d = config.dim;
+  const { xStar, xStarSource } = chooseXStar(config, landscape, userXStar);
+  if (xStar.length !== d) throw new RangeError(`x* has ${xStar.length} components, expected ${d}`);
+  const smoothings = smoothingRadii(config);
+  const convexity = smoothings.map(({ radius, noise }) => convexityMap(loss, config, landscape, xStar, radius, noise));
+  const stageC = config.stages.map((s: Stage) => {
+    const map = convexity[smoothings.findIndex((m) => m.radius === s.radius && m.noise === s.noise)];
+    if (!map) return NaN;
+    return s.init ? regionConvexity(landscape, d, map.values, s.init, xStar, s.radius, s.noise).c : map.c;
+  });
+  return { xStar, xStarSource, convexity, stageC };
+}
+
+/** Theorem 1 for every stage with noise, with its c from `stageC`. */
+export function stageTheorems(
+  config: RunConfig,
+  L: number,
+  stageC: readonly number[],
+  xStar: number[],
+  sgd: MethodResult,
+): Theorem1Prediction[] {
+  return config.stages.flatMap((s, k) => (s.noise === 'none' || !(s.radius > 0) ? [] : [theorem1(config, k, L, stageC[k], xStar, sgd)]));
+}
+
+/**
+ * The success neighbourhood of x*: the `successRadius` setting when given, else 5% of the domain
+ * diameter, or the last stage's Theorem 1 ball when that is smaller.
+ */
+export function successRadiusOf(
+  config: RunConfig,
+  theorem: readonly Theorem1Prediction[],
+): { radius: number; source: SuccessRadiusSource } {
+  if (config.successRadius !== undefined && config.successRadius > 0) return { radius: config.successRadius, source: 'setting' };
+  const domainRadius = SUCCESS_FRACTION * distance(config.domain.low, config.domain.high);
+  const lastBall = theorem.find((t) => t.stage === config.stages.length - 1)?.ballRadius;
+  if (lastBall !== undefined && Number.isFinite(lastBall) && lastBall < domainRadius) return { radius: lastBall, source: 'theorem1' };
+  return { radius: domainRadius, source: 'domain' };
+}
+
+/** Trials whose y_T lies within `radius` of x* (a diverged trial never succeeds). */
+export function successCount(m: Pick<MethodResult, 'finals' | 'divergedMask'> | undefined, xStar: number[], radius: number): number {
+  return m ? m.finals.filter((y, t) => !m.divergedMask[t] && distance(y, xStar) <= radius).length : 0;
+}
+
+/** The diagnostics of a finished run. */
 export function computeDiagnostics(
   loss: Loss,
   grad: Gradient | undefined,
@@ -49,30 +113,10 @@ export function computeDiagnostics(
   gd: MethodResult | undefined,
   userXStar?: number[],
 ): Diagnostics {
-  const d = config.dim;
-  const { xStar, xStarSource } = chooseXStar(config, landscape, userXStar);
-  if (xStar.length !== d) throw new RangeError(`x* has ${xStar.length} components, expected ${d}`);
-
-  const smoothings = smoothingRadii(config);
-  const convexity = smoothings.map(({ radius, noise }) => convexityMap(loss, config, landscape, xStar, radius, noise));
-  // A stage that restarts in its own box (Corollary 2's shrinking regions) is judged on that box.
-  const stageC = (s: Stage) => {
-    const map = convexity[smoothings.findIndex((m) => m.radius === s.radius && m.noise === s.noise)];
-    if (!map) return NaN;
-    return s.init ? regionConvexity(landscape, d, map.values, s.init, xStar, s.radius, s.noise).c : map.c;
-  };
+  const { xStar, xStarSource, convexity, stageC } = targetConvexity(loss, config, landscape, userXStar);
   const L = estimateSmoothness(loss, config);
-  const theorem = config.stages.flatMap((s, k) =>
-    s.noise === 'none' || !(s.radius > 0) ? [] : [theorem1(config, k, L, stageC(s), xStar, sgd)],
-  );
-
-  const diameter = distance(config.domain.low, config.domain.high);
-  let successRadius = SUCCESS_FRACTION * diameter;
-  const lastBall = theorem.find((t) => t.stage === config.stages.length - 1)?.ballRadius;
-  if (lastBall !== undefined && Number.isFinite(lastBall) && lastBall < successRadius) successRadius = lastBall;
-  const successes = (m: MethodResult | undefined) =>
-    m ? m.finals.filter((y, t) => !m.divergedMask[t] && distance(y, xStar) <= successRadius).length : 0;
-
+  const theorem = stageTheorems(config, L, stageC, xStar, sgd);
+  const success = successRadiusOf(config, theorem);
   return {
     xStar,
     xStarSource,
@@ -82,8 +126,9 @@ export function computeDiagnostics(
     trajectory: trajectoryDiagnostics(loss, grad, config, sgd),
     histogram: finalHistogram(config, sgd, gd, config.domain, { xStar }),
     L,
-    successRadius,
-    successSgd: successes(sgd),
-    successGd: successes(gd),
+    successRadius: success.radius,
+    successRadiusSource: success.source,
+    successSgd: successCount(sgd, xStar, success.radius),
+    successGd: successCount(gd, xStar, success.radius),
   };
 }

@@ -174,3 +174,19 @@ export function mergeLandscapes(parts: Landscape[]): Landscape {
     })),
   };
 }
+
+/**
+ * The landscape's grid alone (x, y, or the d > 2 slices through `origin`), no values: what the
+ * convexity map walks when x* is given, so a sweep need not evaluate f and g on the grid. The same
+ * geometry as `computeLandscape` with `opts.xStar = origin`.
+ */
+export function landscapeGrid(config: RunConfig, origin?: number[]): Landscape {
+  const d = config.dim;
+  const n = config.resolution;
+  const { low, high } = config.domain;
+  if (d === 1) return { x: linspace(low[0], high[0], n), f: [], smoothed: [] };
+  if (d === 2) return { x: linspace(low[0], high[0], n), y: linspace(low[1], high[1], n), f: [], smoothed: [] };
+  const o = origin ?? config.xStar ?? low.map((l, j) => (l + high[j]) / 2);
+  const R = 0.5 * Math.hypot(...high.map((h, j) => h - low[j]));
+  return { x: linspace(-R, R, n), f: [], smoothed: [], directions: sliceDirections(config), origin: [...o] };
+}

@@ -8,6 +8,7 @@ import {
   DIM_MAX,
   SETTINGS_SECTION,
   STAGE_FIELDS,
+  SWEEP_AXES,
   VSCODE_SETTINGS,
   fieldSpec,
   type FieldSpec,
@@ -75,6 +76,14 @@ function schemaOf(spec: FieldSpec, description: string): Record<string, Json> {
       return { type: 'array', items: coordinates.items, maxItems: DIM_MAX, description };
     case 'directions':
       return { type: 'array', maxItems: spec.maxItems, items: { type: 'array', items: coordinates.items }, description };
+    case 'sweep': {
+      const properties: Record<string, Json> = {};
+      for (const [k, axis] of Object.entries(SWEEP_AXES) as Array<[string, NumberSpec]>) {
+        properties[k] = { type: 'array', minItems: 1, maxItems: spec.maxValues, uniqueItems: true, items: numberSchema(axis) };
+      }
+      properties.allStages = { type: 'boolean', description: 'Scale the later stages by the same factors as the first.' };
+      return { type: 'object', properties, additionalProperties: false, description };
+    }
   }
 }
 

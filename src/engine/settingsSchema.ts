@@ -70,6 +70,16 @@ export interface DecaySpec {
   kind: 'decay';
   description: string;
 }
+/** SWEEP.json's `sweep`: the grid's axes (SWEEP_AXES), each a list of values of its field. */
+export interface SweepSpec {
+  kind: 'sweep';
+  /** Values per axis. */
+  maxValues: number;
+  /** Cells of the whole grid (the product of the axes' lengths). */
+  maxCells: number;
+  default: { radius: number[]; lr: number[] };
+  description: string;
+}
 /** A list of d-vectors. */
 export interface DirectionsSpec {
   kind: 'directions';
@@ -78,7 +88,7 @@ export interface DirectionsSpec {
 }
 
 export type FieldSpec =
-  NumberSpec | BooleanSpec | EnumSpec | NameSpec | SeedSpec | VectorSpec | BoxSpec | StagesSpec | DecaySpec | DirectionsSpec;
+  NumberSpec | BooleanSpec | EnumSpec | NameSpec | SeedSpec | VectorSpec | BoxSpec | StagesSpec | DecaySpec | DirectionsSpec | SweepSpec;
 
 /** Coordinates (boxes, x*, directions) are finite and at most this in magnitude. */
 export const COORDINATE_MAX = 1e12;
@@ -243,9 +253,36 @@ export const RUN_FIELDS = {
     description: 'Central-difference step (0 = automatic: 1e-5·max(1, |x_i|)).',
   } as NumberSpec,
   slices: { kind: 'integer', min: 1, max: 64, default: 3, description: 'd > 2: number of slices through x*.' } as NumberSpec,
+  successRadius: {
+    kind: 'number',
+    min: 0,
+    max: 1e6,
+    exclusiveMin: true,
+    zero: "automatic: 5% of the domain diameter, or the last stage's Theorem 1 ball when that is smaller",
+    default: 0,
+    description: 'A trial succeeds when its final iterate y_T lies within this distance of x*.',
+  } as NumberSpec,
   sliceDirections: { kind: 'directions', maxItems: 64, description: 'd > 2: directions of the slices through x*.' } as DirectionsSpec,
 } as const;
 export type RunKey = keyof typeof RUN_FIELDS;
+
+/**
+ * The axes of a sweep (SWEEP.json's `sweep`): each a list of values of the first stage's field
+ * (`trials`: of the run's), checked against that field's range. `steps` and `trials` are the
+ * optional third axis (one of them).
+ */
+export const SWEEP_AXES = { radius, lr, steps, trials: RUN_FIELDS.trials } as const;
+export type SweepAxis = keyof typeof SWEEP_AXES;
+
+/** SWEEP.json's `sweep` field . */
+export const SWEEP_FIELD: SweepSpec = {
+  kind: 'sweep',
+  maxValues: 64,
+  maxCells: 4096,
+  default: { radius: [0, 0.15, 0.3, 0.6, 1.2], lr: [0.01, 0.05] },
+  description:
+    'A sweep\'s grid: `{ "radius": [...], "lr": [...], "steps"?: [...] or "trials"?: [...], "allStages"?: true }`. The values replace the first stage\'s radius, learning rate and steps (and the run\'s trials); with `allStages` later stages are scaled by the same factors.',
+};
 
 /** The parameters of each decay kind (all required except cosine's `minLr`). */
 export const DECAY_KINDS: Record<string, { params: Record<string, NumberSpec>; optional?: readonly string[] }> = {
@@ -367,8 +404,9 @@ export const VSCODE_SETTINGS: ReadonlyArray<{
 
 export const SETTINGS_SECTION = 'sgdLandscape';
 
-/** The spec of a field of RUN_FIELDS or HOST_FIELDS. */
-export function fieldSpec(field: RunKey | HostKey): FieldSpec {
+/** The spec of a field of RUN_FIELDS or HOST_FIELDS, or of `sweep`. */
+export function fieldSpec(field: RunKey | HostKey | 'sweep'): FieldSpec {
+  if (field === 'sweep') return SWEEP_FIELD;
   return (field in RUN_FIELDS ? RUN_FIELDS[field as RunKey] : HOST_FIELDS[field as HostKey]) as FieldSpec;
 }
 

@@ -9,7 +9,19 @@
  * Values and names in messages: settingsText.ts.
  */
 import { describeValue, nearest } from './settingsText';
-import { COORDINATE_MAX, DECAY_KINDS, DIM_MAX, RUN_FIELDS, STAGE_FIELDS, inRange, type FieldSpec, type NumberSpec } from './settingsSchema';
+import {
+  COORDINATE_MAX,
+  DECAY_KINDS,
+  DIM_MAX,
+  RUN_FIELDS,
+  STAGE_FIELDS,
+  SWEEP_AXES,
+  inRange,
+  type FieldSpec,
+  type NumberSpec,
+  type SweepAxis,
+  type SweepSpec,
+} from './settingsSchema';
 
 export interface SettingProblem {
   /** Path of the offending setting as the user writes it, e.g. `stages[1].radius`. */
@@ -245,6 +257,8 @@ export function checkField(p: Problems, v: unknown, spec: FieldSpec, path: strin
       return checkDecay(p, v, path);
     case 'stages':
       return checkStages(p, v, path, spec.maxItems);
+    case 'sweep':
+      return checkSweep(p, v, spec, path);
     case 'directions': {
       if (!Array.isArray(v) || v.length === 0 || v.length > spec.maxItems) {
         p.add(path, `must be a list of 1 to ${spec.maxItems} direction vectors, got ${describeValue(v)}`);
@@ -259,6 +273,77 @@ export function checkField(p: Problems, v: unknown, spec: FieldSpec, path: strin
       return out;
     }
   }
+}
+
+/** A sweep's grid as checked: each axis given, its values in range and distinct. */
+export interface SweepGrid {
+  radius?: number[];
+  lr?: number[];
+  steps?: number[];
+  trials?: number[];
+  allStages?: boolean;
+}
+
+/**
+ * SWEEP.json's `sweep`: known keys, each axis a non-empty list of distinct values in its
+ * field's range, at most one third axis (steps or trials), at least one axis, and a grid of at
+ * most `maxCells` cells.
+ */
+export function checkSweep(p: Problems, v: unknown, spec: SweepSpec, path: string): SweepGrid | undefined {
+  const axes = Object.keys(SWEEP_AXES) as SweepAxis[];
+  if (!isRecord(v)) {
+    p.add(
+      path,
+      `must be an object { "radius": [...], "lr": [...] } (optionally "steps" or "trials", "allStages"), got ${describeValue(v)}`,
+    );
+    return undefined;
+  }
+  const before = p.count;
+  const out: SweepGrid = {};
+  for (const k of checkKeys(p, v, path, [...axes, 'allStages'], true)) {
+    const full = join(path, k);
+    if (k === 'allStages') {
+      if (typeof v[k] === 'boolean') out.allStages = v[k];
+      else p.add(full, `must be true or false, got ${describeValue(v[k])}`);
+      continue;
+    }
+    const list = v[k];
+    if (!Array.isArray(list) || list.length === 0 || list.length > spec.maxValues) {
+      p.add(
+        full,
+        `must be a list of 1 to ${spec.maxValues} values, got ${Array.isArray(list) ? `${list.length} values` : describeValue(list)}`,
+      );
+      continue;
+    }
+    const values: number[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const x = checkNumber(p, list[i], SWEEP_AXES[k as SweepAxis], `${full}[${i}]`);
+      if (x === undefined) continue;
+      const j = values.indexOf(x);
+      if (j >= 0)
+        p.add(
+          `${full}[${i}]`,
+          `repeats ${x} (already ${full}[${list.indexOf(x)}]); every value of an axis is one column or row of the grid`,
+        );
+      values.push(x);
+    }
+    out[k as SweepAxis] = values;
+  }
+  if (p.count !== before) return undefined;
+  if (out.steps && out.trials) {
+    p.add(path, 'takes steps or trials as its third axis, not both');
+    return undefined;
+  }
+  if (!axes.some((a) => out[a])) {
+    p.add(path, 'needs at least one axis: "radius" or "lr" (and optionally "steps" or "trials")');
+    return undefined;
+  }
+  const cells = axes.reduce((n, a) => n * (out[a]?.length ?? 1), 1);
+  if (cells > spec.maxCells) {
+    p.add(path, `has ${cells} cells; at most ${spec.maxCells} (split the grid into several sweeps)`);
+    return undefined;
+  }
+  return out;
 }
 
 export function checkStage(p: Problems, v: unknown, path: string): Record<string, unknown> | undefined {

@@ -29,6 +29,12 @@ export interface TrialHooks {
   heartbeatIndex?: number;
   /** Polled every few hundred steps; true stops the run with a CancelledError. */
   cancelled?(): boolean;
+  /**
+   * Keep only what a sweep's cell needs: starts, finals, stage finals, divergence; no sampled
+   * paths and no Figure 5 checkpoints. The numbers are the same bit for bit (the kernels carry
+   * their whole state between the runs they are cut into).
+   */
+  lean?: boolean;
 }
 
 export class CancelledError extends Error {
@@ -344,8 +350,8 @@ export function runTrials(
   const total = nTrials * T;
   const starts0 = trialStarts(config, -1);
   const stageStarts = config.stages.map((s, k) => (s.init ? trialStarts(config, k) : undefined));
-  const pathSteps = evenSteps(T, config.trajectoryPoints);
-  const checkpointSteps = evenSteps(T - 1, config.checkpoints);
+  const pathSteps = hooks.lean ? [] : evenSteps(T, config.trajectoryPoints);
+  const checkpointSteps = hooks.lean ? [] : evenSteps(T - 1, config.checkpoints);
 
   // Runaway bound: this many domain diameters away from the domain centre.
   const centre = new Float64Array(d);
@@ -391,7 +397,7 @@ export function runTrials(
       const normal = new Normal(rng);
       x.set(starts0[trial]);
       result.starts.push(Array.from(x));
-      const sampled = trial < config.sampleTrajectories;
+      const sampled = !hooks.lean && trial < config.sampleTrajectories;
       const path: number[][] | undefined = sampled ? [] : undefined;
       const cps: number[][] = [];
       const gnorms: number[] = [];

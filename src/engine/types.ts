@@ -99,6 +99,11 @@ export interface RunConfig {
   /** Slices through x* for d > 2 (random orthonormal directions when `sliceDirections` is absent). */
   slices: number;
   sliceDirections?: number[][];
+  /**
+   * A trial succeeds when ‖y_T − x*‖ is at most this; absent: automatic (5% of the domain
+   * diameter, or the last stage's Theorem 1 ball when that is smaller). See `successRadiusOf`.
+   */
+  successRadius?: number;
 }
 
 /**
@@ -258,10 +263,18 @@ export interface Diagnostics {
   L: number;
   /** Neighbourhood of x* used for success counts. */
   successRadius: number;
+  /** Which rule gave it (absent in runs stored before the setting existed). */
+  successRadiusSource?: SuccessRadiusSource;
+  /** Trials whose y_T is within successRadius of x*, per method. */
   successSgd: number;
   successGd: number;
-  /** Trials whose y_T is within successRadius of x*, per method. */
 }
+
+/**
+ * Where a run's success radius came from: the `successRadius` setting, else 5% of the domain
+ * diameter (`domain`), or the last stage's Theorem 1 ball when that is smaller (`theorem1`).
+ */
+export type SuccessRadiusSource = 'setting' | 'domain' | 'theorem1';
 
 /**
  * Milliseconds. On the worker pool the phases overlap (SGD, GD and landscape tasks share the

@@ -8,6 +8,7 @@
  * line here plus its handler in `src/runner/worker.ts`.
  */
 import type { ArgStyle, Diagnostics, Landscape, LossOptions, Method, MethodResult, RunConfig } from '../engine/types';
+import type { SweepCell, SweepTarget } from '../engine/sweep';
 
 export type { ArgStyle, Method };
 
@@ -23,13 +24,22 @@ export interface LossRef {
 
 /** The work a worker does for a run: task kind → (arguments) → result. */
 export interface WorkerTasks {
-  /** Trials [from, to) of one method. */
-  trials(args: { method: Method; from: number; to: number }): MethodResult;
+  /** Trials [from, to) of one method; `lean`: finals only, no paths or checkpoints (a sweep's GD). */
+  trials(args: { method: Method; from: number; to: number; lean?: boolean }): MethodResult;
   /** f and the smoothed g on grid rows [rowFrom, rowTo) (rows along y, or slices; `landscapeRows`). */
   landscape(args: { rowFrom: number; rowTo: number; xStar?: number[] }): Landscape;
   /** Diagnostics need the merged trials and the full landscape. */
   diagnostics(args: { landscape: Landscape; sgd: MethodResult; gd?: MethodResult }): Diagnostics;
+  /** The smoothness constant L of Theorem 1 (a sweep computes it once for all cells). */
+  smoothness(args: Record<string, never>): number;
+  /** A sweep's x* and each stage's c for the config's radii (shared by the cells of one radius). */
+  sweepTarget(args: Record<string, never>): SweepTarget;
+  /** One sweep cell: its SGD trials (lean), then its numbers with GD's finals, the target and L. */
+  sweepCell(args: { target: SweepTarget; L: number; gd?: Pick<MethodResult, 'finals' | 'divergedMask'> }): SweepCell;
 }
+
+/** Task kinds whose worker keeps the iterate it evaluates in the shared scratch (a hung call is reported with it). */
+export const TASKS_WITH_INPUT: ReadonlySet<TaskKind> = new Set<TaskKind>(['trials', 'sweepCell']);
 
 export type TaskKind = keyof WorkerTasks;
 type ArgsOf = { [K in TaskKind]: Parameters<WorkerTasks[K]>[0] };

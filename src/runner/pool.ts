@@ -61,8 +61,15 @@ export interface RunOptions {
   source?: { file: string; exportName: string };
 }
 
-/** The diagnostics run once over everything: they get at least this long before the watchdog steps in. */
-const DIAGNOSTICS_STALL_MS = 120_000;
+/** Tasks without a heartbeat (the diagnostics, a sweep's x* and c) get at least this long before the watchdog steps in. */
+const LONG_TASK_STALL_MS = 120_000;
+
+/** Queues one task of a batch (see `ExperimentRunner.batch`). */
+export type BatchSubmit = <T extends Task>(
+  config: RunConfig,
+  task: T,
+  opts?: { stallMs?: number; onProgress?(done: number, total: number): void },
+) => Job<TaskResultOf<T['kind']>>;
 
 export class ExperimentRunner {
   private readonly scheduler: Scheduler;
@@ -79,32 +86,28 @@ export class ExperimentRunner {
 
   /** Runs the whole experiment; rejects with RunFailure (kind 'cancelled' when aborted). */
   async run(loss: LossRef, config: RunConfig, ro: RunOptions = {}): Promise<ExperimentResult> {
-    if (this.scheduler.isDisposed) throw new Error('runner disposed');
     const startedAt = new Date();
     const t0 = performance.now();
     const n = this.size;
-    const jobs: Array<Job<unknown>> = [];
     const tally = new ProgressTally();
     const clock = new PhaseClock();
     const partial = new PartialResults(ro.onPartial, ro.partialIntervalMs);
 
-    const submit = <T extends Task>(task: T, phase: Phase, weight: number, stallMs = this.stallMs): Promise<TaskResultOf<T['kind']>> => {
-      const report = tally.add(weight);
-      const job = this.scheduler.run(loss, config, task, {
-        stallMs,
-        onProgress: (done, total) => {
-          report(done, total);
-          ro.onProgress?.({ phase, ...tally.snapshot });
-        },
-      });
-      jobs.push(job);
-      return job.result.then((r) => {
-        clock.record(phase, job.startedAt);
-        return r;
-      });
-    };
-
-    const work = async (): Promise<ExperimentResult> => {
+    const work = async (pool: BatchSubmit): Promise<ExperimentResult> => {
+      const submit = <T extends Task>(task: T, phase: Phase, weight: number, stallMs = this.stallMs): Promise<TaskResultOf<T['kind']>> => {
+        const report = tally.add(weight);
+        const job = pool(config, task, {
+          stallMs,
+          onProgress: (done, total) => {
+            report(done, total);
+            ro.onProgress?.({ phase, ...tally.snapshot });
+          },
+        });
+        return job.result.then((r) => {
+          clock.record(phase, job.startedAt);
+          return r;
+        });
+      };
       // Trials and landscape rows are independent: queue them all at once, the landscape first
       // (the live charts draw over it).
       const landscapeP = Promise.all(
@@ -143,7 +146,7 @@ export class ExperimentRunner {
         { kind: 'diagnostics', args: { landscape, sgd, gd } },
         'diagnostics',
         weights.diagnostics(config),
-        Math.max(this.stallMs, DIAGNOSTICS_STALL_MS),
+        this.longTaskStallMs,
       );
       const timing = {
         trialsMs: clock.ms('sgd'),
@@ -156,15 +159,42 @@ export class ExperimentRunner {
       return assembleResult(config, sgd, gd, landscape, diagnostics, timing, startedAt, ro.source);
     };
 
-    const limits = new RunLimits(loss, this.opts.timeLimitMs, ro.signal);
     try {
-      return await Promise.race([work(), limits.broken]);
+      return await this.batch(loss, ro.signal, work);
+    } finally {
+      partial.settle();
+    }
+  }
+
+  /**
+   * Stall limit of a task that calls the loss without a heartbeat for a long time (the
+   * diagnostics, a sweep's x* and c): at least two minutes before the watchdog steps in.
+   */
+  get longTaskStallMs(): number {
+    return Math.max(this.stallMs, LONG_TASK_STALL_MS);
+  }
+
+  /**
+   * Work of several tasks as one unit (a run, a sweep): `plan` queues tasks on the pool through
+   * the `submit` it is given; the whole is bounded by the time limit and `signal`, and when it
+   * fails or is aborted every task it queued is cancelled. Rejects with RunFailure.
+   */
+  async batch<R>(loss: LossRef, signal: AbortSignal | undefined, plan: (submit: BatchSubmit) => Promise<R>): Promise<R> {
+    if (this.scheduler.isDisposed) throw new Error('runner disposed');
+    const jobs: Array<Job<unknown>> = [];
+    const submit: BatchSubmit = (config, task, opts = {}) => {
+      const job = this.scheduler.run(loss, config, task, { stallMs: opts.stallMs ?? this.stallMs, onProgress: opts.onProgress });
+      jobs.push(job);
+      return job;
+    };
+    const limits = new RunLimits(loss, this.opts.timeLimitMs, signal);
+    try {
+      return await Promise.race([plan(submit), limits.broken]);
     } catch (e) {
       this.scheduler.cancel(jobs);
       throw e instanceof RunFailure ? e : failures.engine(loss, String(e));
     } finally {
       limits.clear();
-      partial.settle();
     }
   }
 

@@ -17,6 +17,7 @@ import {
   SHARED_CANCEL_INDEX,
   SHARED_HEARTBEAT_INDEX,
   SHARED_INPUT_OFFSET,
+  TASKS_WITH_INPUT,
   resultFor,
   sharedBufferBytes,
   type HostToWorker,
@@ -97,7 +98,7 @@ export class Scheduler {
     return this.submit<TaskResultOf<T['kind']>>(
       (id, shared) => ({ type: 'task', id, loss, config, task, shared }),
       config.dim,
-      task.kind === 'trials',
+      TASKS_WITH_INPUT.has(task.kind),
       opts,
       (m, resolve, reject) => {
         const result = m.type === 'result' ? resultFor<T['kind']>(m, task.kind) : undefined;

@@ -6,9 +6,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { inspectModule, loadLoss, toFailureDetail } from './load';
-import { CancelledError, runTrials } from '../engine/sgd';
+import { CancelledError, runTrials, type TrialHooks } from '../engine/sgd';
 import { computeLandscape } from '../engine/landscape';
 import { computeDiagnostics } from '../engine/diagnostics';
+import { estimateSmoothness } from '../engine/smoothness';
+import { sweepCell, sweepTarget } from '../engine/sweep';
 import type { Gradient, Loss, RunConfig } from '../engine/types';
 import {
   SHARED_CANCEL_INDEX,
@@ -49,15 +51,18 @@ interface TaskContext {
 
 type Handlers = { [K in TaskKind]: (args: TaskArgs<K>, ctx: TaskContext) => TaskResultOf<K> };
 
+/** The hooks of a trial task: the shared iterate and heartbeat, cancel, progress. */
+const trialHooks = (ctx: TaskContext, lean?: boolean): TrialHooks => ({
+  probe: ctx.probe,
+  heartbeat: ctx.i32,
+  heartbeatIndex: SHARED_HEARTBEAT_INDEX,
+  cancelled: ctx.cancelled,
+  onProgress: ctx.progress,
+  lean,
+});
+
 const handlers: Handlers = {
-  trials: ({ method, from, to }, ctx) =>
-    runTrials(ctx.loss, ctx.grad, ctx.config, method, from, to, {
-      probe: ctx.probe,
-      heartbeat: ctx.i32,
-      heartbeatIndex: SHARED_HEARTBEAT_INDEX,
-      cancelled: ctx.cancelled,
-      onProgress: ctx.progress,
-    }),
+  trials: ({ method, from, to, lean }, ctx) => runTrials(ctx.loss, ctx.grad, ctx.config, method, from, to, trialHooks(ctx, lean)),
   landscape: ({ rowFrom, rowTo, xStar }, ctx) =>
     computeLandscape(ctx.loss, ctx.config, {
       xStar,
@@ -71,6 +76,12 @@ const handlers: Handlers = {
       },
     }),
   diagnostics: ({ landscape, sgd, gd }, ctx) => computeDiagnostics(ctx.loss, ctx.grad, ctx.config, landscape, sgd, gd, ctx.config.xStar),
+  smoothness: (_args, ctx) => estimateSmoothness(ctx.loss, ctx.config),
+  sweepTarget: (_args, ctx) => sweepTarget(ctx.loss, ctx.config),
+  sweepCell: ({ target, L, gd }, ctx) => {
+    const sgd = runTrials(ctx.loss, ctx.grad, ctx.config, 'sgd', 0, ctx.config.trials, trialHooks(ctx, true));
+    return sweepCell(ctx.config, sgd, gd, target, L);
+  },
 };
 
 function dispatch<K extends TaskKind>(task: Task<K>, ctx: TaskContext): TaskResultOf<K> {

@@ -326,7 +326,27 @@ const CASES: Case[] = [
     says: ['unknown option --trails; did you mean --trials?'],
   },
   { name: 'a flag without its value', args: ['run', 'loss.ts', '--trials'], exit: 2, says: ['--trials needs a value'] },
-  { name: 'unknown command', args: ['frobnicate', 'loss.ts'], exit: 2, says: ['unknown command "frobnicate" (expected run or list)'] },
+  {
+    name: 'unknown command',
+    args: ['frobnicate', 'loss.ts'],
+    exit: 2,
+    says: ['unknown command "frobnicate" (expected run, sweep, merge or list)'],
+  },
+  {
+    name: 'sweep: a shard out of range',
+    args: ['sweep', 'loss.ts', '--config', 'sweep.json', '--shard', '8/8', '--out', 'part.json'],
+    exit: 2,
+    says: ['--shard must be K/N with N in [1, 100000] and K in 0 … N−1 (e.g. 0/8), got "8/8"'],
+  },
+  { name: 'sweep without --config', args: ['sweep', 'loss.ts'], exit: 2, says: ['sweep needs --config SWEEP.json'] },
+  { name: 'a flag of another command', args: ['list', 'loss.ts', '--shard', '0/2'], exit: 2, says: ['--shard is not an option of list'] },
+  {
+    name: 'merge: a part that is not a sweep result',
+    args: ['merge', 'part.json', '--out', 'merged.json'],
+    files: { 'part.json': { version: 1 } },
+    exit: 2,
+    says: ['part.json: not a sweep result (SWEEP-RESULT.json with version 1, config and cells)'],
+  },
   { name: '--help documents --debug and the exit codes', args: ['--help'], exit: 0, says: [], stdout: ['--debug', 'Exit codes: 0 done'] },
 
   // ---- FILE ----
