@@ -82,16 +82,55 @@ Exit codes: 0 done; 1 the run failed (the loss threw, hung, ran out of memory) o
 error; 2 bad arguments, settings or file (missing, a directory, a syntax error). User errors are
 one line each, never a stack trace.`;
 
+/**
+ * Success and divergence per method: the paper's pair on two lines as before; with other methods,
+ * one line each (optimizer and parameters, and where its finals are taken).
+ */
+function methodLines(r: ExperimentResult, fmt: (v: number) => number | string): string[] {
+  const d = r.diagnostics;
+  const n = r.config.trials;
+  const near = d.targets.length > 1 ? `of one of ${d.targets.length} targets` : d.targetsSource === 'declared' ? 'of the target' : 'of x*';
+  const methods = r.methods ?? [];
+  const pairOnly = methods.length > 0 && methods.every((m) => m.role !== undefined);
+  if (pairOnly || methods.length === 0) {
+    const names = (sgd: string | number, gd: string | number) => `SGD ${sgd}` + (r.gd ? `, GD ${gd}` : '');
+    return [
+      `within ${fmt(d.successRadius)} ${near}: ${names(`${d.successSgd}/${n}`, `${d.successGd}/${n}`)}`,
+      `diverged: ${names(r.sgd.diverged, r.gd?.diverged ?? 0)}`,
+    ];
+  }
+  const width = Math.max(...methods.map((m) => m.name.length));
+  return [
+    `within ${fmt(d.successRadius)} ${near}, per method:`,
+    ...methods.map((m) => {
+      const params = Object.entries(m.optimizer)
+        .filter(([k]) => k !== 'kind')
+        .map(([k, v]) => `${k} ${v}`);
+      const what = [m.optimizer.kind, ...params].join(' ') + (m.noise ? `, noise ${m.noise}` : '');
+      return `  ${m.name.padEnd(width)}  ${String(m.success).padStart(String(n).length)}/${n}, diverged ${m.diverged}  (${what}; finals ${m.finalsAre})`;
+    }),
+  ];
+}
+
+/** "trials 94 ms, GD 130 ms" for the paper's pair; each method's trials by name otherwise. */
+function trialTimes(r: ExperimentResult): string {
+  const ms = r.timing.methodsMs;
+  const methods = r.methods ?? [];
+  if (!ms || ms.length !== methods.length || methods.every((m) => m.role !== undefined)) {
+    return `trials ${Math.round(r.timing.trialsMs)} ms, GD ${Math.round(r.timing.gdMs)} ms`;
+  }
+  return `trials ${methods.map((m, i) => `${m.name} ${Math.round(ms[i]!)} ms`).join(', ')}`;
+}
+
 function summary(r: ExperimentResult): string {
   const d = r.diagnostics;
   const fmt = (v: number) => (Number.isFinite(v) ? +v.toPrecision(4) : String(v));
   const lines = [
     `function ${r.config.function} (dim ${r.config.dim}), ${r.config.trials} trials × ${r.config.stages.map((s) => `${s.steps} steps @ lr ${s.lr}, ${s.noise} radius ${s.radius}`).join(' → ')}`,
     `x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}); c = ${fmt(d.c)}; L ≈ ${fmt(d.L)}`,
-    `within ${fmt(d.successRadius)} of x*: SGD ${d.successSgd}/${r.config.trials}` + (r.gd ? `, GD ${d.successGd}/${r.config.trials}` : ''),
-    `diverged: SGD ${r.sgd.diverged}` + (r.gd ? `, GD ${r.gd.diverged}` : ''),
+    ...methodLines(r, fmt),
     ...d.theorem1.map((t) => theoremText(t, r.config.stages.length)),
-    `time: trials ${Math.round(r.timing.trialsMs)} ms, GD ${Math.round(r.timing.gdMs)} ms, landscape ${Math.round(r.timing.landscapeMs)} ms, diagnostics ${Math.round(r.timing.diagnosticsMs)} ms, total ${Math.round(r.timing.totalMs)} ms on ${r.timing.workers} workers`,
+    `time: ${trialTimes(r)}, landscape ${Math.round(r.timing.landscapeMs)} ms, diagnostics ${Math.round(r.timing.diagnosticsMs)} ms, total ${Math.round(r.timing.totalMs)} ms on ${r.timing.workers} workers`,
   ];
   return lines.join('\n');
 }

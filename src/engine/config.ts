@@ -18,7 +18,16 @@
  * reported at once, each under the name the user wrote it by (`fOptions.defaults.trials`,
  * `sgdLandscape.schedule[1].lr`, `stages[0].radius`).
  */
-import { AUTO_RESOLUTION, INIT_HALF_WIDTH, RUN_FIELDS, SETTINGS_SECTION, runDefaults, settingKeyOf, NOISE_KINDS } from './settingsSchema';
+import {
+  AUTO_RESOLUTION,
+  INIT_HALF_WIDTH,
+  OPTIMIZER_KINDS,
+  RUN_FIELDS,
+  SETTINGS_SECTION,
+  runDefaults,
+  settingKeyOf,
+  NOISE_KINDS,
+} from './settingsSchema';
 import { mergeLayers, type Layer } from './configMerge';
 import {
   Problems,
@@ -30,7 +39,7 @@ import {
   type PartialBoxIn,
   type SettingProblem,
 } from './settingsValidate';
-import type { Box, Decay, LossOptions, NoiseKind, RunConfig, RunConfigInput, Stage } from './types';
+import type { Box, Decay, LossOptions, MethodSpec, NoiseKind, Optimizer, OptimizerKind, RunConfig, RunConfigInput, Stage } from './types';
 
 export { NOISE_KINDS };
 export { mergeRunInputs } from './configMerge';
@@ -109,11 +118,11 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
     const prefix = `${name}Options`;
     const o: unknown = ctx.options;
     if (!isRecord(o)) {
-      p.add(prefix, 'must be an object { "gradient"?, "domain"?, "xStar"?, "dim"?, "defaults"? }');
+      p.add(prefix, 'must be an object { "gradient"?, "domain"?, "xStar"?, "targets"?, "dim"?, "defaults"? }');
     } else {
       const values: Record<string, unknown> = {};
-      const present = checkKeys(p, o, prefix, ['gradient', 'domain', 'xStar', 'dim', 'defaults']);
-      for (const k of ['dim', 'domain', 'xStar'] as const) {
+      const present = checkKeys(p, o, prefix, ['gradient', 'domain', 'xStar', 'targets', 'dim', 'defaults']);
+      for (const k of ['dim', 'domain', 'xStar', 'targets'] as const) {
         if (!present.includes(k)) continue;
         const before = p.count;
         const v = checkField(p, o[k], RUN_FIELDS[k], `${prefix}.${k}`);
@@ -182,7 +191,7 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
   let domain: Box | undefined = val.domain ? resolveBox(val.domain.v as PartialBoxIn, cube, pathOf('domain')) : cube;
   const initBase = domainGiven ? domain : cube;
   const init: Box | undefined = val.init && initBase ? resolveBox(val.init.v as PartialBoxIn, initBase, pathOf('init')) : initBase;
-  if (!domainGiven) domain = init;
+  if (!domainGiven && init) domain = init;
   const boxesOk = domain !== undefined && init !== undefined && !bad.has('domain') && !bad.has('init');
   if (boxesOk && !inside(init!, domain!)) {
     p.add(pathOf(val.init ? 'init' : 'domain'), `must lie inside the domain ${fmtBox(domain!)}; got ${fmtBox(init!)}`);
@@ -206,6 +215,14 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
 
   let xStar: number[] | undefined;
   if (val.xStar) xStar = bound(val.xStar.v as number[], pathOf('xStar'));
+  let targets: number[][] | undefined;
+  if (val.targets) {
+    const base = pathOf('targets');
+    targets = (val.targets.v as number[][]).map((t, i) => bound(t, `${base}[${i}]`) ?? t);
+  }
+
+  // `methods` when given, else the pair compareGd asks for; compareGd then says whether GD is among them.
+  const methods = resolveMethods(val.methods?.v as Array<Record<string, unknown>> | undefined, val.compareGd.v as boolean);
 
   let sliceDirections: number[][] | undefined;
   if (val.sliceDirections) {
@@ -231,7 +248,8 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
     stages,
     domain: { low: [...domain!.low], high: [...domain!.high] },
     resolution,
-    compareGd: val.compareGd.v as boolean,
+    compareGd: methodRoles({ methods }).gd >= 0,
+    methods,
     sampleTrajectories: num('sampleTrajectories'),
     trajectoryPoints: num('trajectoryPoints'),
     checkpoints: num('checkpoints'),
@@ -244,11 +262,54 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
   };
   if (xStar) config.xStar = [...xStar];
   if (num('successRadius') > 0) config.successRadius = num('successRadius');
+  if (targets) config.targets = targets.map((t) => [...t]);
   if (sliceDirections) {
     config.sliceDirections = sliceDirections;
     config.slices = sliceDirections.length;
   }
   return config;
+}
+
+/** The shorthands' methods: 'sgd' the paper's noisy SGD, 'gd' its deterministic version. */
+export const SGD_METHOD: MethodSpec = { name: 'SGD', optimizer: { kind: 'sgd' } };
+export const GD_METHOD: MethodSpec = { name: 'GD', optimizer: { kind: 'sgd' }, noise: 'none' };
+
+/** The default pair: the paper's noisy SGD, and GD (its deterministic version) when compareGd. */
+export function defaultMethods(compareGd: boolean): MethodSpec[] {
+  const copy = (m: MethodSpec): MethodSpec => ({ ...m, optimizer: { ...m.optimizer } });
+  return compareGd ? [copy(SGD_METHOD), copy(GD_METHOD)] : [copy(SGD_METHOD)];
+}
+
+/**
+ * Which methods a result's `sgd` and `gd` fields are (indices into config.methods; gd −1 when
+ * none): `sgd` the first method of optimizer sgd whose noise is not overridden to none (else the
+ * first method), `gd` the first of optimizer sgd with noise none.
+ */
+export function methodRoles(config: Pick<RunConfig, 'methods'>): { sgd: number; gd: number } {
+  const plain = (m: MethodSpec) => m.optimizer.kind === 'sgd';
+  const sgd = config.methods.findIndex((m) => plain(m) && m.noise !== 'none');
+  const gd = config.methods.findIndex((m) => plain(m) && m.noise === 'none');
+  return { sgd: sgd >= 0 ? sgd : 0, gd };
+}
+
+/** An optimizer with every parameter given: the checked input's, else the table's default. */
+export function fullOptimizer(input: { kind: OptimizerKind } & Record<string, unknown>): Optimizer {
+  const out: Record<string, unknown> = { kind: input.kind };
+  for (const [name, spec] of Object.entries(OPTIMIZER_KINDS[input.kind].params)) out[name] = input[name] ?? spec.default;
+  return out as unknown as Optimizer;
+}
+
+/** Checked `methods` entries, optimizer parameters filled in; the default pair when absent. */
+function resolveMethods(input: Array<Record<string, unknown>> | undefined, compareGd: boolean): MethodSpec[] {
+  if (!input) return defaultMethods(compareGd);
+  return input.map((m) => {
+    const out: MethodSpec = {
+      name: m.name as string,
+      optimizer: fullOptimizer((m.optimizer as { kind: OptimizerKind }) ?? { kind: 'sgd' }),
+    };
+    if (m.noise !== undefined) out.noise = m.noise as NoiseKind;
+    return out;
+  });
 }
 
 /** Distinct (radius, noise) pairs of the noisy stages, in stage order: one smoothed curve each. */

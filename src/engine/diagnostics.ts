@@ -16,7 +16,7 @@ import type {
   SuccessRadiusSource,
   Theorem1Prediction,
 } from './types';
-import { smoothingRadii } from './config';
+import { methodRoles, smoothingRadii } from './config';
 import { convexityMap, regionConvexity } from './convexity';
 import { estimateSmoothness } from './smoothness';
 import { theorem1 } from './theorem1';
@@ -24,6 +24,7 @@ import { trajectoryDiagnostics } from './trajectory';
 import { finalHistogram } from './histogram';
 import { gridArgmin } from './grid';
 import { distance } from './geometry';
+import { countSuccess, nearestTarget } from './success';
 
 /** Default success neighbourhood: 5% of the domain diameter. */
 const SUCCESS_FRACTION = 0.05;
@@ -98,25 +99,35 @@ export function successRadiusOf(
   return { radius: domainRadius, source: 'domain' };
 }
 
-/** Trials whose y_T lies within `radius` of x* (a diverged trial never succeeds). */
+/** Trials whose final lies within `radius` of x* (a diverged trial never succeeds): success.ts's rule with x* the one target. */
 export function successCount(m: Pick<MethodResult, 'finals' | 'divergedMask'> | undefined, xStar: number[], radius: number): number {
-  return m ? m.finals.filter((y, t) => !m.divergedMask[t] && distance(y, xStar) <= radius).length : 0;
+  return m ? countSuccess(m.finals, m.divergedMask, [xStar], radius).success : 0;
 }
 
-/** The diagnostics of a finished run. */
+/**
+ * The diagnostics of a finished run: of every method (`methods`, in the order of config.methods)
+ * the histogram and the success against the targets (declared, else x*: success.ts); of the
+ * result's `sgd` method (methodRoles) Theorem 1 and Figure 5.
+ */
 export function computeDiagnostics(
   loss: Loss,
   grad: Gradient | undefined,
   config: RunConfig,
   landscape: Landscape,
-  sgd: MethodResult,
-  gd: MethodResult | undefined,
+  methods: MethodResult[],
   userXStar?: number[],
 ): Diagnostics {
+  if (methods.length !== config.methods.length) throw new RangeError(`${methods.length} method results for ${config.methods.length} methods`);
+  const roles = methodRoles(config);
+  const sgd = methods[roles.sgd];
   const { xStar, xStarSource, convexity, stageC } = targetConvexity(loss, config, landscape, userXStar);
   const L = estimateSmoothness(loss, config);
   const theorem = stageTheorems(config, L, stageC, xStar, sgd);
-  const success = successRadiusOf(config, theorem);
+  const radius = successRadiusOf(config, theorem);
+  const found = config.targets
+    ? { targets: config.targets.map((t) => [...t]), source: 'declared' as const }
+    : { targets: [[...xStar]], source: 'x-star' as const };
+  const success = methods.map((m) => countSuccess(m.finals, m.divergedMask, found.targets, radius.radius, config.domain));
   return {
     xStar,
     xStarSource,
@@ -124,11 +135,15 @@ export function computeDiagnostics(
     convexity,
     theorem1: theorem,
     trajectory: trajectoryDiagnostics(loss, grad, config, sgd),
-    histogram: finalHistogram(config, sgd, gd, config.domain, { xStar }),
+    histogram: finalHistogram(config, methods, roles, config.domain, { xStar }),
     L,
-    successRadius: success.radius,
-    successRadiusSource: success.source,
-    successSgd: successCount(sgd, xStar, success.radius),
-    successGd: successCount(gd, xStar, success.radius),
+    targets: found.targets,
+    targetsSource: found.source,
+    xStarTarget: nearestTarget(xStar, found.targets, radius.radius),
+    successRadius: radius.radius,
+    successRadiusSource: radius.source,
+    successSgd: success[roles.sgd].success,
+    successGd: roles.gd >= 0 ? success[roles.gd].success : 0,
+    methods: success,
   };
 }

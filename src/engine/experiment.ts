@@ -1,35 +1,49 @@
 /**
- * One experiment in one thread: SGD and GD trials, the landscape, the diagnostics. The worker
- * pool (src/runner/pool.ts) runs the same pieces spread over threads and assembles them with
- * `assembleResult`, so both paths give identical numbers.
+ * One experiment in one thread: every method's trials, the landscape, the diagnostics. The
+ * worker pool (src/runner/pool.ts) runs the same pieces spread over threads and assembles them
+ * with `assembleResult`, so both paths give identical numbers.
  */
+import { methodRoles } from './config';
 import { computeDiagnostics } from './diagnostics';
 import { computeLandscape } from './landscape';
 import { runTrials, type TrialHooks } from './sgd';
-import type { Diagnostics, ExperimentResult, Gradient, Landscape, Loss, MethodResult, RunConfig, RunTiming } from './types';
+import type { Diagnostics, ExperimentResult, Gradient, Landscape, Loss, MethodResult, MethodRun, RunConfig, RunTiming } from './types';
 
+/**
+ * The result: `methods` (each method's spec, trials and success, in config order) with `sgd` and
+ * `gd` pointing at the methods of those roles (`methodRoles`), as RESULT.json had them before
+ * methods existed.
+ */
 export function assembleResult(
   config: RunConfig,
-  sgd: MethodResult,
-  gd: MethodResult | undefined,
+  methods: MethodResult[],
   landscape: Landscape,
   diagnostics: Diagnostics,
   timing: RunTiming,
   startedAt: Date,
   source?: { file: string; exportName: string },
 ): ExperimentResult {
+  const roles = methodRoles(config);
+  const runs: MethodRun[] = methods.map((m, i) => {
+    const run: MethodRun = { ...config.methods[i], ...m, ...diagnostics.methods[i] };
+    if (i === roles.sgd) run.role = 'sgd';
+    else if (i === roles.gd) run.role = 'gd';
+    return run;
+  });
+  const sgd = runs[roles.sgd];
   const result: ExperimentResult = {
     version: 1,
     config,
     finals: sgd.finals,
     diverged: sgd.diverged,
+    methods: runs,
     sgd,
     landscape,
     diagnostics,
     timing,
     startedAt: startedAt.toISOString(),
   };
-  if (gd) result.gd = gd;
+  if (roles.gd >= 0) result.gd = runs[roles.gd];
   if (source) result.source = source;
   return result;
 }
@@ -37,21 +51,27 @@ export function assembleResult(
 export function runExperiment(loss: Loss, grad: Gradient | undefined, config: RunConfig, hooks: TrialHooks = {}): ExperimentResult {
   const startedAt = new Date();
   const t0 = performance.now();
-  const sgd = runTrials(loss, grad, config, 'sgd', 0, config.trials, hooks);
-  const t1 = performance.now();
-  const gd = config.compareGd ? runTrials(loss, grad, config, 'gd', 0, config.trials, hooks) : undefined;
+  const methods: MethodResult[] = [];
+  const methodsMs: number[] = [];
+  for (const m of config.methods) {
+    const t = performance.now();
+    methods.push(runTrials(loss, grad, config, m, 0, config.trials, hooks));
+    methodsMs.push(performance.now() - t);
+  }
   const t2 = performance.now();
   const landscape = computeLandscape(loss, config, { xStar: config.xStar });
   const t3 = performance.now();
-  const diagnostics = computeDiagnostics(loss, grad, config, landscape, sgd, gd, config.xStar);
+  const diagnostics = computeDiagnostics(loss, grad, config, landscape, methods, config.xStar);
   const t4 = performance.now();
+  const roles = methodRoles(config);
   const timing: RunTiming = {
-    trialsMs: t1 - t0,
-    gdMs: t2 - t1,
+    trialsMs: methodsMs[roles.sgd],
+    gdMs: roles.gd >= 0 ? methodsMs[roles.gd] : 0,
+    methodsMs,
     landscapeMs: t3 - t2,
     diagnosticsMs: t4 - t3,
     totalMs: t4 - t0,
     workers: 1,
   };
-  return assembleResult(config, sgd, gd, landscape, diagnostics, timing, startedAt);
+  return assembleResult(config, methods, landscape, diagnostics, timing, startedAt);
 }

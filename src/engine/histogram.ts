@@ -1,4 +1,4 @@
-/** The paper's Figure 3 histogram of final iterates, for SGD beside GD. */
+/** The paper's Figure 3 histogram of final iterates, for every method of a run. */
 import type { Box, Histogram, MethodResult, RunConfig } from './types';
 import { linspace } from './landscape';
 import { distance } from './geometry';
@@ -42,38 +42,61 @@ function count2(edges: number[], edgesY: number[], points: number[][]): number[]
 const marginal = (grid: number[][]) => grid[0].map((_, ix) => grid.reduce((s, row) => s + row[ix], 0));
 
 /**
- * Final iterates of the non-diverged trials, binned. 1-D: bins of config.histogramBin from
- * domain.low (the last edge may pass domain.high); 2-D: 40 × 40 bins over the domain in sgd2d[iy][ix]
- * with the x-marginal in sgd; d > 2: 40 bins of ‖y_T − x*‖ over [0, domain diameter]. Points
- * outside the edges are not counted; the top edge counts in the last bin. `gd` is [] without GD.
+ * Final points of the non-diverged trials (each method's `finals`: y_T, or x_T for the optimizers
+ * beyond SGD), binned, for every method on the same edges. 1-D: bins of config.histogramBin from
+ * domain.low (the last edge may pass domain.high); 2-D: 40 × 40 bins over the domain in
+ * counts2d[iy][ix] with the x-marginal in counts; d > 2: 40 bins of ‖final − x*‖ over [0, domain
+ * diameter]. Points outside the edges are not counted (success.ts counts them as outside); the top
+ * edge counts in the last bin. `sgd` / `gd` repeat the methods of those roles (`gd` is [] without).
  */
 export function finalHistogram(
   config: RunConfig,
-  sgd: MethodResult,
-  gd: MethodResult | undefined,
+  methods: MethodResult[],
+  roles: { sgd: number; gd: number },
   domain: Box,
   opts: HistogramOptions = {},
 ): Histogram {
   const d = config.dim;
-  // y_T, what Theorem 1 bounds.
   const pick = (m: MethodResult) => m.finals.filter((_, t) => !m.divergedMask[t]);
+  let per: Array<{ counts: number[]; counts2d?: number[][] }>;
+  let edges: number[];
+  let edgesY: number[] | undefined;
   if (d === 1) {
     const bin = config.histogramBin;
     if (!(bin > 0)) throw new RangeError(`histogramBin must be > 0, got ${bin}`);
     const nb = Math.max(1, Math.ceil((domain.high[0] - domain.low[0]) / bin - 1e-9));
-    const edges = Array.from({ length: nb + 1 }, (_, k) => domain.low[0] + k * bin);
-    const first = (m: MethodResult) => pick(m).map((p) => p[0]);
-    return { edges, sgd: count1(edges, first(sgd)), gd: gd ? count1(edges, first(gd)) : [] };
+    edges = Array.from({ length: nb + 1 }, (_, k) => domain.low[0] + k * bin);
+    per = methods.map((m) => ({
+      counts: count1(
+        edges,
+        pick(m).map((p) => p[0]),
+      ),
+    }));
+  } else if (d === 2) {
+    edges = linspace(domain.low[0], domain.high[0], HISTOGRAM_BINS + 1);
+    const ey = linspace(domain.low[1], domain.high[1], HISTOGRAM_BINS + 1);
+    edgesY = ey;
+    per = methods.map((m) => {
+      const counts2d = count2(edges, ey, pick(m));
+      return { counts: marginal(counts2d), counts2d };
+    });
+  } else {
+    const centre = opts.xStar ?? domain.low.map((l, j) => (l + domain.high[j]) / 2);
+    edges = linspace(0, distance(domain.low, domain.high), HISTOGRAM_BINS + 1);
+    per = methods.map((m) => ({
+      counts: count1(
+        edges,
+        pick(m).map((p) => distance(p, centre)),
+      ),
+    }));
   }
-  if (d === 2) {
-    const edges = linspace(domain.low[0], domain.high[0], HISTOGRAM_BINS + 1);
-    const edgesY = linspace(domain.low[1], domain.high[1], HISTOGRAM_BINS + 1);
-    const sgd2d = count2(edges, edgesY, pick(sgd));
-    const gd2d = gd ? count2(edges, edgesY, pick(gd)) : undefined;
-    return { edges, edgesY, sgd: marginal(sgd2d), gd: gd2d ? marginal(gd2d) : [], sgd2d, gd2d };
+  const sgd = per[roles.sgd];
+  const gd = roles.gd >= 0 ? per[roles.gd] : undefined;
+  const h: Histogram = { edges, sgd: sgd.counts, gd: gd ? gd.counts : [], methods: per };
+  if (edgesY) {
+    h.edgesY = edgesY;
+    h.sgd2d = sgd.counts2d;
+    if (gd) h.gd2d = gd.counts2d;
   }
-  const centre = opts.xStar ?? domain.low.map((l, j) => (l + domain.high[j]) / 2);
-  const edges = linspace(0, distance(domain.low, domain.high), HISTOGRAM_BINS + 1);
-  const dist = (m: MethodResult) => pick(m).map((p) => distance(p, centre));
-  return { edges, sgd: count1(edges, dist(sgd)), gd: gd ? count1(edges, dist(gd)) : [] };
+  return h;
 }

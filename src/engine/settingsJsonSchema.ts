@@ -6,6 +6,8 @@ import {
   COORDINATE_MAX,
   DECAY_KINDS,
   DIM_MAX,
+  METHOD_FIELDS,
+  OPTIMIZER_KINDS,
   SETTINGS_SECTION,
   STAGE_FIELDS,
   SWEEP_AXES,
@@ -25,7 +27,8 @@ function numberSchema(spec: NumberSpec): Record<string, Json> {
   if (spec.zero) s.minimum = 0;
   else if (spec.exclusiveMin) s.exclusiveMinimum = spec.min;
   else s.minimum = spec.min;
-  s.maximum = spec.max;
+  if (spec.exclusiveMax) s.exclusiveMaximum = spec.max;
+  else s.maximum = spec.max;
   return s;
 }
 
@@ -54,6 +57,26 @@ function stageSchema(): Record<string, Json> {
   return { type: 'object', properties, additionalProperties: false };
 }
 
+function methodSchema(): Record<string, Json> {
+  const variants: Json[] = Object.entries(OPTIMIZER_KINDS).map(([kind, { description, params }]) => {
+    const properties: Record<string, Json> = { kind: { type: 'string', const: kind } };
+    for (const [name, spec] of Object.entries(params)) {
+      properties[name] = { ...numberSchema(spec), default: spec.default ?? null, description: spec.description };
+    }
+    return { type: 'object', description, properties, required: ['kind'], additionalProperties: false };
+  });
+  return {
+    type: 'object',
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: METHOD_FIELDS.name.maxLength, description: METHOD_FIELDS.name.description },
+      optimizer: { description: METHOD_FIELDS.optimizer.description, oneOf: variants },
+      noise: { type: 'string', enum: [...METHOD_FIELDS.noise.values], description: METHOD_FIELDS.noise.description },
+    },
+    required: ['name'],
+    additionalProperties: false,
+  };
+}
+
 function schemaOf(spec: FieldSpec, description: string): Record<string, Json> {
   switch (spec.kind) {
     case 'number':
@@ -75,6 +98,7 @@ function schemaOf(spec: FieldSpec, description: string): Record<string, Json> {
     case 'vector':
       return { type: 'array', items: coordinates.items, maxItems: DIM_MAX, description };
     case 'directions':
+    case 'points':
       return { type: 'array', maxItems: spec.maxItems, items: { type: 'array', items: coordinates.items }, description };
     case 'sweep': {
       const properties: Record<string, Json> = {};
@@ -84,6 +108,8 @@ function schemaOf(spec: FieldSpec, description: string): Record<string, Json> {
       properties.allStages = { type: 'boolean', description: 'Scale the later stages by the same factors as the first.' };
       return { type: 'object', properties, additionalProperties: false, description };
     }
+    case 'methods':
+      return { type: 'array', minItems: 1, maxItems: spec.maxItems, items: methodSchema(), description };
   }
 }
 

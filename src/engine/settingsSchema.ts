@@ -13,7 +13,7 @@
  * into files would bring back the several places it replaces. The JSON schema for package.json
  * is derived in settingsJsonSchema.ts.
  */
-import type { NoiseKind } from './types';
+import type { NoiseKind, OptimizerKind } from './types';
 
 export interface NumberSpec {
   kind: 'number' | 'integer';
@@ -21,6 +21,8 @@ export interface NumberSpec {
   max: number;
   /** The minimum itself is not allowed: (min, max]. */
   exclusiveMin?: boolean;
+  /** The maximum itself is not allowed: [min, max). */
+  exclusiveMax?: boolean;
   /** When set, 0 is accepted beside [min, max] and means this (e.g. "automatic"). */
   zero?: string;
   default?: number;
@@ -87,8 +89,33 @@ export interface DirectionsSpec {
   description: string;
 }
 
+/** A list of d-vectors that are points (RUN.json `targets`). */
+export interface PointsSpec {
+  kind: 'points';
+  maxItems: number;
+  description: string;
+}
+/** RUN.json `methods`: a list of `{ name, optimizer?, noise? }` (see METHOD_FIELDS, OPTIMIZER_KINDS). */
+export interface MethodsSpec {
+  kind: 'methods';
+  maxItems: number;
+  description: string;
+}
+
 export type FieldSpec =
-  NumberSpec | BooleanSpec | EnumSpec | NameSpec | SeedSpec | VectorSpec | BoxSpec | StagesSpec | DecaySpec | DirectionsSpec | SweepSpec;
+  | NumberSpec
+  | BooleanSpec
+  | EnumSpec
+  | NameSpec
+  | SeedSpec
+  | VectorSpec
+  | BoxSpec
+  | StagesSpec
+  | DecaySpec
+  | DirectionsSpec
+  | SweepSpec
+  | PointsSpec
+  | MethodsSpec;
 
 /** Coordinates (boxes, x*, directions) are finite and at most this in magnitude. */
 export const COORDINATE_MAX = 1e12;
@@ -153,6 +180,63 @@ export type StageKey = keyof typeof STAGE_FIELDS;
 export const FLAT_STAGE_KEYS = ['lr', 'radius', 'steps', 'noise', 'decay'] as const;
 export type FlatStageKey = (typeof FLAT_STAGE_KEYS)[number];
 
+/**
+ * The optimizers of RUN.json `methods[i].optimizer`, their parameters, ranges and defaults
+ * (PyTorch's: momentum 0.9 as is usual with SGD, Adam's betas (0.9, 0.999) and eps 1e-8, SAM's
+ * rho 0.05). Every parameter may be left out. The update rules: `Optimizer` in types.ts.
+ */
+export const OPTIMIZER_KINDS: Record<OptimizerKind, { label: string; description: string; params: Record<string, NumberSpec> }> = {
+  sgd: { label: 'SGD', description: "x ← x − η·ĝ (the paper's model).", params: {} },
+  momentum: {
+    label: 'Momentum',
+    description: 'Heavy ball: v ← β·v + ĝ; x ← x − η·v.',
+    params: { beta: { kind: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.9, description: 'Momentum β.' } },
+  },
+  nesterov: {
+    label: 'Nesterov',
+    description: 'v ← β·v + ĝ; x ← x − η·(ĝ + β·v).',
+    params: { beta: { kind: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.9, description: 'Momentum β.' } },
+  },
+  adam: {
+    label: 'Adam',
+    description: 'm ← β₁m + (1−β₁)ĝ; s ← β₂s + (1−β₂)ĝ²; x ← x − η·(m/(1−β₁ᵗ))/(√(s/(1−β₂ᵗ)) + ε).',
+    params: {
+      beta1: { kind: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.9, description: 'Decay β₁ of the first moment.' },
+      beta2: { kind: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.999, description: 'Decay β₂ of the second moment.' },
+      eps: { kind: 'number', min: 0, max: 1, exclusiveMin: true, default: 1e-8, description: 'ε added to the denominator.' },
+    },
+  },
+  sam: {
+    label: 'SAM',
+    description: 'Sharpness-aware: e = ρ·∇f(x)/‖∇f(x)‖; ĝ = ∇f(x + e) + ω; x ← x − η·ĝ.',
+    params: { rho: { kind: 'number', min: 0, max: 1e6, default: 0.05, description: 'Radius ρ of the ascent step.' } },
+  },
+};
+export const OPTIMIZER_NAMES = Object.keys(OPTIMIZER_KINDS) as OptimizerKind[];
+
+/** At most this many methods in one run (each gets its own colour). */
+export const METHODS_MAX = 8;
+
+/**
+ * The fields of one method (RUN.json `methods[i]`): `name` (a label, unique in the run),
+ * `optimizer` (a kind of OPTIMIZER_KINDS with its parameters), `noise` (a noise kind).
+ */
+export const METHOD_FIELDS = {
+  name: {
+    maxLength: 40,
+    description: 'Name shown in legends and results: 1 to 40 characters, unique in the run.',
+  },
+  optimizer: {
+    description:
+      'Update rule and its parameters: `{"kind":"sgd"}`, `{"kind":"momentum","beta"?}`, `{"kind":"nesterov","beta"?}`, `{"kind":"adam","beta1"?,"beta2"?,"eps"?}`, `{"kind":"sam","rho"?}`.',
+  },
+  noise: {
+    ...noise,
+    default: undefined,
+    description: "Noise law for every stage of this method (`none`: its deterministic version); default: each stage's own.",
+  } as EnumSpec,
+} as const;
+
 /** Every RUN.json field (also `<name>Options.defaults`, the side panel's run message). */
 export const RUN_FIELDS = {
   function: { kind: 'name', maxLength: 200, description: 'Export name of the loss in the file.' } as NameSpec,
@@ -199,8 +283,19 @@ export const RUN_FIELDS = {
   compareGd: {
     kind: 'boolean',
     default: true,
-    description: 'Also run plain gradient descent from the same starts beside SGD.',
+    description: 'Also run plain gradient descent from the same starts beside SGD (when `methods` is not given).',
   } as BooleanSpec,
+  methods: {
+    kind: 'methods',
+    maxItems: METHODS_MAX,
+    description:
+      'Methods run from the same starts, seed and stages: a list of `{ "name", "optimizer"?, "noise"? }` (optimizer default `{"kind":"sgd"}`; `noise` replaces every stage\'s noise kind, `"none"` for its deterministic version). Default: SGD, and GD when `compareGd`.',
+  } as MethodsSpec,
+  targets: {
+    kind: 'points',
+    maxItems: 64,
+    description: 'Points a final counts as a success near (within `successRadius` of any). Default: x* alone.',
+  } as PointsSpec,
   sampleTrajectories: {
     kind: 'integer',
     min: 0,
@@ -260,7 +355,7 @@ export const RUN_FIELDS = {
     exclusiveMin: true,
     zero: "automatic: 5% of the domain diameter, or the last stage's Theorem 1 ball when that is smaller",
     default: 0,
-    description: 'A trial succeeds when its final iterate y_T lies within this distance of x*.',
+    description: 'A trial succeeds when its final (y_T, or x_T for optimizers other than SGD) lies within this distance of a target (x* without `targets`).',
   } as NumberSpec,
   sliceDirections: { kind: 'directions', maxItems: 64, description: 'd > 2: directions of the slices through x*.' } as DirectionsSpec,
 } as const;
@@ -415,9 +510,9 @@ export function settingKeyOf(field: string): string | undefined {
   return VSCODE_SETTINGS.find((s) => s.field === field)?.key;
 }
 
-/** "[1, 100000]", "(0, 1000000]", "0 (automatic: …) or [3, 2001]". */
+/** "[1, 100000]", "(0, 1000000]", "[0, 1)", "0 (automatic: …) or [3, 2001]". */
 export function rangeText(spec: NumberSpec): string {
-  const interval = `${spec.exclusiveMin ? '(' : '['}${spec.min}, ${spec.max}]`;
+  const interval = `${spec.exclusiveMin ? '(' : '['}${spec.min}, ${spec.max}${spec.exclusiveMax ? ')' : ']'}`;
   return spec.zero ? `0 (${spec.zero}) or ${interval}` : interval;
 }
 
@@ -426,7 +521,7 @@ export function inRange(v: number, spec: NumberSpec): boolean {
   if (!Number.isFinite(v)) return false;
   if (spec.kind === 'integer' && !Number.isInteger(v)) return false;
   if (spec.zero && v === 0) return true;
-  return (spec.exclusiveMin ? v > spec.min : v >= spec.min) && v <= spec.max;
+  return (spec.exclusiveMin ? v > spec.min : v >= spec.min) && (spec.exclusiveMax ? v < spec.max : v <= spec.max);
 }
 
 /** Table defaults of the RUN.json fields that have one (the lowest layer of every run). */

@@ -13,10 +13,14 @@ import {
   COORDINATE_MAX,
   DECAY_KINDS,
   DIM_MAX,
+  METHOD_FIELDS,
+  OPTIMIZER_KINDS,
+  OPTIMIZER_NAMES,
   RUN_FIELDS,
   STAGE_FIELDS,
   SWEEP_AXES,
   inRange,
+  rangeText,
   type FieldSpec,
   type NumberSpec,
   type SweepAxis,
@@ -119,7 +123,7 @@ function article(spec: NumberSpec): string {
 }
 
 export function numberExpectation(spec: NumberSpec): string {
-  const interval = `${spec.exclusiveMin ? '(' : '['}${spec.min}, ${spec.max}]`;
+  const interval = rangeText({ ...spec, zero: undefined });
   return spec.zero ? `0 (${spec.zero}) or ${article(spec)} in ${interval}` : `${article(spec)} in ${interval}`;
 }
 
@@ -219,6 +223,83 @@ export function checkDecay(p: Problems, v: unknown, path: string): Record<string
   return p.count === before ? out : undefined;
 }
 
+/**
+ * An optimizer `{ kind, ...params }`: a known kind, known parameters in range. Parameters left
+ * out are not filled here (the resolver gives PyTorch's defaults).
+ */
+export function checkOptimizer(p: Problems, v: unknown, path: string): Record<string, unknown> | undefined {
+  const kinds = OPTIMIZER_NAMES;
+  if (!isRecord(v)) {
+    p.add(path, `must be an object with a "kind": one of ${kinds.join(', ')}; got ${describeValue(v)}`);
+    return undefined;
+  }
+  const kind = v.kind;
+  if (typeof kind !== 'string' || !(kinds as readonly string[]).includes(kind)) {
+    const near = typeof kind === 'string' ? nearest(kind, kinds) : undefined;
+    p.add(join(path, 'kind'), `must be one of ${kinds.join(', ')}; got ${describeValue(kind)}${near ? ` (did you mean ${near}?)` : ''}`);
+    return undefined;
+  }
+  const { params } = OPTIMIZER_KINDS[kind as keyof typeof OPTIMIZER_KINDS];
+  const names = Object.keys(params);
+  const before = p.count;
+  const out: Record<string, unknown> = { kind };
+  for (const name of checkKeys(p, v, path, ['kind', ...names], true)) {
+    if (name === 'kind') continue;
+    const x = checkNumber(p, v[name], params[name], join(path, name));
+    if (x !== undefined) out[name] = x;
+  }
+  return p.count === before ? out : undefined;
+}
+
+/** A method's name: 1 to maxLength characters, not only spaces, no control characters. */
+function checkMethodName(p: Problems, v: unknown, path: string): string | undefined {
+  const max = METHOD_FIELDS.name.maxLength;
+  if (typeof v === 'string' && v.length <= max && v.trim().length > 0 && !/[\u0000-\u001f\u007f]/.test(v)) return v;
+  p.add(path, `must be a name of 1 to ${max} characters (not only spaces), got ${describeValue(v)}`);
+  return undefined;
+}
+
+/** RUN.json `methods`: 1 to maxItems of `{ name, optimizer?, noise? }` with distinct names. */
+function checkMethods(p: Problems, v: unknown, path: string, maxItems: number): Array<Record<string, unknown>> | undefined {
+  if (!Array.isArray(v) || v.length === 0 || v.length > maxItems) {
+    const got = Array.isArray(v) ? `${v.length} methods` : describeValue(v);
+    p.add(path, `must be a list of 1 to ${maxItems} methods { "name", "optimizer"?, "noise"? }, got ${got}`);
+    return undefined;
+  }
+  const before = p.count;
+  const out: Array<Record<string, unknown>> = [];
+  const seen = new Map<string, number>();
+  v.forEach((m, i) => {
+    const at = `${path}[${i}]`;
+    if (!isRecord(m)) {
+      p.add(at, `must be an object { "name", "optimizer"?, "noise"? }, got ${describeValue(m)}`);
+      return;
+    }
+    const present = checkKeys(p, m, at, Object.keys(METHOD_FIELDS), true);
+    const method: Record<string, unknown> = {};
+    if (!present.includes('name')) p.add(`${at}.name`, 'is required: the name shown in legends and results');
+    else {
+      const name = checkMethodName(p, m.name, `${at}.name`);
+      if (name !== undefined) {
+        const first = seen.get(name);
+        if (first !== undefined) p.add(`${at}.name`, `must differ from the other methods' names; "${name}" is also methods[${first}]`);
+        else seen.set(name, i);
+        method.name = name;
+      }
+    }
+    if (present.includes('optimizer')) {
+      const o = checkOptimizer(p, m.optimizer, `${at}.optimizer`);
+      if (o) method.optimizer = o;
+    }
+    if (present.includes('noise')) {
+      const n = checkField(p, m.noise, METHOD_FIELDS.noise, `${at}.noise`);
+      if (n !== undefined) method.noise = n;
+    }
+    out.push(method);
+  });
+  return p.count === before ? out : undefined;
+}
+
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** Checks one field against its spec; undefined (with a problem recorded) when it is bad. */
@@ -259,9 +340,13 @@ export function checkField(p: Problems, v: unknown, spec: FieldSpec, path: strin
       return checkStages(p, v, path, spec.maxItems);
     case 'sweep':
       return checkSweep(p, v, spec, path);
+    case 'methods':
+      return checkMethods(p, v, path, spec.maxItems);
+    case 'points':
     case 'directions': {
+      const what = spec.kind === 'points' ? 'points' : 'direction vectors';
       if (!Array.isArray(v) || v.length === 0 || v.length > spec.maxItems) {
-        p.add(path, `must be a list of 1 to ${spec.maxItems} direction vectors, got ${describeValue(v)}`);
+        p.add(path, `must be a list of 1 to ${spec.maxItems} ${what}, got ${describeValue(v)}`);
         return undefined;
       }
       const out: number[][] = [];

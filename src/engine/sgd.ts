@@ -2,10 +2,12 @@
  * Noisy SGD exactly as the paper's model: x_{t+1} = x_t − η∇f(x_t) − η·ω_t, with the x-space
  * perturbation η·ω_t drawn from a ball of radius a (uniform), N(0, a²I), or a cube; plain GD
  * when the noise is 'none'. The analysis point y_t = x_t − η∇f(x_t) is what the paper tracks;
- * `finals` holds y_T.
+ * `finals` holds y_T. The other optimizers of a run's `methods` (momentum, Nesterov, Adam, SAM)
+ * go through the same trial loop with their own kernel (optimizers.ts); their `finals` are x_T.
  *
- * Trials are independent and each draws from its own seeded stream, so any split of trials
- * over workers gives the same numbers.
+ * Trials are independent and each draws from its own seeded stream (the same stream for every
+ * method of the run: common random numbers), so any split of trials over workers gives the
+ * same numbers.
  *
  * Longer than the other engine files on purpose: the step's arithmetic is written out in each of
  * the three kernels (`advance`, and `advance1` / `advance2` on scalars), because calling shared
@@ -13,8 +15,10 @@
  */
 import { stageLr, stageRadius, isConstantStage } from './schedule';
 import { Normal, stream, uniformInBox, type Rng } from './rng';
-import { totalSteps } from './config';
-import type { Gradient, Loss, Method, MethodResult, NoiseKind, RunConfig } from './types';
+import { GD_METHOD, SGD_METHOD, totalSteps } from './config';
+import { NOISE_CODE, perturb } from './noise';
+import { advanceOptimizer, newOptimizerState, resetOptimizerState, type OptimizerStepState } from './optimizers';
+import type { Gradient, Loss, Method, MethodResult, MethodSpec, RunConfig, Stage } from './types';
 
 export interface TrialHooks {
   /** Units done (steps summed over this call's trials) and the total; called at most every ~100 ms. */
@@ -74,43 +78,6 @@ export function evenSteps(last: number, count: number): number[] {
     if (out.length === 0 || out[out.length - 1] !== s) out.push(s);
   }
   return out;
-}
-
-const NOISE_CODE: Record<NoiseKind, number> = { none: 0, uniform: 1, gaussian: 2, cube: 3 };
-
-/**
- * Writes a draw of the x-space perturbation (radius a) into `out`.
- * uniform: uniform in the d-ball (1-D: [−a, a]; 2-D by rejection; d ≥ 3 by direction × a·u^{1/d}).
- */
-function perturb(code: number, a: number, d: number, rng: Rng, normal: Normal, out: Float64Array): void {
-  if (code === 1) {
-    if (d === 1) {
-      out[0] = a * (2 * rng() - 1);
-    } else if (d === 2) {
-      let u: number, v: number;
-      do {
-        u = 2 * rng() - 1;
-        v = 2 * rng() - 1;
-      } while (u * u + v * v > 1);
-      out[0] = a * u;
-      out[1] = a * v;
-    } else {
-      let n2 = 0;
-      for (let i = 0; i < d; i++) {
-        const z = normal.next();
-        out[i] = z;
-        n2 += z * z;
-      }
-      const s = (a * Math.pow(rng(), 1 / d)) / Math.sqrt(n2);
-      for (let i = 0; i < d; i++) out[i] *= s;
-    }
-  } else if (code === 2) {
-    for (let i = 0; i < d; i++) out[i] = a * normal.next();
-  } else if (code === 3) {
-    for (let i = 0; i < d; i++) out[i] = a * (2 * rng() - 1);
-  } else {
-    for (let i = 0; i < d; i++) out[i] = 0;
-  }
 }
 
 /**
@@ -331,6 +298,11 @@ function runKernel(kind: 0 | 1 | 2, s: StepState, n: number): number {
   return kind === 1 ? advance1(s, n) : kind === 2 ? advance2(s, n) : advance(s, n);
 }
 
+/** A stage as a method runs it: the method's noise kind, when it has one, replaces the stage's. */
+export function methodStage(stage: Stage, method: MethodSpec): Stage {
+  return method.noise === undefined || method.noise === stage.noise ? stage : { ...stage, noise: method.noise };
+}
+
 /**
  * Runs trials [from, to) of one method over all stages and returns their part of the
  * MethodResult (merge parts with `mergeMethodResults`, in trial order).
@@ -339,11 +311,14 @@ export function runTrials(
   loss: Loss,
   grad: Gradient | undefined,
   config: RunConfig,
-  method: Method,
+  method: MethodSpec | Method,
   from: number,
   to: number,
   hooks: TrialHooks = {},
 ): MethodResult {
+  const spec = method === 'sgd' ? SGD_METHOD : method === 'gd' ? GD_METHOD : method;
+  // The paper's update (SGD, GD) runs on the specialised kernels below; the others on optimizers.ts's.
+  const plain = spec.optimizer.kind === 'sgd';
   const d = config.dim;
   const T = totalSteps(config);
   const nTrials = to - from;
@@ -364,6 +339,7 @@ export function runTrials(
 
   const result: MethodResult = {
     finals: [],
+    finalsAre: plain ? 'y_T' : 'x_T',
     finalX: [],
     finalLoss: [],
     divergedMask: [],
@@ -382,6 +358,10 @@ export function runTrials(
   const y = new Float64Array(d);
   const g = new Float64Array(d);
   const w = new Float64Array(d);
+  const optimizer = plain ? undefined : newOptimizerState(d);
+  const prev = new Float64Array(d);
+  const gh = new Float64Array(d);
+  const gradient = (at: Float64Array, out: Float64Array) => gradientAt(loss, grad, at, out, config);
   const heartbeat = hooks.heartbeat;
   const kernel = kernelFor(loss, grad, d);
   const hbIndex = hooks.heartbeatIndex ?? 0;
@@ -396,6 +376,7 @@ export function runTrials(
       const rng = stream(config.seed, `noise/${trial}`);
       const normal = new Normal(rng);
       x.set(starts0[trial]);
+      if (optimizer) resetOptimizerState(optimizer);
       result.starts.push(Array.from(x));
       const sampled = !hooks.lean && trial < config.sampleTrajectories;
       const path: number[][] | undefined = sampled ? [] : undefined;
@@ -410,16 +391,18 @@ export function runTrials(
       y.set(x);
 
       for (let k = 0; k < config.stages.length; k++) {
-        const stage = config.stages[k];
+        const stage = methodStage(config.stages[k], spec);
         const ss = stageStarts[k];
         if (ss && !diverged) {
+          // A restart from the stage's own box: the optimizer's state starts afresh too.
           x.set(ss[trial]);
           y.set(x);
+          if (optimizer) resetOptimizerState(optimizer);
         }
-        const code = method === 'gd' ? 0 : NOISE_CODE[stage.noise];
+        const code = NOISE_CODE[stage.noise];
         const constant = isConstantStage(stage) && !stage.scaleRadiusWithLr;
         const lr = stage.lr;
-        const a = method === 'gd' ? 0 : stageRadius(stage, 0);
+        const a = stageRadius(stage, 0);
         const stageStart = step;
         const stageEnd = stageStart + stage.steps;
         const ks: StepState = {
@@ -436,6 +419,27 @@ export function runTrials(
           loss,
           grad,
           fdStep: config.fdStep,
+          centre,
+          runaway2,
+          heartbeat,
+          hbIndex,
+          diverged,
+        };
+        const os: OptimizerStepState | undefined = optimizer && {
+          opt: spec.optimizer,
+          state: optimizer,
+          x,
+          prev,
+          g,
+          w,
+          gh,
+          d,
+          lr,
+          a,
+          code,
+          rng,
+          normal,
+          gradient,
           centre,
           runaway2,
           heartbeat,
@@ -464,23 +468,35 @@ export function runTrials(
           if (nextCp < checkpointSteps.length && checkpointSteps[nextCp] < until) until = Math.max(step + 1, checkpointSteps[nextCp]);
           if (isCheckpoint) until = step + 1;
           // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
-          if (constant) {
+          if (os) {
+            if (constant) {
+              step += advanceOptimizer(os, until - step);
+            } else {
+              while (step < until && !os.diverged) {
+                os.lr = stageLr(stage, step - stageStart);
+                os.a = stageRadius(stage, step - stageStart);
+                step += advanceOptimizer(os, 1);
+              }
+            }
+            if (os.diverged) diverged = true;
+          } else if (constant) {
             step += runKernel(kernel, ks, until - step);
           } else {
             while (step < until && !ks.diverged) {
               ks.lr = stageLr(stage, step - stageStart);
-              if (method !== 'gd') ks.a = stageRadius(stage, step - stageStart);
+              ks.a = stageRadius(stage, step - stageStart);
               step += runKernel(kernel, ks, 1);
             }
           }
           if (ks.diverged) diverged = true;
           if (isCheckpoint && step === checkpointSteps[nextCp] + 1) {
-            // x before the step is y + η∇f; store it, and |∇f + ω| with ω = (ηω)/η.
+            // x before the step (SGD: y + η∇f; the optimizers keep it), and |∇f + ω| with ω = (ηω)/η.
+            const stepLr = os ? os.lr : ks.lr;
             const cp: number[] = new Array(d);
             let n2 = 0;
             for (let i = 0; i < d; i++) {
-              cp[i] = y[i] + ks.lr * g[i];
-              const v = g[i] + w[i] / ks.lr;
+              cp[i] = os ? prev[i] : y[i] + stepLr * g[i];
+              const v = g[i] + w[i] / stepLr;
               n2 += v * v;
             }
             cps.push(cp);
@@ -489,8 +505,11 @@ export function runTrials(
           }
         }
         step = stageEnd;
-        // y_T of the stage: one more gradient at x_T.
-        if (!diverged) {
+        if (os) {
+          // The optimizers' finals are x_T (always finite: the kernel undoes a step to a non-finite x).
+          y.set(x);
+        } else if (!diverged) {
+          // y_T of the stage: one more gradient at x_T.
           if (gradientAt(loss, grad, x, g, config)) {
             const lrEnd = stageLr(stage, stage.steps);
             let ok = true;

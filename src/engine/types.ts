@@ -19,8 +19,38 @@ export type Gradient = (x: Float64Array, out: Float64Array) => void;
 /** How the user's exported function takes its point: k numbers, or one array. */
 export type ArgStyle = 'scalars' | 'array';
 
-/** SGD (the stages' noise) or plain GD (no noise, same starts and schedule). */
+/**
+ * Shorthands of the paper's pair: noisy SGD (the stages' noise) and plain GD (no noise, same
+ * starts and schedule); also the roles of the methods `sgd` and `gd` of a result point to.
+ */
 export type Method = 'sgd' | 'gd';
+
+/**
+ * An update rule, as PyTorch defines it, fed the stochastic gradient ĝ_t = ∇f(x_t) + ω_t (ηω_t
+ * drawn from the stage's noise law): `sgd` x ← x − ηĝ (the paper's model); `momentum`
+ * v ← βv + ĝ, x ← x − ηv; `nesterov` v ← βv + ĝ, x ← x − η(ĝ + βv); `adam` m ← β₁m + (1−β₁)ĝ,
+ * s ← β₂s + (1−β₂)ĝ², x ← x − η(m/(1−β₁ᵗ))/(√(s/(1−β₂ᵗ)) + ε), t from 1; `sam`
+ * e = ρ∇f(x)/‖∇f(x)‖, ĝ = ∇f(x + e) + ω, x ← x − ηĝ. Parameters and defaults: OPTIMIZER_KINDS
+ * in settingsSchema.ts.
+ */
+export type Optimizer =
+  | { kind: 'sgd' }
+  | { kind: 'momentum'; beta: number }
+  | { kind: 'nesterov'; beta: number }
+  | { kind: 'adam'; beta1: number; beta2: number; eps: number }
+  | { kind: 'sam'; rho: number };
+export type OptimizerKind = Optimizer['kind'];
+
+/**
+ * One method of a run: an optimizer run from the same starts, seed and stages as the others.
+ * `noise`, when set, replaces every stage's noise kind for this method (`none`: its
+ * deterministic version; the stages' radii stay).
+ */
+export interface MethodSpec {
+  name: string;
+  optimizer: Optimizer;
+  noise?: NoiseKind;
+}
 
 /** Law of the x-space perturbation η·ω. `none` is plain GD. */
 export type NoiseKind = 'uniform' | 'gaussian' | 'cube' | 'none';
@@ -80,6 +110,13 @@ export interface RunConfig {
   resolution: number;
   /** Also run plain GD (no noise, same starts, same lr schedule) beside SGD. Default true. */
   compareGd: boolean;
+  /**
+   * The methods, in order, all from the same starts, seed and stages. Resolved: without
+   * `methods` in any layer, noisy SGD and (when compareGd) GD.
+   */
+  methods: MethodSpec[];
+  /** Points a final counts as a success near (any of them); when absent, x* alone. */
+  targets?: number[][];
   /** Trials whose full paths are kept (thinned) for drawing. */
   sampleTrajectories: number;
   /** Points kept per sampled path. */
@@ -100,7 +137,7 @@ export interface RunConfig {
   slices: number;
   sliceDirections?: number[][];
   /**
-   * A trial succeeds when ‖y_T − x*‖ is at most this; absent: automatic (5% of the domain
+   * A trial succeeds when its final is at most this far from a target (x* without `targets`); absent: automatic (5% of the domain
    * diameter, or the last stage's Theorem 1 ball when that is smaller). See `successRadiusOf`.
    */
   successRadius?: number;
@@ -110,7 +147,7 @@ export interface RunConfig {
  * RUN.json as a user writes it (also `<name>Options.defaults` and the editor's settings as a
  * layer): everything optional. Fields, ranges and defaults: src/engine/settingsSchema.ts.
  */
-export type RunConfigInput = Partial<Omit<RunConfig, 'stages' | 'init' | 'domain' | 'seed'>> & {
+export type RunConfigInput = Partial<Omit<RunConfig, 'stages' | 'init' | 'domain' | 'seed' | 'methods'>> & {
   seed?: string | number;
   stages?: Array<Partial<Stage>>;
   init?: Partial<Box>;
@@ -121,15 +158,25 @@ export type RunConfigInput = Partial<Omit<RunConfig, 'stages' | 'init' | 'domain
   steps?: number;
   noise?: NoiseKind;
   decay?: Decay;
+  /** Methods as written: the optimizer's parameters may be left out (PyTorch's defaults). */
+  methods?: Array<{ name: string; optimizer?: Partial<Optimizer> & { kind: OptimizerKind }; noise?: NoiseKind }>;
 };
 
-/** Result of one method (SGD or GD) over all trials. */
+/**
+ * Where a method's `finals` are taken: `y_T` = x_T − η∇f(x_T), the paper's analysis point (the
+ * `sgd` optimizer, noisy or not: SGD and GD); `x_T`, the last iterate (every other optimizer,
+ * for which the paper's y_t is not defined).
+ */
+export type FinalsPoint = 'y_T' | 'x_T';
+
+/** Result of one method over all trials. */
 export interface MethodResult {
-  /** y_T after the last stage, one array per trial (NaN-free; diverged trials hold their last finite y). */
+  /** y_T or x_T (see `finalsAre`) after the last stage, one array per trial (NaN-free; diverged trials hold their last finite point). */
   finals: number[][];
+  finalsAre: FinalsPoint;
   /** x_T after the last stage. */
   finalX: number[][];
-  /** f(y_T) per trial. */
+  /** f(finals) per trial. */
   finalLoss: number[];
   /** Per-trial flag. */
   divergedMask: boolean[];
@@ -147,8 +194,26 @@ export interface MethodResult {
   checkpointSteps: number[];
   /** Norm of the stochastic gradient ∇f(x_t)+ω_t at each checkpoint, per trial. */
   stochasticGradNorm: number[][];
-  /** Final iterate y_T of each stage per trial: stageFinals[stage][trial]. */
+  /** Final point (y_T or x_T, as `finals`) of each stage per trial: stageFinals[stage][trial]. */
   stageFinals: number[][][];
+}
+
+/** How a method's finals fared against the targets (success.ts). */
+export interface MethodSuccess {
+  /** Finals (not diverged) within successRadius of a target. */
+  success: number;
+  /** success / trials. */
+  successRate: number;
+  /** Successes per target (each counted at its nearest target), in the order of `targets`. */
+  perTarget: number[];
+  /** Finals (not diverged) outside the drawn domain: counted, drawn on its edge, never dropped. */
+  outside: number;
+}
+
+/** One method of a result (RESULT.json `methods[i]`): its spec, all its trials and how they fared. */
+export interface MethodRun extends MethodSpec, MethodResult, MethodSuccess {
+  /** `sgd` / `gd` when the result's `sgd` / `gd` field is this method. */
+  role?: Method;
 }
 
 export interface SmoothedCurve {
@@ -247,7 +312,16 @@ export interface Histogram {
   edgesY?: number[];
   sgd2d?: number[][];
   gd2d?: number[][];
+  /** Every method's counts on the same edges, in the order of config.methods (`sgd`/`gd` above repeat two of them). */
+  methods?: Array<{ counts: number[]; counts2d?: number[][] }>;
 }
+
+/**
+ * Where the success targets came from: `declared` (RUN.json or `<name>Options.targets`),
+ * `found` (the global minima of f on the landscape grid, refined by descent), or `x-star` (x*
+ * alone: none declared or found).
+ */
+export type TargetsSource = 'declared' | 'found' | 'x-star';
 
 export interface Diagnostics {
   xStar: number[];
@@ -261,13 +335,20 @@ export interface Diagnostics {
   histogram: Histogram;
   /** Estimated L (see Theorem1Prediction.L). */
   L: number;
-  /** Neighbourhood of x* used for success counts. */
+  /** Success means ending within successRadius of any target. */
+  targets: number[][];
+  targetsSource: TargetsSource;
+  /** Index of the target x* (the point c(y) and Theorem 1 refer to) is at, or −1 when x* is none of them. */
+  xStarTarget: number;
+  /** Neighbourhood of a target used for success counts. */
   successRadius: number;
   /** Which rule gave it (absent in runs stored before the setting existed). */
   successRadiusSource?: SuccessRadiusSource;
-  /** Trials whose y_T is within successRadius of x*, per method. */
+  /** Successes of the methods `sgd` and `gd` of the result (0 without GD). */
   successSgd: number;
   successGd: number;
+  /** Every method's success against the targets, in the order of config.methods. */
+  methods: MethodSuccess[];
 }
 
 /**
@@ -281,9 +362,12 @@ export type SuccessRadiusSource = 'setting' | 'domain' | 'theorem1';
  * queue), so each is the wall-clock span of that phase's own tasks; totalMs is the whole run.
  */
 export interface RunTiming {
-  /** SGD trials. */
+  /** SGD trials (the method `sgd` of the result). */
   trialsMs: number;
+  /** GD trials (the method `gd`; 0 without). */
   gdMs: number;
+  /** Each method's trials, in the order of config.methods. */
+  methodsMs?: number[];
   landscapeMs: number;
   diagnosticsMs: number;
   totalMs: number;
@@ -296,9 +380,17 @@ export interface ExperimentResult {
   /** The exact settings used, so the run can be repeated. */
   config: RunConfig;
   source?: { file: string; exportName: string };
+  /** The `sgd` method's finals and diverged count (as before methods existed). */
   finals: number[][];
   diverged: number;
+  /** Every method, in the order of config.methods. */
+  methods: MethodRun[];
+  /**
+   * The paper's noisy SGD: the first method of optimizer `sgd` whose noise is not overridden to
+   * `none` (else the first method). The Figure 5 and Theorem 1 diagnostics are of this method.
+   */
   sgd: MethodResult;
+  /** Plain GD: the first method of optimizer `sgd` with noise `none`, if any. */
   gd?: MethodResult;
   landscape: Landscape;
   diagnostics: Diagnostics;
@@ -311,6 +403,8 @@ export interface LossOptions {
   gradient?: (...args: any[]) => number[] | Float64Array;
   domain?: Box;
   xStar?: number[];
+  /** Success targets (points); see RunConfig.targets. */
+  targets?: number[][];
   dim?: number;
   defaults?: RunConfigInput;
 }

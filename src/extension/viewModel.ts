@@ -3,6 +3,7 @@
  * `LiveView`), and decides what a provider posts so the same run (or landscape) is not sent twice.
  * No `vscode` import; the webview side of `stateMessage`/`liveMessage` is `webview/shared/receive.ts`.
  */
+import { methodRoles } from '../engine/config';
 import { smoothedMinimum } from '../engine/diagnostics';
 import type { ExperimentResult, Landscape, MethodResult, RunConfig } from '../engine/types';
 import type { HostState, LiveMessage, LiveView, StateMessage, ViewMethodResult, ViewResult } from '../protocol/webview';
@@ -124,15 +125,19 @@ export function toLiveView(
       trajectory: NO_TRAJECTORY,
       histogram: { edges: [], sgd: [], gd: [] },
       L: NaN,
+      targets: config.targets ? config.targets.map((t) => [...t]) : [xStar],
+      targetsSource: config.targets ? 'declared' : 'x-star',
+      xStarTarget: -1,
       successRadius: NaN,
       successSgd: NaN,
       successGd: NaN,
+      methods: [],
     },
     timing: { trialsMs: 0, gdMs: 0, landscapeMs: 0, diagnosticsMs: 0, totalMs: 0, workers: 0 },
     startedAt,
   };
   if (source) view.source = source;
-  if (config.compareGd) view.gd = partial.gd ? viewMethod(partial.gd) : empty();
+  if (methodRoles(config).gd >= 0) view.gd = partial.gd ? viewMethod(partial.gd) : empty();
   live.view = view;
   return live;
 }

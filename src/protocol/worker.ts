@@ -24,12 +24,15 @@ export interface LossRef {
 
 /** The work a worker does for a run: task kind → (arguments) → result. */
 export interface WorkerTasks {
-  /** Trials [from, to) of one method; `lean`: finals only, no paths or checkpoints (a sweep's GD). */
-  trials(args: { method: Method; from: number; to: number; lean?: boolean }): MethodResult;
+  /**
+   * Trials [from, to) of one method: its index in config.methods, or the shorthand `sgd` / `gd`
+   * (the paper's pair, as a sweep runs them); `lean`: finals only, no paths or checkpoints (a sweep's GD).
+   */
+  trials(args: { method: number | Method; from: number; to: number; lean?: boolean }): MethodResult;
   /** f and the smoothed g on grid rows [rowFrom, rowTo) (rows along y, or slices; `landscapeRows`). */
   landscape(args: { rowFrom: number; rowTo: number; xStar?: number[] }): Landscape;
-  /** Diagnostics need the merged trials and the full landscape. */
-  diagnostics(args: { landscape: Landscape; sgd: MethodResult; gd?: MethodResult }): Diagnostics;
+  /** Diagnostics need every method's merged trials (in config order) and the full landscape. */
+  diagnostics(args: { landscape: Landscape; methods: MethodResult[] }): Diagnostics;
   /** The smoothness constant L of Theorem 1 (a sweep computes it once for all cells). */
   smoothness(args: Record<string, never>): number;
   /** A sweep's x* and each stage's c for the config's radii (shared by the cells of one radius). */

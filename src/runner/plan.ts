@@ -6,9 +6,16 @@
 import { totalSteps } from '../engine/config';
 import { landscapeRows, mergeLandscapes } from '../engine/landscape';
 import { mergeMethodResults } from '../engine/sgd';
-import type { Landscape, Method, MethodResult, RunConfig } from '../engine/types';
+import { methodRoles } from '../engine/config';
+import type { Landscape, MethodResult, RunConfig } from '../engine/types';
 
-export type Phase = 'sgd' | 'gd' | 'landscape' | 'diagnostics';
+/** A part of a run: one method's trials (by its index in config.methods), the landscape, the diagnostics. */
+export type Phase = { method: number } | 'landscape' | 'diagnostics';
+
+/** How progress names a phase: the method's name, `landscape` or `diagnostics`. */
+export function phaseLabel(config: RunConfig, phase: Phase): string {
+  return typeof phase === 'string' ? phase : (config.methods[phase.method]?.name ?? 'trials');
+}
 
 /** A contiguous range [from, to). */
 export type Range = readonly [from: number, to: number];
@@ -71,19 +78,24 @@ export class ProgressTally {
 
 /** Wall-clock span of each phase's own tasks (phases overlap on the pool). */
 export class PhaseClock {
-  private readonly spans = new Map<Phase, { from: number; to: number }>();
+  private readonly spans = new Map<string, { from: number; to: number }>();
+
+  private static key(phase: Phase): string {
+    return typeof phase === 'string' ? phase : `method ${phase.method}`;
+  }
 
   /** A task of `phase` ran from `startedAt` until now (performance.now()). */
   record(phase: Phase, startedAt: number | undefined): void {
     const now = performance.now();
-    const span = this.spans.get(phase) ?? { from: Infinity, to: 0 };
+    const key = PhaseClock.key(phase);
+    const span = this.spans.get(key) ?? { from: Infinity, to: 0 };
     span.from = Math.min(span.from, startedAt ?? now);
     span.to = Math.max(span.to, now);
-    this.spans.set(phase, span);
+    this.spans.set(key, span);
   }
 
   ms(phase: Phase): number {
-    const span = this.spans.get(phase);
+    const span = this.spans.get(PhaseClock.key(phase));
     return span ? span.to - span.from : 0;
   }
 }
@@ -92,10 +104,15 @@ export class PhaseClock {
 export interface RunPartial {
   /** The merged landscape, once all its row blocks are done. */
   landscape?: Landscape;
-  /** SGD / GD results of the trial chunks done so far, merged in trial order (trials may be missing in between). */
+  /**
+   * Each method's trial chunks done so far (config order), merged in trial order (trials may be
+   * missing in between); undefined for a method with none done yet.
+   */
+  methods: Array<MethodResult | undefined>;
+  /** The methods of the roles `sgd` and `gd` (methodRoles), as in `methods`. */
   sgd?: MethodResult;
   gd?: MethodResult;
-  /** SGD trials done so far (of config.trials). */
+  /** Trials of the `sgd` method done so far (of config.trials). */
   trialsDone: number;
 }
 
@@ -105,7 +122,8 @@ export interface RunPartial {
  * report), and none after `settle()`.
  */
 export class PartialResults {
-  private readonly parts: Record<Method, Array<MethodResult | undefined>> = { sgd: [], gd: [] };
+  private readonly parts: Array<Array<MethodResult | undefined>>;
+  private readonly roles: { sgd: number; gd: number };
   private landscape?: Landscape;
   private trialsDone = 0;
   private settled = false;
@@ -113,13 +131,18 @@ export class PartialResults {
   private lastAt = -Infinity;
 
   constructor(
+    config: RunConfig,
     private readonly report: ((p: RunPartial) => void) | undefined,
     private readonly intervalMs = 250,
-  ) {}
+  ) {
+    this.parts = config.methods.map(() => []);
+    this.roles = methodRoles(config);
+  }
 
-  addTrials(method: Method, chunk: number, part: MethodResult): void {
+  /** Chunk `chunk` of method `method` (its index in config.methods) is done. */
+  addTrials(method: number, chunk: number, part: MethodResult): void {
     this.parts[method][chunk] = part;
-    if (method === 'sgd') this.trialsDone += part.finals.length;
+    if (method === this.roles.sgd) this.trialsDone += part.finals.length;
     this.changed();
   }
 
@@ -145,11 +168,12 @@ export class PartialResults {
     this.timer = undefined;
     if (this.settled || !this.report) return;
     this.lastAt = performance.now();
-    const p: RunPartial = { trialsDone: this.trialsDone };
+    const methods = this.parts.map(merged);
+    const p: RunPartial = { methods, trialsDone: this.trialsDone };
     if (this.landscape) p.landscape = this.landscape;
-    const sgd = merged(this.parts.sgd);
+    const sgd = methods[this.roles.sgd];
     if (sgd) p.sgd = sgd;
-    const gd = merged(this.parts.gd);
+    const gd = this.roles.gd >= 0 ? methods[this.roles.gd] : undefined;
     if (gd) p.gd = gd;
     this.report(p);
   }

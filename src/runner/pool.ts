@@ -1,5 +1,5 @@
 /**
- * Runs an experiment over a pool of `worker_threads` workers (all cores by default): SGD and GD
+ * Runs an experiment over a pool of `worker_threads` workers (all cores by default): every method's
  * trials in contiguous chunks, the landscape in row blocks, then the diagnostics. The calling
  * thread only coordinates, so the extension host stays responsive.
  *
@@ -7,9 +7,10 @@
  * and `plan.ts` (chunk sizes, progress weights, partial merging, phase timing). This file puts
  * them together and adds the run's own limits: the time limit and cancellation.
  */
+import { methodRoles } from '../engine/config';
 import { assembleResult } from '../engine/experiment';
 import { mergeMethodResults } from '../engine/sgd';
-import type { ExperimentResult, Method, RunConfig } from '../engine/types';
+import type { ExperimentResult, RunConfig } from '../engine/types';
 import type { LossRef, ModuleInfo, Task, TaskResultOf } from '../protocol/worker';
 import { Scheduler, type Job } from './scheduler';
 import { RunFailure, failures } from './failure';
@@ -19,6 +20,7 @@ import {
   ProgressTally,
   joinLandscape,
   landscapeBlocks,
+  phaseLabel,
   trialChunks,
   weights,
   type Phase,
@@ -42,7 +44,8 @@ export interface RunnerOptions {
 }
 
 export interface RunProgress {
-  phase: Phase;
+  /** What the run is doing: a method's name (its trials), `landscape` or `diagnostics`. */
+  phase: string;
   /** Work units done / total over the whole run (steps of all trials, grid rows). */
   done: number;
   total: number;
@@ -91,7 +94,7 @@ export class ExperimentRunner {
     const n = this.size;
     const tally = new ProgressTally();
     const clock = new PhaseClock();
-    const partial = new PartialResults(ro.onPartial, ro.partialIntervalMs);
+    const partial = new PartialResults(config, ro.onPartial, ro.partialIntervalMs);
 
     const work = async (pool: BatchSubmit): Promise<ExperimentResult> => {
       const submit = <T extends Task>(task: T, phase: Phase, weight: number, stallMs = this.stallMs): Promise<TaskResultOf<T['kind']>> => {
@@ -100,7 +103,7 @@ export class ExperimentRunner {
           stallMs,
           onProgress: (done, total) => {
             report(done, total);
-            ro.onProgress?.({ phase, ...tally.snapshot });
+            ro.onProgress?.({ phase: phaseLabel(config, phase), ...tally.snapshot });
           },
         });
         return job.result.then((r) => {
@@ -123,10 +126,10 @@ export class ExperimentRunner {
         partial.setLandscape(landscape);
         return landscape;
       });
-      const trials = (method: Method) =>
+      const trials = (method: number) =>
         Promise.all(
           trialChunks(config, n).map((range, i) =>
-            submit({ kind: 'trials', args: { method, from: range[0], to: range[1] } }, method, weights.trials(config, range)).then(
+            submit({ kind: 'trials', args: { method, from: range[0], to: range[1] } }, { method }, weights.trials(config, range)).then(
               (part) => {
                 partial.addTrials(method, i, part);
                 return part;
@@ -134,29 +137,31 @@ export class ExperimentRunner {
             ),
           ),
         );
-      const sgdP = trials('sgd');
-      const gdP = config.compareGd ? trials('gd') : Promise.resolve(undefined);
+      // Every method's chunks are queued at once, in method order.
+      const methodPs = config.methods.map((_, i) => trials(i));
       // When one fails the run ends; the others' later rejections are expected, not unhandled.
-      for (const p of [sgdP, gdP, landscapeP]) p.catch(() => undefined);
-      const sgd = mergeMethodResults(await sgdP);
-      const gdParts = await gdP;
-      const gd = gdParts ? mergeMethodResults(gdParts) : undefined;
+      for (const p of [...methodPs, landscapeP]) p.catch(() => undefined);
+      const methods = [];
+      for (const p of methodPs) methods.push(mergeMethodResults(await p));
       const landscape = await landscapeP;
       const diagnostics = await submit(
-        { kind: 'diagnostics', args: { landscape, sgd, gd } },
+        { kind: 'diagnostics', args: { landscape, methods } },
         'diagnostics',
         weights.diagnostics(config),
         this.longTaskStallMs,
       );
+      const roles = methodRoles(config);
+      const methodsMs = config.methods.map((_, method) => clock.ms({ method }));
       const timing = {
-        trialsMs: clock.ms('sgd'),
-        gdMs: clock.ms('gd'),
+        trialsMs: methodsMs[roles.sgd],
+        gdMs: roles.gd >= 0 ? methodsMs[roles.gd] : 0,
+        methodsMs,
         landscapeMs: clock.ms('landscape'),
         diagnosticsMs: clock.ms('diagnostics'),
         totalMs: performance.now() - t0,
         workers: n,
       };
-      return assembleResult(config, sgd, gd, landscape, diagnostics, timing, startedAt, ro.source);
+      return assembleResult(config, methods, landscape, diagnostics, timing, startedAt, ro.source);
     };
 
     try {

@@ -62,7 +62,11 @@ const trialHooks = (ctx: TaskContext, lean?: boolean): TrialHooks => ({
 });
 
 const handlers: Handlers = {
-  trials: ({ method, from, to, lean }, ctx) => runTrials(ctx.loss, ctx.grad, ctx.config, method, from, to, trialHooks(ctx, lean)),
+  trials: ({ method, from, to, lean }, ctx) => {
+    const spec = typeof method === 'number' ? ctx.config.methods[method] : method;
+    if (!spec) throw new RangeError(`no method ${method} in the run (${ctx.config.methods.length} methods)`);
+    return runTrials(ctx.loss, ctx.grad, ctx.config, spec, from, to, trialHooks(ctx, lean));
+  },
   landscape: ({ rowFrom, rowTo, xStar }, ctx) =>
     computeLandscape(ctx.loss, ctx.config, {
       xStar,
@@ -75,7 +79,7 @@ const handlers: Handlers = {
         ctx.progress(done, total);
       },
     }),
-  diagnostics: ({ landscape, sgd, gd }, ctx) => computeDiagnostics(ctx.loss, ctx.grad, ctx.config, landscape, sgd, gd, ctx.config.xStar),
+  diagnostics: ({ landscape, methods }, ctx) => computeDiagnostics(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar),
   smoothness: (_args, ctx) => estimateSmoothness(ctx.loss, ctx.config),
   sweepTarget: (_args, ctx) => sweepTarget(ctx.loss, ctx.config),
   sweepCell: ({ target, L, gd }, ctx) => {

@@ -4,6 +4,10 @@ import { finalHistogram } from '../../src/engine/histogram';
 import { trajectoryDiagnostics } from '../../src/engine/trajectory';
 import { cfg, method, sphere } from '../fixtures/diagnostics';
 
+/** finalHistogram's roles: the first method is SGD, and GD (the second) when there is one. */
+const SGD_ONLY = { sgd: 0, gd: -1 };
+const SGD_GD = { sgd: 0, gd: 1 };
+
 test('final histograms: 1-D bins of histogramBin, 2-D [iy][ix] counts, diverged and outside points left out', () => {
   const config = cfg({ histogramBin: 0.06 }, 1);
   const domain = { low: [-3], high: [3] };
@@ -11,7 +15,7 @@ test('final histograms: 1-D bins of histogramBin, 2-D [iy][ix] counts, diverged 
     finals: [[-3], [3], [0.01], [-0.05], [3.5], [0.02], [1]],
     divergedMask: [false, false, false, false, false, false, true],
   });
-  const h = finalHistogram(config, sgd, undefined, domain);
+  const h = finalHistogram(config, [sgd], SGD_ONLY, domain);
   assert.equal(h.edges.length, 101);
   assert.equal(h.edges[0], -3);
   assert.ok(Math.abs(h.edges[100] - 3) < 1e-12);
@@ -25,20 +29,22 @@ test('final histograms: 1-D bins of histogramBin, 2-D [iy][ix] counts, diverged 
   assert.equal(h.sgd[49], 1);
   assert.deepEqual(h.gd, []);
   const gd = method({ finals: [[-2.99]] });
-  assert.equal(finalHistogram(config, sgd, gd, domain).gd[0], 1);
+  assert.equal(finalHistogram(config, [sgd, gd], SGD_GD, domain).gd[0], 1);
 
   const c2 = cfg({}, 2);
   const d2 = { low: [0, 0], high: [4, 2] };
   const h2 = finalHistogram(
     c2,
-    method({
-      finals: [
-        [0.25, 1.975],
-        [0.26, 1.99],
-        [3.99, 0.01],
-      ],
-    }),
-    undefined,
+    [
+      method({
+        finals: [
+          [0.25, 1.975],
+          [0.26, 1.99],
+          [3.99, 0.01],
+        ],
+      }),
+    ],
+    SGD_ONLY,
     d2,
   );
   assert.equal(h2.sgd2d!.length, 40);
@@ -53,13 +59,15 @@ test('final histograms: 1-D bins of histogramBin, 2-D [iy][ix] counts, diverged 
   const d5 = { low: [-1, -1, -1, -1, -1], high: [1, 1, 1, 1, 1] };
   const h5 = finalHistogram(
     c5,
-    method({
-      finals: [
-        [0.01, 0, 0, 0, 0],
-        [1, 1, 1, 1, 1],
-      ],
-    }),
-    undefined,
+    [
+      method({
+        finals: [
+          [0.01, 0, 0, 0, 0],
+          [1, 1, 1, 1, 1],
+        ],
+      }),
+    ],
+    SGD_ONLY,
     d5,
     { xStar: [0, 0, 0, 0, 0] },
   );

@@ -9,6 +9,7 @@ import type { ExperimentResult, MethodResult } from '../../src/engine/types';
 function method(finals: number[][], starts: number[][], loss: number[], mask: boolean[]): MethodResult {
   return {
     finals,
+    finalsAre: 'y_T',
     finalX: finals,
     finalLoss: loss,
     divergedMask: mask,
@@ -50,6 +51,11 @@ function fakeResult(tag: number): ExperimentResult {
       stages: [{ lr: 0.1, radius: 0.3, steps: 100, noise: 'uniform' }],
       resolution: 21,
       compareGd: true,
+      methods: [
+        { name: 'SGD', optimizer: { kind: 'sgd' } },
+        { name: 'GD', optimizer: { kind: 'sgd' }, noise: 'none' },
+      ],
+      successRadius: 0,
       sampleTrajectories: 0,
       trajectoryPoints: 2,
       checkpoints: 2,
@@ -63,6 +69,10 @@ function fakeResult(tag: number): ExperimentResult {
     source: { file: '/w/loss.ts', exportName: 'bowl' },
     finals: sgd.finals,
     diverged: 1,
+    methods: [
+      { name: 'SGD', optimizer: { kind: 'sgd' }, ...sgd, success: 1, successRate: 0.5, perTarget: [1], outside: 0, role: 'sgd' },
+      { name: 'GD', optimizer: { kind: 'sgd' }, noise: 'none', ...gd, success: 0, successRate: 0, perTarget: [0], outside: 0, role: 'gd' },
+    ],
     sgd,
     gd,
     landscape: { x: [0], f: [0], smoothed: [] },
@@ -73,9 +83,16 @@ function fakeResult(tag: number): ExperimentResult {
       convexity: [],
       theorem1: [],
       L: 2,
+      targets: [[0, 0]],
+      targetsSource: 'x-star',
+      xStarTarget: 0,
       successRadius: 0.5,
       successSgd: 1,
       successGd: 0,
+      methods: [
+        { success: 1, successRate: 0.5, perTarget: [1], outside: 0 },
+        { success: 0, successRate: 0, perTarget: [0], outside: 0 },
+      ],
       trajectory: {
         steps: [],
         innerMin: [],
