@@ -222,7 +222,8 @@ function mib(bytes: number): string {
 /** Numbers in the per-trial arrays that a slimmed run leaves out. */
 function perTrialNumbers(result: ExperimentResult): number {
   let n = 0;
-  for (const m of [result.sgd, result.gd]) {
+  // The JSON repeats the `sgd` and `gd` methods inside `methods`: count them as written.
+  for (const m of [result.sgd, result.gd, ...(result.methods ?? [])]) {
     if (!m) continue;
     for (const trial of m.checkpoints) for (const x of trial) n += x.length;
     for (const trial of m.stochasticGradNorm) n += trial.length;
@@ -230,13 +231,15 @@ function perTrialNumbers(result: ExperimentResult): number {
   return n;
 }
 
-function slimMethod(m: MethodResult): MethodResult {
+function slimMethod<M extends MethodResult>(m: M): M {
   return { ...m, checkpoints: [], stochasticGradNorm: [] };
 }
 
 /** The result without per-trial checkpoints and stochastic-gradient norms (see the file comment). */
 export function slimmed(result: ExperimentResult): ExperimentResult {
-  return { ...result, sgd: slimMethod(result.sgd), ...(result.gd ? { gd: slimMethod(result.gd) } : {}) };
+  const out: ExperimentResult = { ...result, sgd: slimMethod(result.sgd), ...(result.gd ? { gd: slimMethod(result.gd) } : {}) };
+  if (result.methods) out.methods = result.methods.map(slimMethod);
+  return out;
 }
 
 /** A short id that sorts by time. */

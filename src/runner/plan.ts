@@ -108,7 +108,7 @@ export interface RunPartial {
    * Each method's trial chunks done so far (config order), merged in trial order (trials may be
    * missing in between); undefined for a method with none done yet.
    */
-  methods: Array<MethodResult | undefined>;
+  methods?: Array<MethodResult | undefined>;
   /** The methods of the roles `sgd` and `gd` (methodRoles), as in `methods`. */
   sgd?: MethodResult;
   gd?: MethodResult;
