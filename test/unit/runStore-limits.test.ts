@@ -99,6 +99,7 @@ test('bounded in size: an oversized run is stored without per-trial data, or ref
       ...r,
       sgd: { ...r.sgd, checkpoints: [], stochasticGradNorm: [] },
       gd: { ...r.gd!, checkpoints: [], stochasticGradNorm: [] },
+      methods: r.methods.map((m) => ({ ...m, checkpoints: [], stochasticGradNorm: [] })),
     }),
   );
   assert.ok(slim < full / 2, `${slim} vs ${full} bytes`);
