@@ -117,7 +117,8 @@ export function computeDiagnostics(
   methods: MethodResult[],
   userXStar?: number[],
 ): Diagnostics {
-  if (methods.length !== config.methods.length) throw new RangeError(`${methods.length} method results for ${config.methods.length} methods`);
+  if (methods.length !== config.methods.length)
+    throw new RangeError(`${methods.length} method results for ${config.methods.length} methods`);
   const roles = methodRoles(config);
   const sgd = methods[roles.sgd];
   const { xStar, xStarSource, convexity, stageC } = targetConvexity(loss, config, landscape, userXStar);

@@ -355,7 +355,8 @@ export const RUN_FIELDS = {
     exclusiveMin: true,
     zero: "automatic: 5% of the domain diameter, or the last stage's Theorem 1 ball when that is smaller",
     default: 0,
-    description: 'A trial succeeds when its final (y_T, or x_T for optimizers other than SGD) lies within this distance of a target (x* without `targets`).',
+    description:
+      'A trial succeeds when its final (y_T, or x_T for optimizers other than SGD) lies within this distance of a target (x* without `targets`).',
   } as NumberSpec,
   sliceDirections: { kind: 'directions', maxItems: 64, description: 'd > 2: directions of the slices through x*.' } as DirectionsSpec,
 } as const;
