@@ -89,25 +89,44 @@ one line each, never a stack trace.`;
 function methodLines(r: ExperimentResult, fmt: (v: number) => number | string): string[] {
   const d = r.diagnostics;
   const n = r.config.trials;
-  const near = d.targets.length > 1 ? `of one of ${d.targets.length} targets` : d.targetsSource === 'declared' ? 'of the target' : 'of x*';
+  const near =
+    d.targets.length > 1 ? `of one of the ${d.targets.length} targets` : d.targetsSource === 'x-star' ? 'of x*' : 'of the target';
   const methods = r.methods ?? [];
+  const point = (p: number[]) => `(${p.map(fmt).join(', ')})`;
+  const targets =
+    d.targetsSource === 'x-star'
+      ? []
+      : [
+          d.targetsSource === 'found'
+            ? `targets: ${d.targets.length} global minim${d.targets.length === 1 ? 'um' : 'a'} of f found: ${d.targets.map(point).join(', ')}`
+            : `targets (declared): ${d.targets.map(point).join(', ')}`,
+        ];
+  if (d.targets.length > 1) {
+    targets.push(d.xStarTarget >= 0 ? `x* (c, Theorem 1) is target ${d.xStarTarget + 1}` : 'x* (c, Theorem 1) is none of the targets');
+  }
+  const outside = methods.filter((m) => m.outside > 0).map((m) => `${m.name} ${m.outside}`);
+  if (outside.length > 0) targets.push(`finals outside the domain (counted, drawn on its edge): ${outside.join(', ')}`);
   const pairOnly = methods.length > 0 && methods.every((m) => m.role !== undefined);
   if (pairOnly || methods.length === 0) {
     const names = (sgd: string | number, gd: string | number) => `SGD ${sgd}` + (r.gd ? `, GD ${gd}` : '');
     return [
+      ...targets,
       `within ${fmt(d.successRadius)} ${near}: ${names(`${d.successSgd}/${n}`, `${d.successGd}/${n}`)}`,
+      ...(d.targets.length > 1 ? [`per target: ${methods.map((m) => `${m.name} ${m.perTarget.join(' / ')}`).join(', ')}`] : []),
       `diverged: ${names(r.sgd.diverged, r.gd?.diverged ?? 0)}`,
     ];
   }
   const width = Math.max(...methods.map((m) => m.name.length));
   return [
+    ...targets,
     `within ${fmt(d.successRadius)} ${near}, per method:`,
     ...methods.map((m) => {
       const params = Object.entries(m.optimizer)
         .filter(([k]) => k !== 'kind')
         .map(([k, v]) => `${k} ${v}`);
       const what = [m.optimizer.kind, ...params].join(' ') + (m.noise ? `, noise ${m.noise}` : '');
-      return `  ${m.name.padEnd(width)}  ${String(m.success).padStart(String(n).length)}/${n}, diverged ${m.diverged}  (${what}; finals ${m.finalsAre})`;
+      const per = d.targets.length > 1 ? ` (${m.perTarget.join(' / ')})` : '';
+      return `  ${m.name.padEnd(width)}  ${String(m.success).padStart(String(n).length)}/${n}${per}, diverged ${m.diverged}  (${what}; finals ${m.finalsAre})`;
     }),
   ];
 }

@@ -204,7 +204,9 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
     if (f.init) {
       const b = domain ? resolveBox(f.init.v as PartialBoxIn, domain, `${path}.init`) : undefined;
       if (b) {
-        if (boxesOk && !inside(b, domain!)) p.add(`${path}.init`, `must lie inside the domain ${fmtBox(domain!)}; got ${fmtBox(b)}`);
+        // Without a declared domain, the default one is grown to hold every stage's box (below).
+        if (boxesOk && domainGiven && !inside(b, domain!))
+          p.add(`${path}.init`, `must lie inside the domain ${fmtBox(domain!)}; got ${fmtBox(b)}`);
         out.init = b;
       }
     }
@@ -219,6 +221,13 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
   if (val.targets) {
     const base = pathOf('targets');
     targets = (val.targets.v as number[][]).map((t, i) => bound(t, `${base}[${i}]`) ?? t);
+  }
+
+  // Without a declared domain the landscape is drawn over the start boxes grown by a margin, and
+  // over the declared targets and x*, so that they and most finals lie inside (the finals that
+  // do not are counted and drawn on the edge).
+  if (!domainGiven && boxesOk && p.count === 0) {
+    domain = defaultDomain([init!, ...stages.flatMap((s) => (s.init ? [s.init] : []))], [...(targets ?? []), ...(xStar ? [xStar] : [])]);
   }
 
   // `methods` when given, else the pair compareGd asks for; compareGd then says whether GD is among them.
@@ -268,6 +277,38 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
     config.slices = sliceDirections.length;
   }
   return config;
+}
+
+/** Share of a start box's width added on each side of it for the default domain. */
+export const DOMAIN_MARGIN = 0.1;
+
+/**
+ * The default domain: the union of the start boxes, grown on each side by DOMAIN_MARGIN of its
+ * width, and further where a declared point (target, x*) lies closer than half that margin to
+ * its edge or outside it.
+ */
+export function defaultDomain(boxes: readonly Box[], points: ReadonlyArray<readonly number[]>): Box {
+  const d = boxes[0].low.length;
+  const low = boxes[0].low.slice();
+  const high = boxes[0].high.slice();
+  for (const b of boxes) {
+    for (let i = 0; i < d; i++) {
+      low[i] = Math.min(low[i], b.low[i]);
+      high[i] = Math.max(high[i], b.high[i]);
+    }
+  }
+  for (let i = 0; i < d; i++) {
+    const margin = DOMAIN_MARGIN * (high[i] - low[i]);
+    let lo = low[i] - margin;
+    let hi = high[i] + margin;
+    for (const q of points) {
+      lo = Math.min(lo, q[i] - margin / 2);
+      hi = Math.max(hi, q[i] + margin / 2);
+    }
+    low[i] = lo;
+    high[i] = hi;
+  }
+  return { low, high };
 }
 
 /** The shorthands' methods: 'sgd' the paper's noisy SGD, 'gd' its deterministic version. */

@@ -14,6 +14,7 @@ import type {
   RunConfig,
   Stage,
   SuccessRadiusSource,
+  TargetsSource,
   Theorem1Prediction,
 } from './types';
 import { methodRoles, smoothingRadii } from './config';
@@ -25,6 +26,7 @@ import { finalHistogram } from './histogram';
 import { gridArgmin } from './grid';
 import { distance } from './geometry';
 import { countSuccess, nearestTarget } from './success';
+import { findTargets } from './targets';
 
 /** Default success neighbourhood: 5% of the domain diameter. */
 const SUCCESS_FRACTION = 0.05;
@@ -99,14 +101,33 @@ export function successRadiusOf(
   return { radius: domainRadius, source: 'domain' };
 }
 
-/** Trials whose final lies within `radius` of x* (a diverged trial never succeeds): success.ts's rule with x* the one target. */
-export function successCount(m: Pick<MethodResult, 'finals' | 'divergedMask'> | undefined, xStar: number[], radius: number): number {
-  return m ? countSuccess(m.finals, m.divergedMask, [xStar], radius).success : 0;
+/** Trials whose final lies within `radius` of a target (a diverged trial never succeeds): success.ts's rule. */
+export function successCount(m: Pick<MethodResult, 'finals' | 'divergedMask'> | undefined, targets: number[][], radius: number): number {
+  return m ? countSuccess(m.finals, m.divergedMask, targets, radius).success : 0;
+}
+
+/**
+ * What success is measured against: the declared targets; else a declared x* (RUN.json, the
+ * loss file or the caller: the user said which minimum counts); else the global minima of f found
+ * on the grid (targets.ts), x* alone when none are found.
+ */
+export function chooseTargets(
+  loss: Loss,
+  grad: Gradient | undefined,
+  config: RunConfig,
+  landscape: Landscape,
+  xStar: number[],
+  xStarSource: Diagnostics['xStarSource'],
+): { targets: number[][]; source: TargetsSource } {
+  if (config.targets) return { targets: config.targets.map((t) => [...t]), source: 'declared' };
+  if (xStarSource !== 'smoothed-minimum') return { targets: [[...xStar]], source: 'x-star' };
+  const found = findTargets(loss, grad, config, landscape, xStar);
+  return { targets: found.targets, source: found.source };
 }
 
 /**
  * The diagnostics of a finished run: of every method (`methods`, in the order of config.methods)
- * the histogram and the success against the targets (declared, else x*: success.ts); of the
+ * the histogram and the success against the targets (`chooseTargets`; the rule: success.ts); of the
  * result's `sgd` method (methodRoles) Theorem 1 and Figure 5.
  */
 export function computeDiagnostics(
@@ -125,9 +146,7 @@ export function computeDiagnostics(
   const L = estimateSmoothness(loss, config);
   const theorem = stageTheorems(config, L, stageC, xStar, sgd);
   const radius = successRadiusOf(config, theorem);
-  const found = config.targets
-    ? { targets: config.targets.map((t) => [...t]), source: 'declared' as const }
-    : { targets: [[...xStar]], source: 'x-star' as const };
+  const found = chooseTargets(loss, grad, config, landscape, xStar, xStarSource);
   const success = methods.map((m) => countSuccess(m.finals, m.divergedMask, found.targets, radius.radius, config.domain));
   return {
     xStar,

@@ -294,7 +294,8 @@ export const RUN_FIELDS = {
   targets: {
     kind: 'points',
     maxItems: 64,
-    description: 'Points a final counts as a success near (within `successRadius` of any). Default: x* alone.',
+    description:
+      'Points a final counts as a success near (within `successRadius` of any). Default: a declared `xStar`, else the global minima of f found on the landscape grid.',
   } as PointsSpec,
   sampleTrajectories: {
     kind: 'integer',

@@ -1,7 +1,8 @@
 /**
  * The one rule of success, for every count the tools show: a trial succeeds when it did not
  * diverge and its final point lies within the success radius of any target (the run's `targets`,
- * or x* alone). Runs, sweeps and the panel all count through `countSuccess`, with the radius from
+ * else a declared x*, else the global minima of f found on the grid: targets.ts). Runs, sweeps and
+ * the panel all count through `countSuccess`, with the radius from
  * `successRadiusOf` (diagnostics.ts).
  */
 import { distance, inBox } from './geometry';

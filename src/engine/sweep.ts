@@ -14,11 +14,11 @@
  */
 import { ConfigError } from './config';
 import { computeLandscape, landscapeGrid } from './landscape';
-import { stageTheorems, successCount, successRadiusOf, targetConvexity } from './diagnostics';
+import { chooseTargets, stageTheorems, successCount, successRadiusOf, targetConvexity } from './diagnostics';
 import { distance } from './geometry';
 import { Problems, type SweepGrid } from './settingsValidate';
 import { SWEEP_AXES, inRange, rangeText, type NumberSpec } from './settingsSchema';
-import type { Diagnostics, Loss, MethodResult, RunConfig, Stage } from './types';
+import type { Diagnostics, Gradient, Loss, MethodResult, RunConfig, Stage } from './types';
 
 export type { SweepGrid };
 
@@ -42,7 +42,7 @@ export interface SweepPoint {
 }
 
 /** What a cell's x* and c depend on (its stages' radii, not its η): computed once per radius. */
-export interface SweepTarget extends Pick<Diagnostics, 'xStar' | 'xStarSource'> {
+export interface SweepTarget extends Pick<Diagnostics, 'xStar' | 'xStarSource' | 'targets'> {
   /** Per stage: the c Theorem 1 judges it by (NaN for a stage without noise). */
   stageC: number[];
 }
@@ -54,7 +54,7 @@ export interface SweepCell {
   /** The first stage's steps. */
   steps: number;
   trials: number;
-  /** SGD trials ending within `successRadius` of x*. */
+  /** SGD trials ending within `successRadius` of a target (as a run counts them: x* unless targets are declared or found). */
   success: number;
   successRate: number;
   /** Wilson 95% interval of the success rate. */
@@ -215,10 +215,11 @@ export function gdKey(config: RunConfig): string {
  * x* and each stage's c for a cell's config, as a run computes them: from the full landscape
  * when x* comes from the smoothed minimum, else over the grid alone (f and g are not needed).
  */
-export function sweepTarget(loss: Loss, config: RunConfig): SweepTarget {
+export function sweepTarget(loss: Loss, config: RunConfig, grad?: Gradient): SweepTarget {
   const landscape = config.xStar ? landscapeGrid(config, config.xStar) : computeLandscape(loss, config, { xStar: config.xStar });
   const { xStar, xStarSource, stageC } = targetConvexity(loss, config, landscape, config.xStar);
-  return { xStar, xStarSource, stageC };
+  const { targets } = chooseTargets(loss, grad, config, landscape, xStar, xStarSource);
+  return { xStar, xStarSource, stageC, targets };
 }
 
 /** z of a two-sided 95% normal interval. */
@@ -256,11 +257,11 @@ export function sweepCell(
   target: SweepTarget,
   L: number,
 ): SweepCell {
-  const { xStar, stageC } = target;
+  const { xStar, stageC, targets } = target;
   const theorem = stageTheorems(config, L, stageC, xStar, sgd);
   const { radius: successRadius } = successRadiusOf(config, theorem);
   const n = config.trials;
-  const success = successCount(sgd, xStar, successRadius);
+  const success = successCount(sgd, targets, successRadius);
   const s0 = config.stages[0];
   const cell: SweepCell = {
     lr: s0.lr,
@@ -270,7 +271,7 @@ export function sweepCell(
     success,
     successRate: success / n,
     interval: wilsonInterval(success, n),
-    ...(gd ? { gdSuccessRate: successCount(gd, xStar, successRadius) / n } : {}),
+    ...(gd ? { gdSuccessRate: successCount(gd, targets, successRadius) / n } : {}),
     diverged: sgd.diverged,
     medianDistance: median(sgd.finals.filter((_, t) => !sgd.divergedMask[t]).map((y) => distance(y, xStar))),
     c: stageC[0] ?? NaN,

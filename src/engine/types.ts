@@ -115,7 +115,7 @@ export interface RunConfig {
    * `methods` in any layer, noisy SGD and (when compareGd) GD.
    */
   methods: MethodSpec[];
-  /** Points a final counts as a success near (any of them); when absent, x* alone. */
+  /** Points a final counts as a success near (any of them); when absent, a declared x*, else the global minima of f found on the grid. */
   targets?: number[][];
   /** Trials whose full paths are kept (thinned) for drawing. */
   sampleTrajectories: number;
@@ -319,7 +319,7 @@ export interface Histogram {
 /**
  * Where the success targets came from: `declared` (RUN.json or `<name>Options.targets`),
  * `found` (the global minima of f on the landscape grid, refined by descent), or `x-star` (x*
- * alone: none declared or found).
+ * alone: x* was declared, or no minimum was found on the grid).
  */
 export type TargetsSource = 'declared' | 'found' | 'x-star';
 

@@ -15,12 +15,12 @@ function rejects(input: RunConfigInput, setting: string, pattern: RegExp, ctx = 
   );
 }
 
-test('defaults: 100 trials, one uniform stage, init = domain = [-3, 3]^d', () => {
+test('defaults: 100 trials, one uniform stage, init = [-3, 3]^d, the domain that box grown by 10% of its width', () => {
   const c = resolveConfig({ function: 'f' }, { dim: 2 });
   assert.equal(c.trials, 100);
   assert.equal(c.dim, 2);
   assert.deepEqual(c.init, { low: [-3, -3], high: [3, 3] });
-  assert.deepEqual(c.domain, c.init);
+  assert.deepEqual(c.domain, { low: [-3.6, -3.6], high: [3.6, 3.6] });
   assert.deepEqual(c.stages, [{ lr: 0.01, radius: 0.3, steps: 1000, noise: 'uniform' }]);
   assert.equal(c.seed, '1');
   assert.equal(c.resolution, 201);
@@ -84,7 +84,12 @@ test('every bad setting names itself and the allowed range', () => {
   });
   rejects({ function: 'f', init: { low: [1], high: [0] } }, 'init', /low must be below high/, { dim: 1 });
   rejects({ function: 'f', xStar: [0, 0] }, 'xStar', /must have 1 entry/, { dim: 1 });
-  rejects({ function: 'f', stages: [{ init: { low: [-9], high: [0] } }] }, 'stages[0].init', /inside the domain/, { dim: 1 });
+  rejects(
+    { function: 'f', domain: { low: [-3], high: [3] }, stages: [{ init: { low: [-9], high: [0] } }] },
+    'stages[0].init',
+    /inside the domain/,
+    { dim: 1 },
+  );
   rejects({ function: 'f', stages: [{ decay: { kind: 'step', every: 0, factor: 0.5 } }] }, 'stages[0].decay.every', /\[1, /, { dim: 1 });
   rejects({ function: 'f', stages: [{ decay: { kind: 'wobble' } as never }] }, 'stages[0].decay.kind', /constant, step/, { dim: 1 });
   rejects({ function: '' }, 'function', /exported function/, { dim: 1 });

@@ -23,8 +23,9 @@ test('computeDiagnostics on the sphere: x* from the smoothed minimum, c = 2, The
   assert.ok(Math.abs(t.lambda - 0.36) < 1e-5 && Math.abs(t.ballRadius - Math.sqrt(0.2)) < 1e-5);
   assert.equal(t.conditionHolds, true);
   assert.equal(t.observedInside, 1);
-  // 5% of the domain diameter 6 (0.3) is below the ball √0.2.
-  assert.ok(Math.abs(diag.successRadius - 0.3) < 1e-12);
+  // 5% of the diameter 7.2 of the default domain [-3.6, 3.6] (the start box grown by 10% each side)
+  // is 0.36, below the ball √0.2.
+  assert.ok(Math.abs(diag.successRadius - 0.36) < 1e-12);
   assert.equal(diag.successSgd, 20);
   assert.equal(diag.successGd, 20);
   assert.equal(
@@ -44,7 +45,8 @@ test('a stage restarting in its own box is judged on that box (Corollary 2): Ras
       compareGd: false,
       checkpoints: 3,
       probeSamples: 1,
-      resolution: 1201, // 0.715 is a grid point
+      resolution: 1201, // 0.715 is a grid point of [-3, 3]
+      domain: { low: [-3], high: [3] },
       xStar: [0],
       stages: [
         { lr: 0.01, radius: 0.3, steps: 20, noise: 'gaussian' },

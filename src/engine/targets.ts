@@ -1,0 +1,142 @@
+/**
+ * Success targets when the user declares none: the global minima of f as the landscape grid
+ * samples it. Every interior local minimum of the sampled f near the lowest value is refined by
+ * a few descent steps on f itself; those that end within a small tolerance of the lowest refined
+ * value, merged when they meet, are the targets (Himmelblau: its four minima of value 0).
+ */
+import { differenceGradient } from './differences';
+import { inBox } from './geometry';
+import { forEachGridPoint, gridSpacing, gridValue } from './grid';
+import type { Gradient, Landscape, Loss, RunConfig, TargetsSource } from './types';
+
+/** Candidates: grid minima within this share of f's range on the grid above the lowest one. */
+const CANDIDATE_SHARE = 0.02;
+/** At most this many candidates are refined (the lowest). */
+const MAX_CANDIDATES = 64;
+/** Targets: refined minima within this share of f's range on the grid above the lowest one. */
+export const TARGET_SHARE = 1e-4;
+/** More global minima than this means f is flat there: no isolated targets (x* is used). */
+export const MAX_FOUND_TARGETS = 16;
+/** Descent steps per candidate. */
+const REFINE_STEPS = 100;
+
+export interface FoundTargets {
+  targets: number[][];
+  source: TargetsSource;
+  /** f at each target. */
+  values: number[];
+}
+
+/** Interior grid points whose f is finite and no larger than any neighbour's (8 in 2-D, 2 along a line). */
+function gridMinima(landscape: Landscape, dim: number): Array<{ p: number[]; v: number }> {
+  const f = landscape.f;
+  const nx = landscape.x.length;
+  const ny = dim === 2 ? (landscape.y?.length ?? 0) : 0;
+  const out: Array<{ p: number[]; v: number }> = [];
+  const at = (row: number, i: number) => {
+    const v = gridValue(f, dim, row, i);
+    return v !== undefined && Number.isFinite(v) ? v : Infinity;
+  };
+  forEachGridPoint(landscape, dim, (p, row, i) => {
+    if (i === 0 || i === nx - 1) return;
+    if (dim === 2 && (row === 0 || row === ny - 1)) return;
+    const v = at(row, i);
+    if (!Number.isFinite(v)) return;
+    if (dim === 2) {
+      for (let dr = -1; dr <= 1; dr++) for (let di = -1; di <= 1; di++) if ((dr || di) && at(row + dr, i + di) < v) return;
+    } else if (at(row, i - 1) < v || at(row, i + 1) < v) {
+      return;
+    }
+    out.push({ p: Array.from(p), v });
+  });
+  return out;
+}
+
+/**
+ * Gradient descent on f from p with an Armijo backtracking step, each move at most `h` long
+ * (so a candidate refines within its own basin). Returns the point and f there.
+ */
+function refine(loss: Loss, gradient: Gradient, p: number[], h: number): { x: Float64Array; fx: number } {
+  const d = p.length;
+  const x = Float64Array.from(p);
+  const next = new Float64Array(d);
+  const g = new Float64Array(d);
+  let fx = loss(x);
+  let step = 0;
+  for (let it = 0; it < REFINE_STEPS; it++) {
+    gradient(x, g);
+    let g2 = 0;
+    for (let i = 0; i < d; i++) g2 += g[i] * g[i];
+    if (!(g2 > 0) || !Number.isFinite(g2)) break;
+    const gn = Math.sqrt(g2);
+    step = Math.min(step > 0 ? 2 * step : Infinity, h / gn);
+    let accepted = false;
+    while (step * gn > 1e-13 * Math.max(1, h)) {
+      for (let i = 0; i < d; i++) next[i] = x[i] - step * g[i];
+      const fn = loss(next);
+      if (fn <= fx - 1e-4 * step * g2) {
+        x.set(next);
+        fx = fn;
+        accepted = true;
+        break;
+      }
+      step /= 2;
+    }
+    if (!accepted) break;
+  }
+  return { x, fx };
+}
+
+/**
+ * The global minima of f on the landscape's grid (see the file comment), inside config.domain.
+ * When there is no interior grid minimum, or more than MAX_FOUND_TARGETS of them tie (a flat f),
+ * the target is x* alone (`source: 'x-star'`).
+ */
+export function findTargets(
+  loss: Loss,
+  grad: Gradient | undefined,
+  config: RunConfig,
+  landscape: Landscape,
+  xStar: number[],
+): FoundTargets {
+  const d = config.dim;
+  const fallback = (): FoundTargets => ({ targets: [[...xStar]], source: 'x-star', values: [loss(Float64Array.from(xStar))] });
+  let lo = Infinity;
+  let hi = -Infinity;
+  forEachGridPoint(landscape, d, (_, row, i) => {
+    const v = gridValue(landscape.f, d, row, i);
+    if (v !== undefined && Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  });
+  if (!(hi > lo)) return fallback();
+  const range = hi - lo;
+  const minima = gridMinima(landscape, d);
+  if (minima.length === 0) return fallback();
+  const lowest = Math.min(...minima.map((m) => m.v));
+  const candidates = minima
+    .filter((m) => m.v <= lowest + CANDIDATE_SHARE * range)
+    .sort((a, b) => a.v - b.v)
+    .slice(0, MAX_CANDIDATES);
+
+  const h = gridSpacing(landscape);
+  const fd = differenceGradient(loss, d);
+  const gradient: Gradient = grad ?? ((x, out) => fd(x, out, config.fdStep > 0 ? config.fdStep : undefined));
+  const refined = candidates
+    .map((c) => refine(loss, gradient, c.p, h))
+    .filter((r) => Number.isFinite(r.fx) && inBox(r.x, config.domain))
+    .sort((a, b) => a.fx - b.fx);
+  if (refined.length === 0) return fallback();
+  const best = refined[0].fx;
+  const tol = TARGET_SHARE * range + 1e-12 * Math.max(1, Math.abs(best));
+  const kept: Array<{ x: Float64Array; fx: number }> = [];
+  for (const r of refined) {
+    if (r.fx > best + tol) break;
+    // Two candidates that refined to the same minimum (within two grid steps) are one target.
+    if (kept.some((k) => Math.hypot(...k.x.map((v, i) => v - r.x[i])) <= 2 * h)) continue;
+    kept.push(r);
+  }
+  if (kept.length > MAX_FOUND_TARGETS) return fallback();
+  return { targets: kept.map((k) => Array.from(k.x)), source: 'found', values: kept.map((k) => k.fx) };
+}
