@@ -4,7 +4,7 @@
  */
 import type { Box, ConvexityMap, Landscape, Loss, NoiseKind, RunConfig } from './types';
 import type { Smoother } from './smoothing';
-import { smootherForRun } from './landscape';
+import { smoothedGradientGrid2D, smootherForRun } from './landscape';
 import { forEachGridPoint, gridSpacing, gridValue } from './grid';
 import { distance, inBox, noiseBound } from './geometry';
 
@@ -48,12 +48,24 @@ export function convexityMap(
   noise: NoiseKind,
 ): ConvexityMap {
   const d = config.dim;
-  const smoother = smootherForRun(loss, config, radius, noise);
-  const v = new Float64Array(d);
   const rows: number[][] = [];
-  forEachGridPoint(landscape, d, (p, row, i) => {
-    (rows[row] ??= [])[i] = onePointConvexity(smoother, p, xStar, v);
-  });
+  if (d === 2) {
+    // 2-D: ∇g for the whole grid at once, by the lattice product integration of the landscape's g
+    // (gridSmoothing.ts), so the map is as exact as g at any radius.
+    const { gradX, gradY } = smoothedGradientGrid2D(loss, config, radius, noise);
+    forEachGridPoint(landscape, d, (p, row, i) => {
+      const v0 = xStar[0] - p[0];
+      const v1 = xStar[1] - p[1];
+      const n2 = v0 * v0 + v1 * v1;
+      (rows[row] ??= [])[i] = n2 === 0 ? NaN : -(gradX[row][i] * v0 + gradY[row][i] * v1) / n2;
+    });
+  } else {
+    const smoother = smootherForRun(loss, config, radius, noise);
+    const v = new Float64Array(d);
+    forEachGridPoint(landscape, d, (p, row, i) => {
+      (rows[row] ??= [])[i] = onePointConvexity(smoother, p, xStar, v);
+    });
+  }
   const values = d === 1 ? (rows[0] ?? []) : rows;
   return { radius, noise, values, ...regionConvexity(landscape, d, values, config.init, xStar, radius, noise) };
 }

@@ -1,9 +1,16 @@
 /**
  * f and the smoothed losses g on a grid (1-D, 2-D) or on 1-D slices through x* (d > 2), with a
  * row range so a big grid can be split over worker threads and merged back in row order.
+ *
+ * How g is computed, by dimension: 1-D, per point with composite Gauss–Legendre panels no wider
+ * than the features (exact to ~1e-9 even for the paper's spiky Figure 3 spline); 2-D, for the whole
+ * grid at once by product integration on a fine lattice (`gridSmoothing.ts`: any law, any radius,
+ * features down to the grid step); d > 2, a fixed seeded Monte-Carlo rule per smoothing, with the
+ * standard error of every value beside it (`SmoothedCurve.stdError`).
  */
 import type { Landscape, Loss, NoiseKind, RunConfig, SmoothedCurve } from './types';
 import { defaultPanelWidth1D, makeSmoother, type Smoother } from './smoothing';
+import { smoothGrid, type GridAxis } from './gridSmoothing';
 import { smoothingRadii } from './config';
 import { Normal, stream } from './rng';
 
@@ -14,7 +21,10 @@ export interface LandscapeOptions {
   rowFrom?: number;
   /** One past the last row. Default: all rows. */
   rowTo?: number;
-  /** Called after each row with the rows done of [rowFrom, rowTo) and their count; a throw stops the landscape. */
+  /**
+   * Called as rows get done, with the rows done of [rowFrom, rowTo) (fractional while a 2-D block
+   * samples its lattice) and their count; a throw stops the landscape (the worker's cancel).
+   */
   onRow?(done: number, total: number): void;
 }
 
@@ -30,6 +40,27 @@ export function smootherForRun(loss: Loss, config: RunConfig, radius: number, no
   const fine = (config.domain.high[0] - config.domain.low[0]) / 1000;
   if (!(fine > 0 && fine < defaultPanelWidth1D(noise, radius))) return makeSmoother(loss, 1, radius, noise, { seed });
   return makeSmoother(loss, 1, radius, noise, { seed, panelWidth: fine, order: 4 });
+}
+
+/**
+ * ∇g on the 2-D landscape grid (gradX[iy][ix], gradY[iy][ix]) for one smoothing, by the same
+ * lattice product integration as the landscape's g (so c(y) and g agree, at any radius).
+ */
+export function smoothedGradientGrid2D(
+  loss: Loss,
+  config: RunConfig,
+  radius: number,
+  noise: NoiseKind,
+): { gradX: number[][]; gradY: number[][] } {
+  if (config.dim !== 2) throw new RangeError(`smoothedGradientGrid2D needs a 2-D config, got dim ${config.dim}`);
+  const n = config.resolution;
+  const { low, high } = config.domain;
+  const grid = smoothGrid(loss, { lo: low[0], hi: high[0], n }, { lo: low[1], hi: high[1], n }, radius, noise, {
+    values: false,
+    gradient: true,
+  });
+  const rows = (a: Float64Array) => Array.from({ length: n }, (_, iy) => Array.from(a.subarray(iy * n, (iy + 1) * n)));
+  return { gradX: rows(grid.gradX!), gradY: rows(grid.gradY!) };
 }
 
 /** n equally spaced points from lo to hi inclusive (the midpoint when n = 1). */
@@ -98,8 +129,10 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
     throw new RangeError(`row range [${from}, ${to}) is not inside [0, ${rows})`);
   }
   const { low, high } = config.domain;
-  const smoothers = smoothingRadii(config).map(({ radius, noise }) => smootherForRun(loss, config, radius, noise));
-  const curves: SmoothedCurve[] = smoothers.map((s) => ({ radius: s.radius, noise: s.noise, values: [] }));
+  const smoothings = smoothingRadii(config);
+  const curves: SmoothedCurve[] = smoothings.map((s) => ({ radius: s.radius, noise: s.noise, values: [] }));
+  // Pointwise rules for 1-D and the d > 2 slices; 2-D smooths the whole grid at once.
+  const smoothers = d === 2 ? [] : smoothings.map(({ radius, noise }) => smootherForRun(loss, config, radius, noise));
   const p = new Float64Array(d);
 
   if (d === 1) {
@@ -121,16 +154,28 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
     for (let iy = from; iy < to; iy++) {
       p[1] = y[iy];
       const fRow = new Array<number>(n);
-      const gRows = smoothers.map(() => new Array<number>(n));
       for (let ix = 0; ix < n; ix++) {
         p[0] = x[ix];
         fRow[ix] = loss(p);
-        for (let k = 0; k < smoothers.length; k++) gRows[k][ix] = smoothers[k](p);
       }
       f.push(fRow);
-      gRows.forEach((row, k) => (curves[k].values as number[][]).push(row));
-      opts.onRow?.(iy + 1 - from, to - from);
     }
+    const xa: GridAxis = { lo: low[0], hi: high[0], n };
+    const ya: GridAxis = { lo: low[1], hi: high[1], n };
+    const count = smoothings.length;
+    smoothings.forEach((g, k) => {
+      const grid = smoothGrid(loss, xa, ya, g.radius, g.noise, {
+        rowFrom: from,
+        rowTo: to,
+        onLatticeRow: opts.onRow
+          ? (done, total) => opts.onRow!(((k * total + done) / (count * total)) * (to - from), to - from)
+          : undefined,
+      });
+      const values = grid.values!;
+      const rows: number[][] = [];
+      for (let iy = from; iy < to; iy++) rows.push(Array.from(values.subarray((iy - from) * n, (iy - from + 1) * n)));
+      curves[k].values = rows;
+    });
     return { x, y, f, smoothed: curves };
   }
 
@@ -140,19 +185,35 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
   const R = 0.5 * Math.hypot(...high.map((h, j) => h - low[j]));
   const t = linspace(-R, R, n);
   const f: number[][] = [];
+  // Monte-Carlo values come with their standard error (the spread of the antithetic pair means).
+  const errors = smoothers.map((g) => (g.valueAndError ? ([] as number[][]) : undefined));
+  const ve = new Float64Array(2);
   for (let s = from; s < to; s++) {
     const dir = directions[s];
     const fRow = new Array<number>(n);
     const gRows = smoothers.map(() => new Array<number>(n));
+    const eRows = errors.map((e) => (e ? new Array<number>(n) : undefined));
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < d; j++) p[j] = origin[j] + t[i] * dir[j];
       fRow[i] = loss(p);
-      for (let k = 0; k < smoothers.length; k++) gRows[k][i] = smoothers[k](p);
+      for (let k = 0; k < smoothers.length; k++) {
+        const g = smoothers[k];
+        const eRow = eRows[k];
+        if (g.valueAndError && eRow) {
+          g.valueAndError(p, ve);
+          gRows[k][i] = ve[0];
+          eRow[i] = ve[1];
+        } else gRows[k][i] = g(p);
+      }
     }
     f.push(fRow);
     gRows.forEach((row, k) => (curves[k].values as number[][]).push(row));
+    eRows.forEach((row, k) => row && errors[k]!.push(row));
     opts.onRow?.(s + 1 - from, to - from);
   }
+  errors.forEach((e, k) => {
+    if (e) curves[k].stdError = e;
+  });
   return { x: t, f, smoothed: curves, directions, origin: [...origin] };
 }
 
@@ -171,6 +232,7 @@ export function mergeLandscapes(parts: Landscape[]): Landscape {
       radius: curve.radius,
       noise: curve.noise,
       values: concat(parts.map((p) => p.smoothed[k].values as unknown[])) as SmoothedCurve['values'],
+      ...(curve.stdError ? { stdError: concat(parts.map((p) => p.smoothed[k].stdError ?? [])) } : {}),
     })),
   };
 }

@@ -58,6 +58,11 @@ export interface Smoother {
    */
   gradient(y: Float64Array, out: Float64Array, h?: number): void;
   /**
+   * Monte-Carlo rules (d > 2) only: g(y) into out[0] and its standard error into out[1], from the
+   * spread of the antithetic pair means (f(y + ξ) + f(y − ξ))/2 over the rule's pairs.
+   */
+  valueAndError?(y: Float64Array, out: Float64Array): void;
+  /**
    * ⟨∇g(y), v⟩ — the one-point-convexity numerator needs only this, whatever the dimension
    * (difference rules: two calls of g along v, step h, default 1e-5·max(1, ‖y‖)).
    */
@@ -71,6 +76,8 @@ const GAUSS_TRUNCATION = 8.5;
 interface ValueRule {
   offsets: Float64Array;
   weights: Float64Array;
+  /** Monte-Carlo: offsets come in antithetic pairs (2p, 2p + 1) of equal weight. */
+  antithetic?: boolean;
 }
 
 /** Offsets q_k with vector weights V_k (both count × dim): ∇g(y) = Σ_k V_k (f(y + q_k) − f(y)). */
@@ -239,7 +246,7 @@ function monteCarloRule(dim: number, a: number, noise: NoiseKind, opts: Smoother
       offsets[(2 * p + 1) * dim + j] = -xi[j];
     }
   }
-  return { offsets, weights };
+  return { offsets, weights, antithetic: true };
 }
 
 function assemble(loss: Loss, dim: number, radius: number, noise: NoiseKind, value: ValueRule, grad?: GradientRule): Smoother {
@@ -285,6 +292,26 @@ function assemble(loss: Loss, dim: number, radius: number, noise: NoiseKind, val
       return s;
     };
   }
+  const extra: Partial<Smoother> = {};
+  if (value.antithetic) {
+    const pairs = count / 2;
+    extra.valueAndError = (y, out) => {
+      // Welford over the pair means.
+      let mean = 0;
+      let m2 = 0;
+      for (let k = 0, o = 0; k < pairs; k++) {
+        for (let j = 0; j < dim; j++, o++) pt[j] = y[j] + offsets[o];
+        const a = loss(pt);
+        for (let j = 0; j < dim; j++, o++) pt[j] = y[j] + offsets[o];
+        const m = 0.5 * (a + loss(pt));
+        const delta = m - mean;
+        mean += delta / (k + 1);
+        m2 += delta * (m - mean);
+      }
+      out[0] = mean;
+      out[1] = pairs > 1 ? Math.sqrt(m2 / ((pairs - 1) * pairs)) : NaN;
+    };
+  }
   return Object.assign(g, {
     dim,
     radius,
@@ -293,6 +320,7 @@ function assemble(loss: Loss, dim: number, radius: number, noise: NoiseKind, val
     exactGradient: grad !== undefined,
     gradient,
     directional,
+    ...extra,
   });
 }
 

@@ -221,6 +221,12 @@ export interface SmoothedCurve {
   noise: NoiseKind;
   /** 1-D: values[ix]; 2-D: values[iy][ix]; d > 2: values[slice][i]. */
   values: number[] | number[][];
+  /**
+   * d > 2 only: the Monte-Carlo standard error of each value (stdError[slice][i]), from the spread
+   * of the rule's antithetic pair means at that point. 1-D and 2-D values are quadratures whose
+   * error is below 1e-3 of g's range (see gridSmoothing.ts), so they carry none.
+   */
+  stdError?: number[][];
 }
 
 export interface Landscape {

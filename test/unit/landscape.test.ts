@@ -124,3 +124,49 @@ test('d > 2: slices through x* along orthonormal seeded directions, t ∈ [−R,
   assert.equal((Lf.f as number[][]).length, 1);
   assert.deepEqual(Lf.origin, [0, 0, 0, 0]);
 });
+
+test('d > 2 slices carry the Monte-Carlo standard error of g; the closed form lies within a few of them', () => {
+  const TAU = 2 * Math.PI;
+  const rastrigin = (p: Float64Array) => {
+    let s = 10 * p.length;
+    for (let i = 0; i < p.length; i++) s += p[i] * p[i] - 10 * Math.cos(TAU * p[i]);
+    return s;
+  };
+  // paper.md §4: Rastrigin under N(0, σ²I) is 10d + Σ[x² + σ² − 10e^{−2π²σ²} cos 2πx].
+  const s = 0.3;
+  const exact = (p: number[]) =>
+    10 * p.length + p.reduce((acc, v) => acc + v * v + s * s - 10 * Math.exp(-2 * Math.PI ** 2 * s * s) * Math.cos(TAU * v), 0);
+  const config = cfg(
+    { resolution: 41, slices: 3, domain: { low: [-2, -2, -2, -2, -2], high: [2, 2, 2, 2, 2] }, stages: [{ radius: s, noise: 'gaussian' }] },
+    5,
+  );
+  const L = computeLandscape(rastrigin, config, { xStar: [0.1, -0.2, 0.3, 0, 0.5] });
+  const curve = L.smoothed[0];
+  const values = curve.values as number[][];
+  const se = curve.stdError!;
+  assert.equal(se.length, 3);
+  let worst = 0;
+  let meanSe = 0;
+  for (let k = 0; k < 3; k++) {
+    L.x.forEach((t, i) => {
+      const p = L.origin!.map((o, j) => o + t * L.directions![k][j]);
+      assert.ok(se[k][i] > 0 && Number.isFinite(se[k][i]));
+      worst = Math.max(worst, Math.abs(values[k][i] - exact(p)) / se[k][i]);
+      meanSe += se[k][i] / (3 * L.x.length);
+    });
+  }
+  // A standard error that means something: the true value within 5 of them everywhere, and the
+  // errors are not all far smaller than the stated SE (the SE is not inflated).
+  assert.ok(worst < 5, `worst |error|/SE = ${worst}`);
+  assert.ok(worst > 0.5, `worst |error|/SE = ${worst}: the SE overstates the error`);
+  // 512 points leave ~1% of g's range here: what the panel must show beside the curve.
+  assert.ok(meanSe > 0.05 && meanSe < 2, `mean SE ${meanSe}`);
+  // Row blocks carry their SE through the merge.
+  const parts = [
+    computeLandscape(rastrigin, config, { xStar: L.origin, rowFrom: 0, rowTo: 1 }),
+    computeLandscape(rastrigin, config, { xStar: L.origin, rowFrom: 1, rowTo: 3 }),
+  ];
+  assert.deepEqual(mergeLandscapes(parts).smoothed[0].stdError, se);
+  // 1-D and 2-D values are quadratures: no SE.
+  assert.equal(computeLandscape(rastrigin, cfg({ resolution: 11, stages: [{ radius: 0.2 }] }, 1)).smoothed[0].stdError, undefined);
+});
