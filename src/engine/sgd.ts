@@ -81,24 +81,55 @@ export function evenSteps(last: number, count: number): number[] {
 }
 
 /**
- * ∇f(x) into g: the user's gradient if given, else central differences. Returns false when
- * the loss or its gradient is not finite at x (the trial diverges).
+ * The central-difference rule of every kernel (each keeps its own inlined copy; the bit-identity
+ * test holds them together). Coordinate i uses h = h₀·max(1, ∛(R/64)), h₀ = 1e-5·max(1, |x_i|),
+ * R = |f| / max(1, |∂_i f|), with |f| and ∂_i f from the previous gradient (|f| as the mean of its
+ * last pair of evaluations; at a trial's start or a stage's restart, |f(x₀)| and 1). Why: the
+ * quotient (f(x + h) − f(x − h))/2h carries the rounding of the two evaluations, up to ε|f|/2h,
+ * beside the truncation h²|f‴|/6. Subtracting f(x) first would not help: f(x + h) − f(x − h) is
+ * already exact, the error is inside each f. Only the step can. h₀ is kept while that rounding
+ * stays below ~1e-9·max(1, |∂_i f|) (R ≤ 64: every loss of moderate size keeps exactly today's
+ * numbers); beyond, the step grows as ∛R, the growth that balances rounding against truncation
+ * when |f‴| is of the size of |f′|. For f = 1e8 + x² at |x| ≤ 1 it takes h ≈ 1.2e-3: error ≤ 6e-6
+ * instead of 7e-4. A configured fdStep > 0 is used as is.
  */
-function gradientAt(loss: Loss, grad: Gradient | undefined, x: Float64Array, g: Float64Array, config: RunConfig): boolean {
+export function differenceStep(xi: number, gi: number, fMag: number, fixed: number): number {
+  if (fixed > 0) return fixed;
+  let h = 1e-5 * (xi > 1 ? xi : xi < -1 ? -xi : 1);
+  const ag = gi > 1 ? gi : gi < -1 ? -gi : 1;
+  if (fMag > 64 * ag) h *= Math.cbrt(fMag / (64 * ag));
+  return h;
+}
+
+/**
+ * ∇f(x) into g (which holds the previous gradient): the user's gradient if given, else central
+ * differences by `differenceStep`'s rule (`magnitude`, when given, receives |f| at x for the next
+ * call). Returns false when the loss or its gradient is not finite at x (the trial diverges).
+ */
+function gradientAt(
+  loss: Loss,
+  grad: Gradient | undefined,
+  x: Float64Array,
+  g: Float64Array,
+  config: RunConfig,
+  fMag: number,
+  magnitude?: { f: number },
+): boolean {
   const d = x.length;
   if (grad) {
     grad(x, g);
   } else {
-    const fixed = config.fdStep;
     for (let i = 0; i < d; i++) {
       const xi = x[i];
-      const h = fixed > 0 ? fixed : 1e-5 * (xi > 1 ? xi : xi < -1 ? -xi : 1);
+      const h = differenceStep(xi, g[i], fMag, config.fdStep);
       x[i] = xi + h;
       const fp = loss(x);
       x[i] = xi - h;
       const fm = loss(x);
       x[i] = xi;
       g[i] = (fp - fm) / (2 * h);
+      // |f| for the next call's step, as the kernels keep it: the mean of the first pair.
+      if (i === 0 && magnitude) magnitude.f = Math.abs(0.5 * (fp + fm));
     }
   }
   for (let i = 0; i < d; i++) if (!Number.isFinite(g[i])) return false;
@@ -120,6 +151,8 @@ interface StepState {
   loss: Loss;
   grad: Gradient | undefined;
   fdStep: number;
+  /** |f| near the iterate (the mean of the last difference pair), for the difference step. */
+  fMag: number;
   centre: Float64Array;
   runaway2: number;
   heartbeat: Int32Array | undefined;
@@ -133,26 +166,35 @@ interface StepState {
  */
 function advance(s: StepState, n: number): number {
   const { x, y, g, w, d, lr, a, code, rng, normal, loss, grad, fdStep, centre, runaway2, heartbeat, hbIndex } = s;
+  let fMag = s.fMag;
   for (let k = 0; k < n; k++) {
     if (heartbeat) heartbeat[hbIndex]++;
     // gradientAt's body, inlined on purpose: calling it here measured ~8 % slower per step.
     if (grad) {
       grad(x, g);
     } else {
+      let fp = 0;
+      let fm = 0;
       for (let i = 0; i < d; i++) {
         const xi = x[i];
-        const h = fdStep > 0 ? fdStep : 1e-5 * (xi > 1 ? xi : xi < -1 ? -xi : 1);
+        let h = 1e-5 * (xi > 1 ? xi : xi < -1 ? -xi : 1);
+        const gi = g[i];
+        const ag = gi > 1 ? gi : gi < -1 ? -gi : 1;
+        if (fMag > 64 * ag) h *= Math.cbrt(fMag / (64 * ag));
+        if (fdStep > 0) h = fdStep;
         x[i] = xi + h;
-        const fp = loss(x);
+        fp = loss(x);
         x[i] = xi - h;
-        const fm = loss(x);
+        fm = loss(x);
         x[i] = xi;
         g[i] = (fp - fm) / (2 * h);
       }
+      fMag = Math.abs(0.5 * (fp + fm));
     }
     for (let i = 0; i < d; i++) {
       if (!Number.isFinite(g[i])) {
         s.diverged = true;
+        s.fMag = fMag;
         return k;
       }
     }
@@ -169,9 +211,11 @@ function advance(s: StepState, n: number): number {
     }
     if (!(far <= runaway2)) {
       s.diverged = true;
+      s.fMag = fMag;
       return k + 1;
     }
   }
+  s.fMag = fMag;
   return n;
 }
 
@@ -187,13 +231,20 @@ function advance1(s: StepState, n: number): number {
   let y0 = y[0];
   let g0 = g[0];
   let w0 = w[0];
+  let fMag = s.fMag;
   const c0 = centre[0];
   let k = 0;
   for (; k < n; k++) {
     if (heartbeat) heartbeat[hbIndex]++;
     x[0] = x0;
-    const h = fdStep > 0 ? fdStep : 1e-5 * (x0 > 1 ? x0 : x0 < -1 ? -x0 : 1);
-    g0 = (f(x0 + h) - f(x0 - h)) / (2 * h);
+    let h = 1e-5 * (x0 > 1 ? x0 : x0 < -1 ? -x0 : 1);
+    const ag = g0 > 1 ? g0 : g0 < -1 ? -g0 : 1;
+    if (fMag > 64 * ag) h *= Math.cbrt(fMag / (64 * ag));
+    if (fdStep > 0) h = fdStep;
+    const fp = f(x0 + h);
+    const fm = f(x0 - h);
+    g0 = (fp - fm) / (2 * h);
+    fMag = Math.abs(0.5 * (fp + fm));
     if (!Number.isFinite(g0)) {
       s.diverged = true;
       break;
@@ -216,6 +267,7 @@ function advance1(s: StepState, n: number): number {
   y[0] = y0;
   g[0] = g0;
   w[0] = w0;
+  s.fMag = fMag;
   return k;
 }
 
@@ -231,6 +283,7 @@ function advance2(s: StepState, n: number): number {
   let g1 = g[1];
   let w0 = w[0];
   let w1 = w[1];
+  let fMag = s.fMag;
   const c0 = centre[0];
   const c1 = centre[1];
   let k = 0;
@@ -238,10 +291,19 @@ function advance2(s: StepState, n: number): number {
     if (heartbeat) heartbeat[hbIndex]++;
     x[0] = x0;
     x[1] = x1;
-    const h0 = fdStep > 0 ? fdStep : 1e-5 * (x0 > 1 ? x0 : x0 < -1 ? -x0 : 1);
-    const h1 = fdStep > 0 ? fdStep : 1e-5 * (x1 > 1 ? x1 : x1 < -1 ? -x1 : 1);
+    let h0 = 1e-5 * (x0 > 1 ? x0 : x0 < -1 ? -x0 : 1);
+    const a0 = g0 > 1 ? g0 : g0 < -1 ? -g0 : 1;
+    if (fMag > 64 * a0) h0 *= Math.cbrt(fMag / (64 * a0));
+    if (fdStep > 0) h0 = fdStep;
+    let h1 = 1e-5 * (x1 > 1 ? x1 : x1 < -1 ? -x1 : 1);
+    const a1 = g1 > 1 ? g1 : g1 < -1 ? -g1 : 1;
+    if (fMag > 64 * a1) h1 *= Math.cbrt(fMag / (64 * a1));
+    if (fdStep > 0) h1 = fdStep;
     g0 = (f(x0 + h0, x1) - f(x0 - h0, x1)) / (2 * h0);
-    g1 = (f(x0, x1 + h1) - f(x0, x1 - h1)) / (2 * h1);
+    const fp = f(x0, x1 + h1);
+    const fm = f(x0, x1 - h1);
+    g1 = (fp - fm) / (2 * h1);
+    fMag = Math.abs(0.5 * (fp + fm));
     if (!Number.isFinite(g0) || !Number.isFinite(g1)) {
       s.diverged = true;
       break;
@@ -279,6 +341,7 @@ function advance2(s: StepState, n: number): number {
   g[1] = g1;
   w[0] = w0;
   w[1] = w1;
+  s.fMag = fMag;
   return k;
 }
 
@@ -361,7 +424,9 @@ export function runTrials(
   const optimizer = plain ? undefined : newOptimizerState(d);
   const prev = new Float64Array(d);
   const gh = new Float64Array(d);
-  const gradient = (at: Float64Array, out: Float64Array) => gradientAt(loss, grad, at, out, config);
+  // The optimizers' gradient: the same step rule, its |f| carried from call to call in optMag.
+  const optMag = { f: 0 };
+  const gradient = (at: Float64Array, out: Float64Array) => gradientAt(loss, grad, at, out, config, optMag.f, optMag);
   const heartbeat = hooks.heartbeat;
   const kernel = kernelFor(loss, grad, d);
   const hbIndex = hooks.heartbeatIndex ?? 0;
@@ -370,6 +435,13 @@ export function runTrials(
 
   // The point the loss is evaluated at when it throws (x itself, mid central difference).
   let current: Float64Array = x;
+  // The difference step starts from |f(x₀)| (see differenceStep); not needed with a user
+  // gradient or a fixed step.
+  const needsMagnitude = !grad && !(config.fdStep > 0);
+  const startMagnitude = (): number => {
+    g.fill(0);
+    return needsMagnitude ? Math.abs(loss(x)) : 0;
+  };
   try {
     for (let trial = from; trial < to; trial++) {
       current = x;
@@ -378,6 +450,8 @@ export function runTrials(
       x.set(starts0[trial]);
       if (optimizer) resetOptimizerState(optimizer);
       result.starts.push(Array.from(x));
+      let fMag = startMagnitude();
+      optMag.f = fMag;
       const sampled = !hooks.lean && trial < config.sampleTrajectories;
       const path: number[][] | undefined = sampled ? [] : undefined;
       const cps: number[][] = [];
@@ -398,6 +472,8 @@ export function runTrials(
           x.set(ss[trial]);
           y.set(x);
           if (optimizer) resetOptimizerState(optimizer);
+          fMag = startMagnitude();
+          optMag.f = fMag;
         }
         const code = NOISE_CODE[stage.noise];
         const constant = isConstantStage(stage) && !stage.scaleRadiusWithLr;
@@ -419,6 +495,7 @@ export function runTrials(
           loss,
           grad,
           fdStep: config.fdStep,
+          fMag,
           centre,
           runaway2,
           heartbeat,
@@ -505,12 +582,13 @@ export function runTrials(
           }
         }
         step = stageEnd;
+        fMag = ks.fMag;
         if (os) {
           // The optimizers' finals are x_T (always finite: the kernel undoes a step to a non-finite x).
           y.set(x);
         } else if (!diverged) {
           // y_T of the stage: one more gradient at x_T.
-          if (gradientAt(loss, grad, x, g, config)) {
+          if (gradientAt(loss, grad, x, g, config, fMag)) {
             const lrEnd = stageLr(stage, stage.steps);
             let ok = true;
             for (let i = 0; i < d; i++) {
