@@ -242,3 +242,23 @@ test('centralDifference restores its input bit for bit; error ≈ ε·|f|/h', ()
     assert.ok(Math.abs(out[i] - want) < 1e-7 + 1e-9 * Math.abs(want), `${out[i]} vs ${want}`);
   }
 });
+
+test('centralDifference near large values: 1e8 + ‖x‖² to ~1e-5 (the plain step 1e-5 leaves 7e-4); moderate losses cost 2d evaluations as before', () => {
+  let calls = 0;
+  const big = (x: Float64Array) => {
+    calls++;
+    return 1e8 + x[0] * x[0] + x[1] * x[1];
+  };
+  const out = new Float64Array(2);
+  let worst = 0;
+  for (const p of POINTS_2D) {
+    const x = Float64Array.from(p);
+    centralDifference(big, x, out);
+    assert.deepEqual(Array.from(x), p);
+    for (let i = 0; i < 2; i++) worst = Math.max(worst, Math.abs(out[i] - 2 * p[i]));
+  }
+  assert.ok(worst < 2e-5, `error ${worst}`);
+  calls = 0;
+  centralDifference((x) => (calls++, rastrigin(x)), Float64Array.of(0.3, -1.2), out);
+  assert.equal(calls, 4);
+});
