@@ -66,8 +66,11 @@ export interface GridSmoothingOptions {
   refine?: number;
   /** Interpolation nodes per axis and cell, 2q (even, 2–10); default 6. */
   order?: number;
-  /** Called after each lattice row of f is evaluated (progress, heartbeat, cancel by throwing). */
-  onLatticeRow?(done: number, total: number): void;
+  /**
+   * Called with the fraction of the work done (0 … 1), after every lattice row of f and every row
+   * of output: for progress, a heartbeat, and cancel by throwing.
+   */
+  onProgress?(fraction: number): void;
 }
 
 export interface GridSmoothing {
@@ -594,13 +597,24 @@ function applyRow(
 }
 
 /** Applies a compiled 2-D stencil to grid rows [from, to): one output row at a time. */
-function applyStencil(lat: Lattice, st: Compiled, from: number, to: number, mx: number, my: number, nx: number, add: number): Float64Array {
+function applyStencil(
+  lat: Lattice,
+  st: Compiled,
+  from: number,
+  to: number,
+  mx: number,
+  my: number,
+  nx: number,
+  add: number,
+  onRow?: (done: number, total: number) => void,
+): Float64Array {
   const out = new Float64Array((to - from) * nx);
   for (let iy = from; iy < to; iy++) {
     const off = (iy - from) * nx;
     const centre = iy * my - lat.r0;
     for (let t = 0; t <= st.T; t++) applyRow(lat, centre + t, t === 0 ? -1 : centre - t, st.tSign, st.rows[t], mx, nx, out, off);
     if (add !== 0) for (let i = 0; i < nx; i++) out[off + i] += add;
+    onRow?.(iy + 1 - from, to - from);
   }
   return out;
 }
@@ -673,7 +687,14 @@ function planCascade(b: CellBasis, sigma: number, nx: number, lastCol: number): 
 }
 
 /** Pass 1 of a cascaded Gaussian: σ₁ at the coarse columns of every lattice row, then σ₂ (and ∂x) at the grid columns. */
-function cascadeAlongX(lat: Lattice, c: Cascade, nx: number, grad: boolean, dx: number): [Float64Array, Float64Array | undefined] {
+function cascadeAlongX(
+  lat: Lattice,
+  c: Cascade,
+  nx: number,
+  grad: boolean,
+  dx: number,
+  onRow?: (done: number, total: number) => void,
+): [Float64Array, Float64Array | undefined] {
   const nc = c.j1 - c.j0 + 1;
   const h1 = new Float64Array(nc);
   const A = new Float64Array(lat.rows * nx);
@@ -696,6 +717,7 @@ function cascadeAlongX(lat: Lattice, c: Cascade, nx: number, grad: boolean, dx: 
         Ad[o + i] = sd / dx;
       }
     }
+    onRow?.(r + 1, lat.rows);
   }
   return [A, Ad];
 }
@@ -742,6 +764,7 @@ export function smoothGrid(
   const dx = hx / mx;
   const dy = hy / my;
   const result: GridSmoothing = { dx, dy, evaluations: 0 };
+  const progress = opts.onProgress;
   if (to === from) {
     if (wantValues) result.values = new Float64Array(0);
     if (wantGrad) {
@@ -775,13 +798,20 @@ export function smoothGrid(
       (nx - 1) * mx + S,
       fRef,
       stV !== undefined,
-      opts.onLatticeRow,
+      progress ? (done, total) => progress((0.5 * done) / total) : undefined,
     );
     result.evaluations = lat.rows * lat.cols + 1;
-    if (stV) result.values = applyStencil(lat, stV, from, to, mx, my, nx, fRef);
+    // The second half of the progress: the stencils, one after the other.
+    const stencils = (stV ? 1 : 0) + (stX ? 2 : 0);
+    let k = 0;
+    const part = () => {
+      const base = 0.5 + (0.5 * k++) / stencils;
+      return progress ? (done: number, total: number) => progress(base + (0.5 * done) / (stencils * total)) : undefined;
+    };
+    if (stV) result.values = applyStencil(lat, stV, from, to, mx, my, nx, fRef, part());
     if (stX && stY) {
-      result.gradX = applyStencil(lat, stX, from, to, mx, my, nx, 0);
-      result.gradY = applyStencil(lat, stY, from, to, mx, my, nx, 0);
+      result.gradX = applyStencil(lat, stX, from, to, mx, my, nx, 0, part());
+      result.gradY = applyStencil(lat, stY, from, to, mx, my, nx, 0, part());
     }
     return result;
   }
@@ -809,25 +839,34 @@ export function smoothGrid(
     (nx - 1) * mx + Sx,
     fRef,
     vx.rows[0].runHalf >= 0,
-    opts.onLatticeRow,
+    progress ? (done, total) => progress((0.5 * done) / total) : undefined,
   );
   result.evaluations = lat.rows * lat.cols + 1;
   // Pass 1 along x: A[r][i] = Σ_s vx(s) F[r][c_i + s] (and with ∂x's weights) for every lattice row.
   let A: Float64Array;
   let Ad: Float64Array | undefined;
+  const passOne = progress
+    ? (r: number, rows: number, part: number, parts: number) => progress(0.5 + (0.3 * (part + r / rows)) / parts)
+    : undefined;
   if (cascade) {
-    [A, Ad] = cascadeAlongX(lat, cascade, nx, wantGrad, dx);
+    [A, Ad] = cascadeAlongX(lat, cascade, nx, wantGrad, dx, passOne ? (r, rows) => passOne(r, rows, 0, 1) : undefined);
   } else {
-    const along = (row: Row): Float64Array => {
+    const along = (row: Row, part: number, parts: number): Float64Array => {
       const out = new Float64Array(lat.rows * nx);
-      for (let r = 0; r < lat.rows; r++) applyRow(lat, r, -1, 1, row, mx, nx, out, r * nx);
+      for (let r = 0; r < lat.rows; r++) {
+        applyRow(lat, r, -1, 1, row, mx, nx, out, r * nx);
+        passOne?.(r + 1, lat.rows, part, parts);
+      }
       return out;
     };
-    A = along(vx.rows[0]);
-    Ad = gx ? along(gx.rows[0]) : undefined;
+    A = along(vx.rows[0], 0, gx ? 2 : 1);
+    Ad = gx ? along(gx.rows[0], 1, 2) : undefined;
   }
   // Pass 2 along y: the 1-D weights as taps over lattice rows, t and −t together.
+  const passes = (wantValues ? 1 : 0) + (wantGrad ? 2 : 0);
+  let passDone = 0;
   const pass2 = (src: Float64Array, st: Compiled, add: number): Float64Array => {
+    const part = passDone++;
     const row = st.rows[0];
     const w = new Float64Array(2 * st.S + 1);
     w[st.S] = row.runHalf >= 0 ? row.run : row.w0;
@@ -848,6 +887,7 @@ export function smoothGrid(
         else for (let i = 0; i < nx; i++) out[off + i] += wt * (src[up + i] - src[dn + i]);
       }
       if (add !== 0) for (let i = 0; i < nx; i++) out[off + i] += add;
+      progress?.(0.8 + (0.2 * (part + (iy + 1 - from) / (to - from))) / passes);
     }
     return out;
   };

@@ -22,8 +22,9 @@ export interface LandscapeOptions {
   /** One past the last row. Default: all rows. */
   rowTo?: number;
   /**
-   * Called as rows get done, with the rows done of [rowFrom, rowTo) (fractional while a 2-D block
-   * samples its lattice) and their count; a throw stops the landscape (the worker's cancel).
+   * Called after each row with the rows done of [rowFrom, rowTo) and their count; a throw stops the
+   * landscape. (2-D rows share their lattice, so there the calls come as the shared work advances,
+   * still one per row and in order.)
    */
   onRow?(done: number, total: number): void;
 }
@@ -150,6 +151,18 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
   if (d === 2) {
     const x = linspace(low[0], high[0], n);
     const y = linspace(low[1], high[1], n);
+    // onRow keeps its contract (one call per row of the range, in order) while the rows' work is
+    // shared: the calls are spread over f's rows, then the smoothings' progress (lattice samples,
+    // then stencils).
+    const total = to - from;
+    const count = smoothings.length;
+    let ticked = 0;
+    const tick = (fraction: number) => {
+      if (!opts.onRow) return;
+      const due = Math.min(total, Math.floor(fraction * total + 1e-9));
+      while (ticked < due) opts.onRow(++ticked, total);
+    };
+    const fShare = count === 0 ? 1 : 1 / (count + 1);
     const f: number[][] = [];
     for (let iy = from; iy < to; iy++) {
       p[1] = y[iy];
@@ -159,23 +172,22 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
         fRow[ix] = loss(p);
       }
       f.push(fRow);
+      tick((fShare * (iy + 1 - from)) / total);
     }
     const xa: GridAxis = { lo: low[0], hi: high[0], n };
     const ya: GridAxis = { lo: low[1], hi: high[1], n };
-    const count = smoothings.length;
     smoothings.forEach((g, k) => {
       const grid = smoothGrid(loss, xa, ya, g.radius, g.noise, {
         rowFrom: from,
         rowTo: to,
-        onLatticeRow: opts.onRow
-          ? (done, total) => opts.onRow!(((k * total + done) / (count * total)) * (to - from), to - from)
-          : undefined,
+        onProgress: opts.onRow ? (fraction) => tick(fShare + ((1 - fShare) * (k + fraction)) / count) : undefined,
       });
       const values = grid.values!;
       const rows: number[][] = [];
       for (let iy = from; iy < to; iy++) rows.push(Array.from(values.subarray((iy - from) * n, (iy - from + 1) * n)));
       curves[k].values = rows;
     });
+    tick(1);
     return { x, y, f, smoothed: curves };
   }
 
