@@ -19,10 +19,15 @@
  * < 3 s after the abort.
  * (Issue 10): the default run's 2-D landscape within 1e-3 of g's range at no more than the old
  * pointwise rule's time.
+ * Sweeps (issue 11): a 10 × 6 sweep (radius × lr) of 100 trials × 2000 steps on the Figure 3
+ * function through the CLI against the same 60 runs one at a time through the CLI (target: at
+ * most a fifth of the time), and the sweep's SGD steps per second against one run's on the same
+ * pool (target: within 20%).
  * Set BENCH_QUICK=1 for a 10× smaller run (a smoke test, not the figures); BENCH_ONLY=landscape
- * (or trials, host, failures, ceiling) runs one part.
+ * (or trials, host, failures, ceiling, sweep) runs one part.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -36,6 +41,8 @@ import { makeSmoother } from '../src/engine/smoothing';
 import { ExperimentRunner } from '../src/runner/pool';
 import { RunFailure } from '../src/runner/failure';
 import { prepareRun } from '../src/runner/prepare';
+import { runSweep } from '../src/runner/sweep';
+import { resolveSweep, type SweepResult } from '../src/engine/sweep';
 import type { Loss, RunConfig, RunConfigInput } from '../src/engine/types';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -415,6 +422,78 @@ async function machineCeiling(): Promise<void> {
   );
 }
 
+/** Issue 11: a sweep against the same runs one at a time, both through the CLI; and throughput. */
+async function sweepBench(): Promise<void> {
+  const radius = quick ? [0, 0.3, 0.6] : [0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.05, 1.2, 1.5];
+  const lr = quick ? [0.01, 0.05] : [0.002, 0.005, 0.01, 0.02, 0.05, 0.1];
+  const trials = quick ? 20 : 100;
+  const steps = 2000;
+  const cells = radius.length * lr.length;
+  const base = {
+    function: 'figure3',
+    seed: 1,
+    trials,
+    init: { low: [-3], high: [3] },
+    stages: [{ lr: 0.01, radius: 0.3, steps, noise: 'uniform' }],
+  };
+  const cli = join(root, 'dist', 'cli.js');
+  const dir = mkdtempSync(join(tmpdir(), 'sgd-bench-sweep-'));
+  const cliRun = (args: string[]) => {
+    const r = spawnSync(process.execPath, [cli, ...args, '--quiet'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`sgd-landscape ${args.join(' ')} failed: ${r.stderr}`);
+  };
+  try {
+    const sweepJson = join(dir, 'sweep.json');
+    writeFileSync(sweepJson, JSON.stringify({ ...base, sweep: { radius, lr } }));
+    const out = join(dir, 'sweep-result.json');
+    const t0 = performance.now();
+    cliRun(['sweep', lossFile, '--config', sweepJson, '--out', out]);
+    const tSweep = performance.now() - t0;
+    const swept = JSON.parse(readFileSync(out, 'utf8')) as SweepResult;
+    let tOne = 0;
+    let differ = 0;
+    for (const cell of swept.cells) {
+      const runJson = join(dir, 'run.json');
+      const runOut = join(dir, 'run-result.json');
+      writeFileSync(runJson, JSON.stringify({ ...base, stages: [{ ...base.stages[0], lr: cell.lr, radius: cell.radius }] }));
+      const t1 = performance.now();
+      cliRun(['run', lossFile, '--config', runJson, '--out', runOut]);
+      tOne += performance.now() - t1;
+      const d = JSON.parse(readFileSync(runOut, 'utf8')).diagnostics;
+      if (d.successSgd !== cell.success || d.successGd !== Math.round((cell.gdSuccessRate ?? 0) * trials)) differ++;
+    }
+    row(
+      `sweep ${radius.length}×${lr.length} (radius × lr) of ${trials}×${steps}, Figure 3 f, CLI`,
+      tSweep,
+      tOne,
+      `vs the ${cells} runs one at a time through the CLI (target ≤ 0.20×)${differ ? `; ${differ} cells DIFFER from their run` : '; every cell = its run'}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  // Throughput on one pool: the sweep's SGD steps per second (wall) against one run's (its SGD phase).
+  const runner = new ExperimentRunner({ workerScript });
+  try {
+    const one = await prepareRun(runner, lossFile, { ...base, trials: cells * trials, compareGd: false, resolution: 3 });
+    const single = (await runner.run(one.loss, one.config)).timing.trialsMs;
+    const prepared = await prepareRun(runner, lossFile, { ...base, compareGd: false });
+    const t0 = performance.now();
+    await runSweep(runner, prepared.loss, resolveSweep(prepared.config, { radius, lr }));
+    const tSweep = performance.now() - t0;
+    const rate = (ms: number) => (cells * trials * steps) / (ms / 1000);
+    rows.push([
+      `sweep throughput: SGD steps/s, ${cells} cells vs one run of ${cells * trials} trials, pool of ${runner.size}`,
+      `${(rate(tSweep) / 1e6).toFixed(2)} M/s`,
+      `${(rate(single) / 1e6).toFixed(2)} M/s`,
+      `${(rate(tSweep) / rate(single)).toFixed(2)}× (target ≥ 0.80×; the sweep's wall time includes x* and c per radius, L)`,
+    ]);
+    console.error(`  sweep throughput: ${(rate(tSweep) / 1e6).toFixed(2)} vs ${(rate(single) / 1e6).toFixed(2)} M steps/s`);
+  } finally {
+    runner.dispose();
+  }
+}
+
 async function main() {
   console.error(`sgd-landscape bench: node ${process.version}, ${availableParallelism()} cores${quick ? ', QUICK (10× smaller)' : ''}`);
   const only = process.env.BENCH_ONLY;
@@ -445,6 +524,7 @@ async function main() {
   if (part('landscape')) await landscapeBench();
   if (part('host')) await hostResponsiveness();
   if (part('failures')) await failureLatency();
+  if (part('sweep')) await sweepBench();
 
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['what', 'engine', 'reference', 'ratio'][i].length));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join(' | ');
