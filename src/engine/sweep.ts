@@ -12,7 +12,7 @@
  *
  * Pure data in, data out; the worker pool runs the pieces (src/runner/sweep.ts).
  */
-import { ConfigError } from './config';
+import { ConfigError, defaultMethods } from './config';
 import { computeLandscape, landscapeGrid } from './landscape';
 import { chooseTargets, stageTheorems, successCount, successRadiusOf, targetConvexity } from './diagnostics';
 import { distance } from './geometry';
@@ -168,6 +168,12 @@ export function resolveSweep(base: RunConfig, grid: SweepGrid, path = 'sweep'): 
   const s0 = base.stages[0];
   if (grid.radius && s0.noise === 'none') {
     p.add(`${path}.radius`, 'sweeps the first stage\'s noise radius, but that stage has noise "none"; give it a noise law');
+  }
+  if (JSON.stringify(base.methods) !== JSON.stringify(defaultMethods(base.compareGd))) {
+    p.add(
+      'methods',
+      'a sweep runs the paper\'s SGD in every cell (and GD with compareGd); other methods are not swept yet: remove "methods"',
+    );
   }
   if (grid.allStages && base.stages.length > 1) {
     if (grid.radius && !(s0.radius > 0) && base.stages.slice(1).some((s) => s.radius > 0)) {

@@ -129,6 +129,8 @@ test('the grid: cell order, shards, and allStages scaling the later stages', () 
     () => resolveSweep(noiseless, { radius: [0.1] }),
     /sweep\.radius: sweeps the first stage's noise radius, but that stage has noise "none"/,
   );
+  const adam = resolveConfig({ function: 'f', dim: 1, methods: [{ name: 'Adam', optimizer: { kind: 'adam' } }] }, {});
+  assert.throws(() => resolveSweep(adam, { lr: [0.1] }), /methods: a sweep runs the paper's SGD in every cell/);
 });
 
 // One SWEEP.json for the CLI tests: 1-D, x* from the smoothed minimum, the automatic success
