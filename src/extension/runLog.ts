@@ -32,5 +32,26 @@ export function resultLines(result: ExperimentResult): string[] {
     `  outcome: c = ${fmt(d.c)}, x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}), success SGD ${d.successSgd}/${result.config.trials}` +
       (result.gd ? `, GD ${d.successGd}/${result.config.trials}` : '') +
       `, diverged ${result.diverged}`,
+    ...methodLines(result),
   ];
+}
+
+/**
+ * Beyond the paper's pair: each method's success (per target when there are several) and
+ * divergence; the targets when they were found on the grid.
+ */
+function methodLines(result: ExperimentResult): string[] {
+  const d = result.diagnostics;
+  const n = result.config.trials;
+  const out: string[] = [];
+  if (d.targetsSource === 'found')
+    out.push(`  targets: ${d.targets.length} global minima of f found: ${d.targets.map((t) => `(${t.map(fmt).join(', ')})`).join(', ')}`);
+  const methods = result.methods ?? [];
+  if (methods.every((m) => m.role !== undefined) && d.targets.length === 1) return out;
+  for (const m of methods) {
+    const per = d.targets.length > 1 ? ` (${m.perTarget.join(' / ')})` : '';
+    const outside = m.outside > 0 ? `, ${m.outside} outside the domain` : '';
+    out.push(`  ${m.name} (${m.optimizer.kind}): success ${m.success}/${n}${per}, diverged ${m.diverged}${outside}`);
+  }
+  return out;
 }

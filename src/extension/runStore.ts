@@ -268,34 +268,52 @@ export function summarize(id: string, result: ExperimentResult, request: Pick<Ru
 }
 
 /**
- * CSV of a result: one row per trial and method, with the start x_0, the final y_T, f(y_T)
- * and whether the trial diverged.
+ * CSV of a result: one row per trial and method, with the start x_0, the final, f there and
+ * whether the trial diverged. The paper's pair (`sgd`, `gd`) is named by its role; other methods
+ * by their name. A run with only SGD and GD keeps the columns it always had (`final_y_i`: y_T);
+ * with other optimizers the columns are `final_i` and `final_point` says which point each row
+ * holds (`y_T` for SGD/GD, `x_T` for the others).
  */
 export function resultToCsv(result: ExperimentResult): string {
   const d = result.config.dim;
   const axis = (p: string) => Array.from({ length: d }, (_, i) => `${p}_${i + 1}`);
-  const rows = [['method', 'trial', ...axis('start'), ...axis('final_y'), 'f_final', 'diverged'].join(',')];
-  const methods: Array<['sgd' | 'gd', ExperimentResult['sgd'] | undefined]> = [
-    ['sgd', result.sgd],
-    ['gd', result.gd],
+  const runs: Array<{ name: string; m: MethodResult }> = result.methods
+    ? result.methods.map((m) => ({ name: m.role ?? m.name, m }))
+    : [{ name: 'sgd', m: result.sgd }, ...(result.gd ? [{ name: 'gd', m: result.gd }] : [])];
+  const mixed = runs.some(({ m }) => m.finalsAre === 'x_T');
+  const rows = [
+    [
+      'method',
+      'trial',
+      ...axis('start'),
+      ...axis(mixed ? 'final' : 'final_y'),
+      'f_final',
+      'diverged',
+      ...(mixed ? ['final_point'] : []),
+    ].join(','),
   ];
-  for (const [name, m] of methods) {
-    if (!m) continue;
+  for (const { name, m } of runs) {
     for (let k = 0; k < m.finals.length; k++) {
       const start = m.starts[k] ?? [];
       rows.push(
         [
-          name,
+          csvText(name),
           k,
           ...axis('').map((_, i) => num(start[i])),
           ...axis('').map((_, i) => num(m.finals[k][i])),
           num(m.finalLoss[k]),
           m.divergedMask[k] ? 'true' : 'false',
+          ...(mixed ? [m.finalsAre] : []),
         ].join(','),
       );
     }
   }
   return rows.join('\n') + '\n';
+}
+
+/** A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break. */
+function csvText(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 /** Missing → empty cell; NaN and ±Infinity spelled out. */

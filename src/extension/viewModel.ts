@@ -5,8 +5,8 @@
  */
 import { methodRoles } from '../engine/config';
 import { smoothedMinimum } from '../engine/diagnostics';
-import type { ExperimentResult, Landscape, MethodResult, RunConfig } from '../engine/types';
-import type { HostState, LiveMessage, LiveView, StateMessage, ViewMethodResult, ViewResult } from '../protocol/webview';
+import type { ExperimentResult, Landscape, MethodResult, MethodRun, RunConfig } from '../engine/types';
+import type { HostState, LiveMessage, LiveView, StateMessage, ViewMethodResult, ViewMethodRun, ViewResult } from '../protocol/webview';
 
 /**
  * What a provider posts for `state`, given the `current` it posted last to this webview
@@ -62,7 +62,24 @@ export function toViewResult(result: ExperimentResult, runId: string): ViewResul
   };
   if (result.source) view.source = result.source;
   if (result.gd) view.gd = viewMethod(result.gd);
+  if (result.methods) view.methods = result.methods.map(viewMethodRun);
   return view;
+}
+
+function viewMethodRun(m: MethodRun): ViewMethodRun {
+  const run: ViewMethodRun = {
+    ...viewMethod(m),
+    name: m.name,
+    optimizer: m.optimizer,
+    finalsAre: m.finalsAre,
+    success: m.success,
+    successRate: m.successRate,
+    perTarget: m.perTarget,
+    outside: m.outside,
+  };
+  if (m.noise !== undefined) run.noise = m.noise;
+  if (m.role !== undefined) run.role = m.role;
+  return run;
 }
 
 const NO_TRAJECTORY = {

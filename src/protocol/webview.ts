@@ -7,7 +7,17 @@
  * (`src/protocol/validateWebview.ts`) before the host acts on it; a webview puts back what the host
  * left out of a message (`webview/shared/receive.ts`).
  */
-import type { Decay, Diagnostics, Landscape, MethodResult, NoiseKind, RunConfig, RunConfigInput, RunTiming } from '../engine/types';
+import type {
+  Decay,
+  Diagnostics,
+  Landscape,
+  MethodResult,
+  MethodRun,
+  NoiseKind,
+  RunConfig,
+  RunConfigInput,
+  RunTiming,
+} from '../engine/types';
 
 /** A run as listed in "recent runs". */
 export interface RunSummary {
@@ -55,6 +65,14 @@ export type ViewMethodResult = Pick<
   'finals' | 'finalLoss' | 'divergedMask' | 'diverged' | 'paths' | 'pathTrials' | 'pathSteps' | 'stageFinals'
 >;
 
+/**
+ * One method of a run as the webviews see it (RESULT.json `methods[i]`): what it is (name,
+ * optimizer, noise override, its role `sgd`/`gd` in the paper's pair), its trials as
+ * `ViewMethodResult`, which point its finals are, and how it fared against the targets.
+ */
+export type ViewMethodRun = ViewMethodResult &
+  Pick<MethodRun, 'name' | 'optimizer' | 'noise' | 'role' | 'finalsAre' | 'success' | 'successRate' | 'perTarget' | 'outside'>;
+
 /** An ExperimentResult shaped for drawing (by the host's `toViewResult`). */
 export interface ViewResult {
   version: 1;
@@ -65,6 +83,11 @@ export interface ViewResult {
   diverged: number;
   sgd: ViewMethodResult;
   gd?: ViewMethodResult;
+  /**
+   * Every method of the run, in order (`sgd` and `gd` above are two of them, the same arrays);
+   * absent while a run goes and in runs stored before methods existed.
+   */
+  methods?: ViewMethodRun[];
   landscape: Landscape;
   diagnostics: Diagnostics;
   timing: RunTiming;
