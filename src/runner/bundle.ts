@@ -6,13 +6,16 @@
  * the worker can map a throwing loss back to the user's line.
  *
  * Each build gets a content-hashed name, so a worker never sees a stale module from its
- * `require` cache after the user edits and re-runs.
+ * `require` cache after the user edits and re-runs. Bundles are code that will be `require`d, so
+ * they go to a private folder only (`privateDir.ts`): by default this process's own `mkdtemp`
+ * folder, else the caller's folder once it is checked to be the user's and closed to others. Each
+ * file is written under a random name with mode 0600 and renamed into place.
  */
 import * as esbuild from 'esbuild';
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { ensurePrivateDir, processBundleDir } from './privateDir';
 
 export interface BundleMessage {
   text: string;
@@ -50,7 +53,8 @@ const KEEP = 4;
 export async function bundleLossFile(file: string, opts: { outDir?: string; contents?: string } = {}): Promise<BundleResult> {
   const t0 = Date.now();
   const abs = resolve(file);
-  const outDir = opts.outDir ?? join(tmpdir(), 'sgd-landscape-bundles');
+  // Checked before anything is built: an unsafe folder is refused (UnsafePathError), never used.
+  const outDir = opts.outDir !== undefined ? ensurePrivateDir(opts.outDir) : processBundleDir();
   const stem = `${basename(abs)
     .replace(/\.[^.]*$/, '')
     .replace(/[^A-Za-z0-9_-]/g, '_')}-${hash(abs).slice(0, 8)}`;
@@ -84,11 +88,10 @@ export async function bundleLossFile(file: string, opts: { outDir?: string; cont
   if (!js) throw new BundleFailure([{ text: 'esbuild produced no output' }]);
   const name = `${stem}-${hash(js.contents).slice(0, 12)}`;
   const bundlePath = join(outDir, `${name}.js`);
-  await mkdir(outDir, { recursive: true });
   // The map was computed for `${stem}.js`; its `sources` are relative to outDir either way.
   const code = js.text.replace(/\/\/# sourceMappingURL=\S+\s*$/, '') + `//# sourceMappingURL=${name}.js.map\n`;
-  await writeFile(bundlePath, code);
-  if (map) await writeFile(`${bundlePath}.map`, map.contents);
+  if (map) await writePrivate(`${bundlePath}.map`, map.contents);
+  await writePrivate(bundlePath, code);
   await pruneOld(outDir, stem, name);
   return { bundlePath, warnings: result.warnings.map((m) => toMessage(m, cwd)), ms: Date.now() - t0 };
 }
@@ -117,6 +120,18 @@ function loaderFor(file: string): esbuild.Loader {
   if (ext === 'tsx' || ext === 'jsx') return ext;
   if (ext === 'js' || ext === 'mjs' || ext === 'cjs') return 'js';
   return 'ts';
+}
+
+/** Writes `path` whole or not at all: a new file of mode 0600 under a random name, renamed into place. */
+async function writePrivate(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, data, { mode: 0o600, flag: 'wx' });
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
 }
 
 function hash(data: string | Uint8Array): string {
