@@ -1,9 +1,12 @@
 /**
  * What every command of the CLI shares: argument parsing, the user-error types (one line each,
  * exit 2), reading a JSON settings file with the line of a syntax error, the host flags checked
- * against the settings table, and writing a result as JSON.
+ * against the settings table, and checking --out first and writing a result there whole.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { access, constants, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { CLI_DEFAULTS, CLI_FLAGS, HOST_FIELDS, fieldSpec, inRange, type NumberSpec } from '../engine/settingsSchema';
 import {
   Problems,
@@ -16,9 +19,7 @@ import {
   problemText,
   type SettingProblem,
 } from '../engine/settingsValidate';
-import { RunFailure } from '../runner/failure';
 import type { RunnerOptions } from '../runner/pool';
-import type { PreparedRun } from '../runner/prepare';
 
 export interface Args {
   command?: string;
@@ -32,6 +33,9 @@ const SWITCHES = new Set(['help', 'version', 'quiet', 'debug']);
 
 /** A bad command line: one line, exit 2. */
 export class UsageError extends Error {}
+
+/** Writing the result failed after the run: one line, exit 1. */
+export class OutputError extends Error {}
 
 /** Several user errors found at once, one line each. */
 export class CliProblems extends Error {
@@ -132,8 +136,75 @@ export function resultJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 }
 
+/** Writes `value` as JSON to `path` whole or not at all (`writeAtomic`); check `path` with `checkOut` first. */
 export async function writeResult(path: string, value: unknown): Promise<void> {
-  await writeFile(path, resultJson(value));
+  await writeAtomic(path, resultJson(value));
+}
+
+/**
+ * The absolute path --out writes to, after checking that the result can be written there and
+ * would overwrite none of the run's inputs (the loss file, --config). Throws a UsageError.
+ */
+export async function checkOut(out: string, inputs: Array<string | undefined>): Promise<string> {
+  const abs = resolve(out);
+  const real = async (p: string) => realpath(p).catch(() => resolve(p));
+  const target = await real(abs);
+  for (const input of inputs) {
+    if (input !== undefined && (await real(input)) === target) {
+      throw new UsageError(`--out ${cut(out)} is the input file ${cut(input)}; refusing to overwrite it (give another path)`);
+    }
+  }
+  const s = await stat(abs).catch(() => undefined);
+  if (s?.isDirectory()) throw new UsageError(`--out ${cut(out)} is a directory; give a file path such as ${cut(out)}/RESULT.json`);
+  if (s && !s.isFile()) throw new UsageError(`--out ${cut(out)} is not a regular file`);
+  const dir = dirname(abs);
+  const d = await stat(dir).catch(() => undefined);
+  if (!d) throw new UsageError(`--out ${cut(out)}: the folder ${cut(dir)} does not exist`);
+  if (!d.isDirectory()) throw new UsageError(`--out ${cut(out)}: ${cut(dir)} is not a folder`);
+  if (s) {
+    try {
+      await access(abs, constants.W_OK);
+    } catch {
+      throw new UsageError(`--out ${cut(out)} is read-only; refusing to replace it`);
+    }
+  }
+  // The result is written beside it and renamed into place: the folder itself must take a new file.
+  const probe = resolve(dir, `.${basename(abs)}.${randomBytes(6).toString('hex')}.probe`);
+  try {
+    await (await open(probe, 'wx')).close();
+    await rm(probe, { force: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`--out ${cut(out)}: cannot write in the folder ${cut(dir)} (${code ?? (e as Error).message})`);
+  }
+  return abs;
+}
+
+/**
+ * Writes `path` whole or not at all: to a temporary file in the same folder, then renamed over it,
+ * so a run stopped while writing leaves the previous result in place.
+ */
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = resolve(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const cleanup = () => rmSync(tmp, { force: true });
+  // Stopped while writing: the half-written file goes, the previous result stays, the signal ends us.
+  const onSignal = (sig: NodeJS.Signals) => {
+    cleanup();
+    process.kill(process.pid, sig);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    await writeFile(tmp, text, { flag: 'wx' });
+    await rename(tmp, path);
+  } catch (e) {
+    cleanup();
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new OutputError(`cannot write --out ${cut(path)} (${code ?? (e as Error).message}); the run's result is lost`);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
 }
 
 /** One line for a settings problem: "invalid setting trials: …" or "unknown setting stpes; …". */
@@ -183,25 +254,6 @@ export async function explicitInput(
     throw new CliProblems([...problems, ...p.list.map(cliLine)]);
   }
   return take ? { input, taken, name } : { input, name };
-}
-
-/** A hung or memory-hungry call has no stack: point the failure at the function's declaration. */
-export function atDeclaration(e: unknown, prepared: PreparedRun | undefined): unknown {
-  if (
-    e instanceof RunFailure &&
-    e.detail.line === undefined &&
-    prepared?.discovered &&
-    (e.detail.kind === 'timeout' || e.detail.kind === 'memory')
-  ) {
-    const line = prepared.discovered.line + 1;
-    return new RunFailure({
-      ...e.detail,
-      file: prepared.loss.sourceFile,
-      line,
-      message: `${e.detail.message} (${prepared.loss.sourceFile}:${line})`,
-    });
-  }
-  return e;
 }
 
 /** Progress on stderr, on a terminal only, at most five times a second. */

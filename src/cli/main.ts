@@ -15,6 +15,7 @@ import { cut, numberExpectation } from '../engine/settingsValidate';
 import { SweepMergeError } from '../engine/sweep';
 import type { ExperimentResult } from '../engine/types';
 import { BundleFailure, formatBundleMessage } from '../runner/bundle';
+import { UnsafePathError } from '../runner/privateDir';
 import { discoverLosses } from '../runner/discover';
 import { ExperimentRunner } from '../runner/pool';
 import { RunFailure } from '../runner/failure';
@@ -22,8 +23,9 @@ import { LossFileError, prepareRun, readLossFile } from '../runner/prepare';
 import { theoremText } from '../view/theorem1';
 import {
   CliProblems,
+  OutputError,
   UsageError,
-  atDeclaration,
+  checkOut,
   cliLine,
   explicitInput,
   onlyFlags,
@@ -59,7 +61,8 @@ Usage:
 
 run options:
   --config FILE      run settings as JSON (see README "RUN.json"); missing fields take defaults
-  --out FILE         write the full result as JSON (RESULT.json); without it a summary is printed only
+  --out FILE         write the full result as JSON (RESULT.json); without it a summary is printed only.
+                     Checked before the run (never the loss file or --config), written whole or not at all
   --function NAME    the exported function to run (overrides "function" in the config)
   --seed S           override "seed" (a string of 1 to ${RUN_FIELDS.seed.maxLength} characters, or a number)
   --trials N         ${flagHelp('trials', 'override "trials"')}
@@ -78,9 +81,10 @@ A field of the file's <name>Options.defaults is overridden by RUN.json, and RUN.
 
 ${SWEEP_HELP}
 
-Exit codes: 0 done; 1 the run failed (the loss threw, hung, ran out of memory) or an internal
-error; 2 bad arguments, settings or file (missing, a directory, a syntax error). User errors are
-one line each, never a stack trace.`;
+Exit codes: 0 done; 1 the run failed (the loss threw, hung, ran out of memory, called
+process.exit, returned no number or nothing finite) or an internal error; 2 bad arguments,
+settings or file (missing, a directory, a syntax error), a bad --out path, or a temporary folder
+others can write (TMPDIR). User errors are one line each, never a stack trace.`;
 
 /**
  * Success and divergence per method: the paper's pair on two lines as before; with other methods,
@@ -143,11 +147,17 @@ function trialTimes(r: ExperimentResult): string {
 
 function summary(r: ExperimentResult): string {
   const d = r.diagnostics;
+  const nf = r.landscape.nonFinite;
   const fmt = (v: number) => (Number.isFinite(v) ? +v.toPrecision(4) : String(v));
   const lines = [
     `function ${r.config.function} (dim ${r.config.dim}), ${r.config.trials} trials × ${r.config.stages.map((s) => `${s.steps} steps @ lr ${s.lr}, ${s.noise} radius ${s.radius}`).join(' → ')}`,
     `x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}); c = ${fmt(d.c)}; L ≈ ${fmt(d.L)}`,
     ...methodLines(r, fmt),
+    ...(nf
+      ? [
+          `${r.config.function} is not finite at ${nf.count} of ${nf.of} landscape points (first ${nf.value} at x = [${nf.at.map(fmt).join(', ')}]); they are gaps, left out of x*, c and L`,
+        ]
+      : []),
     ...d.theorem1.map((t) => theoremText(t, r.config.stages.length)),
     `time: ${trialTimes(r)}, landscape ${Math.round(r.timing.landscapeMs)} ms, diagnostics ${Math.round(r.timing.diagnosticsMs)} ms, total ${Math.round(r.timing.totalMs)} ms on ${r.timing.workers} workers`,
   ];
@@ -163,26 +173,27 @@ async function run(args: Args): Promise<number> {
   const { input, name } = await explicitInput(args, problems);
   if ('sweep' in input) throw new UsageError(`${name} has a "sweep": run it with sgd-landscape sweep`);
 
+  // --out is checked before the run: a bad path found after it would lose the result.
+  const out = args.flags.get('out');
+  const cfg = args.flags.get('config');
+  const outPath = typeof out === 'string' ? await checkOut(out, [file, typeof cfg === 'string' ? cfg : undefined]) : undefined;
+
   const quiet = args.flags.has('quiet');
   const runner = new ExperimentRunner(runnerOptions);
-  let prepared: Awaited<ReturnType<typeof prepareRun>> | undefined;
   try {
-    prepared = await prepareRun(runner, file, input);
+    const prepared = await prepareRun(runner, file, input);
     const progress = progressLine(quiet);
     const result = await runner.run(prepared.loss, prepared.config, {
       source: { file: prepared.loss.sourceFile, exportName: prepared.loss.exportName },
       onProgress: (p) => progress.show(p.phase, p.done, p.total),
     });
     progress.clear();
-    const out = args.flags.get('out');
-    if (typeof out === 'string') {
-      await writeResult(out, result);
-      if (!quiet) console.error(`wrote ${resolve(out)}`);
+    if (outPath) {
+      await writeResult(outPath, result);
+      if (!quiet) console.error(`wrote ${outPath}`);
     }
     console.log(summary(result));
     return 0;
-  } catch (e) {
-    throw atDeclaration(e, prepared);
   } finally {
     runner.dispose();
   }
@@ -231,6 +242,10 @@ export async function main(argv: string[]): Promise<number> {
       say(`${e.message}\nTry sgd-landscape --help.`);
       return 2;
     }
+    if (e instanceof OutputError) {
+      say(e.message);
+      return 1;
+    }
     if (e instanceof CliProblems) {
       for (const line of e.lines) say(line);
       return 2;
@@ -241,6 +256,10 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof LossFileError) {
+      say(e.message);
+      return 2;
+    }
+    if (e instanceof UnsafePathError) {
       say(e.message);
       return 2;
     }

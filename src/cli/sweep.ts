@@ -3,7 +3,6 @@
  * optionally × steps or trials) as one SWEEP-RESULT.json, run whole or as shard K of N (a
  * cluster's job array), and the parts merged back into exactly the whole.
  */
-import { resolve } from 'node:path';
 import { SWEEP_FIELD } from '../engine/settingsSchema';
 import { Problems, checkSweep } from '../engine/settingsValidate';
 import { mergeSweeps, resolveSweep, sweepPoints, type SweepGrid } from '../engine/sweep';
@@ -14,7 +13,7 @@ import { sweepTable } from '../view/sweep';
 import {
   CliProblems,
   UsageError,
-  atDeclaration,
+  checkOut,
   cliLine,
   explicitInput,
   onlyFlags,
@@ -67,11 +66,13 @@ export async function sweep(args: Args): Promise<number> {
   const grid = checkSweep(p, taken, SWEEP_FIELD, 'sweep');
   if (!grid) throw new CliProblems(p.list.map(cliLine));
 
+  // --out is checked before the sweep, never an input.
+  const outPath = typeof out === 'string' ? await checkOut(out, [file, args.flags.get('config') as string]) : undefined;
+
   const quiet = args.flags.has('quiet');
   const runner = new ExperimentRunner(runnerOptions);
-  let prepared: Awaited<ReturnType<typeof prepareRun>> | undefined;
   try {
-    prepared = await prepareRun(runner, file, input);
+    const prepared = await prepareRun(runner, file, input);
     const config = resolveSweep(prepared.config, grid as SweepGrid);
     const progress = progressLine(quiet);
     const result = await runSweep(runner, prepared.loss, config, {
@@ -80,17 +81,15 @@ export async function sweep(args: Args): Promise<number> {
       onProgress: (done, total) => progress.show(shard ? `shard ${shard.index}/${shard.count}` : 'sweep', done, total),
     });
     progress.clear();
-    if (typeof out === 'string') {
-      await writeResult(out, result);
+    if (outPath) {
+      await writeResult(outPath, result);
       if (!quiet)
         console.error(
-          `wrote ${resolve(out)}${shard ? ` (shard ${shard.index}/${shard.count}: ${result.cells.length} of ${sweepPoints(config).length} cells)` : ''}`,
+          `wrote ${outPath}${shard ? ` (shard ${shard.index}/${shard.count}: ${result.cells.length} of ${sweepPoints(config).length} cells)` : ''}`,
         );
     }
     if (!shard) console.log(sweepTable(result));
     return 0;
-  } catch (e) {
-    throw atDeclaration(e, prepared);
   } finally {
     runner.dispose();
   }
@@ -101,11 +100,12 @@ export async function merge(args: Args): Promise<number> {
   const out = args.flags.get('out');
   if (args.files.length === 0) throw new UsageError('merge needs the PART files written by sweep --shard K/N');
   if (typeof out !== 'string') throw new UsageError('merge needs --out SWEEP-RESULT.json');
+  const outPath = await checkOut(out, args.files);
   const parts = [];
   for (const f of args.files) parts.push({ name: f, result: await readJson(f, f) });
   const result = mergeSweeps(parts);
-  await writeResult(out, result);
-  if (!args.flags.has('quiet')) console.error(`wrote ${resolve(out)} (${parts.length} parts, ${result.cells.length} cells)`);
+  await writeResult(outPath, result);
+  if (!args.flags.has('quiet')) console.error(`wrote ${outPath} (${parts.length} parts, ${result.cells.length} cells)`);
   console.log(sweepTable(result));
   return 0;
 }

@@ -91,7 +91,8 @@ export function regionConvexity(
   let positive = 0;
   forEachGridPoint(landscape, dim, (p, row, i) => {
     const c = gridValue(values, dim, row, i) ?? NaN;
-    if (!inBox(p, box) || !(distance(p, xStar) > exclusion) || Number.isNaN(c)) return;
+    // Non-finite c (g not finite near y: the loss is NaN or ±Infinity there) is a gap.
+    if (!inBox(p, box) || !(distance(p, xStar) > exclusion) || !Number.isFinite(c)) return;
     inRegion++;
     if (c > 0) positive++;
     if (c < inf) {

@@ -33,7 +33,8 @@ const SUCCESS_FRACTION = 0.05;
 
 /**
  * The default x*: the grid minimiser of the most smoothed curve (largest radius), or of f when
- * no stage has noise. Also used for the live view of a running experiment, so both agree.
+ * no stage has noise. Non-finite grid values are gaps ([] when there is no finite value). Also
+ * used for the live view of a running experiment, so both agree.
  */
 export function smoothedMinimum(landscape: Landscape, dim: number): number[] {
   const widest = landscape.smoothed.reduce<Landscape['smoothed'][number] | undefined>(
@@ -43,11 +44,15 @@ export function smoothedMinimum(landscape: Landscape, dim: number): number[] {
   return gridArgmin(landscape, dim, widest ? widest.values : landscape.f);
 }
 
-/** x*: the user's, else config.xStar, else `smoothedMinimum`. */
+/**
+ * x*: the user's, else config.xStar, else `smoothedMinimum`; where g is nowhere finite (f is not
+ * finite near any grid point), f's own finite grid minimum.
+ */
 function chooseXStar(config: RunConfig, landscape: Landscape, userXStar?: number[]): Pick<Diagnostics, 'xStar' | 'xStarSource'> {
   if (userXStar) return { xStar: [...userXStar], xStarSource: 'user' };
   if (config.xStar) return { xStar: [...config.xStar], xStarSource: 'config' };
-  return { xStar: smoothedMinimum(landscape, config.dim), xStarSource: 'smoothed-minimum' };
+  const fromG = smoothedMinimum(landscape, config.dim);
+  return { xStar: fromG.length ? fromG : gridArgmin(landscape, config.dim, landscape.f), xStarSource: 'smoothed-minimum' };
 }
 
 /** x*, the convexity map of every smoothing, and the c each noisy stage is judged by. */
@@ -64,6 +69,7 @@ export interface TargetConvexity extends Pick<Diagnostics, 'xStar' | 'xStarSourc
 export function targetConvexity(loss: Loss, config: RunConfig, landscape: Landscape, userXStar?: number[]): TargetConvexity {
   const d = config.dim;
   const { xStar, xStarSource } = chooseXStar(config, landscape, userXStar);
+  if (xStar.length === 0) throw new RangeError(`${config.function} is not finite at any landscape grid point, so there is no x*`);
   if (xStar.length !== d) throw new RangeError(`x* has ${xStar.length} components, expected ${d}`);
   const smoothings = smoothingRadii(config);
   const convexity = smoothings.map(({ radius, noise }) => convexityMap(loss, config, landscape, xStar, radius, noise));

@@ -48,7 +48,8 @@ export function gridArgmin(landscape: Landscape, dim: number, values: number[] |
   let arg: number[] = [];
   forEachGridPoint(landscape, dim, (p, row, i) => {
     const v = gridValue(values, dim, row, i);
-    if (v !== undefined && v < best) {
+    // NaN and ±Infinity are gaps, never the minimum.
+    if (v !== undefined && Number.isFinite(v) && v < best) {
       best = v;
       arg = Array.from(p);
     }

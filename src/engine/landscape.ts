@@ -8,7 +8,7 @@
  * features down to the grid step); d > 2, a fixed seeded Monte-Carlo rule per smoothing, with the
  * standard error of every value beside it (`SmoothedCurve.stdError`).
  */
-import type { Landscape, Loss, NoiseKind, RunConfig, SmoothedCurve } from './types';
+import type { Landscape, Loss, NonFiniteCount, NoiseKind, RunConfig, SmoothedCurve } from './types';
 import { defaultPanelWidth1D, makeSmoother, type Smoother } from './smoothing';
 import { smoothGrid, type GridAxis } from './gridSmoothing';
 import { smoothingRadii } from './config';
@@ -135,17 +135,25 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
   // Pointwise rules for 1-D and the d > 2 slices; 2-D smooths the whole grid at once.
   const smoothers = d === 2 ? [] : smoothings.map(({ radius, noise }) => smootherForRun(loss, config, radius, noise));
   const p = new Float64Array(d);
+  const tally = new NonFiniteTally();
+  const withCount = (l: Landscape): Landscape => {
+    const nf = tally.result;
+    if (nf) l.nonFinite = nf;
+    return l;
+  };
 
   if (d === 1) {
     const x = linspace(low[0], high[0], n);
     const f: number[] = [];
     for (let i = from; i < to; i++) {
       p[0] = x[i];
-      f.push(loss(p));
+      const v = loss(p);
+      tally.add(p, v);
+      f.push(v);
       smoothers.forEach((g, k) => (curves[k].values as number[]).push(g(p)));
       opts.onRow?.(i + 1 - from, to - from);
     }
-    return { x, f, smoothed: curves };
+    return withCount({ x, f, smoothed: curves });
   }
 
   if (d === 2) {
@@ -170,6 +178,7 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
       for (let ix = 0; ix < n; ix++) {
         p[0] = x[ix];
         fRow[ix] = loss(p);
+        tally.add(p, fRow[ix]);
       }
       f.push(fRow);
       tick((fShare * (iy + 1 - from)) / total);
@@ -188,7 +197,7 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
       curves[k].values = rows;
     });
     tick(1);
-    return { x, y, f, smoothed: curves };
+    return withCount({ x, y, f, smoothed: curves });
   }
 
   const origin = opts.xStar ?? config.xStar ?? low.map((l, j) => (l + high[j]) / 2);
@@ -208,6 +217,7 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < d; j++) p[j] = origin[j] + t[i] * dir[j];
       fRow[i] = loss(p);
+      tally.add(p, fRow[i]);
       for (let k = 0; k < smoothers.length; k++) {
         const g = smoothers[k];
         const eRow = eRows[k];
@@ -226,7 +236,32 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
   errors.forEach((e, k) => {
     if (e) curves[k].stdError = e;
   });
-  return { x: t, f, smoothed: curves, directions, origin: [...origin] };
+  return withCount({ x: t, f, smoothed: curves, directions, origin: [...origin] });
+}
+
+/** Tallies the grid points where f is not finite, keeping the first one. */
+class NonFiniteTally {
+  private count = 0;
+  private of = 0;
+  private first?: { at: number[]; value: number };
+
+  add(p: Float64Array, v: number): void {
+    this.of++;
+    if (Number.isFinite(v)) return;
+    this.count++;
+    this.first ??= { at: Array.from(p), value: v };
+  }
+
+  get result(): NonFiniteCount | undefined {
+    return this.first ? { count: this.count, of: this.of, at: this.first.at, value: String(this.first.value) } : undefined;
+  }
+}
+
+/** Grid points of a part (its f values). */
+function pointsOf(part: Landscape): number {
+  let n = 0;
+  for (const row of part.f) n += Array.isArray(row) ? row.length : 1;
+  return n;
 }
 
 /** Joins row-range parts (given in row order) into one landscape. */
@@ -237,7 +272,17 @@ export function mergeLandscapes(parts: Landscape[]): Landscape {
     if (part.smoothed.length !== first.smoothed.length) throw new RangeError('landscape parts disagree on their smoothed curves');
   }
   const concat = <T>(arrays: T[][]): T[] => ([] as T[]).concat(...arrays);
-  return {
+  let count = 0;
+  let of = 0;
+  let firstBad: NonFiniteCount | undefined;
+  for (const part of parts) {
+    of += pointsOf(part);
+    if (part.nonFinite) {
+      count += part.nonFinite.count;
+      firstBad ??= part.nonFinite;
+    }
+  }
+  const out: Landscape = {
     ...first,
     f: concat(parts.map((p) => p.f as unknown[])) as Landscape['f'],
     smoothed: first.smoothed.map((curve, k) => ({
@@ -247,6 +292,9 @@ export function mergeLandscapes(parts: Landscape[]): Landscape {
       ...(curve.stdError ? { stdError: concat(parts.map((p) => p.smoothed[k].stdError ?? [])) } : {}),
     })),
   };
+  delete out.nonFinite;
+  if (firstBad) out.nonFinite = { ...firstBad, count, of };
+  return out;
 }
 
 /**

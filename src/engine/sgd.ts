@@ -39,6 +39,11 @@ export interface TrialHooks {
    * their whole state between the runs they are cut into).
    */
   lean?: boolean;
+  /**
+   * Called with true before each run of SGD steps (where the loss is called) and false after it,
+   * so a watchdog can time the user's code apart from the engine's own bookkeeping.
+   */
+  userCode?(on: boolean): void;
 }
 
 export class CancelledError extends Error {
@@ -545,6 +550,7 @@ export function runTrials(
           if (nextCp < checkpointSteps.length && checkpointSteps[nextCp] < until) until = Math.max(step + 1, checkpointSteps[nextCp]);
           if (isCheckpoint) until = step + 1;
           // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
+          hooks.userCode?.(true);
           if (os) {
             if (constant) {
               step += advanceOptimizer(os, until - step);
@@ -565,6 +571,7 @@ export function runTrials(
               step += runKernel(kernel, ks, 1);
             }
           }
+          hooks.userCode?.(false);
           if (ks.diverged) diverged = true;
           if (isCheckpoint && step === checkpointSteps[nextCp] + 1) {
             // x before the step (SGD: y + η∇f; the optimizers keep it), and |∇f + ω| with ω = (ηω)/η.
@@ -624,7 +631,8 @@ export function runTrials(
       result.stochasticGradNorm.push(gnorms);
     }
   } catch (e) {
-    if (e instanceof CancelledError) throw e;
+    // A LossError already carries its input (a caller's wrapped loss may throw one).
+    if (e instanceof CancelledError || e instanceof LossError) throw e;
     throw new LossError(e, Array.from(current));
   }
   hooks.onProgress?.(total, total);

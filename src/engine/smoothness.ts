@@ -29,7 +29,9 @@ export function estimateSmoothness(loss: Loss, config: RunConfig): number {
       const fp = loss(p);
       p[0] = x - h;
       const fm = loss(p);
-      L = Math.max(L, Math.abs((fp - 2 * f0 + fm) / (h * h)));
+      // Where f is not finite there is no curvature to measure: such points are left out.
+      const curv = Math.abs((fp - 2 * f0 + fm) / (h * h));
+      if (Number.isFinite(curv)) L = Math.max(L, curv);
     }
     return L;
   }
@@ -50,7 +52,7 @@ export function estimateSmoothness(loss: Loss, config: RunConfig): number {
         const b = (f(h, h) - f(h, -h) - f(-h, h) + f(-h, -h)) / (4 * h * h);
         // Spectral norm of [[a, b], [b, c]]: the larger |eigenvalue|.
         const norm = Math.abs((a + c) / 2) + Math.hypot((a - c) / 2, b);
-        L = Math.max(L, norm);
+        if (Number.isFinite(norm)) L = Math.max(L, norm);
       }
     }
     return L;

@@ -242,6 +242,20 @@ export interface Landscape {
   directions?: number[][];
   /** d > 2: the slice origin (x*). */
   origin?: number[];
+  /**
+   * Grid points where f is NaN or ±Infinity (absent when there are none). They are gaps: drawn as
+   * nothing (null in RESULT.json), and left out of x*, c and L, as are smoothed values they touch.
+   */
+  nonFinite?: NonFiniteCount;
+}
+
+/** How many of `of` grid points are not finite, and the first one: its point and f's value there. */
+export interface NonFiniteCount {
+  count: number;
+  of: number;
+  at: number[];
+  /** "NaN", "Infinity" or "-Infinity" (a string, so it survives JSON). */
+  value: string;
 }
 
 /** c(y) = ⟨−∇g(y), x* − y⟩ / ‖x* − y‖² on the landscape grid for one smoothing radius. */

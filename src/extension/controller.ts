@@ -40,6 +40,8 @@ export class RunController implements HostStateSource, vscode.Disposable {
       executor: new PoolExecutor({
         workerScript: context.asAbsolutePath('dist/worker.js'),
         bundleDir: vscode.Uri.joinPath(context.globalStorageUri, 'bundles').fsPath,
+        // What the user's loss prints (capped per run by the pool) goes to the output channel.
+        onOutput: (text) => output.append(text),
       }),
       clock: systemClock,
       notifier,

@@ -185,7 +185,7 @@ export class PoolExecutor implements RunExecutor {
   private runner?: ExperimentRunner;
   private runnerKey = '';
 
-  constructor(private readonly paths: { workerScript: string; bundleDir: string }) {}
+  constructor(private readonly paths: { workerScript: string; bundleDir: string; onOutput?(text: string): void }) {}
 
   async prepare(args: {
     request: RunRequest;
@@ -213,7 +213,7 @@ export class PoolExecutor implements RunExecutor {
     const key = JSON.stringify(limits);
     if (!this.runner || key !== this.runnerKey) {
       this.runner?.dispose();
-      this.runner = new ExperimentRunner({ workerScript: this.paths.workerScript, ...limits });
+      this.runner = new ExperimentRunner({ workerScript: this.paths.workerScript, onOutput: this.paths.onOutput, ...limits });
       this.runnerKey = key;
     }
     return this.runner;

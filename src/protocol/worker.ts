@@ -20,6 +20,10 @@ export interface LossRef {
   dim: number;
   /** The user's source file, for error messages. */
   sourceFile: string;
+  /** 1-based line of the export's declaration, for failures without a stack (a hung call, memory). */
+  line?: number;
+  /** 1-based line of `<name>Options.gradient`, for a gradient that returns the wrong shape. */
+  gradientLine?: number;
 }
 
 /** The work a worker does for a run: task kind → (arguments) → result. */
@@ -41,9 +45,6 @@ export interface WorkerTasks {
   sweepCell(args: { target: SweepTarget; L: number; gd?: Pick<MethodResult, 'finals' | 'divergedMask'> }): SweepCell;
 }
 
-/** Task kinds whose worker keeps the iterate it evaluates in the shared scratch (a hung call is reported with it). */
-export const TASKS_WITH_INPUT: ReadonlySet<TaskKind> = new Set<TaskKind>(['trials', 'sweepCell']);
-
 export type TaskKind = keyof WorkerTasks;
 type ArgsOf = { [K in TaskKind]: Parameters<WorkerTasks[K]>[0] };
 type ResultsOf = { [K in TaskKind]: ReturnType<WorkerTasks[K]> };
@@ -64,8 +65,11 @@ export interface ModuleInfo {
 
 /**
  * Shared scratch of every message: Int32 [0] = cancel flag (host sets 1), Int32 [1] = heartbeat
- * (the worker bumps it as it goes, so the host can tell a slow loss from a hung one), Float64 view
- * from byte 8 holds the iterate a trial task is evaluating, so a hung call is reported with its input.
+ * (bumped on every call of the user's loss or gradient, and every SGD step), Int32 [2] = what the
+ * worker is doing (`WORKER_STATE`), Float64 view from byte 16 = the input of the current call, so a
+ * hung call is reported with its input. The host's watchdog counts a stall only while the state is
+ * `loading` or `user` and the heartbeat stands still: one loss call (or the module's top level),
+ * never the worker's start-up, the engine's own work or the result's serialization.
  */
 interface WithShared {
   id: number;
@@ -148,12 +152,38 @@ export interface ErrorMessage {
   error: FailureDetail;
 }
 
-export type WorkerToHost = ProgressMessage | ResultMessage | ModuleMessage | ErrorMessage;
+/**
+ * Worker → host: text the user's code printed (console.*, process.stdout/stderr) while working on
+ * message `id`, up to a cap per message; `droppedBytes`/`droppedLines` count what was cut.
+ */
+export interface OutputMessage {
+  type: 'output';
+  id: number;
+  text: string;
+  droppedBytes: number;
+  droppedLines: number;
+}
+
+/**
+ * Worker → host: the user's code failed outside any call the worker was answering (a rejected
+ * promise or a throwing timer of the module): the worker stops after this message.
+ */
+export interface FatalMessage {
+  type: 'fatal';
+  /** The message being answered when it happened, if any. */
+  id?: number;
+  error: FailureDetail;
+}
+
+export type WorkerToHost = ProgressMessage | ResultMessage | ModuleMessage | ErrorMessage | OutputMessage | FatalMessage;
 
 /** Byte layout of the messages' `shared` buffer. */
 export const SHARED_CANCEL_INDEX = 0;
 export const SHARED_HEARTBEAT_INDEX = 1;
-export const SHARED_INPUT_OFFSET = 8;
+export const SHARED_STATE_INDEX = 2;
+export const SHARED_INPUT_OFFSET = 16;
+/** Values of Int32 [SHARED_STATE_INDEX]: the engine's own work (or not started), the module's top level, the user's loss. */
+export const WORKER_STATE = { engine: 0, loading: 1, user: 2 } as const;
 export function sharedBufferBytes(dim: number): number {
   return SHARED_INPUT_OFFSET + 8 * Math.max(1, dim);
 }

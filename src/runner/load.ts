@@ -1,12 +1,19 @@
 /**
- * Loading a bundled loss inside a worker, and turning whatever it throws into a `FailureDetail`
- * that names the function, the user's file and line, and the input.
+ * Loading a bundled loss inside a worker, and turning whatever goes wrong into a `FailureDetail` that
+ * names the function, the user's file and line, and the input.
+ *
+ * A worker loads one bundle (the scheduler gives it jobs of one loss file version only, see
+ * scheduler.ts), after checking it is a private file (`privateDir.ts`). Loading marks the worker
+ * as `loading` for the host's watchdog, and waits one turn of the event loop so that a promise the
+ * module's top level rejects without a handler fails the load at once.
  */
 import { createRequire } from 'node:module';
-import { adaptGradient, adaptLoss, describe } from '../engine/adapt';
+import { adaptLoss } from '../engine/adapt';
 import { CancelledError, LossError } from '../engine/sgd';
 import type { Gradient, Loss, LossOptions, RunConfig } from '../engine/types';
-import type { FailureDetail, LossRef, ModuleInfo } from '../protocol/worker';
+import { SHARED_STATE_INDEX, WORKER_STATE, type LossRef, type ModuleInfo, type FailureDetail } from '../protocol/worker';
+import { CallError, ExitCalled, describeValue, guardGradient, guardLoss, type Scratch } from './guard';
+import { checkPrivateFile, UnsafePathError } from './privateDir';
 
 const nodeRequire = createRequire(__filename);
 
@@ -15,8 +22,6 @@ interface Loaded {
   grad?: Gradient;
   options?: LossOptions;
 }
-
-const cache = new Map<string, Record<string, unknown>>();
 
 /** Thrown for problems with the module itself (missing export, wrong return type). */
 class LoadError extends Error {
@@ -29,34 +34,72 @@ class LoadError extends Error {
   }
 }
 
-function loadModule(bundlePath: string): Record<string, unknown> {
-  let mod = cache.get(bundlePath);
-  if (!mod) {
+/** The module's top level threw, rejected a promise, or called process.exit while loading. */
+class TopLevelError extends Error {
+  constructor(
+    readonly inner: unknown,
+    readonly how: 'threw' | 'rejected',
+  ) {
+    super(inner instanceof Error ? inner.message : String(inner));
+    this.name = 'TopLevelError';
+  }
+}
+
+const modules = new Map<string, Record<string, unknown>>();
+/** A rejection no one handled, seen while a module was loading. */
+let loadRejection: { reason: unknown } | undefined;
+let loadingNow = false;
+
+/**
+ * Called by the worker for an unhandled rejection: true when it belongs to a module being loaded
+ * (the load then fails with it), false when it came later (the worker reports it as fatal).
+ */
+export function claimRejection(reason: unknown): boolean {
+  if (!loadingNow) return false;
+  loadRejection ??= { reason };
+  return true;
+}
+
+async function loadModule(bundlePath: string, i32: Int32Array): Promise<Record<string, unknown>> {
+  let mod = modules.get(bundlePath);
+  if (mod) return mod;
+  checkPrivateFile(bundlePath);
+  i32[SHARED_STATE_INDEX] = WORKER_STATE.loading;
+  loadingNow = true;
+  loadRejection = undefined;
+  try {
     try {
       mod = nodeRequire(bundlePath) as Record<string, unknown>;
     } catch (e) {
-      // A throw at the top level of the user's module.
-      throw new LossError(e, []);
+      throw new TopLevelError(e, 'threw');
     }
-    cache.set(bundlePath, mod);
+    // Rejections are reported once the microtasks have run: one macrotask later.
+    await new Promise((r) => setImmediate(r));
+    // Set by claimRejection meanwhile (TypeScript cannot see that).
+    const rejected = loadRejection as { reason: unknown } | undefined;
+    if (rejected) throw new TopLevelError(rejected.reason, 'rejected');
+  } finally {
+    loadingNow = false;
+    i32[SHARED_STATE_INDEX] = WORKER_STATE.engine;
   }
+  modules.set(bundlePath, mod);
   return mod;
 }
 
 /** Exports and options, JSON-safe (functions dropped, numbers checked by resolveConfig later). */
-export function inspectModule(ref: LossRef): ModuleInfo {
-  const mod = loadModule(ref.bundlePath);
+export async function inspectModule(ref: LossRef, i32: Int32Array): Promise<ModuleInfo> {
+  const mod = await loadModule(ref.bundlePath, i32);
   const functions = Object.keys(mod)
     .filter((k) => typeof mod[k] === 'function')
     .map((name) => ({ name, length: (mod[name] as (...a: unknown[]) => unknown).length }));
   const raw = mod[`${ref.exportName}Options`];
   if (raw === undefined) return { functions, hasGradient: false };
   if (typeof raw !== 'object' || raw === null) {
-    throw new LoadError(`${ref.exportName}Options must be an object (see LossOptions in the README), got ${describe(raw)}`, 'invalid');
+    throw new LoadError(`${ref.exportName}Options must be an object (see LossOptions in the README), got ${describeValue(raw)}`, 'invalid');
   }
   const { gradient, ...rest } = raw as LossOptions;
   if (gradient !== undefined && typeof gradient !== 'function') {
-    throw new LoadError(`${ref.exportName}Options.gradient must be a function, got ${describe(gradient)}`, 'invalid');
+    throw new LoadError(`${ref.exportName}Options.gradient must be a function, got ${describeValue(gradient)}`, 'invalid');
   }
   // Structured-clone safe: plain data only, non-finite numbers kept (resolveConfig reports them as they are).
   const options = plainData(rest, 0, { left: 100_000 }) as ModuleInfo['options'];
@@ -98,25 +141,23 @@ function plainData(v: unknown, depth: number, budget: { left: number }): unknown
 const loaded = new Map<string, Loaded>();
 
 /**
- * The export as a Loss, checked once at the centre of the init box. The adapted loss is kept per
- * export and shape, so every task of a run (and later runs) calls the same function object and
- * V8's optimized code for the SGD kernels stays valid from one trial chunk to the next.
+ * The export as a guarded Loss (and the guarded gradient), checked once at the centre of the init
+ * box. The guarded functions are kept per export and shape and read the message's scratch through
+ * `scratch`, so every task of a run calls the same function objects.
  */
-export function loadLoss(ref: LossRef, config: RunConfig): Loaded {
+export async function loadLoss(ref: LossRef, config: RunConfig, scratch: Scratch): Promise<Loaded> {
   const key = `${ref.bundlePath}\u0000${ref.exportName}\u0000${ref.argStyle}\u0000${config.dim}`;
-  const hit = loaded.get(key);
-  if (hit) {
-    checkAtCentre(ref, config, hit.loss);
-    return hit;
+  let hit = loaded.get(key);
+  if (!hit) {
+    hit = await adaptExport(ref, config, scratch);
+    loaded.set(key, hit);
   }
-  const fresh = adaptExport(ref, config);
-  checkAtCentre(ref, config, fresh.loss);
-  loaded.set(key, fresh);
-  return fresh;
+  checkAtCentre(config, hit.loss);
+  return hit;
 }
 
-function adaptExport(ref: LossRef, config: RunConfig): Loaded {
-  const mod = loadModule(ref.bundlePath);
+async function adaptExport(ref: LossRef, config: RunConfig, scratch: Scratch): Promise<Loaded> {
+  const mod = await loadModule(ref.bundlePath, scratch.i32);
   const fn = mod[ref.exportName];
   if (typeof fn !== 'function') {
     const names = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
@@ -126,62 +167,89 @@ function adaptExport(ref: LossRef, config: RunConfig): Loaded {
     );
   }
   const options = mod[`${ref.exportName}Options`] as LossOptions | undefined;
-  const loss = adaptLoss(fn as (...a: unknown[]) => unknown, ref.argStyle, config.dim);
-  const grad = typeof options?.gradient === 'function' ? adaptGradient(options.gradient, ref.argStyle, config.dim) : undefined;
+  const loss = guardLoss(adaptLoss(fn as (...a: unknown[]) => unknown, ref.argStyle, config.dim), scratch);
+  const g = options?.gradient;
+  const grad =
+    typeof g === 'function'
+      ? guardGradient(adaptLoss(g, ref.argStyle, config.dim) as unknown as (x: Float64Array) => unknown, config.dim, scratch)
+      : undefined;
   return { loss, grad, options };
 }
 
 /** Calls the loss once at the centre of the init box: a throw or a non-number is reported before any trial runs. */
-function checkAtCentre(ref: LossRef, config: RunConfig, loss: Loss): void {
+function checkAtCentre(config: RunConfig, loss: Loss): void {
   const centre = new Float64Array(config.dim);
   for (let i = 0; i < config.dim; i++) centre[i] = (config.init.low[i] + config.init.high[i]) / 2;
-  let v: unknown;
-  try {
-    v = (loss as (x: Float64Array) => unknown)(centre);
-  } catch (e) {
-    throw new LossError(e, Array.from(centre));
-  }
-  if (typeof v !== 'number') {
-    throw new LoadError(
-      `${ref.exportName} must return a number; at x = [${Array.from(centre).join(', ')}] it returned ${describe(v)}`,
-      'invalid',
-    );
-  }
+  loss(centre);
 }
 
-/** First stack frame in a file other than our own bundles: the user's source after mapping. */
+/** First stack frame in the user's code: the user's source after mapping. */
 function userFrame(stack: string | undefined, ref: LossRef): { file: string; line: number; column: number } | undefined {
   if (!stack) return undefined;
   const frames = stack.split('\n').slice(1);
+  // "at fn (/abs/file.ts:3:9)" or "at /abs/file.ts:3:9": the path starts right after "(" or "at ".
   const parsed = frames
-    .map((l) => /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(l.trim()))
+    .map((l) => /^\s*at (?:.*\()?((?:\/|[A-Za-z]:\\)[^():]*):(\d+):(\d+)\)?\s*$/.exec(l))
     .filter((m): m is RegExpExecArray => !!m)
     .map((m) => ({ file: m[1], line: Number(m[2]), column: Number(m[3]) }));
   const own = (f: string) =>
-    /[\\/]dist[\\/](worker|cli|extension)\.js$/.test(f) ||
-    f.includes('/src/runner/') ||
-    f.includes('/src/engine/') ||
-    f.startsWith('node:');
+    /[\\/]dist[\\/](worker|cli|extension)\.js$/.test(f) || f.includes('/src/runner/') || f.includes('/src/engine/');
   return parsed.find((p) => p.file === ref.sourceFile) ?? parsed.find((p) => !own(p.file) && p.file !== ref.bundlePath);
 }
 
+const fmtInput = (input: number[]) => `[${input.map((v) => +v.toPrecision(6)).join(', ')}]`;
+const errorText = (e: unknown) => (e instanceof ExitCalled ? e.message : `${e instanceof Error ? e.message : String(e)}`);
+
+/** Any failure in a worker as a FailureDetail that says what, where (file:line) and at which input. */
 export function toFailureDetail(e: unknown, ref: LossRef): FailureDetail {
-  if (e instanceof CancelledError) {
-    return { kind: 'cancelled', message: 'cancelled', exportName: ref.exportName };
+  const base = { exportName: ref.exportName, file: ref.sourceFile };
+  if (e instanceof CancelledError) return { kind: 'cancelled', message: 'cancelled', exportName: ref.exportName };
+  if (e instanceof LoadError) return { kind: e.kind, message: e.message, ...base };
+  if (e instanceof UnsafePathError) return { kind: 'load', message: e.message, ...base };
+  if (e instanceof TopLevelError) {
+    const inner = e.inner;
+    const frame = userFrame(inner instanceof Error ? inner.stack : undefined, ref);
+    const where = frame ? `${frame.file}:${frame.line}` : ref.sourceFile;
+    const what =
+      inner instanceof ExitCalled
+        ? `its top level ${inner.message}`
+        : e.how === 'rejected'
+          ? `its top level rejected a promise that nothing handled: ${errorText(inner)}`
+          : `its top level threw: ${errorText(inner)}`;
+    return {
+      kind: 'throw',
+      message: `loading ${ref.sourceFile} failed: ${what} (${where})`,
+      ...base,
+      file: frame?.file ?? ref.sourceFile,
+      line: frame?.line,
+      column: frame?.column,
+      stack: inner instanceof Error ? inner.stack : undefined,
+    };
   }
-  if (e instanceof LoadError) return { kind: e.kind, message: e.message, exportName: ref.exportName, file: ref.sourceFile };
   if (e instanceof LossError) {
+    const what = e instanceof CallError ? e.what : 'loss';
     const inner = e.inner;
     const stack = inner instanceof Error ? inner.stack : undefined;
     const frame = userFrame(stack, ref);
-    const where = frame ? `${frame.file}:${frame.line}` : ref.sourceFile;
-    const input = e.input.length ? ` at x = [${e.input.map((v) => +v.toPrecision(6)).join(', ')}]` : ' while loading the module';
+    const gradName = `${ref.exportName}Options.gradient`;
+    // Without a stack (a wrong value came back), point at the function's declaration.
+    const line = frame?.line ?? (what === 'gradient' || what === 'gradient-shape' ? ref.gradientLine : ref.line);
+    const file = frame?.file ?? ref.sourceFile;
+    const where = line !== undefined ? `${file}:${line}` : file;
+    const at = e.input.length ? ` at x = ${fmtInput(e.input)}` : '';
+    const got = e instanceof CallError ? e.got : undefined;
+    const message =
+      what === 'not-a-number'
+        ? `${ref.exportName} must return a number;${at} it returned ${got} (${where})`
+        : what === 'gradient-shape'
+          ? `${gradName} must return an array of ${ref.dim} numbers;${at} it returned ${got} (${where})`
+          : `${what === 'gradient' ? gradName : ref.exportName} ${inner instanceof ExitCalled ? inner.message : 'threw'}${at}${inner instanceof ExitCalled ? '' : `: ${errorText(inner)}`} (${where})`;
     return {
-      kind: 'throw',
-      message: `${ref.exportName} threw${input}: ${e.message} (${where})`,
-      exportName: ref.exportName,
-      file: frame?.file ?? ref.sourceFile,
-      line: frame?.line,
+      kind: what === 'not-a-number' || what === 'gradient-shape' ? 'invalid' : 'throw',
+      message,
+      ...base,
+      file,
+      line,
       column: frame?.column,
       stack,
       input: e.input.length ? e.input : undefined,
@@ -189,4 +257,20 @@ export function toFailureDetail(e: unknown, ref: LossRef): FailureDetail {
   }
   const err = e instanceof Error ? e : new Error(String(e));
   return { kind: 'engine', message: `internal error: ${err.message}`, exportName: ref.exportName, stack: err.stack };
+}
+
+/** An error of the user's code that happened outside any call (a late rejection, a throwing timer). */
+export function asyncFailureDetail(e: unknown, how: 'rejection' | 'exception', ref: LossRef): FailureDetail {
+  const frame = userFrame(e instanceof Error ? e.stack : undefined, ref);
+  const where = frame ? `${frame.file}:${frame.line}` : ref.sourceFile;
+  const what = how === 'rejection' ? 'a promise rejected and nothing handled it' : 'code outside the loss (a timer or callback) threw';
+  return {
+    kind: 'throw',
+    message: `${ref.sourceFile}: ${what}: ${errorText(e)} (${where})`,
+    exportName: ref.exportName,
+    file: frame?.file ?? ref.sourceFile,
+    line: frame?.line,
+    column: frame?.column,
+    stack: e instanceof Error ? e.stack : undefined,
+  };
 }

@@ -6,6 +6,11 @@
  * Two parts under it: `scheduler.ts` (worker slots, queue, heartbeat watchdog, kill and replace)
  * and `plan.ts` (chunk sizes, progress weights, partial merging, phase timing). This file puts
  * them together and adds the run's own limits: the time limit and cancellation.
+ *
+ * A run fails as soon as any of its jobs fails (the landscape rows are queued first, so a loss that
+ * throws or hangs somewhere on the domain is found early, with its input), and its workers are
+ * retired when it ends, so the next run starts from a fresh module. A landscape with no finite
+ * value anywhere fails the run; otherwise non-finite points are gaps (`Landscape.nonFinite`).
  */
 import { methodRoles } from '../engine/config';
 import { assembleResult } from '../engine/experiment';
@@ -14,6 +19,7 @@ import type { ExperimentResult, RunConfig } from '../engine/types';
 import type { LossRef, ModuleInfo, Task, TaskResultOf } from '../protocol/worker';
 import { Scheduler, type Job } from './scheduler';
 import { RunFailure, failures } from './failure';
+import type { OutputMessage } from '../protocol/worker';
 import {
   PartialResults,
   PhaseClock,
@@ -41,7 +47,15 @@ export interface RunnerOptions {
   stallMs?: number;
   /** Heap limit per worker. */
   memoryLimitMb?: number;
+  /**
+   * What the user's code prints (console.*, process.stdout/stderr), at most `OUTPUT_RUN_CAP` characters
+   * per run or inspect and then one line saying how much more there was. Default: process.stderr.
+   */
+  onOutput?(text: string): void;
 }
+
+/** Characters of the user's output passed on per run (the workers cap what they send, too). */
+export const OUTPUT_RUN_CAP = 64 * 1024;
 
 export interface RunProgress {
   /** What the run is doing: a method's name (its trials), `landscape` or `diagnostics`. */
@@ -63,9 +77,6 @@ export interface RunOptions {
   signal?: AbortSignal;
   source?: { file: string; exportName: string };
 }
-
-/** Tasks without a heartbeat (the diagnostics, a sweep's x* and c) get at least this long before the watchdog steps in. */
-const LONG_TASK_STALL_MS = 120_000;
 
 /** Queues one task of a batch (see `ExperimentRunner.batch`). */
 export type BatchSubmit = <T extends Task>(
@@ -96,11 +107,10 @@ export class ExperimentRunner {
     const clock = new PhaseClock();
     const partial = new PartialResults(config, ro.onPartial, ro.partialIntervalMs);
 
-    const work = async (pool: BatchSubmit): Promise<ExperimentResult> => {
-      const submit = <T extends Task>(task: T, phase: Phase, weight: number, stallMs = this.stallMs): Promise<TaskResultOf<T['kind']>> => {
+    const work = async (pool: BatchSubmit, fail: (e: unknown) => void): Promise<ExperimentResult> => {
+      const submit = <T extends Task>(task: T, phase: Phase, weight: number): Promise<TaskResultOf<T['kind']>> => {
         const report = tally.add(weight);
         const job = pool(config, task, {
-          stallMs,
           onProgress: (done, total) => {
             report(done, total);
             ro.onProgress?.({ phase: phaseLabel(config, phase), ...tally.snapshot });
@@ -112,7 +122,7 @@ export class ExperimentRunner {
         });
       };
       // Trials and landscape rows are independent: queue them all at once, the landscape first
-      // (the live charts draw over it).
+      // (the live charts draw over it, and it meets the loss all over the domain early).
       const landscapeP = Promise.all(
         landscapeBlocks(config, n).map((rows) =>
           submit(
@@ -123,9 +133,13 @@ export class ExperimentRunner {
         ),
       ).then((parts) => {
         const landscape = joinLandscape(parts);
+        const none = noFiniteValue(loss, landscape);
+        if (none) throw none;
         partial.setLandscape(landscape);
         return landscape;
       });
+      // f nowhere finite ends the run as soon as the landscape is in, not after the trials.
+      landscapeP.catch(fail);
       const trials = (method: number) =>
         Promise.all(
           trialChunks(config, n).map((range, i) =>
@@ -144,12 +158,7 @@ export class ExperimentRunner {
       const methods = [];
       for (const p of methodPs) methods.push(mergeMethodResults(await p));
       const landscape = await landscapeP;
-      const diagnostics = await submit(
-        { kind: 'diagnostics', args: { landscape, methods } },
-        'diagnostics',
-        weights.diagnostics(config),
-        this.longTaskStallMs,
-      );
+      const diagnostics = await submit({ kind: 'diagnostics', args: { landscape, methods } }, 'diagnostics', weights.diagnostics(config));
       const roles = methodRoles(config);
       const methodsMs = config.methods.map((_, method) => clock.ms({ method }));
       const timing = {
@@ -172,40 +181,51 @@ export class ExperimentRunner {
   }
 
   /**
-   * Stall limit of a task that calls the loss without a heartbeat for a long time (the
-   * diagnostics, a sweep's x* and c): at least two minutes before the watchdog steps in.
-   */
-  get longTaskStallMs(): number {
-    return Math.max(this.stallMs, LONG_TASK_STALL_MS);
-  }
-
-  /**
    * Work of several tasks as one unit (a run, a sweep): `plan` queues tasks on the pool through
-   * the `submit` it is given; the whole is bounded by the time limit and `signal`, and when it
-   * fails or is aborted every task it queued is cancelled. Rejects with RunFailure.
+   * the `submit` it is given. The first task that fails ends the whole at once (as does `fail`),
+   * and so do the time limit and `signal`; then every task it queued is cancelled. Its tasks run
+   * on workers of their own, terminated when it ends (see scheduler.ts), and what the user's code
+   * prints goes to `onOutput`, capped. Rejects with RunFailure.
    */
-  async batch<R>(loss: LossRef, signal: AbortSignal | undefined, plan: (submit: BatchSubmit) => Promise<R>): Promise<R> {
+  async batch<R>(
+    loss: LossRef,
+    signal: AbortSignal | undefined,
+    plan: (submit: BatchSubmit, fail: (e: unknown) => void) => Promise<R>,
+  ): Promise<R> {
     if (this.scheduler.isDisposed) throw new Error('runner disposed');
+    const owner = {};
     const jobs: Array<Job<unknown>> = [];
+    const output = new OutputTally(loss.exportName, this.opts.onOutput);
+    let fail!: (e: unknown) => void;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    failed.catch(() => undefined);
     const submit: BatchSubmit = (config, task, opts = {}) => {
-      const job = this.scheduler.run(loss, config, task, { stallMs: opts.stallMs ?? this.stallMs, onProgress: opts.onProgress });
+      const job = this.scheduler.run(owner, loss, config, task, {
+        stallMs: opts.stallMs ?? this.stallMs,
+        onProgress: opts.onProgress,
+        onOutput: (m) => output.add(m),
+      });
       jobs.push(job);
+      job.result.catch(fail);
       return job;
     };
     const limits = new RunLimits(loss, this.opts.timeLimitMs, signal);
     try {
-      return await Promise.race([plan(submit), limits.broken]);
+      return await Promise.race([plan(submit, fail), failed, limits.broken]);
     } catch (e) {
       this.scheduler.cancel(jobs);
-      throw e instanceof RunFailure ? e : failures.engine(loss, String(e));
+      throw e instanceof RunFailure ? e : failures.engine(loss, `internal error: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       limits.clear();
+      output.end();
+      this.scheduler.retire(owner);
     }
   }
 
   /** Loads the module in a worker and reports its exports and `<name>Options` (never on this thread). */
   async inspect(loss: LossRef, signal?: AbortSignal): Promise<ModuleInfo> {
-    const job = this.scheduler.inspect(loss, { stallMs: this.stallMs });
+    const output = new OutputTally(loss.exportName, this.opts.onOutput);
+    const job = this.scheduler.inspect(loss, { stallMs: this.stallMs, onOutput: (m) => output.add(m) });
     const abort = () => this.scheduler.cancel([job]);
     if (signal?.aborted) abort();
     signal?.addEventListener('abort', abort, { once: true });
@@ -213,12 +233,71 @@ export class ExperimentRunner {
       return await job.result;
     } finally {
       signal?.removeEventListener('abort', abort);
+      output.end();
     }
+  }
+
+  /** Live worker threads (idle ones included). */
+  get workerCount(): number {
+    return this.scheduler.workerCount;
   }
 
   /** Terminates all workers. */
   dispose(): void {
     this.scheduler.dispose();
+  }
+}
+
+/** A landscape on which f is not finite at any point: nothing to draw or measure, so the run fails. */
+function noFiniteValue(loss: LossRef, landscape: ExperimentResult['landscape']): RunFailure | undefined {
+  const nf = landscape.nonFinite;
+  if (!nf || nf.count < nf.of) return undefined;
+  return new RunFailure({
+    kind: 'invalid',
+    message:
+      `${loss.exportName} is not finite anywhere on the landscape: it returned ${nf.value} at x = [${nf.at.join(', ')}] and at all ${nf.of} grid points` +
+      ` (the domain may miss where it is defined; see "Non-finite values" in the README) (${loss.sourceFile}${loss.line !== undefined ? `:${loss.line}` : ''})`,
+    exportName: loss.exportName,
+    file: loss.sourceFile,
+    line: loss.line,
+    input: nf.at,
+  });
+}
+
+/** The user's output of one run, passed on up to OUTPUT_RUN_CAP characters, the rest counted. */
+class OutputTally {
+  private passed = 0;
+  private droppedBytes = 0;
+  private droppedLines = 0;
+
+  constructor(
+    private readonly exportName: string,
+    private readonly sink: (text: string) => void = (t) => process.stderr.write(t),
+  ) {}
+
+  add(m: OutputMessage): void {
+    this.droppedBytes += m.droppedBytes;
+    this.droppedLines += m.droppedLines;
+    if (!m.text) return;
+    const room = OUTPUT_RUN_CAP - this.passed;
+    const text = m.text.length <= room ? m.text : m.text.slice(0, Math.max(0, room));
+    if (text) this.sink(text);
+    this.passed += text.length;
+    if (text.length < m.text.length) {
+      const rest = m.text.slice(text.length);
+      this.droppedBytes += rest.length;
+      this.droppedLines += rest.split('\n').length - 1;
+    }
+  }
+
+  /** Says how much was not shown, once. */
+  end(): void {
+    if (this.droppedBytes === 0) return;
+    const mb =
+      this.droppedBytes >= 2 ** 20 ? `${(this.droppedBytes / 2 ** 20).toFixed(1)} MB` : `${Math.ceil(this.droppedBytes / 1024)} KB`;
+    this.sink(`[${this.exportName} printed ${mb} more (${this.droppedLines} lines) that are not shown]\n`);
+    this.droppedBytes = 0;
+    this.droppedLines = 0;
   }
 }
 

@@ -165,8 +165,19 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     { ...raw, function: exportName },
     { dim: fixedDim, options: info.options, base: opts.base, locate: optionsLocator(text, abs, exportName) },
   );
+  // Lines for failures without a stack (a hung call, memory, a gradient of the wrong shape).
+  const gradientAt =
+    info.options !== undefined ? staticExportLines(text, abs, `${exportName}Options`).get(`${exportName}Options.gradient`) : undefined;
   return {
-    loss: { bundlePath, exportName, argStyle, dim: config.dim, sourceFile: abs },
+    loss: {
+      bundlePath,
+      exportName,
+      argStyle,
+      dim: config.dim,
+      sourceFile: abs,
+      line: discovered ? discovered.line + 1 : undefined,
+      gradientLine: gradientAt !== undefined ? gradientAt + 1 : undefined,
+    },
     config,
     info,
     discovered,

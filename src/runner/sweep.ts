@@ -58,15 +58,14 @@ export async function runSweep(
 
   const cells = await runner.batch(loss, opts.signal, async (submit) => {
     if (configs.length === 0) return [];
-    const long = { stallMs: runner.longTaskStallMs };
     // Shared work first (the scheduler's queue is first come, first served), cells after.
-    const L = submit(configs[0], { kind: 'smoothness', args: {} }, { ...long, onProgress: progress(steps(configs[0]) / 20) }).result;
+    const L = submit(configs[0], { kind: 'smoothness', args: {} }, { onProgress: progress(steps(configs[0]) / 20) }).result;
     const targets = new Map<string, Promise<SweepTarget>>();
     const gds = new Map<string, Promise<MethodResult>>();
     for (const c of configs) {
       const tk = targetKey(c);
       if (!targets.has(tk)) {
-        targets.set(tk, submit(c, { kind: 'sweepTarget', args: {} }, { ...long, onProgress: progress(steps(c) / 10) }).result);
+        targets.set(tk, submit(c, { kind: 'sweepTarget', args: {} }, { onProgress: progress(steps(c) / 10) }).result);
       }
       const gk = gdKey(c);
       if (c.compareGd && !gds.has(gk)) {

@@ -1,11 +1,16 @@
 /**
  * Trial worker: a thin `worker_threads` wrapper over the pure engine. It loads the user's
- * bundled loss (cached per bundle path), answers one message at a time through a table with one
- * handler per task kind of `WorkerTasks`, streams progress, and maps a throwing loss back to the
- * user's file and line through the bundle's source map.
+ * bundled loss (one loss file version per worker), answers one message at a time through a table
+ * with one handler per task kind of `WorkerTasks`, streams progress and the user's console output,
+ * and maps a throwing loss back to the user's file and line through the bundle's source map.
+ *
+ * The user's code runs inside the guards of `guard.ts`: `process.exit` throws, output is captured
+ * and capped, late rejections and throwing timers are reported as `fatal` (the host then stops
+ * this worker), and every loss call is timed by the host through the shared heartbeat and state.
  */
 import { parentPort } from 'node:worker_threads';
-import { inspectModule, loadLoss, toFailureDetail } from './load';
+import { asyncFailureDetail, claimRejection, inspectModule, loadLoss, toFailureDetail } from './load';
+import { OutputCapture, installWorkerGuards, type Scratch } from './guard';
 import { CancelledError, runTrials, type TrialHooks } from '../engine/sgd';
 import { computeLandscape } from '../engine/landscape';
 import { computeDiagnostics } from '../engine/diagnostics';
@@ -16,7 +21,10 @@ import {
   SHARED_CANCEL_INDEX,
   SHARED_HEARTBEAT_INDEX,
   SHARED_INPUT_OFFSET,
+  SHARED_STATE_INDEX,
+  WORKER_STATE,
   type HostToWorker,
+  type LossRef,
   type ResultMessage,
   type RunTaskMessage,
   type Task,
@@ -35,12 +43,28 @@ function post(msg: WorkerToHost): void {
   port!.postMessage(msg);
 }
 
+/** The message being answered, and the loss this worker has loaded (for late failures). */
+let current: { id: number; loss: LossRef } | undefined;
+let lastLoss: LossRef | undefined;
+
+const capture = new OutputCapture(post);
+installWorkerGuards(capture, (e, how) => {
+  if (how === 'rejection' && claimRejection(e)) return;
+  const ref = current?.loss ?? lastLoss;
+  if (!ref) return;
+  capture.flush();
+  post({ type: 'fatal', id: current?.id, error: asyncFailureDetail(e, how, ref) });
+});
+
+/** One scratch object, re-pointed at each message's shared buffer (see `Scratch`). */
+const scratch: Scratch = { i32: new Int32Array(3), input: new Float64Array(1) };
+
 /** What a handler gets beside its arguments: the loaded loss and the message's shared scratch. */
 interface TaskContext {
   loss: Loss;
   grad: Gradient | undefined;
   config: RunConfig;
-  /** Int32 view of the shared scratch: cancel flag and heartbeat. */
+  /** Int32 view of the shared scratch: cancel flag, heartbeat, state. */
   i32: Int32Array;
   /** Where a trial task keeps its iterate (shared with the host's watchdog). */
   probe: Float64Array;
@@ -56,6 +80,7 @@ const trialHooks = (ctx: TaskContext, lean?: boolean): TrialHooks => ({
   probe: ctx.probe,
   heartbeat: ctx.i32,
   heartbeatIndex: SHARED_HEARTBEAT_INDEX,
+  userCode: (on) => (ctx.i32[SHARED_STATE_INDEX] = on ? WORKER_STATE.user : WORKER_STATE.engine),
   cancelled: ctx.cancelled,
   onProgress: ctx.progress,
   lean,
@@ -72,10 +97,9 @@ const handlers: Handlers = {
       xStar,
       rowFrom,
       rowTo,
-      // Row by row: progress and the heartbeat keep flowing on big grids, and Stop is seen.
+      // Row by row: progress keeps flowing on big grids, and Stop is seen.
       onRow: (done, total) => {
         if (ctx.cancelled()) throw new CancelledError();
-        Atomics.add(ctx.i32, SHARED_HEARTBEAT_INDEX, 1);
         ctx.progress(done, total);
       },
     }),
@@ -92,17 +116,16 @@ function dispatch<K extends TaskKind>(task: Task<K>, ctx: TaskContext): TaskResu
   return handlers[task.kind](task.args, ctx);
 }
 
-function runTask(msg: RunTaskMessage): ResultMessage {
+async function runTask(msg: RunTaskMessage, i32: Int32Array): Promise<ResultMessage> {
   const { config } = msg;
-  const i32 = new Int32Array(msg.shared, 0, 2);
   let lastPost = 0;
-  const { loss, grad } = loadLoss(msg.loss, config);
+  const { loss, grad } = await loadLoss(msg.loss, config, scratch);
   const result = dispatch(msg.task, {
     loss,
     grad,
     config,
     i32,
-    probe: new Float64Array(msg.shared, SHARED_INPUT_OFFSET, Math.max(1, config.dim)),
+    probe: scratch.input,
     cancelled: () => Atomics.load(i32, SHARED_CANCEL_INDEX) === 1,
     progress: (done, total) => {
       const now = Date.now();
@@ -115,12 +138,28 @@ function runTask(msg: RunTaskMessage): ResultMessage {
 }
 
 port.on('message', (msg: HostToWorker) => {
-  // Picked up: the pool's stall limit runs from here (a thread's own start-up is not user code).
-  if (msg?.shared) Atomics.add(new Int32Array(msg.shared, 0, 2), SHARED_HEARTBEAT_INDEX, 1);
-  try {
-    if (msg?.type === 'inspect') post({ type: 'module', id: msg.id, info: inspectModule(msg.loss) });
-    else if (msg?.type === 'task') post(runTask(msg));
-  } catch (e) {
-    post({ type: 'error', id: msg.id, error: toFailureDetail(e, msg.loss) });
-  }
+  void answer(msg);
 });
+
+async function answer(msg: HostToWorker): Promise<void> {
+  const i32 = new Int32Array(msg.shared, 0, 3);
+  const dim = msg.type === 'task' ? msg.config.dim : 1;
+  scratch.i32 = i32;
+  scratch.input = new Float64Array(msg.shared, SHARED_INPUT_OFFSET, Math.max(1, dim));
+  current = { id: msg.id, loss: msg.loss };
+  lastLoss = msg.loss;
+  capture.begin(msg.id);
+  // Picked up: the pool's stall limit can run from here (a thread's own start-up is not user code).
+  Atomics.add(i32, SHARED_HEARTBEAT_INDEX, 1);
+  let reply: WorkerToHost;
+  try {
+    reply = msg.type === 'inspect' ? { type: 'module', id: msg.id, info: await inspectModule(msg.loss, i32) } : await runTask(msg, i32);
+  } catch (e) {
+    reply = { type: 'error', id: msg.id, error: toFailureDetail(e, msg.loss) };
+  }
+  // Serializing the reply is the engine's work, never a stall of the user's code.
+  Atomics.store(i32, SHARED_STATE_INDEX, WORKER_STATE.engine);
+  capture.flush();
+  current = undefined;
+  post(reply);
+}

@@ -13,6 +13,11 @@
  *   stack   true only for an internal error shown with --debug; otherwise stderr must hold no
  *           stack trace (no "    at …" frames)
  *   maxStderr  the most characters stderr may have (default 4000: messages cut long values)
+ *   env     extra environment variables ("$CWD" in a value is the case's temp folder)
+ *   setup   runs on the temp folder after the files are written (modes, owners)
+ *   after   checks on the temp folder after each attempt
+ *   same    files that must be unchanged afterwards (nothing is overwritten)
+ *   repeat  how many times the row runs (exit races: each time must hold); default 1
  * Rows run four at a time; keep each to a few seconds. Add new rows at the end of their group.
  * With BAD_INPUT_REPORT=FILE set, each row's measured outcome (exit code, stderr) is appended to
  * FILE as one JSON line, for the issue's list of cases and outcomes. The file is long because
@@ -21,7 +26,17 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,6 +49,12 @@ interface Case {
   stdout?: string[];
   stack?: boolean;
   maxStderr?: number;
+  env?: Record<string, string>;
+  setup?(cwd: string): void;
+  /** Checks on the temp folder after each attempt. */
+  after?(cwd: string): void;
+  same?: string[];
+  repeat?: number;
 }
 
 const root = join(__dirname, '..', '..');
@@ -45,6 +66,12 @@ const LOSS = `export function bowl(x: number, y: number): number {
 `;
 /** Tiny, fast runs: the cases are about input, not numbers. */
 const SMALL = { trials: 2, steps: 10, resolution: 5, checkpoints: 2, sampleTrajectories: 1, trajectoryPoints: 2, probeSamples: 1 };
+/** A tiny 1-D run (default domain [-3, 3], 5 grid points) of `loss` as loss.ts. */
+const SMALL1 = { trials: 4, steps: 10, resolution: 5, checkpoints: 2, sampleTrajectories: 1, trajectoryPoints: 2, probeSamples: 1 };
+const small1 = (loss: string, ...flags: string[]) => ({
+  args: ['run', 'loss.ts', '--config', 'run.json', ...flags],
+  files: { 'loss.ts': loss, 'run.json': SMALL1 },
+});
 const withOptions = (options: string) => `${LOSS}export const bowlOptions = ${options};\n`;
 const run = (config: unknown, ...flags: string[]) => ({
   args: ['run', 'loss.ts', '--config', 'run.json', ...flags],
@@ -395,16 +422,275 @@ const CASES: Case[] = [
     says: [],
     stdout: ['function bowl (dim 2), 2 trials × 10 steps'],
   },
+
+  // ---- the private bundle folder: code is loaded only from a folder no one else can write ----
+  {
+    name: 'TMPDIR writable by everyone without the sticky bit is refused',
+    ...run(SMALL),
+    setup: (cwd) => {
+      mkdirSync(join(cwd, 'open'));
+      chmodSync(join(cwd, 'open'), 0o777);
+    },
+    env: { TMPDIR: '$CWD/open' },
+    exit: 2,
+    says: ['open is writable by every user without the sticky bit (mode 0777)', 'set TMPDIR'],
+  },
+  {
+    name: 'a planted sgd-landscape-bundles folder in TMPDIR is never used',
+    ...run(SMALL),
+    setup: (cwd) => {
+      // The old fixed folder, made first by someone else and open to all: the attack of issue 8.
+      mkdirSync(join(cwd, 'tmp', 'sgd-landscape-bundles'), { recursive: true });
+      chmodSync(join(cwd, 'tmp'), 0o1777);
+      chmodSync(join(cwd, 'tmp', 'sgd-landscape-bundles'), 0o777);
+    },
+    env: { TMPDIR: '$CWD/tmp' },
+    exit: 0,
+    says: [],
+    stdout: ['function bowl (dim 2)'],
+    same: ['run.json'],
+  },
+  ...(process.getuid?.() === 0
+    ? [
+        {
+          name: 'TMPDIR owned by another user is refused (root only: chown)',
+          ...run(SMALL),
+          setup: (cwd: string) => {
+            mkdirSync(join(cwd, 'theirs'));
+            chmodSync(join(cwd, 'theirs'), 0o755);
+            chownSync(join(cwd, 'theirs'), 65534, 65534);
+          },
+          env: { TMPDIR: '$CWD/theirs' },
+          exit: 2,
+          says: ['theirs belongs to another user (uid 65534)', 'set TMPDIR'],
+        },
+      ]
+    : []),
+
+  // ---- the user's code ending the process or eating memory: never a silent exit 0 ----
+  {
+    name: 'a memory bomb at the top level, --memory-mb 64',
+    files: { 'loss.ts': top('const h: number[][] = [];\nfor (;;) h.push(new Array(1e6).fill(1));') },
+    args: ['run', 'loss.ts', '--memory-mb', '64', '--workers', '1'],
+    exit: 1,
+    says: ['loading ', 'loss.ts ran out of memory: its top-level code needs more than the worker heap limit of 64 MB'],
+    repeat: 3,
+  },
+  {
+    name: 'process.exit(0) at the top level',
+    files: { 'loss.ts': top('process.exit(0);') },
+    args: ['run', 'loss.ts'],
+    exit: 1,
+    says: ['loss.ts failed: its top level called process.exit(0) (', 'loss.ts:1)'],
+    repeat: 3,
+  },
+  {
+    name: 'process.exit(3) at the top level',
+    files: { 'loss.ts': top('process.exit(3);') },
+    args: ['run', 'loss.ts'],
+    exit: 1,
+    says: ['loss.ts failed: its top level called process.exit(3) (', 'loss.ts:1)'],
+    repeat: 3,
+  },
+  {
+    name: 'process.exit(0) inside the loss',
+    ...small1(one('if (x > 0.25) process.exit(0);\n  return x * x;')),
+    exit: 1,
+    says: ['line called process.exit(0) at x = [', 'loss.ts:2)'],
+    repeat: 3,
+  },
+  {
+    name: 'process.exit(3) inside the loss',
+    ...small1(one('if (x > 0.25) process.exit(3);\n  return x * x;')),
+    exit: 1,
+    says: ['line called process.exit(3) at x = [', 'loss.ts:2)'],
+    repeat: 3,
+  },
+  {
+    name: 'a memory bomb inside the loss, --memory-mb 64',
+    files: { 'loss.ts': `const h: number[][] = [];\n${one('for (;;) h.push(new Array(1e6).fill(x));')}` },
+    args: ['run', 'loss.ts', '--memory-mb', '64', '--workers', '1'],
+    exit: 1,
+    says: ['line ran out of memory at x ≈ [', 'it needs more than the worker heap limit of 64 MB', 'loss.ts:2)'],
+    repeat: 3,
+  },
+  {
+    name: 'a promise rejected at the top level, nothing handling it',
+    files: { 'loss.ts': top("Promise.reject(new Error('not ready'));") },
+    args: ['run', 'loss.ts'],
+    exit: 1,
+    says: ['loss.ts failed: its top level rejected a promise that nothing handled: not ready (', 'loss.ts:1)'],
+  },
+  {
+    name: 'a timer of the module throws later',
+    ...small1(top("setTimeout(() => {\n  throw new Error('late');\n}, 1);")),
+    exit: 1,
+    says: ['code outside the loss (a timer or callback) threw: late (', 'loss.ts:2)'],
+  },
+  {
+    name: 'megabytes of console.log per call are cut and counted',
+    ...small1(one("console.log('y'.repeat(100_000));\n  return x * x;")),
+    exit: 0,
+    says: ['line printed ', 'MB more (', 'lines) that are not shown]'],
+    stdout: ['function line (dim 1)'],
+    maxStderr: 80_000,
+  },
+
+  // ---- values of the wrong kind from the loss ----
+  {
+    name: 'a loss returning -Infinity everywhere',
+    ...small1(one('return -Infinity;')),
+    exit: 1,
+    says: ['line is not finite anywhere on the landscape: it returned -Infinity at x = [-3] and at all 5 grid points', 'loss.ts:1)'],
+  },
+  {
+    name: 'a loss returning NaN everywhere',
+    ...small1(one('return NaN * x;')),
+    exit: 1,
+    says: ['line is not finite anywhere on the landscape: it returned NaN at x = [-3]'],
+  },
+  {
+    name: 'a loss returning numeric strings',
+    ...small1(one('return String(x * x) as unknown as number;')),
+    exit: 1,
+    says: ['line must return a number; at x = [', 'it returned the string "', 'loss.ts:1)'],
+  },
+  {
+    name: 'a loss returning undefined',
+    ...small1('export function line(x: number): number {\n  if (x > 100) return 1;\n  return undefined as unknown as number;\n}\n'),
+    exit: 1,
+    says: ['line must return a number; at x = [', 'it returned undefined (', 'loss.ts:1)'],
+  },
+  {
+    name: 'NaN on part of the domain: gaps, said so, never an internal error',
+    ...small1(one('return x < -1 ? NaN : x * x;'), '--out', 'out.json'),
+    exit: 0,
+    says: ['wrote '],
+    stdout: ['line is not finite at 2 of 5 landscape points (first NaN at x = [-3]); they are gaps'],
+  },
+  {
+    name: 'Infinity on part of the domain in 2-D',
+    ...run(SMALL),
+    files: {
+      'run.json': SMALL,
+      'loss.ts': 'export function bowl(x: number, y: number): number {\n  return x > 1.4 ? Infinity : x * x + y * y;\n}\n',
+    },
+    exit: 0,
+    says: [],
+    stdout: ['bowl is not finite at 10 of 25 landscape points (first Infinity at x = [1.5, -3])'],
+  },
+  {
+    name: 'a gradient of the wrong length names the gradient and its line',
+    ...run(SMALL),
+    files: { 'run.json': SMALL, 'loss.ts': withOptions('{\n  gradient: (x: number, y: number) => [2 * x],\n}') },
+    exit: 1,
+    says: ['bowlOptions.gradient must return an array of 2 numbers; at x = [', 'it returned an array of length 1 (', 'loss.ts:5)'],
+  },
+  {
+    name: 'a gradient that throws names the gradient and its line',
+    ...run(SMALL),
+    files: {
+      'run.json': SMALL,
+      'loss.ts': withOptions("{\n  gradient: (x: number, y: number): number[] => {\n    throw new Error('no gradient here');\n  },\n}"),
+    },
+    exit: 1,
+    says: ['bowlOptions.gradient threw at x = [', 'no gradient here (', 'loss.ts:6)'],
+  },
+
+  // ---- the watchdog times one call, not a phase; loading hangs are said to be loading ----
+  {
+    // 1 ms per call, about 1.6 s per landscape row: the old watchdog (one beat per row) called it hung.
+    name: 'a loss of 1 ms per call with --stall-seconds 1 is not a false alarm',
+    ...run({ ...SMALL, resolution: 3 }, '--stall-seconds', '1'),
+    files: {
+      'run.json': { ...SMALL, resolution: 3 },
+      'loss.ts':
+        'export function bowl(x: number, y: number): number {\n  const t = performance.now();\n  while (performance.now() - t < 1) {}\n  return x * x + y * y;\n}\n',
+    },
+    exit: 0,
+    says: [],
+    stdout: ['function bowl (dim 2), 2 trials × 10 steps'],
+  },
+  {
+    name: 'a hang at the top level is reported as loading the file',
+    files: { 'loss.ts': top('for (;;) {}') },
+    args: ['run', 'loss.ts', '--stall-seconds', '0.5'],
+    exit: 1,
+    says: ['loading ', 'loss.ts did not finish within 0.5 s: its top-level code hangs or is too slow'],
+  },
+  {
+    name: 'a hang on part of the domain is found on the landscape, with its input and line',
+    ...small1(one('if (x < -2) for (;;) {}\n  return x * x;'), '--stall-seconds', '0.5'),
+    exit: 1,
+    says: ['line did not return within 0.5 s at x ≈ [-3]; the worker was stopped', 'loss.ts:1)'],
+  },
+
+  // ---- --out: checked first, never an input, written whole ----
+  {
+    name: '--out equal to the loss file is refused',
+    ...run(SMALL, '--out', 'loss.ts'),
+    exit: 2,
+    says: ['--out loss.ts is the input file loss.ts; refusing to overwrite it'],
+    same: ['loss.ts'],
+  },
+  {
+    name: '--out equal to --config is refused',
+    ...run(SMALL, '--out', './run.json'),
+    exit: 2,
+    says: ['--out ./run.json is the input file run.json; refusing to overwrite it'],
+    same: ['run.json'],
+  },
+  {
+    name: '--out a directory',
+    ...run(SMALL, '--out', 'dir'),
+    files: { 'run.json': SMALL, 'dir/a.txt': 'x' },
+    exit: 2,
+    says: ['--out dir is a directory; give a file path such as dir/RESULT.json'],
+  },
+  {
+    name: '--out in a missing folder is found before the run',
+    ...run(SMALL, '--out', 'nope/RESULT.json'),
+    exit: 2,
+    says: ['--out nope/RESULT.json: the folder ', 'nope does not exist'],
+  },
+  {
+    name: '--out where no file can be made',
+    ...run(SMALL, '--out', '/proc/RESULT.json'),
+    exit: 2,
+    says: ['--out /proc/RESULT.json: cannot write in the folder /proc ('],
+  },
+  {
+    name: '--out replaces the previous result whole, leaving no temporary file',
+    ...run(SMALL, '--out', 'RESULT.json'),
+    files: { 'run.json': SMALL, 'RESULT.json': 'old' },
+    exit: 0,
+    says: ['wrote '],
+    after: (cwd) => {
+      assert.equal((JSON.parse(readFileSync(join(cwd, 'RESULT.json'), 'utf8')) as { config: { trials: number } }).config.trials, 2);
+      assert.deepEqual(readdirSync(cwd).sort(), ['RESULT.json', 'loss.ts', 'run.json']);
+    },
+  },
 ];
+
+/** A 1-D loss `line(x)` with `body` (its line 1 is the declaration). */
+function one(body: string): string {
+  return `export function line(x: number): number {\n  ${body}\n}\n`;
+}
+
+/** `code` at the top of the file, then a plain 1-D loss. */
+function top(code: string): string {
+  return `${code}\nexport function line(x: number): number {\n  return x * x;\n}\n`;
+}
 
 const STACK = /^\s+at .+[:(]\d+:\d+\)?$/m;
 
-function exec(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function exec(args: string[], cwd: string, env?: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const extra = Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, v.replace('$CWD', cwd)]));
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [cli, ...args],
-      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000, env: { ...process.env, ...extra } },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -430,15 +716,21 @@ describe('bad input against the CLI', { concurrency: 4 }, () => {
         mkdirSync(join(path, '..'), { recursive: true });
         writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
       }
-      const r = await exec(c.args, cwd);
-      const report = process.env.BAD_INPUT_REPORT;
-      if (report) appendFileSync(report, `${JSON.stringify({ name: c.name, exit: r.code, stderr: r.stderr.slice(0, 2000) })}\n`);
-      const shown = `exit ${r.code}\n--- stderr\n${r.stderr.slice(0, 3000)}\n--- stdout\n${r.stdout.slice(0, 1000)}`;
-      assert.equal(r.code, c.exit, shown);
-      for (const s of c.says) assert.ok(r.stderr.includes(s), `stderr lacks ${JSON.stringify(s)}\n${shown}`);
-      for (const s of c.stdout ?? []) assert.ok(r.stdout.includes(s), `stdout lacks ${JSON.stringify(s)}\n${shown}`);
-      if (!c.stack) assert.doesNotMatch(r.stderr, STACK, `a stack trace for a user error\n${shown}`);
-      assert.ok(r.stderr.length <= (c.maxStderr ?? 4000), `stderr of ${r.stderr.length} characters\n${shown}`);
+      c.setup?.(cwd);
+      const before = new Map((c.same ?? []).map((f) => [f, readFileSync(join(cwd, f), 'utf8')]));
+      for (let attempt = 1; attempt <= (c.repeat ?? 1); attempt++) {
+        const r = await exec(c.args, cwd, c.env);
+        const report = process.env.BAD_INPUT_REPORT;
+        if (report) appendFileSync(report, `${JSON.stringify({ name: c.name, exit: r.code, stderr: r.stderr.slice(0, 2000) })}\n`);
+        const shown = `attempt ${attempt}: exit ${r.code}\n--- stderr\n${r.stderr.slice(0, 3000)}\n--- stdout\n${r.stdout.slice(0, 1000)}`;
+        assert.equal(r.code, c.exit, shown);
+        for (const s of c.says) assert.ok(r.stderr.includes(s), `stderr lacks ${JSON.stringify(s)}\n${shown}`);
+        for (const s of c.stdout ?? []) assert.ok(r.stdout.includes(s), `stdout lacks ${JSON.stringify(s)}\n${shown}`);
+        if (!c.stack) assert.doesNotMatch(r.stderr, STACK, `a stack trace for a user error\n${shown}`);
+        assert.ok(r.stderr.length <= (c.maxStderr ?? 4000), `stderr of ${r.stderr.length} characters\n${shown}`);
+        for (const [f, text] of before) assert.equal(readFileSync(join(cwd, f), 'utf8'), text, `${f} was changed\n${shown}`);
+        c.after?.(cwd);
+      }
     });
   }
 });
