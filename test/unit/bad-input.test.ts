@@ -448,7 +448,11 @@ const CASES: Case[] = [
     exit: 0,
     says: [],
     stdout: ['function bowl (dim 2)'],
-    same: ['run.json'],
+    after: (cwd) => {
+      // Nothing was written to the planted folder, and the run's own private folder is gone.
+      assert.deepEqual(readdirSync(join(cwd, 'tmp', 'sgd-landscape-bundles')), []);
+      assert.deepEqual(readdirSync(join(cwd, 'tmp')), ['sgd-landscape-bundles']);
+    },
   },
   ...(process.getuid?.() === 0
     ? [
