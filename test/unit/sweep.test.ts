@@ -188,7 +188,7 @@ test('sgd-landscape sweep: each cell is `sgd-landscape run` with its settings an
       'run',
       'examples/rastrigin.ts',
       '--config',
-      write(`run-${cell.lr}-${cell.radius}.json`, runJson),
+      write(`config-${cell.lr}-${cell.radius}.json`, runJson),
       '--out',
       runOut,
       '--quiet',
