@@ -601,6 +601,27 @@ const CASES: Case[] = [
     says: ['bowlOptions.gradient threw at x = [', 'no gradient here (', 'loss.ts:6)'],
   },
 
+  {
+    // Long trials (hours) and a short time limit: the landscape's failure must end the run at once,
+    // not wait for the trials (before, it surfaced only after them: here, the time limit).
+    name: 'a throw on part of the domain ends the run at once, with its input and line',
+    files: {
+      'loss.ts': one("if (x > 2.5) throw new Error('too far');\n  return x * x;"),
+      // Small noise and an init box far from x > 2.5: only the landscape meets the throw.
+      'run.json': {
+        ...SMALL1,
+        trials: 10_000,
+        steps: 10_000_000,
+        radius: 0.01,
+        init: { low: [-1], high: [1] },
+        domain: { low: [-3], high: [3] },
+      },
+    },
+    args: ['run', 'loss.ts', '--config', 'run.json', '--time-limit', '20'],
+    exit: 1,
+    says: ['line threw at x = [3]: too far (', 'loss.ts:2)'],
+  },
+
   // ---- the watchdog times one call, not a phase; loading hangs are said to be loading ----
   {
     // 1 ms per call, about 1.6 s per landscape row: the old watchdog (one beat per row) called it hung.

@@ -30,6 +30,14 @@ test('final histograms: 1-D bins of histogramBin, 2-D [iy][ix] counts, diverged 
   assert.deepEqual(h.gd, []);
   const gd = method({ finals: [[-2.99]] });
   assert.equal(finalHistogram(config, [sgd, gd], SGD_GD, domain).gd[0], 1);
+  // A domain of ±2·10⁵ at 0.06 would be 6.7 million bins: 10,000 bins of width 40 instead.
+  const wide = finalHistogram(config, [method({ finals: [[-2e5], [0], [39.9], [40], [2e5]] })], SGD_ONLY, { low: [-2e5], high: [2e5] });
+  assert.equal(wide.edges.length, 10_001);
+  assert.equal(wide.edges[1] - wide.edges[0], 40);
+  assert.equal(wide.sgd[0], 1);
+  assert.equal(wide.sgd[5000], 2); // 0 and 39.9 in [0, 40)
+  assert.equal(wide.sgd[5001], 1);
+  assert.equal(wide.sgd[9999], 1);
 
   const c2 = cfg({}, 2);
   const d2 = { low: [0, 0], high: [4, 2] };
