@@ -66,8 +66,9 @@ export interface ModuleInfo {
 /**
  * Shared scratch of every message: Int32 [0] = cancel flag (host sets 1), Int32 [1] = heartbeat
  * (bumped on every call of the user's loss or gradient, and every SGD step), Int32 [2] = what the
- * worker is doing (`WORKER_STATE`), Float64 view from byte 16 = the input of the current call, so a
- * hung call is reported with its input. The host's watchdog counts a stall only while the state is
+ * worker is doing (`WORKER_STATE`), Int32 [3] = 1 while a guarded call runs, Float64 from byte 16 =
+ * the engine's iterate (dim numbers), then the input of the guarded call in progress (dim numbers),
+ * so a hung call is reported with its input. The host's watchdog counts a stall only while the state is
  * `loading` or `user` and the heartbeat stands still: one loss call (or the module's top level),
  * never the worker's start-up, the engine's own work or the result's serialization.
  */
@@ -181,9 +182,16 @@ export type WorkerToHost = ProgressMessage | ResultMessage | ModuleMessage | Err
 export const SHARED_CANCEL_INDEX = 0;
 export const SHARED_HEARTBEAT_INDEX = 1;
 export const SHARED_STATE_INDEX = 2;
+/** Int32 [3]: 1 while a call of the user's loss or gradient runs with its input in the call region. */
+export const SHARED_CALL_INDEX = 3;
+/** The engine's iterate (a trial task's x, where the scalar kernels' calls are evaluated). */
 export const SHARED_INPUT_OFFSET = 16;
+/** The input of the user's call in progress, apart from the iterate (the engine's own storage is never written by the guard). */
+export function sharedCallOffset(dim: number): number {
+  return SHARED_INPUT_OFFSET + 8 * Math.max(1, dim);
+}
 /** Values of Int32 [SHARED_STATE_INDEX]: the engine's own work (or not started), the module's top level, the user's loss. */
 export const WORKER_STATE = { engine: 0, loading: 1, user: 2 } as const;
 export function sharedBufferBytes(dim: number): number {
-  return SHARED_INPUT_OFFSET + 8 * Math.max(1, dim);
+  return SHARED_INPUT_OFFSET + 16 * Math.max(1, dim);
 }

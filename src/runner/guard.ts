@@ -16,7 +16,7 @@
 import { format } from 'node:util';
 import { LossError } from '../engine/sgd';
 import type { Gradient, Loss } from '../engine/types';
-import { SHARED_HEARTBEAT_INDEX, SHARED_STATE_INDEX, WORKER_STATE, type OutputMessage } from '../protocol/worker';
+import { SHARED_CALL_INDEX, SHARED_HEARTBEAT_INDEX, SHARED_STATE_INDEX, WORKER_STATE, type OutputMessage } from '../protocol/worker';
 
 /** What failed inside a call: the loss, the gradient, or a value of the wrong kind coming back. */
 export type CallWhat = 'loss' | 'gradient' | 'not-a-number' | 'gradient-shape';
@@ -135,7 +135,7 @@ export function installWorkerGuards(capture: OutputCapture, onAsyncFailure: (e: 
  */
 export interface Scratch {
   i32: Int32Array;
-  /** The current call's input (length ≥ dim). */
+  /** The current call's input (its own region of the shared buffer, length dim). */
   input: Float64Array;
 }
 
@@ -151,7 +151,9 @@ export function guardLoss(loss: Loss, s: Scratch): Loss {
     const before = i32[SHARED_STATE_INDEX];
     i32[SHARED_STATE_INDEX] = WORKER_STATE.user;
     i32[SHARED_HEARTBEAT_INDEX]++;
-    if (x.buffer !== input.buffer) input.set(x);
+    // The call's input in its own region (never the engine's iterate, which `x` may be).
+    input.set(x.length <= input.length ? x : x.subarray(0, input.length));
+    i32[SHARED_CALL_INDEX] = 1;
     let v: unknown;
     try {
       v = (loss as (x: Float64Array) => unknown)(x);
@@ -159,6 +161,7 @@ export function guardLoss(loss: Loss, s: Scratch): Loss {
       throw e instanceof CallError ? e : new CallError(e, Array.from(x), 'loss');
     }
     i32[SHARED_STATE_INDEX] = before;
+    i32[SHARED_CALL_INDEX] = 0;
     if (typeof v !== 'number') throw new CallError(undefined, Array.from(x), 'not-a-number', describeValue(v));
     return v;
   };
@@ -173,7 +176,9 @@ export function guardGradient(grad: (x: Float64Array) => unknown, dim: number, s
     const before = i32[SHARED_STATE_INDEX];
     i32[SHARED_STATE_INDEX] = WORKER_STATE.user;
     i32[SHARED_HEARTBEAT_INDEX]++;
-    if (x.buffer !== input.buffer) input.set(x);
+    // The call's input in its own region (never the engine's iterate, which `x` may be).
+    input.set(x.length <= input.length ? x : x.subarray(0, input.length));
+    i32[SHARED_CALL_INDEX] = 1;
     let r: unknown;
     try {
       r = grad(x);
@@ -181,6 +186,7 @@ export function guardGradient(grad: (x: Float64Array) => unknown, dim: number, s
       throw new CallError(e, Array.from(x), 'gradient');
     }
     i32[SHARED_STATE_INDEX] = before;
+    i32[SHARED_CALL_INDEX] = 0;
     const arr = r as ArrayLike<unknown> | null;
     if (arr === null || typeof arr !== 'object' || typeof arr.length !== 'number' || arr.length !== dim) {
       throw new CallError(undefined, Array.from(x), 'gradient-shape', describeValue(r));

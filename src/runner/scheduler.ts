@@ -26,7 +26,9 @@ import {
   SHARED_HEARTBEAT_INDEX,
   SHARED_INPUT_OFFSET,
   SHARED_STATE_INDEX,
+  SHARED_CALL_INDEX,
   WORKER_STATE,
+  sharedCallOffset,
   resultFor,
   sharedBufferBytes,
   type HostToWorker,
@@ -220,7 +222,7 @@ export class Scheduler {
       pending = {
         msg,
         owner,
-        i32: new Int32Array(shared, 0, 3),
+        i32: new Int32Array(shared, 0, 4),
         stallMs: opts.stallMs,
         onProgress: opts.onProgress,
         onOutput: opts.onOutput,
@@ -445,8 +447,14 @@ export class Scheduler {
   }
 }
 
-/** The input of the call in progress (the worker keeps it in the shared scratch). */
+/**
+ * The input of the call in progress: a guarded call's own input, else (the scalar SGD kernels,
+ * whose calls are not guarded one by one) the trial's iterate; none outside the user's code.
+ */
 function probeInput(p: Pending): number[] | undefined {
   if (p.msg.type !== 'task' || Atomics.load(p.i32, SHARED_HEARTBEAT_INDEX) <= 1) return undefined;
-  return Array.from(new Float64Array(p.msg.shared, SHARED_INPUT_OFFSET, Math.max(1, p.msg.config.dim)));
+  const dim = Math.max(1, p.msg.config.dim);
+  if (Atomics.load(p.i32, SHARED_CALL_INDEX) === 1) return Array.from(new Float64Array(p.msg.shared, sharedCallOffset(dim), dim));
+  if (Atomics.load(p.i32, SHARED_STATE_INDEX) !== WORKER_STATE.user) return undefined;
+  return Array.from(new Float64Array(p.msg.shared, SHARED_INPUT_OFFSET, dim));
 }

@@ -23,6 +23,7 @@ import {
   SHARED_INPUT_OFFSET,
   SHARED_STATE_INDEX,
   WORKER_STATE,
+  sharedCallOffset,
   type HostToWorker,
   type LossRef,
   type ResultMessage,
@@ -51,13 +52,18 @@ const capture = new OutputCapture(post);
 installWorkerGuards(capture, (e, how) => {
   if (how === 'rejection' && claimRejection(e)) return;
   const ref = current?.loss ?? lastLoss;
-  if (!ref) return;
   capture.flush();
-  post({ type: 'fatal', id: current?.id, error: asyncFailureDetail(e, how, ref) });
+  // Nothing of the user's loaded yet: our own failure, reported (never swallowed: the job would hang).
+  if (!ref)
+    post({
+      type: 'fatal',
+      error: { kind: 'engine', message: `internal error in a worker: ${e instanceof Error ? e.message : String(e)}` },
+    });
+  else post({ type: 'fatal', id: current?.id, error: asyncFailureDetail(e, how, ref) });
 });
 
 /** One scratch object, re-pointed at each message's shared buffer (see `Scratch`). */
-const scratch: Scratch = { i32: new Int32Array(3), input: new Float64Array(1) };
+const scratch: Scratch = { i32: new Int32Array(4), input: new Float64Array(1) };
 
 /** What a handler gets beside its arguments: the loaded loss and the message's shared scratch. */
 interface TaskContext {
@@ -125,7 +131,7 @@ async function runTask(msg: RunTaskMessage, i32: Int32Array): Promise<ResultMess
     grad,
     config,
     i32,
-    probe: scratch.input,
+    probe: new Float64Array(msg.shared, SHARED_INPUT_OFFSET, Math.max(1, config.dim)),
     cancelled: () => Atomics.load(i32, SHARED_CANCEL_INDEX) === 1,
     progress: (done, total) => {
       const now = Date.now();
@@ -142,10 +148,10 @@ port.on('message', (msg: HostToWorker) => {
 });
 
 async function answer(msg: HostToWorker): Promise<void> {
-  const i32 = new Int32Array(msg.shared, 0, 3);
+  const i32 = new Int32Array(msg.shared, 0, 4);
   const dim = msg.type === 'task' ? msg.config.dim : 1;
   scratch.i32 = i32;
-  scratch.input = new Float64Array(msg.shared, SHARED_INPUT_OFFSET, Math.max(1, dim));
+  scratch.input = new Float64Array(msg.shared, sharedCallOffset(dim), Math.max(1, dim));
   current = { id: msg.id, loss: msg.loss };
   lastLoss = msg.loss;
   capture.begin(msg.id);
