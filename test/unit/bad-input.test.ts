@@ -66,8 +66,17 @@ const LOSS = `export function bowl(x: number, y: number): number {
 `;
 /** Tiny, fast runs: the cases are about input, not numbers. */
 const SMALL = { trials: 2, steps: 10, resolution: 5, checkpoints: 2, sampleTrajectories: 1, trajectoryPoints: 2, probeSamples: 1 };
-/** A tiny 1-D run (default domain [-3, 3], 5 grid points) of `loss` as loss.ts. */
-const SMALL1 = { trials: 4, steps: 10, resolution: 5, checkpoints: 2, sampleTrajectories: 1, trajectoryPoints: 2, probeSamples: 1 };
+/** A tiny 1-D run (domain [-3, 3], 5 grid points) of `loss` as loss.ts. */
+const SMALL1 = {
+  trials: 4,
+  steps: 10,
+  resolution: 5,
+  checkpoints: 2,
+  sampleTrajectories: 1,
+  trajectoryPoints: 2,
+  probeSamples: 1,
+  domain: { low: [-3], high: [3] },
+};
 const small1 = (loss: string, ...flags: string[]) => ({
   args: ['run', 'loss.ts', '--config', 'run.json', ...flags],
   files: { 'loss.ts': loss, 'run.json': SMALL1 },
@@ -576,7 +585,7 @@ const CASES: Case[] = [
     name: 'Infinity on part of the domain in 2-D',
     ...run(SMALL),
     files: {
-      'run.json': SMALL,
+      'run.json': { ...SMALL, domain: { low: [-3, -3], high: [3, 3] } },
       'loss.ts': 'export function bowl(x: number, y: number): number {\n  return x > 1.4 ? Infinity : x * x + y * y;\n}\n',
     },
     exit: 0,
