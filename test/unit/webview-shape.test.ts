@@ -3,23 +3,19 @@ import assert from 'node:assert/strict';
 import {
   bin2D,
   binValues,
-  diverging,
   evenIndices,
   finiteExtent,
   gridExtent,
-  heatmapPixels,
   histogramBars,
   interpolate1D,
   niceTicks,
-  parseColor,
   pathUntil,
   positiveIntervals,
   quantileExtent,
   robustExtent,
   thinPath,
-  viridis,
-  withAlpha,
 } from '../../webview/shared/shape';
+import { diverging, heatmapPixels, parseColor, viridis, withAlpha } from '../../webview/shared/color';
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) <= eps, `${a} ≉ ${b}`);
 

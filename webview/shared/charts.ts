@@ -126,8 +126,12 @@ Chart.register(background, annotations);
 
 export type XY = { x: number; y: number };
 
+/** A Chart.js dataset; `reference` ones (x*, f under the finals, path ends) are drawn but not counted as data. */
+export type Series = ChartDataset<'line' | 'scatter' | 'bar', XY[]> & { reference?: boolean };
+
 export interface ChartSpec {
-  datasets: Array<ChartDataset<'line' | 'scatter' | 'bar', XY[]>>;
+  /** In drawing order from the top (Chart.js draws the first dataset last, over the others) and legend order. */
+  datasets: Series[];
   xLabel: string;
   yLabel: string;
   annotations?: Annotations;
@@ -159,7 +163,7 @@ export function chartConfig(spec: ChartSpec, theme: Theme): ChartConfiguration<'
   });
   return {
     type: spec.bars ? 'bar' : 'line',
-    data: { datasets: spec.datasets as ChartDataset<'line' | 'scatter' | 'bar', XY[]>[] },
+    data: { datasets: spec.datasets.map(({ reference: _reference, ...d }) => d) as ChartDataset<'line' | 'scatter' | 'bar', XY[]>[] },
     options: {
       animation: false,
       responsive: true,
@@ -195,20 +199,35 @@ export function chartConfig(spec: ChartSpec, theme: Theme): ChartConfiguration<'
 }
 
 /**
- * Draws `spec` on `canvas`: updates the chart already there in place when it has the same type
- * (time-slider frames, theme changes), else replaces it. Synchronous (no animation).
+ * The data a spec puts on screen: points with a finite y of its datasets that are not
+ * `reference`; a bar stands for as many observations as its height.
  */
-export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: Theme): Chart {
+export function dataCount(spec: ChartSpec): number {
+  let n = 0;
+  for (const d of spec.datasets) {
+    if (d.reference) continue;
+    for (const p of d.data) if (Number.isFinite(p.y)) n += d.type === 'bar' ? p.y : 1;
+  }
+  return n;
+}
+
+/**
+ * Draws `spec` on `canvas`: updates the chart already there in place when it has the same type
+ * (time-slider frames, theme changes), else replaces it. Synchronous (no animation). Returns
+ * the data drawn (`dataCount`).
+ */
+export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: Theme): number {
   const config = chartConfig(spec, theme) as ChartConfiguration;
   const existing = Chart.getChart(canvas);
   if (existing && (existing.config as { type?: string }).type === config.type) {
     existing.data.datasets = config.data.datasets;
     existing.options = config.options ?? {};
     existing.update('none');
-    return existing;
+  } else {
+    existing?.destroy();
+    new Chart(canvas, config);
   }
-  existing?.destroy();
-  return new Chart(canvas, config);
+  return dataCount(spec);
 }
 
 export function destroyChart(canvas: HTMLCanvasElement): void {

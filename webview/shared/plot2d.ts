@@ -1,12 +1,18 @@
 /**
- * The canvas layer for 2-D pictures Chart.js has no type for: a heatmap of a grid
- * (f, g or c(y)) with axes and a colour bar, and overlays (paths, points, x*, boxes).
- * Draws synchronously into a canvas sized to its CSS box × devicePixelRatio.
+ * The canvas layer for 2-D pictures Chart.js has no type for: a heatmap of a grid (f, g, c(y) or
+ * trial counts) with axes and a colour bar, and overlays (paths, points, markers, boxes), one unit
+ * as long on both axes. Draws synchronously into a canvas sized to its CSS box × devicePixelRatio
+ * and says how much data it drew, so test hooks count what is on screen.
  */
 import { destroyChart } from './charts';
+import { COLOR_BAR, drawColorBar, drawLegend, marker, type ColorBarSpec, type LegendEntry, type Shape } from './canvasMarks';
+import type { Rgb } from './color';
 import { formatNumber } from './format';
-import { heatmapPixels, niceTicks, type Rgb } from './shape';
+import { heatImage } from './heatImage';
+import { niceTicks } from './shape';
 import type { Theme } from './theme';
+
+export type { Shape } from './canvasMarks';
 
 export interface Heat {
   /** values[iy][ix] on grid x (columns) × y (rows), row 0 at the bottom. */
@@ -15,7 +21,7 @@ export interface Heat {
   y: readonly number[];
   color: (v: number) => Rgb;
   /** Colour bar: value range and the colour at t ∈ [0, 1]. */
-  legend?: { min: number; max: number; label: string; at: (t: number) => Rgb };
+  legend?: ColorBarSpec;
   /** 0..1; lower values let overlays stand out. */
   opacity?: number;
   /**
@@ -24,31 +30,6 @@ export interface Heat {
    */
   cacheKey?: string;
 }
-
-const imageCache = new WeakMap<object, Map<string, HTMLCanvasElement>>();
-
-/** The grid as an image (one pixel per cell, row 0 at the bottom), cached when `cacheKey` is set. */
-function heatImage(h: Heat): HTMLCanvasElement {
-  const byKey = h.cacheKey ? imageCache.get(h.grid) : undefined;
-  const hit = h.cacheKey ? byKey?.get(h.cacheKey) : undefined;
-  if (hit) return hit;
-  const rows = h.grid.length;
-  const cols = h.grid[0]!.length;
-  const img = new ImageData(heatmapPixels(h.grid, h.color) as Uint8ClampedArray<ArrayBuffer>, cols, rows);
-  const off = document.createElement('canvas');
-  off.width = cols;
-  off.height = rows;
-  off.getContext('2d')!.putImageData(img, 0, 0);
-  if (h.cacheKey) {
-    const m = byKey ?? new Map<string, HTMLCanvasElement>();
-    if (m.size > 8) m.clear();
-    m.set(h.cacheKey, off);
-    if (!byKey) imageCache.set(h.grid, m);
-  }
-  return off;
-}
-
-export type Shape = 'circle' | 'square' | 'cross' | 'star' | 'diamond';
 
 export interface PointLayer {
   points: readonly (readonly number[])[];
@@ -75,54 +56,67 @@ export interface Plot2DSpec {
   title?: string;
   heat?: Heat;
   lines?: LineLayer[];
+  /** Data points (finals): counted in `Drawn2D.points`. */
   points?: PointLayer[];
+  /** Reference markers drawn over the points (x*, path starts and ends, inf c): not counted. */
+  marks?: PointLayer[];
   boxes?: Array<{ low: number[]; high: number[]; color: string; dash?: number[] }>;
   /** Short legend entries drawn top-left: colour + text. */
-  legend?: Array<{ color: string; label: string; shape?: Shape }>;
+  legend?: LegendEntry[];
+}
+
+/** What a draw put on screen: heat cells coloured, line vertices, data points (marks left out). */
+export interface Drawn2D {
+  cells: number;
+  vertices: number;
+  points: number;
 }
 
 const BASE_PAD = { left: 52, right: 16, top: 10, bottom: 36 };
-const BAR = { width: 12, gap: 10, labels: 48 };
 
-/** Draws `spec`; returns the number of overlay points drawn (for `data-points`). */
-export function drawPlot2D(canvas: HTMLCanvasElement, spec: Plot2DSpec, theme: Theme): number {
+/** Draws `spec`; returns what it drew. */
+export function drawPlot2D(canvas: HTMLCanvasElement, spec: Plot2DSpec, theme: Theme): Drawn2D {
   return drawPlots2D(canvas, [spec], theme);
 }
 
 /**
  * Draws several plots in one canvas, side by side (`row`) or one above the other (`column`,
- * for narrow panels); returns the points drawn.
+ * for narrow panels); returns what they drew together.
  */
-export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], theme: Theme, direction: 'row' | 'column' = 'row'): number {
+export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], theme: Theme, direction: 'row' | 'column' = 'row'): Drawn2D {
   // The canvas may have held a Chart.js chart (a 1-D run before this 2-D one): it must let go,
   // or its resize observer would draw over this picture.
   destroyChart(canvas);
+  const drawn: Drawn2D = { cells: 0, vertices: 0, points: 0 };
   const dpr = window.devicePixelRatio || 1;
   const cssW = Math.max(120, canvas.clientWidth || canvas.parentElement?.clientWidth || 400);
   const cssH = Math.max(120, canvas.clientHeight || 300);
   canvas.width = Math.round(cssW * dpr);
   canvas.height = Math.round(cssH * dpr);
   const ctx = canvas.getContext('2d');
-  if (!ctx) return 0;
+  if (!ctx) return drawn;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, cssW, cssH);
   const n = Math.max(1, specs.length);
   const w = direction === 'row' ? cssW / n : cssW;
   const h = direction === 'row' ? cssH : cssH / n;
-  let drawn = 0;
   specs.forEach((spec, i) => {
     ctx.save();
     ctx.translate(direction === 'row' ? i * w : 0, direction === 'row' ? 0 : i * h);
-    drawn += drawInto(ctx, spec, theme, w, h);
+    const d = drawInto(ctx, spec, theme, w, h);
+    drawn.cells += d.cells;
+    drawn.vertices += d.vertices;
+    drawn.points += d.points;
     ctx.restore();
   });
   return drawn;
 }
 
-function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme, cssW: number, cssH: number): number {
+function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme, cssW: number, cssH: number): Drawn2D {
+  const drawn: Drawn2D = { cells: 0, vertices: 0, points: 0 };
   const PAD = { ...BASE_PAD, top: spec.title ? BASE_PAD.top + 18 : BASE_PAD.top };
-  const right = PAD.right + (spec.heat?.legend ? BAR.width + BAR.gap + BAR.labels : 0);
+  const right = PAD.right + (spec.heat?.legend ? COLOR_BAR.width + COLOR_BAR.gap + COLOR_BAR.labels : 0);
   const availW = Math.max(20, cssW - PAD.left - right);
   const plotH = Math.max(20, cssH - PAD.top - PAD.bottom);
   let [x0, x1] = spec.xRange;
@@ -152,7 +146,7 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
     const h = spec.heat;
     const rows = h.grid.length;
     const cols = h.grid[0]!.length;
-    const off = heatImage(h);
+    const { image, cells } = heatImage(h.grid, h.color, h.cacheKey);
     // Cell centres sit on the grid points; the image spans half a cell beyond them.
     const dx = cols > 1 ? (h.x[cols - 1]! - h.x[0]!) / (cols - 1) : 1;
     const dy = rows > 1 ? (h.y[rows - 1]! - h.y[0]!) / (rows - 1) : 1;
@@ -164,9 +158,10 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
     ctx.imageSmoothingEnabled = true;
     const ix0 = px(h.x[0]! - dx / 2);
     const iy0 = py(h.y[rows - 1]! + dy / 2);
-    ctx.drawImage(off, ix0, iy0, px(h.x[cols - 1]! + dx / 2) - ix0, py(h.y[0]! - dy / 2) - iy0);
+    ctx.drawImage(image, ix0, iy0, px(h.x[cols - 1]! + dx / 2) - ix0, py(h.y[0]! - dy / 2) - iy0);
     ctx.restore();
-    if (h.legend) drawColorBar(ctx, h.legend, left + plotW + BAR.gap, top, plotH, theme);
+    drawn.cells = cells;
+    if (h.legend) drawColorBar(ctx, h.legend, left + plotW + COLOR_BAR.gap, top, plotH, theme);
   }
 
   // Axes, ticks, grid.
@@ -229,109 +224,30 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
     ctx.beginPath();
     l.points.forEach((p, i) => (i === 0 ? ctx.moveTo(px(p[0]!), py(p[1]!)) : ctx.lineTo(px(p[0]!), py(p[1]!))));
     ctx.stroke();
+    drawn.vertices += l.points.length;
   }
   ctx.setLineDash([]);
-  let drawn = 0;
-  for (const layer of spec.points ?? []) {
-    ctx.fillStyle = layer.color;
-    ctx.strokeStyle = layer.stroke ?? layer.color;
-    ctx.lineWidth = layer.stroke ? 1.5 : 1;
-    for (const p of layer.points) {
-      if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) continue;
-      marker(ctx, layer.shape, px(p[0]!), py(p[1]!), layer.radius, !!layer.stroke);
-      drawn++;
+  const drawPoints = (layers: readonly PointLayer[]): number => {
+    let n = 0;
+    for (const layer of layers) {
+      ctx.fillStyle = layer.color;
+      ctx.strokeStyle = layer.stroke ?? layer.color;
+      ctx.lineWidth = layer.stroke ? 1.5 : 1;
+      for (const p of layer.points) {
+        if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) continue;
+        marker(ctx, layer.shape, px(p[0]!), py(p[1]!), layer.radius, !!layer.stroke);
+        n++;
+      }
     }
-  }
+    return n;
+  };
+  drawn.points = drawPoints(spec.points ?? []);
+  drawPoints(spec.marks ?? []);
   ctx.restore();
 
   if (spec.legend?.length) {
     ctx.font = font;
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'middle';
-    let y = top + 10;
-    const w = Math.max(...spec.legend.map((e) => ctx.measureText(e.label).width)) + 26;
-    ctx.fillStyle = theme.background;
-    ctx.globalAlpha = 0.8;
-    ctx.fillRect(left + 4, top + 2, w, spec.legend.length * 16 + 4);
-    ctx.globalAlpha = 1;
-    for (const e of spec.legend) {
-      ctx.fillStyle = e.color;
-      ctx.strokeStyle = e.color;
-      marker(ctx, e.shape ?? 'square', left + 14, y, 4, false);
-      ctx.fillStyle = theme.foreground;
-      ctx.fillText(e.label, left + 24, y);
-      y += 16;
-    }
+    drawLegend(ctx, spec.legend, left, top, theme);
   }
   return drawn;
-}
-
-function marker(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y: number, r: number, outline: boolean): void {
-  ctx.beginPath();
-  switch (shape) {
-    case 'circle':
-      ctx.arc(x, y, r, 0, Math.PI * 2);
-      break;
-    case 'square':
-      ctx.rect(x - r, y - r, 2 * r, 2 * r);
-      break;
-    case 'diamond':
-      ctx.moveTo(x, y - r);
-      ctx.lineTo(x + r, y);
-      ctx.lineTo(x, y + r);
-      ctx.lineTo(x - r, y);
-      ctx.closePath();
-      break;
-    case 'cross':
-      ctx.moveTo(x - r, y - r);
-      ctx.lineTo(x + r, y + r);
-      ctx.moveTo(x + r, y - r);
-      ctx.lineTo(x - r, y + r);
-      ctx.lineWidth = 2;
-      ctx.stroke();
-      return;
-    case 'star':
-      for (let k = 0; k < 10; k++) {
-        const a = -Math.PI / 2 + (k * Math.PI) / 5;
-        const rr = k % 2 === 0 ? r : r * 0.45;
-        if (k === 0) ctx.moveTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
-        else ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
-      }
-      ctx.closePath();
-      break;
-  }
-  ctx.fill();
-  if (outline) ctx.stroke();
-}
-
-function drawColorBar(
-  ctx: CanvasRenderingContext2D,
-  legend: NonNullable<Heat['legend']>,
-  x: number,
-  top: number,
-  height: number,
-  theme: Theme,
-): void {
-  for (let i = 0; i < height; i++) {
-    const [r, g, b] = legend.at(1 - i / Math.max(1, height - 1));
-    ctx.fillStyle = `rgb(${r},${g},${b})`;
-    ctx.fillRect(x, top + i, BAR.width, 1);
-  }
-  ctx.strokeStyle = theme.grid;
-  ctx.strokeRect(x + 0.5, top + 0.5, BAR.width, height);
-  ctx.fillStyle = theme.muted;
-  ctx.textAlign = 'left';
-  ctx.textBaseline = 'middle';
-  const span = legend.max - legend.min;
-  for (const t of niceTicks(legend.min, legend.max, 4)) {
-    const y = top + height * (1 - (span > 0 ? (t - legend.min) / span : 0.5));
-    ctx.fillText(formatNumber(t), x + BAR.width + 4, y);
-  }
-  ctx.save();
-  ctx.translate(x + BAR.width + BAR.labels - 4, top + height / 2);
-  ctx.rotate(Math.PI / 2);
-  ctx.textAlign = 'center';
-  ctx.fillStyle = theme.foreground;
-  ctx.fillText(legend.label, 0, 0);
-  ctx.restore();
 }

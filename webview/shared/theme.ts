@@ -3,7 +3,7 @@
  * webview's body. VS Code swaps the body class (vscode-light / vscode-dark /
  * vscode-high-contrast / vscode-high-contrast-light) on a theme change; `onThemeChange` fires then.
  */
-import { parseColor, type Rgb } from './shape';
+import { parseColor, type Rgb } from './color';
 
 export interface Theme {
   kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';

@@ -1,0 +1,130 @@
+/**
+ * What every chart module shares: how a run's dimension picks its picture (`Geometry`), the
+ * one place that dispatches on it (`byGeometry`), the choices the panel's charts read
+ * (`ChartUi`), and small builders for datasets and markers.
+ *
+ * A chart is `(canvas, view, theme, options) => number`: it draws `view` into `canvas` and
+ * returns how much data it drew (the canvas's `data-points`), counted from what it drew.
+ */
+import type { Landscape } from '../../src/engine/types';
+import type { ViewResult } from '../../src/protocol/webview';
+import type { Annotations, Series, XY } from '../shared/charts';
+import { withAlpha } from '../shared/color';
+import { palette } from '../shared/palette';
+import type { PointLayer } from '../shared/plot2d';
+import { stageStarts } from '../shared/summary';
+import type { Theme } from '../shared/theme';
+
+/**
+ * How a run of dimension d is pictured: curves over x (d = 1), maps over the plane (d = 2),
+ * curves along slices through x* (d > 2; the landscape holds one row per slice).
+ */
+export type Geometry = 'line' | 'plane' | 'slices';
+
+export function geometryOf(view: ViewResult): Geometry {
+  const dim = view.config.dim;
+  return dim === 1 ? 'line' : dim === 2 ? 'plane' : 'slices';
+}
+
+export type Draw<O> = (canvas: HTMLCanvasElement, view: ViewResult, theme: Theme, options: O) => number;
+
+/** One chart from its picture per geometry. */
+export function byGeometry<O>(draw: Record<Geometry, Draw<O>>): Draw<O> {
+  return (canvas, view, theme, options) => draw[geometryOf(view)](canvas, view, theme, options);
+}
+
+/** Choices the user makes in the panel (persisted with setState). */
+export interface ChartUi {
+  /** Which landscape.smoothed[i] is drawn beside f (2-D) or along the slices (d > 2); -1 = the first. */
+  landscapeLayer: number;
+  /** Index into diagnostics.convexity. */
+  convexityIndex: number;
+  /** How many of the sampled paths to draw. */
+  pathsShown: number;
+  /** Index into pathSteps for the time slider; -1 means the end. */
+  timeIndex: number;
+  /** Which method's density the 2-D histogram shows. */
+  density: 'sgd' | 'gd';
+  /** Multi-stage runs: where trials are shown, at the end of stage i (0-based) or -1 = the end of the run. */
+  finalsStage: number;
+}
+
+export const DEFAULT_UI: ChartUi = {
+  landscapeLayer: -1,
+  convexityIndex: 0,
+  pathsShown: 10,
+  timeIndex: -1,
+  density: 'sgd',
+  finalsStage: -1,
+};
+
+export type Grid = number[][];
+/** A landscape array as rows (2-D: rows along y; d > 2: one row per slice). */
+export const asGrid = (v: number[] | number[][]): Grid => v as Grid;
+/** A landscape array as one row (1-D). */
+export const asLine = (v: number[] | number[][]): number[] => v as number[];
+
+/** A curve over the landscape's x. */
+export function curveOver(x: readonly number[], values: readonly number[]): XY[] {
+  return x.map((xi, i) => ({ x: xi, y: values[i]! }));
+}
+
+export function line(label: string, data: XY[], color: string, extra: Partial<Series> = {}): Series {
+  return { type: 'line', label, data, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, ...extra } as Series;
+}
+
+export function dots(label: string, data: XY[], color: string, extra: Partial<Series> = {}): Series {
+  return {
+    type: 'scatter',
+    label,
+    data,
+    borderColor: color,
+    backgroundColor: withAlpha(color, 0.7),
+    pointRadius: 2.5,
+    showLine: false,
+    ...extra,
+  } as Series;
+}
+
+/** x* as a star at height y (curves over x). */
+export function xStarDataset(view: ViewResult, y: number, t: Theme): Series {
+  const c = palette(t).xStar;
+  return dots('x*', [{ x: view.diagnostics.xStar[0]!, y }], c, {
+    pointStyle: 'star',
+    pointRadius: 8,
+    borderWidth: 2,
+    backgroundColor: c,
+    reference: true,
+  } as Partial<Series>);
+}
+
+/** x* as a star marker on a 2-D plot. */
+export function xStarMark(view: ViewResult, t: Theme, radius = 8): PointLayer {
+  return { points: [view.diagnostics.xStar], color: palette(t).xStar, radius, shape: 'star', stroke: t.background };
+}
+
+/** Rules at the global steps where stages 2, 3, … start (charts over steps). */
+export function stageRules(view: ViewResult, t: Theme): Annotations['vlines'] {
+  return stageStarts(view).map((s, i) => ({ x: s, color: palette(t).rule, label: `stage ${i + 2}` }));
+}
+
+/** The domain's extent along x (and along y: the second coordinate, else the first). */
+export function domainX(view: ViewResult): [number, number] {
+  const d = view.config.domain;
+  return [d.low[0]!, d.high[0]!];
+}
+
+export function domainY(view: ViewResult): [number, number] {
+  const d = view.config.domain;
+  return [d.low[1] ?? d.low[0]!, d.high[1] ?? d.high[0]!];
+}
+
+/** The extent of the landscape's x grid. */
+export function gridXRange(L: Landscape): [number, number] {
+  return [L.x[0]!, L.x[L.x.length - 1]!];
+}
+
+/** The axes of a 2-D plot over the landscape grid: its x/y ranges and the coordinate labels. */
+export function gridFrame(L: Landscape): { xRange: [number, number]; yRange: [number, number]; xLabel: string; yLabel: string } {
+  return { xRange: gridXRange(L), yRange: [L.y![0]!, L.y![L.y!.length - 1]!], xLabel: 'x₁', yLabel: 'x₂' };
+}

@@ -1,0 +1,85 @@
+/**
+ * The paper's Figure 5 along the SGD trajectories, one chart per panel over step t:
+ * (a) ⟨−∇f(x_t), x_T − x_t⟩, (b) the same at random points w near x_t, (c) the stochastic
+ * gradient's norm. The same for every dimension. data-points: the points of the means drawn
+ * (and of the minimum in (a)).
+ */
+import type { ViewResult } from '../../src/protocol/webview';
+import { drawChart, type Series, type XY } from '../shared/charts';
+import { withAlpha } from '../shared/color';
+import { formatNumber } from '../shared/format';
+import { palette } from '../shared/palette';
+import { finiteExtent } from '../shared/shape';
+import type { Theme } from '../shared/theme';
+import { line, stageRules } from './chart';
+
+function series(steps: number[], values: number[]): XY[] {
+  return steps.map((x, i) => ({ x, y: values[i]! })).filter((p) => Number.isFinite(p.y));
+}
+
+/** A mean with its min–max band (the band's edges are drawn, not counted). */
+function band(label: string, steps: number[], mean: number[], lo: number[], hi: number[], color: string): Series[] {
+  return [
+    line('', series(steps, lo), 'transparent', { borderWidth: 0, reference: true } as Partial<Series>),
+    line(`${label} min–max`, series(steps, hi), 'transparent', {
+      borderWidth: 0,
+      fill: '-1',
+      backgroundColor: withAlpha(color, 0.2),
+      reference: true,
+    } as Partial<Series>),
+    line(`${label} mean`, series(steps, mean), color, { borderWidth: 2 }),
+  ];
+}
+
+/** (a) ⟨−∇f(x_t), x_T − x_t⟩: minimum and mean over trials. */
+export function drawFig5Inner(canvas: HTMLCanvasElement, view: ViewResult, t: Theme): number {
+  const tr = view.diagnostics.trajectory;
+  const p = palette(t);
+  return drawChart(
+    canvas,
+    {
+      datasets: [
+        line('min over trials', series(tr.steps, tr.innerMin), p.innerMin, { borderWidth: 2 }),
+        line('mean', series(tr.steps, tr.innerMean), p.innerMean),
+      ],
+      xLabel: 'step t',
+      yLabel: '⟨−∇f(x_t), x_T − x_t⟩',
+      annotations: { hlines: [{ y: 0, color: p.rule, dash: [] }], vlines: stageRules(view, t) },
+    },
+    t,
+  );
+}
+
+/** (b) the inner product at random points w near x_t (mean with min/max band). */
+export function drawFig5Probe(canvas: HTMLCanvasElement, view: ViewResult, t: Theme): number {
+  const tr = view.diagnostics.trajectory;
+  const p = palette(t);
+  return drawChart(
+    canvas,
+    {
+      datasets: band('probe', tr.steps, tr.probeMean, tr.probeMin, tr.probeMax, p.probe),
+      xLabel: 'step t',
+      yLabel: `⟨−∇f(w), x_T − x_t⟩, ‖w − x_t‖ ≤ ${formatNumber(view.config.probeRadius)}`,
+      annotations: { hlines: [{ y: 0, color: p.rule, dash: [] }], vlines: stageRules(view, t) },
+    },
+    t,
+  );
+}
+
+/** (c) the stochastic gradient's norm along the trajectories (log axis when it spans over 100×). */
+export function drawFig5GradNorm(canvas: HTMLCanvasElement, view: ViewResult, t: Theme): number {
+  const tr = view.diagnostics.trajectory;
+  const ext = finiteExtent([...tr.gradNormMin, ...tr.gradNormMax]);
+  const yLog = !!ext && ext[0] > 0 && ext[1] / ext[0] > 100;
+  return drawChart(
+    canvas,
+    {
+      datasets: band('‖∇f + ω‖', tr.steps, tr.gradNormMean, tr.gradNormMin, tr.gradNormMax, palette(t).gradNorm),
+      xLabel: 'step t',
+      yLabel: 'stochastic gradient norm',
+      yLog,
+      annotations: { vlines: stageRules(view, t) },
+    },
+    t,
+  );
+}

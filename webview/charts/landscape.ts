@@ -1,0 +1,119 @@
+/**
+ * The landscape: f and the smoothed g. Curves over x (1-D), f beside g as maps (2-D), f and g
+ * along each slice x* + t·u (d > 2). Drawn in the panel and, `compact`, in the side panel.
+ * data-points: the curve points or map cells drawn.
+ */
+import type { ViewResult } from '../../src/protocol/webview';
+import { drawChart, type Series } from '../shared/charts';
+import { finiteExtent, interpolate1D } from '../shared/shape';
+import { formatNumber } from '../shared/format';
+import { palette } from '../shared/palette';
+import { drawPlot2D, drawPlots2D, type Plot2DSpec } from '../shared/plot2d';
+import type { Theme } from '../shared/theme';
+import { asGrid, asLine, byGeometry, curveOver, gridFrame, gridXRange, line, xStarDataset, xStarMark } from './chart';
+import { valueHeat } from './heat';
+
+export interface LandscapeOptions {
+  /** Which landscape.smoothed[i] is drawn beside f (2-D), along the slices (d > 2) or alone (compact); -1 = the first. */
+  layer: number;
+  /** The side panel's small picture: f and that one g (1-D, first slice) or g alone (2-D); no titles, legends, colour bar. */
+  compact?: boolean;
+}
+
+/** The smoothed layer the options pick (undefined for a run without noise). */
+function chosenLayer(view: ViewResult, o: LandscapeOptions) {
+  return view.landscape.smoothed[Math.max(0, o.layer)];
+}
+
+function resetHeight(canvas: HTMLCanvasElement): void {
+  if (canvas.parentElement) canvas.parentElement.style.height = '';
+}
+
+/** 1-D: f and every g (compact: the chosen g), x* on f. */
+function landscapeLine(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
+  const L = view.landscape;
+  const p = palette(t);
+  const f = asLine(L.f);
+  const layers = o.compact ? [chosenLayer(view, o)].filter((s) => s !== undefined) : L.smoothed;
+  const datasets: Series[] = [line('f', curveOver(L.x, f), p.f, { borderWidth: 1 })];
+  layers.forEach((s, k) => {
+    const label = o.compact ? `g (${formatNumber(s.radius)})` : `g: f convolved with radius ${formatNumber(s.radius)}`;
+    datasets.push(line(label, curveOver(L.x, asLine(s.values)), p.series(k), { borderWidth: 2 }));
+  });
+  if (o.compact) return drawChart(canvas, { datasets, xLabel: 'x', yLabel: '', legend: false }, t);
+  resetHeight(canvas);
+  const fAtStar = interpolate1D(L.x, f, view.diagnostics.xStar[0]!);
+  datasets.push(xStarDataset(view, Number.isFinite(fAtStar) ? fAtStar : (finiteExtent(f)?.[0] ?? 0), t));
+  return drawChart(canvas, { datasets, xLabel: 'x', yLabel: 'loss', xRange: gridXRange(L) }, t);
+}
+
+/** 2-D: f beside the chosen g, side by side or stacked (compact: g alone, or f without noise). */
+function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
+  const L = view.landscape;
+  const layer = chosenLayer(view, o);
+  if (o.compact) {
+    const { legend: _colorBar, ...heat } = valueHeat(asGrid(layer?.values ?? L.f), L.x, L.y!, 'g');
+    const { xRange, yRange } = gridFrame(L);
+    return drawPlot2D(canvas, { xRange, yRange, heat, marks: [xStarMark(view, t, 6)] }, t).cells;
+  }
+  const common = { ...gridFrame(L), marks: [xStarMark(view, t)], boxes: [{ ...view.config.init, color: palette(t).box }] };
+  const specs: Plot2DSpec[] = [
+    {
+      ...common,
+      title: 'f',
+      heat: valueHeat(asGrid(L.f), L.x, L.y!, 'f'),
+      legend: [{ color: palette(t).xStar, label: 'x*', shape: 'star' }],
+    },
+  ];
+  if (layer)
+    specs.push({
+      ...common,
+      title: `g = f smoothed by ${layer.noise} noise of radius ${formatNumber(layer.radius)}`,
+      heat: valueHeat(asGrid(layer.values), L.x, L.y!, 'g'),
+      legend: [],
+    });
+  // Side by side when each plot gets ≥ 340 px, else stacked in a taller box.
+  const box = canvas.parentElement;
+  const width = box?.clientWidth ?? canvas.clientWidth;
+  const direction = specs.length > 1 && width < 680 ? 'column' : 'row';
+  if (box) box.style.height = direction === 'column' ? `${Math.round(Math.min(340, width * 0.8)) * specs.length}px` : '';
+  return drawPlots2D(canvas, specs, t, direction).cells;
+}
+
+/** d > 2: f (solid) and the chosen g (dashed) along each slice (compact: the first slice). */
+function landscapeSlices(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
+  const L = view.landscape;
+  const p = palette(t);
+  const layer = chosenLayer(view, o);
+  if (o.compact) {
+    const datasets = [line('f', curveOver(L.x, asGrid(L.f)[0]!), p.f, { borderWidth: 1 })];
+    if (layer)
+      datasets.push(line(`g (${formatNumber(layer.radius)})`, curveOver(L.x, asGrid(layer.values)[0]!), p.series(0), { borderWidth: 2 }));
+    return drawChart(canvas, { datasets, xLabel: 't (slice 1)', yLabel: '', legend: false }, t);
+  }
+  resetHeight(canvas);
+  const datasets = asGrid(L.f).map((row, s) => line(`f, slice ${s + 1}`, curveOver(L.x, row), p.series(s), { borderWidth: 1 }));
+  if (layer) {
+    asGrid(layer.values).forEach((row, s) =>
+      datasets.push(
+        line(`g (radius ${formatNumber(layer.radius)}), slice ${s + 1}`, curveOver(L.x, row), p.series(s), {
+          borderDash: [5, 3],
+          borderWidth: 2,
+        }),
+      ),
+    );
+  }
+  return drawChart(
+    canvas,
+    {
+      datasets,
+      xLabel: 't along slice (x = x* + t·u)',
+      yLabel: 'loss',
+      xRange: gridXRange(L),
+      annotations: { vlines: [{ x: 0, color: p.xStar, label: 'x*' }] },
+    },
+    t,
+  );
+}
+
+export const drawLandscape = byGeometry<LandscapeOptions>({ line: landscapeLine, plane: landscapePlane, slices: landscapeSlices });

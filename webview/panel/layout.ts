@@ -1,0 +1,91 @@
+/**
+ * The panel's DOM: header, status, error banner, summary and the cards holding the charts and
+ * their controls. Built once; everything else only fills it. Text goes in as text (no innerHTML).
+ */
+import { h } from '../shared/dom';
+import { convexitySelect, densitySelect, layerSelect, pathsSelect, playButton, stageSelect, timeLabel, timeSlider } from './controls';
+import { SLOTS, type ChartSlot } from './slots';
+
+export const root = h('main', { id: 'root', 'data-testid': 'panel-root' });
+export const runTitle = h('h1', { 'data-testid': 'run-label' }, 'SGD Landscape');
+export const statusLine = h('div', { class: 'status', 'data-testid': 'status', role: 'status' });
+export const progressBar = h('div', { class: 'progress-fill' });
+export const progress = h('div', { class: 'progress', 'data-testid': 'progress', hidden: true }, progressBar);
+export const errorText = h('span', { class: 'error-text' });
+export const errorLink = h('a', { href: '#', class: 'error-link', hidden: true });
+export const errorBanner = h('div', { class: 'error', 'data-testid': 'error', role: 'alert', hidden: true }, errorText, ' ', errorLink);
+export const summary = h('p', { class: 'summary', 'data-testid': 'summary' });
+export const empty = h('p', { class: 'empty' }, 'No run to show yet. Pick a function in the SGD Landscape side panel and press Run.');
+export const exportJson = h(
+  'vscode-button',
+  { secondary: true, 'data-testid': 'export-json', title: 'Save this run as JSON' },
+  'Export JSON',
+);
+export const exportCsv = h(
+  'vscode-button',
+  { secondary: true, 'data-testid': 'export-csv', title: 'Save the final iterates as CSV' },
+  'Export CSV',
+);
+export const successLine = h('p', { class: 'note', 'data-testid': 'success' });
+export const convexityLine = h('p', { class: 'note', 'data-testid': 'convexity-text' });
+export const theoremList = h('ul', { class: 'theorem', 'data-testid': 'theorem1' });
+
+let savePng: (s: ChartSlot) => void = () => undefined;
+
+/** A chart's figure: caption with its PNG button, and the canvas in a box CSS sizes. */
+function figure(s: ChartSlot): HTMLElement {
+  const png = h('vscode-button', { secondary: true, 'data-testid': `png-${s.id}`, title: `Save “${s.title}” as PNG`, class: 'png' }, 'PNG');
+  png.addEventListener('click', () => savePng(s));
+  return h(
+    'figure',
+    { class: s.tall ? 'chart tall' : 'chart' },
+    h('figcaption', {}, h('span', {}, s.title), png),
+    h('div', { class: 'canvas-box' }, s.canvas),
+  );
+}
+
+function card(title: string, toolbar: Node[], ...body: Node[]): HTMLElement {
+  return h('section', { class: 'card' }, h('header', {}, h('h2', {}, title), h('div', { class: 'toolbar' }, ...toolbar)), ...body);
+}
+
+/** The card that needs a complete run (hidden while a run goes). */
+export const diagnosticsCard = card(
+  'Diagnostics',
+  [convexitySelect],
+  convexityLine,
+  figure(SLOTS.convexity),
+  h('h3', {}, 'Theorem 1 against what happened'),
+  theoremList,
+  h('h3', {}, 'Along the SGD trajectories (the paper’s Figure 5)'),
+  h('div', { class: 'triple' }, figure(SLOTS.fig5Inner), figure(SLOTS.fig5Probe), figure(SLOTS.fig5GradNorm)),
+);
+
+/** The cards (hidden while there is no run). */
+export const content = h(
+  'div',
+  { class: 'content' },
+  card('Landscape', [layerSelect], figure(SLOTS.landscape)),
+  card('Trajectories', [pathsSelect, playButton, timeSlider, timeLabel], figure(SLOTS.trajectories)),
+  card(
+    'Where trials end',
+    [stageSelect, densitySelect],
+    successLine,
+    h('div', { class: 'pair' }, figure(SLOTS.finals), figure(SLOTS.histogram)),
+  ),
+  diagnosticsCard,
+);
+
+/** Puts the page into document.body; `onPng` saves a chart when its PNG button is pressed. */
+export function mount(onPng: (s: ChartSlot) => void): void {
+  savePng = onPng;
+  root.append(
+    h('header', { class: 'top' }, runTitle, h('div', { class: 'actions' }, exportJson, exportCsv)),
+    statusLine,
+    progress,
+    errorBanner,
+    summary,
+    empty,
+    content,
+  );
+  document.body.append(root);
+}

@@ -1,0 +1,60 @@
+/**
+ * The panel's words: the status line, progress bar and error banner, the run's title and
+ * summaries, and the Theorem 1 list. The sentences themselves come from shared/summary.ts.
+ */
+import type { RunStatus, ViewResult } from '../../src/protocol/webview';
+import { h, setChildren } from '../shared/dom';
+import { convexityText, runLabel, statusText, successText, summaryText, theoremText } from '../shared/summary';
+import {
+  convexityLine,
+  errorBanner,
+  errorLink,
+  errorText,
+  progress,
+  progressBar,
+  root,
+  runTitle,
+  statusLine,
+  successLine,
+  summary,
+  theoremList,
+} from './layout';
+
+export function renderStatus(status: RunStatus, current: ViewResult | undefined): void {
+  statusLine.textContent = statusText(status, current);
+  root.dataset.status = status.kind;
+  if (status.kind === 'running') {
+    const f = status.total > 0 ? Math.min(1, Math.max(0, status.done / status.total)) : 0;
+    progress.hidden = false;
+    progress.dataset.value = f.toFixed(3);
+    progressBar.style.width = `${(f * 100).toFixed(1)}%`;
+  } else {
+    progress.hidden = true;
+  }
+  if (status.kind === 'error') {
+    errorBanner.hidden = false;
+    errorText.textContent = status.message;
+    const where =
+      status.file !== undefined ? `${status.file.split(/[\\/]/).pop()}${status.line !== undefined ? `:${status.line}` : ''}` : '';
+    errorLink.hidden = status.file === undefined;
+    errorLink.textContent = where ? `Open ${where}` : '';
+  } else {
+    errorBanner.hidden = true;
+  }
+}
+
+export function renderTitle(view: ViewResult | undefined): void {
+  runTitle.textContent = view ? runLabel(view) : 'SGD Landscape';
+  runTitle.title = view?.source?.file ?? '';
+}
+
+/** Every sentence about a complete run. */
+export function renderText(view: ViewResult): void {
+  renderTitle(view);
+  summary.textContent = summaryText(view);
+  successLine.textContent = successText(view);
+  convexityLine.textContent = convexityText(view);
+  const stages = view.config.stages.length;
+  setChildren(theoremList, ...view.diagnostics.theorem1.map((p) => h('li', {}, theoremText(p, stages))));
+  if (view.diagnostics.theorem1.length === 0) setChildren(theoremList, h('li', {}, 'No prediction (no noisy stage).'));
+}

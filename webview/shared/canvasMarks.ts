@@ -1,0 +1,112 @@
+/**
+ * What the 2-D plots draw besides data: marker shapes, the legend box and the colour bar.
+ * Plain canvas drawing in CSS pixels (the caller has set the device-pixel transform).
+ */
+import { formatNumber } from './format';
+import { niceTicks } from './shape';
+import type { Rgb } from './color';
+import type { Theme } from './theme';
+
+export type Shape = 'circle' | 'square' | 'cross' | 'star' | 'diamond';
+
+/** A marker of radius `r` centred on (x, y), filled with the current fill (and outlined when asked). */
+export function marker(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y: number, r: number, outline: boolean): void {
+  ctx.beginPath();
+  switch (shape) {
+    case 'circle':
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+      break;
+    case 'square':
+      ctx.rect(x - r, y - r, 2 * r, 2 * r);
+      break;
+    case 'diamond':
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y);
+      ctx.lineTo(x, y + r);
+      ctx.lineTo(x - r, y);
+      ctx.closePath();
+      break;
+    case 'cross':
+      ctx.moveTo(x - r, y - r);
+      ctx.lineTo(x + r, y + r);
+      ctx.moveTo(x + r, y - r);
+      ctx.lineTo(x - r, y + r);
+      ctx.lineWidth = 2;
+      ctx.stroke();
+      return;
+    case 'star':
+      for (let k = 0; k < 10; k++) {
+        const a = -Math.PI / 2 + (k * Math.PI) / 5;
+        const rr = k % 2 === 0 ? r : r * 0.45;
+        if (k === 0) ctx.moveTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+        else ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+      }
+      ctx.closePath();
+      break;
+  }
+  ctx.fill();
+  if (outline) ctx.stroke();
+}
+
+export interface LegendEntry {
+  color: string;
+  label: string;
+  shape?: Shape;
+}
+
+/** Legend entries (colour + text) in a translucent box at the top-left corner (left, top) of a plot. */
+export function drawLegend(ctx: CanvasRenderingContext2D, entries: readonly LegendEntry[], left: number, top: number, theme: Theme): void {
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  let y = top + 10;
+  const w = Math.max(...entries.map((e) => ctx.measureText(e.label).width)) + 26;
+  ctx.fillStyle = theme.background;
+  ctx.globalAlpha = 0.8;
+  ctx.fillRect(left + 4, top + 2, w, entries.length * 16 + 4);
+  ctx.globalAlpha = 1;
+  for (const e of entries) {
+    ctx.fillStyle = e.color;
+    ctx.strokeStyle = e.color;
+    marker(ctx, e.shape ?? 'square', left + 14, y, 4, false);
+    ctx.fillStyle = theme.foreground;
+    ctx.fillText(e.label, left + 24, y);
+    y += 16;
+  }
+}
+
+export interface ColorBarSpec {
+  min: number;
+  max: number;
+  label: string;
+  /** The colour at t ∈ [0, 1] (0 at min). */
+  at: (t: number) => Rgb;
+}
+
+/** Width the colour bar takes to the right of a plot: gap, bar, tick labels. */
+export const COLOR_BAR = { width: 12, gap: 10, labels: 48 };
+
+/** A vertical colour bar at x, from top over height, with ticks and its label turned along it. */
+export function drawColorBar(ctx: CanvasRenderingContext2D, bar: ColorBarSpec, x: number, top: number, height: number, theme: Theme): void {
+  for (let i = 0; i < height; i++) {
+    const [r, g, b] = bar.at(1 - i / Math.max(1, height - 1));
+    ctx.fillStyle = `rgb(${r},${g},${b})`;
+    ctx.fillRect(x, top + i, COLOR_BAR.width, 1);
+  }
+  ctx.strokeStyle = theme.grid;
+  ctx.strokeRect(x + 0.5, top + 0.5, COLOR_BAR.width, height);
+  ctx.fillStyle = theme.muted;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  const span = bar.max - bar.min;
+  for (const t of niceTicks(bar.min, bar.max, 4)) {
+    const y = top + height * (1 - (span > 0 ? (t - bar.min) / span : 0.5));
+    ctx.fillText(formatNumber(t), x + COLOR_BAR.width + 4, y);
+  }
+  ctx.save();
+  ctx.translate(x + COLOR_BAR.width + COLOR_BAR.labels - 4, top + height / 2);
+  ctx.rotate(Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillStyle = theme.foreground;
+  ctx.fillText(bar.label, 0, 0);
+  ctx.restore();
+}

@@ -1,0 +1,268 @@
+/**
+ * The side panel's run form: stage 1 (η, radius, noise, steps with their sliders), the schedule
+ * of later stages, trials and seed, and why Run is disabled. Edits become new RunSettings
+ * (settings.ts does the maths) kept in the store until the host's settings change under them.
+ */
+import type { NoiseKind } from '../../src/engine/types';
+import type { NumberSpec } from '../../src/engine/settingsSchema';
+import type { RunSettings } from '../../src/protocol/webview';
+import { h, fillSelect, setChildren } from '../shared/dom';
+import { formatNumber } from '../shared/format';
+import {
+  FIELDS,
+  NOISE_CHOICES,
+  SEED_MAX_LENGTH,
+  addStage,
+  derivedR,
+  inputBounds,
+  lrToSlider,
+  parseSpecField,
+  removeStage,
+  setStageField,
+  sliderToLr,
+  stagesOf,
+  type StageField,
+} from './settings';
+import { current, saveUi, store, ui } from './store';
+
+type Select = HTMLElement & { value: string };
+
+const NOISE = NOISE_CHOICES;
+
+function numberInput(testid: string, label: string, attrs: Record<string, string | number> = {}): HTMLInputElement {
+  return h('input', { type: 'number', 'data-testid': testid, 'aria-label': label, ...attrs });
+}
+
+const lrInput = numberInput('lr', 'Learning rate η', { step: 'any', ...inputBounds(FIELDS.lr) });
+const lrSlider = h('input', {
+  type: 'range',
+  min: 0,
+  max: 1000,
+  step: 1,
+  'data-testid': 'lr-slider',
+  'aria-label': 'Learning rate (log scale)',
+});
+const radiusInput = numberInput('radius', 'Noise radius a', { step: 'any', ...inputBounds(FIELDS.radius) });
+const radiusSlider = h('input', {
+  type: 'range',
+  min: 0,
+  max: 1.5,
+  step: 0.005,
+  'data-testid': 'radius-slider',
+  'aria-label': 'Noise radius',
+});
+const derived = h('div', { class: 'hint', 'data-testid': 'derived-r' });
+const noiseSelect = h('vscode-single-select', { 'data-testid': 'noise', 'aria-label': 'Noise kind' }) as Select;
+const stepsInput = numberInput('steps', 'Steps (stage 1)', { step: 1, ...inputBounds(FIELDS.steps) });
+const trialsInput = numberInput('trials', 'Trials', { step: 1, ...inputBounds(FIELDS.trials) });
+const seedInput = h('input', {
+  type: 'text',
+  'data-testid': 'seed',
+  'aria-label': 'Seed',
+  maxlength: SEED_MAX_LENGTH,
+  spellcheck: 'false',
+});
+const stageList = h('ol', { class: 'stages', 'data-testid': 'stages', start: 2 });
+const addStageButton = h(
+  'vscode-button',
+  { secondary: true, 'data-testid': 'add-stage', title: 'Add a stage with half the radius' },
+  'Add stage',
+);
+const fieldError = h('p', { class: 'field-error', 'data-testid': 'field-error', hidden: true });
+export const runButton = h('vscode-button', { 'data-testid': 'run', title: 'Run SGD on the selected function' }, 'Run');
+export const stopButton = h(
+  'vscode-button',
+  { secondary: true, 'data-testid': 'stop', title: 'Stop the running experiment', disabled: true },
+  'Stop',
+);
+
+/** A labelled row of the form. */
+export function row(label: string, ...controls: Node[]): HTMLElement {
+  return h('label', { class: 'row' }, h('span', { class: 'label' }, label), h('span', { class: 'control' }, ...controls));
+}
+
+/** The form's sections, in page order: stage 1, the schedule, trials and seed, the field error, Run/Stop. */
+export function formSections(): HTMLElement[] {
+  return [
+    h(
+      'section',
+      {},
+      h('h2', {}, 'Stage 1'),
+      row('Learning rate η', lrInput),
+      h('div', { class: 'slider' }, lrSlider),
+      row('Noise radius a', radiusInput),
+      h('div', { class: 'slider' }, radiusSlider),
+      derived,
+      row('Noise', noiseSelect),
+      row('Steps', stepsInput),
+    ),
+    h(
+      'vscode-collapsible',
+      { title: 'Schedule (later stages)', 'data-testid': 'schedule' },
+      h('div', { class: 'collapsible-body' }, stageList, addStageButton),
+    ),
+    h('section', {}, row('Trials', trialsInput), row('Seed', seedInput)),
+    fieldError,
+    h('div', { class: 'buttons' }, runButton, stopButton),
+  ];
+}
+
+/** Invalid fields by test id (text the user typed that is not a usable number). */
+const invalid = new Set<string>();
+
+/** Takes `next` as the user's settings and shows them. */
+export function update(next: RunSettings): void {
+  ui.edited = next;
+  ui.base = JSON.stringify(store.state.controls?.settings ?? null);
+  saveUi();
+  renderSettings();
+}
+
+/** The host's settings changed under the user's edits (other function, settings.json): start over. */
+export function dropStaleEdits(): void {
+  if (ui.edited && ui.base !== JSON.stringify(store.state.controls?.settings ?? null)) {
+    ui.edited = undefined;
+    ui.base = undefined;
+    invalid.clear();
+    saveUi();
+  }
+}
+
+function bindNumber(input: HTMLInputElement, id: string, spec: NumberSpec, apply: (s: RunSettings, v: number) => RunSettings): void {
+  input.addEventListener('change', () => {
+    const v = parseSpecField(input.value, spec);
+    if (v === undefined) {
+      invalid.add(id);
+      input.classList.add('invalid');
+      renderValidity();
+      return;
+    }
+    invalid.delete(id);
+    input.classList.remove('invalid');
+    update(apply(current(), v));
+  });
+}
+
+bindNumber(lrInput, 'lr', FIELDS.lr, (s, v) => setStageField(s, 0, 'lr', v));
+bindNumber(radiusInput, 'radius', FIELDS.radius, (s, v) => setStageField(s, 0, 'radius', v));
+bindNumber(stepsInput, 'steps', FIELDS.steps, (s, v) => setStageField(s, 0, 'steps', v));
+bindNumber(trialsInput, 'trials', FIELDS.trials, (s, v) => ({ ...s, trials: v }));
+lrSlider.addEventListener('input', () => update(setStageField(current(), 0, 'lr', sliderToLr(Number(lrSlider.value)))));
+radiusSlider.addEventListener('input', () =>
+  update(setStageField(current(), 0, 'radius', Number(Number(radiusSlider.value).toPrecision(3)))),
+);
+noiseSelect.addEventListener('change', () => {
+  if (NOISE.includes(noiseSelect.value as NoiseKind)) update(setStageField(current(), 0, 'noise', noiseSelect.value as NoiseKind));
+});
+seedInput.addEventListener('change', () => {
+  const v = seedInput.value.trim();
+  if (v.length === 0 || v.length > SEED_MAX_LENGTH) {
+    invalid.add('seed');
+    seedInput.classList.add('invalid');
+    renderValidity();
+    return;
+  }
+  invalid.delete('seed');
+  seedInput.classList.remove('invalid');
+  update({ ...current(), seed: v });
+});
+addStageButton.addEventListener('click', () => update(addStage(current())));
+
+function setValue(input: HTMLInputElement, v: string): void {
+  // Leave a field the user is typing in alone.
+  if (document.activeElement !== input && input.value !== v) input.value = v;
+}
+
+/** One later stage of the schedule: η, radius, steps, noise, where it restarts, Remove. */
+function stageRow(index: number): HTMLElement {
+  const s = stagesOf(current())[index]!;
+  const n = index + 1;
+  const field = (f: Exclude<StageField, 'noise'>, label: string) => {
+    const spec = FIELDS[f];
+    const input = numberInput(`stage-${n}-${f}`, `Stage ${n} ${label}`, {
+      step: spec.kind === 'integer' ? 1 : 'any',
+      ...inputBounds(spec),
+    });
+    input.value = String(s[f] ?? '');
+    bindNumber(input, `stage-${n}-${f}`, spec, (st, v) => setStageField(st, index, f, v));
+    return h('label', { class: 'stage-field' }, h('span', {}, label), input);
+  };
+  const noise = h('vscode-single-select', { 'data-testid': `stage-${n}-noise`, 'aria-label': `Stage ${n} noise` }) as Select;
+  fillSelect(
+    noise,
+    NOISE.map((k) => ({ value: k, label: k })),
+    s.noise ?? 'uniform',
+  );
+  noise.addEventListener('change', () => {
+    if (NOISE.includes(noise.value as NoiseKind)) update(setStageField(current(), index, 'noise', noise.value as NoiseKind));
+  });
+  const remove = h('vscode-button', { secondary: true, 'data-testid': `stage-${n}-remove`, title: `Remove stage ${n}` }, 'Remove');
+  remove.addEventListener('click', () => update(removeStage(current(), index)));
+  const init = s.init
+    ? h(
+        'span',
+        { class: 'hint' },
+        `restarts in [${s.init.low.map((v) => formatNumber(v)).join(', ')}] … [${s.init.high.map((v) => formatNumber(v)).join(', ')}]`,
+      )
+    : undefined;
+  return h(
+    'li',
+    { 'data-stage': n },
+    h(
+      'div',
+      { class: 'stage-grid' },
+      field('lr', 'η'),
+      field('radius', 'radius'),
+      field('steps', 'steps'),
+      h('label', { class: 'stage-field' }, h('span', {}, 'noise'), noise),
+    ),
+    h('div', { class: 'stage-actions' }, init, remove),
+  );
+}
+
+let stagesKey = '';
+
+/** Shows the current settings in the fields (a field being typed in is left alone). */
+export function renderSettings(): void {
+  const s = current();
+  setValue(lrInput, String(s.lr));
+  lrSlider.value = String(lrToSlider(s.lr));
+  setValue(radiusInput, String(s.radius));
+  radiusSlider.value = String(Math.min(1.5, s.radius));
+  const r = derivedR(s.radius, s.lr);
+  derived.textContent = s.noise === 'none' ? 'No noise: plain gradient descent.' : `Gradient-noise bound r = a/η = ${formatNumber(r)}`;
+  fillSelect(
+    noiseSelect,
+    NOISE.map((k) => ({ value: k, label: k === 'none' ? 'none (GD)' : k })),
+    s.noise,
+  );
+  setValue(stepsInput, String(s.steps));
+  setValue(trialsInput, String(s.trials ?? ''));
+  setValue(seedInput, String(s.seed ?? ''));
+  const stages = stagesOf(s);
+  // Rebuild the schedule rows only when the schedule changed (keeps focus in a field being edited).
+  const key = JSON.stringify(stages.slice(1));
+  if (key !== stagesKey) {
+    stagesKey = key;
+    // Fresh rows show the stored values, so earlier typing mistakes in them are gone.
+    for (const id of [...invalid]) if (id.startsWith('stage-')) invalid.delete(id);
+    setChildren(stageList, ...stages.slice(1).map((_, i) => stageRow(i + 1)));
+    if (stages.length === 1)
+      stageList.append(h('li', { class: 'hint none' }, 'One stage. “Add stage” continues with a smaller noise radius.'));
+  }
+  renderValidity();
+}
+
+/** Says why Run is disabled (invalid fields, untrusted workspace, no loss) and sets Run/Stop. */
+export function renderValidity(): void {
+  const controls = store.state.controls;
+  const running = store.state.status.kind === 'running';
+  const problems: string[] = [];
+  if (invalid.size > 0) problems.push(`Fix: ${[...invalid].join(', ')}`);
+  if (controls && !controls.trusted) problems.push('Workspace not trusted.');
+  if (!controls?.functions.length) problems.push('Open a TypeScript file that exports a loss function.');
+  fieldError.hidden = problems.length === 0;
+  fieldError.textContent = problems.join(' ');
+  runButton.toggleAttribute('disabled', problems.length > 0 || running);
+  stopButton.toggleAttribute('disabled', !running);
+}
