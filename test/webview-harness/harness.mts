@@ -17,7 +17,7 @@ import { join, resolve, extname } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import type { ExperimentResult } from '../../src/engine/types';
 import { webviewHtml } from '../../src/extension/webviewHtml';
-import type { HostState, LiveView } from '../../src/protocol/webview';
+import type { HostState, LiveView, ViewResult } from '../../src/protocol/webview';
 import { liveMessage, toLiveView, toViewResult } from '../../src/extension/viewModel';
 import type { MethodResult } from '../../src/engine/types';
 import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
@@ -165,6 +165,24 @@ const controls: HostState['controls'] = {
   trusted: true,
 };
 
+/**
+ * What the landscape and trajectories charts must report as data-points for a result with the
+ * panel's defaults (first g, 10 paths, the slider at the end), counted from the result: curve
+ * points of f and g (1-D: every g; d > 2: every slice of f and of the first g), cells of f and of
+ * the first g (2-D), and every stored point of the 10 paths shown per method. x*, path starts and
+ * ends are marks, not data.
+ */
+function expectedPoints(view: ViewResult): Record<string, number> {
+  const L = view.landscape;
+  const cells = (v: number[] | number[][]) => (v as Array<number | number[]>).flat().filter(Number.isFinite).length;
+  const g = view.config.dim === 1 ? L.smoothed : L.smoothed.slice(0, 1);
+  const landscape = cells(L.f) + g.reduce((n, s) => n + cells(s.values), 0);
+  // Every sampled path stores one point per entry of pathSteps.
+  const paths = (m: { paths: number[][][]; pathSteps: number[] }) => Math.min(10, m.paths.length) * m.pathSteps.length;
+  const trajectories = paths(view.sgd) + (view.gd ? paths(view.gd) : 0);
+  return { 'chart-landscape': landscape, 'chart-trajectories': trajectories };
+}
+
 const cases: Array<[string, FixtureOptions]> = [
   ['1d', { dim: 1, trials: 100, steps: 400 }],
   [
@@ -204,6 +222,12 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
         d[id]!.drawn === 'true' && Number(d[id]!.points) > 0,
         `${name} ${theme} ${id} drawn (${d[id]!.points} points${d[id]!.error ? `, error ${d[id]!.error}` : ''})`,
       );
+    if (theme === 'vscode-dark') {
+      // data-points counts what the chart drew, here worked out from the result alone.
+      const want = expectedPoints(view);
+      for (const [id, n] of Object.entries(want))
+        check(Number(d[id]!.points) === n, `${name} ${id}: data-points ${d[id]!.points} = ${n} (what is drawn)`);
+    }
     const summary = await p.getByTestId('summary').textContent();
     check(!!summary && /SGD \d+ \/ \d+/.test(summary), `${name} summary: ${summary?.slice(0, 90)}…`);
     const csp = await p.evaluate(() => (window as any).__csp as string[]);
@@ -638,7 +662,10 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['
     });
     await p.waitForFunction(() => document.querySelector('[data-testid="chart-sidebar-landscape"]')?.getAttribute('data-live') === 'true');
     const livePoints = await p.getByTestId('chart-sidebar-landscape').getAttribute('data-points');
-    check(Number(livePoints) >= 41 * 41 - 1, `sidebar small chart draws the live 2-D landscape (${livePoints} points)`);
+    check(
+      Number(livePoints) === 41 * 41,
+      `sidebar small chart draws the live 2-D landscape: the 41 × 41 cells of g (${livePoints} points)`,
+    );
     await p.screenshot({ path: join(outDir, 'sidebar-live.png'), fullPage: true });
     // The run fails: no live view any more, the shown run's landscape comes back.
     await post(p, { status: { kind: 'error', message: 'boom' }, current: view, controls, runs: [] });
