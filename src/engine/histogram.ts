@@ -59,8 +59,24 @@ export function finalHistogram(
   domain: Box,
   opts: HistogramOptions = {},
 ): Histogram {
-  const d = config.dim;
   const pick = (m: MethodResult) => m.finals.filter((_, t) => !m.divergedMask[t]);
+  return binPoints(config, domain, methods.map(pick), roles, opts);
+}
+
+/**
+ * Any points binned on the edges `finalHistogram` uses for this run (the same bins, so views of
+ * one run compare), one array of points per method: where the trials are after a stage, or the
+ * trials done so far while a run goes. Points with a non-finite coordinate (a trial that diverged)
+ * are not counted.
+ */
+export function binPoints(
+  config: RunConfig,
+  domain: Box,
+  points: number[][][],
+  roles: { sgd: number; gd: number },
+  opts: HistogramOptions = {},
+): Histogram {
+  const d = config.dim;
   let per: Array<{ counts: number[]; counts2d?: number[][] }>;
   let edges: number[];
   let edgesY: number[] | undefined;
@@ -72,27 +88,27 @@ export function finalHistogram(
     const bin = Math.max(config.histogramBin, width / MAX_BINS_1D);
     const nb = Math.max(1, Math.ceil(width / bin - 1e-9));
     edges = Array.from({ length: nb + 1 }, (_, k) => domain.low[0] + k * bin);
-    per = methods.map((m) => ({
+    per = points.map((m) => ({
       counts: count1(
         edges,
-        pick(m).map((p) => p[0]),
+        m.map((p) => p[0]),
       ),
     }));
   } else if (d === 2) {
     edges = linspace(domain.low[0], domain.high[0], HISTOGRAM_BINS + 1);
     const ey = linspace(domain.low[1], domain.high[1], HISTOGRAM_BINS + 1);
     edgesY = ey;
-    per = methods.map((m) => {
-      const counts2d = count2(edges, ey, pick(m));
+    per = points.map((m) => {
+      const counts2d = count2(edges, ey, m);
       return { counts: marginal(counts2d), counts2d };
     });
   } else {
     const centre = opts.xStar ?? domain.low.map((l, j) => (l + domain.high[j]) / 2);
     edges = linspace(0, distance(domain.low, domain.high), HISTOGRAM_BINS + 1);
-    per = methods.map((m) => ({
+    per = points.map((m) => ({
       counts: count1(
         edges,
-        pick(m).map((p) => distance(p, centre)),
+        m.map((p) => distance(p, centre)),
       ),
     }));
   }

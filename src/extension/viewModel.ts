@@ -5,7 +5,8 @@
  */
 import { methodRoles } from '../engine/config';
 import { smoothedMinimum } from '../engine/diagnostics';
-import type { ExperimentResult, Landscape, MethodResult, MethodRun, RunConfig } from '../engine/types';
+import { binPoints } from '../engine/histogram';
+import type { ExperimentResult, Histogram, Landscape, MethodResult, MethodRun, RunConfig } from '../engine/types';
 import type { HostState, LiveMessage, LiveView, StateMessage, ViewMethodResult, ViewMethodRun, ViewResult } from '../protocol/webview';
 
 /**
@@ -43,6 +44,20 @@ function viewMethod(m: MethodResult): ViewMethodResult {
   };
 }
 
+/** SGD's points and GD's (when the run compares GD) binned on the run's histogram edges. */
+function binSgdGd(config: RunConfig, sgd: number[][], gd: number[][], xStar: number[]): Histogram {
+  const withGd = methodRoles(config).gd >= 0;
+  return binPoints(config, config.domain, withGd ? [sgd, gd] : [sgd], { sgd: 0, gd: withGd ? 1 : -1 }, { xStar });
+}
+
+/**
+ * Where the trials are at the end of each stage but the last, binned by the engine on the run's
+ * histogram edges (trials that diverged within a stage are not counted).
+ */
+function stageHistograms(config: RunConfig, sgd: MethodResult | undefined, gd: MethodResult | undefined, xStar: number[]): Histogram[] {
+  return config.stages.slice(0, -1).map((_, i) => binSgdGd(config, sgd?.stageFinals[i] ?? [], gd?.stageFinals[i] ?? [], xStar));
+}
+
 /**
  * What the webviews need of a result. A 1000-trial × 5000-step run keeps 1000 finals per stage,
  * the sampled paths, the landscape grid and the diagnostics: small enough to post at once.
@@ -57,6 +72,7 @@ export function toViewResult(result: ExperimentResult, runId: string): ViewResul
     sgd: viewMethod(result.sgd),
     landscape: result.landscape,
     diagnostics: result.diagnostics,
+    stageHistograms: stageHistograms(result.config, result.sgd, result.gd, result.diagnostics.xStar),
     timing: result.timing,
     startedAt: result.startedAt,
   };
@@ -126,6 +142,8 @@ export function toLiveView(
     stageFinals: config.stages.map(() => []),
   });
   const sgd = partial.sgd ? viewMethod(partial.sgd) : empty();
+  /** The finals of the trials done that did not diverge, as the finished run's histogram counts them. */
+  const done = (m: MethodResult | undefined) => (m ? m.finals.filter((_, t) => !m.divergedMask[t]) : []);
   const view: ViewResult = {
     version: 1,
     runId,
@@ -140,7 +158,7 @@ export function toLiveView(
       convexity: [],
       theorem1: [],
       trajectory: NO_TRAJECTORY,
-      histogram: { edges: [], sgd: [], gd: [] },
+      histogram: binSgdGd(config, done(partial.sgd), done(partial.gd), xStar),
       L: NaN,
       targets: config.targets ? config.targets.map((t) => [...t]) : [xStar],
       targetsSource: config.targets ? 'declared' : 'x-star',
@@ -150,6 +168,7 @@ export function toLiveView(
       successGd: NaN,
       methods: [],
     },
+    stageHistograms: stageHistograms(config, partial.sgd, partial.gd, xStar),
     timing: { trialsMs: 0, gdMs: 0, landscapeMs: 0, diagnosticsMs: 0, totalMs: 0, workers: 0 },
     startedAt,
   };

@@ -10,6 +10,7 @@
 import type {
   Decay,
   Diagnostics,
+  Histogram,
   Landscape,
   MethodResult,
   MethodRun,
@@ -90,6 +91,11 @@ export interface ViewResult {
   methods?: ViewMethodRun[];
   landscape: Landscape;
   diagnostics: Diagnostics;
+  /**
+   * Where the trials are at the end of stage i, for every stage but the last (whose end is
+   * `diagnostics.histogram`), binned by the engine on the same edges as that histogram.
+   */
+  stageHistograms: Histogram[];
   timing: RunTiming;
   startedAt: string;
   /**
@@ -102,7 +108,8 @@ export interface ViewResult {
 /**
  * A run while it goes: what exists so far, shaped like a ViewResult so the panel's charts draw
  * it unchanged. `view.diagnostics` is a placeholder (x* from the config or the landscape's
- * smoothed minimum; no c(y), Theorem 1, Figure 5 or histogram): diagnostics need the whole run.
+ * smoothed minimum; no c(y), Theorem 1 or Figure 5: they need the whole run), except its
+ * histogram: the trials done so far, binned by the engine as the finished run's will be.
  */
 export interface LiveView {
   runId: string;

@@ -27,7 +27,8 @@ test('toLiveView: the partial result is drawn like a ViewResult, diagnostics lef
   assert.ok(v.gd, 'GD is compared: an empty GD result until its chunks come');
   assert.deepEqual(v.diagnostics.convexity, []);
   assert.deepEqual(v.diagnostics.theorem1, []);
-  assert.deepEqual(v.diagnostics.histogram.edges, []);
+  assert.ok(v.diagnostics.histogram.edges.length > 1, 'the histogram has its bins before any trial is done');
+  assert.ok(v.diagnostics.histogram.sgd.every((c) => c === 0));
   assert.deepEqual(v.diagnostics.trajectory.steps, []);
   // x* without config.xStar: the grid minimum of the widest smoothing, as the diagnostics pick it.
   assert.equal(v.diagnostics.xStarSource, 'smoothed-minimum');
@@ -146,4 +147,111 @@ test('toLiveView, d > 2: x* is the grid minimum along the slices, the point the 
     ],
   };
   assert.deepEqual(toLiveView('run-6', config, { landscape: blank, trialsDone: 0 }, r.startedAt).view!.diagnostics.xStar, [0, 0, 0]);
+});
+
+// ---- histograms: the engine bins what the panel shows; checked by counting by hand ----
+
+/** Trials per 1-D bin of width `bin` from `lo` (the top edge counts in the last bin), counted one by one. */
+function countByHand(values: number[], lo: number, bin: number, bins: number): number[] {
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    const k = Math.floor((v - lo) / bin + 1e-12);
+    if (k >= 0 && k < bins) counts[k]!++;
+    else if (Math.abs(v - (lo + bins * bin)) < 1e-12) counts[bins - 1]!++;
+  }
+  return counts;
+}
+
+test('toLiveView: the trials done so far are binned as the finished run will be (1-D, 2-D)', () => {
+  const r = makeResult({ trials: 40, steps: 60, dim: 1 });
+  const k = 25;
+  const part = (m: typeof r.sgd) => ({ ...m, finals: m.finals.slice(0, k), divergedMask: m.divergedMask.slice(0, k) });
+  const v = toLiveView('run-7', r.config, { landscape: r.landscape, sgd: part(r.sgd), gd: part(r.gd!), trialsDone: k }, r.startedAt).view!;
+  const h = v.diagnostics.histogram;
+  // Bins of histogramBin (0.06) from the domain's low end over [-3, 3]: 100 of them.
+  assert.equal(h.edges.length, 101);
+  assert.ok(Math.abs(h.edges[0]! + 3) < 1e-12 && Math.abs(h.edges[100]! - 3) < 1e-9);
+  const hand = (m: typeof r.sgd) =>
+    countByHand(
+      m.finals.slice(0, k).map((y) => y[0]!),
+      -3,
+      0.06,
+      100,
+    );
+  assert.deepEqual(h.sgd, hand(r.sgd));
+  assert.deepEqual(h.gd, hand(r.gd!));
+  assert.equal(
+    h.sgd.reduce((a, b) => a + b, 0),
+    k,
+  );
+
+  const r2 = makeResult({ trials: 30, steps: 40, dim: 2 });
+  const v2 = toLiveView('run-8', r2.config, { landscape: r2.landscape, sgd: part(r2.sgd), trialsDone: k }, r2.startedAt).view!;
+  const h2 = v2.diagnostics.histogram;
+  // 40 × 40 cells over [-3, 3]²; counts[iy][ix].
+  const byHand = Array.from({ length: 40 }, () => new Array<number>(40).fill(0));
+  for (const y of r2.sgd.finals.slice(0, k)) {
+    const ix = Math.min(39, Math.floor((y[0]! + 3) / 0.15));
+    const iy = Math.min(39, Math.floor((y[1]! + 3) / 0.15));
+    if (ix >= 0 && iy >= 0) byHand[iy]![ix]!++;
+  }
+  assert.deepEqual(h2.sgd2d, byHand);
+  assert.equal(
+    h2.gd2d?.flat().reduce((a, b) => a + b, 0),
+    0,
+    'no GD trial done yet',
+  );
+});
+
+test("stageHistograms: where the trials are after each stage but the last, on the run's bins", () => {
+  const stages = [
+    { lr: 0.02, radius: 0.3, noise: 'cube' as const },
+    { lr: 0.02, radius: 0.15, noise: 'cube' as const, init: { low: [-1.5], high: [1.5] } },
+    { lr: 0.02, radius: 0.05, noise: 'cube' as const, init: { low: [-0.5], high: [0.5] } },
+  ];
+  const r = makeResult({ trials: 50, steps: 80, dim: 1, stages });
+  // A trial that diverged in stage 1 has no finite place after it: not counted.
+  r.sgd.stageFinals[0]![3] = [NaN];
+  const v = toViewResult(r);
+  assert.equal(v.stageHistograms.length, 2);
+  v.stageHistograms.forEach((h, i) => {
+    assert.equal(h.edges.length, 101);
+    assert.deepEqual(
+      h.sgd,
+      countByHand(
+        r.sgd.stageFinals[i]!.map((y) => y[0]!),
+        -3,
+        0.06,
+        100,
+      ),
+    );
+    assert.deepEqual(
+      h.gd,
+      countByHand(
+        r.gd!.stageFinals[i]!.map((y) => y[0]!),
+        -3,
+        0.06,
+        100,
+      ),
+    );
+  });
+  assert.equal(
+    v.stageHistograms[0]!.sgd.reduce((a, b) => a + b, 0),
+    49,
+  );
+  // A one-stage run has none; d > 2 bins the distance to x* after the stage.
+  assert.deepEqual(toViewResult(makeResult({ trials: 5, steps: 10 })).stageHistograms, []);
+  const r5 = makeResult({ trials: 20, steps: 30, dim: 5, stages: stages.map(({ init: _init, ...s }) => s) });
+  const h5 = toViewResult(r5).stageHistograms[1]!;
+  const diameter = Math.sqrt(5 * 36);
+  assert.deepEqual(
+    h5.sgd,
+    countByHand(
+      r5.sgd.stageFinals[1]!.map((y) => Math.hypot(...y.map((c, j) => c - r5.diagnostics.xStar[j]!))),
+      0,
+      diameter / 40,
+      40,
+    ),
+  );
 });

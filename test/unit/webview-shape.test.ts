@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  bin2D,
-  binValues,
   evenIndices,
   finiteExtent,
   gridExtent,
@@ -45,29 +43,6 @@ test('histogram bars: centres and widths from edges', () => {
   close(b.widths[0]!, 0.06);
   assert.deepEqual(b.counts, [4, 1]);
   assert.deepEqual(histogramBars([0, 1], []).counts, []);
-});
-
-test('binValues: the paper’s 0.06 bins on [-3, 3] count every value once', () => {
-  const vals = [-3, -2.95, 0, 0.01, 0.059, 0.06, 2.99, 3, 3.5, NaN];
-  const b = binValues(vals, 0.06, -3, 3);
-  assert.equal(b.counts.length, 100);
-  close(b.edges[0]!, -3);
-  close(b.edges[100]!, 3, 1e-9);
-  assert.equal(b.outside, 1);
-  assert.equal(b.skipped, 1);
-  assert.equal(
-    b.counts.reduce((s, c) => s + c, 0),
-    8,
-  );
-  assert.equal(b.counts[0], 2); // -3 and -2.95
-  assert.equal(b.counts[50], 3); // [0, 0.06): 0, 0.01, 0.059
-  assert.equal(b.counts[51], 1); // 0.06
-  assert.equal(b.counts[99], 2); // 2.99 and the right edge 3
-  // too many bins: falls back to maxBins equal bins over [lo, hi]
-  const wide = binValues([0, 1e6], 0.001, 0, 1e6, 500);
-  assert.equal(wide.counts.length, 500);
-  assert.equal(wide.counts[0]! + wide.counts[499]!, 2);
-  assert.deepEqual(binValues([1], 0, 0, 1).counts, []);
 });
 
 test('evenIndices and thinPath keep first and last', () => {
@@ -170,28 +145,6 @@ test('niceTicks: 1-2-5 steps covering the range', () => {
     assert.ok(t.length >= 2 && t.length <= 12, `${lo}..${hi}: ${t}`);
     assert.ok(t.every((v) => v >= lo - 1e-12 && v <= hi + 1e-12));
   }
-});
-
-test('bin2D counts points per cell, rows along y', () => {
-  const e = [0, 1, 2];
-  const c = bin2D(
-    [
-      [0.5, 0.5],
-      [1.5, 0.2],
-      [1.5, 1.9],
-      [2, 2],
-      [3, 0],
-      [NaN, 1],
-      [0, 0],
-    ],
-    e,
-    e,
-  );
-  assert.deepEqual(c, [
-    [2, 1],
-    [0, 2],
-  ]);
-  assert.deepEqual(bin2D([[0.5, 0.5]], [0, 1], [0]), []);
 });
 
 test('interpolate1D: linear between grid points, clamped at the ends', () => {
