@@ -213,7 +213,7 @@ test("stageHistograms: where the trials are after each stage but the last, on th
   const r = makeResult({ trials: 50, steps: 80, dim: 1, stages });
   // A trial that diverged in stage 1 has no finite place after it: not counted.
   r.sgd.stageFinals[0]![3] = [NaN];
-  const v = toViewResult(r);
+  const v = toViewResult(r, 'run-9');
   assert.equal(v.stageHistograms.length, 2);
   v.stageHistograms.forEach((h, i) => {
     assert.equal(h.edges.length, 101);
@@ -241,9 +241,9 @@ test("stageHistograms: where the trials are after each stage but the last, on th
     49,
   );
   // A one-stage run has none; d > 2 bins the distance to x* after the stage.
-  assert.deepEqual(toViewResult(makeResult({ trials: 5, steps: 10 })).stageHistograms, []);
+  assert.deepEqual(toViewResult(makeResult({ trials: 5, steps: 10 }), 'run-10').stageHistograms, []);
   const r5 = makeResult({ trials: 20, steps: 30, dim: 5, stages: stages.map(({ init: _init, ...s }) => s) });
-  const h5 = toViewResult(r5).stageHistograms[1]!;
+  const h5 = toViewResult(r5, 'run-11').stageHistograms[1]!;
   const diameter = Math.sqrt(5 * 36);
   assert.deepEqual(
     h5.sgd,
