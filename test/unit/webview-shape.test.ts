@@ -11,6 +11,7 @@ import {
   positiveIntervals,
   quantileExtent,
   robustExtent,
+  signedScale,
   thinPath,
 } from '../../webview/shared/shape';
 import { diverging, heatmapPixels, parseColor, viridis, withAlpha } from '../../webview/shared/color';
@@ -90,6 +91,18 @@ test('positiveIntervals: runs where c(y) > 0, NaN at x* bridged', () => {
   assert.deepEqual(positiveIntervals(x, [1, 1, 1, 1, 1]), [[-2, 2]]);
 });
 
+test('signedScale: each side of 0 its own 98% quantile of |v|; an empty side takes the other', () => {
+  // 100 negatives −1 … −100 and 100 positives 10 … 1000: nearest-rank 98% of each side.
+  const negs = Array.from({ length: 100 }, (_, i) => -(i + 1));
+  const poss = Array.from({ length: 100 }, (_, i) => 10 * (i + 1));
+  const s = signedScale([...negs, ...poss, 0, NaN, Infinity]);
+  // robustExtent keeps index ceil(0.98 · 99) = 98 of the sorted |v|: 99 and 990.
+  assert.deepEqual(s, { negative: 99, positive: 990 });
+  assert.deepEqual(signedScale([1, 2, 3], 0), { negative: 3, positive: 3 });
+  assert.deepEqual(signedScale([-4, -2], 0), { negative: 4, positive: 4 });
+  assert.deepEqual(signedScale([0, NaN]), { negative: 1, positive: 1 });
+});
+
 test('colour maps: viridis ends, diverging sign, pixels flipped so y grows upward', () => {
   assert.deepEqual(viridis(0), [68, 1, 84]);
   assert.deepEqual(viridis(1), [253, 231, 37]);
@@ -98,11 +111,18 @@ test('colour maps: viridis ends, diverging sign, pixels flipped so y grows upwar
   const neg: [number, number, number] = [255, 0, 0];
   const pos: [number, number, number] = [0, 0, 255];
   const mid: [number, number, number] = [255, 255, 255];
-  assert.deepEqual(diverging(-2, 1, neg, mid, pos), neg);
-  assert.deepEqual(diverging(5, 1, neg, mid, pos), pos);
-  assert.deepEqual(diverging(0, 1, neg, mid, pos), mid);
-  assert.deepEqual(diverging(0.5, 1, neg, mid, pos), [128, 128, 255]);
-  assert.deepEqual(diverging(NaN, 1, neg, mid, pos), mid);
+  assert.deepEqual(diverging(-2, 1, 1, neg, mid, pos), neg);
+  assert.deepEqual(diverging(5, 1, 1, neg, mid, pos), pos);
+  assert.deepEqual(diverging(0, 1, 1, neg, mid, pos), mid);
+  assert.deepEqual(diverging(0.5, 1, 1, neg, mid, pos), [128, 128, 255]);
+  assert.deepEqual(diverging(NaN, 1, 1, neg, mid, pos), mid);
+  // Each side on its own scale: c from −19 to +2000 (Rosenbrock) — −19 is full red, −9.5 half
+  // way, while +1000 is half way to blue.
+  assert.deepEqual(diverging(-19, 19, 2000, neg, mid, pos), neg);
+  assert.deepEqual(diverging(-9.5, 19, 2000, neg, mid, pos), [255, 128, 128]);
+  assert.deepEqual(diverging(1000, 19, 2000, neg, mid, pos), [128, 128, 255]);
+  assert.deepEqual(diverging(2500, 19, 2000, neg, mid, pos), pos);
+  assert.deepEqual(diverging(-1, 0, 2000, neg, mid, pos), mid, 'a side with no scale stays at the background');
   // grid[iy][ix]: row 0 (bottom) ends up in the last image row; NaN is transparent
   const px = heatmapPixels(
     [

@@ -183,6 +183,32 @@ function expectedPoints(view: ViewResult): Record<string, number> {
   return { 'chart-landscape': landscape, 'chart-trajectories': trajectories };
 }
 
+/**
+ * What the 2-D c(y) map must report, worked out from the result: the segments of its c = 0 line
+ * (each cell whose four corners are finite holds one segment per two of its edges along which c
+ * changes sign, > 0 against ≤ 0) and its colour scale, each side of 0 the 98% nearest-rank quantile
+ * of |c| over that side's values.
+ */
+function expectedCMap(view: ViewResult): { segments: number; negative: number; positive: number } {
+  const grid = view.diagnostics.convexity[0]!.values as number[][];
+  let crossings = 0;
+  for (let iy = 0; iy + 1 < grid.length; iy++)
+    for (let ix = 0; ix + 1 < grid[iy]!.length; ix++) {
+      const corners = [grid[iy]![ix]!, grid[iy]![ix + 1]!, grid[iy + 1]![ix + 1]!, grid[iy + 1]![ix]!];
+      if (!corners.every(Number.isFinite)) continue;
+      for (let k = 0; k < 4; k++) if (corners[k]! > 0 !== corners[(k + 1) % 4]! > 0) crossings++;
+    }
+  const side = (keep: (v: number) => boolean) => {
+    const a = grid
+      .flat()
+      .filter((v) => Number.isFinite(v) && keep(v))
+      .map(Math.abs)
+      .sort((u, v) => u - v);
+    return a[Math.ceil(0.98 * (a.length - 1))]!;
+  };
+  return { segments: crossings / 2, negative: side((v) => v < 0), positive: side((v) => v > 0) };
+}
+
 const cases: Array<[string, FixtureOptions]> = [
   ['1d', { dim: 1, trials: 100, steps: 400 }],
   [
@@ -227,6 +253,18 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
       const want = expectedPoints(view);
       for (const [id, n] of Object.entries(want))
         check(Number(d[id]!.points) === n, `${name} ${id}: data-points ${d[id]!.points} = ${n} (what is drawn)`);
+      if (view.config.dim === 2) {
+        // The c(y) map: the c = 0 line drawn in full, each side of 0 on its own colour scale.
+        const c = expectedCMap(view);
+        const [segments, scale] = await p
+          .getByTestId('chart-convexity')
+          .evaluate((el) => [el.getAttribute('data-contour-segments'), el.getAttribute('data-color-scale')]);
+        check(c.segments > 0 && Number(segments) === c.segments, `${name} c = 0 line: ${segments} segments drawn = ${c.segments}`);
+        check(
+          scale === `${-c.negative},${c.positive}`,
+          `${name} c-map colour scale ${scale} = each side's own 98% quantile (${-c.negative}, ${c.positive})`,
+        );
+      }
     }
     const summary = await p.getByTestId('summary').textContent();
     check(!!summary && /SGD \d+ \/ \d+/.test(summary), `${name} summary: ${summary?.slice(0, 90)}…`);
@@ -404,6 +442,27 @@ if (!process.env.ONLY) {
   check(pxOk, 'narrow panel: after 1-D → 2-D and a resize the heatmap is still there');
   check(errors.length === 0, `narrow panel: no console errors ${errors.join(' | ')}`);
   await p.screenshot({ path: join(outDir, 'panel-2d-narrow.png'), fullPage: true });
+  await p.close();
+}
+
+// A c(y) map whose positive side reaches 1000 times further than its negative side (Rosenbrock:
+// c from −19 to +2000): the negative side keeps its own scale, so c ≤ 0 still shows its colour.
+if (!process.env.ONLY) {
+  const result = makeResult({ dim: 2, trials: 50, steps: 100 });
+  const base = toViewResult(result, 'run-cmap-base');
+  const before = expectedCMap(base);
+  for (const m of result.diagnostics.convexity) m.values = (m.values as number[][]).map((row) => row.map((v) => (v > 0 ? v * 1000 : v)));
+  const view = toViewResult(result, 'run-cmap-skewed');
+  const { p, errors } = await open('panel', 'vscode-dark');
+  await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+  await drawn(p, ['chart-convexity']);
+  const scale = await p.getByTestId('chart-convexity').getAttribute('data-color-scale');
+  check(
+    scale === `${-before.negative},${before.positive * 1000}`,
+    `skewed c-map: negative side keeps its scale (${scale}; c ≤ 0 scale ${-before.negative} as before, c > 0 ×1000)`,
+  );
+  check(errors.length === 0, `skewed c-map: no console errors ${errors.join(' | ')}`);
+  await p.getByTestId('chart-convexity').screenshot({ path: join(outDir, 'panel-2d-cmap-skewed.png') });
   await p.close();
 }
 

@@ -1,7 +1,9 @@
 /**
  * One-point convexity c(y) of the smoothed landscape: the curve of every radius with the region
  * where the chosen one is positive shaded and the estimated c as a rule (1-D), a signed map with
- * inf c marked (2-D), c along each slice (d > 2). data-points: the curve points or map cells drawn.
+ * its c = 0 contour and inf c marked (2-D), c along each slice (d > 2). data-points: the curve
+ * points or map cells drawn; the 2-D map also sets data-contour-segments (segments of the c = 0
+ * line drawn) and data-color-scale ("−a,b": c ≤ −a and c ≥ b take the full colours).
  */
 import type { ConvexityMap } from '../../src/engine/types';
 import type { ViewResult } from '../../src/protocol/webview';
@@ -9,6 +11,7 @@ import { drawChart, type Annotations, type Series } from '../shared/charts';
 import { withAlpha } from '../shared/color';
 import { formatNumber } from '../shared/format';
 import { palette } from '../shared/palette';
+import { contourSegments } from '../shared/contour';
 import { drawPlot2D } from '../shared/plot2d';
 import { positiveIntervals, quantileExtent } from '../shared/shape';
 import type { Theme } from '../shared/theme';
@@ -24,6 +27,8 @@ function selected(view: ViewResult, ui: ChartUi): ConvexityMap | undefined {
 /** Empty axes when there is no c(y) to draw. */
 function orEmpty(draw: (canvas: HTMLCanvasElement, view: ViewResult, t: Theme, sel: ConvexityMap) => number): Draw<ChartUi> {
   return (canvas, view, t, ui) => {
+    delete canvas.dataset.contourSegments;
+    delete canvas.dataset.colorScale;
     const sel = selected(view, ui);
     return sel ? draw(canvas, view, t, sel) : drawChart(canvas, { datasets: [], xLabel: 'x', yLabel: 'c(y)' }, t);
   };
@@ -91,26 +96,37 @@ const convexitySlices = orEmpty((canvas, view, t, sel) => {
   return curves(canvas, view, t, sel, datasets, 't along slice', []);
 });
 
-/** 2-D: c(y) as a signed map (c > 0 one colour, c ≤ 0 the other), inf c and x* marked. */
+/**
+ * 2-D: c(y) as a signed map centred at 0 (c > 0 one colour, c ≤ 0 the other, each side on its own
+ * scale), the c = 0 line drawn, inf c and x* marked.
+ */
 const convexityPlane = orEmpty((canvas, view, t, sel) => {
   const L = view.landscape;
   const p = palette(t);
   const label = `c(y), radius ${formatNumber(sel.radius)}`;
-  return drawPlot2D(
+  const grid = asGrid(sel.values);
+  const heat = signedHeat(grid, L.x, L.y!, label, { negative: p.cNegative, positive: p.cPositive }, t);
+  const zero = contourSegments(grid, L.x, L.y!, 0);
+  const drawn = drawPlot2D(
     canvas,
     {
       ...gridFrame(L),
-      heat: signedHeat(asGrid(sel.values), L.x, L.y!, label, { negative: p.cNegative, positive: p.cPositive }, t),
+      heat,
+      contours: [{ segments: zero, color: p.cZero, width: 1.25 }],
       boxes: [{ ...view.config.init, color: p.box }],
       marks: [{ points: [sel.argInf], color: p.cInf, radius: 6, shape: 'cross' }, xStarMark(view, t)],
       legend: [
         { color: p.cPositive, label: 'c(y) > 0: g points toward x*' },
         { color: p.cNegative, label: 'c(y) ≤ 0' },
+        { color: p.cZero, label: 'c(y) = 0', shape: 'line' },
         { color: p.cInf, label: `inf c = ${formatNumber(sel.c)}`, shape: 'cross' },
       ],
     },
     t,
-  ).cells;
+  );
+  canvas.dataset.contourSegments = String(drawn.segments);
+  canvas.dataset.colorScale = `${-heat.scale.negative},${heat.scale.positive}`;
+  return drawn.cells;
 });
 
 export const drawConvexity = byGeometry<ChartUi>({ line: convexityLine, plane: convexityPlane, slices: convexitySlices });

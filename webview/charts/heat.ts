@@ -1,11 +1,13 @@
 /**
  * The colour scales of the heatmaps: a value map of f or g (viridis over the grid's range with
- * the top 2% clipped), the signed map of c(y) (diverging around 0) and trial counts per cell.
+ * the top 2% clipped), the signed map of c(y) (diverging around 0, each side on its own scale) and
+ * trial counts per cell.
  * Every 2-D chart takes its scale from here, so a new scale (log, quantile) is added once.
  */
 import { diverging, viridis } from '../shared/color';
 import type { Heat } from '../shared/plot2d';
-import { robustExtent } from '../shared/shape';
+import { formatNumber } from '../shared/format';
+import { gridExtent, robustExtent, signedScale } from '../shared/shape';
 import { rgb, type Theme } from '../shared/theme';
 import type { Grid } from './chart';
 
@@ -37,8 +39,10 @@ export function valueHeat(grid: Grid, x: readonly number[], y: readonly number[]
 }
 
 /**
- * A signed quantity (c(y)) coloured `negative` below 0 and `positive` above, the background at 0,
- * symmetric about 0 up to the 98% quantile of |v|.
+ * A signed quantity (c(y)) coloured `negative` below 0 and `positive` above, the background at 0.
+ * Each side has its own scale (the 98% quantile of its |v|, `signedScale`), so c ≤ 0 shows its
+ * colour even when c > 0 reaches a hundred times further; the colour bar puts 0 in its middle and
+ * marks an end "≤" / "≥" where values beyond it were clipped to the full colour.
  */
 export function signedHeat(
   grid: Grid,
@@ -47,18 +51,38 @@ export function signedHeat(
   label: string,
   colors: { negative: string; positive: string },
   t: Theme,
-): Heat {
-  const maxAbs = robustExtent(grid.flat().filter(Number.isFinite).map(Math.abs), 0.02)?.[1] ?? 1;
+): Heat & { scale: { negative: number; positive: number } } {
+  const scale = signedScale(grid.flat());
+  const { negative: nMax, positive: pMax } = scale;
+  const extent = gridExtent(grid);
   const neg = rgb(colors.negative);
   const pos = rgb(colors.positive);
   const mid = rgb(t.background);
+  const color = (v: number) => diverging(v, nMax, pMax, neg, mid, pos);
+  // Bar position s ∈ [0, 1]: the lower half spans −nMax … 0, the upper half 0 … pMax.
+  const valueAt = (s: number) => (s < 0.5 ? (s * 2 - 1) * nMax : (s * 2 - 1) * pMax);
+  const lowClipped = !!extent && extent[0] < -nMax;
+  const highClipped = !!extent && extent[1] > pMax;
   return {
     grid,
     x,
     y,
-    color: (v) => diverging(v, maxAbs, neg, mid, pos),
-    cacheKey: `diverging:${maxAbs}:${colors.negative}:${colors.positive}:${t.background}`,
-    legend: { min: -maxAbs, max: maxAbs, label, at: (s) => diverging((2 * s - 1) * maxAbs, maxAbs, neg, mid, pos) },
+    scale,
+    color,
+    cacheKey: `diverging:${nMax}:${pMax}:${colors.negative}:${colors.positive}:${t.background}`,
+    legend: {
+      min: -nMax,
+      max: pMax,
+      label,
+      at: (s) => color(valueAt(s)),
+      ticks: [
+        { t: 0, label: `${lowClipped ? '≤ ' : ''}${formatNumber(-nMax)}` },
+        { t: 0.25, label: formatNumber(-nMax / 2) },
+        { t: 0.5, label: '0' },
+        { t: 0.75, label: formatNumber(pMax / 2) },
+        { t: 1, label: `${highClipped ? '≥ ' : ''}${formatNumber(pMax)}` },
+      ],
+    },
   };
 }
 

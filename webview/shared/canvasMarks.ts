@@ -7,7 +7,8 @@ import { niceTicks } from './shape';
 import type { Rgb } from './color';
 import type { Theme } from './theme';
 
-export type Shape = 'circle' | 'square' | 'cross' | 'star' | 'diamond';
+/** Marker shapes; `line` is a short horizontal stroke (legend key of a line such as a contour). */
+export type Shape = 'circle' | 'square' | 'cross' | 'star' | 'diamond' | 'line';
 
 /** A marker of radius `r` centred on (x, y), filled with the current fill (and outlined when asked). */
 export function marker(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y: number, r: number, outline: boolean): void {
@@ -31,6 +32,12 @@ export function marker(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y
       ctx.lineTo(x + r, y + r);
       ctx.moveTo(x + r, y - r);
       ctx.lineTo(x - r, y + r);
+      ctx.lineWidth = 2;
+      ctx.stroke();
+      return;
+    case 'line':
+      ctx.moveTo(x - r - 2, y);
+      ctx.lineTo(x + r + 2, y);
       ctx.lineWidth = 2;
       ctx.stroke();
       return;
@@ -80,6 +87,11 @@ export interface ColorBarSpec {
   label: string;
   /** The colour at t ∈ [0, 1] (0 at min). */
   at: (t: number) => Rgb;
+  /**
+   * Tick labels at t ∈ [0, 1] along the bar, for a bar that is not linear from min to max (a
+   * signed map with each side on its own scale); nice ticks over [min, max] otherwise.
+   */
+  ticks?: Array<{ t: number; label: string }>;
 }
 
 /** Width the colour bar takes to the right of a plot: gap, bar, tick labels. */
@@ -98,10 +110,9 @@ export function drawColorBar(ctx: CanvasRenderingContext2D, bar: ColorBarSpec, x
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
   const span = bar.max - bar.min;
-  for (const t of niceTicks(bar.min, bar.max, 4)) {
-    const y = top + height * (1 - (span > 0 ? (t - bar.min) / span : 0.5));
-    ctx.fillText(formatNumber(t), x + COLOR_BAR.width + 4, y);
-  }
+  const ticks =
+    bar.ticks ?? niceTicks(bar.min, bar.max, 4).map((v) => ({ t: span > 0 ? (v - bar.min) / span : 0.5, label: formatNumber(v) }));
+  for (const { t, label } of ticks) ctx.fillText(label, x + COLOR_BAR.width + 4, top + height * (1 - t));
   ctx.save();
   ctx.translate(x + COLOR_BAR.width + COLOR_BAR.labels - 4, top + height / 2);
   ctx.rotate(Math.PI / 2);

@@ -35,12 +35,15 @@ export function viridis(t: number): Rgb {
 }
 
 /**
- * Diverging colour for a signed quantity such as c(y): `neg` below zero, `pos` above, `mid` at
- * zero; |v| ≥ maxAbs takes the full colour. Symmetric so the sign is what the eye reads.
+ * Diverging colour for a signed quantity such as c(y): `mid` at zero, `neg` below and `pos` above,
+ * each side on its own scale — v ≤ −negMax takes the full `neg`, v ≥ posMax the full `pos` — so a
+ * side whose values are small (c ≤ 0 down to −19 beside c > 0 up to 2000) still shows its colour.
  */
-export function diverging(v: number, maxAbs: number, neg: Rgb, mid: Rgb, pos: Rgb): Rgb {
-  if (!Number.isFinite(v) || !(maxAbs > 0)) return mid;
-  const t = Math.min(1, Math.abs(v) / maxAbs);
+export function diverging(v: number, negMax: number, posMax: number, neg: Rgb, mid: Rgb, pos: Rgb): Rgb {
+  if (!Number.isFinite(v) || v === 0) return mid;
+  const max = v < 0 ? negMax : posMax;
+  if (!(max > 0)) return mid;
+  const t = Math.min(1, Math.abs(v) / max);
   const end = v < 0 ? neg : pos;
   return [Math.round(lerp(mid[0], end[0], t)), Math.round(lerp(mid[1], end[1], t)), Math.round(lerp(mid[2], end[2], t))];
 }

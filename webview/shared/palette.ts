@@ -25,6 +25,8 @@ export interface Palette {
   cNegative: string;
   /** Shading of the intervals where c(y) > 0 (1-D). */
   cPositiveBand: string;
+  /** The c(y) = 0 contour on the 2-D map. */
+  cZero: string;
   /** The estimated c (the infimum) as a rule, and where c(y) is least on the 2-D map. */
   cEstimate: string;
   cInf: string;
@@ -50,6 +52,7 @@ export function palette(t: Theme): Palette {
     cPositive: t.blue,
     cNegative: t.red,
     cPositiveBand: t.green,
+    cZero: t.foreground,
     cEstimate: t.red,
     cInf: t.foreground,
     innerMin: t.red,

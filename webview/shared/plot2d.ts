@@ -8,6 +8,7 @@ import { destroyChart } from './charts';
 import { COLOR_BAR, drawColorBar, drawLegend, marker, type ColorBarSpec, type LegendEntry, type Shape } from './canvasMarks';
 import type { Rgb } from './color';
 import { formatNumber } from './format';
+import type { Segment } from './contour';
 import { heatImage } from './heatImage';
 import { niceTicks } from './shape';
 import type { Theme } from './theme';
@@ -47,6 +48,14 @@ export interface LineLayer {
   dash?: number[];
 }
 
+/** Contour segments (see contour.ts) drawn over the heatmap, under the paths and points. */
+export interface ContourLayer {
+  segments: readonly Segment[];
+  color: string;
+  width: number;
+  dash?: number[];
+}
+
 export interface Plot2DSpec {
   xRange: [number, number];
   yRange: [number, number];
@@ -55,6 +64,7 @@ export interface Plot2DSpec {
   /** Drawn above the plot (used when plots stand side by side). */
   title?: string;
   heat?: Heat;
+  contours?: ContourLayer[];
   lines?: LineLayer[];
   /** Data points (finals): counted in `Drawn2D.points`. */
   points?: PointLayer[];
@@ -65,9 +75,10 @@ export interface Plot2DSpec {
   legend?: LegendEntry[];
 }
 
-/** What a draw put on screen: heat cells coloured, line vertices, data points (marks left out). */
+/** What a draw put on screen: heat cells coloured, contour segments, line vertices, data points (marks left out). */
 export interface Drawn2D {
   cells: number;
+  segments: number;
   vertices: number;
   points: number;
 }
@@ -87,7 +98,7 @@ export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], them
   // The canvas may have held a Chart.js chart (a 1-D run before this 2-D one): it must let go,
   // or its resize observer would draw over this picture.
   destroyChart(canvas);
-  const drawn: Drawn2D = { cells: 0, vertices: 0, points: 0 };
+  const drawn: Drawn2D = { cells: 0, segments: 0, vertices: 0, points: 0 };
   const dpr = window.devicePixelRatio || 1;
   const cssW = Math.max(120, canvas.clientWidth || canvas.parentElement?.clientWidth || 400);
   const cssH = Math.max(120, canvas.clientHeight || 300);
@@ -106,6 +117,7 @@ export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], them
     ctx.translate(direction === 'row' ? i * w : 0, direction === 'row' ? 0 : i * h);
     const d = drawInto(ctx, spec, theme, w, h);
     drawn.cells += d.cells;
+    drawn.segments += d.segments;
     drawn.vertices += d.vertices;
     drawn.points += d.points;
     ctx.restore();
@@ -114,7 +126,7 @@ export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], them
 }
 
 function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme, cssW: number, cssH: number): Drawn2D {
-  const drawn: Drawn2D = { cells: 0, vertices: 0, points: 0 };
+  const drawn: Drawn2D = { cells: 0, segments: 0, vertices: 0, points: 0 };
   const PAD = { ...BASE_PAD, top: spec.title ? BASE_PAD.top + 18 : BASE_PAD.top };
   const right = PAD.right + (spec.heat?.legend ? COLOR_BAR.width + COLOR_BAR.gap + COLOR_BAR.labels : 0);
   const availW = Math.max(20, cssW - PAD.left - right);
@@ -214,6 +226,18 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
     ctx.setLineDash(b.dash ?? [4, 3]);
     ctx.lineWidth = 1.5;
     ctx.strokeRect(px(b.low[0]!), py(b.high[1]!), (b.high[0]! - b.low[0]!) * sx, (b.high[1]! - b.low[1]!) * sy);
+  }
+  for (const c of spec.contours ?? []) {
+    ctx.strokeStyle = c.color;
+    ctx.lineWidth = c.width;
+    ctx.setLineDash(c.dash ?? []);
+    ctx.beginPath();
+    for (const [xa, ya, xb, yb] of c.segments) {
+      ctx.moveTo(px(xa), py(ya));
+      ctx.lineTo(px(xb), py(yb));
+    }
+    ctx.stroke();
+    drawn.segments += c.segments.length;
   }
   ctx.setLineDash([]);
   for (const l of spec.lines ?? []) {

@@ -36,6 +36,25 @@ export function robustExtent(values: readonly number[], clip = 0.01): [number, n
   return [finite[0]!, finite[hiIndex]!];
 }
 
+/**
+ * The two half-scales of a signed map centred at 0: the (1 − clip) quantile of |v| over the
+ * negative values and over the positive values, each side on its own. A side without values
+ * takes the other's scale (1 when both are empty).
+ */
+export function signedScale(values: Iterable<number>, clip = 0.02): { negative: number; positive: number } {
+  const neg: number[] = [];
+  const pos: number[] = [];
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < 0) neg.push(-v);
+    else if (v > 0) pos.push(v);
+  }
+  const top = (a: number[]) => robustExtent(a, clip)?.[1];
+  const n = top(neg);
+  const p = top(pos);
+  return { negative: n ?? p ?? 1, positive: p ?? n ?? 1 };
+}
+
 /** [q_lo, q_hi] quantiles of the finite values (nearest rank), or undefined when there are none. */
 export function quantileExtent(values: readonly number[], lo = 0.01, hi = 0.99): [number, number] | undefined {
   const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
