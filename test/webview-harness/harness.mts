@@ -209,6 +209,21 @@ function expectedCMap(view: ViewResult): { segments: number; negative: number; p
   return { segments: crossings / 2, negative: side((v) => v < 0), positive: side((v) => v > 0) };
 }
 
+/**
+ * The colour scale `auto` must pick for a map, worked out here: log when the lower tenth of the
+ * values (10% quantile above the least value) lies within 1% of the range up to the 98% quantile.
+ */
+function expectedAutoScale(values: number[] | number[][]): 'log' | 'linear' {
+  const a = (values as number[][])
+    .flat()
+    .filter(Number.isFinite)
+    .sort((u, v) => u - v);
+  const min = a[0]!;
+  const top = a[Math.ceil(0.98 * (a.length - 1))]! - min;
+  const tenth = a[Math.round(0.1 * (a.length - 1))]! - min;
+  return top > 0 && tenth < top / 100 ? 'log' : 'linear';
+}
+
 const cases: Array<[string, FixtureOptions]> = [
   ['1d', { dim: 1, trials: 100, steps: 400 }],
   [
@@ -254,6 +269,10 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
       for (const [id, n] of Object.entries(want))
         check(Number(d[id]!.points) === n, `${name} ${id}: data-points ${d[id]!.points} = ${n} (what is drawn)`);
       if (view.config.dim === 2) {
+        const L = view.landscape;
+        const scales = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
+        const wantScales = `${expectedAutoScale(L.f)},${expectedAutoScale(L.smoothed[0]!.values)}`;
+        check(scales === wantScales, `${name} f and g maps on the scale auto picks: ${scales} = ${wantScales}`);
         // The c(y) map: the c = 0 line drawn in full, each side of 0 on its own colour scale.
         const c = expectedCMap(view);
         const [segments, scale] = await p
@@ -463,6 +482,53 @@ if (!process.env.ONLY) {
   );
   check(errors.length === 0, `skewed c-map: no console errors ${errors.join(' | ')}`);
   await p.getByTestId('chart-convexity').screenshot({ path: join(outDir, 'panel-2d-cmap-skewed.png') });
+  await p.close();
+}
+
+// Rosenbrock (0 … 10⁴ on [−2, 2]², the minimum in a narrow curved valley): auto picks a log
+// scale for f and g so the valley shows; the colour-scale control switches f, g and the maps
+// under the paths and the finals to linear.
+if (!process.env.ONLY) {
+  const result = makeResult({ dim: 2, trials: 50, steps: 100 });
+  const L = result.landscape;
+  const rosen = (x: number, y: number) => (1 - x) ** 2 + 100 * (y - x * x) ** 2;
+  const xs = L.x.map((v) => (v * 2) / 3);
+  L.x = xs;
+  L.y = xs;
+  L.f = xs.map((y) => xs.map((x) => rosen(x, y)));
+  for (const s of L.smoothed) s.values = xs.map((y) => xs.map((x) => rosen(x, y) + 200 * s.radius ** 2));
+  const view = toViewResult(result, 'run-rosenbrock');
+  const { p, errors } = await open('panel', 'vscode-dark');
+  await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+  await drawn(p, CHARTS);
+  const want = `${expectedAutoScale(L.f)},${expectedAutoScale(L.smoothed[0]!.values)}`;
+  const auto = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
+  check(want === 'log,log' && auto === want, `Rosenbrock: f and g maps on a log scale (${auto}; expected ${want})`);
+  const autoLabel = await p
+    .getByTestId('color-scale')
+    .evaluate((el: HTMLElement & { value: string }) => [el.value, el.querySelector('vscode-option')?.textContent ?? '']);
+  check(autoLabel[0] === 'auto' && /auto \(log\)/.test(autoLabel[1]!), `Rosenbrock: the control says ${JSON.stringify(autoLabel)}`);
+  await p.getByTestId('chart-landscape').screenshot({ path: join(outDir, 'panel-2d-rosenbrock-log.png') });
+  const before = await p.getByTestId('chart-trajectories').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  await p.getByTestId('color-scale').evaluate((el: HTMLElement & { value: string }) => {
+    el.value = 'linear';
+    el.dispatchEvent(new Event('change'));
+  });
+  await p
+    .waitForFunction(
+      () => document.querySelector('[data-testid="chart-landscape"]')?.getAttribute('data-color-scale') === 'linear,linear',
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    )
+    .catch(() => undefined);
+  const linear = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
+  check(linear === 'linear,linear', `Rosenbrock: the control switches f and g to linear (${linear})`);
+  const after = await p.getByTestId('chart-trajectories').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  check(before !== after, 'Rosenbrock: linear colours redraw the map under the paths too');
+  await p.getByTestId('chart-landscape').screenshot({ path: join(outDir, 'panel-2d-rosenbrock-linear.png') });
+  check(errors.length === 0, `Rosenbrock: no console errors ${errors.join(' | ')}`);
   await p.close();
 }
 

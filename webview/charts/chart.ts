@@ -12,6 +12,7 @@ import type { Annotations, Series, XY } from '../shared/charts';
 import { withAlpha } from '../shared/color';
 import { palette } from '../shared/palette';
 import type { PointLayer } from '../shared/plot2d';
+import type { ScaleChoice } from '../shared/valueScale';
 import { stageStarts } from '../shared/summary';
 import type { Theme } from '../shared/theme';
 
@@ -47,6 +48,8 @@ export interface ChartUi {
   density: 'sgd' | 'gd';
   /** Multi-stage runs: where trials are shown, at the end of stage i (0-based) or -1 = the end of the run. */
   finalsStage: number;
+  /** 2-D maps of f and g: colour scale (`auto`: log when the map spans decades). */
+  colorScale: ScaleChoice;
 }
 
 export const DEFAULT_UI: ChartUi = {
@@ -56,6 +59,7 @@ export const DEFAULT_UI: ChartUi = {
   timeIndex: -1,
   density: 'sgd',
   finalsStage: -1,
+  colorScale: 'auto',
 };
 
 export type Grid = number[][];

@@ -68,7 +68,7 @@ function finalsPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: 
     canvas,
     {
       ...gridFrame(L),
-      heat: valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.45),
+      heat: valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.45, ui.colorScale),
       points: [
         { points: (gd ?? []).map((q) => q.y), color: p.gd, radius: 3, shape: 'diamond' },
         { points: sgd.map((q) => q.y), color: p.sgd, radius: 2.5, shape: 'circle', stroke: t.background },

@@ -1,40 +1,52 @@
 /**
- * The colour scales of the heatmaps: a value map of f or g (viridis over the grid's range with
- * the top 2% clipped), the signed map of c(y) (diverging around 0, each side on its own scale) and
- * trial counts per cell.
- * Every 2-D chart takes its scale from here, so a new scale (log, quantile) is added once.
+ * The colour scales of the heatmaps: a value map of f or g (viridis on a linear, log or rank
+ * scale, valueScale.ts), the signed map of c(y) (diverging around 0, each side on its own scale) and
+ * trial counts per cell. Every 2-D chart takes its scale from here.
  */
 import { diverging, viridis } from '../shared/color';
 import type { Heat } from '../shared/plot2d';
 import { formatNumber } from '../shared/format';
-import { gridExtent, robustExtent, signedScale } from '../shared/shape';
+import { gridExtent, signedScale } from '../shared/shape';
+import { valueScale, type ScaleChoice, type ScaleKind, type ValueScale } from '../shared/valueScale';
 import { rgb, type Theme } from '../shared/theme';
 import type { Grid } from './chart';
 
-const colorRanges = new WeakMap<object, [number, number]>();
+const scales = new WeakMap<object, Map<ScaleChoice, ValueScale>>();
 
-/** Colour range of a grid (top 2% clipped), computed once per grid object. */
-export function gridColorRange(grid: Grid): [number, number] {
-  let r = colorRanges.get(grid);
-  if (!r) {
-    r = robustExtent(grid.flat(), 0.02) ?? [0, 1];
-    colorRanges.set(grid, r);
-  }
-  return r;
+/** The colour scale of a grid, computed once per grid object and choice (time-slider frames reuse it). */
+export function gridScale(grid: Grid, choice: ScaleChoice): ValueScale {
+  let byChoice = scales.get(grid);
+  if (!byChoice) scales.set(grid, (byChoice = new Map()));
+  let s = byChoice.get(choice);
+  if (!s) byChoice.set(choice, (s = valueScale(grid.flat(), choice)));
+  return s;
 }
 
-/** f or g over the grid on viridis, with a colour bar labelled `label`. */
-export function valueHeat(grid: Grid, x: readonly number[], y: readonly number[], label: string, opacity = 1): Heat {
-  const [lo, hi] = gridColorRange(grid);
-  const span = hi > lo ? hi - lo : 1;
+const SCALE_WORDS: Record<ScaleKind, string> = { linear: '', log: ' (log)', rank: ' (rank)' };
+
+/**
+ * f or g over the grid on viridis, on the scale `choice` (`auto`: log when the map spans decades,
+ * see valueScale.ts), with a colour bar labelled `label` and the scale.
+ */
+export function valueHeat(
+  grid: Grid,
+  x: readonly number[],
+  y: readonly number[],
+  label: string,
+  opacity = 1,
+  choice: ScaleChoice = 'auto',
+): Heat & { scale: ScaleKind } {
+  const s = gridScale(grid, choice);
+  const above = s.kind === 'log' && s.min !== 0 ? ' above its least value' : '';
   return {
     grid,
     x,
     y,
     opacity,
-    cacheKey: `viridis:${lo}:${hi}`,
-    color: (v: number) => viridis((v - lo) / span),
-    legend: { min: lo, max: hi, label, at: viridis },
+    scale: s.kind,
+    cacheKey: `viridis:${s.kind}:${s.min}:${s.max}`,
+    color: (v: number) => viridis(s.at(v)),
+    legend: { min: s.min, max: s.max, label: `${label}${SCALE_WORDS[s.kind]}${above}`, at: viridis, ticks: s.ticks },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The landscape: f and the smoothed g. Curves over x (1-D), f beside g as maps (2-D), f and g
  * along each slice x* + t·u (d > 2). Drawn in the panel and, `compact`, in the side panel.
- * data-points: the curve points or map cells drawn.
+ * data-points: the curve points or map cells drawn; 2-D maps also set data-color-scale, the scale
+ * each map took ("log,log": f, g).
  */
 import type { ViewResult } from '../../src/protocol/webview';
 import { drawChart, type Series } from '../shared/charts';
@@ -12,12 +13,15 @@ import { drawPlot2D, drawPlots2D, type Plot2DSpec } from '../shared/plot2d';
 import type { Theme } from '../shared/theme';
 import { asGrid, asLine, byGeometry, curveOver, gridFrame, gridXRange, line, xStarDataset, xStarMark } from './chart';
 import { valueHeat } from './heat';
+import type { ScaleChoice } from '../shared/valueScale';
 
 export interface LandscapeOptions {
   /** Which landscape.smoothed[i] is drawn beside f (2-D), along the slices (d > 2) or alone (compact); -1 = the first. */
   layer: number;
   /** The side panel's small picture: f and that one g (1-D, first slice) or g alone (2-D); no titles, legends, colour bar. */
   compact?: boolean;
+  /** 2-D: the maps' colour scale (default `auto`). */
+  scale?: ScaleChoice;
 }
 
 /** The smoothed layer the options pick (undefined for a run without noise). */
@@ -51,8 +55,10 @@ function landscapeLine(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o:
 function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
   const L = view.landscape;
   const layer = chosenLayer(view, o);
+  const choice = o.scale ?? 'auto';
   if (o.compact) {
-    const { legend: _colorBar, ...heat } = valueHeat(asGrid(layer?.values ?? L.f), L.x, L.y!, 'g');
+    const { legend: _colorBar, ...heat } = valueHeat(asGrid(layer?.values ?? L.f), L.x, L.y!, 'g', 1, choice);
+    canvas.dataset.colorScale = heat.scale;
     const { xRange, yRange } = gridFrame(L);
     return drawPlot2D(canvas, { xRange, yRange, heat, marks: [xStarMark(view, t, 6)] }, t).cells;
   }
@@ -61,7 +67,7 @@ function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o
     {
       ...common,
       title: 'f',
-      heat: valueHeat(asGrid(L.f), L.x, L.y!, 'f'),
+      heat: valueHeat(asGrid(L.f), L.x, L.y!, 'f', 1, choice),
       legend: [{ color: palette(t).xStar, label: 'x*', shape: 'star' }],
     },
   ];
@@ -69,7 +75,7 @@ function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o
     specs.push({
       ...common,
       title: `g = f smoothed by ${layer.noise} noise of radius ${formatNumber(layer.radius)}`,
-      heat: valueHeat(asGrid(layer.values), L.x, L.y!, 'g'),
+      heat: valueHeat(asGrid(layer.values), L.x, L.y!, 'g', 1, choice),
       legend: [],
     });
   // Side by side when each plot gets ≥ 340 px, else stacked in a taller box.
@@ -77,6 +83,7 @@ function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o
   const width = box?.clientWidth ?? canvas.clientWidth;
   const direction = specs.length > 1 && width < 680 ? 'column' : 'row';
   if (box) box.style.height = direction === 'column' ? `${Math.round(Math.min(340, width * 0.8)) * specs.length}px` : '';
+  canvas.dataset.colorScale = specs.map((s) => (s.heat as ReturnType<typeof valueHeat>).scale).join(',');
   return drawPlots2D(canvas, specs, t, direction).cells;
 }
 
@@ -116,4 +123,9 @@ function landscapeSlices(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, 
   );
 }
 
-export const drawLandscape = byGeometry<LandscapeOptions>({ line: landscapeLine, plane: landscapePlane, slices: landscapeSlices });
+const byDim = byGeometry<LandscapeOptions>({ line: landscapeLine, plane: landscapePlane, slices: landscapeSlices });
+
+export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
+  delete canvas.dataset.colorScale;
+  return byDim(canvas, view, t, o);
+}

@@ -135,7 +135,7 @@ function trajectoriesPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme
     canvas,
     {
       ...gridFrame(L),
-      heat: valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.55),
+      heat: valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.55, ui.colorScale),
       lines,
       marks: [
         { points: starts, color: palette(t).start, radius: 3, shape: 'circle' },

@@ -1,19 +1,24 @@
 /**
- * The panel's controls: which g beside f, which radius of c(y), how many paths, whose density,
+ * The panel's controls: which g beside f, the colour scale of the 2-D maps, which radius of c(y), how many paths, whose density,
  * after which stage, and the time slider with Play. `syncControls` fits them to the run on screen;
  * `bindControls` turns the user's changes into ChartUi changes and asks for the charts they affect.
  */
 import type { ViewResult } from '../../src/protocol/webview';
-import type { ChartUi } from '../charts/chart';
+import { asGrid, type ChartUi } from '../charts/chart';
+import { gridScale } from '../charts/heat';
 import { sliderStep } from '../charts/trajectories';
 import { h, fillSelect } from '../shared/dom';
 import { formatNumber } from '../shared/format';
+import type { ScaleChoice } from '../shared/valueScale';
 
 type Select = HTMLElement & { value: string };
+
+const SCALES: readonly ScaleChoice[] = ['auto', 'linear', 'log', 'rank'];
 
 const select = (testid: string, title: string) => h('vscode-single-select', { 'data-testid': testid, title }) as Select;
 
 export const layerSelect = select('landscape-layer', 'What the landscape shows');
+export const scaleSelect = select('color-scale', 'Colour scale of the maps of f and g');
 export const convexitySelect = select('convexity-radius', 'Smoothing radius of c(y)');
 export const pathsSelect = select('paths-shown', 'Sampled paths drawn');
 export const densitySelect = select('density-method', 'Whose final iterates');
@@ -37,6 +42,16 @@ export function syncControls(view: ViewResult, ui: ChartUi): void {
   if (!layers.some((l) => l.value === String(ui.landscapeLayer))) ui.landscapeLayer = 0;
   layerSelect.hidden = dim === 1 || layers.length < 2;
   fillSelect(layerSelect, layers, String(ui.landscapeLayer));
+
+  // 2-D: auto says which scale it picks for f (the map every 2-D chart draws under its data).
+  scaleSelect.hidden = dim !== 2;
+  if (!SCALES.includes(ui.colorScale)) ui.colorScale = 'auto';
+  const autoKind = dim === 2 ? gridScale(asGrid(view.landscape.f), 'auto').kind : 'linear';
+  fillSelect(
+    scaleSelect,
+    SCALES.map((s) => ({ value: s, label: s === 'auto' ? `colours: auto (${autoKind})` : `colours: ${s}` })),
+    ui.colorScale,
+  );
 
   const maps = view.diagnostics.convexity;
   if (ui.convexityIndex >= maps.length) ui.convexityIndex = 0;
@@ -121,6 +136,15 @@ export function bindControls(host: ControlHost): void {
       host.redraw(charts);
     });
   onSelect(layerSelect, (v) => ((ui.landscapeLayer = Number(v)), Number.isInteger(ui.landscapeLayer)), ['chart-landscape']);
+  onSelect(
+    scaleSelect,
+    (v) => {
+      const s = SCALES.find((c) => c === v);
+      if (s) ui.colorScale = s;
+      return !!s;
+    },
+    ['chart-landscape', 'chart-trajectories', 'chart-finals'],
+  );
   onSelect(convexitySelect, (v) => ((ui.convexityIndex = Number(v)), Number.isInteger(ui.convexityIndex)), ['chart-convexity']);
   onSelect(pathsSelect, (v) => ((ui.pathsShown = Number(v)), ui.pathsShown > 0), ['chart-trajectories']);
   onSelect(densitySelect, (v) => ((ui.density = v === 'gd' ? 'gd' : 'sgd'), true), ['chart-histogram']);

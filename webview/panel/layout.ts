@@ -3,7 +3,17 @@
  * their controls. Built once; everything else only fills it. Text goes in as text (no innerHTML).
  */
 import { h } from '../shared/dom';
-import { convexitySelect, densitySelect, layerSelect, pathsSelect, playButton, stageSelect, timeLabel, timeSlider } from './controls';
+import {
+  convexitySelect,
+  densitySelect,
+  layerSelect,
+  pathsSelect,
+  playButton,
+  scaleSelect,
+  stageSelect,
+  timeLabel,
+  timeSlider,
+} from './controls';
 import { SLOTS, type ChartSlot } from './slots';
 
 export const root = h('main', { id: 'root', 'data-testid': 'panel-root' });
@@ -64,7 +74,7 @@ export const diagnosticsCard = card(
 export const content = h(
   'div',
   { class: 'content' },
-  card('Landscape', [layerSelect], figure(SLOTS.landscape)),
+  card('Landscape', [layerSelect, scaleSelect], figure(SLOTS.landscape)),
   card('Trajectories', [pathsSelect, playButton, timeSlider, timeLabel], figure(SLOTS.trajectories)),
   card(
     'Where trials end',

@@ -23,7 +23,8 @@
  *                   data-drawn="false" when empty
  *   png-<chart>     "PNG" button of each chart (e.g. png-chart-landscape) → exportPng
  *   export-json, export-csv   export the run (→ exportRun)
- *   landscape-layer (2-D/d>2: which g radius beside f), convexity-radius, paths-shown, density-method,
+ *   landscape-layer (2-D/d>2: which g radius beside f), color-scale (2-D: auto / linear / log / rank
+ *                   colours of the f and g maps), convexity-radius, paths-shown, density-method,
  *   finals-stage (multi-stage runs, d ≤ 2: where trials are after stage i; -1 = end):
  *                   <vscode-single-select>s (set .value and dispatch 'change')
  *   time-slider     <input type=range> over the stored path points; play = play/pause button

@@ -36,7 +36,7 @@ export const SLOTS = {
   landscape: slot(
     'chart-landscape',
     'Landscape: f and the smoothed g',
-    (c, v, t, ui) => drawLandscape(c, v, t, { layer: ui.landscapeLayer }),
+    (c, v, t, ui) => drawLandscape(c, v, t, { layer: ui.landscapeLayer, scale: ui.colorScale }),
     { tall: true, live: true },
   ),
   trajectories: slot('chart-trajectories', 'Sampled SGD and GD paths', drawTrajectories, { timed: true, tall: true, live: true }),

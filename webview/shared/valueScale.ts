@@ -1,0 +1,98 @@
+/**
+ * How the values of a map (f or g) become positions t ∈ [0, 1] on a colour map: linear, log or
+ * rank (quantile), and which one `auto` picks. Pure (no DOM); unit-tested in
+ * test/unit/webview-scale.test.ts.
+ *
+ * - linear: from the least value to the 98% quantile (the top 2% clipped, so one corner that
+ *   explodes does not wash the map into one colour);
+ * - log: t = log(1 + u/δ) / log(1 + U/δ) with u = v − min, U the same 98% top and δ = U / 10⁴,
+ *   so four decades above the minimum are told apart (Rosenbrock's valley within 0 … 10⁴);
+ * - rank: t = the fraction of the map's values below v (every colour covers as many cells).
+ *
+ * `auto` is log when the lower tenth of the map would get under 1% of the linear colour range
+ * (u at the 10% quantile < U / 100: the map spans decades and its low part, where the minima
+ * are, would read as one colour), else linear.
+ */
+import { formatNumber } from './format';
+import { niceTicks, quantileExtent, robustExtent } from './shape';
+
+export type ScaleKind = 'linear' | 'log' | 'rank';
+export type ScaleChoice = ScaleKind | 'auto';
+
+export interface ValueScale {
+  kind: ScaleKind;
+  /** Position on the colour map, clamped to [0, 1]. */
+  at: (v: number) => number;
+  /** Value range of the colour bar (least value, clipped top). */
+  min: number;
+  max: number;
+  /** Colour-bar ticks: position and label. */
+  ticks: Array<{ t: number; label: string }>;
+}
+
+/** The fraction of the top kept by the linear and log scales. */
+const CLIP = 0.02;
+/** Log scale: δ = top / LOG_SPAN, i.e. four decades above the minimum. */
+const LOG_SPAN = 1e4;
+
+function finiteSorted(values: Iterable<number>): number[] {
+  const out: number[] = [];
+  for (const v of values) if (Number.isFinite(v)) out.push(v);
+  return out.sort((a, b) => a - b);
+}
+
+/** Which scale `auto` means for these values (see the file's comment). */
+export function autoScale(values: Iterable<number>): ScaleKind {
+  const sorted = finiteSorted(values);
+  if (sorted.length < 2) return 'linear';
+  const lo = sorted[0]!;
+  const top = robustExtent(sorted, CLIP)![1] - lo;
+  const tenth = quantileExtent(sorted, 0.1, 0.1)![0] - lo;
+  return top > 0 && tenth < top / 100 ? 'log' : 'linear';
+}
+
+const clamp01 = (t: number) => (Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0);
+
+/** The scale of `kind` (or `auto`'s pick) over these values. */
+export function valueScale(values: Iterable<number>, choice: ScaleChoice): ValueScale {
+  const sorted = finiteSorted(values);
+  const kind = choice === 'auto' ? autoScale(sorted) : choice;
+  if (sorted.length === 0) return { kind, at: () => 0, min: 0, max: 1, ticks: [] };
+  const lo = sorted[0]!;
+  const hi = robustExtent(sorted, CLIP)![1];
+  const span = hi - lo;
+  if (kind === 'rank') {
+    const n = sorted.length;
+    // Fraction of values strictly below v, by binary search.
+    const below = (v: number) => {
+      let a = 0;
+      let b = n;
+      while (a < b) {
+        const m = (a + b) >> 1;
+        if (sorted[m]! < v) a = m + 1;
+        else b = m;
+      }
+      return a;
+    };
+    const at = (v: number) => (n > 1 ? clamp01(below(v) / (n - 1)) : 0);
+    const ticks = [0, 0.25, 0.5, 0.75, 1].map((q) => ({ t: q, label: formatNumber(sorted[Math.round(q * (n - 1))]!) }));
+    return { kind, at, min: lo, max: sorted[n - 1]!, ticks };
+  }
+  if (!(span > 0)) return { kind, at: () => 0.5, min: lo, max: hi, ticks: [{ t: 0.5, label: formatNumber(lo) }] };
+  if (kind === 'log') {
+    const delta = span / LOG_SPAN;
+    const denominator = Math.log1p(span / delta);
+    const at = (v: number) => clamp01(Math.log1p(Math.max(0, v - lo) / delta) / denominator);
+    // Ticks at the minimum and at min + 10^k for the powers of ten from 10δ to the top, labelled
+    // "+10^k" above a minimum that is not 0.
+    const ticks = [{ t: 0, label: formatNumber(lo) }];
+    for (let k = Math.ceil(Math.log10(delta * 10)); Math.pow(10, k) <= span * (1 + 1e-9); k++) {
+      const u = Math.pow(10, k);
+      ticks.push({ t: at(lo + u), label: lo === 0 ? formatNumber(u) : `+${formatNumber(u)}` });
+    }
+    return { kind, at, min: lo, max: hi, ticks };
+  }
+  const at = (v: number) => clamp01((v - lo) / span);
+  const ticks = niceTicks(lo, hi, 4).map((v) => ({ t: (v - lo) / span, label: formatNumber(v) }));
+  return { kind, at, min: lo, max: hi, ticks };
+}
