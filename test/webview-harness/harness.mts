@@ -371,6 +371,19 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
         await p.evaluate(() => (window as any).__posted.some((m: any) => m.type === 'exportRun' && m.format === 'csv')),
         'CSV export posted',
       );
+      // Another run opens at its end, wherever the slider was for the last one.
+      await post(p, { status: { kind: 'idle' }, runs: [], current: { ...view, runId: `${view.runId}-next` } });
+      await p
+        .waitForFunction(
+          () => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-run')?.endsWith('-next'),
+          undefined,
+          {
+            timeout: 10_000,
+          },
+        )
+        .catch(() => undefined);
+      const nextLabel = await p.getByTestId('time-label').textContent();
+      check(nextLabel === 'step 400 / 400', `the next run opens at its end (${nextLabel}), not where the slider was (${label})`);
     }
     await p.close();
   }

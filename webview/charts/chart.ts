@@ -44,6 +44,8 @@ export interface ChartUi {
   pathsShown: number;
   /** Index into pathSteps for the time slider; -1 means the end. */
   timeIndex: number;
+  /** The run `timeIndex` was set on: any other run opens at its end. */
+  timeRunId?: string;
   /** Which method's density the 2-D histogram shows. */
   density: 'sgd' | 'gd';
   /** Multi-stage runs: where trials are shown, at the end of stage i (0-based) or -1 = the end of the run. */

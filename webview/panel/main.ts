@@ -69,8 +69,20 @@ function draw(s: ChartSlot, view: ViewResult): void {
   drawSlot(s, view, theme, ui, !!liveShown);
 }
 
+/**
+ * A run other than the one the time slider was moved on opens at its end (the slider's place is
+ * kept across reloads of the same run, and from a run's live view to its result).
+ */
+function timeFor(runId: string): void {
+  if (ui.timeRunId === runId) return;
+  ui.timeRunId = runId;
+  ui.timeIndex = -1;
+  host.setState(ui);
+}
+
 /** Draws everything for a complete `view`. */
 function renderAll(view: ViewResult): void {
+  timeFor(view.runId);
   liveShown = undefined;
   delete root.dataset.live;
   diagnosticsCard.hidden = false;
@@ -88,6 +100,7 @@ function renderLive(live: LiveView & { view: ViewResult }): void {
     liveRenders = 0;
   }
   liveShown = view;
+  timeFor(live.runId);
   // The complete run drawn before is redrawn when the live one goes away (failure, cancel).
   shownKey = '';
   root.dataset.live = 'true';
