@@ -287,6 +287,12 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
     }
     const summary = await p.getByTestId('summary').textContent();
     check(!!summary && /SGD \d+ \/ \d+/.test(summary), `${name} summary: ${summary?.slice(0, 90)}…`);
+    const emptyNotes = await p.evaluate(() =>
+      [...document.querySelectorAll('[data-testid^="empty-chart-"]')]
+        .filter((e) => !(e as HTMLElement).hidden)
+        .map((e) => e.getAttribute('data-testid')),
+    );
+    check(emptyNotes.length === 0, `${name} ${theme}: no chart says it is empty (${emptyNotes.join(', ')})`);
     const csp = await p.evaluate(() => (window as any).__csp as string[]);
     check(csp.length === 0, `${name} ${theme} no CSP violations ${csp.join(', ')}`);
     check(errors.length === 0, `${name} ${theme} no console errors ${errors.join(' | ')}`);
@@ -542,6 +548,73 @@ if (!process.env.ONLY) {
   check(before !== after, 'Rosenbrock: linear colours redraw the map under the paths too');
   await p.getByTestId('chart-landscape').screenshot({ path: join(outDir, 'panel-2d-rosenbrock-linear.png') });
   check(errors.length === 0, `Rosenbrock: no console errors ${errors.join(' | ')}`);
+  await p.close();
+}
+
+// Charts with nothing to show say why: a run whose trials all diverged (finals, histogram and
+// Figure 5 empty), and a run without noise (no g, so no c(y)).
+if (!process.env.ONLY) {
+  const result = makeResult({ dim: 1, trials: 100, steps: 200 });
+  for (const m of [result.sgd, result.gd!]) {
+    m.divergedMask = m.divergedMask.map(() => true);
+    m.diverged = m.divergedMask.length;
+  }
+  result.diverged = result.sgd.diverged;
+  const hist = result.diagnostics.histogram;
+  hist.sgd = hist.sgd.map(() => 0);
+  hist.gd = hist.gd.map(() => 0);
+  const tr = result.diagnostics.trajectory;
+  for (const k of ['innerMin', 'innerMean', 'probeMean', 'probeMin', 'probeMax', 'gradNormMean', 'gradNormMin', 'gradNormMax'] as const)
+    tr[k] = tr[k].map(() => NaN);
+  result.diagnostics.convexity = [];
+  const view = toViewResult(result, 'run-all-diverged');
+  const { p, errors } = await open('panel', 'vscode-dark');
+  await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+  await drawn(p, CHARTS);
+  const notes = await p.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll('[data-testid^="empty-chart-"]')].map((e) => [
+        e.getAttribute('data-testid')!.replace('empty-', ''),
+        (e as HTMLElement).hidden ? null : e.textContent,
+      ]),
+    ),
+  );
+  const diverged = /^All 100 SGD and all 100 GD trials diverged/;
+  for (const id of ['chart-finals', 'chart-histogram'])
+    check(diverged.test(notes[id] ?? '') && /smaller learning rate/.test(notes[id]!), `all diverged: ${id} says why (${notes[id]})`);
+  for (const id of ['chart-fig5-inner', 'chart-fig5-probe', 'chart-fig5-gradnorm'])
+    check(diverged.test(notes[id] ?? ''), `all diverged: ${id} says why (${notes[id]})`);
+  check(
+    /no stage of this run adds noise/.test(notes['chart-convexity'] ?? ''),
+    `no noise: chart-convexity says why (${notes['chart-convexity']})`,
+  );
+  check(
+    notes['chart-landscape'] === null && notes['chart-trajectories'] === null,
+    'all diverged: landscape and paths (which have data) say nothing',
+  );
+  const attr = await p.getByTestId('chart-histogram').getAttribute('data-empty');
+  check(attr === notes['chart-histogram'], 'all diverged: data-empty carries the same words');
+  check(errors.length === 0, `all diverged: no console errors ${errors.join(' | ')}`);
+  await p.screenshot({ path: join(outDir, 'panel-1d-all-diverged.png'), fullPage: true });
+  // The next run with data hides the notes again.
+  await post(p, {
+    status: { kind: 'idle' },
+    runs: [],
+    current: toViewResult(makeResult({ dim: 1, trials: 20, steps: 100 }), 'run-after-diverged'),
+  });
+  await p
+    .waitForFunction(
+      () => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-run') === 'run-after-diverged',
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    )
+    .catch(() => undefined);
+  const left = await p.evaluate(
+    () => [...document.querySelectorAll('[data-testid^="empty-chart-"]')].filter((e) => !(e as HTMLElement).hidden).length,
+  );
+  check(left === 0, `a run with data hides the empty notes (${left} left)`);
   await p.close();
 }
 

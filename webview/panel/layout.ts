@@ -50,7 +50,7 @@ function figure(s: ChartSlot): HTMLElement {
     'figure',
     { class: s.tall ? 'chart tall' : 'chart' },
     h('figcaption', {}, h('span', {}, s.title), png),
-    h('div', { class: 'canvas-box' }, s.canvas),
+    h('div', { class: 'canvas-box' }, s.canvas, s.note),
   );
 }
 

@@ -20,7 +20,9 @@
  *                   the canvases; after drawing: data-drawn="true", data-points="<n>", the data
  *                   the chart drew (see each chart module: curve points, map cells, path points,
  *                   trials); reference marks (x*, path ends, band edges) are not counted;
- *                   data-drawn="false" when empty
+ *                   data-drawn="false" when empty; a chart drawn with no data (all trials
+ *                   diverged, no noise, no checkpoints) has data-empty="<why>", and the same
+ *                   words show over it in empty-<chart> (e.g. empty-chart-histogram)
  *   png-<chart>     "PNG" button of each chart (e.g. png-chart-landscape) → exportPng
  *   export-json, export-csv   export the run (→ exportRun)
  *   landscape-layer (2-D/d>2: which g radius beside f), color-scale (2-D: auto / linear / log / rank

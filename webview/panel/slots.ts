@@ -1,10 +1,12 @@
 /**
  * The panel's charts: the canvas of each, which chart module draws it, and when it is redrawn.
- * `drawSlot` sets the test hooks from what the chart says it drew.
+ * `drawSlot` sets the test hooks from what the chart says it drew, and says over a chart that
+ * drew nothing why (empty.ts).
  */
 import type { ViewResult } from '../../src/protocol/webview';
 import type { ChartUi, Draw } from '../charts/chart';
 import { drawConvexity } from '../charts/convexity';
+import { WHY_EMPTY } from '../charts/empty';
 import { drawFig5GradNorm, drawFig5Inner, drawFig5Probe } from '../charts/fig5';
 import { drawFinals } from '../charts/finals';
 import { drawHistogram } from '../charts/histogram';
@@ -18,6 +20,8 @@ export interface ChartSlot {
   id: string;
   title: string;
   canvas: HTMLCanvasElement;
+  /** Over the canvas: why the chart shows nothing (hidden while it shows data). */
+  note: HTMLElement;
   draw: Draw<ChartUi>;
   /** Redrawn when the time slider moves. */
   timed?: boolean;
@@ -29,7 +33,8 @@ export interface ChartSlot {
 
 function slot(id: string, title: string, draw: Draw<ChartUi>, opts: Pick<ChartSlot, 'timed' | 'live' | 'tall'> = {}): ChartSlot {
   const canvas = h('canvas', { 'data-testid': id, 'data-drawn': 'false', role: 'img', 'aria-label': title });
-  return { id, title, canvas, draw, ...opts };
+  const note = h('p', { class: 'chart-empty', 'data-testid': `empty-${id}`, hidden: true });
+  return { id, title, canvas, note, draw, ...opts };
 }
 
 export const SLOTS = {
@@ -62,6 +67,11 @@ export function drawSlot(s: ChartSlot, view: ViewResult, theme: Theme, ui: Chart
     if (live) s.canvas.dataset.live = 'true';
     else s.canvas.removeAttribute('data-live');
     s.canvas.removeAttribute('data-error');
+    const why = n === 0 ? WHY_EMPTY[s.id]?.(view, ui) : undefined;
+    s.note.textContent = why ?? '';
+    s.note.hidden = !why;
+    if (why) s.canvas.dataset.empty = why;
+    else s.canvas.removeAttribute('data-empty');
   } catch (e) {
     s.canvas.dataset.drawn = 'false';
     s.canvas.dataset.error = e instanceof Error ? e.message : String(e);
@@ -73,4 +83,6 @@ export function drawSlot(s: ChartSlot, view: ViewResult, theme: Theme, ui: Chart
 export function clearSlot(s: ChartSlot): void {
   s.canvas.dataset.drawn = 'false';
   s.canvas.dataset.points = '0';
+  s.canvas.removeAttribute('data-empty');
+  s.note.hidden = true;
 }
