@@ -4,7 +4,8 @@
  *
  * - Atomic: every file (the index and each run) is written to a temporary file in the same folder,
  *   flushed, then renamed over the old one, so a crash mid-write leaves the previous file whole;
- *   leftovers of such a crash are removed on the next load.
+ *   leftovers of such a crash (temporary files, a run file the index never listed) are removed
+ *   on the next load.
  * - Bounded in number: the newest `MAX_STORED_RUNS` runs are kept, older ones deleted.
  * - Bounded in size: a run whose JSON would exceed `MAX_RUN_BYTES` is stored without its
  *   per-trial checkpoints and gradient norms (the charts never need them; the diagnostics already
@@ -106,15 +107,26 @@ export class RunStore {
   }
 
   private async read(): Promise<StoreIndex> {
+    // Whether the index is known: read, or not there at all. Only then are unlisted runs orphans.
+    let known = false;
     try {
       const raw = JSON.parse(await this.fs.readFile(join(this.dir, 'index.json'))) as StoreIndex;
-      if (raw && raw.version === 1 && Array.isArray(raw.runs)) this.index = raw;
-    } catch {
+      if (raw && raw.version === 1 && Array.isArray(raw.runs)) {
+        this.index = raw;
+        known = true;
+      }
+    } catch (e) {
       // No index yet, or unreadable: start empty.
+      known = (e as NodeJS.ErrnoException).code === 'ENOENT';
     }
-    // Temporary files of a write that never got renamed (the window closed or crashed mid-write).
+    // Leftovers of a write that never finished (the window closed or crashed mid-write): temporary
+    // files never renamed, and a run file renamed into place before its index entry was written.
+    // Such a run can never be opened, and it would escape the bound on the number of runs.
+    const listed = new Set(['index.json', ...this.index.runs.map((r) => runFile(r.id))]);
     try {
-      for (const name of await this.fs.readdir(this.dir)) if (TMP.test(name)) await this.fs.rm(join(this.dir, name));
+      for (const name of await this.fs.readdir(this.dir)) {
+        if (TMP.test(name) || (known && name.endsWith('.json') && !listed.has(name))) await this.fs.rm(join(this.dir, name));
+      }
     } catch {
       // No folder yet.
     }

@@ -308,7 +308,7 @@ test('a failure shows the error with file and line and keeps the last good resul
 });
 
 test('a second start overtakes the first: the first is stopped and its late results never show', async () => {
-  const { service, executor, store } = setup();
+  const { service, executor, store, notifier } = setup();
   executor.ignoreAbort = true; // the first run's work finishes anyway, after the second started
   const first = service.start(request('run', 'spikyBowl'));
   const a = await executor.reached(1);
@@ -349,6 +349,21 @@ test('a second start overtakes the first: the first is stopped and its late resu
     service.state.runs.map((r) => r.id),
     ['run-2'],
   );
+
+  // A replaced run that fails late is not reported: the error is not about the run on screen.
+  const reported = notifier.failures.length;
+  const fifth = service.start(request());
+  const e = await executor.reached(5);
+  const sixth = service.start(request());
+  const f = await executor.reached(6);
+  e.fail(new RunFailure({ kind: 'throw', message: 'late boom', file: FILE, line: 1 }));
+  await fifth;
+  assert.equal(notifier.failures.length, reported, 'no toast for the replaced run');
+  const status6 = ((): RunStatus => service.state.status)(); // read anew: the asserts above narrowed it
+  assert.deepEqual(status6.kind === 'running' && status6.runId, 'run-6', 'the newer run goes on');
+  f.succeed(resultWith(6));
+  await sixth;
+  assert.equal(service.state.current!.runId, 'run-6');
 });
 
 test('watch mode: a save re-runs the last run once the saves stop, replacing the run in progress', async () => {
@@ -357,7 +372,12 @@ test('watch mode: a save re-runs the last run once the saves stop, replacing the
   (await executor.reached(1)).succeed(resultWith(1));
   await first;
 
+  // A save of another file re-runs nothing, however long one waits.
   service.fileSaved('/w/other.ts');
+  clock.advance(10 * WATCH_DEBOUNCE_MS);
+  await settle();
+  assert.equal(executor.runs.length, 1, 'a save of another file does not re-run');
+
   service.fileSaved(FILE);
   clock.advance(WATCH_DEBOUNCE_MS - 1);
   service.fileSaved(FILE); // format-on-save: a second save within the quiet time

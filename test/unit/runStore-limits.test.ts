@@ -69,8 +69,27 @@ test('a crash between writing and renaming leaves the previous index and runs in
   assert.equal((await next.get('run-1'))?.startedAt, r.startedAt);
   assert.equal(await next.get('run-2'), undefined, 'a run the index never listed is not served');
   assert.deepEqual(
-    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
-    [],
+    readdirSync(dir).sort(),
+    ['index.json', 'run-1.json'],
+    'the temp files and the unlisted run-2.json (renamed before the index crashed) are gone',
+  );
+});
+
+test('an index that cannot be read is never a reason to delete runs', async () => {
+  const dir = tempDir();
+  await add(new RunStore(dir), 'run-1', makeResult({ trials: 4, steps: 10 }));
+  const failing: StoreFs = {
+    ...nodeStoreFs,
+    readFile: async (path) => {
+      if (path.endsWith('index.json')) throw Object.assign(new Error('too many open files'), { code: 'EMFILE' });
+      return nodeStoreFs.readFile(path);
+    },
+  };
+  assert.deepEqual((await new RunStore(dir, MAX_STORED_RUNS, { fs: failing }).load()).runs, []);
+  assert.deepEqual(readdirSync(dir).sort(), ['index.json', 'run-1.json']);
+  assert.deepEqual(
+    (await new RunStore(dir).load()).runs.map((x) => x.id),
+    ['run-1'],
   );
 });
 
