@@ -159,7 +159,8 @@ export class RunService {
       notifier.log(`[${this.time()}] run ${runId} done in ${clock.now() - t0} ms; ${loop.text()}`);
     } catch (e) {
       const failure = toFailure(e, request);
-      const cancelled = isCancellation(failure);
+      // Once stopped or replaced, whatever ends the run (e.g. its pool replaced under it) is the stop.
+      const cancelled = abort.signal.aborted || isCancellation(failure);
       notifier.log(
         `[${this.time()}] run ${runId} ${cancelled ? 'cancelled' : 'failed'} after ${clock.now() - t0} ms (${loop.text()}): ${failure.message}`,
       );

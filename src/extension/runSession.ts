@@ -6,6 +6,7 @@
  * `RunFailure` whose message says what went wrong, in which function, at which file:line and input.
  * `PoolExecutor` is the run service's runner (`ports.ts`) over these steps and one worker pool.
  */
+import { createHash } from 'node:crypto';
 import { BundleFailure, formatBundleMessage, type BundleMessage } from '../runner/bundle';
 import { prepareRun as prepareFile } from '../runner/prepare';
 import { discoverLosses, type DiscoveredLoss } from '../runner/discover';
@@ -178,12 +179,17 @@ export function toFailure(e: unknown, request: Pick<RunRequest, 'file' | 'export
 }
 
 /**
- * The runner behind the run service: `prepareRun` and `runPrepared` on one worker pool, replaced
- * when the settings' limits (workers, time, stall, memory) change.
+ * The runner behind the run service: `prepareRun` and `runPrepared` on one worker pool. Workers
+ * keep what a loss file did to their globals (`Math.log = Math.log2`, a counter on
+ * `globalThis`), so a pool serves one version of one file: a different file, an edit of it, or an
+ * edit of a file it imports (a different bundle) gets fresh workers, as do new limits (workers,
+ * time, stall, memory). Runs of an unchanged file share the pool, and V8's optimized code with it.
  */
 export class PoolExecutor implements RunExecutor {
   private runner?: ExperimentRunner;
   private runnerKey = '';
+  /** The bundle the current pool's workers have loaded. */
+  private bundlePath?: string;
 
   constructor(private readonly paths: { workerScript: string; bundleDir: string; onOutput?(text: string): void }) {}
 
@@ -193,13 +199,21 @@ export class PoolExecutor implements RunExecutor {
     settings: ExtensionSettings;
     signal: AbortSignal;
   }): Promise<PreparedExperiment> {
-    const runner = this.runnerFor(args.settings);
-    const prepared = await prepareRun({ ...args, runner, bundleDir: this.paths.bundleDir });
+    const key = poolKey(args.settings, args.request.file, args.sourceText);
+    let runner = this.runnerFor(args.settings, key, false);
+    let prepared = await prepareRun({ ...args, runner, bundleDir: this.paths.bundleDir });
+    if (runner === this.runner && this.bundlePath !== undefined && this.bundlePath !== prepared.loss.bundlePath) {
+      // Same text, another bundle: an imported file changed. Inspect it again in fresh workers.
+      runner = this.runnerFor(args.settings, key, true);
+      prepared = await prepareRun({ ...args, runner, bundleDir: this.paths.bundleDir });
+    }
+    if (runner === this.runner) this.bundlePath = prepared.loss.bundlePath;
+    const ready = prepared;
     return {
-      config: prepared.config,
-      bundleMs: prepared.bundleMs,
-      inspectMs: prepared.inspectMs,
-      run: (hooks) => runPrepared(runner, prepared, hooks),
+      config: ready.config,
+      bundleMs: ready.bundleMs,
+      inspectMs: ready.inspectMs,
+      run: (hooks) => runPrepared(runner, ready, hooks),
     };
   }
 
@@ -208,14 +222,24 @@ export class PoolExecutor implements RunExecutor {
     this.runner = undefined;
   }
 
-  private runnerFor(settings: ExtensionSettings): ExperimentRunner {
-    const limits = runnerLimits(settings);
-    const key = JSON.stringify(limits);
-    if (!this.runner || key !== this.runnerKey) {
+  private runnerFor(settings: ExtensionSettings, key: string, fresh: boolean): ExperimentRunner {
+    if (!this.runner || fresh || key !== this.runnerKey) {
+      // A run still on the old pool (one just replaced) ends as cancelled.
       this.runner?.dispose();
-      this.runner = new ExperimentRunner({ workerScript: this.paths.workerScript, onOutput: this.paths.onOutput, ...limits });
+      this.runner = new ExperimentRunner({
+        workerScript: this.paths.workerScript,
+        onOutput: this.paths.onOutput,
+        ...runnerLimits(settings),
+      });
       this.runnerKey = key;
+      this.bundlePath = undefined;
     }
     return this.runner;
   }
+}
+
+/** What a pool is for: the runner's limits and one version of one file (its text's hash). */
+function poolKey(settings: ExtensionSettings, file: string, sourceText: string): string {
+  const version = createHash('sha256').update(sourceText).digest('hex');
+  return JSON.stringify([runnerLimits(settings), file, version]);
 }

@@ -273,6 +273,17 @@ test('Stop: the run is cancelled, its partial results dropped, the last good res
   assert.equal(notifier.failures.length, 0, 'a stop is not reported as an error');
   service.stop(); // nothing running: nothing happens
   assert.deepEqual(service.state.status, { kind: 'cancelled' });
+
+  // Stopped, and the run then ends with another error (its worker pool torn down): still a stop.
+  executor.ignoreAbort = true;
+  const third = service.start(request());
+  const r3 = await executor.reached(3);
+  service.stop();
+  r3.fail(new Error('runner disposed'));
+  await third;
+  assert.deepEqual(service.state.status, { kind: 'cancelled' });
+  assert.equal(notifier.failures.length, 0, 'no error toast after Stop');
+  assert.match(notifier.logs.at(-1)!, /run run-3 cancelled/);
 });
 
 test('a failure shows the error with file and line and keeps the last good result', async () => {
