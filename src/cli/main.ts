@@ -20,7 +20,7 @@ import { discoverLosses } from '../runner/discover';
 import { ExperimentRunner } from '../runner/pool';
 import { RunFailure } from '../runner/failure';
 import { LossFileError, prepareRun, readLossFile } from '../runner/prepare';
-import { theoremText } from '../view/theorem1';
+import { notMinimiserText, smoothnessText, theorem3Text, theoremText } from '../view/theorem1';
 import {
   CliProblems,
   OutputError,
@@ -151,14 +151,16 @@ function summary(r: ExperimentResult): string {
   const fmt = (v: number) => (Number.isFinite(v) ? +v.toPrecision(4) : String(v));
   const lines = [
     `function ${r.config.function} (dim ${r.config.dim}), ${r.config.trials} trials × ${r.config.stages.map((s) => `${s.steps} steps @ lr ${s.lr}, ${s.noise} radius ${s.radius}`).join(' → ')}`,
-    `x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}); c = ${fmt(d.c)}; L ≈ ${fmt(d.L)}`,
+    `x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}); c = ${fmt(d.c)}; ${smoothnessText(d.L, d.smoothness)}`,
     ...methodLines(r, fmt),
     ...(nf
       ? [
           `${r.config.function} is not finite at ${nf.count} of ${nf.of} landscape points (first ${nf.value} at x = [${nf.at.map(fmt).join(', ')}]); they are gaps, left out of x*, c and L`,
         ]
       : []),
+    ...d.convexity.flatMap((m) => (m.xStarCheck?.minimises === false ? [notMinimiserText(m.xStarCheck, m.radius)] : [])),
     ...d.theorem1.map((t) => theoremText(t, r.config.stages.length)),
+    ...(d.theorem3 ? [theorem3Text(d.theorem3)] : []),
     `time: ${trialTimes(r)}, landscape ${Math.round(r.timing.landscapeMs)} ms, diagnostics ${Math.round(r.timing.diagnosticsMs)} ms, total ${Math.round(r.timing.totalMs)} ms on ${r.timing.workers} workers`,
   ];
   return lines.join('\n');

@@ -13,14 +13,17 @@ import type {
   MethodResult,
   RunConfig,
   Stage,
+  Smoothness,
   SuccessRadiusSource,
   TargetsSource,
   Theorem1Prediction,
+  XStarCheck,
 } from './types';
-import { methodRoles, smoothingRadii } from './config';
-import { convexityMap, regionConvexity } from './convexity';
-import { estimateSmoothness } from './smoothness';
+import { methodRoles } from './config';
+import { convexityMap, convexityRadii, stageRegionConvexity } from './convexity';
+import { smoothnessEstimate } from './smoothness';
 import { theorem1 } from './theorem1';
+import { theorem3 } from './theorem3';
 import { trajectoryDiagnostics } from './trajectory';
 import { finalHistogram } from './histogram';
 import { gridArgmin } from './grid';
@@ -58,8 +61,10 @@ function chooseXStar(config: RunConfig, landscape: Landscape, userXStar?: number
 /** x*, the convexity map of every smoothing, and the c each noisy stage is judged by. */
 export interface TargetConvexity extends Pick<Diagnostics, 'xStar' | 'xStarSource'> {
   convexity: ConvexityMap[];
-  /** Per stage: inf c(y) of its smoothing over its region (NaN for a stage without noise). */
+  /** Per stage: inf c(y) of its smoothing over its region (a stage without noise: of f itself). */
   stageC: number[];
+  /** Per stage: x* against g's minimum on its region (absent when the landscape has no values). */
+  stageCheck: (XStarCheck | undefined)[];
 }
 
 /**
@@ -71,25 +76,37 @@ export function targetConvexity(loss: Loss, config: RunConfig, landscape: Landsc
   const { xStar, xStarSource } = chooseXStar(config, landscape, userXStar);
   if (xStar.length === 0) throw new RangeError(`${config.function} is not finite at any landscape grid point, so there is no x*`);
   if (xStar.length !== d) throw new RangeError(`x* has ${xStar.length} components, expected ${d}`);
-  const smoothings = smoothingRadii(config);
+  const smoothings = convexityRadii(config);
   const convexity = smoothings.map(({ radius, noise }) => convexityMap(loss, config, landscape, xStar, radius, noise));
-  const stageC = config.stages.map((s: Stage) => {
-    const map = convexity[smoothings.findIndex((m) => m.radius === s.radius && m.noise === s.noise)];
-    if (!map) return NaN;
-    return s.init ? regionConvexity(landscape, d, map.values, s.init, xStar, s.radius, s.noise).c : map.c;
+  const regions = config.stages.map((s: Stage) => {
+    const noisy = s.noise !== 'none' && s.radius > 0;
+    const map = convexity[smoothings.findIndex((m) => (noisy ? m.radius === s.radius && m.noise === s.noise : m.radius === 0))];
+    if (!map) return undefined;
+    return s.init ? stageRegionConvexity(config, landscape, map, s.init, xStar) : map;
   });
-  return { xStar, xStarSource, convexity, stageC };
+  const stageC = regions.map((r) => r?.c ?? NaN);
+  const stageCheck = regions.map((r) => r?.xStarCheck);
+  return { xStar, xStarSource, convexity, stageC, stageCheck };
 }
 
-/** Theorem 1 for every stage with noise, with its c from `stageC`. */
+/**
+ * Theorem 1 for every stage with noise, with its c from `stageC` (and, when known, whether x*
+ * minimises g on its region, and where L was found).
+ */
 export function stageTheorems(
   config: RunConfig,
   L: number,
   stageC: readonly number[],
   xStar: number[],
   sgd: MethodResult,
+  stageCheck?: readonly (XStarCheck | undefined)[],
+  smoothness?: Smoothness,
 ): Theorem1Prediction[] {
-  return config.stages.flatMap((s, k) => (s.noise === 'none' || !(s.radius > 0) ? [] : [theorem1(config, k, L, stageC[k], xStar, sgd)]));
+  return config.stages.flatMap((s, k) => {
+    if (s.noise === 'none' || !(s.radius > 0)) return [];
+    const t = theorem1(config, k, L, stageC[k], xStar, sgd, stageCheck?.[k]);
+    return [smoothness ? { ...t, smoothness } : t];
+  });
 }
 
 /**
@@ -148,9 +165,10 @@ export function computeDiagnostics(
     throw new RangeError(`${methods.length} method results for ${config.methods.length} methods`);
   const roles = methodRoles(config);
   const sgd = methods[roles.sgd];
-  const { xStar, xStarSource, convexity, stageC } = targetConvexity(loss, config, landscape, userXStar);
-  const L = estimateSmoothness(loss, config);
-  const theorem = stageTheorems(config, L, stageC, xStar, sgd);
+  const { xStar, xStarSource, convexity, stageC, stageCheck } = targetConvexity(loss, config, landscape, userXStar);
+  const smoothness = smoothnessEstimate(loss, config);
+  const L = smoothness.L;
+  const theorem = stageTheorems(config, L, stageC, xStar, sgd, stageCheck, smoothness);
   const radius = successRadiusOf(config, theorem);
   const found = chooseTargets(loss, grad, config, landscape, xStar, xStarSource);
   const success = methods.map((m) => countSuccess(m.finals, m.divergedMask, found.targets, radius.radius, config.domain));
@@ -163,6 +181,8 @@ export function computeDiagnostics(
     trajectory: trajectoryDiagnostics(loss, grad, config, sgd),
     histogram: finalHistogram(config, methods, roles, config.domain, { xStar }),
     L,
+    smoothness,
+    theorem3: theorem3(loss, grad, config, landscape, xStar, sgd),
     targets: found.targets,
     targetsSource: found.source,
     xStarTarget: nearestTarget(xStar, found.targets, radius.radius),

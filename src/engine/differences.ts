@@ -3,7 +3,7 @@
  * sgd.ts keep their own inlined copies on purpose: calling out of the hot loop costs ~8 % per step,
  * and their arithmetic is pinned by the reproducibility tests.)
  */
-import type { Loss } from './types';
+import type { Gradient, Loss, RunConfig } from './types';
 
 /**
  * ∇f(x) by central differences with step h, or with the automatic step of the SGD kernels
@@ -52,4 +52,12 @@ export function differenceGradient(f: Loss, dim: number): (x: Float64Array, out:
     scratch.set(x);
     centralDifference(f, scratch, out, h);
   };
+}
+
+/** ∇f by the user's gradient when given, else central differences (config.fdStep, 0 = automatic). */
+export function lossGradient(loss: Loss, grad: Gradient | undefined, config: RunConfig): Gradient {
+  if (grad) return grad;
+  const h = config.fdStep > 0 ? config.fdStep : undefined;
+  const fd = differenceGradient(loss, config.dim);
+  return (x, out) => fd(x, out, h);
 }

@@ -64,7 +64,7 @@ export interface GridSmoothingOptions {
   gradient?: boolean;
   /** Lattice points per grid step (m); default `latticeRefinement`. */
   refine?: number;
-  /** Interpolation nodes per axis and cell, 2q (even, 2–10); default 6. */
+  /** Interpolation nodes per axis and cell, 2q (even, 2–10); default 8 (q = 4). */
   order?: number;
   /**
    * Called with the fraction of the work done (0 … 1), after every lattice row of f and every row

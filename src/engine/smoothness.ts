@@ -1,5 +1,5 @@
 /** The smoothness constant L of the paper's Theorem 1, estimated on the init box. */
-import type { Loss, RunConfig } from './types';
+import type { Loss, RunConfig, Smoothness } from './types';
 import { centralDifference } from './differences';
 import { linspace } from './landscape';
 import { Normal, stream, uniformInBox } from './rng';
@@ -11,6 +11,16 @@ import { Normal, stream, uniformInBox } from './rng';
  * lower bound on the true L of a spiky loss.
  */
 export function estimateSmoothness(loss: Loss, config: RunConfig): number {
+  return smoothnessEstimate(loss, config).L;
+}
+
+/**
+ * `estimateSmoothness` with where L is attained. When that is on the init box's boundary and the
+ * second difference there grows as its step shrinks (×4 steps finer gives more than twice the
+ * value: a jump in f′, e.g. the paper's Figure 3 spline meeting its continuation at x = ±3), L is
+ * set by that kink, not by f's curvature: the largest value off the boundary is reported beside it.
+ */
+export function smoothnessEstimate(loss: Loss, config: RunConfig): Smoothness {
   const d = config.dim;
   const { low, high } = config.init;
   const scale = (p: ArrayLike<number>) => {
@@ -18,44 +28,51 @@ export function estimateSmoothness(loss: Loss, config: RunConfig): number {
     for (let j = 0; j < p.length; j++) m = Math.max(m, Math.abs(p[j]));
     return 1e-4 * m;
   };
-  let L = 0;
   const p = new Float64Array(d);
-  if (d === 1) {
-    for (const x of linspace(low[0], high[0], Math.max(2001, config.resolution))) {
-      const h = scale([x]);
-      p[0] = x;
-      const f0 = loss(p);
-      p[0] = x + h;
-      const fp = loss(p);
-      p[0] = x - h;
-      const fm = loss(p);
-      // Where f is not finite there is no curvature to measure: such points are left out.
-      const curv = Math.abs((fp - 2 * f0 + fm) / (h * h));
-      if (Number.isFinite(curv)) L = Math.max(L, curv);
-    }
-    return L;
-  }
-  if (d === 2) {
-    const n = Math.min(Math.max(config.resolution, 2), 201);
-    const ys = linspace(low[1], high[1], n);
-    for (const x of linspace(low[0], high[0], n)) {
-      for (const y of ys) {
-        const h = scale([x, y]);
-        const f = (dx: number, dy: number) => {
-          p[0] = x + dx;
-          p[1] = y + dy;
-          return loss(p);
-        };
-        const f0 = f(0, 0);
-        const a = (f(h, 0) - 2 * f0 + f(-h, 0)) / (h * h);
-        const c = (f(0, h) - 2 * f0 + f(0, -h)) / (h * h);
-        const b = (f(h, h) - f(h, -h) - f(-h, h) + f(-h, -h)) / (4 * h * h);
-        // Spectral norm of [[a, b], [b, c]]: the larger |eigenvalue|.
-        const norm = Math.abs((a + c) / 2) + Math.hypot((a - c) / 2, b);
-        if (Number.isFinite(norm)) L = Math.max(L, norm);
+  if (d === 1 || d === 2) {
+    // Spectral norm of the difference Hessian at q with step h.
+    const norm = (q: ArrayLike<number>, h: number): number => {
+      const f = (dx: number, dy: number) => {
+        p[0] = q[0] + dx;
+        if (d === 2) p[1] = q[1] + dy;
+        return loss(p);
+      };
+      const f0 = f(0, 0);
+      const a = (f(h, 0) - 2 * f0 + f(-h, 0)) / (h * h);
+      if (d === 1) return Math.abs(a);
+      const c = (f(0, h) - 2 * f0 + f(0, -h)) / (h * h);
+      const b = (f(h, h) - f(h, -h) - f(-h, h) + f(-h, -h)) / (4 * h * h);
+      // Spectral norm of [[a, b], [b, c]]: the larger |eigenvalue|.
+      return Math.abs((a + c) / 2) + Math.hypot((a - c) / 2, b);
+    };
+    const n = d === 1 ? Math.max(2001, config.resolution) : Math.min(Math.max(config.resolution, 2), 201);
+    const xs = linspace(low[0], high[0], n);
+    const ys = d === 2 ? linspace(low[1], high[1], n) : [0];
+    let L = 0;
+    let at: number[] = [];
+    let interior = 0;
+    let interiorAt: number[] = [];
+    const q = new Float64Array(d);
+    for (let iy = 0; iy < ys.length; iy++) {
+      for (let ix = 0; ix < n; ix++) {
+        q[0] = xs[ix];
+        if (d === 2) q[1] = ys[iy];
+        const v = norm(q, scale(q));
+        if (!Number.isFinite(v)) continue;
+        if (v > L) {
+          L = v;
+          at = Array.from(q);
+        }
+        const onEdge = ix === 0 || ix === n - 1 || (d === 2 && (iy === 0 || iy === ys.length - 1));
+        if (!onEdge && v > interior) {
+          interior = v;
+          interiorAt = Array.from(q);
+        }
       }
     }
-    return L;
+    const onBoundary = at.length === d && at.some((v, j) => v === low[j] || v === high[j]);
+    const edgeKink = onBoundary && interior < L && norm(at, scale(at) / 4) > 2 * L;
+    return edgeKink ? { L, at, edgeKink, interior, interiorAt } : { L, at, edgeKink: false };
   }
   const rng = stream(config.seed, 'smoothness');
   const normal = new Normal(rng);
@@ -65,6 +82,8 @@ export function estimateSmoothness(loss: Loss, config: RunConfig): number {
   const g2 = new Float64Array(d);
   const hv = new Float64Array(d);
   const vec = new Float64Array(d);
+  let L = 0;
+  let at: number[] = [];
   for (const x of points) {
     const eps = scale(x) * 10;
     const hessVec = (v: Float64Array) => {
@@ -84,7 +103,10 @@ export function estimateSmoothness(loss: Loss, config: RunConfig): number {
       norm = Math.hypot(...hv);
       vec.set(hv);
     }
-    if (Number.isFinite(norm)) L = Math.max(L, norm);
+    if (Number.isFinite(norm) && norm > L) {
+      L = norm;
+      at = Array.from(x);
+    }
   }
-  return L;
+  return { L, at, edgeKink: false };
 }

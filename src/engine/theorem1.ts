@@ -2,7 +2,7 @@
  * The paper's Theorem 1 with estimated constants: numbers and which condition fails, never
  * prose (the views word it: src/view/theorem1.ts).
  */
-import type { MethodResult, RunConfig, Theorem1Prediction } from './types';
+import type { MethodResult, RunConfig, Theorem1Prediction, XStarCheck } from './types';
 import { trialStarts } from './sgd';
 import { distance, noiseBound } from './geometry';
 
@@ -26,6 +26,7 @@ export function theorem1(
   c: number,
   xStar: ArrayLike<number>,
   sgd: MethodResult,
+  xStarCheck?: XStarCheck,
 ): Theorem1Prediction {
   const stage = config.stages[stageIndex];
   const eta = stage.lr;
@@ -33,7 +34,8 @@ export function theorem1(
   const b = a * a * (1 + eta * L) ** 2;
   const lambda = 2 * eta * c - eta * eta * L * L;
   const lrBound = c > 0 ? Math.min(1 / (2 * L), c / (L * L), 1 / (2 * c)) : 0;
-  const conditionHolds = c > 0 && eta < lrBound;
+  const notMinimiser = xStarCheck?.minimises === false;
+  const conditionHolds = !notMinimiser && c > 0 && eta < lrBound;
 
   let starts: ArrayLike<number>[];
   if (stage.init) starts = trialStarts(config, stageIndex);
@@ -41,24 +43,27 @@ export function theorem1(
   else starts = sgd.stageFinals[stageIndex - 1] ?? [];
   const d0 = median(starts.map((s) => distance(s, xStar)));
 
-  const predicted = lambda > 0 && b > 0;
+  const predicted = !notMinimiser && lambda > 0 && b > 0;
   const T1 = predicted ? Math.max(0, Math.log((lambda * d0 * d0) / b) / lambda) : NaN;
   const ballRadius = predicted ? Math.sqrt((20 * b) / lambda) : NaN;
   const finals = sgd.stageFinals[stageIndex] ?? [];
   const observedInside =
     predicted && finals.length > 0 ? finals.filter((y) => distance(y, xStar) <= ballRadius).length / finals.length : NaN;
 
-  const outcome: Theorem1Prediction['outcome'] = Number.isNaN(c)
-    ? 'c-unknown'
-    : c <= 0
-      ? 'c-not-positive'
-      : !predicted
-        ? 'lr-too-large'
-        : 'predicted';
+  const outcome: Theorem1Prediction['outcome'] = notMinimiser
+    ? 'x-star-not-minimiser'
+    : Number.isNaN(c)
+      ? 'c-unknown'
+      : c <= 0
+        ? 'c-not-positive'
+        : !predicted
+          ? 'lr-too-large'
+          : 'predicted';
   return {
     stage: stageIndex,
     lr: eta,
     radius: stage.radius,
+    noise: stage.noise,
     steps: stage.steps,
     L,
     c,
@@ -70,5 +75,6 @@ export function theorem1(
     T1,
     ballRadius,
     observedInside,
+    ...(xStarCheck ? { xStarCheck } : {}),
   };
 }

@@ -3,16 +3,8 @@
  * where it ends, at the iterate and around it, and the stochastic-gradient norms.
  */
 import type { Gradient, Loss, MethodResult, RunConfig, TrajectoryDiagnostics } from './types';
-import { differenceGradient } from './differences';
+import { lossGradient } from './differences';
 import { Normal, stream } from './rng';
-
-/** ∇f by the user's gradient when given, else central differences (config.fdStep, 0 = automatic). */
-function lossGradient(loss: Loss, grad: Gradient | undefined, config: RunConfig): Gradient {
-  if (grad) return grad;
-  const h = config.fdStep > 0 ? config.fdStep : undefined;
-  const fd = differenceGradient(loss, config.dim);
-  return (x, out) => fd(x, out, h);
-}
 
 /** Running min / max / mean of the finite values added. */
 class Stats {
@@ -41,8 +33,10 @@ class Stats {
 /**
  * Figure 5 of the paper along the SGD trials (diverged ones left out), per checkpoint t with x_T
  * the trial's final x: (a) ⟨−∇f(x_t), x_T − x_t⟩, min and mean; (b) ⟨−∇f(w), x_T − x_t⟩ at
- * config.probeSamples points w uniform in the ball of config.probeRadius around x_t; (c) the
- * recorded stochastic-gradient norms.
+ * config.probeSamples points w uniform in the ball of config.probeRadius around x_t, and at the
+ * same w the caption's other reading ⟨−∇f(w), x_T − w⟩ ("one point convex with respect to x_T":
+ * late in a run x_T − x_t is tiny next to the ball, so the first goes negative even on a convex
+ * quadratic, the second does not); (c) the recorded stochastic-gradient norms.
  */
 export function trajectoryDiagnostics(loss: Loss, grad: Gradient | undefined, config: RunConfig, sgd: MethodResult): TrajectoryDiagnostics {
   const d = config.dim;
@@ -64,15 +58,25 @@ export function trajectoryDiagnostics(loss: Loss, grad: Gradient | undefined, co
     gradNormMin: [],
     gradNormMax: [],
   };
+  // ⟨−∇f(at), xT − ref⟩ after `gradient(at, gOut)`.
+  const innerWith = (ref: ArrayLike<number>, xT: number[]) => {
+    let s = 0;
+    for (let j = 0; j < d; j++) s -= gOut[j] * (xT[j] - ref[j]);
+    return s;
+  };
   const inner = (at: Float64Array, xt: number[], xT: number[]) => {
     gradient(at, gOut);
-    let s = 0;
-    for (let j = 0; j < d; j++) s -= gOut[j] * (xT[j] - xt[j]);
-    return s;
+    return innerWith(xt, xT);
+  };
+  const atW: Pick<TrajectoryDiagnostics, 'probeAtWMean' | 'probeAtWMin' | 'probeAtWMax'> = {
+    probeAtWMean: [],
+    probeAtWMin: [],
+    probeAtWMax: [],
   };
   for (let c = 0; c < steps.length; c++) {
     const a = new Stats();
     const b = new Stats();
+    const bw = new Stats();
     const gn = new Stats();
     for (let t = 0; t < sgd.checkpoints.length; t++) {
       if (sgd.divergedMask[t]) continue;
@@ -90,6 +94,7 @@ export function trajectoryDiagnostics(loss: Loss, grad: Gradient | undefined, co
         const r = (config.probeRadius * Math.pow(rng(), 1 / d)) / Math.sqrt(n2);
         for (let j = 0; j < d; j++) w[j] = xt[j] + r * dir[j];
         b.add(inner(w, xt, xT));
+        bw.add(innerWith(w, xT)); // the same ∇f(w), toward x_T from w
       }
       gn.add(sgd.stochasticGradNorm[t]?.[c] ?? NaN);
     }
@@ -98,9 +103,12 @@ export function trajectoryDiagnostics(loss: Loss, grad: Gradient | undefined, co
     out.probeMean.push(b.mean);
     out.probeMin.push(b.lo);
     out.probeMax.push(b.hi);
+    atW.probeAtWMean!.push(bw.mean);
+    atW.probeAtWMin!.push(bw.lo);
+    atW.probeAtWMax!.push(bw.hi);
     out.gradNormMean.push(gn.mean);
     out.gradNormMin.push(gn.lo);
     out.gradNormMax.push(gn.hi);
   }
-  return out;
+  return { ...out, ...atW };
 }

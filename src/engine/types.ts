@@ -258,34 +258,65 @@ export interface NonFiniteCount {
   value: string;
 }
 
-/** c(y) = ⟨−∇g(y), x* − y⟩ / ‖x* − y‖² on the landscape grid for one smoothing radius. */
+/**
+ * c(y) = ⟨−∇g(y), x* − y⟩ / ‖x* − y‖² on the landscape grid for one smoothing radius (radius 0,
+ * noise 'none': c of f itself).
+ */
 export interface ConvexityMap {
   radius: number;
   noise: NoiseKind;
-  /** Same layout as Landscape.f; NaN at x* itself. */
+  /**
+   * Same layout as Landscape.f. At x* itself (when it is a grid point) the limit of c(y) as y → x*,
+   * λ_min(∇²g(x*)); NaN there for d > 2 slices.
+   */
   values: number[] | number[][];
-  /** inf c(y) over the region where trials run (the init box ∩ grid, x* excluded by a small ball). */
+  /**
+   * inf c(y) over the region where trials run: every grid point of the init box, x* by its limit
+   * value; when x* is not a minimiser of g there, capped by the mean-value bound of `xStarCheck`.
+   */
   c: number;
-  /** Where the infimum is attained. */
+  /** Where the infimum is attained (with the cap: the region's lowest point of g). */
   argInf: number[];
   /** Fraction of region grid points with c(y) > 0. */
   positiveFraction: number;
+  /** Whether x* minimises g over the region's grid points (absent when g was not available). */
+  xStarCheck?: XStarCheck;
 }
 
 /**
- * What Theorem 1 says for a stage: `c-unknown` — no grid point of the start region lies outside
- * the small ball around x*, so c has no estimate; `c-not-positive` — c ≤ 0, the smoothed landscape
+ * x* against g's smallest value on the region's grid. `minimises` false means g(y) < g(x*) for a
+ * grid point y of the region beyond the quadrature's slack, so Assumption 1 fails: on the segment
+ * from y to x* some z has c(z) ≤ −(g(x*) − g(y))/‖x* − y‖².
+ */
+export interface XStarCheck {
+  minimises: boolean;
+  /** g(x*). */
+  g: number;
+  /** Smallest g on the region's grid points, and where. */
+  gMin: number;
+  argMin: number[];
+}
+
+/**
+ * What Theorem 1 says for a stage: `x-star-not-minimiser` — g is lower somewhere in the start
+ * region than at x*, so Assumption 1 fails whatever c reads (checked first); `c-unknown` — c has no
+ * estimate (no grid point in the start region); `c-not-positive` — c ≤ 0, the smoothed landscape
  * does not point to x* everywhere there, the theorem does not apply; `lr-too-large` — λ = 2ηc − η²L²
  * ≤ 0, nothing is predicted; `predicted` — T1, the ball and the observed fraction are numbers
  * (a guarantee when `conditionHolds`, else an extrapolation).
  */
-export type Theorem1Outcome = 'c-unknown' | 'c-not-positive' | 'lr-too-large' | 'predicted';
+export type Theorem1Outcome = 'x-star-not-minimiser' | 'c-unknown' | 'c-not-positive' | 'lr-too-large' | 'predicted';
 
 /** The paper's Theorem 1 evaluated with estimated constants (numbers only; the views word them). */
 export interface Theorem1Prediction {
   stage: number;
   lr: number;
   radius: number;
+  /**
+   * The stage's noise law. For 'gaussian' the theorem's bound r on ‖ηω‖ does not exist; b uses the
+   * root-mean-square size σ√d in its place (a substitution, not the theorem).
+   */
+  noise?: NoiseKind;
   /** Steps of the stage (T1 beyond it is a time the run never reached). */
   steps: number;
   /** Estimated smoothness constant L (max spectral norm of the Hessian on the region). */
@@ -305,6 +336,44 @@ export interface Theorem1Prediction {
   ballRadius: number;
   /** Observed fraction of trials with ‖y_T − x*‖ ≤ ballRadius at the stage end. */
   observedInside: number;
+  /** x* against g's minimum on the stage's start region (see ConvexityMap.xStarCheck). */
+  xStarCheck?: XStarCheck;
+  /** Where L was found (see Diagnostics.smoothness). */
+  smoothness?: Smoothness;
+}
+
+/**
+ * Theorem 3 (step too big) along the SGD trajectories: where η > 2c′‖x_t − x*‖²/‖∇f(x_t)‖², one
+ * full gradient step from x_t moves farther from x* (the paper's Figure 4).
+ */
+export interface Theorem3Report {
+  /** c′ = sup ⟨−∇f(y), x* − y⟩/‖x* − y‖² over the start region's grid points (NaN if none). */
+  cPrime: number;
+  /** Checkpoints x_t examined (trials that did not diverge) and those where the step is too big. */
+  checked: number;
+  tooBig: number;
+  /** Checkpoint steps where it happens, with how many trials each. */
+  steps: number[];
+  counts: number[];
+  /** The bounding box of those x_t and their distances to x*. */
+  region?: Box;
+  distMin?: number;
+  distMax?: number;
+}
+
+/** The smoothness estimate L and where it comes from. */
+export interface Smoothness {
+  L: number;
+  /** The sample point where L was found. */
+  at: number[];
+  /**
+   * `at` lies on the init box's boundary and the second difference there grows as its step
+   * shrinks: a jump in f′ (a kink), which no finite L describes; `interior` is then the largest
+   * value off the boundary, found at `interiorAt`.
+   */
+  edgeKink: boolean;
+  interior?: number;
+  interiorAt?: number[];
 }
 
 /** Figure 5 of the paper along SGD trajectories, one value per checkpoint. */
@@ -317,6 +386,13 @@ export interface TrajectoryDiagnostics {
   probeMean: number[];
   probeMin: number[];
   probeMax: number[];
+  /**
+   * (b), the caption's other reading: ⟨−∇f(w), x_T − w⟩ at the same w (one-point convexity toward
+   * x_T of the neighbourhood itself). Absent in results stored before it existed.
+   */
+  probeAtWMean?: number[];
+  probeAtWMin?: number[];
+  probeAtWMax?: number[];
   /** (c) norm of the stochastic gradient: mean, min, max over trials. */
   gradNormMean: number[];
   gradNormMin: number[];
@@ -355,6 +431,10 @@ export interface Diagnostics {
   histogram: Histogram;
   /** Estimated L (see Theorem1Prediction.L). */
   L: number;
+  /** Where L is attained, and the interior value beside it when that is a kink on the region's edge. */
+  smoothness?: Smoothness;
+  /** Theorem 3 along the trajectories (absent in results stored before it existed). */
+  theorem3?: Theorem3Report;
   /** Success means ending within successRadius of any target. */
   targets: number[][];
   targetsSource: TargetsSource;

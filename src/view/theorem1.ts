@@ -2,43 +2,104 @@
  * Theorem 1 in words, from the engine's numbers and its `outcome` (which condition fails). Pure
  * (no DOM, no Node): the panel, the side panel and the CLI's printed summary all read it here.
  */
-import type { Theorem1Prediction } from '../engine/types';
-import { formatNumber as num, formatPercent } from './format';
+import type { Smoothness, Theorem1Prediction, Theorem3Report, XStarCheck } from '../engine/types';
+import { formatNumber as num, formatPercent, formatPoint } from './format';
 
 /** One stage's Theorem 1 prediction against what was observed; with `stages` > 1 it names the stage. */
 export function theoremText(p: Theorem1Prediction, stages: number): string {
   const head = stages > 1 ? `Stage ${p.stage + 1} (η ${num(p.lr)}, radius ${num(p.radius)}): ` : '';
-  return head + reading(p);
+  return head + reading(p) + gaussianNote(p);
+}
+
+/** x* is not where g is lowest: said first, before any constant (Assumption 1 fails there). */
+export function notMinimiserText(check: XStarCheck, radius: number): string {
+  const g = radius > 0 ? `the landscape smoothed at radius ${num(radius)}` : 'f';
+  const name = radius > 0 ? 'g' : 'f';
+  return (
+    `x* is not a minimiser of ${g}: ${name}(x*) = ${num(check.g, 4)} > ${name}(${formatPoint(check.argMin)}) = ${num(check.gMin, 4)}, ` +
+    `so somewhere between them c(y) ≤ 0 and Assumption 1 fails.`
+  );
+}
+
+/**
+ * "L ≈ …" with where it was found; when that is a kink on the start region's edge (no finite L
+ * there), the largest value inside the region beside it.
+ */
+export function smoothnessText(L: number, s?: Smoothness): string {
+  const head = `L ≈ ${num(L)}`;
+  if (!s || !s.at || s.at.length === 0) return head;
+  if (s.edgeKink && s.interior !== undefined && s.interiorAt) {
+    return `${head} (at ${formatPoint(s.at)}, a kink on the start region's edge; inside the region L ≈ ${num(s.interior)}, at ${formatPoint(s.interiorAt)})`;
+  }
+  return `${head} (at ${formatPoint(s.at)})`;
+}
+
+/** Gaussian noise has no bound r: the numbers use its root-mean-square size instead. */
+function gaussianNote(p: Theorem1Prediction): string {
+  if (p.noise !== 'gaussian' || p.outcome === 'x-star-not-minimiser' || p.outcome === 'c-unknown' || p.outcome === 'c-not-positive')
+    return '';
+  return ' (Gaussian noise is unbounded, so the theorem’s bound ηr on the noise does not exist; b uses the root-mean-square size σ√d in its place. That is a substitution, not the theorem.)';
 }
 
 function reading(p: Theorem1Prediction): string {
-  const constants = `c ≈ ${num(p.c)}, L ≈ ${num(p.L)}`;
+  const constants = `c ≈ ${num(p.c)}, ${smoothnessText(p.L, p.smoothness)}`;
   switch (p.outcome) {
+    case 'x-star-not-minimiser':
+      return p.xStarCheck
+        ? `Theorem 1 makes no prediction: ${notMinimiserText(p.xStarCheck, p.radius)}`
+        : 'Theorem 1 makes no prediction: x* is not a minimiser of the smoothed landscape on the start region.';
     case 'c-unknown':
-      return 'Theorem 1 makes no prediction: c could not be estimated, as no grid point of the start region lies outside the small ball around x*.';
+      return 'Theorem 1 makes no prediction: c could not be estimated, as no grid point of the landscape lies in the start region.';
     case 'c-not-positive':
       return `Theorem 1 makes no prediction: c ≈ ${num(p.c)} ≤ 0, so the landscape smoothed at radius ${num(p.radius)} does not point toward x* everywhere in the start region.`;
     case 'lr-too-large':
       return `Theorem 1 makes no prediction: η = ${num(p.lr)} is too large for ${constants} (λ = 2ηc − η²L² ≈ ${num(p.lambda)} ≤ 0; the theorem needs η < ${num(p.lrBound)}).`;
     case 'predicted': {
       const late = p.T1 > p.steps;
-      const when = `after about ${num(Math.ceil(p.T1))} steps${late ? ` (the stage has only ${p.steps})` : ''}`;
+      const T1 = num(Math.ceil(p.T1));
+      const when = `after about ${T1} steps`;
       const observed = `Observed: ${formatPercent(p.observedInside)} of the trials ended within ${num(p.ballRadius)} of x*`;
       if (!p.conditionHolds) {
+        const tail = late
+          ? ` The stage has only ${p.steps} steps, fewer than T1 = ${T1}, so not even the extrapolation applies at its end.`
+          : '';
         return (
           `Theorem 1 needs η < ${num(p.lrBound)} (${constants}); η = ${num(p.lr)} is larger, so its guarantee does not apply. ` +
-          `Extrapolated, it puts at least half of the trials within ${num(p.ballRadius)} of x* ${when}. ${observed}.`
+          `Extrapolated, it puts at least half of the trials within ${num(p.ballRadius)} of x* ${when}.${tail} ${observed}.`
         );
       }
-      const verdict = late
-        ? 'the stage ended before the predicted time'
-        : p.observedInside >= 0.5
-          ? 'as predicted'
-          : 'fewer than the ≥ 50% predicted';
+      if (late) {
+        return (
+          `Theorem 1's promise (at least half of the trials within ${num(p.ballRadius)} of x*) starts at T1 = ${T1} steps; ` +
+          `the stage has only ${p.steps}, so it promises nothing for this run. ${observed} (for reference).`
+        );
+      }
+      const verdict = p.observedInside >= 0.5 ? 'as predicted' : 'fewer than the ≥ 50% predicted';
       return `Theorem 1 predicts that ${when} at least half of the trials lie within ${num(p.ballRadius)} of x*. ${observed} (${verdict}).`;
     }
     default:
       // A result stored before predictions carried their outcome.
       return `Theorem 1 with ${constants}: λ ≈ ${num(p.lambda)}, ball ${num(p.ballRadius)} (stored by an earlier version; run it again for the full reading).`;
   }
+}
+
+/** Theorem 3 (step too big) along the trajectories, in words. */
+export function theorem3Text(r: Theorem3Report): string {
+  const head = 'Theorem 3 (step too big):';
+  if (!(r.cPrime > 0)) {
+    return `${head} not checked: c′ = sup ⟨−∇f(y), x* − y⟩/‖x* − y‖² over the start region is ${num(r.cPrime)}, not positive.`;
+  }
+  const rule = `η > 2c′‖x_t − x*‖²/‖∇f(x_t)‖² (c′ ≈ ${num(r.cPrime)})`;
+  if (r.tooBig === 0) {
+    return `${head} at none of the ${r.checked} checkpoints along the trajectories is ${rule}, so no full gradient step there moves away from x*.`;
+  }
+  const first = r.steps[0];
+  const last = r.steps[r.steps.length - 1];
+  const when =
+    first === last ? `at step ${first}` : `at steps ${first}–${last} (${r.steps.length} checkpoint${r.steps.length === 1 ? '' : 's'})`;
+  const where =
+    r.region && r.distMin !== undefined && r.distMax !== undefined
+      ? ` for x_t in ${r.region.low.map((lo, j) => `[${num(lo)}, ${num(r.region!.high[j])}]`).join(' × ')}, ${num(r.distMin)}–${num(r.distMax)} from x*`
+      : '';
+  return `${head} ${rule} at ${r.tooBig} of ${r.checked} checkpoints, ${when}${where}: there one full gradient step moves farther from x*.`;
 }

@@ -127,6 +127,8 @@ test('trajectory diagnostics (Figure 5) on hand-computed sphere checkpoints', ()
   close(t.probeMean, [6, 1.45]); // probe radius 0: w = x_t
   close(t.probeMin, [2, 0.9]);
   close(t.probeMax, [10, 2]);
+  close(t.probeAtWMean!, [6, 1.45]); // w = x_t: both readings agree
+  close(t.probeAtWMin!, [2, 0.9]);
   close(t.gradNormMean, [4, 1.5]);
   close(t.gradNormMin, [3, 1]);
   close(t.gradNormMax, [5, 2]);
@@ -138,4 +140,23 @@ test('trajectory diagnostics (Figure 5) on hand-computed sphere checkpoints', ()
   const one = method({ checkpointSteps: [0], checkpoints: [[[1, 1]]], finalX: [[2, 3]], stochasticGradNorm: [[1]] });
   const tl = trajectoryDiagnostics(lin, undefined, cfg({ probeRadius: 0.5, probeSamples: 20 }, 2), one);
   for (const v of [tl.probeMean[0], tl.probeMin[0], tl.probeMax[0]]) assert.ok(Math.abs(v - -(3 * 1 - 1 * 2)) < 1e-8);
+});
+
+test('issue 10 §3: Figure 5(b) in both readings — late in a run on a convex quadratic only ⟨−∇f(w), x_T − x_t⟩ goes negative', () => {
+  // f = ‖x‖², x_T = 0, x_t = (0.01, 0), probe ball 0.5: ⟨−∇f(w), x_T − w⟩ = 2‖w‖² ≥ 0 exactly,
+  // while ⟨−∇f(w), x_T − x_t⟩ = 2⟨w, x_t⟩ = 2(0.01·w₁) reaches −2·0.01·(0.5 − 0.01) = −0.0098.
+  const config = cfg({ probeRadius: 0.5, probeSamples: 400 }, 2);
+  const sgd = method({ checkpointSteps: [900], checkpoints: [[[0.01, 0]]], finalX: [[0, 0]], stochasticGradNorm: [[1]] });
+  const t = trajectoryDiagnostics(sphere, undefined, config, sgd);
+  assert.ok(t.probeMin[0] < -0.009 && t.probeMin[0] >= -0.0098 - 1e-9, String(t.probeMin[0]));
+  assert.ok(t.probeAtWMin![0] >= 0, String(t.probeAtWMin![0]));
+  // E 2‖w‖² = 2(‖x_t‖² + E‖u‖²) with E‖u‖² = r²·d/(d + 2) = 0.125 for u uniform in the 2-D disk;
+  // 400 samples: standard error of 2‖u‖² is 2·r²·√(1/3 − 1/4)/20 = 0.0072.
+  assert.ok(Math.abs(t.probeAtWMean![0] - 2 * (1e-4 + 0.125)) < 4 * 0.0072, String(t.probeAtWMean![0]));
+  // Linear f = 3x₀ − x₁: the readings differ by ⟨∇f, w − x_t⟩, at most ‖∇f‖·0.5 = √10/2.
+  const lin = (x: Float64Array) => 3 * x[0] - x[1];
+  const one = method({ checkpointSteps: [0], checkpoints: [[[1, 1]]], finalX: [[2, 3]], stochasticGradNorm: [[1]] });
+  const tl = trajectoryDiagnostics(lin, undefined, cfg({ probeRadius: 0.5, probeSamples: 50 }, 2), one);
+  assert.ok(tl.probeAtWMax![0] - -1 <= Math.sqrt(10) / 2 + 1e-8 && -1 - tl.probeAtWMin![0] <= Math.sqrt(10) / 2 + 1e-8);
+  assert.ok(tl.probeAtWMax![0] - tl.probeAtWMin![0] > 0.5);
 });

@@ -73,3 +73,108 @@ test('Theorem 1 takes a restarting stage’s starts from the same draws SGD used
   const hi = Math.log((t.lambda * 4) / t.b) / t.lambda;
   assert.ok(t.T1 >= lo && t.T1 <= hi);
 });
+
+test('issue 10 §3: Figure 3’s L = 445,300 is the kink at x = ±3 on the start region’s edge; inside, max |f″| ≈ 7,936', async () => {
+  const { figure3 } = await import('../../examples/paper-figure3');
+  const { smoothnessEstimate } = await import('../../src/engine/smoothness');
+  const { smoothnessText } = await import('../../src/view/theorem1');
+  const config = cfg({ domain: { low: [-3], high: [3] }, init: { low: [-3], high: [3] } }, 1);
+  const s = smoothnessEstimate((x) => figure3(x[0]), config);
+  // Reference for the edge: the second difference at step h = 3e-4 across the jump J of f′ at 3 is
+  // J/h + O(1); f′(3⁺) = 6 (the continuation f(3) + x² − 9), f′(3⁻) from a one-sided difference.
+  const e = 1e-7;
+  const J = 6 - (figure3(3) - figure3(3 - e)) / e;
+  assert.ok(Math.abs(s.L - 445300) < 500, String(s.L));
+  assert.ok(Math.abs(s.L - Math.abs(J) / 3e-4) < 0.01 * s.L, `${s.L} vs J/h = ${Math.abs(J) / 3e-4}`);
+  assert.equal(s.edgeKink, true);
+  assert.equal(Math.abs(s.at[0]), 3);
+  // Inside: the spline's largest |f″| at its knots (every 0.006), by a second difference of step 1e-5.
+  let inner = 0;
+  for (let k = 1; k < 1000; k++) {
+    const x = -3 + 0.006 * k;
+    if (x >= 3 - 1e-9) break;
+    const h = 1e-5;
+    inner = Math.max(inner, Math.abs((figure3(x + h) - 2 * figure3(x) + figure3(x - h)) / (h * h)));
+  }
+  assert.ok(Math.abs(inner - 7936) < 10, String(inner));
+  // The estimator's grid (step 0.003) and difference step (3e-4) average f″ near the knot: within 2%.
+  assert.ok(Math.abs(s.interior! - inner) < 0.02 * inner, `${s.interior} vs ${inner}`);
+  assert.match(
+    smoothnessText(s.L, s),
+    /^L ≈ 4\.45e5 \(at −?3, a kink on the start region's edge; inside the region L ≈ 7[89]\d\d, at 2\.99\)$/,
+  );
+  // A smooth loss whose largest |f″| is on the edge is no kink: x⁴ on [−1, 1], L = 12 at ±1.
+  const quartic = smoothnessEstimate((x) => x[0] ** 4, cfg({ domain: { low: [-1], high: [1] }, init: { low: [-1], high: [1] } }, 1));
+  assert.ok(Math.abs(quartic.L - 12) < 1e-4 && quartic.edgeKink === false && Math.abs(quartic.at[0]) === 1);
+  assert.equal(smoothnessText(quartic.L, quartic), 'L ≈ 12 (at −1)');
+});
+
+test('issue 10 §3: Theorem 3 on the sphere — c′ = 2, so the step is too big exactly when η > 1 (|1 − 2η| > 1)', async () => {
+  const { theorem3 } = await import('../../src/engine/theorem3');
+  const { computeLandscape } = await import('../../src/engine/landscape');
+  const { theorem3Text } = await import('../../src/view/theorem1');
+  // Two stages, η = 0.4 then 1.2; checkpoints at steps 0 and 5 (stage 1) and 10, 15 (stage 2).
+  const config = cfg(
+    {
+      resolution: 41,
+      domain: { low: [-2, -2], high: [2, 2] },
+      init: { low: [-2, -2], high: [2, 2] },
+      stages: [
+        { lr: 0.4, radius: 0, steps: 10, noise: 'none' },
+        { lr: 1.2, radius: 0, steps: 10, noise: 'none' },
+      ],
+    },
+    2,
+  );
+  const landscape = computeLandscape(sphere, config);
+  const sgd = method({
+    checkpointSteps: [0, 5, 10, 15],
+    checkpoints: [
+      [
+        [1, 1],
+        [0.2, 0],
+        [0.5, -0.5],
+        [-1, 0.25],
+      ],
+      [
+        [2, 0],
+        [0, 0.1],
+        [0.1, 0.1],
+        [0, 0],
+      ],
+    ],
+    divergedMask: [false, false],
+  });
+  const r = theorem3(sphere, undefined, config, landscape, [0, 0], sgd);
+  assert.ok(Math.abs(r.cPrime - 2) < 1e-8, String(r.cPrime));
+  assert.equal(r.checked, 8);
+  // η = 1.2 > 2·2‖x‖²/(2‖x‖)² = 1 at steps 10 and 15 wherever x ≠ x* (x = 0 has nothing to leave).
+  assert.deepEqual(r.steps, [10, 15]);
+  assert.deepEqual(r.counts, [2, 1]);
+  assert.equal(r.tooBig, 3);
+  assert.deepEqual(r.region, { low: [-1, -0.5], high: [0.5, 0.25] });
+  assert.ok(Math.abs(r.distMin! - Math.SQRT2 * 0.1) < 1e-12 && Math.abs(r.distMax! - Math.hypot(1, 0.25)) < 1e-12);
+  // Independent: one GD step x − 2ηx moves away from 0 exactly at the flagged checkpoints.
+  const away = sgd.checkpoints.flatMap((cps) =>
+    cps.filter((x, c) => {
+      const eta = sgd.checkpointSteps[c] < 10 ? 0.4 : 1.2;
+      return Math.hypot(...x.map((v) => v - 2 * eta * v)) > Math.hypot(...x) + 1e-12;
+    }),
+  );
+  assert.equal(away.length, r.tooBig);
+  assert.equal(
+    theorem3Text(r),
+    'Theorem 3 (step too big): η > 2c′‖x_t − x*‖²/‖∇f(x_t)‖² (c′ ≈ 2) at 3 of 8 checkpoints, at steps 10–15 (2 checkpoints) ' +
+      'for x_t in [−1, 0.5] × [−0.5, 0.25], 0.141–1.03 from x*: there one full gradient step moves farther from x*.',
+  );
+  const calm = theorem3(
+    sphere,
+    undefined,
+    { ...config, stages: [config.stages[0], { ...config.stages[1], lr: 0.9 }] },
+    landscape,
+    [0, 0],
+    sgd,
+  );
+  assert.equal(calm.tooBig, 0);
+  assert.match(theorem3Text(calm), /at none of the 8 checkpoints/);
+});

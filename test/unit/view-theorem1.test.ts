@@ -30,10 +30,14 @@ test('a prediction that holds: steps, ball, observed fraction and the verdict', 
       'Observed: 70% of the trials ended within 0.26 of x* (as predicted).',
   );
   assert.match(theoremText({ ...base, observedInside: 0.2 }, 1), /Observed: 20% .*\(fewer than the ≥ 50% predicted\)\.$/);
-  assert.match(
-    theoremText({ ...base, steps: 100 }, 1),
-    /after about 150 steps \(the stage has only 100\).*\(the stage ended before the predicted time\)\.$/,
+  // Shorter than T1: the promise starts at T1, so nothing is promised for this run (issue 10 §3).
+  const late = theoremText({ ...base, steps: 100 }, 1);
+  assert.equal(
+    late,
+    "Theorem 1's promise (at least half of the trials within 0.26 of x*) starts at T1 = 150 steps; the stage has only 100, " +
+      'so it promises nothing for this run. Observed: 70% of the trials ended within 0.26 of x* (for reference).',
   );
+  assert.doesNotMatch(late, /≥ 50%|predicts that/);
   assert.match(theoremText(base, 2), /^Stage 1 \(η 0\.01, radius 0\.3\): Theorem 1 predicts/);
 });
 
@@ -66,4 +70,22 @@ test('a result read back from JSON (NaN → null) and one stored without an outc
     theoremText(old as Theorem1Prediction, 1),
     /^Theorem 1 with c ≈ 2, L ≈ 10: λ ≈ 0\.03, ball 0\.26 \(stored by an earlier version/,
   );
+});
+
+test('issue 10 §2–3: x* not a minimiser of g is said first; Gaussian noise’s σ√d is named a substitution', () => {
+  const check = { minimises: false, g: 0.12975, gMin: 0.12365, argMin: [0.22] };
+  const text = theoremText({ ...base, outcome: 'x-star-not-minimiser', conditionHolds: false, c: -0.4938, xStarCheck: check }, 1);
+  assert.equal(
+    text,
+    'Theorem 1 makes no prediction: x* is not a minimiser of the landscape smoothed at radius 0.3: ' +
+      'g(x*) = 0.1298 > g(0.22) = 0.1236, so somewhere between them c(y) ≤ 0 and Assumption 1 fails.',
+  );
+  const config = cfg({ stages: [{ lr: 0.01, radius: 0.01, steps: 1000, noise: 'uniform' }] }, 1);
+  const sgd = method({ starts: [[1]], stageFinals: [[[0.05]]] });
+  assert.equal(theorem1(config, 0, 10, 2, [0], sgd, check).outcome, 'x-star-not-minimiser');
+  assert.equal(theorem1(config, 0, 10, 2, [0], sgd, { ...check, minimises: true }).outcome, 'predicted');
+  const gauss = theoremText({ ...base, noise: 'gaussian' }, 1);
+  assert.match(gauss, /as predicted\)\. \(Gaussian noise is unbounded, .*σ√d in its place\. That is a substitution, not the theorem\.\)$/);
+  assert.doesNotMatch(theoremText({ ...base, noise: 'uniform' }, 1), /substitution/);
+  assert.doesNotMatch(theoremText({ ...base, noise: 'gaussian', outcome: 'c-not-positive', c: -1 }, 1), /substitution/);
 });

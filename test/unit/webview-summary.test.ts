@@ -40,8 +40,24 @@ test('convexity in words follows the sign of c', () => {
   const neg = { ...view, diagnostics: { ...view.diagnostics, c: -1.5 } };
   assert.match(convexityText(neg), /c ≈ −1\.5 ≤ 0 .*fails somewhere/);
   const none = { ...view, diagnostics: { ...view.diagnostics, convexity: [] } };
-  assert.match(convexityText(none), /No noisy stage/);
+  assert.match(convexityText(none), /No c\(y\) in this result/);
   assert.ok(summaryText(pos).startsWith(successText(pos)));
+  // x* not a minimiser of g: said first (issue 10 §2); radius 0 reads as f itself.
+  const map = view.diagnostics.convexity[0];
+  const check = { minimises: false, g: 0.5, gMin: 0.25, argMin: [0.4] };
+  const off = { ...view, diagnostics: { ...view.diagnostics, c: -1.5, convexity: [{ ...map, xStarCheck: check }] } };
+  assert.match(
+    convexityText(off),
+    /^x\* is not a minimiser of the landscape smoothed at radius .*: g\(x\*\) = 0\.5 > g\(0\.4\) = 0\.25, .* c ≈ −1\.5 ≤ 0 /,
+  );
+  const flat = {
+    ...view,
+    diagnostics: { ...view.diagnostics, c: -1.5, convexity: [{ ...map, radius: 0, noise: 'none' as const, xStarCheck: check }] },
+  };
+  assert.match(
+    convexityText(flat),
+    /^x\* is not a minimiser of f: f\(x\*\) = 0\.5 > f\(0\.4\) = 0\.25, .*\(f itself, no noise\): f points toward x\*/,
+  );
 });
 
 test('status line', () => {

@@ -566,6 +566,7 @@ if (!process.env.ONLY) {
   const tr = result.diagnostics.trajectory;
   for (const k of ['innerMin', 'innerMean', 'probeMean', 'probeMin', 'probeMax', 'gradNormMean', 'gradNormMin', 'gradNormMax'] as const)
     tr[k] = tr[k].map(() => NaN);
+  for (const k of ['probeAtWMean', 'probeAtWMin', 'probeAtWMax'] as const) tr[k] = tr[k]?.map(() => NaN);
   result.diagnostics.convexity = [];
   const view = toViewResult(result, 'run-all-diverged');
   const { p, errors } = await open('panel', 'vscode-dark');

@@ -73,12 +73,17 @@ function curves(
   );
 }
 
+/** The legend name of a map: its radius, or f itself for radius 0 (a stage without noise). */
+function radiusLabel(m: ConvexityMap): string {
+  return m.radius > 0 ? `c(y), radius ${formatNumber(m.radius)}` : 'c(y) of f (no noise)';
+}
+
 /** 1-D: c(y) of every radius (the chosen one bold), where the chosen one is positive shaded. */
 const convexityLine = orEmpty((canvas, view, t, sel) => {
   const p = palette(t);
   const x = view.landscape.x;
   const datasets = view.diagnostics.convexity.map((m, k) =>
-    line(`c(y), radius ${formatNumber(m.radius)}`, finite(curveOver(x, asLine(m.values))), p.series(k), {
+    line(radiusLabel(m), finite(curveOver(x, asLine(m.values))), p.series(k), {
       borderWidth: m === sel ? 2.5 : 1,
       spanGaps: true,
     } as Partial<Series>),
@@ -103,7 +108,7 @@ const convexitySlices = orEmpty((canvas, view, t, sel) => {
 const convexityPlane = orEmpty((canvas, view, t, sel) => {
   const L = view.landscape;
   const p = palette(t);
-  const label = `c(y), radius ${formatNumber(sel.radius)}`;
+  const label = radiusLabel(sel);
   const grid = asGrid(sel.values);
   const heat = signedHeat(grid, L.x, L.y!, label, { negative: p.cNegative, positive: p.cPositive }, t);
   const zero = contourSegments(grid, L.x, L.y!, 0);
@@ -116,7 +121,7 @@ const convexityPlane = orEmpty((canvas, view, t, sel) => {
       boxes: [{ ...view.config.init, color: p.box }],
       marks: [{ points: [sel.argInf], color: p.cInf, radius: 6, shape: 'cross' }, xStarMark(view, t)],
       legend: [
-        { color: p.cPositive, label: 'c(y) > 0: g points toward x*' },
+        { color: p.cPositive, label: `c(y) > 0: ${sel.radius > 0 ? 'g' : 'f'} points toward x*` },
         { color: p.cNegative, label: 'c(y) ≤ 0' },
         { color: p.cZero, label: 'c(y) = 0', shape: 'line' },
         { color: p.cInf, label: `inf c = ${formatNumber(sel.c)}`, shape: 'cross' },

@@ -1,8 +1,8 @@
 /**
  * The paper's Figure 5 along the SGD trajectories, one chart per panel over step t:
- * (a) ⟨−∇f(x_t), x_T − x_t⟩, (b) the same at random points w near x_t, (c) the stochastic
- * gradient's norm. The same for every dimension. data-points: the points of the means drawn
- * (and of the minimum in (a)).
+ * (a) ⟨−∇f(x_t), x_T − x_t⟩, (b) the same at random points w near x_t, in both readings of the
+ * paper's caption (toward x_T from x_t, and from w), (c) the stochastic gradient's norm. The same
+ * for every dimension. data-points: the points of the means drawn (and of the minimum in (a)).
  */
 import type { ViewResult } from '../../src/protocol/webview';
 import { drawChart, type Series, type XY } from '../shared/charts';
@@ -50,16 +50,23 @@ export function drawFig5Inner(canvas: HTMLCanvasElement, view: ViewResult, t: Th
   );
 }
 
-/** (b) the inner product at random points w near x_t (mean with min/max band). */
+/**
+ * (b) the inner product at random points w near x_t (mean with min/max band), in both readings of
+ * the paper's caption: ⟨−∇f(w), x_T − x_t⟩ and ⟨−∇f(w), x_T − w⟩ at the same w. Late in a run
+ * x_T − x_t is tiny next to the probe ball, so the first can go negative where the second does not.
+ */
 export function drawFig5Probe(canvas: HTMLCanvasElement, view: ViewResult, t: Theme): number {
   const tr = view.diagnostics.trajectory;
   const p = palette(t);
+  const datasets = band('⟨−∇f(w), x_T − x_t⟩', tr.steps, tr.probeMean, tr.probeMin, tr.probeMax, p.probe);
+  if (tr.probeAtWMean && tr.probeAtWMin && tr.probeAtWMax)
+    datasets.push(...band('⟨−∇f(w), x_T − w⟩', tr.steps, tr.probeAtWMean, tr.probeAtWMin, tr.probeAtWMax, p.probeAtW));
   return drawChart(
     canvas,
     {
-      datasets: band('probe', tr.steps, tr.probeMean, tr.probeMin, tr.probeMax, p.probe),
+      datasets,
       xLabel: 'step t',
-      yLabel: `⟨−∇f(w), x_T − x_t⟩, ‖w − x_t‖ ≤ ${formatNumber(view.config.probeRadius)}`,
+      yLabel: `inner product at w, ‖w − x_t‖ ≤ ${formatNumber(view.config.probeRadius)}`,
       annotations: { hlines: [{ y: 0, color: p.rule, dash: [] }], vlines: stageRules(view, t) },
     },
     t,

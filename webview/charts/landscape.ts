@@ -6,6 +6,7 @@
  */
 import type { ViewResult } from '../../src/protocol/webview';
 import { drawChart, type Series } from '../shared/charts';
+import { withAlpha } from '../shared/color';
 import { finiteExtent, interpolate1D } from '../shared/shape';
 import { formatNumber } from '../shared/format';
 import { palette } from '../shared/palette';
@@ -87,7 +88,11 @@ function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o
   return drawPlots2D(canvas, specs, t, direction).cells;
 }
 
-/** d > 2: f (solid) and the chosen g (dashed) along each slice (compact: the first slice). */
+/**
+ * d > 2: f (solid) and the chosen g (dashed) along each slice (compact: the first slice). g there
+ * is a seeded Monte Carlo estimate: a band of ±2 standard errors is shaded under each g slice
+ * (band edges are reference lines, not counted in data-points).
+ */
 function landscapeSlices(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
   const L = view.landscape;
   const p = palette(t);
@@ -101,14 +106,32 @@ function landscapeSlices(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, 
   resetHeight(canvas);
   const datasets = asGrid(L.f).map((row, s) => line(`f, slice ${s + 1}`, curveOver(L.x, row), p.series(s), { borderWidth: 1 }));
   if (layer) {
-    asGrid(layer.values).forEach((row, s) =>
+    const errors = layer.stdError ? asGrid(layer.stdError) : undefined;
+    asGrid(layer.values).forEach((row, s) => {
+      const se = errors?.[s];
+      if (se) {
+        const shifted = (k: number) =>
+          curveOver(
+            L.x,
+            row.map((v, i) => v + k * se[i]!),
+          );
+        datasets.push(
+          line('', shifted(-2), 'transparent', { borderWidth: 0, reference: true } as Partial<Series>),
+          line(`g ± 2 standard errors, slice ${s + 1}`, shifted(2), 'transparent', {
+            borderWidth: 0,
+            fill: '-1',
+            backgroundColor: withAlpha(p.series(s), 0.2),
+            reference: true,
+          } as Partial<Series>),
+        );
+      }
       datasets.push(
         line(`g (radius ${formatNumber(layer.radius)}), slice ${s + 1}`, curveOver(L.x, row), p.series(s), {
           borderDash: [5, 3],
           borderWidth: 2,
         }),
-      ),
-    );
+      );
+    });
   }
   return drawChart(
     canvas,

@@ -58,7 +58,7 @@ export function syncControls(view: ViewResult, ui: ChartUi): void {
   convexitySelect.hidden = maps.length < 2;
   fillSelect(
     convexitySelect,
-    maps.map((m, i) => ({ value: String(i), label: `c(y) for radius ${formatNumber(m.radius)}` })),
+    maps.map((m, i) => ({ value: String(i), label: m.radius > 0 ? `c(y) for radius ${formatNumber(m.radius)}` : 'c(y) of f (no noise)' })),
     String(ui.convexityIndex),
   );
 

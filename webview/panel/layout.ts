@@ -39,6 +39,7 @@ export const exportCsv = h(
 export const successLine = h('p', { class: 'note', 'data-testid': 'success' });
 export const convexityLine = h('p', { class: 'note', 'data-testid': 'convexity-text' });
 export const theoremList = h('ul', { class: 'theorem', 'data-testid': 'theorem1' });
+export const theorem3Line = h('p', { class: 'note', 'data-testid': 'theorem3' });
 
 let savePng: (s: ChartSlot) => void = () => undefined;
 
@@ -66,6 +67,7 @@ export const diagnosticsCard = card(
   figure(SLOTS.convexity),
   h('h3', {}, 'Theorem 1 against what happened'),
   theoremList,
+  theorem3Line,
   h('h3', {}, 'Along the SGD trajectories (the paper’s Figure 5)'),
   h('div', { class: 'triple' }, figure(SLOTS.fig5Inner), figure(SLOTS.fig5Probe), figure(SLOTS.fig5GradNorm)),
 );

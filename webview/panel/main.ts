@@ -15,6 +15,7 @@
  *   summary         the one-paragraph summary of the run on screen
  *   run-label       title line of the run            success    success counts SGD vs GD
  *   convexity-text  estimated c in words             theorem1   Theorem 1 prediction vs observed
+ *   theorem3        Theorem 3 (step too big) along the trajectories
  *   chart-landscape, chart-trajectories, chart-finals, chart-histogram, chart-convexity,
  *   chart-fig5-inner, chart-fig5-probe, chart-fig5-gradnorm
  *                   the canvases; after drawing: data-drawn="true", data-points="<n>", the data

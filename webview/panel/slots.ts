@@ -49,7 +49,7 @@ export const SLOTS = {
   histogram: slot('chart-histogram', 'Histogram of y_T', drawHistogram, { live: true }),
   convexity: slot('chart-convexity', 'One-point convexity c(y) of the smoothed landscape', drawConvexity, { tall: true }),
   fig5Inner: slot('chart-fig5-inner', '(a) ⟨−∇f(x_t), x_T − x_t⟩', drawFig5Inner),
-  fig5Probe: slot('chart-fig5-probe', '(b) same at random w near x_t', drawFig5Probe),
+  fig5Probe: slot('chart-fig5-probe', '(b) at random w near x_t: toward x_T from x_t, and from w', drawFig5Probe),
   fig5GradNorm: slot('chart-fig5-gradnorm', '(c) stochastic gradient norm', drawFig5GradNorm),
 };
 

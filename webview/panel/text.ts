@@ -1,10 +1,10 @@
 /**
  * The panel's words: the status line, progress bar and error banner, the run's title and
- * summaries, and the Theorem 1 list. The sentences themselves come from shared/summary.ts.
+ * summaries, the Theorem 1 list and the Theorem 3 line. The sentences themselves come from shared/summary.ts.
  */
 import type { RunStatus, ViewResult } from '../../src/protocol/webview';
 import { h, setChildren } from '../shared/dom';
-import { convexityText, runLabel, statusText, successText, summaryText, theoremText } from '../shared/summary';
+import { convexityText, runLabel, statusText, successText, summaryText, theorem3Text, theoremText } from '../shared/summary';
 import {
   convexityLine,
   errorBanner,
@@ -17,6 +17,7 @@ import {
   statusLine,
   successLine,
   summary,
+  theorem3Line,
   theoremList,
 } from './layout';
 
@@ -57,4 +58,6 @@ export function renderText(view: ViewResult): void {
   const stages = view.config.stages.length;
   setChildren(theoremList, ...view.diagnostics.theorem1.map((p) => h('li', {}, theoremText(p, stages))));
   if (view.diagnostics.theorem1.length === 0) setChildren(theoremList, h('li', {}, 'No prediction (no noisy stage).'));
+  theorem3Line.textContent = view.diagnostics.theorem3 ? theorem3Text(view.diagnostics.theorem3) : '';
+  theorem3Line.hidden = !view.diagnostics.theorem3;
 }

@@ -30,10 +30,11 @@ export interface Palette {
   /** The estimated c (the infimum) as a rule, and where c(y) is least on the 2-D map. */
   cEstimate: string;
   cInf: string;
-  /** Figure 5: (a) min and mean, (b) the probe, (c) the gradient norm. */
+  /** Figure 5: (a) min and mean, (b) the probe in its two readings (toward x_T from x_t, from w), (c) the gradient norm. */
   innerMin: string;
   innerMean: string;
   probe: string;
+  probeAtW: string;
   gradNorm: string;
   /** The k-th of several curves of one kind (smoothing radii, slices). */
   series: (k: number) => string;
@@ -58,6 +59,7 @@ export function palette(t: Theme): Palette {
     innerMin: t.red,
     innerMean: t.blue,
     probe: t.purple,
+    probeAtW: t.orange,
     gradNorm: t.green,
     series: (k) => series[k % series.length]!,
   };

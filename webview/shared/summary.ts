@@ -5,7 +5,9 @@
 import type { LiveView, RunStatus, RunSummary, ViewResult } from '../../src/protocol/webview';
 import { formatDuration, formatFraction, formatNumber, formatPercent, formatPoint } from './format';
 
-export { theoremText } from '../../src/view/theorem1';
+import { notMinimiserText } from '../../src/view/theorem1';
+
+export { theorem3Text, theoremText } from '../../src/view/theorem1';
 
 /** Stage boundaries (global step at which stage i+1 starts) for rules on step axes. */
 export function stageStarts(view: ViewResult): number[] {
@@ -55,14 +57,18 @@ export function successText(view: ViewResult): string {
 export function convexityText(view: ViewResult): string {
   const d = view.diagnostics;
   const map = d.convexity[0];
-  if (!map) return 'No noisy stage, so no smoothed landscape and no c(y).';
+  if (!map) return 'No c(y) in this result (no stage was run).';
   const c = d.c;
-  const where = `on the region where trials run (smoothing radius ${formatNumber(map.radius)})`;
-  if (!Number.isFinite(c)) return `c could not be estimated ${where}.`;
+  const smoothed = map.radius > 0;
+  const where = `on the region where trials run (${smoothed ? `smoothing radius ${formatNumber(map.radius)}` : 'f itself, no noise'})`;
+  const surface = smoothed ? 'the smoothed landscape' : 'f';
+  // x* not minimising g is said first: it decides Assumption 1 before any constant does.
+  const first = map.xStarCheck && !map.xStarCheck.minimises ? `${notMinimiserText(map.xStarCheck, map.radius)} ` : '';
+  if (!Number.isFinite(c)) return `${first}c could not be estimated ${where}.`;
   if (c > 0) {
-    return `c ≈ ${formatNumber(c)} > 0 ${where}: the smoothed landscape points toward x* everywhere there (Assumption 1 holds).`;
+    return `${first}c ≈ ${formatNumber(c)} > 0 ${where}: ${surface} points toward x* everywhere there (Assumption 1 holds).`;
   }
-  return `c ≈ ${formatNumber(c)} ≤ 0 ${where}: the smoothed landscape points toward x* on ${formatPercent(map.positiveFraction)} of it, so Assumption 1 fails somewhere (c(y) is lowest at y = ${formatPoint(map.argInf)}).`;
+  return `${first}c ≈ ${formatNumber(c)} ≤ 0 ${where}: ${surface} points toward x* on ${formatPercent(map.positiveFraction)} of its grid points, so Assumption 1 fails somewhere (c(y) is lowest at y = ${formatPoint(map.argInf)}).`;
 }
 
 /** The panel's summary line (data-testid="summary"). */

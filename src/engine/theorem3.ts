@@ -1,0 +1,96 @@
+/**
+ * The paper's Theorem 3 (step too big, its Figure 4) along the SGD trajectories: with
+ * c′ = sup ⟨−∇f(y), x* − y⟩/‖x* − y‖² over the start region, one full gradient step from x moves
+ * farther from x* when η > 2c′‖x − x*‖²/‖∇f(x)‖². Checked at every recorded checkpoint x_t.
+ */
+import type { Gradient, Landscape, Loss, MethodResult, RunConfig, Theorem3Report } from './types';
+import { lossGradient } from './differences';
+import { stageLr } from './schedule';
+import { forEachGridPoint } from './grid';
+import { inBox } from './geometry';
+
+/**
+ * c′ on the landscape grid points inside the init box (x* itself left out), then the condition at
+ * each checkpoint of each trial that did not diverge, with η the rate of the step taken there.
+ */
+export function theorem3(
+  loss: Loss,
+  grad: Gradient | undefined,
+  config: RunConfig,
+  landscape: Landscape,
+  xStar: ArrayLike<number>,
+  sgd: MethodResult,
+): Theorem3Report {
+  const d = config.dim;
+  const gradient = lossGradient(loss, grad, config);
+  const g = new Float64Array(d);
+  let cPrime = -Infinity;
+  forEachGridPoint(landscape, d, (p) => {
+    if (!inBox(p, config.init)) return;
+    let n2 = 0;
+    for (let j = 0; j < d; j++) n2 += (xStar[j] - p[j]) ** 2;
+    if (n2 === 0) return;
+    gradient(p, g);
+    let s = 0;
+    for (let j = 0; j < d; j++) s -= g[j] * (xStar[j] - p[j]);
+    if (s / n2 > cPrime) cPrime = s / n2;
+  });
+  if (!Number.isFinite(cPrime)) cPrime = NaN;
+
+  // η at each checkpoint step: the stage that contains it, at its offset in the stage.
+  const lrAt = sgd.checkpointSteps.map((step) => {
+    let start = 0;
+    for (const stage of config.stages) {
+      if (step < start + stage.steps) return stageLr(stage, step - start);
+      start += stage.steps;
+    }
+    const last = config.stages[config.stages.length - 1];
+    return stageLr(last, last.steps - 1);
+  });
+  const report: Theorem3Report = { cPrime, checked: 0, tooBig: 0, steps: [], counts: [] };
+  const low = new Array<number>(d).fill(Infinity);
+  const high = new Array<number>(d).fill(-Infinity);
+  let distMin = Infinity;
+  let distMax = -Infinity;
+  const x = new Float64Array(d);
+  sgd.checkpointSteps.forEach((step, c) => {
+    let count = 0;
+    for (let t = 0; t < sgd.checkpoints.length; t++) {
+      if (sgd.divergedMask[t]) continue;
+      const xt = sgd.checkpoints[t][c];
+      if (!xt) continue;
+      x.set(xt);
+      gradient(x, g);
+      let r2 = 0;
+      let g2 = 0;
+      for (let j = 0; j < d; j++) {
+        r2 += (xt[j] - xStar[j]) ** 2;
+        g2 += g[j] * g[j];
+      }
+      if (!Number.isFinite(g2)) continue;
+      report.checked++;
+      // η > 2c′r²/‖∇f‖², written without dividing (∇f = 0 only with r = 0 or c′ ≤ 0 matters).
+      if (cPrime > 0 && r2 > 0 && lrAt[c] * g2 > 2 * cPrime * r2) {
+        count++;
+        const r = Math.sqrt(r2);
+        distMin = Math.min(distMin, r);
+        distMax = Math.max(distMax, r);
+        for (let j = 0; j < d; j++) {
+          low[j] = Math.min(low[j], xt[j]);
+          high[j] = Math.max(high[j], xt[j]);
+        }
+      }
+    }
+    if (count > 0) {
+      report.steps.push(step);
+      report.counts.push(count);
+      report.tooBig += count;
+    }
+  });
+  if (report.tooBig > 0) {
+    report.region = { low, high };
+    report.distMin = distMin;
+    report.distMax = distMax;
+  }
+  return report;
+}
