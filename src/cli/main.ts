@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../engine/config';
 import { CLI_DEFAULTS, CLI_FLAGS, RUN_FIELDS, fieldSpec } from '../engine/settingsSchema';
 import { cut, numberExpectation } from '../engine/settingsValidate';
-import { SweepMergeError } from '../engine/sweep';
+import { SweepMergeError } from '../engine/sweepMerge';
 import type { ExperimentResult } from '../engine/types';
 import { BundleFailure, formatBundleMessage } from '../runner/bundle';
 import { UnsafePathError } from '../runner/privateDir';

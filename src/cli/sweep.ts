@@ -5,7 +5,8 @@
  */
 import { SWEEP_FIELD } from '../engine/settingsSchema';
 import { Problems, checkSweep } from '../engine/settingsValidate';
-import { mergeSweeps, resolveSweep, sweepPoints, type SweepGrid } from '../engine/sweep';
+import { resolveSweep, sweepPoints, type SweepGrid } from '../engine/sweep';
+import { mergeSweeps } from '../engine/sweepMerge';
 import { ExperimentRunner } from '../runner/pool';
 import { prepareRun } from '../runner/prepare';
 import { runSweep } from '../runner/sweep';

@@ -18,17 +18,9 @@
  * reported at once, each under the name the user wrote it by (`fOptions.defaults.trials`,
  * `sgdLandscape.schedule[1].lr`, `stages[0].radius`).
  */
-import {
-  AUTO_RESOLUTION,
-  INIT_HALF_WIDTH,
-  OPTIMIZER_KINDS,
-  RUN_FIELDS,
-  SETTINGS_SECTION,
-  runDefaults,
-  settingKeyOf,
-  NOISE_KINDS,
-} from './settingsSchema';
+import { AUTO_RESOLUTION, INIT_HALF_WIDTH, RUN_FIELDS, SETTINGS_SECTION, runDefaults, settingKeyOf, NOISE_KINDS } from './settingsSchema';
 import { mergeLayers, type Layer } from './configMerge';
+import { methodRoles, resolveMethods } from './methods';
 import {
   Problems,
   checkField,
@@ -39,10 +31,11 @@ import {
   type PartialBoxIn,
   type SettingProblem,
 } from './settingsValidate';
-import type { Box, Decay, LossOptions, MethodSpec, NoiseKind, Optimizer, OptimizerKind, RunConfig, RunConfigInput, Stage } from './types';
+import type { Box, Decay, LossOptions, NoiseKind, RunConfig, RunConfigInput, Stage } from './types';
 
 export { NOISE_KINDS };
 export { mergeRunInputs } from './configMerge';
+export { GD_METHOD, SGD_METHOD, defaultMethods, fullOptimizer, methodRoles } from './methods';
 
 /** One or more bad settings. `setting` is the first one's path (e.g. `stages[1].radius`). */
 export class ConfigError extends Error {
@@ -309,48 +302,6 @@ export function defaultDomain(boxes: readonly Box[], points: ReadonlyArray<reado
     high[i] = hi;
   }
   return { low, high };
-}
-
-/** The shorthands' methods: 'sgd' the paper's noisy SGD, 'gd' its deterministic version. */
-export const SGD_METHOD: MethodSpec = { name: 'SGD', optimizer: { kind: 'sgd' } };
-export const GD_METHOD: MethodSpec = { name: 'GD', optimizer: { kind: 'sgd' }, noise: 'none' };
-
-/** The default pair: the paper's noisy SGD, and GD (its deterministic version) when compareGd. */
-export function defaultMethods(compareGd: boolean): MethodSpec[] {
-  const copy = (m: MethodSpec): MethodSpec => ({ ...m, optimizer: { ...m.optimizer } });
-  return compareGd ? [copy(SGD_METHOD), copy(GD_METHOD)] : [copy(SGD_METHOD)];
-}
-
-/**
- * Which methods a result's `sgd` and `gd` fields are (indices into config.methods; gd −1 when
- * none): `sgd` the first method of optimizer sgd whose noise is not overridden to none (else the
- * first method), `gd` the first of optimizer sgd with noise none.
- */
-export function methodRoles(config: Pick<RunConfig, 'methods'>): { sgd: number; gd: number } {
-  const plain = (m: MethodSpec) => m.optimizer.kind === 'sgd';
-  const sgd = config.methods.findIndex((m) => plain(m) && m.noise !== 'none');
-  const gd = config.methods.findIndex((m) => plain(m) && m.noise === 'none');
-  return { sgd: sgd >= 0 ? sgd : 0, gd };
-}
-
-/** An optimizer with every parameter given: the checked input's, else the table's default. */
-export function fullOptimizer(input: { kind: OptimizerKind } & Record<string, unknown>): Optimizer {
-  const out: Record<string, unknown> = { kind: input.kind };
-  for (const [name, spec] of Object.entries(OPTIMIZER_KINDS[input.kind].params)) out[name] = input[name] ?? spec.default;
-  return out as unknown as Optimizer;
-}
-
-/** Checked `methods` entries, optimizer parameters filled in; the default pair when absent. */
-function resolveMethods(input: Array<Record<string, unknown>> | undefined, compareGd: boolean): MethodSpec[] {
-  if (!input) return defaultMethods(compareGd);
-  return input.map((m) => {
-    const out: MethodSpec = {
-      name: m.name as string,
-      optimizer: fullOptimizer((m.optimizer as { kind: OptimizerKind }) ?? { kind: 'sgd' }),
-    };
-    if (m.noise !== undefined) out.noise = m.noise as NoiseKind;
-    return out;
-  });
 }
 
 /** Distinct (radius, noise) pairs of the noisy stages, in stage order: one smoothed curve each. */

@@ -1,6 +1,6 @@
 /**
  * The worker pool's scheduler: worker slots (started lazily, at most `size`), a FIFO queue of
- * jobs, a watchdog, and killing and replacing a worker. It knows messages and failures, not
+ * jobs, a watchdog (`watchdog.ts`), and killing and replacing a worker. It knows messages and failures, not
  * experiments (`pool.ts` turns an experiment into jobs).
  *
  * - Isolation: a worker serves one loss file version (bundle) for one owner (a run) only. Jobs of
@@ -21,14 +21,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { RunConfig } from '../engine/types';
 import { RunFailure, failures } from './failure';
+import { EXTERNAL_MEMORY_FACTOR, Watchdog, probeInput, type Owner, type Pending, type Slot } from './watchdog';
 import {
   SHARED_CANCEL_INDEX,
-  SHARED_HEARTBEAT_INDEX,
-  SHARED_INPUT_OFFSET,
   SHARED_STATE_INDEX,
-  SHARED_CALL_INDEX,
-  WORKER_STATE,
-  sharedCallOffset,
   resultFor,
   sharedBufferBytes,
   type HostToWorker,
@@ -44,11 +40,7 @@ import {
 } from '../protocol/worker';
 
 export const DEFAULT_WORKER_SCRIPT = join(__dirname, 'worker.js');
-
-/** Outside their heap, workers may use this many times their heap limit before the run is stopped. */
-export const EXTERNAL_MEMORY_FACTOR = 2;
-/** Room for the host's own growth during a run (the results it merges), in MB. */
-const HOST_SLACK_MB = 1024;
+export { EXTERNAL_MEMORY_FACTOR };
 
 export interface SchedulerOptions {
   /** Path of dist/worker.js. */
@@ -75,37 +67,8 @@ export interface Job<R> {
   readonly startedAt: number | undefined;
 }
 
-/** Whom a job belongs to: a run (any object) or an inspect, whose worker a run of the same bundle may take over. */
-export type Owner = object;
+export type { Owner };
 const INSPECT: Owner = Object.freeze({ inspect: true });
-
-interface Slot {
-  worker: Worker;
-  busy: boolean;
-  /** The bundle this worker has loaded (it never loads another). */
-  bundle?: string;
-  owner?: Owner;
-  /** Terminate once its job ends. */
-  retiring?: boolean;
-}
-
-interface Pending {
-  msg: HostToWorker;
-  owner: Owner;
-  i32: Int32Array;
-  stallMs: number;
-  onProgress?(done: number, total: number): void;
-  onOutput?(m: OutputMessage): void;
-  /** Settles the job with the worker's answer (checked against what was asked). */
-  accept(m: ResultMessage | ModuleMessage): void;
-  reject(e: RunFailure): void;
-  slot?: Slot;
-  startedAt?: number;
-  lastBeat: number;
-  lastBeatAt: number;
-  /** Why the watchdog terminated this job's worker. */
-  killedFor?: FailureDetail;
-}
 
 export class Scheduler {
   readonly size: number;
@@ -114,14 +77,18 @@ export class Scheduler {
   private readonly running = new Set<Pending>();
   private readonly jobs = new WeakMap<Job<unknown>, Pending>();
   private nextId = 1;
-  private watchdog?: NodeJS.Timeout;
-  private baselineRssMb = 0;
-  /** Workers were stopped for memory: no more checks until the watchdog starts afresh. */
-  private memoryStopped = false;
+  private readonly watchdog: Watchdog;
   private disposed = false;
 
   constructor(private readonly opts: SchedulerOptions = {}) {
     this.size = opts.workers && opts.workers > 0 ? opts.workers : Math.max(1, availableParallelism());
+    this.watchdog = new Watchdog({
+      running: this.running,
+      active: () => this.running.size > 0 || this.queue.length > 0,
+      workers: () => this.slots.length,
+      memoryLimitMb: opts.memoryLimitMb,
+      kill: (slot, reason) => this.kill(slot, reason),
+    });
   }
 
   /** Queues one task of a run; the job's result is that task kind's result. */
@@ -191,7 +158,7 @@ export class Scheduler {
   /** Terminates all workers; every queued or running job fails as cancelled. */
   dispose(): void {
     this.disposed = true;
-    this.stopWatchdog();
+    this.watchdog.stop();
     for (const s of this.slots) void s.worker.terminate();
     this.slots.length = 0;
     for (const p of [...this.queue, ...this.running]) p.reject(failures.cancelled(p.msg.loss, 'the runner was disposed'));
@@ -277,8 +244,8 @@ export class Scheduler {
       this.running.add(p);
       slot.worker.postMessage(p.msg);
     }
-    if (this.running.size || this.queue.length) this.startWatchdog();
-    else this.stopWatchdog();
+    if (this.running.size || this.queue.length) this.watchdog.start();
+    else this.watchdog.stop();
   }
 
   private spawn(): Slot {
@@ -392,69 +359,4 @@ export class Scheduler {
       this.pump();
     });
   }
-
-  /** Runs while jobs are queued or running, and keeps the process alive for them. */
-  private startWatchdog(): void {
-    if (this.watchdog) return;
-    this.baselineRssMb = process.memoryUsage.rss() / 2 ** 20;
-    this.memoryStopped = false;
-    this.watchdog = setInterval(() => this.tick(), 100);
-  }
-
-  private stopWatchdog(): void {
-    if (this.watchdog) clearInterval(this.watchdog);
-    this.watchdog = undefined;
-  }
-
-  private tick(): void {
-    if (this.running.size === 0 && this.queue.length === 0) return this.stopWatchdog();
-    const now = Date.now();
-    for (const p of this.running) {
-      const beat = Atomics.load(p.i32, SHARED_HEARTBEAT_INDEX);
-      const state = Atomics.load(p.i32, SHARED_STATE_INDEX);
-      if (beat !== p.lastBeat) {
-        p.lastBeat = beat;
-        p.lastBeatAt = now;
-      } else if (state === WORKER_STATE.engine) {
-        // Not started yet, the engine's own work, or serializing the answer: not the user's code.
-        p.lastBeatAt = now;
-      } else if (now - p.lastBeatAt > p.stallMs && p.slot && !p.killedFor) {
-        this.kill(p.slot, failures.stalled(p.msg.loss, p.stallMs, state, probeInput(p)));
-      }
-    }
-    this.checkMemory();
-  }
-
-  /** The process's resident memory against its budget (see the module comment). */
-  private checkMemory(): void {
-    const limit = this.opts.memoryLimitMb;
-    if (!limit || this.memoryStopped) return;
-    const rssMb = process.memoryUsage.rss() / 2 ** 20;
-    const allowedMb = this.slots.length * EXTERNAL_MEMORY_FACTOR * limit + HOST_SLACK_MB;
-    if (rssMb - this.baselineRssMb <= allowedMb) return;
-    const inUser = [...this.running].filter((p) => Atomics.load(p.i32, SHARED_STATE_INDEX) !== WORKER_STATE.engine && !p.killedFor);
-    const grewMb = Math.round(rssMb - this.baselineRssMb);
-    // The user's code is running: it is the likely cause. Else it is our own storage: fail all.
-    const victims = inUser.length ? inUser : [...this.running].filter((p) => !p.killedFor);
-    const workers = this.slots.length;
-    for (const p of victims) {
-      if (!p.slot) continue;
-      const state = Atomics.load(p.i32, SHARED_STATE_INDEX);
-      const budget = { workers, limitMb: limit, factor: EXTERNAL_MEMORY_FACTOR, slackMb: HOST_SLACK_MB };
-      this.kill(p.slot, failures.processMemory(p.msg.loss, state, grewMb, budget, probeInput(p)).detail);
-    }
-    this.memoryStopped = true;
-  }
-}
-
-/**
- * The input of the call in progress: a guarded call's own input, else (the scalar SGD kernels,
- * whose calls are not guarded one by one) the trial's iterate; none outside the user's code.
- */
-function probeInput(p: Pending): number[] | undefined {
-  if (p.msg.type !== 'task' || Atomics.load(p.i32, SHARED_HEARTBEAT_INDEX) <= 1) return undefined;
-  const dim = Math.max(1, p.msg.config.dim);
-  if (Atomics.load(p.i32, SHARED_CALL_INDEX) === 1) return Array.from(new Float64Array(p.msg.shared, sharedCallOffset(dim), dim));
-  if (Atomics.load(p.i32, SHARED_STATE_INDEX) !== WORKER_STATE.user) return undefined;
-  return Array.from(new Float64Array(p.msg.shared, SHARED_INPUT_OFFSET, dim));
 }

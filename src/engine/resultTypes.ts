@@ -1,0 +1,342 @@
+/**
+ * The engine's result data model: what one run returns (RESULT.json, what the panel draws), per
+ * method and per diagnostic. Plain JSON-able data, like the inputs in types.ts (which re-exports
+ * everything here, so importers keep one path).
+ */
+import type { Method, MethodSpec, NoiseKind, Box, RunConfig } from './types';
+
+/**
+ * Where a method's `finals` are taken: `y_T` = x_T − η∇f(x_T), the paper's analysis point (the
+ * `sgd` optimizer, noisy or not: SGD and GD); `x_T`, the last iterate (every other optimizer,
+ * for which the paper's y_t is not defined).
+ */
+export type FinalsPoint = 'y_T' | 'x_T';
+
+/** Result of one method over all trials. */
+export interface MethodResult {
+  /** y_T or x_T (see `finalsAre`) after the last stage, one array per trial (NaN-free; diverged trials hold their last finite point). */
+  finals: number[][];
+  finalsAre: FinalsPoint;
+  /** x_T after the last stage. */
+  finalX: number[][];
+  /** f(finals) per trial. */
+  finalLoss: number[];
+  /** Per-trial flag. */
+  divergedMask: boolean[];
+  diverged: number;
+  /** Starting points x_0 (per trial). */
+  starts: number[][];
+  /** Thinned paths of the sampled trials: paths[k][p] = x at step steps[p]. */
+  paths: number[][][];
+  /** Trial index of each sampled path. */
+  pathTrials: number[];
+  /** Global step index of each point of a path (shared by all paths). */
+  pathSteps: number[];
+  /** Checkpoints x_t for every trial: checkpoints[trial][c] (d numbers), at steps `checkpointSteps`. */
+  checkpoints: number[][][];
+  checkpointSteps: number[];
+  /** Norm of the stochastic gradient ∇f(x_t)+ω_t at each checkpoint, per trial. */
+  stochasticGradNorm: number[][];
+  /** Final point (y_T or x_T, as `finals`) of each stage per trial: stageFinals[stage][trial]. */
+  stageFinals: number[][][];
+}
+
+/** How a method's finals fared against the targets (success.ts). */
+export interface MethodSuccess {
+  /** Finals (not diverged) within successRadius of a target. */
+  success: number;
+  /** success / trials. */
+  successRate: number;
+  /** Successes per target (each counted at its nearest target), in the order of `targets`. */
+  perTarget: number[];
+  /** Finals (not diverged) outside the drawn domain: counted, drawn on its edge, never dropped. */
+  outside: number;
+}
+
+/** One method of a result (RESULT.json `methods[i]`): its spec, all its trials and how they fared. */
+export interface MethodRun extends MethodSpec, MethodResult, MethodSuccess {
+  /** `sgd` / `gd` when the result's `sgd` / `gd` field is this method. */
+  role?: Method;
+}
+
+export interface SmoothedCurve {
+  radius: number;
+  noise: NoiseKind;
+  /** 1-D: values[ix]; 2-D: values[iy][ix]; d > 2: values[slice][i]. */
+  values: number[] | number[][];
+  /**
+   * d > 2 only: the Monte-Carlo standard error of each value (stdError[slice][i]), from the spread
+   * of the rule's antithetic pair means at that point. 1-D and 2-D values are quadratures whose
+   * error is below 1e-3 of g's range (see gridSmoothing.ts), so they carry none.
+   */
+  stdError?: number[][];
+}
+
+export interface Landscape {
+  /** Grid along x (1-D, 2-D) or slice parameter t (d > 2). */
+  x: number[];
+  /** 2-D only. */
+  y?: number[];
+  /** f on the grid: 1-D f[ix]; 2-D f[iy][ix]; d > 2 f[slice][i]. */
+  f: number[] | number[][];
+  /** One per distinct (radius, noise) of the stages with noise. */
+  smoothed: SmoothedCurve[];
+  /** d > 2: the slice directions (unit vectors) through x*. */
+  directions?: number[][];
+  /** d > 2: the slice origin (x*). */
+  origin?: number[];
+  /**
+   * Grid points where f is NaN or ±Infinity (absent when there are none). They are gaps: drawn as
+   * nothing (null in RESULT.json), and left out of x*, c and L, as are smoothed values they touch.
+   */
+  nonFinite?: NonFiniteCount;
+}
+
+/** How many of `of` grid points are not finite, and the first one: its point and f's value there. */
+export interface NonFiniteCount {
+  count: number;
+  of: number;
+  at: number[];
+  /** "NaN", "Infinity" or "-Infinity" (a string, so it survives JSON). */
+  value: string;
+}
+
+/**
+ * c(y) = ⟨−∇g(y), x* − y⟩ / ‖x* − y‖² on the landscape grid for one smoothing radius (radius 0,
+ * noise 'none': c of f itself).
+ */
+export interface ConvexityMap {
+  radius: number;
+  noise: NoiseKind;
+  /**
+   * Same layout as Landscape.f. At x* itself (when it is a grid point) the limit of c(y) as y → x*,
+   * λ_min(∇²g(x*)); NaN there for d > 2 slices.
+   */
+  values: number[] | number[][];
+  /**
+   * inf c(y) over the region where trials run: every grid point of the init box, x* by its limit
+   * value; when x* is not a minimiser of g there, capped by the mean-value bound of `xStarCheck`.
+   */
+  c: number;
+  /** Where the infimum is attained (with the cap: the region's lowest point of g). */
+  argInf: number[];
+  /** Fraction of region grid points with c(y) > 0. */
+  positiveFraction: number;
+  /** Whether x* minimises g over the region's grid points (absent when g was not available). */
+  xStarCheck?: XStarCheck;
+}
+
+/**
+ * x* against g's smallest value on the region's grid. `minimises` false means g(y) < g(x*) for a
+ * grid point y of the region beyond the quadrature's slack, so Assumption 1 fails: on the segment
+ * from y to x* some z has c(z) ≤ −(g(x*) − g(y))/‖x* − y‖².
+ */
+export interface XStarCheck {
+  minimises: boolean;
+  /** g(x*). */
+  g: number;
+  /** Smallest g on the region's grid points, and where. */
+  gMin: number;
+  argMin: number[];
+}
+
+/**
+ * What Theorem 1 says for a stage: `x-star-not-minimiser` — g is lower somewhere in the start
+ * region than at x*, so Assumption 1 fails whatever c reads (checked first); `c-unknown` — c has no
+ * estimate (no grid point in the start region); `c-not-positive` — c ≤ 0, the smoothed landscape
+ * does not point to x* everywhere there, the theorem does not apply; `lr-too-large` — λ = 2ηc − η²L²
+ * ≤ 0, nothing is predicted; `predicted` — T1, the ball and the observed fraction are numbers
+ * (a guarantee when `conditionHolds`, else an extrapolation).
+ */
+export type Theorem1Outcome = 'x-star-not-minimiser' | 'c-unknown' | 'c-not-positive' | 'lr-too-large' | 'predicted';
+
+/** The paper's Theorem 1 evaluated with estimated constants (numbers only; the views word them). */
+export interface Theorem1Prediction {
+  stage: number;
+  lr: number;
+  radius: number;
+  /**
+   * The stage's noise law. For 'gaussian' the theorem's bound r on ‖ηω‖ does not exist; b uses the
+   * root-mean-square size σ√d in its place (a substitution, not the theorem).
+   */
+  noise?: NoiseKind;
+  /** Steps of the stage (T1 beyond it is a time the run never reached). */
+  steps: number;
+  /** Estimated smoothness constant L (max spectral norm of the Hessian on the region). */
+  L: number;
+  /** One-point convexity constant c used (from the convexity map for this stage's radius). */
+  c: number;
+  outcome: Theorem1Outcome;
+  /** Whether η < min{1/(2L), c/L², 1/(2c)} holds. */
+  conditionHolds: boolean;
+  /** min{1/(2L), c/L², 1/(2c)}. */
+  lrBound: number;
+  lambda: number;
+  b: number;
+  /** Steps needed: log(λ‖y0 − x*‖²/b)/λ (median y0 of the stage). */
+  T1: number;
+  /** √(20 b / λ). */
+  ballRadius: number;
+  /** Observed fraction of trials with ‖y_T − x*‖ ≤ ballRadius at the stage end. */
+  observedInside: number;
+  /** x* against g's minimum on the stage's start region (see ConvexityMap.xStarCheck). */
+  xStarCheck?: XStarCheck;
+  /** Where L was found (see Diagnostics.smoothness). */
+  smoothness?: Smoothness;
+}
+
+/**
+ * Theorem 3 (step too big) along the SGD trajectories: where η > 2c′‖x_t − x*‖²/‖∇f(x_t)‖², one
+ * full gradient step from x_t moves farther from x* (the paper's Figure 4).
+ */
+export interface Theorem3Report {
+  /** c′ = sup ⟨−∇f(y), x* − y⟩/‖x* − y‖² over the start region's grid points (NaN if none). */
+  cPrime: number;
+  /** Checkpoints x_t examined (trials that did not diverge) and those where the step is too big. */
+  checked: number;
+  tooBig: number;
+  /** Checkpoint steps where it happens, with how many trials each. */
+  steps: number[];
+  counts: number[];
+  /** The bounding box of those x_t and their distances to x*. */
+  region?: Box;
+  distMin?: number;
+  distMax?: number;
+}
+
+/** The smoothness estimate L and where it comes from. */
+export interface Smoothness {
+  L: number;
+  /** The sample point where L was found. */
+  at: number[];
+  /**
+   * `at` lies on the init box's boundary and the second difference there grows as its step
+   * shrinks: a jump in f′ (a kink), which no finite L describes; `interior` is then the largest
+   * value off the boundary, found at `interiorAt`.
+   */
+  edgeKink: boolean;
+  interior?: number;
+  interiorAt?: number[];
+}
+
+/** Figure 5 of the paper along SGD trajectories, one value per checkpoint. */
+export interface TrajectoryDiagnostics {
+  steps: number[];
+  /** (a) ⟨−∇f(x_t), x_T − x_t⟩: min and mean over trials. */
+  innerMin: number[];
+  innerMean: number[];
+  /** (b) ⟨−∇f(w), x_T − x_t⟩ for w uniform in a ball around x_t: mean, min, max over trials × samples. */
+  probeMean: number[];
+  probeMin: number[];
+  probeMax: number[];
+  /**
+   * (b), the caption's other reading: ⟨−∇f(w), x_T − w⟩ at the same w (one-point convexity toward
+   * x_T of the neighbourhood itself). Absent in results stored before it existed.
+   */
+  probeAtWMean?: number[];
+  probeAtWMin?: number[];
+  probeAtWMax?: number[];
+  /** (c) norm of the stochastic gradient: mean, min, max over trials. */
+  gradNormMean: number[];
+  gradNormMin: number[];
+  gradNormMax: number[];
+}
+
+export interface Histogram {
+  /** 1-D: bin edges (length bins+1). */
+  edges: number[];
+  sgd: number[];
+  gd: number[];
+  /** 2-D: edges along y and counts[iy][ix]. */
+  edgesY?: number[];
+  sgd2d?: number[][];
+  gd2d?: number[][];
+  /** Every method's counts on the same edges, in the order of config.methods (`sgd`/`gd` above repeat two of them). */
+  methods?: Array<{ counts: number[]; counts2d?: number[][] }>;
+}
+
+/**
+ * Where the success targets came from: `declared` (RUN.json or `<name>Options.targets`),
+ * `found` (the global minima of f on the landscape grid, refined by descent), or `x-star` (x*
+ * alone: x* was declared, or no minimum was found on the grid).
+ */
+export type TargetsSource = 'declared' | 'found' | 'x-star';
+
+export interface Diagnostics {
+  xStar: number[];
+  /** Where x* came from. */
+  xStarSource: 'user' | 'config' | 'smoothed-minimum';
+  /** inf c(y) for the first noisy stage's radius (the headline number). */
+  c: number;
+  convexity: ConvexityMap[];
+  theorem1: Theorem1Prediction[];
+  trajectory: TrajectoryDiagnostics;
+  histogram: Histogram;
+  /** Estimated L (see Theorem1Prediction.L). */
+  L: number;
+  /** Where L is attained, and the interior value beside it when that is a kink on the region's edge. */
+  smoothness?: Smoothness;
+  /** Theorem 3 along the trajectories (absent in results stored before it existed). */
+  theorem3?: Theorem3Report;
+  /** Success means ending within successRadius of any target. */
+  targets: number[][];
+  targetsSource: TargetsSource;
+  /** Index of the target x* (the point c(y) and Theorem 1 refer to) is at, or −1 when x* is none of them. */
+  xStarTarget: number;
+  /** Neighbourhood of a target used for success counts. */
+  successRadius: number;
+  /** Which rule gave it (absent in runs stored before the setting existed). */
+  successRadiusSource?: SuccessRadiusSource;
+  /** Successes of the methods `sgd` and `gd` of the result (0 without GD). */
+  successSgd: number;
+  successGd: number;
+  /** Every method's success against the targets, in the order of config.methods. */
+  methods: MethodSuccess[];
+}
+
+/**
+ * Where a run's success radius came from: the `successRadius` setting, else 5% of the domain
+ * diameter (`domain`), or the last stage's Theorem 1 ball when that is smaller (`theorem1`).
+ */
+export type SuccessRadiusSource = 'setting' | 'domain' | 'theorem1';
+
+/**
+ * Milliseconds. On the worker pool the phases overlap (SGD, GD and landscape tasks share the
+ * queue), so each is the wall-clock span of that phase's own tasks; totalMs is the whole run.
+ */
+export interface RunTiming {
+  /** SGD trials (the method `sgd` of the result). */
+  trialsMs: number;
+  /** GD trials (the method `gd`; 0 without). */
+  gdMs: number;
+  /** Each method's trials, in the order of config.methods. */
+  methodsMs?: number[];
+  landscapeMs: number;
+  diagnosticsMs: number;
+  totalMs: number;
+  workers: number;
+}
+
+/** RESULT.json and what the panel draws. */
+export interface ExperimentResult {
+  version: 1;
+  /** The exact settings used, so the run can be repeated. */
+  config: RunConfig;
+  source?: { file: string; exportName: string };
+  /** The `sgd` method's finals and diverged count (as before methods existed). */
+  finals: number[][];
+  diverged: number;
+  /** Every method, in the order of config.methods. */
+  methods: MethodRun[];
+  /**
+   * The paper's noisy SGD: the first method of optimizer `sgd` whose noise is not overridden to
+   * `none` (else the first method). The Figure 5 and Theorem 1 diagnostics are of this method.
+   */
+  sgd: MethodResult;
+  /** Plain GD: the first method of optimizer `sgd` with noise `none`, if any. */
+  gd?: MethodResult;
+  landscape: Landscape;
+  diagnostics: Diagnostics;
+  timing: RunTiming;
+  startedAt: string;
+}
