@@ -17,8 +17,8 @@
  * target: the coordinating thread busy < 20% of a run and its event loop never held ≥ 1 s; a
  * hung loss stopped < 5 s after the run starts with a 1 s stall limit; a cancelled run ended
  * < 3 s after the abort.
- * (Issue 10): the default run's 2-D landscape within 1e-3 of g's range at no more than the old
- * pointwise rule's time.
+ * (Issue 10): each 2-D landscape within 1e-3 of g's range at no more than the old pointwise
+ * rule's time (compared in CPU time, printed beside the wall times).
  * Sweeps (issue 11): a 10 × 6 sweep (radius × lr) of 100 trials × 2000 steps on the Figure 3
  * function through the CLI against the same 60 runs one at a time through the CLI (target: at
  * most a fifth of the time), and the sweep's SGD steps per second against one run's on the same
@@ -62,6 +62,18 @@ function best(fn: () => void): number {
     const t0 = performance.now();
     fn();
     t = Math.min(t, performance.now() - t0);
+  }
+  return t;
+}
+
+/** `best` in CPU time of this process (user + system), which other work on a shared machine inflates less. */
+function bestCpu(fn: () => void): number {
+  let t = Infinity;
+  for (let i = 0; i < REPEATS; i++) {
+    const c0 = process.cpuUsage();
+    fn();
+    const c = process.cpuUsage(c0);
+    t = Math.min(t, (c.user + c.system) / 1000);
   }
   return t;
 }
@@ -232,6 +244,7 @@ async function landscapeBench() {
     const t = best(() => {
       g = computeLandscape(loss, config).smoothed[0].values as number[][];
     });
+    const tCpu = bestCpu(() => computeLandscape(loss, config));
     const err = errorOfRange(g, linspaceOf(-5.12, 5.12, n), exact);
     // The rule before issue 10: one fixed quadrature around each grid point (disk: 10 × 24 polar
     // points; Gaussian: 24 × 24 Gauss–Hermite), f and g on the same grid.
@@ -239,7 +252,7 @@ async function landscapeBench() {
     const xs = linspaceOf(-5.12, 5.12, n);
     let old: number[][] = [];
     const p = new Float64Array(2);
-    const tOld = best(() => {
+    const oldRule = () => {
       old = xs.map((y) =>
         xs.map((x) => {
           p[0] = x;
@@ -248,15 +261,18 @@ async function landscapeBench() {
           return pointwise(p);
         }),
       );
-    });
+    };
+    const tOld = best(oldRule);
+    const tOldCpu = bestCpu(oldRule);
     const errOld = errorOfRange(old, xs, exact);
-    // Targets (issue 10): error < 1e-3 of g's range everywhere; time ≤ the old rule's for the default run.
-    const timeTarget = label === 'disk 0.3' ? `, time ${t <= tOld ? 'ok' : 'OVER'}: target ≤ 1×` : '';
+    // Targets (issue 10): error < 1e-3 of g's range everywhere; time ≤ the old rule's, judged on
+    // CPU time (wall time on a shared machine moves with everyone else's load).
+    const ratio = tCpu / tOldCpu;
     row(
       `2-D smoothed landscape 201×201, ${label} (f + g), 1 core`,
       t,
       tOld,
-      `vs the pointwise rule before issue 10; max error ${err.toExponential(1)} of g's range (pointwise: ${errOld.toExponential(1)}), ${err < 1e-3 ? 'ok' : 'OVER'}: target < 1e-3${timeTarget}`,
+      `vs the pointwise rule before issue 10 (CPU ${tCpu.toFixed(0)} ms vs ${tOldCpu.toFixed(0)} ms: ${ratio.toFixed(2)}×, ${ratio <= 1 ? 'ok' : 'OVER'}: target ≤ 1×); max error ${err.toExponential(1)} of g's range (pointwise: ${errOld.toExponential(1)}), ${err < 1e-3 ? 'ok' : 'OVER'}: target < 1e-3`,
     );
   }
 

@@ -158,6 +158,13 @@ function summary(r: ExperimentResult): string {
           `${r.config.function} is not finite at ${nf.count} of ${nf.of} landscape points (first ${nf.value} at x = [${nf.at.map(fmt).join(', ')}]); they are gaps, left out of x*, c and L`,
         ]
       : []),
+    ...r.landscape.smoothed.flatMap((g) =>
+      g.nonFinite
+        ? [
+            `g (${g.noise} radius ${g.radius}) has ${g.nonFinite.gaps} gaps: ${r.config.function} is ${g.nonFinite.value} at x = [${g.nonFinite.at.map(fmt).join(', ')}] (${g.nonFinite.count} of the ${g.nonFinite.of} points the smoothing samples, between and beyond the grid points too), and g is not defined where its kernel reaches them`,
+          ]
+        : [],
+    ),
     ...d.convexity.flatMap((m) => (m.xStarCheck?.minimises === false ? [notMinimiserText(m.xStarCheck, m.radius)] : [])),
     ...d.theorem1.map((t) => theoremText(t, r.config.stages.length)),
     ...(d.theorem3 ? [theorem3Text(d.theorem3)] : []),

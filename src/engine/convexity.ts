@@ -247,7 +247,10 @@ function gValueAt(
   const h = gridSpacing(landscape);
   const m = latticeRefinement(noise, radius, h);
   const refine = noise === 'none' || !(radius > 0) || !(h > 0) ? undefined : Math.max(1, Math.ceil((radius * m) / h));
-  const one = smoothGrid(loss, { lo: xStar[0], hi: xStar[0], n: 1 }, { lo: xStar[1], hi: xStar[1], n: 1 }, radius, noise, { refine });
+  const one = smoothGrid(loss, { lo: xStar[0], hi: xStar[0], n: 1 }, { lo: xStar[1], hi: xStar[1], n: 1 }, radius, noise, {
+    refine,
+    nonFinite: 'gaps',
+  });
   return one.values?.[0] ?? NaN;
 }
 

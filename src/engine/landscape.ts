@@ -59,6 +59,8 @@ export function smoothedGradientGrid2D(
   const grid = smoothGrid(loss, { lo: low[0], hi: high[0], n }, { lo: low[1], hi: high[1], n }, radius, noise, {
     values: false,
     gradient: true,
+    // As for g: where the kernel reaches a non-finite f, ∇g and so c(y) are gaps.
+    nonFinite: 'gaps',
   });
   const rows = (a: Float64Array) => Array.from({ length: n }, (_, iy) => Array.from(a.subarray(iy * n, (iy + 1) * n)));
   return { gradX: rows(grid.gradX!), gradY: rows(grid.gradY!) };
@@ -190,11 +192,18 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
         rowFrom: from,
         rowTo: to,
         onProgress: opts.onRow ? (fraction) => tick(fShare + ((1 - fShare) * (k + fraction)) / count) : undefined,
+        // Non-finite f: gaps in g by the landscape's rule, counted and said (curve.nonFinite).
+        nonFinite: 'gaps',
       });
       const values = grid.values!;
       const rows: number[][] = [];
       for (let iy = from; iy < to; iy++) rows.push(Array.from(values.subarray((iy - from) * n, (iy - from + 1) * n)));
       curves[k].values = rows;
+      if (grid.nonFinite) {
+        let gaps = 0;
+        for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) gaps++;
+        curves[k].nonFinite = { ...grid.nonFinite, at: [...grid.nonFinite.at], gaps };
+      }
     });
     tick(1);
     return withCount({ x, y, f, smoothed: curves });
@@ -290,11 +299,20 @@ export function mergeLandscapes(parts: Landscape[]): Landscape {
       noise: curve.noise,
       values: concat(parts.map((p) => p.smoothed[k].values as unknown[])) as SmoothedCurve['values'],
       ...(curve.stdError ? { stdError: concat(parts.map((p) => p.smoothed[k].stdError ?? [])) } : {}),
+      ...mergedNonFinite(parts.map((p) => p.smoothed[k].nonFinite)),
     })),
   };
   delete out.nonFinite;
   if (firstBad) out.nonFinite = { ...firstBad, count, of };
   return out;
+}
+
+/** The parts' counts of non-finite smoothing samples added up (the first part's first point kept). */
+function mergedNonFinite(parts: Array<SmoothedCurve['nonFinite']>): Pick<SmoothedCurve, 'nonFinite'> {
+  const seen = parts.filter((p) => p !== undefined);
+  if (seen.length === 0) return {};
+  const sum = (key: 'count' | 'of' | 'gaps') => seen.reduce((s, p) => s + p[key], 0);
+  return { nonFinite: { ...seen[0], count: sum('count'), of: sum('of'), gaps: sum('gaps') } };
 }
 
 /**

@@ -70,6 +70,12 @@ export interface SmoothedCurve {
    * error is below 1e-3 of g's range (see gridSmoothing.ts), so they carry none.
    */
   stdError?: number[][];
+  /**
+   * 2-D only, when f was NaN or ±Infinity at points the smoothing samples (between and beyond the
+   * grid points too): how many of the samples, the first one, and how many values of g are gaps
+   * because their kernel reaches one.
+   */
+  nonFinite?: NonFiniteCount & { gaps: number };
 }
 
 export interface Landscape {

@@ -590,7 +590,8 @@ const CASES: Case[] = [
     },
     exit: 0,
     says: [],
-    stdout: ['bowl is not finite at 10 of 25 landscape points (first Infinity at x = [1.5, -3])'],
+    // f's gaps on the grid, and g's where the smoothing's samples between and beyond them are not finite.
+    stdout: ['bowl is not finite at 10 of 25 landscape points (first Infinity at x = [1.5, -3])', ' gaps: bowl is Infinity at x = ['],
   },
   {
     name: 'a gradient of the wrong length names the gradient and its line',

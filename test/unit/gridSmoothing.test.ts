@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { smoothGrid, type GridAxis } from '../../src/engine/gridSmoothing';
+import { NonFiniteSampleError, smoothGrid, type GridAxis } from '../../src/engine/gridSmoothing';
 import { gaussLegendre } from '../../src/engine/quadrature';
 import { computeLandscape } from '../../src/engine/landscape';
 import { convexityMap } from '../../src/engine/convexity';
@@ -386,15 +386,36 @@ test('kinked losses |x − x₀| + |y − y₀| and ‖x‖ under every law matc
   );
 });
 
-test('row blocks give the same numbers bit for bit; non-finite samples poison only the points whose kernel reaches them', () => {
+test('row blocks give the same numbers bit for bit, by direct sums and by FFT; with nonFinite "gaps", non-finite samples poison only the points whose kernel reaches them', () => {
   const ax: GridAxis = { lo: -1, hi: 1, n: 21 };
   const f: Loss = (p) => Math.sin(3 * p[0]) * Math.cos(2 * p[1]) + p[0] * p[1];
-  for (const noise of ['uniform', 'cube', 'gaussian'] as const) {
-    const whole = smoothGrid(f, ax, ax, 0.25, noise, { gradient: true });
-    const top = smoothGrid(f, ax, ax, 0.25, noise, { gradient: true, rowFrom: 0, rowTo: 8 });
-    const bottom = smoothGrid(f, ax, ax, 0.25, noise, { gradient: true, rowFrom: 8, rowTo: 21 });
+  const cases = [
+    ['uniform', 0.25, 'direct'],
+    ['uniform', 0.25, 'fft'],
+    ['uniform', 1, 'auto'],
+    ['cube', 0.25, 'auto'],
+    ['gaussian', 0.25, 'auto'],
+  ] as const;
+  for (const [noise, radius, method] of cases) {
+    const whole = smoothGrid(f, ax, ax, radius, noise, { gradient: true, method });
+    // Blocks starting on odd and even rows (the FFT path pairs rows).
+    const blocks = [
+      [0, 7],
+      [7, 8],
+      [8, 15],
+      [15, 21],
+    ].map(([rowFrom, rowTo]) => smoothGrid(f, ax, ax, radius, noise, { gradient: true, rowFrom, rowTo, method }));
+    if (noise === 'uniform')
+      assert.ok(
+        blocks.every((b) => b.method === whole.method),
+        `${method}: one method for every block`,
+      );
     for (const key of ['values', 'gradX', 'gradY'] as const) {
-      assert.deepEqual([...top[key]!, ...bottom[key]!], [...whole[key]!], `${noise} ${key}`);
+      assert.deepEqual(
+        blocks.flatMap((b) => [...b[key]!]),
+        [...whole[key]!],
+        `${noise} ${radius} ${method} ${key}`,
+      );
     }
   }
   // A hole (NaN) at x > 0.8: points whose kernel (radius 0.25) reaches it are NaN; points whose
@@ -402,7 +423,9 @@ test('row blocks give the same numbers bit for bit; non-finite samples poison on
   const holed: Loss = (p) => (p[0] > 0.8 ? NaN : f(p));
   for (const noise of ['uniform', 'cube'] as const) {
     const clean = smoothGrid(f, ax, ax, 0.25, noise);
-    const got = smoothGrid(holed, ax, ax, 0.25, noise).values!;
+    const holedGrid = smoothGrid(holed, ax, ax, 0.25, noise, { nonFinite: 'gaps' });
+    const got = holedGrid.values!;
+    assert.ok(holedGrid.nonFinite && holedGrid.nonFinite.at[0] > 0.8 && Number.isNaN(holed(Float64Array.from(holedGrid.nonFinite.at))));
     let seen = 0;
     let clear = 0;
     for (let iy = 0; iy < 21; iy++) {
@@ -434,4 +457,89 @@ test('a large constant in f costs no digits: 1e8 + ‖x‖² under the disk', ()
     1e-7,
     '∂g/∂x',
   );
+});
+
+test('non-finite f where the smoothing samples is an error naming the point, never a silent NaN map', () => {
+  // f is finite at every grid point of [−1, 1]² but NaN just beyond x = 1.02, which a disk of
+  // radius 0.25 around the last grid columns reaches (the lattice runs a + 4 cells past the grid).
+  const ax: GridAxis = { lo: -1, hi: 1, n: 21 };
+  const f: Loss = (p) => (p[0] > 1.02 ? NaN : p[0] * p[0] + p[1] * p[1]);
+  for (const p of [0, 20].map((i) => coord(ax, i))) assert.ok(Number.isFinite(f(Float64Array.of(p, 0))));
+  for (const noise of ['uniform', 'cube', 'gaussian'] as const) {
+    for (const method of noise === 'uniform' ? (['direct', 'fft'] as const) : (['auto'] as const)) {
+      assert.throws(
+        () => smoothGrid(f, ax, ax, 0.25, noise, { method }),
+        (e: unknown) => {
+          assert.ok(e instanceof NonFiniteSampleError, `${noise}: ${String(e)}`);
+          const at = e.nonFinite.at;
+          // The point named is one where f is NaN, beyond the grid, and the message says so.
+          assert.ok(Number.isNaN(f(Float64Array.from(at))) && at[0] > 1.02 && at[0] <= 1 + 0.25 + 4 * 0.1, `${noise} at ${at}`);
+          assert.match(e.message, /^f is NaN at x = \[1\.0\d*, -?\d+(\.\d+)?\] \(and at \d+ more of the \d+ points sampled\), a point the/);
+          assert.match(e.message, new RegExp(`${noise} smoothing of radius 0.25`));
+          return true;
+        },
+      );
+    }
+  }
+  // Infinity is named as such.
+  const inf: Loss = (p) => (p[1] < -1.1 ? -Infinity : 1);
+  assert.throws(() => smoothGrid(inf, ax, ax, 0.3, 'uniform'), /f is -Infinity at x = \[-1\.\d*, -1\.\d*\]/);
+  // Through the landscape (issue 8's rule): g's gaps, counted on the curve with the first point.
+  const config = resolveConfig(
+    {
+      function: 'f',
+      trials: 1,
+      domain: { low: [-1, -1], high: [1, 1] },
+      resolution: 21,
+      stages: [{ lr: 0.01, radius: 0.25, steps: 1, noise: 'uniform' }],
+    },
+    { dim: 2 },
+  );
+  const land = computeLandscape(f, config);
+  assert.equal(land.nonFinite, undefined, 'f is finite at every grid point');
+  const g = land.smoothed[0];
+  const nanCells = (g.values as number[][]).flat().filter((v) => !Number.isFinite(v)).length;
+  assert.ok(g.nonFinite && g.nonFinite.gaps === nanCells && nanCells > 0, `gaps ${g.nonFinite?.gaps} vs ${nanCells}`);
+  assert.ok(Number.isNaN(f(Float64Array.from(g.nonFinite.at))) && g.nonFinite.value === 'NaN');
+  // Grid columns whose disk (plus the interpolant's 4 cells of 0.1 / 5) stays left of 1.02 are finite.
+  (g.values as number[][]).forEach((row) =>
+    row.forEach((v, ix) => {
+      if (coord(ax, ix) + 0.25 + 4 * 0.02 < 1.02) assert.ok(Number.isFinite(v), `x = ${coord(ax, ix)}`);
+    }),
+  );
+});
+
+test('the disk by FFT and by direct sums: the same numbers to rounding, both on the closed form at the half-width, ∇g included', () => {
+  const coarse: GridAxis = { lo: -HALF, hi: HALF, n: 41 };
+  const a = HALF;
+  const fac = diskFactor(TAU, a);
+  const exact = (x: number, y: number) => 20 + x * x + y * y + (a * a) / 2 - 10 * fac * (Math.cos(TAU * x) + Math.cos(TAU * y));
+  const gx = (x: number) => 2 * x + 20 * Math.PI * fac * Math.sin(TAU * x);
+  const byFft = smoothGrid(rastrigin, coarse, coarse, a, 'uniform', { gradient: true, method: 'fft' });
+  const direct = smoothGrid(rastrigin, coarse, coarse, a, 'uniform', { gradient: true, method: 'direct' });
+  assert.equal(byFft.method, 'fft');
+  assert.equal(direct.method, 'direct');
+  for (const r of [byFft, direct]) {
+    // A coarse grid (h = 0.256, so δ = 0.064): within 1e-8 of range, ∇g by the boundary identity.
+    assertWithin(compare(r.values!, exact, coarse), 1e-8, `${r.method}: g`);
+    assertWithin(
+      compare(r.gradX!, (x) => gx(x), coarse),
+      1e-8,
+      `${r.method}: ∂g/∂x`,
+    );
+    assertWithin(
+      compare(r.gradY!, (_x, y) => gx(y), coarse),
+      1e-8,
+      `${r.method}: ∂g/∂y`,
+    );
+  }
+  for (const key of ['values', 'gradX', 'gradY'] as const) {
+    const d = byFft[key]!.reduce((m, v, i) => Math.max(m, Math.abs(v - direct[key]![i])), 0);
+    assert.ok(d < 1e-10, `${key}: FFT and direct differ by ${d}`);
+  }
+  // The default picks the FFT for the widest disk on the default grid's step (41 of its rows), and
+  // direct sums for the default run's disk of 0.3.
+  const rows: GridAxis = { lo: -1.024, hi: 1.024, n: 41 };
+  assert.equal(smoothGrid(rastrigin, AXIS, rows, a, 'uniform', { rowTo: 1 }).method, 'fft');
+  assert.equal(smoothGrid(rastrigin, AXIS, rows, 0.3, 'uniform', { rowTo: 1 }).method, 'direct');
 });
