@@ -446,7 +446,7 @@ test('row blocks give the same numbers bit for bit, by direct sums and by FFT; w
   }
 });
 
-test('a large constant in f costs no digits: 1e8 + ‖x‖² under the disk', () => {
+test('a large constant in f costs no digits: 1e8 + ‖x‖² under the disk, and ∇f without smoothing (the c of f map)', () => {
   const f: Loss = (p) => 1e8 + p[0] * p[0] + p[1] * p[1];
   const r = smoothGrid(f, SMALL, SMALL, 0.3, 'uniform', { gradient: true });
   // E‖y + U‖² = ‖y‖² + a²/2 for the uniform disk.
@@ -457,6 +457,16 @@ test('a large constant in f costs no digits: 1e8 + ‖x‖² under the disk', ()
     1e-7,
     '∂g/∂x',
   );
+  // Radius 0 (a stage without noise: c of f): ∇f by central differences whose step grows with
+  // |f|; the fixed step 1e-5 left 7e-4 of rounding here.
+  const plainGrad = smoothGrid(f, SMALL, SMALL, 0, 'none', { gradient: true });
+  for (const [key, exact] of [
+    ['gradX', (x: number) => 2 * x],
+    ['gradY', (_x: number, y: number) => 2 * y],
+  ] as const) {
+    const c0 = compare(plainGrad[key]!, exact, SMALL);
+    assert.ok(c0.maxErr < 2e-5, `radius 0 ${key}: error ${c0.maxErr}`);
+  }
 });
 
 test('non-finite f where the smoothing samples is an error naming the point, never a silent NaN map', () => {
