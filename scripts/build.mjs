@@ -34,7 +34,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    entryPoints: { panel: 'webview/panel/main.ts', sidebar: 'webview/sidebar/main.ts' },
+    entryPoints: { panel: 'webview/panel/main.ts', sidebar: 'webview/sidebar/main.ts', sweep: 'webview/sweep/main.ts' },
     outdir: 'dist/webview',
   },
 ];

@@ -1,5 +1,5 @@
 /**
- * "Run SGD" and "Smoothed landscape" above each exported loss. Discovery is a syntax-only walk,
+ * "Run SGD", "Smoothed landscape" and "Sweep" above each exported loss. Discovery is a syntax-only walk,
  * so the lenses show in untrusted workspaces too; there they say that running needs trust.
  */
 import * as vscode from 'vscode';
@@ -38,6 +38,12 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
             command: 'sgdLandscape.showLandscape',
             arguments: args,
             tooltip: `f and its noise-smoothed g(y) = E f(y − ηω), with the one-point-convexity map`,
+          }),
+          new vscode.CodeLens(range, {
+            title: 'Sweep',
+            command: 'sgdLandscape.sweep',
+            arguments: args,
+            tooltip: `Sweep noise radius × learning rate on ${loss.name}: a phase diagram of where SGD reaches x*`,
           }),
         );
       } else {

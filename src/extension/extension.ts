@@ -8,6 +8,8 @@ import { RunController } from './controller';
 import { LossCodeLensProvider } from './codeLens';
 import { openExamples } from './examples';
 import { LandscapePanel } from './panel';
+import { SweepPanel } from './sweepPanel';
+import type { SweepGrid } from '../engine/sweep';
 import { ControlsViewProvider } from './sidebarView';
 import type { RunInputLayer } from './settings';
 
@@ -19,7 +21,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (LandscapePanel.current) LandscapePanel.current.panel.reveal(undefined, true);
     else LandscapePanel.createOrShow(context.extensionUri, ctrl);
   };
-  const ctrl = new RunController(context, output, showPanel);
+  const showSweepPanel = () => {
+    if (SweepPanel.current) SweepPanel.current.panel.reveal(undefined, true);
+    else SweepPanel.createOrShow(context.extensionUri, ctrl.sweepSource);
+  };
+  const ctrl = new RunController(context, output, showPanel, showSweepPanel);
   context.subscriptions.push(ctrl);
 
   const lenses = new LossCodeLensProvider();
@@ -40,6 +46,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         LandscapePanel.revive(panel, context.extensionUri, ctrl);
       },
     }),
+    vscode.window.registerWebviewPanelSerializer(SweepPanel.viewType, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        SweepPanel.revive(panel, context.extensionUri, ctrl.sweepSource);
+      },
+    }),
   );
 
   const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
@@ -53,6 +64,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('sgdLandscape.showLandscape', (target?: vscode.Uri | string, name?: string, overrides?: RunInputLayer) =>
     ctrl.runCommand('landscape', target, name, overrides),
   );
+  // Arguments: (uri | path, exportName, grid, overrides) from CodeLens, scripts and tests; none from the palette.
+  register('sgdLandscape.sweep', (target?: vscode.Uri | string, name?: string, grid?: SweepGrid, overrides?: RunInputLayer) =>
+    ctrl.sweepCommand(target, name, grid, overrides),
+  );
+  register('sgdLandscape.showSweep', () => showSweepPanel());
+  register('sgdLandscape.exportSweep', (format?: 'json' | 'csv', target?: vscode.Uri | string) => ctrl.exportSweep(format, target));
   register('sgdLandscape.rerun', () => ctrl.rerun());
   register('sgdLandscape.stop', () => ctrl.stop());
   register('sgdLandscape.export', (format?: 'json' | 'csv', target?: vscode.Uri | string) => ctrl.exportResults(format, target));

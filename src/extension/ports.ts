@@ -4,7 +4,9 @@
  * editor's environment. The extension passes `vscode`-backed ones (`vscodePorts.ts`), the unit
  * tests plain fakes. No `vscode` import here.
  */
+import type { SweepCell, SweepConfig, SweepGrid, SweepResult } from '../engine/sweep';
 import type { ExperimentResult, RunConfig } from '../engine/types';
+import type { SweepSummary } from '../protocol/sweep';
 import type { RunSummary } from '../protocol/webview';
 import type { RunFailure } from '../runner/failure';
 import type { RunPartial, RunProgress } from '../runner/pool';
@@ -55,6 +57,39 @@ export interface RunExecutor {
   /** Bundles the file, inspects it in a worker and resolves settings < file defaults < overrides. */
   prepare(args: { request: RunRequest; sourceText: string; settings: ExtensionSettings; signal: AbortSignal }): Promise<PreparedExperiment>;
   dispose(): void;
+}
+
+/** The stored sweeps (`SweepStore`). */
+export interface SweepStorage {
+  load(): Promise<{ sweeps: SweepSummary[] }>;
+  /** Stores a finished sweep; the index's sweeps afterwards, newest first. */
+  add(summary: SweepSummary, result: SweepResult): Promise<SweepSummary[]>;
+  get(id: string): Promise<SweepResult | undefined>;
+}
+
+/** A sweep bundled, inspected and resolved (the run's settings and the grid), ready to go. */
+export interface PreparedSweep {
+  config: SweepConfig;
+  bundleMs: number;
+  inspectMs: number;
+  /** Runs every cell; rejects with a RunFailure (a cancellation when `signal` aborts). */
+  run(hooks: {
+    signal: AbortSignal;
+    onProgress(done: number, total: number): void;
+    onCell(index: number, cell: SweepCell): void;
+  }): Promise<SweepResult>;
+}
+
+/** The runner of sweeps: a run's preparation, then the grid resolved over it (the worker pool in the extension). */
+export interface SweepExecutor {
+  /** Bundles and resolves like `RunExecutor.prepare`, then checks the grid; rejects with a RunFailure. */
+  prepareSweep(args: {
+    request: RunRequest;
+    grid: SweepGrid;
+    sourceText: string;
+    settings: ExtensionSettings;
+    signal: AbortSignal;
+  }): Promise<PreparedSweep>;
 }
 
 export interface Clock {

@@ -16,7 +16,9 @@ import { ConfigError } from '../engine/config';
 import { problemText } from '../engine/settingsValidate';
 import type { ExperimentResult, LossOptions, RunConfig } from '../engine/types';
 import type { LossRef } from '../protocol/worker';
-import type { PreparedExperiment, RunExecutor } from './ports';
+import { resolveSweep, type SweepGrid } from '../engine/sweep';
+import { runSweep } from '../runner/sweep';
+import type { PreparedExperiment, PreparedSweep, RunExecutor, SweepExecutor } from './ports';
 import { runnerLimits, SettingsError, settingsLayer, type ExtensionSettings, type RunInputLayer } from './settings';
 
 /** What a run asks for; persisted as "the last experiment" so it can be repeated. */
@@ -185,7 +187,7 @@ export function toFailure(e: unknown, request: Pick<RunRequest, 'file' | 'export
  * edit of a file it imports (a different bundle) gets fresh workers, as do new limits (workers,
  * time, stall, memory). Runs of an unchanged file share the pool, and V8's optimized code with it.
  */
-export class PoolExecutor implements RunExecutor {
+export class PoolExecutor implements RunExecutor, SweepExecutor {
   private runner?: ExperimentRunner;
   private runnerKey = '';
   /** The bundle the current pool's workers have loaded. */
@@ -214,6 +216,37 @@ export class PoolExecutor implements RunExecutor {
       bundleMs: ready.bundleMs,
       inspectMs: ready.inspectMs,
       run: (hooks) => runPrepared(runner, ready, hooks),
+    };
+  }
+
+  /** A sweep: the run's preparation (the same layers), then the grid resolved over its config, run on the same pool. */
+  async prepareSweep(args: {
+    request: RunRequest;
+    grid: SweepGrid;
+    sourceText: string;
+    settings: ExtensionSettings;
+    signal: AbortSignal;
+  }): Promise<PreparedSweep> {
+    const runner = this.runnerFor(args.settings);
+    const prepared = await prepareRun({ ...args, runner, bundleDir: this.paths.bundleDir });
+    let config: PreparedSweep['config'];
+    try {
+      config = resolveSweep(prepared.config, args.grid, 'grid');
+    } catch (e) {
+      throw toFailure(e, args.request);
+    }
+    const source = { file: args.request.file, exportName: args.request.exportName };
+    return {
+      config,
+      bundleMs: prepared.bundleMs,
+      inspectMs: prepared.inspectMs,
+      run: async (hooks) => {
+        try {
+          return await runSweep(runner, prepared.loss, config, { ...hooks, source });
+        } catch (e) {
+          throw toFailure(e, args.request);
+        }
+      },
     };
   }
 

@@ -134,13 +134,19 @@ export const vscodeSaver: Saver = {
  * A progress notification (with Cancel) while a run goes, and the `sgdLandscape.running` context
  * key for the Stop command, both driven by the status.
  */
-export function followRunStatus(onStatus: Event<RunStatus>, onState: Event<{ status: RunStatus }>, stop: () => void): vscode.Disposable {
+export function followRunStatus(
+  onStatus: Event<RunStatus>,
+  onState: Event<{ status: RunStatus }>,
+  stop: () => void,
+  /** The context key set while running (the sweep service's is `sgdLandscape.sweeping`). */
+  context = RUNNING_CONTEXT,
+): vscode.Disposable {
   let shown: { runId: string; report(s: Extract<RunStatus, { kind: 'running' }>): void; end(): void } | undefined;
   let running = false;
   const update = (status: RunStatus) => {
     if ((status.kind === 'running') !== running) {
       running = status.kind === 'running';
-      void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, running);
+      void vscode.commands.executeCommand('setContext', context, running);
     }
     if (shown && (status.kind !== 'running' || status.runId !== shown.runId)) {
       shown.end();

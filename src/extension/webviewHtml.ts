@@ -1,8 +1,8 @@
 /**
- * HTML shell of both webviews: a fresh nonce per render, a strict CSP, assets only from
+ * HTML shell of the webviews: a fresh nonce per render, a strict CSP, assets only from
  * dist/webview through `asWebviewUri`. No data is spliced in: everything arrives by postMessage.
  *
- *   webviewHtml(webview, extensionUri, 'panel' | 'sidebar', title) → string
+ *   webviewHtml(webview, extensionUri, 'panel' | 'sidebar' | 'sweep', title) → string
  *   webviewOptions(extensionUri) → WebviewOptions with scripts on and localResourceRoots = [dist/webview]
  *
  * Only `vscode` types are imported (URIs are derived with `Uri.with`), so the module is
@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type * as vscode from 'vscode';
 
-export type WebviewEntry = 'panel' | 'sidebar';
+export type WebviewEntry = 'panel' | 'sidebar' | 'sweep';
 
 function child(uri: vscode.Uri, ...segments: string[]): vscode.Uri {
   return uri.with({ path: [uri.path.replace(/\/+$/, ''), ...segments].join('/') });

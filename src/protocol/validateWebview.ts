@@ -3,7 +3,9 @@
  * drops anything else, so nothing unexpected reaches the host. The run settings are checked
  * against the settings table (src/engine/settingsSchema.ts), as everywhere else. Pure TS.
  */
-import { Problems, checkRunInput, problemText } from '../engine/settingsValidate';
+import { SWEEP_FIELD } from '../engine/settingsSchema';
+import { Problems, checkRunInput, checkSweep, problemText, type SweepGrid } from '../engine/settingsValidate';
+import type { FromSweepWebview } from './sweep';
 import type { FromWebview, RunMessage } from './webview';
 
 /** Bounds of the messages' other fields (the run settings' come from the settings table). */
@@ -59,6 +61,17 @@ function settings(v: unknown): RunMessage['settings'] {
   return values as RunMessage['settings'];
 }
 
+/** A sweep's grid, checked like SWEEP.json's `sweep` (axes, ranges, distinct values, cell count). */
+function grid(v: unknown): SweepGrid {
+  const p = new Problems();
+  const g = checkSweep(p, v, SWEEP_FIELD, 'grid');
+  if (!g || p.count > 0) fail(p.list.map(problemText).join('; '));
+  return g;
+}
+
+/** Ids the host makes (`newRunId`): time-sortable letters, digits and separators. */
+const ID = /^[\w.:-]+$/;
+
 /** Base64 PNG data URL, as `canvas.toDataURL('image/png')` returns it. */
 const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
 /** A file-name stem for the save dialog: letters, digits, space, dot, dash, underscore. */
@@ -78,15 +91,21 @@ function validate(raw: unknown): FromWebview {
       if (raw.exportName !== undefined) msg.exportName = str(raw.exportName, LIMITS.nameLength, 'run.exportName', IDENTIFIER);
       return msg;
     }
+    case 'sweep': {
+      onlyKeys(raw, ['type', 'exportName', 'settings', 'grid'], 'sweep');
+      const msg = { type: 'sweep' as const, settings: settings(raw.settings), grid: grid(raw.grid) };
+      return raw.exportName === undefined
+        ? msg
+        : { ...msg, exportName: str(raw.exportName, LIMITS.nameLength, 'sweep.exportName', IDENTIFIER) };
+    }
     case 'openRun':
       onlyKeys(raw, ['type', 'runId'], 'openRun');
-      return { type: 'openRun', runId: str(raw.runId, LIMITS.nameLength, 'openRun.runId', /^[\w.:-]+$/) };
-    case 'exportPng': {
-      onlyKeys(raw, ['type', 'name', 'dataUrl'], 'exportPng');
-      const name = str(raw.name, 100, 'exportPng.name', EXPORT_NAME);
-      if (name.includes('..')) fail('exportPng.name: no ".." allowed');
-      return { type: 'exportPng', name, dataUrl: str(raw.dataUrl, LIMITS.pngBytes, 'exportPng.dataUrl', PNG_DATA_URL) };
-    }
+      return { type: 'openRun', runId: str(raw.runId, LIMITS.nameLength, 'openRun.runId', ID) };
+    case 'openSweep':
+      onlyKeys(raw, ['type', 'sweepId'], 'openSweep');
+      return { type: 'openSweep', sweepId: str(raw.sweepId, LIMITS.nameLength, 'openSweep.sweepId', ID) };
+    case 'exportPng':
+      return exportPng(raw);
     case 'exportRun':
       onlyKeys(raw, ['type', 'format'], 'exportRun');
       if (raw.format !== 'json' && raw.format !== 'csv') fail('exportRun.format: json or csv expected');
@@ -96,6 +115,63 @@ function validate(raw: unknown): FromWebview {
       return { type: 'reveal', file: str(raw.file, LIMITS.pathLength, 'reveal.file'), line: int(raw.line, 0, 10_000_000, 'reveal.line') };
     default:
       return fail(`message: unknown type ${typeof raw.type === 'string' ? raw.type.slice(0, 40) : typeof raw.type}`);
+  }
+}
+
+function exportPng(raw: Record<string, unknown>): { type: 'exportPng'; name: string; dataUrl: string } {
+  onlyKeys(raw, ['type', 'name', 'dataUrl'], 'exportPng');
+  const name = str(raw.name, 100, 'exportPng.name', EXPORT_NAME);
+  if (name.includes('..')) fail('exportPng.name: no ".." allowed');
+  return { type: 'exportPng', name, dataUrl: str(raw.dataUrl, LIMITS.pngBytes, 'exportPng.dataUrl', PNG_DATA_URL) };
+}
+
+/** The sweep panel's messages (src/protocol/sweep.ts). */
+function validateSweep(raw: unknown): FromSweepWebview {
+  if (!isRecord(raw)) fail('message: object expected');
+  switch (raw.type) {
+    case 'ready':
+    case 'stop':
+      onlyKeys(raw, ['type'], raw.type);
+      return { type: raw.type };
+    case 'openCell':
+      onlyKeys(raw, ['type', 'sweepId', 'index'], 'openCell');
+      return {
+        type: 'openCell',
+        sweepId: str(raw.sweepId, LIMITS.nameLength, 'openCell.sweepId', ID),
+        index: int(raw.index, 0, SWEEP_FIELD.maxCells - 1, 'openCell.index'),
+      };
+    case 'openSweep':
+      onlyKeys(raw, ['type', 'sweepId'], 'openSweep');
+      return { type: 'openSweep', sweepId: str(raw.sweepId, LIMITS.nameLength, 'openSweep.sweepId', ID) };
+    case 'exportSweep':
+      onlyKeys(raw, ['type', 'format'], 'exportSweep');
+      if (raw.format !== 'json' && raw.format !== 'csv') fail('exportSweep.format: json or csv expected');
+      return { type: 'exportSweep', format: raw.format };
+    case 'exportPng':
+      return exportPng(raw);
+    default:
+      return fail(`message: unknown type ${typeof raw.type === 'string' ? raw.type.slice(0, 40) : typeof raw.type}`);
+  }
+}
+
+/** Validates a message from the sweep panel; undefined when anything is off (as `parseFromWebview`). */
+export function parseFromSweepWebview(raw: unknown): FromSweepWebview | undefined {
+  try {
+    return validateSweep(raw);
+  } catch (e) {
+    if (e instanceof Invalid) return undefined;
+    throw e;
+  }
+}
+
+/** Why `parseFromSweepWebview` refuses `raw`; undefined when it is accepted. */
+export function explainSweepRejection(raw: unknown): string | undefined {
+  try {
+    validateSweep(raw);
+    return undefined;
+  } catch (e) {
+    if (e instanceof Invalid) return e.message;
+    throw e;
   }
 }
 

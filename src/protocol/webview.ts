@@ -19,6 +19,8 @@ import type {
   RunConfigInput,
   RunTiming,
 } from '../engine/types';
+import type { SweepGrid } from '../engine/sweep';
+import type { SweepSummary } from './sweep';
 
 /** A run as listed in "recent runs". */
 export interface RunSummary {
@@ -129,6 +131,8 @@ export interface HostState {
   live?: LiveView;
   runs: RunSummary[];
   controls?: ControlsState;
+  /** Stored sweeps, newest first (the side panel lists them; the sweep panel shows one). */
+  sweeps?: SweepSummary[];
 }
 
 // ---- host → webview ----
@@ -206,6 +210,22 @@ export interface RevealMessage {
   file: string;
   line: number;
 }
+/**
+ * Side panel: sweep the selected function over a grid of noise radius × learning rate, with the
+ * settings the user edited there (as `run`'s) below the grid.
+ */
+export interface SweepMessage {
+  type: 'sweep';
+  exportName?: string;
+  settings: RunMessage['settings'];
+  /** SWEEP.json's `sweep`, checked like it (radius and lr lists). */
+  grid: SweepGrid;
+}
+/** Side panel: show a stored sweep in the sweep panel. */
+export interface OpenSweepFromPanelMessage {
+  type: 'openSweep';
+  sweepId: string;
+}
 /** Side panel: open (or reveal) the landscape panel. */
 export interface ShowPanelMessage {
   type: 'showPanel';
@@ -213,4 +233,13 @@ export interface ShowPanelMessage {
 
 /** Everything a webview may post to the host (anything else is dropped by `parseFromWebview`). */
 export type FromWebview =
-  ReadyMessage | RunMessage | StopMessage | OpenRunMessage | ExportPngMessage | ExportRunMessage | RevealMessage | ShowPanelMessage;
+  | ReadyMessage
+  | RunMessage
+  | StopMessage
+  | OpenRunMessage
+  | ExportPngMessage
+  | ExportRunMessage
+  | RevealMessage
+  | ShowPanelMessage
+  | SweepMessage
+  | OpenSweepFromPanelMessage;

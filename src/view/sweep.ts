@@ -95,3 +95,31 @@ export function sweepCsv(result: SweepResult): string {
   });
   return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
 }
+
+/**
+ * An axis's values as a person types them: a list (`0, 0.15, 0.3` or with spaces) or
+ * `start:stop:count` (count values evenly spaced from start to stop, both included). The list,
+ * or a message saying what is wrong; the ranges are the settings table's business.
+ */
+export function parseAxisValues(text: string): number[] | string {
+  const t = text.trim();
+  if (t === '') return 'give at least one value';
+  const range = /^([^:]+):([^:]+):([^:]+)$/.exec(t);
+  if (range) {
+    const [a, b, n] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    if (!Number.isFinite(a) || !Number.isFinite(b)) return `start:stop:count needs two numbers and a count, got "${t}"`;
+    if (!Number.isInteger(n) || n < 1 || n > 64)
+      return `the count of start:stop:count must be an integer in [1, 64], got ${range[3]!.trim()}`;
+    if (n === 1) return [a];
+    // Each value from its own product, so 0:1.2:7 gives 0.2 exactly, not 0.19999…
+    return Array.from({ length: n }, (_, i) => Number((a + ((b - a) * i) / (n - 1)).toPrecision(12)));
+  }
+  const parts = t.split(/[\s,;]+/).filter((s) => s !== '');
+  const values: number[] = [];
+  for (const p of parts) {
+    const v = Number(p);
+    if (!Number.isFinite(v)) return `"${p}" is not a number`;
+    values.push(v);
+  }
+  return values;
+}

@@ -7,7 +7,7 @@
  *
  *   npm run build && node --import tsx test/webview-harness/harness.mts [outDir]
  *   RESULTS=a.json,b.json …   also render these RESULT.json files (from `sgd-landscape run --out`)
- *   ONLY=sidebar | ONLY=results | ONLY=live   run just that part
+ *   ONLY=sidebar | ONLY=results | ONLY=live | ONLY=sweep   run just that part
  *
  * Needs /usr/bin/chromium and playwright-core (devDependency). Exit code 1 on any failed check.
  */
@@ -21,6 +21,7 @@ import type { HostState, LiveView, ViewResult } from '../../src/protocol/webview
 import { liveMessage, toLiveView, toViewResult } from '../../src/extension/viewModel';
 import type { MethodResult } from '../../src/engine/types';
 import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
+import { sweepHarness } from './sweep';
 
 const repo = resolve(import.meta.dirname, '../..');
 const outDir = resolve(process.argv[2] ?? join(repo, 'test-artifacts/webview-harness'));
@@ -37,9 +38,9 @@ const server = createServer((req, res) => {
     res.writeHead(204).end();
     return;
   }
-  if (name === 'panel.html' || name === 'sidebar.html') {
+  if (name === 'panel.html' || name === 'sidebar.html' || name === 'sweep.html') {
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(page(name.replace('.html', '') as 'panel' | 'sidebar', url.searchParams.get('theme') ?? 'vscode-dark'));
+    res.end(page(name.replace('.html', '') as 'panel' | 'sidebar' | 'sweep', url.searchParams.get('theme') ?? 'vscode-dark'));
     return;
   }
   const file = name === 'theme.css' ? join(import.meta.dirname, 'theme.css') : join(dist, name.replace(/[^\w.-]/g, ''));
@@ -58,7 +59,7 @@ const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`
  * origin), plus the harness's stand-ins for what VS Code adds: theme variables (a stylesheet)
  * and acquireVsCodeApi (a script carrying the page's nonce).
  */
-function page(entry: 'panel' | 'sidebar', themeClass: string): string {
+function page(entry: 'panel' | 'sidebar' | 'sweep', themeClass: string): string {
   const fakeUri = (path: string): any => ({ path, with: (c: { path: string }) => fakeUri(c.path), toString: () => path });
   const webview = {
     cspSource: origin,
@@ -108,7 +109,12 @@ const CHARTS = [
   'chart-fig5-gradnorm',
 ];
 
-async function open(entry: 'panel' | 'sidebar', theme: string, width = 1200, height = 900): Promise<{ p: Page; errors: string[] }> {
+async function open(
+  entry: 'panel' | 'sidebar' | 'sweep',
+  theme: string,
+  width = 1200,
+  height = 900,
+): Promise<{ p: Page; errors: string[] }> {
   const p = await browser.newPage({ viewport: { width, height } });
   const errors: string[] = [];
   p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -893,6 +899,8 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['
   await p.screenshot({ path: join(outDir, `sidebar-${theme.replace('vscode-', '')}.png`), fullPage: true });
   await p.close();
 }
+
+if (!process.env.ONLY || process.env.ONLY === 'sweep') await sweepHarness({ open, check, outDir });
 
 await browser.close();
 server.close();

@@ -21,6 +21,9 @@
  *                   (data-drawn / data-points as in the panel)
  *   recent-runs     list; each entry a button with data-run-id (click → openRun)
  *   field-error     why Run is disabled (hidden when nothing is wrong)
+ *   sweep-radius, sweep-lr   the sweep's axes (text: a list or start:stop:count); sweep: its button;
+ *                   sweep-error: what is wrong with them
+ *   recent-sweeps   list; each entry a button with data-sweep-id (click → openSweep)
  */
 import type { HostState, LiveView, ToWebview } from '../../src/protocol/webview';
 import { h, fillSelect } from '../shared/dom';
@@ -31,6 +34,7 @@ import { dropStaleEdits, formSections, renderSettings, renderValidity, row, runB
 import { renderRuns, renderSmallChart, renderSummary, runSections } from './lastRun';
 import { PRESETS, applyPreset, editedFields } from './settings';
 import { current, currentDim, host, saveUi, selectedFunction, store, ui } from './store';
+import { recentSweepsSection, renderSweepValidity, renderSweeps, sweepSection } from './sweep';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -66,7 +70,9 @@ document.body.append(
     ...formSections(),
     statusLine,
     h('section', {}, h('h2', {}, 'Presets'), h('div', { class: 'presets' }, ...presetButtons)),
+    sweepSection(),
     ...runSections(),
+    recentSweepsSection(),
   ),
 );
 
@@ -120,6 +126,9 @@ function renderStatus(): void {
   statusLine.classList.toggle('error', status.kind === 'error');
   if (status.kind === 'error') statusLine.textContent = `Error: ${status.message}`;
   renderValidity();
+  // A sweep may start while a run goes (it queues on the same workers), not with bad fields or without trust.
+  const c = store.state.controls;
+  renderSweepValidity(!c?.trusted || !c.functions.length || !document.querySelector<HTMLElement>('[data-testid="field-error"]')!.hidden);
 }
 
 let lastCurrentKey = '';
@@ -134,6 +143,7 @@ function onState(next: HostState): void {
     renderSmallChart(live, theme);
   }
   renderRuns();
+  renderSweeps();
 }
 
 onThemeChange(() => {
@@ -153,6 +163,7 @@ renderSettings();
 renderSummary();
 renderSmallChart(live, theme);
 renderRuns();
+renderSweeps();
 host.listen((m: ToWebview) => {
   if (m.type === 'state') {
     const next = receiveState(m, store.state);
