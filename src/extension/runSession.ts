@@ -201,6 +201,22 @@ export class PoolExecutor implements RunExecutor, SweepExecutor {
     settings: ExtensionSettings;
     signal: AbortSignal;
   }): Promise<PreparedExperiment> {
+    const { runner, prepared } = await this.prepareOnPool(args);
+    return {
+      config: prepared.config,
+      bundleMs: prepared.bundleMs,
+      inspectMs: prepared.inspectMs,
+      run: (hooks) => runPrepared(runner, prepared, hooks),
+    };
+  }
+
+  /** Bundles, inspects and resolves on the pool of this version of the file (a fresh pool for another file or version). */
+  private async prepareOnPool(args: {
+    request: RunRequest;
+    sourceText: string;
+    settings: ExtensionSettings;
+    signal: AbortSignal;
+  }): Promise<{ runner: ExperimentRunner; prepared: PreparedRun }> {
     const key = poolKey(args.settings, args.request.file, args.sourceText);
     let runner = this.runnerFor(args.settings, key, false);
     let prepared = await prepareRun({ ...args, runner, bundleDir: this.paths.bundleDir });
@@ -210,16 +226,13 @@ export class PoolExecutor implements RunExecutor, SweepExecutor {
       prepared = await prepareRun({ ...args, runner, bundleDir: this.paths.bundleDir });
     }
     if (runner === this.runner) this.bundlePath = prepared.loss.bundlePath;
-    const ready = prepared;
-    return {
-      config: ready.config,
-      bundleMs: ready.bundleMs,
-      inspectMs: ready.inspectMs,
-      run: (hooks) => runPrepared(runner, ready, hooks),
-    };
+    return { runner, prepared };
   }
 
-  /** A sweep: the run's preparation (the same layers), then the grid resolved over its config, run on the same pool. */
+  /**
+   * A sweep: the run's preparation (the same layers, the same pool per file version), then the
+   * grid resolved over its config, run on that pool.
+   */
   async prepareSweep(args: {
     request: RunRequest;
     grid: SweepGrid;
@@ -227,8 +240,7 @@ export class PoolExecutor implements RunExecutor, SweepExecutor {
     settings: ExtensionSettings;
     signal: AbortSignal;
   }): Promise<PreparedSweep> {
-    const runner = this.runnerFor(args.settings);
-    const prepared = await prepareRun({ ...args, runner, bundleDir: this.paths.bundleDir });
+    const { runner, prepared } = await this.prepareOnPool(args);
     let config: PreparedSweep['config'];
     try {
       config = resolveSweep(prepared.config, args.grid, 'grid');

@@ -231,8 +231,15 @@ export class SweepService {
       }
     } catch (e) {
       const failure = toFailure(e, runRequest);
-      const stopped = isCancellation(failure);
+      // Once stopped or replaced, whatever ends the sweep is the stop.
+      const stopped = abort.signal.aborted || isCancellation(failure);
       notifier.log(`[${this.time()}] sweep ${id} ${stopped ? 'stopped' : 'failed'} after ${clock.now() - t0} ms: ${failure.message}`);
+      if (stopped && !abort.signal.aborted && this.active?.id === id) {
+        // Not the user's Stop: its workers went (a run of another file, or of an edited version, takes the pool).
+        notifier.warn(
+          `SGD Landscape: the sweep of ${request.exportName} stopped: ${failure.message} (a run of another file or of an edited version replaces the workers). Its finished cells stay in the sweep panel.`,
+        );
+      }
       if (this.active?.id === id) {
         const current = this.model.current?.sweepId === id ? { ...this.model.current, incomplete: true } : this.model.current;
         const status: RunStatus = stopped
