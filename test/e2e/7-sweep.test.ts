@@ -12,7 +12,6 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cellConfig, sweepPoints, type SweepResult } from '../../src/engine/sweep';
-import { formatPercent } from '../../src/view/format';
 import { REPO, VsCode, copyExamples, tempDir } from './harness';
 import { eventually, storedResults, tid, waitForNewRun } from './sgd';
 
@@ -122,7 +121,8 @@ test('a sweep from the command palette: phase diagram, = CLI, hover interval, a 
   assert.equal(await tip.getAttribute('data-index'), '6');
   assert.match(
     (await tip.textContent()) ?? '',
-    new RegExp(`Wilson 95% interval ${formatPercent(cell.interval[0])} – ${formatPercent(cell.interval[1])}`),
+    // The engine's interval, to one decimal of a percent.
+    new RegExp(`Wilson 95% interval ${(cell.interval[0] * 100).toFixed(1)}% – ${(cell.interval[1] * 100).toFixed(1)}%`),
   );
   await vs.screenshot('7-03-phase-diagram-hover');
 

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { wilsonInterval, type SweepCell, type SweepConfig } from '../../src/engine/sweep';
 import type { SweepView } from '../../src/protocol/sweep';
-import { formatPercent } from '../../src/view/format';
 import { viridis } from '../../webview/shared/color';
 import { makeResult } from '../fixtures/webview-result';
 
@@ -147,8 +146,9 @@ export async function sweepHarness({ open, check, outDir }: Harness): Promise<vo
     const tip = (await p.getByTestId('cell-tooltip').textContent()) ?? '';
     const [lo, hi] = wilsonInterval(target.success, TRIALS);
     check(
-      tip.includes(`Wilson 95% interval ${formatPercent(lo)} – ${formatPercent(hi)}`) && tip.includes(`${target.success} / ${TRIALS}`),
-      `sweep ${theme}: hover shows cell 7's Wilson interval ${formatPercent(lo)} – ${formatPercent(hi)} (${tip.slice(0, 160)})`,
+      tip.includes(`Wilson 95% interval ${(lo * 100).toFixed(1)}% – ${(hi * 100).toFixed(1)}%`) &&
+        tip.includes(`${target.success} / ${TRIALS}`),
+      `sweep ${theme}: hover shows cell 7's Wilson interval ${(lo * 100).toFixed(1)}% – ${(hi * 100).toFixed(1)}% (${tip.slice(0, 160)})`,
     );
     check((await attr(p, 'cell-tooltip', 'data-index')) === '7', `sweep ${theme}: the hover box is cell 7's`);
     await p.screenshot({ path: join(outDir, `sweep-${theme.replace('vscode-', '')}.png`), fullPage: true });

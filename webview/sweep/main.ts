@@ -28,7 +28,7 @@ import { formatNumber as num, formatPercent as pct } from '../shared/format';
 import { withAlpha } from '../shared/color';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { cellAt, drawPhaseDiagram, type PhaseLayout } from './diagram';
-import { cellIndex, cellLines, gridOf, lineAxis, ruleText, statusLine, titleText, type Grid } from './text';
+import { cellIndex, cellLines, gridOf, intervalText, lineAxis, ruleText, statusLine, titleText, type Grid } from './text';
 
 interface VsCodeApi {
   postMessage(message: FromSweepWebview): void;
@@ -418,7 +418,7 @@ function renderTable(): void {
           h('td', {}, num(g.radius[ir])),
           h('td', {}, c ? `${c.success} / ${c.trials}` : '…'),
           h('td', {}, c ? pct(c.successRate) : ''),
-          h('td', {}, c ? `${pct(c.interval[0])} – ${pct(c.interval[1])}` : ''),
+          h('td', {}, c ? intervalText(c.interval) : ''),
           ...(gd ? [h('td', {}, c ? pct(c.gdSuccessRate) : '')] : []),
           h('td', {}, c ? String(c.diverged) : ''),
           h('td', {}, c ? num(c.medianDistance) : ''),

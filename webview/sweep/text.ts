@@ -39,12 +39,16 @@ export function lineAxis(grid: Grid): 'radius' | 'lr' | undefined {
   return undefined;
 }
 
+/** A Wilson interval as the panel prints it: percentages to one decimal. */
+export function intervalText([lo, hi]: readonly [number, number]): string {
+  return `${(lo * 100).toFixed(1)}% – ${(hi * 100).toFixed(1)}%`;
+}
+
 /** A cell's lines for the hover box. */
 export function cellLines(cell: SweepCell, withGd: boolean): string[] {
-  const [lo, hi] = cell.interval;
   const lines = [
     `η = ${num(cell.lr)}, radius ${num(cell.radius)} (${cell.steps} steps, ${cell.trials} trials)`,
-    `SGD success ${cell.success} / ${cell.trials} = ${pct(cell.successRate)}; Wilson 95% interval ${pct(lo)} – ${pct(hi)}`,
+    `SGD success ${cell.success} / ${cell.trials} = ${pct(cell.successRate)}; Wilson 95% interval ${intervalText(cell.interval)}`,
   ];
   if (withGd) lines.push(`GD success ${pct(cell.gdSuccessRate)}`);
   lines.push(
