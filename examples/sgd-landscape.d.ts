@@ -27,8 +27,17 @@ export interface StageInput {
 }
 
 export interface LossOptions {
-  /** ∇f at the same arguments as f (k numbers, or one array). */
+  /**
+   * ∇f at the same arguments as f (k numbers, or one array). For a finite-sum loss: the gradient
+   * of one example's loss, at the same arguments (the point, then the example).
+   */
   gradient?: (...args: any[]) => number[] | Float64Array;
+  /**
+   * A finite-sum loss f(w) = (1/n) Σᵢ ℓ(w, eᵢ): the examples e₁ … eₙ, as an array or a function
+   * returning one (called once in each worker). The exported function then takes the example as
+   * its last parameter, after the point.
+   */
+  data?: readonly unknown[] | (() => readonly unknown[]);
   /** Where the landscape is drawn and trials may start. */
   domain?: Box;
   /** The target point x* for the one-point-convexity diagnostics. */

@@ -215,7 +215,8 @@ async function list(args: Args): Promise<number> {
   const text = await readLossFile(file);
   for (const l of discoverLosses(text, resolve(file))) {
     const dim = l.argStyle === 'scalars' ? String(l.dim) : l.dim !== null ? `${l.dim} (array)` : 'array, dim from settings';
-    console.log(`${l.name}\tline ${l.line + 1}\tdim ${dim}${l.hasOptions ? '\t+options' : ''}`);
+    const sum = l.examples ? `\tfinite sum, n ${l.examples.n ?? 'from the data'}` : '';
+    console.log(`${l.name}\tline ${l.line + 1}\tdim ${dim}${sum}${l.hasOptions ? '\t+options' : ''}`);
   }
   return 0;
 }

@@ -41,6 +41,37 @@ export function adaptLoss(fn: AnyFn, argStyle: ArgStyle, dim: number): Loss {
   };
 }
 
+/**
+ * A per-example function of a finite-sum loss (ℓ, or its gradient): the user's function of the
+ * parameters (k numbers, or one array) and a trailing example, called as (w, e).
+ */
+export function adaptExample(fn: AnyFn, argStyle: ArgStyle, dim: number): (x: Float64Array, e: unknown) => unknown {
+  const f = fn as (...args: unknown[]) => unknown;
+  if (argStyle === 'scalars') {
+    switch (dim) {
+      case 1:
+        return (x, e) => f(x[0], e);
+      case 2:
+        return (x, e) => f(x[0], x[1], e);
+      case 3:
+        return (x, e) => f(x[0], x[1], x[2], e);
+      default: {
+        const args = new Array<unknown>(dim + 1);
+        return (x, e) => {
+          for (let i = 0; i < dim; i++) args[i] = x[i];
+          args[dim] = e;
+          return f(...args);
+        };
+      }
+    }
+  }
+  const buf = new Array<number>(dim).fill(0);
+  return (x, e) => {
+    for (let i = 0; i < dim; i++) buf[i] = x[i];
+    return f(buf, e);
+  };
+}
+
 /** The user's gradient returns an array (k numbers or one array in, same as f). */
 export function adaptGradient(fn: AnyFn, argStyle: ArgStyle, dim: number): Gradient {
   const call = adaptLoss(fn, argStyle, dim) as unknown as (x: Float64Array) => ArrayLike<number>;

@@ -61,7 +61,9 @@ export interface ResolveContext {
   /** Dimension fixed by the function's signature (k number parameters). */
   dim?: number;
   /** The file's `<name>Options` export (its JSON-able part). */
-  options?: LossOptions | Omit<LossOptions, 'gradient'>;
+  options?: LossOptions | Omit<LossOptions, 'gradient' | 'data'>;
+  /** A finite-sum loss: its number of examples n (`<name>Options.data`, counted in the worker). */
+  examples?: number;
   /** The editor's settings as a run input: the lowest layer above the table's defaults. */
   base?: RunConfigInput;
   /**
@@ -111,10 +113,10 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
     const prefix = `${name}Options`;
     const o: unknown = ctx.options;
     if (!isRecord(o)) {
-      p.add(prefix, 'must be an object { "gradient"?, "domain"?, "xStar"?, "targets"?, "dim"?, "defaults"? }');
+      p.add(prefix, 'must be an object { "gradient"?, "data"?, "domain"?, "xStar"?, "targets"?, "dim"?, "defaults"? }');
     } else {
       const values: Record<string, unknown> = {};
-      const present = checkKeys(p, o, prefix, ['gradient', 'domain', 'xStar', 'targets', 'dim', 'defaults']);
+      const present = checkKeys(p, o, prefix, ['gradient', 'data', 'domain', 'xStar', 'targets', 'dim', 'defaults']);
       for (const k of ['dim', 'domain', 'xStar', 'targets'] as const) {
         if (!present.includes(k)) continue;
         const before = p.count;

@@ -4,6 +4,7 @@
  * Names follow the paper (Kleinberg, Li, Yuan 2018): `radius` is the x-space radius a = η·r of
  * the perturbation η·ω, `lr` is η, `xStar` is x*.
  */
+import type { FiniteSum } from './finiteSum';
 
 /** The result types (RESULT.json) live in resultTypes.ts; one import path for both. */
 export type * from './resultTypes';
@@ -15,6 +16,11 @@ export type Loss = ((x: Float64Array) => number) & {
    * of 1 or 2 number parameters): the SGD hot loop then runs on scalars, as a hand-written loop would.
    */
   scalar?: ((x: number) => number) | ((x: number, y: number) => number);
+  /**
+   * Set when the loss is a finite sum f(w) = (1/n) Σᵢ ℓ(w, eᵢ) (finiteSum.ts): its examples, for
+   * minibatch noise and the gradient-noise covariance.
+   */
+  finiteSum?: FiniteSum;
 };
 /** Writes ∇f(x) into `out`. */
 export type Gradient = (x: Float64Array, out: Float64Array) => void;
@@ -167,7 +173,14 @@ export type RunConfigInput = Partial<Omit<RunConfig, 'stages' | 'init' | 'domain
 
 /** Optional per-function metadata a loss file may export as `<name>Options`. */
 export interface LossOptions {
+  /** ∇f at f's arguments; for a finite-sum loss ∇_w ℓ(w, e) of one example, at ℓ's arguments. */
   gradient?: (...args: any[]) => number[] | Float64Array;
+  /**
+   * The examples e₁ … eₙ of a finite-sum loss f(w) = (1/n) Σᵢ ℓ(w, eᵢ), whose exported function
+   * takes the example as a trailing parameter: an array, or a function returning one (called once
+   * in each worker).
+   */
+  data?: readonly unknown[] | (() => readonly unknown[]);
   domain?: Box;
   xStar?: number[];
   /** Success targets (points); see RunConfig.targets. */

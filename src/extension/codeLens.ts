@@ -3,7 +3,7 @@
  * so the lenses show in untrusted workspaces too; there they say that running needs trust.
  */
 import * as vscode from 'vscode';
-import { discoverLosses } from '../runner/discover';
+import { discoverLosses, lossShapeText } from '../runner/discover';
 
 export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -24,11 +24,12 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     for (const loss of discoverLosses(document.getText(), document.uri.fsPath)) {
       const range = new vscode.Range(loss.line, loss.character, loss.line, loss.character);
       const args = [document.uri, loss.name];
-      const dims = loss.dim === null ? 'dim from settings' : `${loss.dim}-D`;
+      const dims = lossShapeText(loss);
       if (trusted) {
         lenses.push(
           new vscode.CodeLens(range, {
-            title: '$(play) Run SGD',
+            // A finite sum shows its examples and dimension in the lens itself.
+            title: loss.examples ? `$(play) Run SGD (${dims})` : '$(play) Run SGD',
             command: 'sgdLandscape.run',
             arguments: args,
             tooltip: `Run noisy SGD on ${loss.name} (${dims}) with the current settings`,

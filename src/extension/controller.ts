@@ -4,7 +4,7 @@
  * the service follows (active editor, cursor, settings, saves for watch mode).
  */
 import * as vscode from 'vscode';
-import { discoverLosses, orderByCursor } from '../runner/discover';
+import { discoverLosses, lossShapeText, orderByCursor } from '../runner/discover';
 import { SWEEP_FIELD } from '../engine/settingsSchema';
 import { Problems, checkSweep, problemText } from '../engine/settingsValidate';
 import type { SweepGrid } from '../engine/sweep';
@@ -376,8 +376,8 @@ export class RunController implements HostStateSource, vscode.Disposable {
     const pick = await vscode.window.showQuickPick(
       losses.map((l) => ({
         label: l.name,
-        description: `${l.dim ?? 'dim from settings'}-D${l.argStyle === 'array' ? ' (array)' : ''}${l.hasOptions ? ', with options' : ''}`,
-        detail: `line ${l.line + 1}: (${l.params.join(', ')})`,
+        description: `${lossShapeText(l)}${l.hasOptions ? ', with options' : ''}`,
+        detail: `line ${l.line + 1}: (${[...l.params, ...(l.examples ? [l.examples.param] : [])].join(', ')})`,
         name: l.name,
       })),
       { title, placeHolder: 'exported loss functions (the one under the cursor first)' },

@@ -58,9 +58,11 @@ export type Task<K extends TaskKind = TaskKind> = { [P in K]: { kind: P; args: T
 export interface ModuleInfo {
   /** Exported functions with their declared parameter count (`fn.length`). */
   functions: Array<{ name: string; length: number }>;
-  /** `<exportName>Options` without the gradient function. */
-  options?: Omit<LossOptions, 'gradient'>;
+  /** `<exportName>Options` without the gradient function and the examples. */
+  options?: Omit<LossOptions, 'gradient' | 'data'>;
   hasGradient: boolean;
+  /** A finite-sum loss (`<exportName>Options.data`): the number of examples n. */
+  examples?: number;
 }
 
 /**

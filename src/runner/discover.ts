@@ -17,6 +17,10 @@
  * - Forms: `export function f`, `export const f = (…) => …` / `function (…) {…}`,
  *   `export { a, b as c }` of local functions, `export default function` (name `default`).
  *   Re-exports from other modules (`export … from '…'`) are not followed.
+ * - A finite-sum loss f(w) = (1/n) Σᵢ ℓ(w, eᵢ): the file's `<name>Options` literal has a `data`
+ *   key (the examples), and the function takes the example as a trailing parameter of any type;
+ *   the parameters before it follow the rules above. n is the length of an array literal there,
+ *   else known only once the file runs (`examples.n: null`).
  * - `<name>Options` exports are metadata, never losses; so are non-functions, async functions,
  *   generators, `declare`d functions, functions with no parameters, rest parameters, or
  *   parameters of other types.
@@ -41,6 +45,22 @@ export interface DiscoveredLoss {
   params: string[];
   /** The file also exports `<name>Options`. */
   hasOptions: boolean;
+  /**
+   * A finite-sum loss (`<name>Options.data` is given): the trailing example parameter (not in
+   * `params`) and n when the data is an array literal (null: counted when the file runs).
+   */
+  examples?: { param: string; n: number | null };
+}
+
+/**
+ * How a loss reads in the CodeLens, the quick pick and `sgd-landscape list`: its dimension and,
+ * for a finite sum, n: "2-D", "array, dim from settings", "finite sum, n = 200, d = 2".
+ */
+export function lossShapeText(l: Pick<DiscoveredLoss, 'argStyle' | 'dim' | 'examples'>): string {
+  const d = l.dim !== null ? `${l.dim}` : 'from settings';
+  if (l.examples) return `finite sum, n = ${l.examples.n ?? 'from the data'}, d = ${d}${l.argStyle === 'array' ? ' (array)' : ''}`;
+  if (l.dim === null) return 'array, dim from settings';
+  return `${l.dim}-D${l.argStyle === 'array' ? ' (array)' : ''}`;
 }
 
 type FnNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
@@ -133,16 +153,17 @@ export function discoverLosses(sourceText: string, fileName: string): Discovered
   const seen = new Set<string>();
   for (const { name, local } of exported) {
     if (seen.has(name) || name.endsWith('Options')) continue;
-    const shape = lossShape(local, aliases);
-    if (!shape) continue;
-    seen.add(name);
     const optionsName = `${name}Options`;
     const hasOptions = exportNames.has(optionsName);
+    const opts = hasOptions ? exportedObjects.get(optionsName) : undefined;
+    const data = opts ? staticProperty(opts, 'data') : undefined;
+    const ps = local.fn.parameters;
+    // A finite sum: the last parameter is the example, the others the point.
+    const shape = data && ps.length >= 2 ? lossShape(local, aliases, ps.length - 1) : lossShape(local, aliases);
+    if (!shape) continue;
+    seen.add(name);
     let dim = shape.dim;
-    if (dim === null && hasOptions) {
-      const opts = exportedObjects.get(optionsName);
-      if (opts) dim = staticDim(opts);
-    }
+    if (dim === null && opts) dim = staticDim(opts);
     const start = local.decl.getStart(sf);
     const pos = sf.getLineAndCharacterOfPosition(start);
     out.push({
@@ -154,6 +175,7 @@ export function discoverLosses(sourceText: string, fileName: string): Discovered
       dim,
       params: shape.params,
       hasOptions,
+      ...(data && ps.length >= 2 ? { examples: { param: paramName(ps[ps.length - 1]), n: staticLength(data) } } : {}),
     });
   }
   out.sort((a, b) => a.line - b.line || a.character - b.character);
@@ -230,14 +252,40 @@ function isNumber(t: ts.TypeNode, aliases: Map<string, ts.TypeNode>): boolean {
   return classifyType(t, aliases)?.kind === 'number';
 }
 
+function paramName(p: ts.ParameterDeclaration): string {
+  return ts.isIdentifier(p.name) ? p.name.text : p.name.getText();
+}
+
+/** The initializer of property `key` of an object literal (a method or shorthand counts too). */
+function staticProperty(e: ts.Expression, key: string): ts.Node | undefined {
+  const u = unwrap(e);
+  if (!ts.isObjectLiteralExpression(u)) return undefined;
+  for (const p of u.properties) {
+    const name = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+    if (name !== key) continue;
+    if (ts.isPropertyAssignment(p)) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p) || ts.isMethodDeclaration(p)) return p;
+  }
+  return undefined;
+}
+
+/** The length of an array literal without spreads, else null. */
+function staticLength(n: ts.Node): number | null {
+  const u = ts.isExpression(n) ? unwrap(n) : n;
+  if (!ts.isArrayLiteralExpression(u) || u.elements.some((el) => ts.isSpreadElement(el) || ts.isOmittedExpression(el))) return null;
+  return u.elements.length;
+}
+
+/** The loss's shape from its first `count` parameters (all of them unless a trailing example is left out). */
 function lossShape(
   local: LocalFn,
   aliases: Map<string, ts.TypeNode>,
+  count = local.fn.parameters.length,
 ): { argStyle: ArgStyle; dim: number | null; params: string[] } | undefined {
   const { fn } = local;
   // A loss returns a number now: async functions and generators return something else.
   if (fn.asteriskToken || hasModifier(fn, ts.SyntaxKind.AsyncKeyword) || hasModifier(fn, ts.SyntaxKind.DeclareKeyword)) return undefined;
-  const ps = fn.parameters;
+  const ps = fn.parameters.slice(0, count);
   if (ps.length === 0) return undefined;
   const params: string[] = [];
   const kinds: Array<ParamKind | undefined> = [];

@@ -8,7 +8,8 @@
  * module's top level rejects without a handler fails the load at once.
  */
 import { createRequire } from 'node:module';
-import { adaptLoss } from '../engine/adapt';
+import { adaptExample, adaptLoss } from '../engine/adapt';
+import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../engine/finiteSum';
 import { CancelledError, LossError } from '../engine/sgd';
 import type { Gradient, Loss, LossOptions, RunConfig } from '../engine/types';
 import { SHARED_STATE_INDEX, WORKER_STATE, type LossRef, type ModuleInfo, type FailureDetail } from '../protocol/worker';
@@ -97,13 +98,52 @@ export async function inspectModule(ref: LossRef, i32: Int32Array): Promise<Modu
   if (typeof raw !== 'object' || raw === null) {
     throw new LoadError(`${ref.exportName}Options must be an object (see LossOptions in the README), got ${describeValue(raw)}`, 'invalid');
   }
-  const { gradient, ...rest } = raw as LossOptions;
+  const { gradient, data, ...rest } = raw as LossOptions;
   if (gradient !== undefined && typeof gradient !== 'function') {
     throw new LoadError(`${ref.exportName}Options.gradient must be a function, got ${describeValue(gradient)}`, 'invalid');
   }
   // Structured-clone safe: plain data only, non-finite numbers kept (resolveConfig reports them as they are).
   const options = plainData(rest, 0, { left: 100_000 }) as ModuleInfo['options'];
-  return { functions, options, hasGradient: typeof gradient === 'function' };
+  const info: ModuleInfo = { functions, options, hasGradient: typeof gradient === 'function' };
+  if (data !== undefined) info.examples = examplesOf(ref, mod).length;
+  return info;
+}
+
+/** Most examples a finite-sum loss may have. */
+export const MAX_EXAMPLES = 10_000_000;
+
+const dataCache = new Map<string, readonly unknown[]>();
+
+/**
+ * `<name>Options.data`: an array of examples, or a function returning one (called once per worker
+ * and module, and kept). A non-array, an empty array or more than MAX_EXAMPLES is a load error
+ * naming the setting.
+ */
+function examplesOf(ref: LossRef, mod: Record<string, unknown>): readonly unknown[] {
+  const key = `${ref.bundlePath}\u0000${ref.exportName}`;
+  const hit = dataCache.get(key);
+  if (hit) return hit;
+  const name = `${ref.exportName}Options.data`;
+  const raw = (mod[`${ref.exportName}Options`] as LossOptions).data;
+  let data: unknown = raw;
+  if (typeof raw === 'function') {
+    try {
+      data = (raw as () => unknown)();
+    } catch (e) {
+      throw new TopLevelError(e, 'threw');
+    }
+  }
+  if (!Array.isArray(data)) {
+    throw new LoadError(
+      `${name} must be an array of examples, or a function returning one; ${typeof raw === 'function' ? 'it returned' : 'got'} ${describeValue(data)}`,
+      'invalid',
+    );
+  }
+  if (data.length === 0 || data.length > MAX_EXAMPLES) {
+    throw new LoadError(`${name} must hold 1 to ${MAX_EXAMPLES} examples, got ${data.length}`, 'invalid');
+  }
+  dataCache.set(key, data);
+  return data;
 }
 
 /**
@@ -146,7 +186,7 @@ const loaded = new Map<string, Loaded>();
  * `scratch`, so every task of a run calls the same function objects.
  */
 export async function loadLoss(ref: LossRef, config: RunConfig, scratch: Scratch): Promise<Loaded> {
-  const key = `${ref.bundlePath}\u0000${ref.exportName}\u0000${ref.argStyle}\u0000${config.dim}`;
+  const key = `${ref.bundlePath}\u0000${ref.exportName}\u0000${ref.argStyle}\u0000${config.dim}\u0000${config.fdStep}`;
   let hit = loaded.get(key);
   if (!hit) {
     hit = await adaptExport(ref, config, scratch);
@@ -167,6 +207,7 @@ async function adaptExport(ref: LossRef, config: RunConfig, scratch: Scratch): P
     );
   }
   const options = mod[`${ref.exportName}Options`] as LossOptions | undefined;
+  if (options?.data !== undefined) return adaptFiniteSum(ref, config, scratch, mod, fn as (...a: unknown[]) => unknown, options);
   const loss = guardLoss(adaptLoss(fn as (...a: unknown[]) => unknown, ref.argStyle, config.dim), scratch);
   const g = options?.gradient;
   const grad =
@@ -174,6 +215,42 @@ async function adaptExport(ref: LossRef, config: RunConfig, scratch: Scratch): P
       ? guardGradient(adaptLoss(g, ref.argStyle, config.dim) as unknown as (x: Float64Array) => unknown, config.dim, scratch)
       : undefined;
   return { loss, grad, options };
+}
+
+/**
+ * A finite-sum export ℓ(w, e) with `<name>Options.data`: f = the mean over the examples, its
+ * gradient the mean of the per-example gradients (`<name>Options.gradient(w, e)`, else central
+ * differences per example). Each call of ℓ or its gradient is guarded like a loss call.
+ */
+function adaptFiniteSum(
+  ref: LossRef,
+  config: RunConfig,
+  scratch: Scratch,
+  mod: Record<string, unknown>,
+  fn: (...a: unknown[]) => unknown,
+  options: LossOptions,
+): Loaded {
+  const data = examplesOf(ref, mod);
+  let current: unknown;
+  const example = adaptExample(fn, ref.argStyle, config.dim);
+  const lossAt = guardLoss((w) => example(w, current) as number, scratch);
+  const fs: FiniteSum = {
+    n: data.length,
+    example: (w, i) => {
+      current = data[i];
+      return lossAt(w);
+    },
+  };
+  const g = options.gradient;
+  if (typeof g === 'function') {
+    const exampleGrad = adaptExample(g, ref.argStyle, config.dim);
+    const gradAt = guardGradient((w) => exampleGrad(w, current), config.dim, scratch);
+    fs.exampleGradient = (w, i, out) => {
+      current = data[i];
+      gradAt(w, out);
+    };
+  }
+  return { loss: finiteSumLoss(fs), grad: finiteSumGradient(fs, config.fdStep), options };
 }
 
 /** Calls the loss once at the centre of the init box: a throw or a non-number is reported before any trial runs. */

@@ -147,23 +147,38 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     sourceText: text,
   });
   const runtime = info.functions.find((f) => f.name === exportName)!;
+  const finiteSum = info.examples !== undefined;
+  if (discovered?.examples && !finiteSum) {
+    throw new ConfigError(
+      `${exportName}Options.data`,
+      `${exportName}Options.data is undefined when ${abs} runs, so ${exportName}'s last parameter (${discovered.examples.param}) gets no example; give the examples (an array, or a function returning one)`,
+    );
+  }
+  // The point's parameters: all of them, or all but the trailing example of a finite sum.
+  const pointParams = Math.max(1, runtime.length - (finiteSum ? 1 : 0));
 
   let argStyle: ArgStyle;
   let fixedDim: number | undefined;
-  if (discovered) {
+  if (discovered && (discovered.examples !== undefined) === finiteSum) {
     argStyle = discovered.argStyle;
-    if (argStyle === 'scalars') fixedDim = discovered.dim ?? runtime.length;
+    if (argStyle === 'scalars') fixedDim = discovered.dim ?? pointParams;
   } else {
-    // Not statically visible (e.g. re-exported): k ≥ 2 declared parameters means k numbers;
-    // one parameter is a number unless a dimension above 1 is asked for.
+    // Not statically visible (e.g. re-exported, or options built at run time): k ≥ 2 declared
+    // parameters means k numbers; one parameter is a number unless a dimension above 1 is asked for.
     const dims = [raw.dim, info.options?.defaults?.dim, info.options?.dim];
-    const wantsArray = ((dims.find((d) => typeof d === 'number') as number | undefined) ?? 1) > 1 && runtime.length <= 1;
+    const wantsArray = ((dims.find((d) => typeof d === 'number') as number | undefined) ?? 1) > 1 && pointParams <= 1;
     argStyle = wantsArray ? 'array' : 'scalars';
-    if (argStyle === 'scalars') fixedDim = Math.max(1, runtime.length);
+    if (argStyle === 'scalars') fixedDim = pointParams;
   }
   const config = resolveConfig(
     { ...raw, function: exportName },
-    { dim: fixedDim, options: info.options, base: opts.base, locate: optionsLocator(text, abs, exportName) },
+    {
+      dim: fixedDim,
+      options: info.options,
+      examples: info.examples,
+      base: opts.base,
+      locate: optionsLocator(text, abs, exportName),
+    },
   );
   // Lines for failures without a stack (a hung call, memory, a gradient of the wrong shape).
   const gradientAt =
