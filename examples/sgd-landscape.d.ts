@@ -7,7 +7,7 @@ export interface Box {
   high: number[];
 }
 
-export type NoiseKind = 'uniform' | 'gaussian' | 'cube' | 'none';
+export type NoiseKind = 'uniform' | 'gaussian' | 'cube' | 'none' | 'minibatch';
 
 export interface StageInput {
   /** Learning rate η. */
@@ -16,6 +16,10 @@ export interface StageInput {
   radius?: number;
   steps?: number;
   noise?: NoiseKind;
+  /** Noise "minibatch" (finite-sum losses): examples per step, 1 … n. */
+  batchSize?: number;
+  /** Noise "minibatch": B distinct examples at random each step, or walk a fresh permutation each epoch. */
+  sampling?: 'uniform' | 'shuffle';
   /** Restart trials uniformly in this box instead of continuing from the previous stage. */
   init?: Box;
   decay?:
@@ -54,6 +58,8 @@ export interface LossOptions {
     radius?: number;
     steps?: number;
     noise?: NoiseKind;
+    batchSize?: number;
+    sampling?: 'uniform' | 'shuffle';
     resolution?: number;
     compareGd?: boolean;
   };

@@ -150,7 +150,7 @@ function summary(r: ExperimentResult): string {
   const nf = r.landscape.nonFinite;
   const fmt = (v: number) => (Number.isFinite(v) ? +v.toPrecision(4) : String(v));
   const lines = [
-    `function ${r.config.function} (dim ${r.config.dim}), ${r.config.trials} trials × ${r.config.stages.map((s) => `${s.steps} steps @ lr ${s.lr}, ${s.noise} radius ${s.radius}`).join(' → ')}`,
+    `function ${r.config.function} (dim ${r.config.dim}), ${r.config.trials} trials × ${r.config.stages.map((s) => `${s.steps} steps @ lr ${s.lr}, ${s.noise === 'minibatch' ? `minibatch B = ${s.batchSize} (${s.sampling ?? 'uniform'})` : `${s.noise} radius ${s.radius}`}`).join(' → ')}`,
     `x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}); c = ${fmt(d.c)}; ${smoothnessText(d.L, d.smoothness)}`,
     ...methodLines(r, fmt),
     ...(nf

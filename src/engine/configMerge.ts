@@ -7,7 +7,8 @@
  * - a layer's flat lr/radius/steps/noise/decay without `stages` sets that field in every stage
  *   of the schedule below it;
  * - with no `stages` anywhere the run is one stage of the flat fields;
- * - a stage with noise "none" has radius 0 unless a radius is given at its own layer or above.
+ * - a stage with noise "none" or "minibatch" has radius 0 unless a radius is given at its own
+ *   layer or above.
  * `resolveConfig` (config.ts) applies it to checked layers; `mergeRunInputs` to unchecked ones
  * for display.
  */
@@ -74,7 +75,9 @@ export function mergeLayers(layers: readonly Layer[]): Merged {
   for (const st of merged) {
     const noise = st.fields.noise;
     const radius = st.fields.radius;
-    if (noise?.v === 'none' && (!radius || radius.layer < noise.layer)) st.fields.radius = { v: 0, layer: noise.layer };
+    // "none" has no radius, and "minibatch" none of its own (a radius at its layer or above is an error, config.ts).
+    if ((noise?.v === 'none' || noise?.v === 'minibatch') && (!radius || radius.layer < noise.layer))
+      st.fields.radius = { v: 0, layer: noise.layer };
   }
   return { values, stages: merged };
 }

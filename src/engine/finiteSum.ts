@@ -50,13 +50,14 @@ export function exampleGradientAt(fs: FiniteSum, w: Float64Array, i: number, out
 }
 
 /**
- * The mean gradient of the examples `indices[0 … count)` into `out`, summed in that order;
- * `scratch` (length d) receives each example's gradient.
+ * The mean gradient of the examples `indices[from … from + count)` into `out`, summed in that
+ * order; `scratch` (length d) receives each example's gradient.
  */
 export function batchGradient(
   fs: FiniteSum,
   w: Float64Array,
   indices: ArrayLike<number>,
+  from: number,
   count: number,
   out: Float64Array,
   scratch: Float64Array,
@@ -64,7 +65,7 @@ export function batchGradient(
 ): void {
   const d = w.length;
   for (let j = 0; j < d; j++) out[j] = 0;
-  for (let k = 0; k < count; k++) {
+  for (let k = from; k < from + count; k++) {
     exampleGradientAt(fs, w, indices[k], scratch, fdStep);
     for (let j = 0; j < d; j++) out[j] += scratch[j];
   }
@@ -96,7 +97,7 @@ export function finiteSumGradient(fs: FiniteSum, fdStep: number): Gradient {
   let scratch = new Float64Array(0);
   return (w, out) => {
     if (scratch.length !== w.length) scratch = new Float64Array(w.length);
-    batchGradient(fs, w, all, fs.n, out, scratch, fdStep);
+    batchGradient(fs, w, all, 0, fs.n, out, scratch, fdStep);
   };
 }
 

@@ -6,11 +6,12 @@ import type { Normal, Rng } from './rng';
 import type { NoiseKind } from './types';
 
 /** The kernels' integer code of a noise kind (0 is no noise). */
-export const NOISE_CODE: Record<NoiseKind, number> = { none: 0, uniform: 1, gaussian: 2, cube: 3 };
+export const NOISE_CODE: Record<NoiseKind, number> = { none: 0, uniform: 1, gaussian: 2, cube: 3, minibatch: 4 };
 
 /**
  * Writes a draw of the x-space perturbation (radius a) into `out`.
  * uniform: uniform in the d-ball (1-D: [−a, a]; 2-D by rejection; d ≥ 3 by direction × a·u^{1/d}).
+ * none and minibatch (whose noise is the batch's, see minibatch.ts): zero.
  */
 export function perturb(code: number, a: number, d: number, rng: Rng, normal: Normal, out: Float64Array): void {
   if (code === 1) {

@@ -97,8 +97,10 @@ export interface OptimizerStepState {
   code: number;
   rng: Rng;
   normal: Normal;
-  /** ∇f(x) into g; false when it is not finite (the trial diverges). */
+  /** ∇f(x) into g (a minibatch stage: the batch's mean gradient); false when it is not finite (the trial diverges). */
   gradient(x: Float64Array, g: Float64Array): boolean;
+  /** Called before each step's first gradient (a minibatch stage draws its batch here, so SAM's two gradients share it). */
+  beginStep?: () => void;
   centre: Float64Array;
   runaway2: number;
   heartbeat: Int32Array | undefined;
@@ -116,6 +118,7 @@ export function advanceOptimizer(s: OptimizerStepState, n: number): number {
   for (let k = 0; k < n; k++) {
     if (heartbeat) heartbeat[hbIndex]++;
     const lr = s.lr;
+    s.beginStep?.();
     if (!s.gradient(x, g)) {
       s.diverged = true;
       return k;

@@ -13,7 +13,7 @@
  * into files would bring back the several places it replaces. The JSON schema for package.json
  * is derived in settingsJsonSchema.ts.
  */
-import type { NoiseKind, OptimizerKind } from './types';
+import type { NoiseKind, OptimizerKind, Sampling } from './types';
 
 export interface NumberSpec {
   kind: 'number' | 'integer';
@@ -127,7 +127,8 @@ export const INIT_HALF_WIDTH = 3;
 /** Grid points per axis when `resolution` is 0 (automatic). */
 export const AUTO_RESOLUTION = { oneD: 601, other: 201 } as const;
 
-export const NOISE_KINDS: readonly NoiseKind[] = ['uniform', 'gaussian', 'cube', 'none'];
+export const NOISE_KINDS: readonly NoiseKind[] = ['uniform', 'gaussian', 'cube', 'none', 'minibatch'];
+export const SAMPLINGS: readonly Sampling[] = ['uniform', 'shuffle'];
 
 const lr: NumberSpec = { kind: 'number', min: 0, max: 1e6, exclusiveMin: true, default: 0.01, description: 'Learning rate η (step size).' };
 const radius: NumberSpec = {
@@ -147,9 +148,26 @@ const noise: EnumSpec = {
     'Gaussian, standard deviation `radius` per coordinate.',
     'Uniform in the cube of half-width `radius`.',
     'No noise: plain gradient descent.',
+    'Minibatch SGD (finite-sum losses): the mean gradient of `batchSize` examples per step; `radius` does not apply.',
   ],
   default: 'uniform',
   description: 'Law of the x-space perturbation η·ω.',
+};
+const batchSize: NumberSpec = {
+  kind: 'integer',
+  min: 1,
+  max: 10_000_000,
+  description: 'Noise "minibatch": examples per step B, at most the number of examples n (B = n is exactly GD).',
+};
+const sampling: EnumSpec = {
+  kind: 'enum',
+  values: SAMPLINGS,
+  valueDescriptions: [
+    'Each step draws B distinct examples uniformly at random.',
+    'Each epoch walks a fresh random permutation in batches of B (the n mod B left over are skipped that epoch).',
+  ],
+  default: 'uniform',
+  description: 'Noise "minibatch": how the batches are drawn.',
 };
 const decay: DecaySpec = {
   kind: 'decay',
@@ -168,6 +186,8 @@ export const STAGE_FIELDS = {
     description: 'Restart the trials from fresh uniform draws in this box instead of chaining from the previous stage.',
   } as BoxSpec,
   decay,
+  batchSize,
+  sampling,
   scaleRadiusWithLr: {
     kind: 'boolean',
     default: false,
@@ -177,7 +197,7 @@ export const STAGE_FIELDS = {
 export type StageKey = keyof typeof STAGE_FIELDS;
 
 /** Stage fields a run may also give flat, for a single stage or for every stage below it. */
-export const FLAT_STAGE_KEYS = ['lr', 'radius', 'steps', 'noise', 'decay'] as const;
+export const FLAT_STAGE_KEYS = ['lr', 'radius', 'steps', 'noise', 'decay', 'batchSize', 'sampling'] as const;
 export type FlatStageKey = (typeof FLAT_STAGE_KEYS)[number];
 
 /**
@@ -270,6 +290,8 @@ export const RUN_FIELDS = {
   steps,
   noise,
   decay,
+  batchSize,
+  sampling: { ...sampling, default: undefined } as EnumSpec,
   xStar: { kind: 'vector', description: 'Target point x* for the diagnostics.' } as VectorSpec,
   domain: { kind: 'box', description: 'Box of the landscape (the init box must lie inside).' } as BoxSpec,
   resolution: {

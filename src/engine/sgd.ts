@@ -18,6 +18,7 @@ import { Normal, stream, uniformInBox, type Rng } from './rng';
 import { GD_METHOD, SGD_METHOD, totalSteps } from './config';
 import { NOISE_CODE, perturb } from './noise';
 import { advanceOptimizer, newOptimizerState, resetOptimizerState, type OptimizerStepState } from './optimizers';
+import { advanceMinibatch, drawBatch, minibatchGradient, newSampler, resetSampler, type MinibatchStage } from './minibatch';
 import type { Gradient, Loss, Method, MethodResult, MethodSpec, RunConfig, Stage } from './types';
 
 export interface TrialHooks {
@@ -427,6 +428,13 @@ export function runTrials(
   const g = new Float64Array(d);
   const w = new Float64Array(d);
   const optimizer = plain ? undefined : newOptimizerState(d);
+  // Minibatch stages draw their batches from the trial's stream (minibatch.ts).
+  const fs = loss.finiteSum;
+  if (config.stages.some((st) => methodStage(st, spec).noise === 'minibatch') && !fs) {
+    throw new RangeError(`noise "minibatch" needs a finite-sum loss: ${config.function} with ${config.function}Options.data`);
+  }
+  const sampler = fs ? newSampler(fs.n) : undefined;
+  const exampleScratch = new Float64Array(d);
   const prev = new Float64Array(d);
   const gh = new Float64Array(d);
   // The optimizers' gradient: the same step rule, its |f| carried from call to call in optMag.
@@ -452,6 +460,7 @@ export function runTrials(
       current = x;
       const rng = stream(config.seed, `noise/${trial}`);
       const normal = new Normal(rng);
+      if (sampler) resetSampler(sampler);
       x.set(starts0[trial]);
       if (optimizer) resetOptimizerState(optimizer);
       result.starts.push(Array.from(x));
@@ -486,6 +495,17 @@ export function runTrials(
         const a = stageRadius(stage, 0);
         const stageStart = step;
         const stageEnd = stageStart + stage.steps;
+        const mb: MinibatchStage | undefined =
+          stage.noise === 'minibatch' && fs && sampler
+            ? {
+                fs,
+                sampler,
+                B: stage.batchSize ?? fs.n,
+                shuffle: stage.sampling === 'shuffle',
+                scratch: exampleScratch,
+                fdStep: config.fdStep,
+              }
+            : undefined;
         const ks: StepState = {
           x,
           y,
@@ -521,7 +541,8 @@ export function runTrials(
           code,
           rng,
           normal,
-          gradient,
+          gradient: mb ? (at, out) => minibatchGradient(mb, at, out) : gradient,
+          beginStep: mb ? () => drawBatch(mb.sampler, mb.B, mb.shuffle, rng) : undefined,
           centre,
           runaway2,
           heartbeat,
@@ -562,6 +583,15 @@ export function runTrials(
               }
             }
             if (os.diverged) diverged = true;
+          } else if (mb) {
+            if (constant) {
+              step += advanceMinibatch(ks, mb, until - step);
+            } else {
+              while (step < until && !ks.diverged) {
+                ks.lr = stageLr(stage, step - stageStart);
+                step += advanceMinibatch(ks, mb, 1);
+              }
+            }
           } else if (constant) {
             step += runKernel(kernel, ks, until - step);
           } else {

@@ -170,6 +170,9 @@ export function resolveSweep(base: RunConfig, grid: SweepGrid, path = 'sweep'): 
   if (grid.radius && s0.noise === 'none') {
     p.add(`${path}.radius`, 'sweeps the first stage\'s noise radius, but that stage has noise "none"; give it a noise law');
   }
+  if (grid.radius && base.stages.some((s) => s.noise === 'minibatch')) {
+    p.add(`${path}.radius`, 'sweeps the noise radius, which does not apply to noise "minibatch" (its noise is the batch\'s own)');
+  }
   if (JSON.stringify(base.methods) !== JSON.stringify(defaultMethods(base.compareGd))) {
     p.add(
       'methods',

@@ -61,8 +61,17 @@ export interface MethodSpec {
   noise?: NoiseKind;
 }
 
-/** Law of the x-space perturbation η·ω. `none` is plain GD. */
-export type NoiseKind = 'uniform' | 'gaussian' | 'cube' | 'none';
+/**
+ * Law of the x-space perturbation η·ω. `none` is plain GD. `minibatch` (finite-sum losses only):
+ * no added kick; the step uses the mean gradient of a batch of `batchSize` examples instead of ∇f.
+ */
+export type NoiseKind = 'uniform' | 'gaussian' | 'cube' | 'none' | 'minibatch';
+
+/**
+ * How a minibatch stage draws its batches: `uniform`, B distinct examples uniformly at random
+ * each step; `shuffle`, consecutive batches of a fresh random permutation each epoch.
+ */
+export type Sampling = 'uniform' | 'shuffle';
 
 /** An axis-aligned box. */
 export interface Box {
@@ -92,6 +101,10 @@ export interface Stage {
   noise: NoiseKind;
   /** When present, trials restart from fresh uniform draws in this box instead of chaining. */
   init?: Box;
+  /** Noise `minibatch`: examples per step B (1 ≤ B ≤ n; B = n is exactly GD). */
+  batchSize?: number;
+  /** Noise `minibatch`: how batches are drawn (default `uniform`). */
+  sampling?: Sampling;
   /** Learning-rate decay inside the stage; constant when absent. */
   decay?: Decay;
   /**
@@ -167,6 +180,8 @@ export type RunConfigInput = Partial<Omit<RunConfig, 'stages' | 'init' | 'domain
   steps?: number;
   noise?: NoiseKind;
   decay?: Decay;
+  batchSize?: number;
+  sampling?: Sampling;
   /** Methods as written: the optimizer's parameters may be left out (PyTorch's defaults). */
   methods?: Array<{ name: string; optimizer?: Partial<Optimizer> & { kind: OptimizerKind }; noise?: NoiseKind }>;
 };

@@ -175,7 +175,7 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     {
       dim: fixedDim,
       options: info.options,
-      examples: info.examples,
+      examples: info.examples ?? null,
       base: opts.base,
       locate: optionsLocator(text, abs, exportName),
     },

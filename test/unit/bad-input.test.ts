@@ -198,7 +198,7 @@ const CASES: Case[] = [
       `invalid setting trials: ${RANGE.trials}, got 0`,
       'invalid setting stages: must be a non-empty list of at most 64 stages, got 0 stages',
       'invalid setting lr: must be a number in (0, 1000000], got -1',
-      'invalid setting noise: must be one of uniform, gaussian, cube, none; got "pink"',
+      'invalid setting noise: must be one of uniform, gaussian, cube, none, minibatch; got "pink"',
     ],
   },
   {

@@ -74,7 +74,9 @@ test('every bad setting names itself and the allowed range', () => {
   rejects({ function: 'f', stages: [{ lr: NaN }] }, 'stages[0].lr', /must be a number in \(0, 1000000\], got (?:NaN|null)$/, { dim: 1 });
   rejects({ function: 'f', stages: [{ lr: 0 }] }, 'stages[0].lr', /\(0, /, { dim: 1 });
   rejects({ function: 'f', stages: [{ steps: 0 }] }, 'stages[0].steps', /\[1, /, { dim: 1 });
-  rejects({ function: 'f', stages: [{ noise: 'laplace' as never }] }, 'stages[0].noise', /uniform, gaussian, cube, none/, { dim: 1 });
+  rejects({ function: 'f', stages: [{ noise: 'laplace' as never }] }, 'stages[0].noise', /uniform, gaussian, cube, none, minibatch/, {
+    dim: 1,
+  });
   rejects({ function: 'f', stages: [] }, 'stages', /non-empty/, { dim: 1 });
   rejects({ function: 'f', dim: 3 }, 'dim', /takes 2 number parameters, so dim must be 2/, { dim: 2 });
   rejects({ function: 'f' }, 'dim', /takes an array, so its dimension must be set/);

@@ -83,10 +83,10 @@ test('a batch of every example in index order is the full gradient bit for bit',
   const full = new Float64Array(2);
   finiteSumGradient(fs, 0)(w, full);
   const batch = new Float64Array(2);
-  batchGradient(fs, w, allIndices(fs.n), fs.n, batch, new Float64Array(2), 0);
+  batchGradient(fs, w, allIndices(fs.n), 0, fs.n, batch, new Float64Array(2), 0);
   assert.deepEqual(batch, full);
   // A batch of two: the mean of those two by hand.
-  batchGradient(regression(true), w, [3, 1], 2, batch, new Float64Array(2), 0);
+  batchGradient(regression(true), w, [0, 3, 1], 1, 2, batch, new Float64Array(2), 0);
   const r3 = 0.4 - 1.1 * T[3] - Y[3];
   const r1 = 0.4 - 1.1 * T[1] - Y[1];
   assert.ok(Math.abs(batch[0] - (r3 + r1) / 2) < 1e-15);
@@ -175,4 +175,24 @@ test('a finite sum whose data is not an array, or whose data disappears at run t
     prepareRun(runner, gone, { trials: 2, steps: 5 }, { bundleDir }),
     (e: unknown) => e instanceof ConfigError && /fOptions\.data is undefined when .* runs/.test(e.message),
   );
+});
+
+test('minibatch SGD through the worker pool: the same batches and finals on 1 and 2 workers', async () => {
+  const src = join(__dirname, '..', '..', 'examples', 'least-squares.ts');
+  const input = { trials: 8, steps: 120, resolution: 21, lr: 0.1, noise: 'minibatch' as const, batchSize: 4, sampling: 'shuffle' as const };
+  const two = new ExperimentRunner({ workerScript, workers: 2 });
+  try {
+    const p1 = await prepareRun(runner, src, input, { bundleDir });
+    const a = await runner.run(p1.loss, p1.config);
+    const p2 = await prepareRun(two, src, input, { bundleDir });
+    const b = await two.run(p2.loss, p2.config);
+    assert.deepEqual(p2.config, p1.config);
+    assert.equal(p1.config.stages[0].radius, 0);
+    assert.deepEqual(b.finals, a.finals);
+    assert.deepEqual(b.sgd.checkpoints, a.sgd.checkpoints);
+    // Minibatch noise is real noise: the trials do not all end where GD does.
+    assert.notDeepEqual(a.finals, a.gd!.finals);
+  } finally {
+    two.dispose();
+  }
 });

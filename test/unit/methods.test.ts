@@ -268,7 +268,7 @@ test('RUN.json "methods": PyTorch defaults filled in, the default pair, roles, a
   ]);
   assert.deepEqual(problems({ methods: [{ name: 'a' }, { name: 'a', noise: 'pink' }] }), [
     'methods[1].name must differ from the other methods\' names; "a" is also methods[0]',
-    'methods[1].noise must be one of uniform, gaussian, cube, none; got "pink"',
+    'methods[1].noise must be one of uniform, gaussian, cube, none, minibatch; got "pink"',
   ]);
   assert.deepEqual(problems({ methods: [] }), [
     'methods must be a list of 1 to 8 methods { "name", "optimizer"?, "noise"? }, got 0 methods',

@@ -35,7 +35,7 @@ test('package.json contributes.configuration is the one the table generates', ()
   assert.equal(props['sgdLandscape.trials'].maximum, 100_000);
   assert.equal(props['sgdLandscape.resolution'].maximum, 2001);
   assert.equal(props['sgdLandscape.schedule'].items.additionalProperties, false);
-  assert.deepEqual(props['sgdLandscape.noise'].enum, ['uniform', 'gaussian', 'cube', 'none']);
+  assert.deepEqual(props['sgdLandscape.noise'].enum, ['uniform', 'gaussian', 'cube', 'none', 'minibatch']);
   assert.equal(props['sgdLandscape.lr'].default, 0.01);
   assert.equal(
     VSCODE_SETTINGS.map((s) => `${SETTINGS_SECTION}.${s.key}`).join(),

@@ -43,8 +43,11 @@ test('parseSettings: each bad value names the setting and its range, exactly', (
     [{ trials: 0 }, 'sgdLandscape.trials: must be an integer in [1, 100000], got 0'],
     [{ trials: 100_001 }, 'sgdLandscape.trials: must be an integer in [1, 100000], got 100001'],
     [{ steps: 2.5 }, 'sgdLandscape.steps: must be an integer in [1, 10000000], got 2.5'],
-    [{ noise: 'laplace' }, 'sgdLandscape.noise: must be one of uniform, gaussian, cube, none; got "laplace"'],
-    [{ noise: 'gausian' }, 'sgdLandscape.noise: must be one of uniform, gaussian, cube, none; got "gausian" (did you mean gaussian?)'],
+    [{ noise: 'laplace' }, 'sgdLandscape.noise: must be one of uniform, gaussian, cube, none, minibatch; got "laplace"'],
+    [
+      { noise: 'gausian' },
+      'sgdLandscape.noise: must be one of uniform, gaussian, cube, none, minibatch; got "gausian" (did you mean gaussian?)',
+    ],
     [{ resolution: 2 }, 'sgdLandscape.resolution: must be 0 (automatic: 601 in 1-D, 201 otherwise) or an integer in [3, 2001], got 2'],
     [{ stallSeconds: 0 }, 'sgdLandscape.stallSeconds: must be a number in [0.1, 3600], got 0'],
     [{ timeLimitSeconds: 2147484 }, 'sgdLandscape.timeLimitSeconds: must be 0 (no limit) or a number in [1, 86400], got 2147484'],
