@@ -30,6 +30,7 @@ import { gridArgmin } from './grid';
 import { distance } from './geometry';
 import { countSuccess, nearestTarget } from './success';
 import { findTargets } from './targets';
+import { gradientNoiseDiagnostics } from './gradientNoise';
 
 /** Default success neighbourhood: 5% of the domain diameter. */
 const SUCCESS_FRACTION = 0.05;
@@ -172,6 +173,7 @@ export function computeDiagnostics(
   const radius = successRadiusOf(config, theorem);
   const found = chooseTargets(loss, grad, config, landscape, xStar, xStarSource);
   const success = methods.map((m) => countSuccess(m.finals, m.divergedMask, found.targets, radius.radius, config.domain));
+  const gradientNoise = gradientNoiseDiagnostics(loss.finiteSum, config, xStar, sgd);
   return {
     xStar,
     xStarSource,
@@ -191,5 +193,6 @@ export function computeDiagnostics(
     successSgd: success[roles.sgd].success,
     successGd: roles.gd >= 0 ? success[roles.gd].success : 0,
     methods: success,
+    ...(gradientNoise ? { gradientNoise } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * method and per diagnostic. Plain JSON-able data, like the inputs in types.ts (which re-exports
  * everything here, so importers keep one path).
  */
-import type { Method, MethodSpec, NoiseKind, Box, RunConfig } from './types';
+import type { Method, MethodSpec, NoiseKind, Box, RunConfig, Sampling } from './types';
 
 /**
  * Where a method's `finals` are taken: `y_T` = x_T − η∇f(x_T), the paper's analysis point (the
@@ -248,6 +248,31 @@ export interface TrajectoryDiagnostics {
   gradNormMax: number[];
 }
 
+/**
+ * The gradient noise of minibatch SGD, exactly over the data (gradientNoise.ts): at x*, the
+ * covariance C = (n − B)/(B(n − 1))·Σ of one batch's mean gradient (Σ the population covariance
+ * of the per-example gradients), and tr C along the sampled trials.
+ */
+export interface GradientNoise {
+  /** The point of `covariance`: x*. */
+  at: number[];
+  /** B and sampling of the first minibatch stage (of the `sgd` method). */
+  batchSize: number;
+  sampling: Sampling;
+  /** n. */
+  examples: number;
+  /** η of that stage. */
+  lr: number;
+  /** C(x*), d × d. */
+  covariance: number[][];
+  /** tr C(x*). */
+  trace: number;
+  /** η·√tr C(x*): the radius of the isotropic model with the same power. */
+  equivalentRadius: number;
+  /** tr C(x_t) at each Figure 5 checkpoint over the sampled trials that did not diverge (NaN outside minibatch stages). */
+  checkpoints: { steps: number[]; traceMean: number[]; traceMin: number[]; traceMax: number[]; trials: number };
+}
+
 export interface Histogram {
   /** 1-D: bin edges (length bins+1). */
   edges: number[];
@@ -298,6 +323,8 @@ export interface Diagnostics {
   successGd: number;
   /** Every method's success against the targets, in the order of config.methods. */
   methods: MethodSuccess[];
+  /** Minibatch SGD on a finite-sum loss: the measured gradient noise (absent otherwise). */
+  gradientNoise?: GradientNoise;
 }
 
 /**
