@@ -8,10 +8,131 @@
  * Shuffled epochs (`sampling: "shuffle"`) draw each batch uniformly too, but not independently of
  * the epoch's earlier batches; C is the covariance of one batch either way.
  */
-import { exampleGradients, type FiniteSum } from './finiteSum';
+import { batchGradient, exampleGradients, finiteSumGradient, type FiniteSum } from './finiteSum';
+import { drawBatch, newSampler } from './minibatch';
+import { stream } from './rng';
 import { methodRoles } from './methods';
 import { methodStage } from './sgd';
 import type { GradientNoise, MethodResult, RunConfig, Stage } from './types';
+
+/** Kicks drawn at x* to compare their law with the Gaussian model (`kickTest`). */
+export const KICK_SAMPLES = 2000;
+/** Above this dimension C's eigenvectors are not computed (Jacobi is O(d³) per sweep). */
+export const EIGEN_MAX_DIM = 64;
+
+/**
+ * Eigenvalues (descending) and unit eigenvectors of a symmetric matrix, by cyclic Jacobi
+ * rotations until the off-diagonal mass is below 1e-30 of the total (or 100 sweeps).
+ */
+export function symmetricEigen(m: readonly number[][]): { values: number[]; vectors: number[][] } {
+  const d = m.length;
+  const a = m.map((r) => [...r]);
+  const v: number[][] = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
+  const total = a.reduce((s, r) => s + r.reduce((t, x) => t + x * x, 0), 0);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += 2 * a[p][q] * a[p][q];
+    if (!(off > 1e-30 * total)) break;
+    for (let p = 0; p < d; p++) {
+      for (let q = p + 1; q < d; q++) {
+        if (a[p][q] === 0) continue;
+        const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const sn = t * c;
+        for (let k = 0; k < d; k++) {
+          const akp = a[k][p];
+          const akq = a[k][q];
+          a[k][p] = c * akp - sn * akq;
+          a[k][q] = sn * akp + c * akq;
+        }
+        for (let k = 0; k < d; k++) {
+          const apk = a[p][k];
+          const aqk = a[q][k];
+          a[p][k] = c * apk - sn * aqk;
+          a[q][k] = sn * apk + c * aqk;
+        }
+        for (let k = 0; k < d; k++) {
+          const vkp = v[k][p];
+          const vkq = v[k][q];
+          v[k][p] = c * vkp - sn * vkq;
+          v[k][q] = sn * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = a.map((r, i) => [r[i], i] as const).sort((x, y) => y[0] - x[0]);
+  return { values: order.map(([val]) => val), vectors: order.map(([, i]) => v.map((row) => row[i])) };
+}
+
+/** The standard normal CDF (erfc by Numerical Recipes' Chebyshev fit: relative error < 1.2e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const erfc =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+/** Kolmogorov–Smirnov distance sup |F_K − Φ| of samples already divided by the model's standard deviation. */
+export function ksDistanceToNormal(z: readonly number[]): number {
+  const s = [...z].sort((a, b) => a - b);
+  const K = s.length;
+  let dmax = 0;
+  s.forEach((v, i) => {
+    const F = normalCdf(v);
+    dmax = Math.max(dmax, (i + 1) / K - F, F - i / K);
+  });
+  return dmax;
+}
+
+/**
+ * The law of the actual minibatch kicks at w against the Gaussian model: `samples` kicks
+ * η(g_batch − ∇f(w)) (uniform batches of B from a seeded stream), projected on `direction`
+ * (a unit vector) and divided by the model's standard deviation η√(uᵀCu); their KS distance to
+ * N(0, 1). NaN when the model has no spread along the direction.
+ */
+export function kickTest(
+  fs: FiniteSum,
+  w: readonly number[],
+  B: number,
+  direction: readonly number[],
+  variance: number,
+  seed: string,
+  fdStep: number,
+  samples = KICK_SAMPLES,
+): number {
+  if (!(variance > 0)) return NaN;
+  const d = w.length;
+  const x = Float64Array.from(w);
+  const mean = new Float64Array(d);
+  finiteSumGradient(fs, fdStep)(x, mean);
+  const sampler = newSampler(fs.n);
+  const rng = stream(seed, 'gradient-noise/kicks');
+  const gb = new Float64Array(d);
+  const scratch = new Float64Array(d);
+  const sd = Math.sqrt(variance);
+  const z: number[] = [];
+  for (let k = 0; k < samples; k++) {
+    drawBatch(sampler, B, false, rng);
+    batchGradient(fs, x, sampler.batch, sampler.from, B, gb, scratch, fdStep);
+    let p = 0;
+    for (let j = 0; j < d; j++) p += (gb[j] - mean[j]) * direction[j];
+    z.push(p / sd);
+  }
+  return ksDistanceToNormal(z);
+}
 
 /** Σ(w) and the factor (n − B)/(B(n − 1)): C = factor·Σ. */
 export function minibatchCovariance(
@@ -77,6 +198,19 @@ export function gradientNoiseDiagnostics(
   const rows = exampleGradients(fs, xStar, config.fdStep);
   const { covariance } = minibatchCovariance(rows, B);
   const trace = covariance.reduce((s, row, j) => s + row[j], 0);
+  const d = xStar.length;
+  // Against the isotropic model: C's spectrum, and the kicks along its noisiest direction.
+  let spectrum: GradientNoise['spectrum'];
+  if (d <= EIGEN_MAX_DIM) {
+    const { values, vectors } = symmetricEigen(covariance);
+    const top = vectors[0];
+    spectrum = {
+      eigenvalues: values,
+      principal: top,
+      kickSamples: KICK_SAMPLES,
+      ksDistance: kickTest(fs, xStar, B, top, values[0], config.seed, config.fdStep),
+    };
+  }
 
   // The stage of each checkpoint step (a checkpoint at step t is taken before step t's update).
   const ends: number[] = [];
@@ -123,6 +257,8 @@ export function gradientNoiseDiagnostics(
     covariance,
     trace,
     equivalentRadius: first.lr * Math.sqrt(trace),
+    isotropicSigma: first.lr * Math.sqrt(trace / d),
+    ...(spectrum ? { spectrum } : {}),
     checkpoints: {
       steps: [...sgd.checkpointSteps],
       traceMean,

@@ -269,6 +269,15 @@ export interface GradientNoise {
   trace: number;
   /** η·√tr C(x*): the radius of the isotropic model with the same power. */
   equivalentRadius: number;
+  /** η·√(tr C/d): σ per coordinate of the isotropic Gaussian N(0, σ²I) with the same trace as η²C. */
+  isotropicSigma: number;
+  /**
+   * Against the isotropic model (d ≤ 64): C's eigenvalues (descending; all equal for isotropic
+   * noise), its top eigenvector, and the Kolmogorov–Smirnov distance between the actual kicks
+   * η(g_batch − ∇f) at x* along that vector (`kickSamples` uniform batches) and the Gaussian model
+   * N(0, η²λ₁) along it (NaN when λ₁ = 0).
+   */
+  spectrum?: { eigenvalues: number[]; principal: number[]; kickSamples: number; ksDistance: number };
   /** tr C(x_t) at each Figure 5 checkpoint over the sampled trials that did not diverge (NaN outside minibatch stages). */
   checkpoints: { steps: number[]; traceMean: number[]; traceMin: number[]; traceMax: number[]; trials: number };
 }

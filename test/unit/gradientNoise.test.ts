@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../../src/engine/finiteSum';
-import { minibatchCovariance } from '../../src/engine/gradientNoise';
+import { kickTest, minibatchCovariance, normalCdf, symmetricEigen } from '../../src/engine/gradientNoise';
 import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
 
@@ -90,6 +90,12 @@ test('RESULT diagnostics.gradientNoise: C(x*) by hand to 1e-10, trace, η·√tr
   for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) assert.ok(close(gn.covariance[a][b], C[a][b], 1e-10), `C[${a}][${b}]`);
   assert.ok(close(gn.trace, C[0][0] + C[1][1], 1e-10));
   assert.ok(close(gn.equivalentRadius, 0.2 * Math.sqrt(C[0][0] + C[1][1]), 1e-10));
+  assert.ok(close(gn.isotropicSigma, 0.2 * Math.sqrt((C[0][0] + C[1][1]) / 2), 1e-10));
+  // The eigenvalues of a symmetric 2 × 2 by hand.
+  const half = (C[0][0] + C[1][1]) / 2;
+  const rad = Math.sqrt(((C[0][0] - C[1][1]) / 2) ** 2 + C[0][1] ** 2);
+  assert.ok(gn.spectrum && close(gn.spectrum.eigenvalues[0], half + rad, 1e-10) && close(gn.spectrum.eigenvalues[1], half - rad, 1e-10));
+  assert.ok(gn.spectrum.ksDistance > 0 && gn.spectrum.ksDistance < 1);
   // Per checkpoint: the mean, min and max of tr C(x_t) over the sampled trials, with each stage's B.
   const sgd = result.sgd;
   assert.deepEqual(gn.checkpoints.steps, sgd.checkpointSteps);
@@ -114,4 +120,50 @@ test('no gradientNoise without minibatch noise', () => {
   );
   const result = runExperiment(finiteSumLoss(fs), finiteSumGradient(fs, 0), config);
   assert.equal(result.diagnostics.gradientNoise, undefined);
+});
+
+test('against the isotropic model: C spectrum by Jacobi, Φ, and the KS distance of the actual kicks', () => {
+  const { values, vectors } = symmetricEigen([
+    [2, 1],
+    [1, 2],
+  ]);
+  assert.ok(close(values[0], 3, 1e-14) && close(values[1], 1, 1e-14));
+  assert.ok(close(Math.abs(vectors[0][0]), Math.SQRT1_2, 1e-14) && close(vectors[0][0], vectors[0][1], 1e-14));
+  // A 3 × 3 with known spectrum: Q diag(5, 2, −1) Qᵀ for a rotation Q.
+  const c = Math.cos(0.7);
+  const s = Math.sin(0.7);
+  const Q = [
+    [c, -s, 0],
+    [s, c, 0],
+    [0, 0, 1],
+  ];
+  const D = [5, 2, -1];
+  const M = Q.map((_, i) => Q.map((__, j) => Q[i].reduce((acc, _q, k) => acc + Q[i][k] * D[k] * Q[j][k], 0)));
+  const e = symmetricEigen(M);
+  e.values.forEach((v, k) => assert.ok(Math.abs(v - [5, 2, -1][k]) < 1e-12, `eigenvalue ${k}: ${v}`));
+  assert.ok(Math.abs(normalCdf(1) - 0.8413447460685429) < 2e-7 && Math.abs(normalCdf(-1.96) - 0.0249978951482204) < 2e-7);
+
+  // ℓ(w, e) = ½(w − e)²: with B = 1 the kick is −η(eᵢ − ē) for a uniform i. Two-point data e = ±1:
+  // the standardized kicks are ±1 with probability ½ each, KS distance to N(0, 1) is Φ(1) − ½;
+  // K = 2000 samples stay within 0.04 of it except with probability 2e^{−2Kε²} < 1e-6 (DKW).
+  const sq = (es: number[]): FiniteSum => ({ n: es.length, example: (w, i) => 0.5 * (w[0] - es[i]) ** 2 });
+  const twoPoint = Array.from({ length: 10 }, (_, i) => (i % 2 ? 1 : -1));
+  const ks2 = kickTest(sq(twoPoint), [0.3], 1, [1], 1, 'ks', 0);
+  assert.ok(Math.abs(ks2 - (normalCdf(1) - 0.5)) < 0.04, `two-point KS ${ks2}`);
+  // Data at the normal quantiles: the kicks are (nearly) Gaussian, KS within DKW's 0.04 plus 1/n.
+  const q: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    // Bisection for Φ⁻¹((i + ½)/400).
+    let lo = -10;
+    let hi = 10;
+    for (let k = 0; k < 80; k++) {
+      const mid = (lo + hi) / 2;
+      if (normalCdf(mid) < (i + 0.5) / 400) lo = mid;
+      else hi = mid;
+    }
+    q.push(lo);
+  }
+  const varQ = q.reduce((acc, v) => acc + v * v, 0) / q.length - (q.reduce((acc, v) => acc + v, 0) / q.length) ** 2;
+  const ksN = kickTest(sq(q), [0], 1, [1], varQ, 'ks', 1e-3);
+  assert.ok(ksN < 0.045, `normal-quantile KS ${ksN}`);
 });
