@@ -13,7 +13,8 @@ import { ConfigError } from '../engine/config';
 import { CLI_DEFAULTS, CLI_FLAGS, RUN_FIELDS, fieldSpec } from '../engine/settingsSchema';
 import { cut, numberExpectation } from '../engine/settingsValidate';
 import { SweepMergeError } from '../engine/sweepMerge';
-import type { ExperimentResult, GradientNoise } from '../engine/types';
+import type { ExperimentResult } from '../engine/types';
+import { gradientNoiseText } from '../view/gradientNoise';
 import { BundleFailure, formatBundleMessage } from '../runner/bundle';
 import { UnsafePathError } from '../runner/privateDir';
 import { discoverLosses } from '../runner/discover';
@@ -145,13 +146,6 @@ function trialTimes(r: ExperimentResult): string {
   return `trials ${methods.map((m, i) => `${m.name} ${Math.round(ms[i]!)} ms`).join(', ')}`;
 }
 
-/** The measured minibatch noise at x* in one line, with the isotropic radius of the same power. */
-function gradientNoiseText(g: GradientNoise, fmt: (v: number) => number | string): string {
-  const finite = g.checkpoints.traceMean.filter(Number.isFinite);
-  const along = finite.length ? `; along the sampled trials tr C went from ${fmt(finite[0])} to ${fmt(finite[finite.length - 1])}` : '';
-  return `gradient noise (B = ${g.batchSize} of n = ${g.examples}) at x*: tr C = ${fmt(g.trace)}, the isotropic radius of the same power η·√tr C = ${fmt(g.equivalentRadius)}${along}`;
-}
-
 function summary(r: ExperimentResult): string {
   const d = r.diagnostics;
   const nf = r.landscape.nonFinite;
@@ -175,7 +169,7 @@ function summary(r: ExperimentResult): string {
     ...d.convexity.flatMap((m) => (m.xStarCheck?.minimises === false ? [notMinimiserText(m.xStarCheck, m.radius)] : [])),
     ...d.theorem1.map((t) => theoremText(t, r.config.stages.length)),
     ...(d.theorem3 ? [theorem3Text(d.theorem3)] : []),
-    ...(d.gradientNoise ? [gradientNoiseText(d.gradientNoise, fmt)] : []),
+    ...(d.gradientNoise ? [gradientNoiseText(d.gradientNoise)] : []),
     `time: ${trialTimes(r)}, landscape ${Math.round(r.timing.landscapeMs)} ms, diagnostics ${Math.round(r.timing.diagnosticsMs)} ms, total ${Math.round(r.timing.totalMs)} ms on ${r.timing.workers} workers`,
   ];
   return lines.join('\n');

@@ -6,6 +6,7 @@ import type { LiveView, RunStatus, RunSummary, ViewResult } from '../../src/prot
 import { formatDuration, formatFraction, formatNumber, formatPercent, formatPoint } from './format';
 
 import { notMinimiserText } from '../../src/view/theorem1';
+import { gradientNoiseText } from '../../src/view/gradientNoise';
 
 export { theorem3Text, theoremText } from '../../src/view/theorem1';
 
@@ -27,12 +28,13 @@ export function runLabel(view: ViewResult): string {
   const stages = cfg.stages;
   const st =
     stages.length === 1
-      ? `1 stage (η ${formatNumber(stages[0]!.lr)}, ${noiseText(stages[0]!.noise, stages[0]!.radius)}, ${stages[0]!.steps} steps)`
-      : `${stages.length} stages (noise ${stages.map((s) => (s.noise === 'none' ? '0' : formatNumber(s.radius))).join(' → ')})`;
+      ? `1 stage (η ${formatNumber(stages[0]!.lr)}, ${noiseText(stages[0]!.noise, stages[0]!.radius, stages[0]!.batchSize)}, ${stages[0]!.steps} steps)`
+      : `${stages.length} stages (noise ${stages.map((s) => (s.noise === 'none' ? '0' : s.noise === 'minibatch' ? `B ${s.batchSize}` : formatNumber(s.radius))).join(' → ')})`;
   return `${name} · ${cfg.dim}-D · ${cfg.trials} trials · ${st}`;
 }
 
-export function noiseText(noise: string, radius: number): string {
+export function noiseText(noise: string, radius: number, batchSize?: number): string {
+  if (noise === 'minibatch') return `minibatch noise, B = ${batchSize}`;
   return noise === 'none' ? 'no noise (GD)' : `noise ${noise} ${formatNumber(radius)}`;
 }
 
@@ -74,6 +76,7 @@ export function convexityText(view: ViewResult): string {
 /** The panel's summary line (data-testid="summary"). */
 export function summaryText(view: ViewResult): string {
   const parts = [successText(view), convexityText(view)];
+  if (view.diagnostics.gradientNoise) parts.push(gradientNoiseText(view.diagnostics.gradientNoise));
   const diverged = view.sgd.diverged + (view.gd?.diverged ?? 0);
   if (diverged > 0) parts.push(`${diverged} trial${diverged === 1 ? '' : 's'} diverged.`);
   return parts.join(' ');

@@ -1,0 +1,48 @@
+/**
+ * The measured minibatch gradient noise in words, against the paper's isotropic model: used by the
+ * panel's summary and the CLI's printed summary alike.
+ */
+import type { GradientNoise } from '../engine/types';
+import { formatNumber } from './format';
+
+/** KS critical value at 5% for K samples (asymptotic: 1.358/√K). */
+export function ksCritical(samples: number): number {
+  return 1.358 / Math.sqrt(samples);
+}
+
+/** Largest over smallest eigenvalue of C at or below which the noise reads as "close to isotropic". */
+export const NEARLY_ISOTROPIC = 1.5;
+
+/**
+ * "Minibatch noise (B = 4 of n = 44) at x*: tr C = 0.938; the isotropic model with the same power
+ * has radius η·√tr C = 0.0969 (σ = 0.0685 per coordinate). …"
+ */
+export function gradientNoiseText(g: GradientNoise): string {
+  const parts = [
+    `Minibatch noise (B = ${g.batchSize} of n = ${g.examples}, ${g.sampling}) at x*: tr C = ${formatNumber(g.trace)}; the isotropic model with the same power has radius η·√tr C = ${formatNumber(g.equivalentRadius)} (Gaussian σ = ${formatNumber(g.isotropicSigma)} per coordinate).`,
+  ];
+  const s = g.spectrum;
+  if (s && s.eigenvalues.length > 1) {
+    const hi = s.eigenvalues[0];
+    const lo = s.eigenvalues[s.eigenvalues.length - 1];
+    const ratio = lo > 0 ? hi / lo : Infinity;
+    parts.push(
+      ratio <= NEARLY_ISOTROPIC
+        ? `It is close to isotropic: C's eigenvalues lie within a factor ${formatNumber(ratio)} of each other.`
+        : `It is anisotropic: C's eigenvalues run from ${formatNumber(hi)} down to ${formatNumber(lo)} (${Number.isFinite(ratio) ? `a factor ${formatNumber(ratio)}` : 'none along some directions'}).`,
+    );
+  }
+  if (s && Number.isFinite(s.ksDistance)) {
+    const crit = ksCritical(s.kickSamples);
+    parts.push(
+      s.ksDistance <= crit
+        ? `Along its noisiest direction the actual kicks look Gaussian (KS distance ${formatNumber(s.ksDistance)} ≤ ${formatNumber(crit)}, the 5% critical value for ${s.kickSamples} kicks).`
+        : `Along its noisiest direction the actual kicks are not Gaussian (KS distance ${formatNumber(s.ksDistance)} > ${formatNumber(crit)}, the 5% critical value for ${s.kickSamples} kicks).`,
+    );
+  }
+  const along = g.checkpoints.traceMean.filter(Number.isFinite);
+  if (along.length > 1) {
+    parts.push(`Along the sampled trials tr C went from ${formatNumber(along[0])} to ${formatNumber(along[along.length - 1])}.`);
+  }
+  return parts.join(' ');
+}
