@@ -23,8 +23,10 @@
  * function through the CLI against the same 60 runs one at a time through the CLI (target: at
  * most a fifth of the time), and the sweep's SGD steps per second against one run's on the same
  * pool (target: within 20%).
+ * Minibatch SGD (issue 14): the two-layer example, 100 trials × 2000 steps, B = 16, in-process on one
+ * core against a plain loop doing the same per-example gradient calls (target: ratio ≈ 1).
  * Set BENCH_QUICK=1 for a 10× smaller run (a smoke test, not the figures); BENCH_ONLY=landscape
- * (or trials, host, failures, ceiling, sweep) runs one part.
+ * (or trials, host, failures, ceiling, sweep, minibatch) runs one part.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +37,10 @@ import { join } from 'node:path';
 import { figure3, rastrigin } from './losses';
 import { resolveConfig } from '../src/engine/config';
 import { runTrials } from '../src/engine/sgd';
-import { adaptLoss } from '../src/engine/adapt';
+import { adaptExample, adaptLoss } from '../src/engine/adapt';
+import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../src/engine/finiteSum';
+import { stream } from '../src/engine/rng';
+import { xorNet, xorNetOptions, DIM as XOR_DIM, type XorPoint } from '../examples/two-layer-net';
 import { computeLandscape } from '../src/engine/landscape';
 import { makeSmoother } from '../src/engine/smoothing';
 import { ExperimentRunner } from '../src/runner/pool';
@@ -185,6 +190,73 @@ async function trialsBench(name: string, input: RunConfigInput, loss: Loss, plai
       runner.dispose();
     }
   }
+}
+
+/**
+ * Minibatch SGD on the two-layer example (issue 14): the engine's minibatch kernel in-process on
+ * one core against a plain loop that does the same work — per step, B distinct indices by a
+ * partial Fisher–Yates shuffle from an Alea stream, the user's per-example gradient on each (a
+ * reused plain array for w, as the engine's adapter passes it), their mean, the step.
+ */
+async function minibatchBench() {
+  const trials = quick ? 10 : 100;
+  const steps = 2000;
+  const B = 16;
+  const data = (xorNetOptions.data as () => XorPoint[])();
+  const n = data.length;
+  const grad = xorNetOptions.gradient as (w: number[], e: XorPoint) => number[];
+  const ex = adaptExample(xorNet, 'array', XOR_DIM);
+  const exGrad = adaptExample(grad, 'array', XOR_DIM);
+  const fs: FiniteSum = {
+    n,
+    example: (w, i) => ex(w, data[i]) as number,
+    exampleGradient: (w, i, out) => {
+      const r = exGrad(w, data[i]) as number[];
+      for (let j = 0; j < XOR_DIM; j++) out[j] = r[j];
+    },
+  };
+  const config = resolveConfig(
+    {
+      function: 'xorNet',
+      trials,
+      init: { low: -1, high: 1 },
+      domain: { low: -4, high: 4 },
+      compareGd: false,
+      stages: [{ lr: 0.3, steps, noise: 'minibatch', batchSize: B }],
+    },
+    { dim: XOR_DIM, examples: n },
+  );
+  const loss = finiteSumLoss(fs);
+  const full = finiteSumGradient(fs, 0);
+  const plain = () => {
+    const d = XOR_DIM;
+    const w = new Array<number>(d).fill(0);
+    const g = new Float64Array(d);
+    const perm = new Int32Array(n);
+    let acc = 0;
+    for (let k = 0; k < trials; k++) {
+      const rng = stream('bench', `plain/${k}`);
+      for (let j = 0; j < d; j++) w[j] = 2 * rng() - 1;
+      for (let i = 0; i < n; i++) perm[i] = i;
+      for (let t = 0; t < steps; t++) {
+        g.fill(0);
+        for (let b = 0; b < B; b++) {
+          const q = b + Math.floor(rng() * (n - b));
+          const tmp = perm[b];
+          perm[b] = perm[q];
+          perm[q] = tmp;
+          const r = grad(w, data[perm[b]]);
+          for (let j = 0; j < d; j++) g[j] += r[j];
+        }
+        for (let j = 0; j < d; j++) w[j] -= (0.3 * g[j]) / B;
+      }
+      acc += w[0];
+    }
+    return acc;
+  };
+  const tPlain = best(plain);
+  const tEngine = best(() => runTrials(loss, full, config, 'sgd', 0, trials, { lean: true }));
+  row(`two-layer net: minibatch SGD ${trials}×${steps}, B = ${B}, 1 core`, tEngine, tPlain, 'vs plain loop (per-example gradient calls)');
 }
 
 /** J₁ by its integral (1/π)∫₀^π cos(τ − x sin τ) dτ (the midpoint rule is spectrally exact here). */
@@ -541,6 +613,7 @@ async function main() {
   if (part('host')) await hostResponsiveness();
   if (part('failures')) await failureLatency();
   if (part('sweep')) await sweepBench();
+  if (part('minibatch')) await minibatchBench();
 
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['what', 'engine', 'reference', 'ratio'][i].length));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join(' | ');
