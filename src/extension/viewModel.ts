@@ -52,9 +52,28 @@ function binSgdGd(config: RunConfig, sgd: number[][], gd: number[][], xStar: num
 
 /**
  * Where the trials are at the end of each stage but the last, binned by the engine on the run's
- * histogram edges (trials that diverged within a stage are not counted).
+ * histogram edges (trials that diverged within a stage are not counted): every method's when the
+ * result has them (in the order of config.methods, as the final histogram), else SGD's and GD's.
  */
-function stageHistograms(config: RunConfig, sgd: MethodResult | undefined, gd: MethodResult | undefined, xStar: number[]): Histogram[] {
+function stageHistograms(
+  config: RunConfig,
+  sgd: MethodResult | undefined,
+  gd: MethodResult | undefined,
+  xStar: number[],
+  methods?: MethodResult[],
+): Histogram[] {
+  if (methods && methods.length === config.methods.length) {
+    const roles = methodRoles(config);
+    return config.stages.slice(0, -1).map((_, i) =>
+      binPoints(
+        config,
+        config.domain,
+        methods.map((m) => m.stageFinals[i] ?? []),
+        roles,
+        { xStar },
+      ),
+    );
+  }
   return config.stages.slice(0, -1).map((_, i) => binSgdGd(config, sgd?.stageFinals[i] ?? [], gd?.stageFinals[i] ?? [], xStar));
 }
 
@@ -72,7 +91,7 @@ export function toViewResult(result: ExperimentResult, runId: string): ViewResul
     sgd: viewMethod(result.sgd),
     landscape: result.landscape,
     diagnostics: result.diagnostics,
-    stageHistograms: stageHistograms(result.config, result.sgd, result.gd, result.diagnostics.xStar),
+    stageHistograms: stageHistograms(result.config, result.sgd, result.gd, result.diagnostics.xStar, result.methods),
     timing: result.timing,
     startedAt: result.startedAt,
   };

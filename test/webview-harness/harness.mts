@@ -22,6 +22,10 @@ import { liveMessage, toLiveView, toViewResult } from '../../src/extension/viewM
 import type { MethodResult } from '../../src/engine/types';
 import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
 import { sweepHarness } from './sweep';
+import { resolveConfig } from '../../src/engine/config';
+import { runExperiment } from '../../src/engine/experiment';
+import type { RunConfigInput } from '../../src/engine/types';
+import { METHOD_COLORS } from '../../webview/shared/palette';
 
 const repo = resolve(import.meta.dirname, '../..');
 const outDir = resolve(process.argv[2] ?? join(repo, 'test-artifacts/webview-harness'));
@@ -651,6 +655,140 @@ for (const file of (process.env.RESULTS ?? '').split(',').filter(Boolean)) {
     await p.screenshot({ path: join(outDir, `real-${name}-${theme.replace('vscode-', '')}.png`), fullPage: true });
     await p.close();
   }
+}
+
+// Several methods from the same starts (issue 12), real results of the engine: Himmelblau on a
+// domain that leaves one of its four minima outside (finals there are drawn on the edge and
+// counted), four methods side by side, each in its colour; then overlaid.
+if (!process.env.ONLY || process.env.ONLY === 'methods') {
+  const himmelblau = (p: Float64Array) => (p[0]! ** 2 + p[1]! - 11) ** 2 + (p[0]! + p[1]! ** 2 - 7) ** 2;
+  const config = resolveConfig(
+    {
+      function: 'himmelblau',
+      trials: 60,
+      seed: 'methods',
+      init: { low: [-3.5, -3.5], high: [3.5, 3.5] },
+      domain: { low: [-3.5, -3.5], high: [3.5, 3.5] },
+      resolution: 61,
+      stages: [{ lr: 0.005, radius: 0.1, steps: 300, noise: 'uniform' }],
+      methods: [
+        { name: 'SGD' },
+        { name: 'GD', noise: 'none' },
+        { name: 'Momentum', optimizer: { kind: 'momentum', beta: 0.9 } },
+        { name: 'Adam', optimizer: { kind: 'adam' } },
+      ],
+    } as RunConfigInput,
+    { dim: 2 },
+  );
+  const result = runExperiment(himmelblau, undefined, config);
+  const view = toViewResult(result, 'run-methods');
+  const box = config.domain;
+  const inside = (y: number[]) => y.every((v, j) => v >= box.low[j]! && v <= box.high[j]!);
+  // Independent counts from the result: finals drawn (every trial that did not diverge, inside or
+  // on the edge), finals binned (those inside the domain), finals outside.
+  const kept = result.methods.map((m) => m.finals.filter((_, t) => !m.divergedMask[t]));
+  const drawnWant = kept.reduce((n, f) => n + f.length, 0);
+  const binnedWant = kept.reduce((n, f) => n + f.filter(inside).length, 0);
+  const outsideWant = kept.reduce((n, f) => n + f.filter((y) => !inside(y)).length, 0);
+  check(outsideWant > 0, `methods: the case has finals outside the domain (${outsideWant})`);
+  for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast']) {
+    const { p, errors } = await open('panel', theme, 1400, 1000);
+    await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+    const d = await drawn(p, ['chart-finals', 'chart-histogram', 'chart-trajectories']);
+    const layout = await p.getByTestId('finals-pair').getAttribute('data-layout');
+    check(layout === 'columns', `methods ${theme}: four methods side by side (${layout})`);
+    check(
+      Number(d['chart-finals']!.points) === drawnWant,
+      `methods ${theme}: finals drawn ${d['chart-finals']!.points} = ${drawnWant} trials`,
+    );
+    check(
+      Number(d['chart-histogram']!.points) === binnedWant,
+      `methods ${theme}: histogram bins ${d['chart-histogram']!.points} = ${binnedWant} finals inside`,
+    );
+    const targets = (await p.getByTestId('targets').textContent()) ?? '';
+    const found = result.diagnostics.targets.length;
+    check(
+      targets.includes(`${found} global minim${found === 1 ? 'um' : 'a'} found:`) &&
+        targets.includes(`${outsideWant} finals outside the plot`),
+      `methods ${theme}: targets line names the minima found and ${outsideWant} finals outside: ${targets}`,
+    );
+    const success = (await p.getByTestId('success').textContent()) ?? '';
+    check(
+      result.methods.every((m) => success.includes(`${m.name}${m.finalsAre === 'x_T' ? ' (x_T)' : ''} ${m.success} / 60`)),
+      `methods ${theme}: success line has every method: ${success}`,
+    );
+    // Each column holds its method's colour (marker fill), read back from the canvas.
+    const colors = theme === 'vscode-light' ? METHOD_COLORS.light : METHOD_COLORS.dark;
+    const perColumn = await p.getByTestId('chart-finals').evaluate(
+      (c: HTMLCanvasElement, colors: string[]) => {
+        const ctx = c.getContext('2d')!;
+        const w = Math.floor(c.width / 4);
+        return [0, 1, 2, 3].map((k) => {
+          const px = ctx.getImageData(k * w, 0, w, c.height).data;
+          const want = [1, 3, 5].map((i) => parseInt(colors[k]!.slice(i, i + 2), 16));
+          let n = 0;
+          for (let i = 0; i < px.length; i += 4)
+            if (Math.abs(px[i]! - want[0]!) + Math.abs(px[i + 1]! - want[1]!) + Math.abs(px[i + 2]! - want[2]!) <= 6) n++;
+          return n;
+        });
+      },
+      [...colors],
+    );
+    check(
+      perColumn.every((n) => n >= 4),
+      `methods ${theme}: each column shows its method's colour (${perColumn.join(', ')} pixels)`,
+    );
+    await p.getByTestId('finals-pair').screenshot({ path: join(outDir, `panel-methods-${theme.replace('vscode-', '')}.png`) });
+    if (theme === 'vscode-dark') {
+      await p.getByTestId('methods-layout').evaluate((el: HTMLElement & { value: string }) => {
+        el.value = 'overlay';
+        el.dispatchEvent(new Event('change'));
+      });
+      await p.waitForFunction(() => document.querySelector('[data-testid="finals-pair"]')?.getAttribute('data-layout') === 'overlay');
+      const o = await drawn(p, ['chart-finals', 'chart-histogram']);
+      const cells = await p.getByTestId('density-method').evaluate((el: HTMLElement) => el.hidden);
+      check(Number(o['chart-finals']!.points) === drawnWant, `methods overlaid: finals drawn ${o['chart-finals']!.points} = ${drawnWant}`);
+      const sgdBinned = kept[0]!.filter(inside).length;
+      check(
+        Number(o['chart-histogram']!.points) === sgdBinned && !cells,
+        `methods overlaid: 2-D density of SGD ${o['chart-histogram']!.points} = ${sgdBinned}, method picker shown`,
+      );
+      await p.getByTestId('finals-pair').screenshot({ path: join(outDir, 'panel-methods-overlay.png') });
+    }
+    check(errors.length === 0, `methods ${theme}: no console errors ${errors.join(' | ')}`);
+    await p.close();
+  }
+  // 1-D, the paper's Figure 3 function: four methods as columns on the curve of f, shared axes.
+  const fig3 = resolveConfig(
+    {
+      function: 'figure3',
+      trials: 50,
+      seed: 'm1',
+      stages: [{ lr: 0.02, radius: 0.3, steps: 300, noise: 'uniform' }],
+      methods: [
+        { name: 'GD', noise: 'none' },
+        { name: 'SGD' },
+        { name: 'Nesterov', optimizer: { kind: 'nesterov' } },
+        { name: 'SAM', optimizer: { kind: 'sam' } },
+      ],
+    } as RunConfigInput,
+    { dim: 1 },
+  );
+  const r1 = runExperiment((x) => x[0]! ** 2 + 0.5 * Math.sin(8 * x[0]!), undefined, fig3);
+  const v1 = toViewResult(r1, 'run-methods-1d');
+  const { p, errors } = await open('panel', 'vscode-dark', 1400, 1000);
+  await post(p, { status: { kind: 'idle' }, runs: [], current: v1 });
+  const d1 = await drawn(p, ['chart-finals', 'chart-histogram']);
+  const kept1 = r1.methods.map((m) => m.finals.filter((_, t) => !m.divergedMask[t]));
+  const want1 = kept1.reduce((n, f) => n + f.length, 0);
+  const lo = r1.diagnostics.histogram.edges[0]!;
+  const hi = r1.diagnostics.histogram.edges[r1.diagnostics.histogram.edges.length - 1]!;
+  const binned1 = kept1.reduce((n, f) => n + f.filter((y) => y[0]! >= lo && y[0]! <= hi).length, 0);
+  check(Number(d1['chart-finals']!.points) === want1, `methods 1-D: finals drawn ${d1['chart-finals']!.points} = ${want1}`);
+  check(Number(d1['chart-histogram']!.points) === binned1, `methods 1-D: histogram ${d1['chart-histogram']!.points} = ${binned1}`);
+  await p.getByTestId('finals-pair').screenshot({ path: join(outDir, 'panel-methods-1d.png') });
+  check(errors.length === 0, `methods 1-D: no console errors ${errors.join(' | ')}`);
+  await p.close();
 }
 
 // A run while it goes: partial results drawn live, the last complete run back after a failure.

@@ -46,8 +46,10 @@ export interface ChartUi {
   timeIndex: number;
   /** The run `timeIndex` was set on: any other run opens at its end. */
   timeRunId?: string;
-  /** Which method's density the 2-D histogram shows. */
-  density: 'sgd' | 'gd';
+  /** Which method's density the 2-D histogram shows when the methods are overlaid: SGD, GD, or method k (index in config.methods). */
+  density: 'sgd' | 'gd' | number;
+  /** "Where trials end": one column per method, one chart overlaid, or `auto` (columns from 3 methods on). */
+  methodsLayout: 'auto' | 'columns' | 'overlay';
   /** Multi-stage runs: where trials are shown, at the end of stage i (0-based) or -1 = the end of the run. */
   finalsStage: number;
   /** 2-D maps of f and g: colour scale (`auto`: log when the map spans decades). */
@@ -60,6 +62,7 @@ export const DEFAULT_UI: ChartUi = {
   pathsShown: 10,
   timeIndex: -1,
   density: 'sgd',
+  methodsLayout: 'auto',
   finalsStage: -1,
   colorScale: 'auto',
 };

@@ -98,10 +98,13 @@ export function signedHeat(
   };
 }
 
-/** Counts per cell on viridis from 1 to the largest count; empty cells take the background. */
-export function countHeat(counts: Grid, x: readonly number[], y: readonly number[], label: string, t: Theme): Heat {
-  let max = 0;
-  for (const row of counts) for (const c of row) if (c > max) max = c;
+/**
+ * Counts per cell on viridis from 1 to the largest count (or `sharedMax`, so that columns of
+ * several methods or runs read on one scale); empty cells take the background.
+ */
+export function countHeat(counts: Grid, x: readonly number[], y: readonly number[], label: string, t: Theme, sharedMax?: number): Heat {
+  let max = sharedMax ?? 0;
+  if (sharedMax === undefined) for (const row of counts) for (const c of row) if (c > max) max = c;
   const bg = rgb(t.background);
   return {
     grid: counts,

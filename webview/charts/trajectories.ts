@@ -1,5 +1,5 @@
 /**
- * The sampled SGD and GD paths up to the time slider's step: x against step (1-D), the paths
+ * The sampled paths of every method (SGD and GD by default) up to the time slider's step: x against step (1-D), the paths
  * over f (2-D), the distance to x* against step (d > 2). data-points: path points drawn.
  */
 import type { ViewMethodResult, ViewResult } from '../../src/protocol/webview';
@@ -11,6 +11,7 @@ import { distance, evenIndices, pathUntil, thinPath } from '../shared/shape';
 import type { Theme } from '../shared/theme';
 import { asGrid, byGeometry, domainX, dots, gridFrame, line, stageRules, xStarMark, type ChartUi } from './chart';
 import { valueHeat } from './heat';
+import { shownMethods } from './methods';
 
 /** The global step the time slider stands at. */
 export function sliderStep(view: ViewResult, ui: ChartUi): number {
@@ -36,16 +37,20 @@ function cut(path: number[][], steps: number[], step: number): number[][] {
 }
 
 interface Method {
-  name: 'SGD' | 'GD';
+  name: string;
   m: ViewMethodResult;
   color: string;
+  /** A deterministic method (GD, noise "none"): its paths dashed. */
+  plain: boolean;
 }
 
 function methods(view: ViewResult, t: Theme): Method[] {
-  const p = palette(t);
-  const out: Method[] = [{ name: 'SGD', m: view.sgd, color: p.sgd }];
-  if (view.gd) out.push({ name: 'GD', m: view.gd, color: p.gd });
-  return out;
+  return shownMethods(view, t).map((s) => ({
+    name: s.name,
+    m: s.m,
+    color: s.color,
+    plain: s.run ? s.run.noise === 'none' : s.m === view.gd,
+  }));
 }
 
 /** The sampled paths of `m` the user asked to see, each cut at `step` as [step, ...x] (empty ones left out). */
@@ -73,14 +78,14 @@ function pathsOverSteps(axisOf: (view: ViewResult) => Axis) {
     const total = view.config.stages.reduce((s, st) => s + st.steps, 0);
     const datasets: Series[] = [];
     const starts: XY[] = [];
-    for (const { name, m, color } of methods(view, t)) {
+    for (const { name, m, color, plain } of methods(view, t)) {
       const ends: XY[] = [];
       shownPaths(m, ui, step).forEach((pts, j) => {
         const data = pts.map((q) => ({ x: q[0]!, y: axis.value(q.slice(1)) }));
         datasets.push(
-          line(j === 0 ? `${name} paths` : '', data, withAlpha(color, name === 'GD' ? 0.9 : 0.6), {
+          line(j === 0 ? `${name} paths` : '', data, withAlpha(color, plain ? 0.9 : 0.6), {
             borderWidth: 1,
-            ...(name === 'GD' ? { borderDash: [4, 2] } : {}),
+            ...(plain ? { borderDash: [4, 2] } : {}),
           }),
         );
         starts.push(data[0]!);
@@ -116,15 +121,15 @@ function trajectoriesPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme
   const step = sliderStep(view, ui);
   const lines: LineLayer[] = [];
   const starts: number[][] = [];
-  const ends = methods(view, t).map(({ name, m, color }) => {
+  const ends = methods(view, t).map(({ name, m, color, plain }) => {
     const at: number[][] = [];
     for (const path of shownPaths(m, ui, step)) {
       const pts = path.map((p) => p.slice(1));
       lines.push({
         points: pts,
-        color: withAlpha(color, name === 'GD' ? 0.9 : 0.75),
-        width: name === 'GD' ? 1.5 : 1.2,
-        ...(name === 'GD' ? { dash: [4, 2] } : {}),
+        color: withAlpha(color, plain ? 0.9 : 0.75),
+        width: plain ? 1.5 : 1.2,
+        ...(plain ? { dash: [4, 2] } : {}),
       });
       starts.push(pts[0]!);
       at.push(pts[pts.length - 1]!);

@@ -6,6 +6,7 @@
 import type { ViewResult } from '../../src/protocol/webview';
 import { asGrid, type ChartUi } from '../charts/chart';
 import { gridScale } from '../charts/heat';
+import { methodsLayout } from '../charts/methods';
 import { sliderStep } from '../charts/trajectories';
 import { h, fillSelect } from '../shared/dom';
 import { formatNumber } from '../shared/format';
@@ -22,6 +23,7 @@ export const scaleSelect = select('color-scale', 'Colour scale of the maps of f 
 export const convexitySelect = select('convexity-radius', 'Smoothing radius of c(y)');
 export const pathsSelect = select('paths-shown', 'Sampled paths drawn');
 export const densitySelect = select('density-method', 'Whose final iterates');
+export const layoutSelect = select('methods-layout', 'Methods side by side (one column each, shared axes) or overlaid in one chart');
 export const stageSelect = select('finals-stage', 'Where the trials are: after which stage');
 export const timeSlider = h('input', {
   type: 'range',
@@ -84,15 +86,34 @@ export function syncControls(view: ViewResult, ui: ChartUi): void {
     String(ui.finalsStage),
   );
 
-  densitySelect.hidden = dim !== 2 || !view.gd;
+  const methods = view.methods && view.methods.length > 0 ? view.methods.map((m) => m.name) : view.gd ? ['SGD', 'GD'] : ['SGD'];
+  layoutSelect.hidden = methods.length < 2;
+  if (!['auto', 'columns', 'overlay'].includes(ui.methodsLayout)) ui.methodsLayout = 'auto';
   fillSelect(
-    densitySelect,
+    layoutSelect,
     [
-      { value: 'sgd', label: 'SGD density' },
-      { value: 'gd', label: 'GD density' },
+      { value: 'auto', label: `methods: auto (${methodsLayout(view, { ...ui, methodsLayout: 'auto' })})` },
+      { value: 'columns', label: 'methods: side by side' },
+      { value: 'overlay', label: 'methods: overlaid' },
     ],
-    ui.density,
+    ui.methodsLayout,
   );
+
+  // The 2-D density of one method, when the methods are overlaid (columns show every one).
+  densitySelect.hidden = dim !== 2 || methods.length < 2 || methodsLayout(view, ui) === 'columns';
+  const densityOptions = view.methods?.length
+    ? view.methods.map((m, k) => ({ value: String(k), label: `${m.name} density` }))
+    : [
+        { value: 'sgd', label: 'SGD density' },
+        { value: 'gd', label: 'GD density' },
+      ];
+  if (!densityOptions.some((o) => o.value === String(ui.density))) {
+    // A run with methods: SGD's place among them; a run without: 'sgd' / 'gd'.
+    const sgd = view.methods?.findIndex((m) => m.role === 'sgd') ?? -1;
+    const gd = view.methods?.findIndex((m) => m.role === 'gd') ?? -1;
+    ui.density = view.methods?.length ? Math.max(0, ui.density === 'gd' ? gd : sgd) : 'sgd';
+  }
+  fillSelect(densitySelect, densityOptions, String(ui.density));
 
   const n = view.sgd.pathSteps.length;
   timeSlider.max = String(Math.max(0, n - 1));
@@ -117,6 +138,8 @@ export interface ControlHost {
   redraw(charts: readonly string[] | 'timed'): void;
   /** Persists `ui`. */
   save(): void;
+  /** Fits the page to a change of layout (methods side by side or overlaid). */
+  layout?(): void;
 }
 
 let playing: number | undefined;
@@ -147,7 +170,23 @@ export function bindControls(host: ControlHost): void {
   );
   onSelect(convexitySelect, (v) => ((ui.convexityIndex = Number(v)), Number.isInteger(ui.convexityIndex)), ['chart-convexity']);
   onSelect(pathsSelect, (v) => ((ui.pathsShown = Number(v)), ui.pathsShown > 0), ['chart-trajectories']);
-  onSelect(densitySelect, (v) => ((ui.density = v === 'gd' ? 'gd' : 'sgd'), true), ['chart-histogram']);
+  onSelect(
+    densitySelect,
+    (v) => ((ui.density = v === 'gd' || v === 'sgd' ? v : Number(v)), v === 'gd' || v === 'sgd' || Number.isInteger(Number(v))),
+    ['chart-histogram'],
+  );
+  onSelect(
+    layoutSelect,
+    (v) => {
+      if (v !== 'auto' && v !== 'columns' && v !== 'overlay') return false;
+      ui.methodsLayout = v;
+      const view = host.shownView();
+      if (view) syncControls(view, ui);
+      host.layout?.();
+      return true;
+    },
+    ['chart-finals', 'chart-histogram'],
+  );
   onSelect(stageSelect, (v) => ((ui.finalsStage = Number(v)), Number.isInteger(ui.finalsStage)), ['chart-finals', 'chart-histogram']);
 
   const setTime = (index: number): void => {

@@ -7,6 +7,7 @@ import {
   convexitySelect,
   densitySelect,
   layerSelect,
+  layoutSelect,
   pathsSelect,
   playButton,
   scaleSelect,
@@ -40,6 +41,8 @@ export const successLine = h('p', { class: 'note', 'data-testid': 'success' });
 export const convexityLine = h('p', { class: 'note', 'data-testid': 'convexity-text' });
 export const theoremList = h('ul', { class: 'theorem', 'data-testid': 'theorem1' });
 export const theorem3Line = h('p', { class: 'note', 'data-testid': 'theorem3' });
+/** Targets (the minima success counts against) and finals outside the plot, in words. */
+export const targetsLine = h('p', { class: 'note', 'data-testid': 'targets' });
 
 let savePng: (s: ChartSlot) => void = () => undefined;
 
@@ -54,6 +57,9 @@ function figure(s: ChartSlot): HTMLElement {
     h('div', { class: 'canvas-box' }, s.canvas, s.note),
   );
 }
+
+/** Finals and histogram: beside each other, or one above the other when each holds a column per method. */
+export const finalsPair = h('div', { class: 'pair', 'data-testid': 'finals-pair' }, figure(SLOTS.finals), figure(SLOTS.histogram));
 
 function card(title: string, toolbar: Node[], ...body: Node[]): HTMLElement {
   return h('section', { class: 'card' }, h('header', {}, h('h2', {}, title), h('div', { class: 'toolbar' }, ...toolbar)), ...body);
@@ -78,12 +84,7 @@ export const content = h(
   { class: 'content' },
   card('Landscape', [layerSelect, scaleSelect], figure(SLOTS.landscape)),
   card('Trajectories', [pathsSelect, playButton, timeSlider, timeLabel], figure(SLOTS.trajectories)),
-  card(
-    'Where trials end',
-    [stageSelect, densitySelect],
-    successLine,
-    h('div', { class: 'pair' }, figure(SLOTS.finals), figure(SLOTS.histogram)),
-  ),
+  card('Where trials end', [stageSelect, layoutSelect, densitySelect], successLine, targetsLine, finalsPair),
   diagnosticsCard,
 );
 

@@ -13,7 +13,11 @@
  *   status          status line                      progress   progress bar (data-value 0..1)
  *   error           error banner (hidden unless the last run failed; results stay visible)
  *   summary         the one-paragraph summary of the run on screen
- *   run-label       title line of the run            success    success counts SGD vs GD
+ *   run-label       title line of the run            success    success counts of every method
+ *   targets         the targets success counts against ("4 global minima found: …"), which one
+ *                   c(y) refers to, and the finals outside the plot ("12 finals outside the plot")
+ *   finals-pair     holds chart-finals and chart-histogram; data-layout = columns | overlay
+ *   methods-layout  <vscode-single-select>: auto / columns (one per method, shared axes) / overlay
  *   convexity-text  estimated c in words             theorem1   Theorem 1 prediction vs observed
  *   theorem3        Theorem 3 (step too big) along the trajectories
  *   chart-landscape, chart-trajectories, chart-finals, chart-histogram, chart-convexity,
@@ -39,13 +43,27 @@
  */
 import type { HostState, LiveView, RunStatus, ToWebview, ViewResult } from '../../src/protocol/webview';
 import { DEFAULT_UI, type ChartUi } from '../charts/chart';
+import { methodsLayout } from '../charts/methods';
 import { formatDuration } from '../shared/format';
 import { receiveLive, receiveState } from '../shared/receive';
 import { liveText, summaryText } from '../shared/summary';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { connect } from '../shared/vscode';
 import { bindControls, stopPlaying, syncControls } from './controls';
-import { content, diagnosticsCard, empty, errorLink, exportCsv, exportJson, mount, root, successLine, summary } from './layout';
+import {
+  content,
+  diagnosticsCard,
+  empty,
+  errorLink,
+  exportCsv,
+  exportJson,
+  finalsPair,
+  mount,
+  root,
+  successLine,
+  summary,
+  targetsLine,
+} from './layout';
 import { ALL_SLOTS, clearSlot, drawSlot, type ChartSlot } from './slots';
 import { renderStatus, renderText, renderTitle } from './text';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -72,6 +90,13 @@ function draw(s: ChartSlot, view: ViewResult): void {
   drawSlot(s, view, theme, ui, !!liveShown);
 }
 
+/** Finals and histogram one above the other when they hold a column per method (before drawing: the canvases take their size from it). */
+function fitLayout(view: ViewResult | undefined): void {
+  const columns = !!view && methodsLayout(view, ui) === 'columns';
+  finalsPair.classList.toggle('stacked', columns);
+  finalsPair.dataset.layout = columns ? 'columns' : 'overlay';
+}
+
 /**
  * A run other than the one the time slider was moved on opens at its end (the slider's place is
  * kept across reloads of the same run, and from a run's live view to its result).
@@ -90,6 +115,7 @@ function renderAll(view: ViewResult): void {
   delete root.dataset.live;
   diagnosticsCard.hidden = false;
   syncControls(view, ui);
+  fitLayout(view);
   renderText(view);
   for (const s of ALL_SLOTS) draw(s, view);
 }
@@ -113,9 +139,11 @@ function renderLive(live: LiveView & { view: ViewResult }): void {
   exportJson.toggleAttribute('disabled', true);
   exportCsv.toggleAttribute('disabled', true);
   syncControls(view, ui);
+  fitLayout(view);
   renderTitle(view);
   summary.textContent = liveText(live);
   successLine.textContent = '';
+  targetsLine.textContent = '';
   for (const s of ALL_SLOTS) {
     if (s.live) draw(s, view);
     else clearSlot(s);
@@ -215,6 +243,7 @@ bindControls({
   shownView,
   redraw: (charts) => redraw(charts === 'timed' ? (s) => !!s.timed : (s) => charts.includes(s.id)),
   save: () => host.setState({ ...ui }),
+  layout: () => fitLayout(shownView()),
 });
 
 onThemeChange(() => {

@@ -4,7 +4,7 @@
  */
 import type { RunStatus, ViewResult } from '../../src/protocol/webview';
 import { h, setChildren } from '../shared/dom';
-import { convexityText, runLabel, statusText, successText, summaryText, theorem3Text, theoremText } from '../shared/summary';
+import { convexityText, runLabel, statusText, successText, summaryText, targetsText, theorem3Text, theoremText } from '../shared/summary';
 import {
   convexityLine,
   errorBanner,
@@ -18,6 +18,7 @@ import {
   successLine,
   summary,
   theorem3Line,
+  targetsLine,
   theoremList,
 } from './layout';
 
@@ -54,6 +55,8 @@ export function renderText(view: ViewResult): void {
   renderTitle(view);
   summary.textContent = summaryText(view);
   successLine.textContent = successText(view);
+  targetsLine.textContent = targetsText(view);
+  targetsLine.hidden = targetsLine.textContent === '';
   convexityLine.textContent = convexityText(view);
   const stages = view.config.stages.length;
   setChildren(theoremList, ...view.diagnostics.theorem1.map((p) => h('li', {}, theoremText(p, stages))));

@@ -8,7 +8,7 @@ import type { Rgb } from './color';
 import type { Theme } from './theme';
 
 /** Marker shapes; `line` is a short horizontal stroke (legend key of a line such as a contour). */
-export type Shape = 'circle' | 'square' | 'cross' | 'star' | 'diamond' | 'line';
+export type Shape = 'circle' | 'square' | 'cross' | 'star' | 'diamond' | 'triangle' | 'line';
 
 /** A marker of radius `r` centred on (x, y), filled with the current fill (and outlined when asked). */
 export function marker(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y: number, r: number, outline: boolean): void {
@@ -25,6 +25,12 @@ export function marker(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y
       ctx.lineTo(x + r, y);
       ctx.lineTo(x, y + r);
       ctx.lineTo(x - r, y);
+      ctx.closePath();
+      break;
+    case 'triangle':
+      ctx.moveTo(x, y - r * 1.15);
+      ctx.lineTo(x + r, y + r * 0.75);
+      ctx.lineTo(x - r, y + r * 0.75);
       ctx.closePath();
       break;
     case 'cross':

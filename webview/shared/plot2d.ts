@@ -63,7 +63,20 @@ export interface Plot2DSpec {
   yLabel?: string;
   /** Drawn above the plot (used when plots stand side by side). */
   title?: string;
+  /** A marker before the title: the colour and shape of what the plot shows (its legend entry). */
+  titleMark?: { color: string; shape: Shape };
+  /** Draw `marks` under the data points (targets under the finals near them). */
+  marksUnder?: boolean;
+  /**
+   * `equal` (default): one unit as long on both axes (maps over the plane); `free`: the plot fills
+   * its box (a curve of f over x, bars of a histogram).
+   */
+  aspect?: 'equal' | 'free';
   heat?: Heat;
+  /** Filled rectangles in data coordinates (histogram bars), drawn under the lines. */
+  rects?: Array<{ x0: number; x1: number; y0: number; y1: number; color: string }>;
+  /** Vertical rules across the plot at x (x* on a 1-D axis). */
+  rules?: Array<{ x: number; color: string; label?: string }>;
   contours?: ContourLayer[];
   lines?: LineLayer[];
   /** Data points (finals): counted in `Drawn2D.points`. */
@@ -137,7 +150,7 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
   if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
   // One unit is as long on both axes (directions and distances read true); the plot is
   // centred in the width it does not need.
-  const plotW = Math.max(20, Math.min(availW, (plotH * (x1 - x0)) / (y1 - y0)));
+  const plotW = spec.aspect === 'free' ? availW : Math.max(20, Math.min(availW, (plotH * (x1 - x0)) / (y1 - y0)));
   const sx = plotW / (x1 - x0);
   const sy = plotH / (y1 - y0);
   const left = PAD.left + (availW - plotW) / 2;
@@ -152,6 +165,12 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     ctx.fillText(spec.title, left + plotW / 2, 4);
+    if (spec.titleMark) {
+      const w = ctx.measureText(spec.title).width;
+      ctx.fillStyle = spec.titleMark.color;
+      ctx.strokeStyle = spec.titleMark.color;
+      marker(ctx, spec.titleMark.shape, left + plotW / 2 - w / 2 - 10, 4 + theme.fontSize * 0.45, 4.5, false);
+    }
   }
 
   if (spec.heat && spec.heat.grid.length > 0 && spec.heat.grid[0]!.length > 0) {
@@ -227,6 +246,28 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
     ctx.lineWidth = 1.5;
     ctx.strokeRect(px(b.low[0]!), py(b.high[1]!), (b.high[0]! - b.low[0]!) * sx, (b.high[1]! - b.low[1]!) * sy);
   }
+  for (const r of spec.rects ?? []) {
+    ctx.fillStyle = r.color;
+    const X0 = px(r.x0);
+    const Y0 = py(r.y1);
+    ctx.fillRect(X0, Y0, Math.max(1, px(r.x1) - X0), py(r.y0) - Y0);
+  }
+  for (const r of spec.rules ?? []) {
+    ctx.strokeStyle = r.color;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(px(r.x), top);
+    ctx.lineTo(px(r.x), top + plotH);
+    ctx.stroke();
+    if (r.label) {
+      ctx.fillStyle = r.color;
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'top';
+      ctx.fillText(r.label, px(r.x) + 3, top + 2);
+    }
+  }
+  ctx.setLineDash([]);
   for (const c of spec.contours ?? []) {
     ctx.strokeStyle = c.color;
     ctx.lineWidth = c.width;
@@ -265,8 +306,9 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
     }
     return n;
   };
+  if (spec.marksUnder) drawPoints(spec.marks ?? []);
   drawn.points = drawPoints(spec.points ?? []);
-  drawPoints(spec.marks ?? []);
+  if (!spec.marksUnder) drawPoints(spec.marks ?? []);
   ctx.restore();
 
   if (spec.legend?.length) {

@@ -46,13 +46,67 @@ export function liveText(live: LiveView): string {
   return `${counts}${gd} done so far; the charts fill in as trials finish. Diagnostics (c(y), Theorem 1, Figure 5) appear when the run completes.`;
 }
 
-/** Trials that ended within successRadius of x*, SGD beside GD. */
+/** "Adam (x_T)": a method's name, saying when its finals are x_T rather than the paper's y_T. */
+function methodName(m: { name: string; finalsAre?: string }): string {
+  return m.finalsAre === 'x_T' ? `${m.name} (x_T)` : m.name;
+}
+
+/**
+ * Trials that ended within successRadius of a target (x*, or any of the minima that count), for
+ * every method of the run (SGD beside GD by default).
+ */
 export function successText(view: ViewResult): string {
   const d = view.diagnostics;
   const n = view.config.trials;
-  const where = `within ${formatNumber(d.successRadius)} of x* = ${formatPoint(d.xStar)}`;
+  const targets = d.targets ?? [d.xStar];
+  const r = formatNumber(d.successRadius);
+  const where =
+    targets.length > 1
+      ? `within ${r} of one of the ${targets.length} targets`
+      : d.targetsSource === 'x-star' || d.targetsSource === undefined || d.xStarTarget === 0
+        ? `within ${r} of x* = ${formatPoint(d.xStar)}`
+        : `within ${r} of the target ${formatPoint(targets[0]!)}`;
+  if (view.methods && view.methods.length > 0 && !view.methods.every((m) => m.role !== undefined)) {
+    return `Ended ${where}: ${view.methods.map((m) => `${methodName(m)} ${formatFraction(m.success, n)}`).join('; ')}.`;
+  }
   const gd = view.gd ? `; GD ${formatFraction(d.successGd, n)}` : '';
   return `Ended ${where}: SGD ${formatFraction(d.successSgd, n)}${gd}.`;
+}
+
+/** "(3, 2)" with few digits, for lists of points. */
+const point = (p: readonly number[]) => formatPoint(p);
+
+/**
+ * The targets success counts against and where they came from ("4 global minima found: …"), the
+ * successes per target when there are several, which target c(y) and Theorem 1 refer to, and the
+ * finals outside the plot ("12 finals outside the plot"). Empty for the paper's one x* with
+ * every final inside.
+ */
+export function targetsText(view: ViewResult): string {
+  const d = view.diagnostics;
+  const targets = d.targets ?? [];
+  const parts: string[] = [];
+  if (d.targetsSource === 'found') {
+    parts.push(`${targets.length} global minim${targets.length === 1 ? 'um' : 'a'} found: ${targets.map(point).join(', ')}.`);
+  } else if (d.targetsSource === 'declared') {
+    parts.push(`${targets.length} declared target${targets.length === 1 ? '' : 's'}: ${targets.map(point).join(', ')}.`);
+  }
+  const methods = view.methods ?? [];
+  if (targets.length > 1) {
+    parts.push(
+      d.xStarTarget >= 0
+        ? `c(y) and Theorem 1 refer to target ${d.xStarTarget + 1}, x* = ${point(d.xStar)}.`
+        : `c(y) and Theorem 1 refer to x* = ${point(d.xStar)}, none of the targets.`,
+    );
+    if (methods.length > 0)
+      parts.push(`Successes per target: ${methods.map((m) => `${methodName(m)} ${m.perTarget.join(' / ')}`).join('; ')}.`);
+  }
+  const outside = methods.reduce((s, m) => s + m.outside, 0);
+  if (outside > 0) {
+    const per = methods.filter((m) => m.outside > 0).map((m) => `${m.name} ${m.outside}`);
+    parts.push(`${outside} final${outside === 1 ? '' : 's'} outside the plot (${per.join(', ')}), drawn on its edge.`);
+  }
+  return parts.join(' ');
 }
 
 /** The estimated one-point convexity constant in words. */
@@ -75,9 +129,10 @@ export function convexityText(view: ViewResult): string {
 
 /** The panel's summary line (data-testid="summary"). */
 export function summaryText(view: ViewResult): string {
-  const parts = [successText(view), convexityText(view)];
+  const targets = targetsText(view);
+  const parts = [successText(view), ...(targets ? [targets] : []), convexityText(view)];
   if (view.diagnostics.gradientNoise) parts.push(gradientNoiseText(view.diagnostics.gradientNoise));
-  const diverged = view.sgd.diverged + (view.gd?.diverged ?? 0);
+  const diverged = view.methods?.length ? view.methods.reduce((s, m) => s + m.diverged, 0) : view.sgd.diverged + (view.gd?.diverged ?? 0);
   if (diverged > 0) parts.push(`${diverged} trial${diverged === 1 ? '' : 's'} diverged.`);
   return parts.join(' ');
 }
