@@ -261,7 +261,11 @@ for (const [name, opts] of process.env.ONLY ? [] : cases) {
     // compareGd: false — no GD beside SGD.
     delete result.gd;
     result.config.compareGd = false;
+    result.config.methods = result.config.methods.slice(0, 1);
+    result.methods = result.methods.slice(0, 1);
+    result.diagnostics.methods = result.diagnostics.methods.slice(0, 1);
     delete result.diagnostics.histogram.gd2d;
+    result.diagnostics.histogram.methods = result.diagnostics.histogram.methods?.slice(0, 1);
   }
   const view = toViewResult(result, `run-${name}`);
   for (const theme of name === '1d' || name === '2d' ? ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] : ['vscode-dark']) {
@@ -565,7 +569,7 @@ if (!process.env.ONLY) {
 // Figure 5 empty), and a run without noise (no g, so no c(y)).
 if (!process.env.ONLY) {
   const result = makeResult({ dim: 1, trials: 100, steps: 200 });
-  for (const m of [result.sgd, result.gd!]) {
+  for (const m of [result.sgd, result.gd!, ...result.methods]) {
     m.divergedMask = m.divergedMask.map(() => true);
     m.diverged = m.divergedMask.length;
   }
@@ -573,6 +577,7 @@ if (!process.env.ONLY) {
   const hist = result.diagnostics.histogram;
   hist.sgd = hist.sgd.map(() => 0);
   hist.gd = hist.gd.map(() => 0);
+  for (const m of hist.methods ?? []) m.counts = m.counts.map(() => 0);
   const tr = result.diagnostics.trajectory;
   for (const k of ['innerMin', 'innerMean', 'probeMean', 'probeMin', 'probeMax', 'gradNormMean', 'gradNormMin', 'gradNormMax'] as const)
     tr[k] = tr[k].map(() => NaN);

@@ -11,6 +11,11 @@ import { shownStage } from './trials';
 /** "All 200 SGD trials diverged" / "All 200 SGD and all 200 GD trials diverged", or undefined. */
 function allDiverged(view: ViewResult): string | undefined {
   const all = (m: ViewMethodResult | undefined) => !!m && m.finals.length > 0 && m.diverged >= m.finals.length;
+  if (view.methods && view.methods.length > 2) {
+    return view.methods.every(all)
+      ? `All ${view.sgd.finals.length} trials of every method (${view.methods.map((m) => m.name).join(', ')}) diverged`
+      : undefined;
+  }
   if (!all(view.sgd)) return undefined;
   return all(view.gd)
     ? `All ${view.sgd.finals.length} SGD and all ${view.gd!.finals.length} GD trials diverged`

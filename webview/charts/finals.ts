@@ -48,10 +48,10 @@ function columnTitle(s: ShownMethod, view: ViewResult, outside: number): string 
 }
 
 /** Data points of one method: inside at their place, outside on the domain's edge (outlined). */
-function pointLayers(s: ShownMethod, inside: Final[], outside: Final[], view: ViewResult, t: Theme, radius = 2.5): PointLayer[] {
+function pointLayers(s: ShownMethod, inside: Final[], outside: Final[], view: ViewResult, t: Theme, radius = 3): PointLayer[] {
   const box = view.config.domain;
   return [
-    { points: inside.map((q) => q.y), color: s.color, radius, shape: s.shape, stroke: t.background },
+    { points: inside.map((q) => q.y), color: s.color, radius, shape: s.shape },
     { points: outside.map((q) => ontoEdge(q.y, box)), color: s.color, radius: radius + 1.5, shape: s.shape, stroke: t.foreground },
   ];
 }
@@ -145,7 +145,7 @@ function finalsPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: 
         ...gridFrame(L),
         heat,
         // The first method on top: drawn last.
-        points: [...methods].reverse().flatMap(({ s, inside, outside }) => pointLayers(s, inside, outside, view, t, s.k === 0 ? 2.5 : 3)),
+        points: [...methods].reverse().flatMap(({ s, inside, outside }) => pointLayers(s, inside, outside, view, t)),
         marks: targetMarks(view, t),
         marksUnder: true,
         legend: methods.map(({ s, all, outside }) => ({
@@ -194,7 +194,7 @@ function finalsColumnsAgainstLoss(canvas: HTMLCanvasElement, view: ViewResult, t
       : [],
     rules: axis.onCurve ? [{ x: view.diagnostics.xStar[0]!, color: p.xStar, label: 'x*' }] : [],
     points: [
-      { points: inside.map((q) => [clampX(axis.value(q.y)), q.loss]), color: s.color, radius: 2.5, shape: s.shape, stroke: t.background },
+      { points: inside.map((q) => [clampX(axis.value(q.y)), q.loss]), color: s.color, radius: 3, shape: s.shape },
       { points: outside.map((q) => [clampX(axis.value(q.y)), q.loss]), color: s.color, radius: 4, shape: s.shape, stroke: t.foreground },
     ],
   }));
