@@ -73,7 +73,7 @@ export async function sweep(args: Args): Promise<number> {
   const quiet = args.flags.has('quiet');
   const runner = new ExperimentRunner(runnerOptions);
   try {
-    const prepared = await prepareRun(runner, file, input);
+    const prepared = await prepareRun(runner, file, input, { sweep: true });
     const config = resolveSweep(prepared.config, grid as SweepGrid);
     const progress = progressLine(quiet);
     const result = await runSweep(runner, prepared.loss, config, {

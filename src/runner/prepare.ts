@@ -8,6 +8,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError, resolveConfig } from '../engine/config';
+import { resultBudgetProblem } from '../engine/resultBudget';
 import { Problems, checkRunInput } from '../engine/settingsValidate';
 import type { RunConfig, RunConfigInput } from '../engine/types';
 import type { ArgStyle, LossRef, ModuleInfo } from '../protocol/worker';
@@ -32,6 +33,11 @@ export interface PrepareOptions {
   signal?: AbortSignal;
   /** The editor's settings as a run input: the lowest layer; the file's `<name>Options` override it. */
   base?: RunConfigInput;
+  /**
+   * A sweep's base run: its cells keep no per-trial data, so the result's size budget
+   * (resultBudget.ts) is not checked here.
+   */
+  sweep?: boolean;
 }
 
 /** The loss file cannot be read (missing, a directory, unreadable): a user error, not a crash. */
@@ -180,6 +186,9 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
       locate: optionsLocator(text, abs, exportName),
     },
   );
+  // A result too large to keep is refused now, not found when memory runs out at the end.
+  const overBudget = opts.sweep ? undefined : resultBudgetProblem(config);
+  if (overBudget) throw new ConfigError(overBudget.setting, overBudget.message);
   // Lines for failures without a stack (a hung call, memory, a gradient of the wrong shape).
   const gradientAt =
     info.options !== undefined ? staticExportLines(text, abs, `${exportName}Options`).get(`${exportName}Options.gradient`) : undefined;

@@ -81,6 +81,12 @@ const CASES: Case[] = [
     says: ['its top level rejected a promise that nothing handled: nope'],
     line: 1,
   },
+  {
+    name: 'a result too large to keep (100,000 trials × 100 checkpoints)',
+    source: one('return x * x;'),
+    settings: { trials: 100_000, steps: 1000, checkpoints: 100 },
+    says: ["checkpoints: the run's result would hold ", 'more than the 20,000,000 one run may keep', 'use checkpoints at most '],
+  },
 ];
 
 class Notes implements Notifier {

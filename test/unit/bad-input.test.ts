@@ -81,6 +81,8 @@ const small1 = (loss: string, ...flags: string[]) => ({
   args: ['run', 'loss.ts', '--config', 'run.json', ...flags],
   files: { 'loss.ts': loss, 'run.json': SMALL1 },
 });
+/** x·x in 10-D, as one array. */
+const SQUARE10 = `export function sq(x: number[]): number {\n  let s = 0;\n  for (const v of x) s += v * v;\n  return s;\n}\n`;
 const withOptions = (options: string) => `${LOSS}export const bowlOptions = ${options};\n`;
 const run = (config: unknown, ...flags: string[]) => ({
   args: ['run', 'loss.ts', '--config', 'run.json', ...flags],
@@ -547,6 +549,38 @@ const CASES: Case[] = [
     says: ['line printed ', 'MB more (', 'lines) that are not shown]'],
     stdout: ['function line (dim 1)'],
     maxStderr: 80_000,
+  },
+
+  // ---- the engine's own storage: a result too large to keep is refused before the run ----
+  {
+    name: 'trials 100,000 at dim 10 (x·x): the result budget, named with the largest trials that fit',
+    files: { 'loss.ts': SQUARE10, 'run.json': { dim: 10, trials: 100_000, steps: 10, resolution: 5 } },
+    args: ['run', 'loss.ts', '--config', 'run.json'],
+    exit: 2,
+    says: ["checkpoints: the run's result would hold ", 'more than the 20,000,000 one run may keep', 'use trials at most '],
+  },
+  {
+    name: '60 sampled paths × 100,000 points: trajectoryPoints named, with its largest fitting value',
+    ...run({ trials: 60, sampleTrajectories: 60, trajectoryPoints: 100_000, steps: 100_000, resolution: 5 }),
+    exit: 2,
+    says: ["trajectoryPoints: the run's result would hold ", 'of them sampled paths', 'use trajectoryPoints at most '],
+  },
+  {
+    name: 'a checkpoint series of 10,000 × 100,000 trials: checkpoints named',
+    files: { 'loss.ts': one('return x * x;'), 'run.json': { ...SMALL1, trials: 100_000, steps: 10_000, checkpoints: 10_000 } },
+    args: ['run', 'loss.ts', '--config', 'run.json'],
+    exit: 2,
+    says: ["checkpoints: the run's result would hold ", 'Figure 5 checkpoints of every trial', 'use checkpoints at most '],
+  },
+  {
+    name: 'resolution 2001 in 2-D with three noise radii: resolution named',
+    ...run({
+      ...SMALL,
+      resolution: 2001,
+      stages: [0.1, 0.2, 0.3].map((radius) => ({ lr: 0.01, radius, steps: 5, noise: 'uniform' })),
+    }),
+    exit: 2,
+    says: ["resolution: the run's result would hold ", 'of them landscape maps', 'use resolution at most '],
   },
 
   // ---- values of the wrong kind from the loss ----
