@@ -58,6 +58,13 @@ const CASES: Case[] = [
     says: ['loss.ts ran out of memory: its top-level code needs more than the worker heap limit of 64 MB'],
   },
   {
+    name: 'typed arrays in the loss (outside the heap) count against the memory budget',
+    source: `const hoard: Float64Array[] = [];\n${one('while (hoard.length < 20) hoard.push(new Float64Array(1e7).fill(x));\n  for (;;) {}')}`,
+    settings: { memoryLimitMb: 32, stallSeconds: 60 },
+    says: ['line used too much memory at x', 'typed arrays and buffers count'],
+    line: 2,
+  },
+  {
     name: 'a loss returning -Infinity',
     source: one('return -Infinity;'),
     says: ['line is not finite anywhere on the landscape: it returned -Infinity at x = [', 'and at all 5 grid points'],

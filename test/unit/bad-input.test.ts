@@ -530,6 +530,17 @@ const CASES: Case[] = [
     repeat: 3,
   },
   {
+    // Outside the JS heap, so the heap limit alone never stops it (3.9 GB with --memory-mb 128 in
+    // the issue): the process's budget does. 20 × 80 MB at most, then it waits to be stopped.
+    name: 'typed arrays inside the loss count against the memory budget, --memory-mb 32',
+    files: {
+      'loss.ts': `const hoard: Float64Array[] = [];\n${one('while (hoard.length < 20) hoard.push(new Float64Array(1e7).fill(x));\n  for (;;) {}')}`,
+    },
+    args: ['run', 'loss.ts', '--memory-mb', '32', '--workers', '1', '--stall-seconds', '60'],
+    exit: 1,
+    says: ['line used too much memory at x', 'over its budget of 1 worker × 64 MB + 1024 MB; typed arrays and buffers count', 'loss.ts:2)'],
+  },
+  {
     name: 'a promise rejected at the top level, nothing handling it',
     files: { 'loss.ts': top("Promise.reject(new Error('not ready'));") },
     args: ['run', 'loss.ts'],
