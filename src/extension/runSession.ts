@@ -68,6 +68,8 @@ export async function prepareRun(args: {
   runner: ExperimentRunner;
   bundleDir?: string;
   signal?: AbortSignal;
+  /** A sweep's base run: not bound by the result's size budget (its cells keep no per-trial data). */
+  sweep?: boolean;
 }): Promise<PreparedRun> {
   const { request, sourceText, settings, runner } = args;
   const losses = discoverLosses(sourceText, request.file);
@@ -91,6 +93,7 @@ export async function prepareRun(args: {
       sourceText,
       bundleDir: args.bundleDir,
       signal: args.signal,
+      sweep: args.sweep,
     });
   } catch (e) {
     if (e instanceof BundleFailure) {
@@ -216,6 +219,7 @@ export class PoolExecutor implements RunExecutor, SweepExecutor {
     sourceText: string;
     settings: ExtensionSettings;
     signal: AbortSignal;
+    sweep?: boolean;
   }): Promise<{ runner: ExperimentRunner; prepared: PreparedRun }> {
     const key = poolKey(args.settings, args.request.file, args.sourceText);
     let runner = this.runnerFor(args.settings, key, false);
@@ -240,7 +244,7 @@ export class PoolExecutor implements RunExecutor, SweepExecutor {
     settings: ExtensionSettings;
     signal: AbortSignal;
   }): Promise<PreparedSweep> {
-    const { runner, prepared } = await this.prepareOnPool(args);
+    const { runner, prepared } = await this.prepareOnPool({ ...args, sweep: true });
     let config: PreparedSweep['config'];
     try {
       config = resolveSweep(prepared.config, args.grid, 'grid');

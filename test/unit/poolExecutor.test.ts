@@ -77,3 +77,23 @@ test('another file, an edited file, an edited import: each runs on workers the e
     executor.dispose();
   }
 });
+
+test('the result size budget bounds runs, not sweeps: the same settings refuse a run and prepare a sweep', async () => {
+  const executor = new PoolExecutor({ workerScript, bundleDir: join(dir, 'bundles') });
+  try {
+    const file = join(dir, 'budget.ts');
+    writeFileSync(file, READER);
+    const request: RunRequest = { file, exportName: 'reader', mode: 'run' };
+    // 100,000 trials × 10,000 checkpoints × (dim 1 + 1): 2·10⁹ numbers, far over the budget.
+    const big = parseSettings({ trials: 100_000, steps: 10_000, checkpoints: 10_000, resolution: 5, workers: 1, compareGd: false });
+    const args = { request, sourceText: READER, settings: big, signal: new AbortController().signal };
+    await assert.rejects(executor.prepare(args), (e: Error) => {
+      assert.match(e.message, /checkpoints: the run's result would hold [\d,]+ numbers .* more than the 20,000,000 one run may keep/);
+      return true;
+    });
+    const sweep = await executor.prepareSweep({ ...args, grid: { radius: [0.1, 0.2] } });
+    assert.equal(sweep.config.trials, 100_000, 'a sweep keeps no per-trial data: prepared, not refused');
+  } finally {
+    executor.dispose();
+  }
+});
