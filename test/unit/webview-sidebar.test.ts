@@ -8,6 +8,9 @@ import {
   derivedR,
   editedFields,
   lrToSlider,
+  methodRows,
+  methodsProblem,
+  withMethods,
   parseField,
   removeStage,
   setStageField,
@@ -106,4 +109,68 @@ test('Run sends only what the user edited: a radius edit, a trials edit, a prese
   // the function is the picker's, never a setting
   assert.deepEqual(editedFields(shown, { ...shown, function: 'g' }), {});
   for (const settings of [editedFields(shown, radius), preset]) assert.ok(parseFromWebview({ type: 'run', exportName: 'f', settings }));
+});
+
+test('methods: the list shows the pair ticked by default; ticking Adam and SAM sends RUN.json methods the host accepts', () => {
+  const shown: RunSettings = { ...base, compareGd: true };
+  const rows = methodRows(shown);
+  assert.deepEqual(
+    rows.map((r) => [r.name, r.kind, r.on, r.noise ?? '']),
+    [
+      ['SGD', 'sgd', true, ''],
+      ['GD', 'sgd', true, 'none'],
+      ['Momentum', 'momentum', false, ''],
+      ['Nesterov', 'nesterov', false, ''],
+      ['Adam', 'adam', false, ''],
+      ['SAM', 'sam', false, ''],
+    ],
+  );
+  // PyTorch's defaults, from the settings table.
+  assert.deepEqual(rows.find((r) => r.name === 'Adam')!.params, { beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+  assert.deepEqual(rows.find((r) => r.name === 'SAM')!.params, { rho: 0.05 });
+  // Unchanged rows: no methods setting, so Run carries no change.
+  assert.equal(withMethods(shown, rows).methods, undefined);
+  assert.deepEqual(editedFields(shown, withMethods(shown, rows)), {});
+  const ticked = rows.map((r) => (r.name === 'Adam' || r.name === 'SAM' ? { ...r, on: true } : r));
+  ticked.find((r) => r.name === 'SAM')!.params.rho = 0.1;
+  const next = withMethods(shown, ticked);
+  assert.deepEqual(next.methods, [
+    { name: 'SGD' },
+    { name: 'GD', noise: 'none' },
+    { name: 'Adam', optimizer: { kind: 'adam' } },
+    { name: 'SAM', optimizer: { kind: 'sam', rho: 0.1 } },
+  ]);
+  const sent = editedFields(shown, next);
+  assert.deepEqual(Object.keys(sent), ['methods']);
+  const msg = parseFromWebview({ type: 'run', exportName: 'f', settings: sent });
+  assert.ok(msg && msg.type === 'run' && msg.settings.methods?.length === 4, 'the host takes the methods');
+  // Read back: the rows show what the settings run.
+  assert.deepEqual(
+    methodRows(next).filter((r) => r.on).map((r) => r.name),
+    ['SGD', 'GD', 'Adam', 'SAM'],
+  );
+  assert.equal(methodRows(next).find((r) => r.name === 'SAM')!.params.rho, 0.1);
+  // compareGd false: SGD alone by default; GD unticked.
+  assert.deepEqual(
+    methodRows({ ...base, compareGd: false }).filter((r) => r.on).map((r) => r.name),
+    ['SGD'],
+  );
+});
+
+test('methods: none ticked or a bad parameter is refused; methods under other names are kept', () => {
+  const rows = methodRows(base).map((r) => ({ ...r, on: false }));
+  assert.match(methodsProblem(rows)!, /at least one method/);
+  assert.equal(methodsProblem(methodRows(base)), undefined);
+  // The host refuses what the side panel would never send (beta ≥ 1, an unknown optimizer).
+  for (const methods of [[{ name: 'M', optimizer: { kind: 'momentum', beta: 1 } }], [{ name: 'X', optimizer: { kind: 'lion' } }]]) {
+    assert.equal(parseFromWebview({ type: 'run', settings: { methods } }), undefined, JSON.stringify(methods));
+  }
+  const file: RunSettings = { ...base, methods: [{ name: 'slow Adam', optimizer: { kind: 'adam', beta1: 0.5 } }, { name: 'SGD' }] };
+  const r = methodRows(file);
+  assert.deepEqual(
+    r.filter((x) => x.on).map((x) => x.name),
+    ['SGD', 'slow Adam'],
+  );
+  assert.deepEqual(r.find((x) => x.name === 'slow Adam')!.params, { beta1: 0.5, beta2: 0.999, eps: 1e-8 });
+  assert.deepEqual(withMethods(file, r).methods, [{ name: 'SGD' }, { name: 'slow Adam', optimizer: { kind: 'adam', beta1: 0.5 } }]);
 });

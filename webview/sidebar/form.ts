@@ -16,6 +16,11 @@ import {
   derivedR,
   inputBounds,
   lrToSlider,
+  methodRows,
+  methodsProblem,
+  withMethods,
+  OPTIMIZER_KINDS,
+  type MethodRow,
   parseSpecField,
   removeStage,
   setStageField,
@@ -68,6 +73,7 @@ const addStageButton = h(
   { secondary: true, 'data-testid': 'add-stage', title: 'Add a stage with half the radius' },
   'Add stage',
 );
+const methodList = h('ul', { class: 'methods', 'data-testid': 'methods' });
 const fieldError = h('p', { class: 'field-error', 'data-testid': 'field-error', hidden: true });
 export const runButton = h('vscode-button', { 'data-testid': 'run', title: 'Run SGD on the selected function' }, 'Run');
 export const stopButton = h(
@@ -100,6 +106,16 @@ export function formSections(): HTMLElement[] {
       'vscode-collapsible',
       { title: 'Schedule (later stages)', 'data-testid': 'schedule' },
       h('div', { class: 'collapsible-body' }, stageList, addStageButton),
+    ),
+    h(
+      'vscode-collapsible',
+      { title: 'Methods (from the same starts)', 'data-testid': 'methods-section' },
+      h(
+        'div',
+        { class: 'collapsible-body' },
+        h('p', { class: 'hint' }, 'Each ticked method runs from the same starts, seed and stages; the panel draws them side by side.'),
+        methodList,
+      ),
     ),
     h('section', {}, row('Trials', trialsInput), row('Seed', seedInput)),
     fieldError,
@@ -220,6 +236,55 @@ function stageRow(index: number): HTMLElement {
   );
 }
 
+/** A method's test id: method-<name in lower case, other characters as ->. */
+export function methodId(name: string): string {
+  return `method-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+}
+
+/** One method of the list: tick, name, the optimizer's parameters, the noise override. */
+function methodRow(rows: MethodRow[], index: number): HTMLElement {
+  const r = rows[index]!;
+  const id = methodId(r.name);
+  const set = (change: (row: MethodRow) => void) => {
+    const next = rows.map((x) => ({ ...x, params: { ...x.params } }));
+    change(next[index]!);
+    update(withMethods(current(), next));
+  };
+  const tick = h('input', { type: 'checkbox', 'data-testid': id, 'aria-label': `Run ${r.name}` });
+  tick.checked = r.on;
+  tick.addEventListener('change', () => set((x) => (x.on = tick.checked)));
+  const kind = OPTIMIZER_KINDS[r.kind];
+  const params = Object.entries(kind.params).map(([p, spec]) => {
+    const input = numberInput(`${id}-${p}`, `${r.name} ${p}`, { step: 'any', ...inputBounds(spec) });
+    input.value = String(r.params[p] ?? spec.default);
+    input.title = spec.description;
+    bindNumber(input, `${id}-${p}`, spec, (st, v) => {
+      const next = methodRows(st).map((x) => (x.name === r.name ? { ...x, params: { ...x.params, [p]: v } } : x));
+      return withMethods(st, next);
+    });
+    return h('label', { class: 'stage-field' }, h('span', {}, p), input);
+  });
+  const noise = h('vscode-single-select', { 'data-testid': `${id}-noise`, 'aria-label': `${r.name} noise` }) as Select;
+  fillSelect(
+    noise,
+    [{ value: '', label: 'stages’ noise' }, ...NOISE.map((k) => ({ value: k, label: k === 'none' ? 'none (deterministic)' : k }))],
+    r.noise ?? '',
+  );
+  noise.addEventListener('change', () =>
+    set((x) => {
+      if (noise.value === '') delete x.noise;
+      else if (NOISE.includes(noise.value as NoiseKind)) x.noise = noise.value as NoiseKind;
+    }),
+  );
+  return h(
+    'li',
+    { 'data-method': r.name, title: kind.description },
+    h('label', { class: 'method-name' }, tick, h('span', {}, `${r.name}`), h('span', { class: 'hint' }, ` ${kind.label}`)),
+    h('div', { class: 'stage-grid' }, ...params, h('label', { class: 'stage-field' }, h('span', {}, 'noise'), noise)),
+  );
+}
+
+let methodsKey = '';
 let stagesKey = '';
 
 /** Shows the current settings in the fields (a field being typed in is left alone). */
@@ -250,6 +315,13 @@ export function renderSettings(): void {
     if (stages.length === 1)
       stageList.append(h('li', { class: 'hint none' }, 'One stage. “Add stage” continues with a smaller noise radius.'));
   }
+  const rows = methodRows(s);
+  const mKey = JSON.stringify(rows);
+  if (mKey !== methodsKey) {
+    methodsKey = mKey;
+    for (const id of [...invalid]) if (id.startsWith('method-')) invalid.delete(id);
+    setChildren(methodList, ...rows.map((_, i) => methodRow(rows, i)));
+  }
   renderValidity();
 }
 
@@ -259,6 +331,8 @@ export function renderValidity(): void {
   const running = store.state.status.kind === 'running';
   const problems: string[] = [];
   if (invalid.size > 0) problems.push(`Fix: ${[...invalid].join(', ')}`);
+  const methods = methodsProblem(methodRows(current()));
+  if (methods) problems.push(methods);
   if (controls && !controls.trusted) problems.push('Workspace not trusted.');
   if (!controls?.functions.length) problems.push('Open a TypeScript file that exports a loss function.');
   fieldError.hidden = problems.length === 0;

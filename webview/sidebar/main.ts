@@ -20,6 +20,9 @@
  *                   (data-live="true" while it shows a running experiment's landscape)
  *                   (data-drawn / data-points as in the panel)
  *   recent-runs     list; each entry a button with data-run-id (click → openRun)
+ *   methods         the method list (RUN.json `methods`): method-<name> checkbox (method-sgd, method-gd,
+ *                   method-momentum, method-nesterov, method-adam, method-sam, and the settings' other
+ *                   names), method-<name>-<param> number inputs, method-<name>-noise select
  *   field-error     why Run is disabled (hidden when nothing is wrong)
  *   sweep-radius, sweep-lr   the sweep's axes (text: a list or start:stop:count); sweep: its button;
  *                   sweep-error: what is wrong with them
