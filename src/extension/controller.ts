@@ -257,6 +257,12 @@ export class RunController implements HostStateSource, vscode.Disposable {
       case 'showPanel':
         this.showPanel();
         return;
+      case 'runSeries':
+        if (this.checkTrust()) await this.service.runSeries(message);
+        return;
+      case 'compareRuns':
+        await this.service.compareRuns(message.runIds);
+        return;
       case 'openRun':
         await this.service.openRun(message.runId);
         return;

@@ -8,7 +8,7 @@
  * can never overwrite the newer run's state, and a failure keeps the last good result on screen.
  */
 import type { ExperimentResult } from '../engine/types';
-import type { ControlsState, HostState, LiveView, RunStatus, RunSummary, ViewResult } from '../protocol/webview';
+import type { CompareState, ControlsState, HostState, LiveView, RunStatus, RunSummary, ViewResult } from '../protocol/webview';
 import type { FailureDetail } from '../protocol/worker';
 
 export interface HostModel {
@@ -38,7 +38,9 @@ export type HostEvent =
   /** A stored run was opened: it becomes the shown one. */
   | { type: 'runOpened'; result: ExperimentResult; view: ViewResult }
   /** The list of stored runs as the store holds it (after a run was stored or the store loaded). */
-  | { type: 'runsListed'; runs: RunSummary[] };
+  | { type: 'runsListed'; runs: RunSummary[] }
+  /** Stored runs to compare side by side were loaded (undefined: the comparison was closed). */
+  | { type: 'compareOpened'; compare: CompareState | undefined };
 
 export const INITIAL_MODEL: HostModel = { state: { status: { kind: 'idle' }, runs: [] } };
 
@@ -72,6 +74,10 @@ export function reduce(model: HostModel, event: HostEvent): HostModel {
       return { ...model, result: event.result, state: { ...state, current: event.view } };
     case 'runsListed':
       return { ...model, state: { ...state, runs: event.runs } };
+    case 'compareOpened': {
+      const { compare: _closed, ...rest } = state;
+      return { ...model, state: event.compare ? { ...state, compare: event.compare } : rest };
+    }
   }
   // Run events: only the active run's count.
   if (event.runId !== model.activeRunId || state.status.kind !== 'running') return model;

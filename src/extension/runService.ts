@@ -8,7 +8,7 @@
  * coordinates: bundling, inspection and the trials run in esbuild's process and worker threads.
  */
 import type { ExperimentResult } from '../engine/types';
-import type { HostState, LiveView, RunMessage, RunStatus } from '../protocol/webview';
+import type { HostState, LiveView, RunMessage, RunSeriesMessage, RunStatus } from '../protocol/webview';
 import { RunFailure, isCancellation } from '../runner/failure';
 import type { RunPartial, RunProgress } from '../runner/pool';
 import { mirrorControls } from './controls';
@@ -27,7 +27,7 @@ import { loopMonitor, resultLines } from './runLog';
 import { toFailure, type RunRequest } from './runSession';
 import { RunTooLarge, newRunId, resultToCsv, summarize } from './runStore';
 import { parseSettings, type ExtensionSettings } from './settings';
-import { toLiveView, toViewResult } from './viewModel';
+import { toCompareView, toLiveView, toViewResult } from './viewModel';
 
 /** A burst of saves (format-on-save, save-all) gives one run. */
 export const WATCH_DEBOUNCE_MS = 300;
@@ -210,6 +210,23 @@ export class RunService {
     await this.start({ file, exportName, mode: 'run', overrides });
   }
 
+  /**
+   * The side panel's series (`runSeries`): each settings in turn as the side panel's Run, then the
+   * runs compared side by side. A run that fails, is stopped or is replaced by another start ends
+   * the series (what finished stays stored).
+   */
+  async runSeries(message: RunSeriesMessage): Promise<void> {
+    const ids: string[] = [];
+    for (const settings of message.settings) {
+      const before = this.model.state.current?.runId;
+      await this.runFromPanel({ type: 'run', ...(message.exportName ? { exportName: message.exportName } : {}), settings });
+      const { current, status } = this.model.state;
+      if (status.kind !== 'idle' || !current || current.runId === before) return;
+      ids.push(current.runId);
+    }
+    await this.compareRuns(ids);
+  }
+
   /** Watch mode: a save of the last run's file re-runs it (debounced; the run in progress is replaced). */
   fileSaved(file: string): void {
     if (!this.watching() || !this.deps.env.isTrusted()) return;
@@ -262,6 +279,32 @@ export class RunService {
       return;
     }
     this.dispatch({ type: 'runOpened', result, view: toViewResult(result, runId) });
+    this.deps.notifier.showPanel();
+  }
+
+  /**
+   * Compares stored runs side by side in the panel, in the order given (`ids` empty: closes the
+   * comparison). Runs no longer stored are named in the panel; fewer than two left is refused.
+   */
+  async compareRuns(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) {
+      this.dispatch({ type: 'compareOpened', compare: undefined });
+      return;
+    }
+    const runs = [];
+    const missing: string[] = [];
+    for (const id of ids) {
+      const result = await this.deps.store.get(id);
+      if (result) runs.push(toCompareView(result, id));
+      else missing.push(id);
+    }
+    if (runs.length < 2) {
+      this.deps.notifier.warn(
+        `SGD Landscape: ${missing.length} of the runs to compare ${missing.length === 1 ? 'is' : 'are'} no longer stored; pick two or more.`,
+      );
+      return;
+    }
+    this.dispatch({ type: 'compareOpened', compare: { runs, missing } });
     this.deps.notifier.showPanel();
   }
 

@@ -5,7 +5,7 @@
  * message with `parseFromWebview` before the host acts on it.
  */
 import * as vscode from 'vscode';
-import type { LiveView, ToWebview, ViewResult } from '../protocol/webview';
+import type { CompareState, LiveView, ToWebview, ViewResult } from '../protocol/webview';
 import { explainRejection, parseFromWebview } from '../protocol/validateWebview';
 import { liveMessage, stateMessage } from './viewModel';
 import type { HostStateSource } from './hostState';
@@ -22,6 +22,8 @@ export class StateChannel implements vscode.Disposable {
   private stale = false;
   /** The run last posted to this page (not re-sent while it stays the same object). */
   private postedCurrent: ViewResult | undefined;
+  /** The comparison last posted to this page (not re-sent while it stays the same object). */
+  private postedCompare: CompareState | undefined;
   /** The live view last posted to this page (its landscape is not re-sent). */
   private postedLive: LiveView | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -64,10 +66,14 @@ export class StateChannel implements vscode.Disposable {
   /** Sends the state (the answer to `ready`, and after any change); `fresh`: the page has nothing yet. */
   hydrate(fresh = false): void {
     this.stale = false;
-    if (fresh) this.postedCurrent = undefined;
+    if (fresh) {
+      this.postedCurrent = undefined;
+      this.postedCompare = undefined;
+    }
     const state = this.source.state;
-    this.post(stateMessage(state, this.postedCurrent));
+    this.post(stateMessage(state, this.postedCurrent, this.postedCompare));
     this.postedCurrent = state.current;
+    this.postedCompare = state.compare;
     this.postedLive = state.live;
   }
 

@@ -7,18 +7,35 @@ import { methodRoles } from '../engine/config';
 import { smoothedMinimum } from '../engine/diagnostics';
 import { binPoints } from '../engine/histogram';
 import type { ExperimentResult, Histogram, Landscape, MethodResult, MethodRun, RunConfig } from '../engine/types';
-import type { HostState, LiveMessage, LiveView, StateMessage, ViewMethodResult, ViewMethodRun, ViewResult } from '../protocol/webview';
+import type {
+  CompareState,
+  HostState,
+  LiveMessage,
+  LiveView,
+  StateMessage,
+  ViewMethodResult,
+  ViewMethodRun,
+  ViewResult,
+} from '../protocol/webview';
 
 /**
  * What a provider posts for `state`, given the `current` it posted last to this webview
  * (undefined after `ready`): the same run object is not sent again.
  */
-export function stateMessage(state: HostState, lastPosted: ViewResult | undefined): StateMessage {
+export function stateMessage(state: HostState, lastPosted: ViewResult | undefined, lastCompare?: CompareState): StateMessage {
+  const out: StateMessage = { type: 'state', state };
   if (state.current && state.current === lastPosted) {
-    const { current: _omitted, ...rest } = state;
-    return { type: 'state', state: rest, keepCurrent: true };
+    const { current: _omitted, ...rest } = out.state;
+    out.state = rest;
+    out.keepCurrent = true;
   }
-  return { type: 'state', state };
+  // The same comparison (up to 10 runs' finals and maps) is not sent again either.
+  if (state.compare && state.compare === lastCompare) {
+    const { compare: _omitted, ...rest } = out.state;
+    out.state = rest;
+    out.keepCompare = true;
+  }
+  return out;
 }
 
 /** What a provider posts for a live update, given the live view it posted last to this webview. */
@@ -115,6 +132,26 @@ function viewMethodRun(m: MethodRun): ViewMethodRun {
   if (m.noise !== undefined) run.noise = m.noise;
   if (m.role !== undefined) run.role = m.role;
   return run;
+}
+
+/**
+ * A stored run as "Compare runs" draws it: its finals, histograms, success counts and f (the
+ * background of its finals); the smoothed landscapes, c(y) maps, Figure 5 series and sampled
+ * paths are left out, so ten runs stay small.
+ */
+export function toCompareView(result: ExperimentResult, runId: string): ViewResult {
+  const view = toViewResult(result, runId);
+  const slim = <T extends ViewMethodResult>(m: T): T => ({ ...m, paths: [], pathTrials: [], pathSteps: [], stageFinals: [] });
+  const out: ViewResult = {
+    ...view,
+    landscape: { ...view.landscape, smoothed: [] },
+    diagnostics: { ...view.diagnostics, convexity: [], trajectory: NO_TRAJECTORY },
+    stageHistograms: [],
+    sgd: slim(view.sgd),
+  };
+  if (view.gd) out.gd = slim(view.gd);
+  if (view.methods) out.methods = view.methods.map(slim);
+  return out;
 }
 
 const NO_TRAJECTORY = {

@@ -6,7 +6,7 @@
 import { SWEEP_FIELD } from '../engine/settingsSchema';
 import { Problems, checkRunInput, checkSweep, problemText, type SweepGrid } from '../engine/settingsValidate';
 import type { FromSweepWebview } from './sweep';
-import type { FromWebview, RunMessage } from './webview';
+import { COMPARE_MAX, type FromWebview, type RunMessage } from './webview';
 
 /** Bounds of the messages' other fields (the run settings' come from the settings table). */
 export const LIMITS = {
@@ -101,6 +101,24 @@ function validate(raw: unknown): FromWebview {
     case 'openRun':
       onlyKeys(raw, ['type', 'runId'], 'openRun');
       return { type: 'openRun', runId: str(raw.runId, LIMITS.nameLength, 'openRun.runId', ID) };
+    case 'runSeries': {
+      onlyKeys(raw, ['type', 'exportName', 'settings'], 'runSeries');
+      const list = raw.settings;
+      if (!Array.isArray(list) || list.length < 2 || list.length > COMPARE_MAX)
+        fail(`runSeries.settings: 2 to ${COMPARE_MAX} settings expected`);
+      const msg: FromWebview = { type: 'runSeries', settings: list.map((s) => settings(s)) };
+      if (raw.exportName !== undefined) msg.exportName = str(raw.exportName, LIMITS.nameLength, 'runSeries.exportName', IDENTIFIER);
+      return msg;
+    }
+    case 'compareRuns': {
+      onlyKeys(raw, ['type', 'runIds'], 'compareRuns');
+      const ids = raw.runIds;
+      if (!Array.isArray(ids) || ids.length === 1 || ids.length > COMPARE_MAX)
+        fail(`compareRuns.runIds: none, or 2 to ${COMPARE_MAX} run ids expected`);
+      const runIds = ids.map((id, i) => str(id, LIMITS.nameLength, `compareRuns.runIds[${i}]`, ID));
+      if (new Set(runIds).size !== runIds.length) fail('compareRuns.runIds: each run once');
+      return { type: 'compareRuns', runIds };
+    }
     case 'openSweep':
       onlyKeys(raw, ['type', 'sweepId'], 'openSweep');
       return { type: 'openSweep', sweepId: str(raw.sweepId, LIMITS.nameLength, 'openSweep.sweepId', ID) };

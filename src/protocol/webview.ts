@@ -1,5 +1,6 @@
 /**
- * Host ↔ webview protocol, shared by the landscape panel and the side panel: types only.
+ * Host ↔ webview protocol, shared by the landscape panel and the side panel: types only (and
+ * COMPARE_MAX, the one limit both sides read).
  * The host owns all state; webviews are renderers that say `ready` and get the whole state back.
  *
  * Who does what with these types: the host shapes results into views (`src/extension/viewModel.ts`)
@@ -122,6 +123,20 @@ export interface LiveView {
   view?: ViewResult;
 }
 
+/** Most runs compared at once (every stored run: the store keeps 10). */
+export const COMPARE_MAX = 10;
+
+/**
+ * Stored runs side by side (the panel's "Compare runs"), in the order picked, each slimmed by the
+ * host's `toCompareView` to what the comparison draws: finals, histograms, success counts and f
+ * (no smoothed landscapes, c(y) maps, Figure 5 series or sampled paths).
+ */
+export interface CompareState {
+  runs: ViewResult[];
+  /** Ids asked for that are no longer stored (said in the panel). */
+  missing: string[];
+}
+
 /** Everything the webviews render; owned by the host, replayed whole to a webview that says `ready`. */
 export interface HostState {
   status: RunStatus;
@@ -133,6 +148,8 @@ export interface HostState {
   controls?: ControlsState;
   /** Stored sweeps, newest first (the side panel lists them; the sweep panel shows one). */
   sweeps?: SweepSummary[];
+  /** Runs compared side by side in the panel (absent until the user compares runs, and after closing). */
+  compare?: CompareState;
 }
 
 // ---- host → webview ----
@@ -146,6 +163,8 @@ export interface StateMessage {
    * webview keeps the one it has (a cursor move must not re-send megabytes).
    */
   keepCurrent?: boolean;
+  /** Likewise for `state.compare`: the comparison this webview has is still the one. */
+  keepCompare?: boolean;
 }
 /** Progress of the running experiment. */
 export interface StatusMessage {
@@ -193,6 +212,22 @@ export interface OpenRunMessage {
   type: 'openRun';
   runId: string;
 }
+/**
+ * Side panel: run one function with each of these settings in turn (as `run` does, one after the
+ * other), then compare the runs side by side; stops at the first run that fails or is stopped.
+ * The paper's Figure 3 row 2 (GD and noise 0.15, 0.3, 0.6) is one of these.
+ */
+export interface RunSeriesMessage {
+  type: 'runSeries';
+  exportName?: string;
+  /** 2 to COMPARE_MAX settings, each as `RunMessage.settings`. */
+  settings: Array<RunMessage['settings']>;
+}
+/** Compare stored runs side by side in the panel (2 to COMPARE_MAX ids); no ids closes the comparison. */
+export interface CompareRunsMessage {
+  type: 'compareRuns';
+  runIds: string[];
+}
 /** Save a chart as PNG (data URL of the canvas). */
 export interface ExportPngMessage {
   type: 'exportPng';
@@ -237,6 +272,8 @@ export type FromWebview =
   | RunMessage
   | StopMessage
   | OpenRunMessage
+  | CompareRunsMessage
+  | RunSeriesMessage
   | ExportPngMessage
   | ExportRunMessage
   | RevealMessage

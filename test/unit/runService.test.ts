@@ -621,3 +621,65 @@ test('"Run GD vs SGD" through the worker pool: GD beside SGD even with compareGd
     service.dispose();
   }
 });
+
+test('compare stored runs: slimmed views in the order asked, a missing one named, closing clears; the panel is shown', async () => {
+  const { service, executor, notifier } = setup();
+  for (const seed of [1, 2, 3]) {
+    const p = service.start(request());
+    (await executor.reached(seed)).succeed(resultWith(seed));
+    await p;
+  }
+  const shownBefore = notifier.panelShown;
+  await service.compareRuns(['run-3', 'run-1', 'run-9']);
+  const compare = service.state.compare!;
+  assert.deepEqual(
+    compare.runs.map((r) => r.runId),
+    ['run-3', 'run-1'],
+  );
+  assert.deepEqual(compare.missing, ['run-9']);
+  assert.equal(notifier.panelShown, shownBefore + 1);
+  // What the comparison draws is kept (finals, the histogram, f); what it does not is left out.
+  const r = compare.runs[1]!;
+  assert.deepEqual(r.sgd.finals, resultWith(1).sgd.finals);
+  assert.deepEqual(r.diagnostics.histogram, resultWith(1).diagnostics.histogram);
+  assert.deepEqual(r.landscape.f, resultWith(1).landscape.f);
+  assert.equal(r.landscape.smoothed.length, 0);
+  assert.equal(r.diagnostics.convexity.length, 0);
+  assert.equal(r.sgd.paths.length, 0);
+  assert.equal(service.state.current!.runId, 'run-3', 'the shown run stays');
+  // One run left to compare: refused, the comparison stays as it was.
+  await service.compareRuns(['run-2', 'run-8']);
+  assert.equal(service.state.compare, compare);
+  assert.match(notifier.warnings.at(-1)!, /no longer stored; pick two or more/);
+  await service.compareRuns([]);
+  assert.equal(service.state.compare, undefined);
+});
+
+test('a series of side-panel runs ends in their comparison; a failed run ends the series', async () => {
+  const { service, executor } = setup();
+  service.refreshControls({ file: FILE, text: SOURCE, cursorLine: 4 });
+  const series = service.runSeries({
+    type: 'runSeries',
+    exportName: 'bowl',
+    settings: [{ radius: 0.1 }, { radius: 0.2 }, { radius: 0.3 }],
+  });
+  for (const seed of [1, 2, 3]) {
+    const run = await executor.reached(seed);
+    assert.deepEqual(run.request.overrides, { radius: seed / 10 }, 'each run with its settings, in order');
+    run.succeed(resultWith(seed));
+  }
+  await series;
+  assert.deepEqual(
+    service.state.compare!.runs.map((r) => r.runId),
+    ['run-1', 'run-2', 'run-3'],
+  );
+  const failing = service.runSeries({ type: 'runSeries', exportName: 'bowl', settings: [{ radius: 0.1 }, { radius: 0.2 }] });
+  (await executor.reached(4)).fail(new Error('boom'));
+  await failing;
+  assert.equal(executor.runs.length, 4, 'the series stopped at the failed run');
+  assert.deepEqual(
+    service.state.compare!.runs.map((r) => r.runId),
+    ['run-1', 'run-2', 'run-3'],
+    'no new comparison after a failed run',
+  );
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HostState } from '../../src/protocol/webview';
+import { COMPARE_MAX, type HostState } from '../../src/protocol/webview';
 import { explainRejection, parseFromWebview } from '../../src/protocol/validateWebview';
 import { stateMessage, toViewResult } from '../../src/extension/viewModel';
 import { receiveState } from '../../webview/shared/receive';
@@ -170,4 +170,38 @@ test('stateMessage leaves out the run the webview already has; receiveState puts
   const cleared = stateMessage({ status: { kind: 'idle' }, runs: [] }, current);
   assert.equal(cleared.keepCurrent, undefined);
   assert.equal(receiveState(cleared, state).current, undefined);
+});
+
+test('compareRuns: none (close) or 2 to COMPARE_MAX distinct run ids; anything else is dropped', () => {
+  assert.deepEqual(parseFromWebview({ type: 'compareRuns', runIds: [] }), { type: 'compareRuns', runIds: [] });
+  assert.deepEqual(parseFromWebview({ type: 'compareRuns', runIds: ['a-1', 'b:2'] }), { type: 'compareRuns', runIds: ['a-1', 'b:2'] });
+  const bad: unknown[] = [
+    { type: 'compareRuns', runIds: ['only-one'] },
+    { type: 'compareRuns', runIds: Array.from({ length: COMPARE_MAX + 1 }, (_, i) => `r${i}`) },
+    { type: 'compareRuns', runIds: ['a', 'a'] },
+    { type: 'compareRuns', runIds: ['a', '../b'] },
+    { type: 'compareRuns', runIds: ['a', 7] },
+    { type: 'compareRuns', runIds: 'a,b' },
+    { type: 'compareRuns', runIds: ['a', 'b'], extra: 1 },
+  ];
+  for (const m of bad) assert.equal(parseFromWebview(m), undefined, JSON.stringify(m).slice(0, 80));
+  assert.ok(parseFromWebview({ type: 'compareRuns', runIds: Array.from({ length: COMPARE_MAX }, (_, i) => `r${i}`) }));
+});
+
+test('stateMessage leaves out the comparison the webview already has; receiveState puts it back', () => {
+  const a = toViewResult(makeResult({ trials: 5, steps: 20 }), 'run-a');
+  const compare = { runs: [a, toViewResult(makeResult({ trials: 5, steps: 20, seed: 3 }), 'run-b')], missing: [] };
+  const state: HostState = { status: { kind: 'idle' }, runs: [], current: a, compare };
+  const first = stateMessage(state, undefined, undefined);
+  assert.equal(first.state.compare, compare);
+  const again = stateMessage(state, a, compare);
+  assert.equal(again.keepCompare, true);
+  assert.equal(again.keepCurrent, true);
+  assert.equal('compare' in again.state, false);
+  const back = receiveState(again, state);
+  assert.equal(back.compare, compare);
+  assert.equal(back.current, a);
+  // Closed: the webview drops it.
+  const closed = stateMessage({ status: { kind: 'idle' }, runs: [], current: a }, a, compare);
+  assert.equal(receiveState(closed, state).compare, undefined);
 });

@@ -8,6 +8,7 @@ import {
   derivedR,
   editedFields,
   lrToSlider,
+  figure3Row2,
   methodRows,
   methodsProblem,
   withMethods,
@@ -146,13 +147,17 @@ test('methods: the list shows the pair ticked by default; ticking Adam and SAM s
   assert.ok(msg && msg.type === 'run' && msg.settings.methods?.length === 4, 'the host takes the methods');
   // Read back: the rows show what the settings run.
   assert.deepEqual(
-    methodRows(next).filter((r) => r.on).map((r) => r.name),
+    methodRows(next)
+      .filter((r) => r.on)
+      .map((r) => r.name),
     ['SGD', 'GD', 'Adam', 'SAM'],
   );
   assert.equal(methodRows(next).find((r) => r.name === 'SAM')!.params.rho, 0.1);
   // compareGd false: SGD alone by default; GD unticked.
   assert.deepEqual(
-    methodRows({ ...base, compareGd: false }).filter((r) => r.on).map((r) => r.name),
+    methodRows({ ...base, compareGd: false })
+      .filter((r) => r.on)
+      .map((r) => r.name),
     ['SGD'],
   );
 });
@@ -173,4 +178,27 @@ test('methods: none ticked or a bad parameter is refused; methods under other na
   );
   assert.deepEqual(r.find((x) => x.name === 'slow Adam')!.params, { beta1: 0.5, beta2: 0.999, eps: 1e-8 });
   assert.deepEqual(withMethods(file, r).methods, [{ name: 'SGD' }, { name: 'slow Adam', optimizer: { kind: 'adam', beta1: 0.5 } }]);
+});
+
+test('Figure 3 row 2: GD then uniform noise 0.15, 0.3, 0.6, each a single-method run the host accepts as a series', () => {
+  const shown: RunSettings = { ...base, compareGd: true };
+  const series = figure3Row2(shown, 1);
+  assert.deepEqual(
+    series.map((s) => [s.stages![0]!.noise, s.noise === 'none' ? 0 : s.stages![0]!.radius, s.trials, s.compareGd, s.methods]),
+    [
+      ['none', 0, 100, false, undefined],
+      ['uniform', 0.15, 100, false, undefined],
+      ['uniform', 0.3, 100, false, undefined],
+      ['uniform', 0.6, 100, false, undefined],
+    ],
+  );
+  for (const s of series) {
+    assert.equal(s.lr, 0.05, 'the user’s η');
+    assert.equal(s.steps, 1000, 'the user’s steps');
+    assert.deepEqual(s.init, { low: [-3], high: [3] });
+  }
+  const msg = parseFromWebview({ type: 'runSeries', exportName: 'f', settings: series.map((s) => editedFields(shown, s)) });
+  assert.ok(msg && msg.type === 'runSeries' && msg.settings.length === 4);
+  assert.equal(parseFromWebview({ type: 'runSeries', settings: [editedFields(shown, series[0]!)] }), undefined, 'one run is no series');
+  assert.equal(parseFromWebview({ type: 'runSeries', settings: [{ lr: -1 }, {}] }), undefined, 'each settings checked');
 });

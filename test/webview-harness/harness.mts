@@ -18,7 +18,7 @@ import { chromium, type Page } from 'playwright-core';
 import type { ExperimentResult } from '../../src/engine/types';
 import { webviewHtml } from '../../src/extension/webviewHtml';
 import type { HostState, LiveView, ViewResult } from '../../src/protocol/webview';
-import { liveMessage, toLiveView, toViewResult } from '../../src/extension/viewModel';
+import { liveMessage, toCompareView, toLiveView, toViewResult } from '../../src/extension/viewModel';
 import type { MethodResult } from '../../src/engine/types';
 import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
 import { sweepHarness } from './sweep';
@@ -794,6 +794,138 @@ if (!process.env.ONLY || process.env.ONLY === 'methods') {
   await p.getByTestId('finals-pair').screenshot({ path: join(outDir, 'panel-methods-1d.png') });
   check(errors.length === 0, `methods 1-D: no console errors ${errors.join(' | ')}`);
   await p.close();
+}
+
+// Compare runs (issue 12): the paper's Figure 3 row 2 as stored runs — GD and noise 0.15, 0.3,
+// 0.6 on one 1-D function — and three 2-D runs; columns on shared axes, overlaid histograms, the
+// success table; counts checked against the results.
+if (!process.env.ONLY || process.env.ONLY === 'compare') {
+  const run1d = (noise: 'none' | 'uniform', radius: number, id: string) => {
+    const config = resolveConfig(
+      { function: 'bumpy', trials: 60, seed: 'cmp', stages: [{ lr: 0.02, radius, steps: 300, noise }], compareGd: false } as RunConfigInput,
+      { dim: 1 },
+    );
+    return toCompareView(
+      runExperiment((x) => x[0]! ** 2 + 0.6 * Math.sin(9 * x[0]!), undefined, config),
+      id,
+    );
+  };
+  const runs = [run1d('none', 0.3, 'c-gd'), run1d('uniform', 0.15, 'c-015'), run1d('uniform', 0.3, 'c-03'), run1d('uniform', 0.6, 'c-06')];
+  const kept = (v: ViewResult) => v.sgd.finals.filter((_, i) => !v.sgd.divergedMask[i]).length;
+  const binned = (v: ViewResult) => v.diagnostics.histogram.sgd.reduce((a, b) => a + b, 0);
+  const { p, errors } = await open('panel', 'vscode-dark', 1400, 1100);
+  await post(p, { status: { kind: 'idle' }, runs: [], current: runs[2], compare: { runs, missing: [] } } as HostState);
+  const d = await drawn(p, ['chart-compare-finals', 'chart-compare-histogram', 'chart-compare-overlay']);
+  const ids = await p.getByTestId('compare-card').getAttribute('data-runs');
+  check(ids === 'c-gd,c-015,c-03,c-06', `compare: four runs in the order asked (${ids})`);
+  const want = runs.reduce((n, v) => n + kept(v), 0);
+  const wantBinned = runs.reduce((n, v) => n + binned(v), 0);
+  check(Number(d['chart-compare-finals']!.points) === want, `compare: finals ${d['chart-compare-finals']!.points} = ${want}`);
+  check(
+    Number(d['chart-compare-histogram']!.points) === wantBinned,
+    `compare: histograms ${d['chart-compare-histogram']!.points} = ${wantBinned}`,
+  );
+  check(
+    Number(d['chart-compare-overlay']!.points) === wantBinned,
+    `compare: overlay ${d['chart-compare-overlay']!.points} = ${wantBinned}`,
+  );
+  const cells = await p
+    .locator('[data-testid="compare-success"] td[data-method="SGD"]')
+    .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-success'))));
+  check(
+    JSON.stringify(cells) === JSON.stringify(runs.map((v) => v.diagnostics.successSgd)),
+    `compare: success table ${JSON.stringify(cells)} = ${JSON.stringify(runs.map((v) => v.diagnostics.successSgd))}`,
+  );
+  const caption = (await p.getByTestId('compare-card').textContent()) ?? '';
+  check(
+    /no noise \(GD\)/.test(caption) && /noise uniform 0\.6/.test(caption),
+    'compare: columns named by what differs (no noise (GD), noise uniform 0.6)',
+  );
+  await p.getByTestId('compare-card').screenshot({ path: join(outDir, 'panel-compare-figure3-row2.png') });
+  // Close: the card goes, and a close message is what the button sends.
+  await p.getByTestId('compare-close').click();
+  const closeMsg = await p.evaluate(() => (window as any).__posted.at(-1));
+  check(
+    closeMsg?.type === 'compareRuns' && closeMsg.runIds.length === 0,
+    `compare: Close asks the host to close (${JSON.stringify(closeMsg)})`,
+  );
+  await post(p, { status: { kind: 'idle' }, runs: [], current: runs[2] } as HostState);
+  await p.waitForFunction(() => (document.querySelector('[data-testid="compare-card"]') as HTMLElement).hidden);
+  check(errors.length === 0, `compare 1-D: no console errors ${errors.join(' | ')}`);
+  await p.close();
+
+  // 2-D: three radii on Himmelblau.
+  const himmelblau = (q: Float64Array) => (q[0]! ** 2 + q[1]! - 11) ** 2 + (q[0]! + q[1]! ** 2 - 7) ** 2;
+  const runs2 = [0.05, 0.2, 0.5].map((radius, i) =>
+    toCompareView(
+      runExperiment(
+        himmelblau,
+        undefined,
+        resolveConfig(
+          {
+            function: 'himmelblau',
+            trials: 50,
+            seed: 'c2',
+            resolution: 41,
+            stages: [{ lr: 0.005, radius, steps: 200, noise: 'uniform' }],
+          } as RunConfigInput,
+          { dim: 2 },
+        ),
+      ),
+      `c2-${i}`,
+    ),
+  );
+  for (const theme of ['vscode-light', 'vscode-high-contrast']) {
+    const q = await open('panel', theme, 1400, 1100);
+    await post(q.p, { status: { kind: 'idle' }, runs: [], current: runs2[0], compare: { runs: runs2, missing: ['gone'] } } as HostState);
+    const d2 = await drawn(q.p, ['chart-compare-finals', 'chart-compare-histogram', 'chart-compare-overlay']);
+    const want2 = runs2.reduce((n, v) => n + kept(v), 0);
+    const cells2 = runs2.reduce((n, v) => n + (v.diagnostics.histogram.sgd2d ?? []).flat().reduce((a, b) => a + b, 0), 0);
+    check(
+      Number(d2['chart-compare-finals']!.points) === want2,
+      `compare 2-D ${theme}: finals ${d2['chart-compare-finals']!.points} = ${want2}`,
+    );
+    check(
+      Number(d2['chart-compare-histogram']!.points) === cells2,
+      `compare 2-D ${theme}: density cells ${d2['chart-compare-histogram']!.points} = ${cells2}`,
+    );
+    check(
+      Number(d2['chart-compare-overlay']!.points) === want2,
+      `compare 2-D ${theme}: overlay ${d2['chart-compare-overlay']!.points} = ${want2}`,
+    );
+    check(!(await q.p.getByTestId('compare-missing').isHidden()), `compare 2-D ${theme}: a run no longer stored is said`);
+    await q.p.getByTestId('compare-card').screenshot({ path: join(outDir, `panel-compare-2d-${theme.replace('vscode-', '')}.png`) });
+    check(q.errors.length === 0, `compare 2-D ${theme}: no console errors ${q.errors.join(' | ')}`);
+    await q.p.close();
+  }
+
+  // Side panel: tick runs in "Recent runs", Compare posts them in the order ticked.
+  const side = await open('sidebar', 'vscode-dark');
+  const summaries = ['r-1', 'r-2', 'r-3'].map((id, i) => ({
+    id,
+    label: id,
+    file: '/w/f.ts',
+    exportName: 'f',
+    startedAt: `2026-11-30T20:0${i}:00.000Z`,
+    dim: 1,
+    trials: 10,
+    successSgd: 3,
+    successGd: 2,
+    c: 0.1,
+    diverged: 0,
+  }));
+  await post(side.p, { status: { kind: 'idle' }, runs: summaries } as HostState);
+  await side.p.waitForSelector('[data-testid="compare-pick"][data-run-id="r-3"]');
+  const disabledAtFirst = await side.p.getByTestId('compare-runs').evaluate((b) => b.hasAttribute('disabled'));
+  for (const id of ['r-3', 'r-1']) await side.p.locator(`[data-testid="compare-pick"][data-run-id="${id}"]`).check();
+  await side.p.getByTestId('compare-runs').click();
+  const sent = await side.p.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'compareRuns').at(-1));
+  check(
+    disabledAtFirst && JSON.stringify(sent?.runIds) === '["r-3","r-1"]',
+    `sidebar: Compare sends the ticked runs in order (${JSON.stringify(sent)})`,
+  );
+  check(side.errors.length === 0, `sidebar compare: no console errors ${side.errors.join(' | ')}`);
+  await side.p.close();
 }
 
 // A run while it goes: partial results drawn live, the last complete run back after a failure.

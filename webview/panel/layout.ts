@@ -15,6 +15,7 @@ import {
   timeLabel,
   timeSlider,
 } from './controls';
+import { compareCard } from './compare';
 import { SLOTS, type ChartSlot } from './slots';
 
 export const root = h('main', { id: 'root', 'data-testid': 'panel-root' });
@@ -97,6 +98,7 @@ export function mount(onPng: (s: ChartSlot) => void): void {
     progress,
     errorBanner,
     summary,
+    compareCard,
     empty,
     content,
   );

@@ -36,6 +36,8 @@
  *                   <vscode-single-select>s (set .value and dispatch 'change')
  *   time-slider     <input type=range> over the stored path points; play = play/pause button
  *
+ * Compare runs (state.compare): see compare.ts for its hooks (compare-card, chart-compare-*).
+ *
  * While a run goes (state.live with a view), the landscape, trajectories, finals and histogram
  * draw its partial results: panel-root has data-live="true" and data-live-renders / data-live-ms
  * (count and last duration of live draws), those canvases data-live="true", the diagnostics card
@@ -49,6 +51,7 @@ import { receiveLive, receiveState } from '../shared/receive';
 import { liveText, summaryText } from '../shared/summary';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { connect } from '../shared/vscode';
+import { bindCompare, renderCompare } from './compare';
 import { bindControls, stopPlaying, syncControls } from './controls';
 import {
   content,
@@ -177,6 +180,7 @@ function onStatus(status: RunStatus): void {
 function onState(next: HostState): void {
   const t0 = performance.now();
   state = next;
+  renderCompare(next.compare, theme, ui);
   const view = next.current;
   renderStatus(next.status, view);
   if (next.live?.view) {
@@ -230,6 +234,13 @@ function exportPng(s: ChartSlot): void {
 }
 
 mount(exportPng);
+bindCompare(
+  (id, canvas) => {
+    if (canvas.dataset.drawn !== 'true') return;
+    host.post({ type: 'exportPng', name: `compare-${id.replace(/^chart-compare-/, '')}`, dataUrl: canvas.toDataURL('image/png') });
+  },
+  () => host.post({ type: 'compareRuns', runIds: [] }),
+);
 exportJson.addEventListener('click', () => state.current && host.post({ type: 'exportRun', format: 'json' }));
 exportCsv.addEventListener('click', () => state.current && host.post({ type: 'exportRun', format: 'csv' }));
 errorLink.addEventListener('click', (e) => {
@@ -250,13 +261,17 @@ onThemeChange(() => {
   theme = readTheme();
   root.dataset.theme = theme.kind;
   redraw();
+  renderCompare(state.compare, theme, ui, true);
 });
 
 let resizeTimer: number | undefined;
 window.addEventListener('resize', () => {
   // The canvas layer draws at a fixed pixel size: redraw once the size settles.
   clearTimeout(resizeTimer);
-  resizeTimer = window.setTimeout(() => redraw(), 150);
+  resizeTimer = window.setTimeout(() => {
+    redraw();
+    renderCompare(state.compare, theme, ui, true);
+  }, 150);
 });
 
 root.dataset.theme = theme.kind;

@@ -3,12 +3,12 @@
  * its landscape (the panel's landscape chart, compact; the running experiment's while one goes),
  * and the stored runs to reopen.
  */
-import type { LiveView, ViewResult } from '../../src/protocol/webview';
+import { COMPARE_MAX, type LiveView, type ViewResult } from '../../src/protocol/webview';
 import { drawLandscape } from '../charts/landscape';
 import { h, setChildren } from '../shared/dom';
 import { convexityText, recentRunText, runLabel, successText, theoremText } from '../shared/summary';
 import type { Theme } from '../shared/theme';
-import { host, store } from './store';
+import { host, saveUi, store, ui } from './store';
 
 const summaryBox = h('div', { class: 'run-summary', 'data-testid': 'run-summary' });
 const smallCanvas = h('canvas', {
@@ -19,6 +19,28 @@ const smallCanvas = h('canvas', {
 });
 const smallChart = h('div', { class: 'small-chart', hidden: true }, smallCanvas);
 const recentList = h('ul', { class: 'recent', 'data-testid': 'recent-runs' });
+const compareButton = h(
+  'vscode-button',
+  { secondary: true, 'data-testid': 'compare-runs', title: 'Show the ticked runs side by side in the landscape panel', disabled: true },
+  'Compare',
+);
+const compareHint = h('span', { class: 'hint', 'data-testid': 'compare-hint' });
+compareButton.addEventListener('click', () => {
+  const ids = picked();
+  if (ids.length >= 2) host.post({ type: 'compareRuns', runIds: ids.slice(0, COMPARE_MAX) });
+});
+
+/** The ticked runs that are still listed, in the order ticked. */
+function picked(): string[] {
+  const listed = new Set(store.state.runs.map((r) => r.id));
+  return (ui.comparePick ?? []).filter((id) => listed.has(id));
+}
+
+function renderCompareButton(): void {
+  const n = picked().length;
+  compareButton.toggleAttribute('disabled', n < 2);
+  compareHint.textContent = n < 2 ? 'Tick two or more runs to compare them side by side.' : `${n} runs ticked.`;
+}
 const openPanel = h('vscode-button', { secondary: true, 'data-testid': 'open-panel' }, 'Open landscape panel');
 openPanel.addEventListener('click', () => host.post({ type: 'showPanel' }));
 
@@ -26,7 +48,7 @@ openPanel.addEventListener('click', () => host.post({ type: 'showPanel' }));
 export function runSections(): HTMLElement[] {
   return [
     h('section', {}, h('h2', {}, 'Last run'), summaryBox, smallChart, h('div', { class: 'buttons' }, openPanel)),
-    h('section', {}, h('h2', {}, 'Recent runs'), recentList),
+    h('section', {}, h('h2', {}, 'Recent runs'), recentList, h('div', { class: 'buttons' }, compareButton, compareHint)),
   ];
 }
 
@@ -74,6 +96,7 @@ export function renderRuns(): void {
   const runs = store.state.runs;
   if (runs.length === 0) {
     setChildren(recentList, h('li', { class: 'hint' }, 'Runs you make appear here.'));
+    renderCompareButton();
     return;
   }
   setChildren(
@@ -85,7 +108,26 @@ export function renderRuns(): void {
         recentRunText(r),
       );
       b.addEventListener('click', () => host.post({ type: 'openRun', runId: r.id }));
-      return h('li', {}, b, h('span', { class: 'hint when' }, new Date(r.startedAt).toLocaleString()));
+      const tick = h('input', {
+        type: 'checkbox',
+        'data-testid': 'compare-pick',
+        'data-run-id': r.id,
+        'aria-label': `Compare ${recentRunText(r)}`,
+      });
+      tick.checked = (ui.comparePick ?? []).includes(r.id);
+      tick.addEventListener('change', () => {
+        const rest = (ui.comparePick ?? []).filter((id) => id !== r.id);
+        ui.comparePick = tick.checked ? [...rest, r.id] : rest;
+        saveUi();
+        renderCompareButton();
+      });
+      return h(
+        'li',
+        {},
+        h('div', { class: 'recent-row' }, tick, b),
+        h('span', { class: 'hint when' }, new Date(r.startedAt).toLocaleString()),
+      );
     }),
   );
+  renderCompareButton();
 }

@@ -14,12 +14,14 @@
  *                   stage-<i>-remove; add-stage
  *   run, stop       <vscode-button>s; run is disabled while a field is invalid or the workspace is untrusted
  *   preset-fig3-single, preset-gd, preset-fig3-stages   preset buttons
+ *   preset-fig3-row2  runs GD and noise 0.15, 0.3, 0.6 one after the other and compares them (→ runSeries)
  *   open-panel      opens the landscape panel
  *   status          status line
  *   run-summary     summary of the shown run; chart-sidebar-landscape: its small landscape canvas
  *                   (data-live="true" while it shows a running experiment's landscape)
  *                   (data-drawn / data-points as in the panel)
- *   recent-runs     list; each entry a button with data-run-id (click → openRun)
+ *   recent-runs     list; each entry a button with data-run-id (click → openRun) and a compare-pick
+ *                   checkbox (data-run-id); compare-runs: Compare the ticked runs (→ compareRuns, 2+ ticked)
  *   methods         the method list (RUN.json `methods`): method-<name> checkbox (method-sgd, method-gd,
  *                   method-momentum, method-nesterov, method-adam, method-sam, and the settings' other
  *                   names), method-<name>-<param> number inputs, method-<name>-noise select
@@ -28,14 +30,14 @@
  *                   sweep-error: what is wrong with them
  *   recent-sweeps   list; each entry a button with data-sweep-id (click → openSweep)
  */
-import type { HostState, LiveView, ToWebview } from '../../src/protocol/webview';
+import type { HostState, LiveView, RunSettings, ToWebview } from '../../src/protocol/webview';
 import { h, fillSelect } from '../shared/dom';
 import { receiveLive, receiveState } from '../shared/receive';
 import { statusText } from '../shared/summary';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { dropStaleEdits, formSections, renderSettings, renderValidity, row, runButton, stopButton, update } from './form';
 import { renderRuns, renderSmallChart, renderSummary, runSections } from './lastRun';
-import { PRESETS, applyPreset, editedFields } from './settings';
+import { PRESETS, applyPreset, editedFields, figure3Row2 } from './settings';
 import { current, currentDim, host, saveUi, selectedFunction, store, ui } from './store';
 import { recentSweepsSection, renderSweepValidity, renderSweeps, sweepSection } from './sweep';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -64,6 +66,31 @@ const presetButtons = PRESETS.map((p) => {
   b.addEventListener('click', () => update(applyPreset(current(), p.id, currentDim())));
   return b;
 });
+/** The settings the user's edits were made against (what Run compares them with). */
+function shownSettings(): Partial<RunSettings> {
+  return ui.edited ? (JSON.parse(ui.base ?? 'null') ?? {}) : (store.state.controls?.settings ?? {});
+}
+const row2Button = h(
+  'vscode-button',
+  {
+    secondary: true,
+    'data-testid': 'preset-fig3-row2',
+    title:
+      'Four runs — GD, then uniform noise 0.15, 0.3 and 0.6, 100 trials from [-3, 3] — compared side by side (the paper’s Figure 3, row 2)',
+  },
+  'Figure 3 row 2: compare 4 runs',
+);
+row2Button.addEventListener('click', () => {
+  if (runButton.hasAttribute('disabled')) return;
+  const shown = shownSettings();
+  const exportName = selectedFunction();
+  host.post({
+    type: 'runSeries',
+    ...(exportName ? { exportName } : {}),
+    settings: figure3Row2(current(), currentDim()).map((s) => editedFields(shown, s)),
+  });
+});
+presetButtons.push(row2Button);
 
 document.body.append(
   h(

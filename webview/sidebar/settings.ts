@@ -3,7 +3,16 @@
  * the flat lr/radius/noise/steps equal to stage 1, parsing of typed numbers, and the derived
  * gradient-noise bound r = radius/η. Pure; unit-tested in test/unit/webview-sidebar.test.ts.
  */
-import { DIM_MAX, METHODS_MAX, METHOD_FIELDS, NOISE_KINDS, OPTIMIZER_KINDS, RUN_FIELDS, inRange, type NumberSpec } from '../../src/engine/settingsSchema';
+import {
+  DIM_MAX,
+  METHODS_MAX,
+  METHOD_FIELDS,
+  NOISE_KINDS,
+  OPTIMIZER_KINDS,
+  RUN_FIELDS,
+  inRange,
+  type NumberSpec,
+} from '../../src/engine/settingsSchema';
 import type { Box, NoiseKind, OptimizerKind, Stage } from '../../src/engine/types';
 import type { RunSettings } from '../../src/protocol/webview';
 
@@ -246,7 +255,13 @@ export function methodRows(s: RunSettings): MethodRow[] {
   const row = (m: MethodInput): MethodRow => {
     const kind = m.optimizer?.kind ?? 'sgd';
     const { kind: _kind, ...params } = m.optimizer ?? { kind };
-    return { name: m.name, kind, params: { ...defaultParams(kind), ...(params as Record<string, number>) }, ...(m.noise ? { noise: m.noise } : {}), on: true };
+    return {
+      name: m.name,
+      kind,
+      params: { ...defaultParams(kind), ...(params as Record<string, number>) },
+      ...(m.noise ? { noise: m.noise } : {}),
+      on: true,
+    };
   };
   const rows: MethodRow[] = METHOD_TEMPLATES.map((t) => {
     const m = given.find((g) => g.name === t.name);
@@ -273,7 +288,10 @@ function methodInput(r: MethodRow): MethodInput {
  */
 export function withMethods(s: RunSettings, rows: readonly MethodRow[]): RunSettings {
   const out = clone(s);
-  const methods = rows.filter((r) => r.on).slice(0, METHODS_MAX).map(methodInput);
+  const methods = rows
+    .filter((r) => r.on)
+    .slice(0, METHODS_MAX)
+    .map(methodInput);
   const plain = { ...out };
   delete plain.methods;
   if (JSON.stringify(methods) === JSON.stringify(defaultMethods(plain))) delete out.methods;
@@ -287,4 +305,22 @@ export function methodsProblem(rows: readonly MethodRow[]): string | undefined {
   if (n === 0) return 'Tick at least one method.';
   if (n > METHODS_MAX) return `At most ${METHODS_MAX} methods run at once (${n} ticked).`;
   return undefined;
+}
+
+/** The paper's Figure 3 row 2: GD, then uniform noise 0.15, 0.3 and 0.6 (the columns of the figure). */
+export const FIGURE3_ROW2_RADII = [0, 0.15, 0.3, 0.6] as const;
+
+/**
+ * The runs of Figure 3 row 2 from settings `s`: each one stage (the user's η and steps), 100 trials
+ * from [-3, 3]^d, one method — GD for the first column (no noise), SGD with uniform noise of the
+ * column's radius for the others.
+ */
+export function figure3Row2(s: RunSettings, dim: number): RunSettings[] {
+  return FIGURE3_ROW2_RADII.map((radius) => {
+    const out = applyPreset(s, radius === 0 ? 'gd' : 'fig3-single', dim);
+    out.stages = [{ ...out.stages![0]!, radius: radius === 0 ? s.radius : radius }];
+    delete out.methods;
+    out.compareGd = false;
+    return syncFlat(out);
+  });
 }

@@ -11,6 +11,8 @@ export interface SidebarUi {
   edited?: RunSettings;
   base?: string;
   exportName?: string;
+  /** Recent runs ticked for "Compare", in the order ticked. */
+  comparePick?: string[];
 }
 
 export const host = connect<SidebarUi>();
