@@ -94,9 +94,9 @@ test('four methods side by side, then three runs compared', async () => {
   );
 
   // Compare the three, oldest first, from "Recent runs".
-  const ids = await side.locator(tid('compare-pick')).evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')!));
+  const ids = await side.locator(tid('compare-pick')).evaluateAll((els) => els.map((e) => e.getAttribute('data-compare-id')!));
   assert.equal(ids.length, 3);
-  for (const id of [...ids].reverse()) await side.locator(`${tid('compare-pick')}[data-run-id="${id}"]`).check();
+  for (const id of [...ids].reverse()) await side.locator(`${tid('compare-pick')}[data-compare-id="${id}"]`).check();
   await side.locator(tid('compare-runs')).click();
   const p = await panel(vs);
   await p.locator(tid('compare-card')).waitFor({ state: 'visible', timeout: 30_000 });

@@ -915,9 +915,9 @@ if (!process.env.ONLY || process.env.ONLY === 'compare') {
     diverged: 0,
   }));
   await post(side.p, { status: { kind: 'idle' }, runs: summaries } as HostState);
-  await side.p.waitForSelector('[data-testid="compare-pick"][data-run-id="r-3"]');
+  await side.p.waitForSelector('[data-testid="compare-pick"][data-compare-id="r-3"]');
   const disabledAtFirst = await side.p.getByTestId('compare-runs').evaluate((b) => b.hasAttribute('disabled'));
-  for (const id of ['r-3', 'r-1']) await side.p.locator(`[data-testid="compare-pick"][data-run-id="${id}"]`).check();
+  for (const id of ['r-3', 'r-1']) await side.p.locator(`[data-testid="compare-pick"][data-compare-id="${id}"]`).check();
   await side.p.getByTestId('compare-runs').click();
   const sent = await side.p.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'compareRuns').at(-1));
   check(

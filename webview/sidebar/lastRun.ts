@@ -111,7 +111,7 @@ export function renderRuns(): void {
       const tick = h('input', {
         type: 'checkbox',
         'data-testid': 'compare-pick',
-        'data-run-id': r.id,
+        'data-compare-id': r.id,
         'aria-label': `Compare ${recentRunText(r)}`,
       });
       tick.checked = (ui.comparePick ?? []).includes(r.id);

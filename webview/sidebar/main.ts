@@ -21,7 +21,7 @@
  *                   (data-live="true" while it shows a running experiment's landscape)
  *                   (data-drawn / data-points as in the panel)
  *   recent-runs     list; each entry a button with data-run-id (click → openRun) and a compare-pick
- *                   checkbox (data-run-id); compare-runs: Compare the ticked runs (→ compareRuns, 2+ ticked)
+ *                   checkbox (data-compare-id); compare-runs: Compare the ticked runs (→ compareRuns, 2+ ticked)
  *   methods         the method list (RUN.json `methods`): method-<name> checkbox (method-sgd, method-gd,
  *                   method-momentum, method-nesterov, method-adam, method-sam, and the settings' other
  *                   names), method-<name>-<param> number inputs, method-<name>-noise select
