@@ -1,5 +1,5 @@
 /**
- * Scenario 7 (issue 12): on Himmelblau, tick Momentum and Adam beside SGD and GD in the side
+ * Scenario 8 (issue 12): on Himmelblau, tick Momentum and Adam beside SGD and GD in the side
  * panel and run: the panel draws the four methods side by side, each count equal to the stored
  * result's. Then two more runs with other noise radii, and the three runs compared side by side
  * from "Recent runs": columns, overlaid histograms and the success table agree with the stored
@@ -47,7 +47,7 @@ test('four methods side by side, then three runs compared', async () => {
   assert.ok(await side.locator(tid('method-sgd')).isChecked(), 'SGD ticked by default');
   assert.ok(await side.locator(tid('method-gd')).isChecked(), 'GD ticked by default');
   assert.ok(await side.locator(tid('field-error')).isHidden(), 'nothing to fix');
-  await vs.screenshot('7-01-sidebar-methods');
+  await vs.screenshot('8-01-sidebar-methods');
   await side.locator(tid('run')).click();
 
   const first = await waitForNewRun(vs);
@@ -76,7 +76,7 @@ test('four methods side by side, then three runs compared', async () => {
   const targets = (await frame.locator(tid('targets')).textContent()) ?? '';
   assert.match(targets, new RegExp(`${r1.diagnostics.targets.length} global minim`), targets);
   await frame.locator(tid('finals-pair')).scrollIntoViewIfNeeded();
-  await vs.screenshot('7-02-four-methods');
+  await vs.screenshot('8-02-four-methods');
 
   // Two more runs with other radii (methods back to the pair: untick Momentum and Adam).
   for (const m of ['momentum', 'adam']) await side.locator(tid(`method-${m}`)).uncheck();
@@ -125,5 +125,5 @@ test('four methods side by side, then three runs compared', async () => {
     oldestFirst.map((r) => r.diagnostics.successSgd),
   );
   await p.locator(tid('compare-card')).scrollIntoViewIfNeeded();
-  await vs.screenshot('7-03-three-runs-compared');
+  await vs.screenshot('8-03-three-runs-compared');
 });
