@@ -208,20 +208,24 @@ export class RunStore {
     return next;
   }
 
-  private async writeAtomic(name: string, text: string): Promise<void> {
-    const path = join(this.dir, name);
-    const tmp = `${path}.${process.pid}.${++counter}.tmp`;
-    await this.fs.writeFile(tmp, text);
-    try {
-      await this.fs.rename(tmp, path);
-    } catch (e) {
-      await this.fs.rm(tmp).catch(() => undefined);
-      throw e;
-    }
+  private writeAtomic(name: string, text: string): Promise<void> {
+    return writeFileAtomic(this.fs, join(this.dir, name), text);
   }
 }
 
 let counter = 0;
+
+/** Writes `text` to a temporary file beside `path`, then renames it over `path` (no torn file). */
+export async function writeFileAtomic(fs: StoreFs, path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${++counter}.tmp`;
+  await fs.writeFile(tmp, text);
+  try {
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp).catch(() => undefined);
+    throw e;
+  }
+}
 
 function runFile(id: string): string {
   return `${id.replace(/[^\w.-]/g, '_')}.json`;

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { SweepResult } from '../engine/sweep';
 import type { SweepSummary } from '../protocol/sweep';
-import { nodeStoreFs, type StoreFs } from './runStore';
+import { nodeStoreFs, writeFileAtomic, type StoreFs } from './runStore';
 
 /** How many sweeps the store keeps (newest first). */
 export const MAX_STORED_SWEEPS = 20;
@@ -20,7 +20,6 @@ export interface SweepIndex {
 }
 
 const TMP = /\.tmp$/;
-let counter = 0;
 
 export class SweepStore {
   private index: SweepIndex = { version: 1, sweeps: [] };
@@ -85,16 +84,8 @@ export class SweepStore {
     return next;
   }
 
-  private async writeAtomic(name: string, text: string): Promise<void> {
-    const path = join(this.dir, name);
-    const tmp = `${path}.${process.pid}.${++counter}.tmp`;
-    await this.fs.writeFile(tmp, text);
-    try {
-      await this.fs.rename(tmp, path);
-    } catch (e) {
-      await this.fs.rm(tmp).catch(() => undefined);
-      throw e;
-    }
+  private writeAtomic(name: string, text: string): Promise<void> {
+    return writeFileAtomic(this.fs, join(this.dir, name), text);
   }
 }
 
