@@ -45,7 +45,7 @@ export function mirrorControls(args: {
   if (!input.xStar && options?.xStar) input.xStar = options.xStar;
   return {
     file,
-    functions: losses.map((l) => ({ name: l.name, dim: l.dim, line: l.line })),
+    functions: losses.map((l) => ({ name: l.name, dim: l.dim, line: l.line, ...(l.examples ? { examples: l.examples.n } : {}) })),
     selected: sel?.name,
     settings: displaySettings(input) as RunSettings,
     trusted,

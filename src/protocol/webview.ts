@@ -53,7 +53,8 @@ export type RunSettings = RunConfigInput & { lr: number; radius: number; noise: 
 /** Controls of the side panel, mirrored from settings and the active file. */
 export interface ControlsState {
   file?: string;
-  functions: Array<{ name: string; dim: number | null; line: number }>;
+  /** The file's losses; `examples` for a finite sum: n, or null when n is known only once the file runs. */
+  functions: Array<{ name: string; dim: number | null; line: number; examples?: number | null }>;
   selected?: string;
   settings: RunSettings;
   trusted: boolean;

@@ -2,7 +2,7 @@
  * The measured minibatch gradient noise in words, against the paper's isotropic model: used by the
  * panel's summary and the CLI's printed summary alike.
  */
-import type { GradientNoise } from '../engine/types';
+import type { GradientNoise, Stage } from '../engine/types';
 import { formatNumber } from './format';
 
 /** KS critical value at 5% for K samples (asymptotic: 1.358/√K). */
@@ -45,4 +45,15 @@ export function gradientNoiseText(g: GradientNoise): string {
     parts.push(`Along the sampled trials tr C went from ${formatNumber(along[0])} to ${formatNumber(along[along.length - 1])}.`);
   }
   return parts.join(' ');
+}
+
+/**
+ * What a c(y) map of radius 0 (f itself, not smoothed) stands for in a run with these stages: the
+ * minibatch noise of its minibatch stages ("minibatch noise, B = 16"; its law is the batch's, not a
+ * fixed kernel, so no g of f is drawn for it) or, without any, "no noise".
+ */
+export function unsmoothedNoiseText(stages: readonly Pick<Stage, 'noise' | 'batchSize'>[]): string {
+  const bs = [...new Set(stages.filter((s) => s.noise === 'minibatch').map((s) => s.batchSize))];
+  if (bs.length === 0) return 'no noise';
+  return `minibatch noise, B = ${bs.map((b) => (b === undefined ? 'n' : String(b))).join(' / ')}`;
 }

@@ -1,7 +1,7 @@
 /** The measured minibatch noise in words (src/view/gradientNoise.ts): each reading follows its number. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gradientNoiseText, ksCritical } from '../../src/view/gradientNoise';
+import { gradientNoiseText, ksCritical, unsmoothedNoiseText } from '../../src/view/gradientNoise';
 import type { GradientNoise } from '../../src/engine/types';
 
 const base: GradientNoise = {
@@ -37,4 +37,17 @@ test('close to isotropic and Gaussian-looking kicks; the 5% critical value is 1.
   // 1-D: no spectrum sentence; no spectrum at all (d > 64): neither sentence.
   const flat = gradientNoiseText({ ...base, spectrum: undefined });
   assert.doesNotMatch(flat, /isotropic:|anisotropic|KS/);
+});
+
+test('issue 14: what an unsmoothed map stands for: the minibatch B of the stages, else no noise', () => {
+  assert.equal(unsmoothedNoiseText([{ noise: 'minibatch', batchSize: 16 }]), 'minibatch noise, B = 16');
+  assert.equal(
+    unsmoothedNoiseText([
+      { noise: 'minibatch', batchSize: 16 },
+      { noise: 'minibatch', batchSize: 64 },
+      { noise: 'minibatch', batchSize: 16 },
+    ]),
+    'minibatch noise, B = 16 / 64',
+  );
+  assert.equal(unsmoothedNoiseText([{ noise: 'none' }, { noise: 'uniform' }]), 'no noise');
 });

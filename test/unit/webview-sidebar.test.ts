@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunSettings } from '../../src/protocol/webview';
 import { parseFromWebview } from '../../src/protocol/validateWebview';
+import { resolveConfig } from '../../src/engine/config';
 import {
   addStage,
   applyPreset,
@@ -11,6 +12,8 @@ import {
   figure3Row2,
   methodRows,
   methodsProblem,
+  minibatchProblem,
+  DEFAULT_BATCH_SIZE,
   withMethods,
   parseField,
   removeStage,
@@ -201,4 +204,69 @@ test('Figure 3 row 2: GD then uniform noise 0.15, 0.3, 0.6, each a single-method
   assert.ok(msg && msg.type === 'runSeries' && msg.settings.length === 4);
   assert.equal(parseFromWebview({ type: 'runSeries', settings: [editedFields(shown, series[0]!)] }), undefined, 'one run is no series');
   assert.equal(parseFromWebview({ type: 'runSeries', settings: [{ lr: -1 }, {}] }), undefined, 'each settings checked');
+});
+
+test('issue 14: a minibatch stage from the side panel: B and sampling in the stage, no radius; the host resolves it', () => {
+  // What the panel shows for examples/least-squares.ts (its defaults: minibatch, B = 4; n = 44).
+  const options = { domain: { low: [-3, -2], high: [5, 6] }, defaults: { lr: 0.1, steps: 500, noise: 'minibatch' as const, batchSize: 4 } };
+  const shown: RunSettings = {
+    lr: 0.1,
+    radius: 0,
+    noise: 'minibatch',
+    steps: 500,
+    trials: 100,
+    seed: '1',
+    stages: [{ lr: 0.1, radius: 0, noise: 'minibatch', steps: 500, batchSize: 4 }],
+  };
+  const resolve = (edited: RunSettings) => {
+    const settings = editedFields(shown, edited);
+    const msg = parseFromWebview({ type: 'run', exportName: 'leastSquares', settings });
+    assert.ok(msg && msg.type === 'run', JSON.stringify(settings));
+    return resolveConfig({ function: 'leastSquares', ...msg.settings }, { dim: 2, options, examples: 44 });
+  };
+  // B and sampling edited in stage 1.
+  const b8 = setStageField(setStageField(shown, 0, 'batchSize', 8), 0, 'sampling', 'shuffle');
+  assert.deepEqual(editedFields(shown, b8), {
+    stages: [{ lr: 0.1, radius: 0, noise: 'minibatch', steps: 500, batchSize: 8, sampling: 'shuffle' }],
+  });
+  const c8 = resolve(b8).stages[0]!;
+  assert.equal(c8.batchSize, 8);
+  assert.equal(c8.sampling, 'shuffle');
+  assert.equal(c8.radius, 0);
+  // Switched to uniform noise: B and sampling go, a radius comes back (the table's default); the file's B below is dropped.
+  const uni = setStageField(b8, 0, 'noise', 'uniform');
+  assert.equal(uni.stages![0]!.batchSize, undefined);
+  assert.equal(uni.stages![0]!.sampling, undefined);
+  assert.equal(uni.radius, 0.3);
+  const cu = resolve(uni).stages[0]!;
+  assert.equal(cu.noise, 'uniform');
+  assert.equal(cu.radius, 0.3);
+  assert.equal(cu.batchSize, undefined);
+  // And back: radius 0, B the default (at most n), never a flat B that would fill other stages.
+  const back = setStageField(uni, 0, 'noise', 'minibatch', 44);
+  assert.equal(back.stages![0]!.batchSize, DEFAULT_BATCH_SIZE);
+  assert.equal(back.radius, 0);
+  assert.equal(back.batchSize, undefined);
+  assert.equal(setStageField(uni, 0, 'noise', 'minibatch', 10).stages![0]!.batchSize, 10, 'B at most n');
+  assert.equal(resolve(back).stages[0]!.batchSize, DEFAULT_BATCH_SIZE);
+  // A later stage: after a minibatch stage "Add stage" doubles B (at most n), a uniform stage after it resolves too.
+  const two = addStage(back, 44);
+  assert.deepEqual(two.stages![1], { lr: 0.1, radius: 0, noise: 'minibatch', steps: 500, batchSize: 32 });
+  assert.equal(addStage(two, 44).stages![2]!.batchSize, 44);
+  const mixed = setStageField(two, 1, 'noise', 'gaussian');
+  const cm = resolve(mixed);
+  assert.deepEqual(
+    cm.stages.map((s) => [s.noise, s.batchSize, s.radius]),
+    [
+      ['minibatch', DEFAULT_BATCH_SIZE, 0],
+      ['gaussian', undefined, 0.3],
+    ],
+  );
+  // B above n, or minibatch on a loss that is not a finite sum: the panel says so (and the host would refuse it).
+  const big = setStageField(back, 0, 'batchSize', 45);
+  assert.equal(minibatchProblem(big.stages![0]!, 1, { finiteSum: true, n: 44 }), 'Stage 1: batch size B = 45 is above n = 44.');
+  assert.throws(() => resolve(big), /batchSize.*at most the number of examples n = 44, got 45/);
+  assert.match(minibatchProblem(back.stages![0]!, 1, { finiteSum: false, n: null })!, /needs a finite-sum loss/);
+  assert.equal(minibatchProblem(back.stages![0]!, 1, { finiteSum: true, n: null }), undefined, 'n known only once the file runs');
+  assert.equal(minibatchProblem(uni.stages![0]!, 1, { finiteSum: false, n: null }), undefined);
 });

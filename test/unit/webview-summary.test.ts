@@ -70,3 +70,21 @@ test('status line', () => {
   assert.match(statusText({ kind: 'error', message: 'boom' }, view), /failed; showing the previous result/);
   assert.equal(statusText({ kind: 'cancelled' }), 'Stopped.');
 });
+
+test('issue 14: the unsmoothed c(y) map of a minibatch run says minibatch noise with its B, not "no noise"', () => {
+  const map = view.diagnostics.convexity[0];
+  const stages = view.config.stages.map((s) => ({ ...s, radius: 0, noise: 'minibatch' as const, batchSize: 16 }));
+  const mb = {
+    ...view,
+    config: { ...view.config, stages },
+    diagnostics: { ...view.diagnostics, c: 0.5, convexity: [{ ...map, radius: 0, noise: 'none' as const, xStarCheck: undefined }] },
+  };
+  const text = convexityText(mb);
+  assert.match(text, /\(f itself, minibatch noise, B = 16\)/);
+  assert.doesNotMatch(text, /no noise/);
+  // A GD stage after a minibatch one still names the minibatch noise; a run without either says "no noise".
+  const gd = { ...mb, config: { ...mb.config, stages: [...stages, { ...stages[0], noise: 'none' as const, batchSize: undefined }] } };
+  assert.match(convexityText(gd), /\(f itself, minibatch noise, B = 16\)/);
+  const none = { ...mb, config: { ...mb.config, stages: stages.map((s) => ({ ...s, noise: 'none' as const, batchSize: undefined })) } };
+  assert.match(convexityText(none), /\(f itself, no noise\)/);
+});

@@ -17,6 +17,7 @@ import { positiveIntervals, quantileExtent } from '../shared/shape';
 import type { Theme } from '../shared/theme';
 import { asGrid, asLine, byGeometry, curveOver, gridFrame, gridXRange, line, xStarMark, type ChartUi, type Draw } from './chart';
 import { signedHeat } from './heat';
+import { unsmoothedNoiseText } from '../../src/view/gradientNoise';
 
 /** The map the user picked (undefined when the run has none: no noisy stage, or a live view). */
 function selected(view: ViewResult, ui: ChartUi): ConvexityMap | undefined {
@@ -73,9 +74,9 @@ function curves(
   );
 }
 
-/** The legend name of a map: its radius, or f itself for radius 0 (a stage without noise). */
-function radiusLabel(m: ConvexityMap): string {
-  return m.radius > 0 ? `c(y), radius ${formatNumber(m.radius)}` : 'c(y) of f (no noise)';
+/** The legend name of a map: its radius, or f itself for radius 0 (a stage without noise, or with minibatch noise). */
+function radiusLabel(m: ConvexityMap, view: ViewResult): string {
+  return m.radius > 0 ? `c(y), radius ${formatNumber(m.radius)}` : `c(y) of f (${unsmoothedNoiseText(view.config.stages)})`;
 }
 
 /** 1-D: c(y) of every radius (the chosen one bold), where the chosen one is positive shaded. */
@@ -83,7 +84,7 @@ const convexityLine = orEmpty((canvas, view, t, sel) => {
   const p = palette(t);
   const x = view.landscape.x;
   const datasets = view.diagnostics.convexity.map((m, k) =>
-    line(radiusLabel(m), finite(curveOver(x, asLine(m.values))), p.series(k), {
+    line(radiusLabel(m, view), finite(curveOver(x, asLine(m.values))), p.series(k), {
       borderWidth: m === sel ? 2.5 : 1,
       spanGaps: true,
     } as Partial<Series>),
@@ -108,7 +109,7 @@ const convexitySlices = orEmpty((canvas, view, t, sel) => {
 const convexityPlane = orEmpty((canvas, view, t, sel) => {
   const L = view.landscape;
   const p = palette(t);
-  const label = radiusLabel(sel);
+  const label = radiusLabel(sel, view);
   const grid = asGrid(sel.values);
   const heat = signedHeat(grid, L.x, L.y!, label, { negative: p.cNegative, positive: p.cPositive }, t);
   const zero = contourSegments(grid, L.x, L.y!, 0);

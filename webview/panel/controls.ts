@@ -10,6 +10,7 @@ import { methodsLayout } from '../charts/methods';
 import { sliderStep } from '../charts/trajectories';
 import { h, fillSelect } from '../shared/dom';
 import { formatNumber } from '../shared/format';
+import { unsmoothedNoiseText } from '../../src/view/gradientNoise';
 import type { ScaleChoice } from '../shared/valueScale';
 
 type Select = HTMLElement & { value: string };
@@ -60,7 +61,10 @@ export function syncControls(view: ViewResult, ui: ChartUi): void {
   convexitySelect.hidden = maps.length < 2;
   fillSelect(
     convexitySelect,
-    maps.map((m, i) => ({ value: String(i), label: m.radius > 0 ? `c(y) for radius ${formatNumber(m.radius)}` : 'c(y) of f (no noise)' })),
+    maps.map((m, i) => ({
+      value: String(i),
+      label: m.radius > 0 ? `c(y) for radius ${formatNumber(m.radius)}` : `c(y) of f (${unsmoothedNoiseText(view.config.stages)})`,
+    })),
     String(ui.convexityIndex),
   );
 

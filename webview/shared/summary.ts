@@ -6,7 +6,7 @@ import type { LiveView, RunStatus, RunSummary, ViewResult } from '../../src/prot
 import { formatDuration, formatFraction, formatNumber, formatPercent, formatPoint } from './format';
 
 import { notMinimiserText } from '../../src/view/theorem1';
-import { gradientNoiseText } from '../../src/view/gradientNoise';
+import { gradientNoiseText, unsmoothedNoiseText } from '../../src/view/gradientNoise';
 
 export { theorem3Text, theoremText } from '../../src/view/theorem1';
 
@@ -116,7 +116,7 @@ export function convexityText(view: ViewResult): string {
   if (!map) return 'No c(y) in this result (no stage was run).';
   const c = d.c;
   const smoothed = map.radius > 0;
-  const where = `on the region where trials run (${smoothed ? `smoothing radius ${formatNumber(map.radius)}` : 'f itself, no noise'})`;
+  const where = `on the region where trials run (${smoothed ? `smoothing radius ${formatNumber(map.radius)}` : `f itself, ${unsmoothedNoiseText(view.config.stages)}`})`;
   const surface = smoothed ? 'the smoothed landscape' : 'f';
   // x* not minimising g is said first: it decides Assumption 1 before any constant does.
   const first = map.xStarCheck && !map.xStarCheck.minimises ? `${notMinimiserText(map.xStarCheck, map.radius)} ` : '';

@@ -3,7 +3,7 @@
  * of later stages, trials and seed, and why Run is disabled. Edits become new RunSettings
  * (settings.ts does the maths) kept in the store until the host's settings change under them.
  */
-import type { NoiseKind } from '../../src/engine/types';
+import type { NoiseKind, Sampling } from '../../src/engine/types';
 import type { NumberSpec } from '../../src/engine/settingsSchema';
 import type { RunSettings } from '../../src/protocol/webview';
 import { h, fillSelect, setChildren } from '../shared/dom';
@@ -11,6 +11,7 @@ import { formatNumber } from '../shared/format';
 import {
   FIELDS,
   NOISE_CHOICES,
+  SAMPLING_CHOICES,
   SEED_MAX_LENGTH,
   addStage,
   derivedR,
@@ -18,6 +19,7 @@ import {
   lrToSlider,
   methodRows,
   methodsProblem,
+  minibatchProblem,
   withMethods,
   OPTIMIZER_KINDS,
   type MethodRow,
@@ -28,7 +30,7 @@ import {
   stagesOf,
   type StageField,
 } from './settings';
-import { current, saveUi, store, ui } from './store';
+import { current, currentExamples, saveUi, store, ui } from './store';
 
 type Select = HTMLElement & { value: string };
 
@@ -59,6 +61,8 @@ const radiusSlider = h('input', {
 const derived = h('div', { class: 'hint', 'data-testid': 'derived-r' });
 const noiseSelect = h('vscode-single-select', { 'data-testid': 'noise', 'aria-label': 'Noise kind' }) as Select;
 const stepsInput = numberInput('steps', 'Steps (stage 1)', { step: 1, ...inputBounds(FIELDS.steps) });
+const batchInput = numberInput('batch-size', 'Batch size B (stage 1)', { step: 1, ...inputBounds(FIELDS.batchSize) });
+const samplingSelect = h('vscode-single-select', { 'data-testid': 'sampling', 'aria-label': 'Batch sampling (stage 1)' }) as Select;
 const trialsInput = numberInput('trials', 'Trials', { step: 1, ...inputBounds(FIELDS.trials) });
 const seedInput = h('input', {
   type: 'text',
@@ -87,6 +91,14 @@ export function row(label: string, ...controls: Node[]): HTMLElement {
   return h('label', { class: 'row' }, h('span', { class: 'label' }, label), h('span', { class: 'control' }, ...controls));
 }
 
+const radiusRow = row('Noise radius a', radiusInput);
+const radiusSliderRow = h('div', { class: 'slider' }, radiusSlider);
+const batchRow = row('Batch size B', batchInput);
+const samplingRow = row('Sampling', samplingSelect);
+batchInput.title = FIELDS.batchSize.description;
+samplingSelect.title =
+  'uniform: B distinct examples drawn afresh each step; shuffle: a fresh permutation each epoch, walked in batches of B';
+
 /** The form's sections, in page order: stage 1, the schedule, trials and seed, the field error, Run/Stop. */
 export function formSections(): HTMLElement[] {
   return [
@@ -96,10 +108,12 @@ export function formSections(): HTMLElement[] {
       h('h2', {}, 'Stage 1'),
       row('Learning rate η', lrInput),
       h('div', { class: 'slider' }, lrSlider),
-      row('Noise radius a', radiusInput),
-      h('div', { class: 'slider' }, radiusSlider),
+      radiusRow,
+      radiusSliderRow,
       derived,
       row('Noise', noiseSelect),
+      batchRow,
+      samplingRow,
       row('Steps', stepsInput),
     ),
     h(
@@ -168,7 +182,13 @@ radiusSlider.addEventListener('input', () =>
   update(setStageField(current(), 0, 'radius', Number(Number(radiusSlider.value).toPrecision(3)))),
 );
 noiseSelect.addEventListener('change', () => {
-  if (NOISE.includes(noiseSelect.value as NoiseKind)) update(setStageField(current(), 0, 'noise', noiseSelect.value as NoiseKind));
+  if (NOISE.includes(noiseSelect.value as NoiseKind))
+    update(setStageField(current(), 0, 'noise', noiseSelect.value as NoiseKind, currentExamples().n));
+});
+bindNumber(batchInput, 'batch-size', FIELDS.batchSize, (s, v) => setStageField(s, 0, 'batchSize', v));
+samplingSelect.addEventListener('change', () => {
+  if (SAMPLING_CHOICES.includes(samplingSelect.value as Sampling))
+    update(setStageField(current(), 0, 'sampling', samplingSelect.value as Sampling));
 });
 seedInput.addEventListener('change', () => {
   const v = seedInput.value.trim();
@@ -182,7 +202,7 @@ seedInput.addEventListener('change', () => {
   seedInput.classList.remove('invalid');
   update({ ...current(), seed: v });
 });
-addStageButton.addEventListener('click', () => update(addStage(current())));
+addStageButton.addEventListener('click', () => update(addStage(current(), currentExamples().n)));
 
 function setValue(input: HTMLInputElement, v: string): void {
   // Leave a field the user is typing in alone.
@@ -193,7 +213,7 @@ function setValue(input: HTMLInputElement, v: string): void {
 function stageRow(index: number): HTMLElement {
   const s = stagesOf(current())[index]!;
   const n = index + 1;
-  const field = (f: Exclude<StageField, 'noise'>, label: string) => {
+  const field = (f: Exclude<StageField, 'noise' | 'sampling'>, label: string) => {
     const spec = FIELDS[f];
     const input = numberInput(`stage-${n}-${f}`, `Stage ${n} ${label}`, {
       step: spec.kind === 'integer' ? 1 : 'any',
@@ -210,7 +230,19 @@ function stageRow(index: number): HTMLElement {
     s.noise ?? 'uniform',
   );
   noise.addEventListener('change', () => {
-    if (NOISE.includes(noise.value as NoiseKind)) update(setStageField(current(), index, 'noise', noise.value as NoiseKind));
+    if (NOISE.includes(noise.value as NoiseKind))
+      update(setStageField(current(), index, 'noise', noise.value as NoiseKind, currentExamples().n));
+  });
+  const minibatch = s.noise === 'minibatch';
+  const sampling = h('vscode-single-select', { 'data-testid': `stage-${n}-sampling`, 'aria-label': `Stage ${n} sampling` }) as Select;
+  fillSelect(
+    sampling,
+    SAMPLING_CHOICES.map((k) => ({ value: k, label: k })),
+    s.sampling ?? 'uniform',
+  );
+  sampling.addEventListener('change', () => {
+    if (SAMPLING_CHOICES.includes(sampling.value as Sampling))
+      update(setStageField(current(), index, 'sampling', sampling.value as Sampling));
   });
   const remove = h('vscode-button', { secondary: true, 'data-testid': `stage-${n}-remove`, title: `Remove stage ${n}` }, 'Remove');
   remove.addEventListener('click', () => update(removeStage(current(), index)));
@@ -228,7 +260,10 @@ function stageRow(index: number): HTMLElement {
       'div',
       { class: 'stage-grid' },
       field('lr', 'η'),
-      field('radius', 'radius'),
+      // Minibatch noise has no radius: B and the sampling instead.
+      ...(minibatch
+        ? [field('batchSize', 'B'), h('label', { class: 'stage-field' }, h('span', {}, 'sampling'), sampling)]
+        : [field('radius', 'radius')]),
       field('steps', 'steps'),
       h('label', { class: 'stage-field' }, h('span', {}, 'noise'), noise),
     ),
@@ -295,7 +330,26 @@ export function renderSettings(): void {
   setValue(radiusInput, String(s.radius));
   radiusSlider.value = String(Math.min(1.5, s.radius));
   const r = derivedR(s.radius, s.lr);
-  derived.textContent = s.noise === 'none' ? 'No noise: plain gradient descent.' : `Gradient-noise bound r = a/η = ${formatNumber(r)}`;
+  const first = stagesOf(s)[0] ?? {};
+  const minibatch = s.noise === 'minibatch';
+  const examples = currentExamples();
+  derived.textContent =
+    s.noise === 'none'
+      ? 'No noise: plain gradient descent.'
+      : minibatch
+        ? `Minibatch noise: each step uses the mean gradient of B of ${examples.n ?? 'n'} examples (the radius does not apply).`
+        : `Gradient-noise bound r = a/η = ${formatNumber(r)}`;
+  radiusRow.hidden = minibatch;
+  radiusSliderRow.hidden = minibatch;
+  batchRow.hidden = !minibatch;
+  samplingRow.hidden = !minibatch;
+  batchInput.max = String(examples.n !== null ? Math.min(examples.n, FIELDS.batchSize.max) : FIELDS.batchSize.max);
+  setValue(batchInput, String(first.batchSize ?? ''));
+  fillSelect(
+    samplingSelect,
+    SAMPLING_CHOICES.map((k) => ({ value: k, label: k })),
+    first.sampling ?? 'uniform',
+  );
   fillSelect(
     noiseSelect,
     NOISE.map((k) => ({ value: k, label: k === 'none' ? 'none (GD)' : k })),
@@ -333,6 +387,11 @@ export function renderValidity(): void {
   if (invalid.size > 0) problems.push(`Fix: ${[...invalid].join(', ')}`);
   const methods = methodsProblem(methodRows(current()));
   if (methods) problems.push(methods);
+  const examples = currentExamples();
+  stagesOf(current()).forEach((st, i) => {
+    const why = minibatchProblem(st, i + 1, examples);
+    if (why) problems.push(why);
+  });
   if (controls && !controls.trusted) problems.push('Workspace not trusted.');
   if (!controls?.functions.length) problems.push('Open a TypeScript file that exports a loss function.');
   fieldError.hidden = problems.length === 0;

@@ -10,10 +10,11 @@ import {
   NOISE_KINDS,
   OPTIMIZER_KINDS,
   RUN_FIELDS,
+  SAMPLINGS,
   inRange,
   type NumberSpec,
 } from '../../src/engine/settingsSchema';
-import type { Box, NoiseKind, OptimizerKind, Stage } from '../../src/engine/types';
+import type { Box, NoiseKind, OptimizerKind, Sampling, Stage } from '../../src/engine/types';
 import type { RunSettings } from '../../src/protocol/webview';
 
 /**
@@ -25,10 +26,14 @@ export const FIELDS = {
   radius: RUN_FIELDS.radius,
   steps: RUN_FIELDS.steps,
   trials: RUN_FIELDS.trials,
+  batchSize: RUN_FIELDS.batchSize,
 } as const;
 export const SEED_MAX_LENGTH = RUN_FIELDS.seed.maxLength;
 export const MAX_STAGES = RUN_FIELDS.stages.maxItems;
 export const NOISE_CHOICES: readonly NoiseKind[] = NOISE_KINDS;
+export const SAMPLING_CHOICES: readonly Sampling[] = SAMPLINGS;
+/** B a stage takes when its noise is switched to "minibatch" (at most n). */
+export const DEFAULT_BATCH_SIZE = 16;
 
 /** What the side panel shows until the host's state arrives: the table's defaults. */
 export const DEFAULT_RUN_SETTINGS: Readonly<RunSettings> = {
@@ -45,7 +50,7 @@ export function inputBounds(spec: NumberSpec): { min: number; max: number } {
   return { min: spec.min, max: spec.max };
 }
 
-export type StageField = 'lr' | 'radius' | 'steps' | 'noise';
+export type StageField = 'lr' | 'radius' | 'steps' | 'noise' | 'batchSize' | 'sampling';
 export type PresetId = 'fig3-single' | 'gd' | 'fig3-stages';
 
 export const PRESETS: Array<{ id: PresetId; label: string; title: string }> = [
@@ -69,7 +74,16 @@ function clone<T>(v: T): T {
 /** The stages of `s`, spelled out (one stage from the flat fields when there is no list). */
 export function stagesOf(s: RunSettings): Array<Partial<Stage>> {
   if (s.stages && s.stages.length > 0) return s.stages;
-  return [{ lr: s.lr, radius: s.radius, noise: s.noise, steps: s.steps }];
+  return [
+    {
+      lr: s.lr,
+      radius: s.radius,
+      noise: s.noise,
+      steps: s.steps,
+      ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}),
+      ...(s.sampling !== undefined ? { sampling: s.sampling } : {}),
+    },
+  ];
 }
 
 /** Re-derives the flat fields from stage 1 so both always agree. */
@@ -83,29 +97,80 @@ function syncFlat(s: RunSettings): RunSettings {
   return s;
 }
 
-/** Sets one field of stage `index` (0 = the flat fields too). */
-export function setStageField(s: RunSettings, index: number, field: StageField, value: number | NoiseKind): RunSettings {
+/**
+ * Sets one field of stage `index` (0 = the flat fields too). A stage switched to noise
+ * "minibatch" gets radius 0 (a radius does not apply to it) and a batch size (its own, else
+ * DEFAULT_BATCH_SIZE, at most n when `examples` is known); switched away, it drops batchSize and
+ * sampling (they apply only to minibatch noise) and takes back a radius (the table's default when
+ * it had none). B and sampling live in the stages only, never in the flat fields: a flat B would
+ * fill every stage without one, minibatch or not.
+ */
+export function setStageField(
+  s: RunSettings,
+  index: number,
+  field: StageField,
+  value: number | NoiseKind | Sampling,
+  examples?: number | null,
+): RunSettings {
   const out = clone(s);
   const stages = clone(stagesOf(s));
   const st = stages[index];
   if (!st) return out;
+  const was = st.noise;
   (st as Record<string, unknown>)[field] = value;
+  if (field === 'noise' && value === 'minibatch' && was !== 'minibatch') {
+    st.radius = 0;
+    st.batchSize ??= Math.min(DEFAULT_BATCH_SIZE, typeof examples === 'number' && examples >= 1 ? examples : DEFAULT_BATCH_SIZE);
+  } else if (field === 'noise' && value !== 'minibatch' && was === 'minibatch') {
+    delete st.batchSize;
+    delete st.sampling;
+    if (value !== 'none' && !(st.radius! > 0)) st.radius = RUN_FIELDS.radius.default!;
+  }
   out.stages = stages;
+  delete out.batchSize;
+  delete out.sampling;
   return syncFlat(out);
 }
 
-/** Appends a stage that halves the last stage's radius (the paper's shrinking noise). */
-export function addStage(s: RunSettings): RunSettings {
+/** Why stage `index`'s minibatch fields cannot run (B above n, not a finite sum), or undefined. */
+export function minibatchProblem(st: Partial<Stage>, n: number, examples: { finiteSum: boolean; n: number | null }): string | undefined {
+  if (st.noise !== 'minibatch') return undefined;
+  if (!examples.finiteSum)
+    return `Stage ${n}: noise "minibatch" needs a finite-sum loss (a trailing example parameter and <name>Options.data).`;
+  if (st.batchSize === undefined) return `Stage ${n}: set the batch size B.`;
+  if (examples.n !== null && st.batchSize > examples.n) return `Stage ${n}: batch size B = ${st.batchSize} is above n = ${examples.n}.`;
+  return undefined;
+}
+
+/**
+ * Appends a stage that halves the last stage's radius (the paper's shrinking noise); after a
+ * minibatch stage, one that doubles B (at most n when `examples` is known), which shrinks the noise.
+ */
+export function addStage(s: RunSettings, examples?: number | null): RunSettings {
   const out = clone(s);
   const stages = clone(stagesOf(s));
   if (stages.length >= MAX_STAGES) return out;
   const last = stages[stages.length - 1]!;
-  const next: Partial<Stage> = {
-    lr: last.lr ?? s.lr,
-    radius: Number(((last.radius ?? s.radius) / 2).toPrecision(3)),
-    noise: last.noise ?? s.noise,
-    steps: last.steps ?? s.steps,
-  };
+  const next: Partial<Stage> =
+    last.noise === 'minibatch'
+      ? // Minibatch noise shrinks with a larger batch (at most n: the check names the problem if not).
+        {
+          lr: last.lr ?? s.lr,
+          radius: 0,
+          noise: 'minibatch',
+          steps: last.steps ?? s.steps,
+          batchSize: Math.min(
+            2 * (last.batchSize ?? DEFAULT_BATCH_SIZE),
+            typeof examples === 'number' && examples >= 1 ? examples : Infinity,
+          ),
+          ...(last.sampling ? { sampling: last.sampling } : {}),
+        }
+      : {
+          lr: last.lr ?? s.lr,
+          radius: Number(((last.radius ?? s.radius) / 2).toPrecision(3)),
+          noise: last.noise ?? s.noise,
+          steps: last.steps ?? s.steps,
+        };
   stages.push(next);
   out.stages = stages;
   return syncFlat(out);

@@ -41,3 +41,9 @@ export function currentDim(): number {
   const sel = store.state.controls?.functions.find((f) => f.name === selectedFunction());
   return sel?.dim ?? current().dim ?? 1;
 }
+
+/** Whether the selected function is a finite sum, and its n when known (null: known once the file runs). */
+export function currentExamples(): { finiteSum: boolean; n: number | null } {
+  const sel = store.state.controls?.functions.find((f) => f.name === selectedFunction());
+  return sel?.examples !== undefined ? { finiteSum: true, n: sel.examples } : { finiteSum: false, n: null };
+}
