@@ -14,7 +14,7 @@ import { CLI_DEFAULTS, CLI_FLAGS, RUN_FIELDS, fieldSpec } from '../engine/settin
 import { cut, numberExpectation } from '../engine/settingsValidate';
 import { SweepMergeError } from '../engine/sweepMerge';
 import type { ExperimentResult } from '../engine/types';
-import { gradientNoiseText } from '../view/gradientNoise';
+import { gradientNoiseText, noiseLandscapesText } from '../view/gradientNoise';
 import { BundleFailure, formatBundleMessage } from '../runner/bundle';
 import { UnsafePathError } from '../runner/privateDir';
 import { discoverLosses } from '../runner/discover';
@@ -170,6 +170,7 @@ function summary(r: ExperimentResult): string {
     ...d.theorem1.map((t) => theoremText(t, r.config.stages.length)),
     ...(d.theorem3 ? [theorem3Text(d.theorem3)] : []),
     ...(d.gradientNoise ? [gradientNoiseText(d.gradientNoise)] : []),
+    ...(d.gradientNoise?.landscapes ? [noiseLandscapesText(d.gradientNoise.landscapes)] : []),
     `time: ${trialTimes(r)}, landscape ${Math.round(r.timing.landscapeMs)} ms, diagnostics ${Math.round(r.timing.diagnosticsMs)} ms, total ${Math.round(r.timing.totalMs)} ms on ${r.timing.workers} workers`,
   ];
   return lines.join('\n');

@@ -171,7 +171,7 @@ export function regionConvexity(
 }
 
 /** The grid point equal to x* (to 1e-12 of the grid step), if any. */
-function gridIndexOf(landscape: Landscape, dim: number, xStar: ArrayLike<number>): { row: number; i: number } | undefined {
+export function gridIndexOf(landscape: Landscape, dim: number, xStar: ArrayLike<number>): { row: number; i: number } | undefined {
   const tol = 1e-12 * Math.max(gridSpacing(landscape), 1e-300);
   let found: { row: number; i: number } | undefined;
   forEachGridPoint(landscape, dim, (p, row, i) => {
@@ -193,7 +193,13 @@ function minEigen2(a: number, b: number, c: number, d: number): number {
  * differences over 1 and 2 grid steps, Richardson-combined (error O(h⁴)); one step at the grid's
  * second row from an edge; NaN on the edge itself.
  */
-function curvatureFromGrid2D(grad: { gradX: number[][]; gradY: number[][] }, row: number, i: number, hx: number, hy: number): number {
+export function curvatureFromGrid2D(
+  grad: { gradX: number[][]; gradY: number[][] },
+  row: number,
+  i: number,
+  hx: number,
+  hy: number,
+): number {
   const { gradX, gradY } = grad;
   const ny = gradX.length;
   const nx = gradX[0]?.length ?? 0;

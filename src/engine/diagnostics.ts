@@ -31,6 +31,7 @@ import { distance } from './geometry';
 import { countSuccess, nearestTarget } from './success';
 import { findTargets } from './targets';
 import { gradientNoiseDiagnostics } from './gradientNoise';
+import { noiseLandscapes } from './noiseLandscapes';
 
 /** Default success neighbourhood: 5% of the domain diameter. */
 const SUCCESS_FRACTION = 0.05;
@@ -167,13 +168,18 @@ export function computeDiagnostics(
   const roles = methodRoles(config);
   const sgd = methods[roles.sgd];
   const { xStar, xStarSource, convexity, stageC, stageCheck } = targetConvexity(loss, config, landscape, userXStar);
-  const smoothness = smoothnessEstimate(loss, config);
+  const smoothness = smoothnessEstimate(loss, config, grad);
   const L = smoothness.L;
   const theorem = stageTheorems(config, L, stageC, xStar, sgd, stageCheck, smoothness);
   const radius = successRadiusOf(config, theorem);
   const found = chooseTargets(loss, grad, config, landscape, xStar, xStarSource);
   const success = methods.map((m) => countSuccess(m.finals, m.divergedMask, found.targets, radius.radius, config.domain));
   const gradientNoise = gradientNoiseDiagnostics(loss.finiteSum, config, xStar, sgd);
+  // 2-D: the measured noise's g and c(y) beside the isotropic model's, and which the trials followed.
+  if (gradientNoise && gradientNoise.covariance.flat().every(Number.isFinite)) {
+    const landscapes = noiseLandscapes(loss, config, landscape, xStar, gradientNoise, sgd, found.targets, radius.radius, config.domain);
+    if (landscapes) gradientNoise.landscapes = landscapes;
+  }
   return {
     xStar,
     xStarSource,

@@ -98,6 +98,47 @@ export function ksDistanceToNormal(z: readonly number[]): number {
 }
 
 /**
+ * Φ⁻¹(p), the standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9,
+ * refined by one Halley step on `normalCdf`'s erfc, itself good to 1.2e-7).
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - lo) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
+}
+
+/** Points of the QQ plot of the kicks against the Gaussian model. */
+export const QQ_POINTS = 99;
+
+/** QQ points of standardised samples against N(0, 1): at p = (k + ½)/K, Φ⁻¹(p) and the sample quantile (order statistic ⌊pN⌋). */
+export function qqAgainstNormal(z: readonly number[], points = QQ_POINTS): { normal: number[]; kicks: number[] } {
+  const s = [...z].sort((x, y) => x - y);
+  const normal: number[] = [];
+  const kicks: number[] = [];
+  if (s.length === 0) return { normal, kicks };
+  for (let k = 0; k < points; k++) {
+    const p = (k + 0.5) / points;
+    normal.push(normalQuantile(p));
+    kicks.push(s[Math.min(s.length - 1, Math.floor(p * s.length))]);
+  }
+  return { normal, kicks };
+}
+
+/**
  * The law of the actual minibatch kicks at w against the Gaussian model: `samples` kicks
  * η(g_batch − ∇f(w)) (uniform batches of B from a seeded stream), projected on `direction`
  * (a unit vector) and divided by the model's standard deviation η√(uᵀCu); their KS distance to
@@ -113,7 +154,22 @@ export function kickTest(
   fdStep: number,
   samples = KICK_SAMPLES,
 ): number {
-  if (!(variance > 0)) return NaN;
+  const z = standardKicks(fs, w, B, direction, variance, seed, fdStep, samples);
+  return z ? ksDistanceToNormal(z) : NaN;
+}
+
+/** The kicks of `kickTest`, divided by the model's standard deviation (undefined when it is 0). */
+export function standardKicks(
+  fs: FiniteSum,
+  w: readonly number[],
+  B: number,
+  direction: readonly number[],
+  variance: number,
+  seed: string,
+  fdStep: number,
+  samples = KICK_SAMPLES,
+): number[] | undefined {
+  if (!(variance > 0)) return undefined;
   const d = w.length;
   const x = Float64Array.from(w);
   const mean = new Float64Array(d);
@@ -131,7 +187,7 @@ export function kickTest(
     for (let j = 0; j < d; j++) p += (gb[j] - mean[j]) * direction[j];
     z.push(p / sd);
   }
-  return ksDistanceToNormal(z);
+  return z;
 }
 
 /** Σ(w) and the factor (n − B)/(B(n − 1)): C = factor·Σ. */
@@ -204,11 +260,13 @@ export function gradientNoiseDiagnostics(
   if (d <= EIGEN_MAX_DIM) {
     const { values, vectors } = symmetricEigen(covariance);
     const top = vectors[0];
+    const z = standardKicks(fs, xStar, B, top, values[0], config.seed, config.fdStep);
     spectrum = {
       eigenvalues: values,
       principal: top,
       kickSamples: KICK_SAMPLES,
-      ksDistance: kickTest(fs, xStar, B, top, values[0], config.seed, config.fdStep),
+      ksDistance: z ? ksDistanceToNormal(z) : NaN,
+      ...(z ? { qq: qqAgainstNormal(z) } : {}),
     };
   }
 

@@ -68,12 +68,15 @@ export function resultSize(config: RunConfig): ResultSize {
   const rows = landscapeRows(config);
   const grid = d === 1 ? config.resolution : rows * config.resolution;
   // f, g per smoothing (with a standard error per value on d > 2 slices), c(y) per map.
-  const maps = 1 + smoothingRadii(config).length * (d > 2 ? 2 : 1) + convexityRadii(config).length;
+  // A 2-D minibatch run adds g and c(y) under the measured and the isotropic Gaussian noise, and
+  // the finals of the two models' trials (noiseLandscapes.ts).
+  const noiseModels = d === 2 && config.stages.some((s) => s.noise === 'minibatch') ? 2 : 0;
+  const maps = 1 + smoothingRadii(config).length * (d > 2 ? 2 : 1) + convexityRadii(config).length + 2 * noiseModels;
   const parts: ResultPart[] = [
     {
       what: 'final points, starts and stage finals of every trial',
       setting: 'trials',
-      numbers: copies * config.trials * perTrial + config.trials * d,
+      numbers: copies * config.trials * perTrial + config.trials * d + noiseModels * config.trials * d,
     },
     { what: 'Figure 5 checkpoints of every trial', setting: 'checkpoints', numbers: copies * config.trials * checkpoints * (d + 1) },
     { what: 'sampled paths', setting: 'trajectoryPoints', numbers: copies * sampled * pathPoints * d },

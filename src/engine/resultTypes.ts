@@ -277,9 +277,70 @@ export interface GradientNoise {
    * η(g_batch − ∇f) at x* along that vector (`kickSamples` uniform batches) and the Gaussian model
    * N(0, η²λ₁) along it (NaN when λ₁ = 0).
    */
-  spectrum?: { eigenvalues: number[]; principal: number[]; kickSamples: number; ksDistance: number };
+  spectrum?: {
+    eigenvalues: number[];
+    principal: number[];
+    kickSamples: number;
+    ksDistance: number;
+    /**
+     * QQ plot of those kicks against the model: at p = (k + ½)/K for K = `QQ_POINTS`, the normal
+     * quantile Φ⁻¹(p) and the kicks' empirical quantile, both in units of the model's standard
+     * deviation η√λ₁ (on the line y = x when the kicks are Gaussian as modelled).
+     */
+    qq?: { normal: number[]; kicks: number[] };
+  };
+  /** 2-D: g and c(y) under the measured and the isotropic Gaussian noise side by side (noiseLandscapes.ts). */
+  landscapes?: NoiseLandscapes;
   /** tr C(x_t) at each Figure 5 checkpoint over the sampled trials that did not diverge (NaN outside minibatch stages). */
   checkpoints: { steps: number[]; traceMean: number[]; traceMin: number[]; traceMax: number[]; trials: number };
+}
+
+/** g under one Gaussian kick law N(0, Σ) on the 2-D landscape grid, and its c(y) toward x*. */
+export interface NoiseLandscape {
+  /** Σ, the covariance of the x-space kick (2 × 2): η²C(x*), or (tr η²C / 2)·I. */
+  covariance: number[][];
+  /** g(y) = E f(y + z), z ~ N(0, Σ), on the grid as `Landscape.f` (values[iy][ix]). */
+  values: number[][];
+  /** c(y) = ⟨−∇g(y), x* − y⟩/‖x* − y‖² on the grid (at x*: λ_min(∇²g)). */
+  convexity: number[][];
+  /** inf c over the grid points in the init box, where, and the fraction of them with c > 0. */
+  c: number;
+  argInf: number[];
+  positiveFraction: number;
+}
+
+/**
+ * The measured minibatch noise against the isotropic model as landscapes (2-D): g under
+ * N(0, η²C(x*)) and under N(0, σ²I) of the same trace, where they disagree, and which one the
+ * trials followed.
+ */
+export interface NoiseLandscapes {
+  anisotropic: NoiseLandscape;
+  isotropic: NoiseLandscape;
+  disagreement: {
+    /** max |g_aniso − g_iso| over the grid, at `at`. */
+    maxAbs: number;
+    at: number[];
+    /** maxAbs over the range of g_aniso on the grid. */
+    relative: number;
+    /** Fraction of grid points where c(y) > 0 under one and not the other. */
+    cSignDiffers: number;
+  };
+  /**
+   * Success against the run's targets (success radius and rule as the methods'): the minibatch
+   * trials, and the same stages from the same starts with each Gaussian model's kicks instead of the
+   * batches (full gradient, seeded), with those models' finals y_T.
+   */
+  trials: {
+    trials: number;
+    minibatch: number;
+    anisotropic: number;
+    isotropic: number;
+    anisotropicFinals: number[][];
+    isotropicFinals: number[][];
+  };
+  /** Loss evaluations of the shared lattice. */
+  evaluations: number;
 }
 
 export interface Histogram {

@@ -110,7 +110,7 @@ const handlers: Handlers = {
       },
     }),
   diagnostics: ({ landscape, methods }, ctx) => computeDiagnostics(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar),
-  smoothness: (_args, ctx) => estimateSmoothness(ctx.loss, ctx.config),
+  smoothness: (_args, ctx) => estimateSmoothness(ctx.loss, ctx.config, ctx.grad),
   sweepTarget: (_args, ctx) => sweepTarget(ctx.loss, ctx.config, ctx.grad),
   sweepCell: ({ target, L, gd }, ctx) => {
     const sgd = runTrials(ctx.loss, ctx.grad, ctx.config, 'sgd', 0, ctx.config.trials, trialHooks(ctx, true));

@@ -12,6 +12,12 @@ test('estimateSmoothness: the Hessian spectral norm of quadratics (1-D, 2-D, pow
   const c = [1, 2, 3, -7];
   const q4 = (x: Float64Array) => 0.5 * c.reduce((s, ci, i) => s + ci * x[i] * x[i], 0);
   assert.ok(Math.abs(estimateSmoothness(q4, cfg({}, 4)) - 7) < 1e-4);
+  // With the exact gradient (d > 2: differences of ∇f, no loss calls at all), the same L.
+  let lossCalls = 0;
+  const counted = (x: Float64Array) => (lossCalls++, q4(x));
+  const grad = (x: Float64Array, out: Float64Array) => c.forEach((ci, i) => (out[i] = ci * x[i]));
+  assert.ok(Math.abs(estimateSmoothness(counted, cfg({}, 4), grad) - 7) < 1e-6);
+  assert.equal(lossCalls, 0);
 });
 
 test('Theorem 1 arithmetic on a hand-computed case', () => {
