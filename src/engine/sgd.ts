@@ -17,6 +17,7 @@ import { stageLr, stageRadius, isConstantStage } from './schedule';
 import { Normal, stream, uniformInBox, type Rng } from './rng';
 import { GD_METHOD, SGD_METHOD, totalSteps } from './config';
 import { NOISE_CODE, perturb } from './noise';
+import { CYCLE_MAX, CYCLE_WATCH_EVERY, ExactCycle } from './exactCycle';
 import { advanceOptimizer, newOptimizerState, resetOptimizerState, type OptimizerStepState } from './optimizers';
 import { advanceMinibatch, drawBatch, minibatchGradient, newSampler, resetSampler, type MinibatchStage } from './minibatch';
 import type { Gradient, Loss, Method, MethodResult, MethodSpec, RunConfig, Stage } from './types';
@@ -439,6 +440,8 @@ export function runTrials(
   const gh = new Float64Array(d);
   // The optimizers' gradient: the same step rule, its |f| carried from call to call in optMag.
   const optMag = { f: 0 };
+  // Noise-free stages stop at an exact cycle of their state (exactCycle.ts).
+  const cycle = new ExactCycle(d);
   const gradient = (at: Float64Array, out: Float64Array) => gradientAt(loss, grad, at, out, config, optMag.f, optMag);
   const heartbeat = hooks.heartbeat;
   const kernel = kernelFor(loss, grad, d);
@@ -549,6 +552,10 @@ export function runTrials(
           hbIndex,
           diverged,
         };
+        // A noise-free stage of the paper's update at a constant rate ends once its state cycles
+        // exactly (exactCycle.ts): the rest of its states are known, events read them as they come.
+        const watchCycle = !os && !mb && constant && code === NOISE_CODE.none;
+        cycle.reset();
         while (step < stageEnd && !diverged) {
           // Events (path point, checkpoint, cancel/progress poll) happen between tight runs.
           if (path && step === pathSteps[nextPath]) {
@@ -570,38 +577,54 @@ export function runTrials(
           if (path && nextPath < pathSteps.length && pathSteps[nextPath] < until) until = Math.max(step + 1, pathSteps[nextPath]);
           if (nextCp < checkpointSteps.length && checkpointSteps[nextCp] < until) until = Math.max(step + 1, checkpointSteps[nextCp]);
           if (isCheckpoint) until = step + 1;
-          // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
-          hooks.userCode?.(true);
-          if (os) {
-            if (constant) {
-              step += advanceOptimizer(os, until - step);
-            } else {
-              while (step < until && !os.diverged) {
-                os.lr = stageLr(stage, step - stageStart);
-                os.a = stageRadius(stage, step - stageStart);
-                step += advanceOptimizer(os, 1);
-              }
+          if (cycle.period > 0) {
+            step = until;
+            cycle.restore(ks, step);
+          } else if (watchCycle) {
+            if (until > step + CYCLE_WATCH_EVERY) until = step + CYCLE_WATCH_EVERY;
+            hooks.userCode?.(true);
+            if (until - step > CYCLE_MAX) step += runKernel(kernel, ks, until - CYCLE_MAX - step);
+            cycle.begin(ks);
+            while (step < until && !ks.diverged) {
+              step += runKernel(kernel, ks, 1);
+              cycle.keep(ks);
             }
-            if (os.diverged) diverged = true;
-          } else if (mb) {
-            if (constant) {
-              step += advanceMinibatch(ks, mb, until - step);
+            if (!ks.diverged) cycle.found(step);
+            hooks.userCode?.(false);
+          } else {
+            // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
+            hooks.userCode?.(true);
+            if (os) {
+              if (constant) {
+                step += advanceOptimizer(os, until - step);
+              } else {
+                while (step < until && !os.diverged) {
+                  os.lr = stageLr(stage, step - stageStart);
+                  os.a = stageRadius(stage, step - stageStart);
+                  step += advanceOptimizer(os, 1);
+                }
+              }
+              if (os.diverged) diverged = true;
+            } else if (mb) {
+              if (constant) {
+                step += advanceMinibatch(ks, mb, until - step);
+              } else {
+                while (step < until && !ks.diverged) {
+                  ks.lr = stageLr(stage, step - stageStart);
+                  step += advanceMinibatch(ks, mb, 1);
+                }
+              }
+            } else if (constant) {
+              step += runKernel(kernel, ks, until - step);
             } else {
               while (step < until && !ks.diverged) {
                 ks.lr = stageLr(stage, step - stageStart);
-                step += advanceMinibatch(ks, mb, 1);
+                ks.a = stageRadius(stage, step - stageStart);
+                step += runKernel(kernel, ks, 1);
               }
             }
-          } else if (constant) {
-            step += runKernel(kernel, ks, until - step);
-          } else {
-            while (step < until && !ks.diverged) {
-              ks.lr = stageLr(stage, step - stageStart);
-              ks.a = stageRadius(stage, step - stageStart);
-              step += runKernel(kernel, ks, 1);
-            }
+            hooks.userCode?.(false);
           }
-          hooks.userCode?.(false);
           if (ks.diverged) diverged = true;
           if (isCheckpoint && step === checkpointSteps[nextCp] + 1) {
             // x before the step (SGD: y + η∇f; the optimizers keep it), and |∇f + ω| with ω = (ηω)/η.

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../src/engine/config';
-import { mergeMethodResults, runTrials, trialStarts, evenSteps, CancelledError, LossError } from '../../src/engine/sgd';
+import { mergeMethodResults, runTrials, trialStarts, evenSteps, differenceStep, CancelledError, LossError } from '../../src/engine/sgd';
 import type { Loss, RunConfigInput } from '../../src/engine/types';
 
 const sphere = (x: Float64Array) => {
@@ -292,4 +292,99 @@ test('SGD against a separate implementation, bit for bit: the pinned value of se
     const got = runTrials(loss, undefined, c, 'sgd', 0, 5).finals.map((y) => y[0]);
     assert.deepEqual(got, want);
   }
+});
+
+/**
+ * GD as a separate loop of the whole T steps (no early stop): the kernels' central-difference
+ * rule (differenceStep, |f| from the last coordinate's pair), x ← x − η∇f(x); then y_T.
+ */
+function referenceGd(f: (x: Float64Array) => number, x0: number[], lr: number, T: number): { xT: number[]; yT: number[] } {
+  const d = x0.length;
+  const x = Float64Array.from(x0);
+  const g = new Float64Array(d);
+  let fMag = Math.abs(f(x));
+  const grad = () => {
+    let fp = 0;
+    let fm = 0;
+    for (let i = 0; i < d; i++) {
+      const xi = x[i];
+      const h = differenceStep(xi, g[i], fMag, 0);
+      x[i] = xi + h;
+      fp = f(x);
+      x[i] = xi - h;
+      fm = f(x);
+      x[i] = xi;
+      g[i] = (fp - fm) / (2 * h);
+    }
+    fMag = Math.abs(0.5 * (fp + fm));
+  };
+  for (let t = 0; t < T; t++) {
+    grad();
+    for (let i = 0; i < d; i++) x[i] = x[i] - lr * g[i];
+  }
+  const xT = Array.from(x);
+  grad();
+  return { xT, yT: xT.map((v, i) => v - lr * g[i]) };
+}
+
+test('GD stops at an exact cycle of its state (a fixed point, or x hopping between a few floats): the same numbers as all T steps, bit for bit, with far fewer loss calls', async () => {
+  const { adaptLoss } = await import('../../src/engine/adapt');
+  const f2 = (x: number, y: number) => 20 + x * x - 10 * Math.cos(2 * Math.PI * x) + y * y - 10 * Math.cos(2 * Math.PI * y);
+  const T = 3000;
+  const c = cfg(
+    {
+      trials: 12,
+      sampleTrajectories: 4,
+      checkpoints: 9,
+      init: { low: [-5, -5], high: [5, 5] },
+      domain: { low: [-6, -6], high: [6, 6] },
+      stages: [{ lr: 0.002, steps: T, noise: 'none' }],
+    },
+    2,
+  );
+  const cases: Array<[string, Loss]> = [
+    ['2-D scalar kernel', adaptLoss(f2, 'scalars', 2)],
+    ['generic kernel', (x: Float64Array) => f2(x[0], x[1])],
+  ];
+  for (const [name, loss] of cases) {
+    let calls = 0;
+    const counted = Object.assign(
+      (x: Float64Array) => (calls++, loss(x)),
+      loss.scalar ? { scalar: (a: number, b: number) => (calls++, f2(a, b)) } : {},
+    );
+    const gd = runTrials(counted, undefined, c, 'gd', 0, 12);
+    // Every trial against the separate loop of all T steps.
+    gd.starts.forEach((x0, k) => {
+      const want = referenceGd((x) => f2(x[0], x[1]), x0, 0.002, T);
+      assert.deepEqual(gd.finalX[k], want.xT, `${name}, trial ${k}: x_T`);
+      assert.deepEqual(gd.finals[k], want.yT, `${name}, trial ${k}: y_T`);
+    });
+    // The whole result (paths, checkpoints, gradient norms) against the same update run to the
+    // end: uniform noise of radius 0 adds ±0 to every step and is never stopped early.
+    const full = runTrials(loss, undefined, { ...c, stages: [{ ...c.stages[0], noise: 'uniform', radius: 0 }] }, 'gd', 0, 12);
+    assert.deepEqual(gd, full, name);
+    // Periods 1 to 4 are all met here: a fixed point alone would stop about half the trials.
+    assert.ok(calls < 0.15 * 12 * T * 4, `${name}: ${calls} loss calls for ${12 * T * 4} in all T steps`);
+  }
+});
+
+test('a noise-free stage stopped at its cycle hands the next stage the same state (chained stages, bit for bit)', () => {
+  const f = (x: Float64Array) => (x[0] - 1) ** 2 + Math.sin(3 * x[0]) + 0.5 * x[0] ** 4 * 0.01;
+  const stages = [
+    { lr: 0.05, steps: 4000, noise: 'none' as const },
+    { lr: 0.01, radius: 0.2, steps: 500, noise: 'uniform' as const },
+    { lr: 0.05, steps: 4000, noise: 'none' as const },
+  ];
+  const c = cfg({ trials: 6, sampleTrajectories: 2, checkpoints: 11, stages });
+  const a = runTrials(f, undefined, c, 'sgd', 0, 6);
+  // The noise-free stages as uniform noise of radius 0 would draw from the stream: instead the
+  // same update through a decay that never changes η (a non-constant stage is never stopped).
+  const slow = cfg({
+    trials: 6,
+    sampleTrajectories: 2,
+    checkpoints: 11,
+    stages: stages.map((s) => (s.noise === 'none' ? { ...s, decay: { kind: 'step' as const, every: 10_000_000, factor: 0.5 } } : s)),
+  });
+  const b = runTrials(f, undefined, slow, 'sgd', 0, 6);
+  assert.deepEqual(a, b);
 });
