@@ -24,7 +24,7 @@ import { convexityMap, convexityRadii, stageRegionConvexity } from './convexity'
 import { smoothnessEstimate } from './smoothness';
 import { theorem1 } from './theorem1';
 import { theorem3 } from './theorem3';
-import { trajectoryDiagnostics } from './trajectory';
+import { figure5Series, trajectoryDiagnostics } from './trajectory';
 import { finalHistogram } from './histogram';
 import { gridArgmin } from './grid';
 import { distance } from './geometry';
@@ -186,7 +186,8 @@ export function computeDiagnostics(
     c: convexity[0]?.c ?? NaN,
     convexity,
     theorem1: theorem,
-    trajectory: trajectoryDiagnostics(loss, grad, config, sgd),
+    // Summed where the trials ran; a MethodResult made without the sums: from its kept checkpoints.
+    trajectory: sgd.figure5 ? figure5Series(sgd.checkpointSteps, sgd.figure5) : trajectoryDiagnostics(loss, grad, config, sgd),
     histogram: finalHistogram(config, methods, roles, config.domain, { xStar }),
     L,
     smoothness,

@@ -25,14 +25,16 @@ export function assembleResult(
 ): ExperimentResult {
   const roles = methodRoles(config);
   const runs: MethodRun[] = methods.map((m, i) => {
-    const run: MethodRun = { ...config.methods[i], ...m, ...diagnostics.methods[i] };
+    // What only the diagnostics needed (Figure 5 sums, Theorem 3's checkpoints) stays out.
+    const { figure5: _sums, checkpointX: _x, checkpointGrad2: _g2, ...kept } = m;
+    const run: MethodRun = { ...config.methods[i], ...kept, ...diagnostics.methods[i] };
     if (i === roles.sgd) run.role = 'sgd';
     else if (i === roles.gd) run.role = 'gd';
     return run;
   });
   const sgd = runs[roles.sgd];
   const result: ExperimentResult = {
-    version: 1,
+    version: 2,
     config,
     finals: sgd.finals,
     diverged: sgd.diverged,

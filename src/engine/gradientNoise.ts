@@ -290,9 +290,10 @@ export function gradientNoiseDiagnostics(
     let hi = -Infinity;
     let count = 0;
     if (st.noise === 'minibatch') {
-      for (const trial of sgd.pathTrials) {
-        if (sgd.divergedMask[trial]) continue;
-        const x = sgd.checkpoints[trial]?.[c];
+      for (let k = 0; k < sgd.pathTrials.length; k++) {
+        if (sgd.divergedMask[sgd.pathTrials[k]]) continue;
+        // checkpoints[k] is sampled trial pathTrials[k]'s.
+        const x = sgd.checkpoints[k]?.[c];
         if (!x) continue;
         const tr = minibatchTrace(exampleGradients(fs, x, config.fdStep), st.batchSize ?? fs.n);
         if (!Number.isFinite(tr)) continue;

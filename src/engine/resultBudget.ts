@@ -2,8 +2,8 @@
  * The result's size budget: how many numbers a run's result holds, worked out from its settings
  * before anything runs, and the limit it must stay within. Every part that grows with a setting
  * is counted: per trial (finals, last iterates, starts, each stage's finals, f(final), the
- * diverged flag), the Figure 5 checkpoints (d + 1 numbers per trial and checkpoint), the sampled
- * paths, the landscape's maps (f, g per smoothing, c(y) per map) and the histograms, with the
+ * diverged flag), the Figure 5 checkpoints (d + 1 numbers per sampled trial and checkpoint), the
+ * sampled paths, the landscape's maps (f, g per smoothing, c(y) per map) and the histograms, with the
  * copies RESULT.json writes (`sgd`, `gd` and `finals` repeat methods' data).
  *
  * RESULT_NUMBERS_MAX keeps RESULT.json to about 425 MB (some 21 characters a number), below V8's
@@ -78,7 +78,8 @@ export function resultSize(config: RunConfig): ResultSize {
       setting: 'trials',
       numbers: copies * config.trials * perTrial + config.trials * d + noiseModels * config.trials * d,
     },
-    { what: 'Figure 5 checkpoints of every trial', setting: 'checkpoints', numbers: copies * config.trials * checkpoints * (d + 1) },
+    // The `sgd` method's sampled trials only (RESULT.json version 2), written twice (its method and `sgd`).
+    { what: 'Figure 5 checkpoints of the sampled trials', setting: 'checkpoints', numbers: 2 * sampled * checkpoints * (d + 1) },
     { what: 'sampled paths', setting: 'trajectoryPoints', numbers: copies * sampled * pathPoints * d },
     { what: 'landscape maps', setting: 'resolution', numbers: grid * maps + (d === 2 ? 2 : 1) * config.resolution },
   ];

@@ -32,13 +32,48 @@ export interface MethodResult {
   pathTrials: number[];
   /** Global step index of each point of a path (shared by all paths). */
   pathSteps: number[];
-  /** Checkpoints x_t for every trial: checkpoints[trial][c] (d numbers), at steps `checkpointSteps`. */
+  /**
+   * Figure 5 checkpoints x_t of the sampled trials (`pathTrials`) of the `sgd` method:
+   * checkpoints[k][c] (d numbers) for trial pathTrials[k], at steps `checkpointSteps` (version 2;
+   * version 1 kept every trial's). Other methods keep none.
+   */
   checkpoints: number[][][];
+  /** The steps of the checkpoints (before the step's update); [] for a method without them. */
   checkpointSteps: number[];
-  /** Norm of the stochastic gradient ∇f(x_t)+ω_t at each checkpoint, per trial. */
+  /** Norm of the stochastic gradient ∇f(x_t)+ω_t at each checkpoint, per sampled trial as `checkpoints`. */
   stochasticGradNorm: number[][];
+  /**
+   * Where the trials ran, never in RESULT.json: the `sgd` method's Figure 5 sums over its trials
+   * (trajectory.ts), and each trial's checkpoints for Theorem 3 — x_t at
+   * checkpointX[(t·C + c)·d + j] and ‖∇f(x_t)‖² at checkpointGrad2[t·C + c] for trial t of the
+   * part, checkpoint c of C (NaN where the trial diverged).
+   */
+  figure5?: Figure5Sums;
+  checkpointX?: Float64Array;
+  checkpointGrad2?: Float64Array;
   /** Final point (y_T or x_T, as `finals`) of each stage per trial: stageFinals[stage][trial]. */
   stageFinals: number[][][];
+}
+
+/** One series' statistics at each checkpoint over the finite values added: min, max, exact sum, count. */
+export interface SeriesSums {
+  min: number[];
+  max: number[];
+  /** The exact sum's partials (exactSum.ts). */
+  sum: number[][];
+  n: number[];
+}
+
+/** The Figure 5 sums of some trials (`MethodResult.figure5`): merge with `mergeFigure5`, read with `figure5Series`. */
+export interface Figure5Sums {
+  /** (a) ⟨−∇f(x_t), x_T − x_t⟩. */
+  inner: SeriesSums;
+  /** (b) ⟨−∇f(w), x_T − x_t⟩, w in the probe ball. */
+  probe: SeriesSums;
+  /** (b) ⟨−∇f(w), x_T − w⟩. */
+  probeAtW: SeriesSums;
+  /** (c) ‖∇f(x_t) + ω_t‖. */
+  gradNorm: SeriesSums;
 }
 
 /** How a method's finals fared against the targets (success.ts). */
@@ -422,7 +457,8 @@ export interface RunTiming {
 
 /** RESULT.json and what the panel draws. */
 export interface ExperimentResult {
-  version: 1;
+  /** 2: `checkpoints` and `stochasticGradNorm` of the sampled trials only (1: of every trial). */
+  version: 2;
   /** The exact settings used, so the run can be repeated. */
   config: RunConfig;
   source?: { file: string; exportName: string };

@@ -15,7 +15,8 @@
  */
 import { stageLr, stageRadius, isConstantStage } from './schedule';
 import { Normal, stream, uniformInBox, type Rng } from './rng';
-import { GD_METHOD, SGD_METHOD, totalSteps } from './config';
+import { GD_METHOD, SGD_METHOD, methodRoles, totalSteps } from './config';
+import { Figure5Terms, copyFigure5, emptyFigure5, mergeFigure5 } from './trajectory';
 import { NOISE_CODE, perturb } from './noise';
 import { CYCLE_MAX, CYCLE_WATCH_EVERY, ExactCycle } from './exactCycle';
 import { advanceOptimizer, newOptimizerState, resetOptimizerState, type OptimizerStepState } from './optimizers';
@@ -396,7 +397,10 @@ export function runTrials(
   const starts0 = trialStarts(config, -1);
   const stageStarts = config.stages.map((s, k) => (s.init ? trialStarts(config, k) : undefined));
   const pathSteps = hooks.lean ? [] : evenSteps(T, config.trajectoryPoints);
-  const checkpointSteps = hooks.lean ? [] : evenSteps(T - 1, config.checkpoints);
+  // Figure 5 (and Theorem 3) look at the run's `sgd` method alone: only it keeps checkpoints.
+  const figure5 = !hooks.lean && (method === 'sgd' || spec.name === config.methods[methodRoles(config).sgd]?.name);
+  const checkpointSteps = figure5 ? evenSteps(T - 1, config.checkpoints) : [];
+  const C = checkpointSteps.length;
 
   // Runaway bound: this many domain diameters away from the domain centre.
   const centre = new Float64Array(d);
@@ -423,6 +427,14 @@ export function runTrials(
     stochasticGradNorm: [],
     stageFinals: config.stages.map(() => []),
   };
+  // Each trial's Figure 5 terms are summed here as it ends; its checkpoints kept in typed arrays
+  // for Theorem 3 (which needs x*, known only after the landscape), never in RESULT.json.
+  const terms = figure5 ? new Figure5Terms(loss, grad, config) : undefined;
+  if (figure5) {
+    result.figure5 = emptyFigure5(C);
+    result.checkpointX = new Float64Array(nTrials * C * d).fill(NaN);
+    result.checkpointGrad2 = new Float64Array(nTrials * C).fill(NaN);
+  }
 
   const x = hooks.probe && hooks.probe.length >= d ? hooks.probe.subarray(0, d) : new Float64Array(d);
   const y = new Float64Array(d);
@@ -680,8 +692,18 @@ export function runTrials(
       result.finalLoss.push(diverged ? NaN : fy);
       result.divergedMask.push(diverged);
       if (diverged) result.diverged++;
-      result.checkpoints.push(cps);
-      result.stochasticGradNorm.push(gnorms);
+      if (terms && result.figure5 && result.checkpointX && !diverged) {
+        const at = (trial - from) * C;
+        cps.forEach((cp, c) => result.checkpointX!.set(cp, (at + c) * d));
+        current = terms.at;
+        hooks.userCode?.(true);
+        terms.add(result.figure5, trial, cps, x, gnorms, result.checkpointGrad2, at);
+        hooks.userCode?.(false);
+      }
+      if (path && figure5) {
+        result.checkpoints.push(cps);
+        result.stochasticGradNorm.push(gnorms);
+      }
     }
   } catch (e) {
     // A LossError already carries its input (a caller's wrapped loss may throw one).
@@ -692,11 +714,15 @@ export function runTrials(
   return result;
 }
 
-/** Concatenates trial-range parts (in trial order) into one MethodResult. */
-export function mergeMethodResults(parts: MethodResult[]): MethodResult {
+/**
+ * Concatenates trial-range parts (in trial order) into one MethodResult. `partial`: a view of the
+ * trials done so far (live results), without the Figure 5 sums and Theorem 3's checkpoints.
+ */
+export function mergeMethodResults(parts: MethodResult[], partial = false): MethodResult {
   if (parts.length === 0) throw new Error('no parts to merge');
+  const { figure5, checkpointX, checkpointGrad2, ...first } = parts[0];
   const out: MethodResult = {
-    ...parts[0],
+    ...first,
     finals: [],
     finalX: [],
     finalLoss: [],
@@ -721,6 +747,22 @@ export function mergeMethodResults(parts: MethodResult[]): MethodResult {
     out.checkpoints.push(...p.checkpoints);
     out.stochasticGradNorm.push(...p.stochasticGradNorm);
     p.stageFinals.forEach((sf, k) => out.stageFinals[k].push(...sf));
+  }
+  if (!partial && figure5 && checkpointX && checkpointGrad2) {
+    out.figure5 = copyFigure5(figure5);
+    for (const p of parts.slice(1)) if (p.figure5) mergeFigure5(out.figure5, p.figure5);
+    out.checkpointX = concat(parts.map((p) => p.checkpointX ?? new Float64Array(0)));
+    out.checkpointGrad2 = concat(parts.map((p) => p.checkpointGrad2 ?? new Float64Array(0)));
+  }
+  return out;
+}
+
+function concat(arrays: Float64Array[]): Float64Array {
+  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of arrays) {
+    out.set(a, at);
+    at += a.length;
   }
   return out;
 }

@@ -52,21 +52,31 @@ export function theorem3(
   const high = new Array<number>(d).fill(-Infinity);
   let distMin = Infinity;
   let distMax = -Infinity;
+  // Each trial's checkpoints and ‖∇f(x_t)‖² as the trial workers kept them (NaN: diverged, or
+  // stopped before), else (a MethodResult made without them) from `checkpoints`, trial by trial.
+  const C = sgd.checkpointSteps.length;
+  const kept = sgd.checkpointX && sgd.checkpointGrad2 ? { x: sgd.checkpointX, g2: sgd.checkpointGrad2 } : undefined;
+  const trials = kept ? kept.g2.length / Math.max(1, C) : sgd.checkpoints.length;
   const x = new Float64Array(d);
   sgd.checkpointSteps.forEach((step, c) => {
     let count = 0;
-    for (let t = 0; t < sgd.checkpoints.length; t++) {
+    for (let t = 0; t < trials; t++) {
       if (sgd.divergedMask[t]) continue;
-      const xt = sgd.checkpoints[t][c];
-      if (!xt) continue;
-      x.set(xt);
-      gradient(x, g);
-      let r2 = 0;
       let g2 = 0;
-      for (let j = 0; j < d; j++) {
-        r2 += (xt[j] - xStar[j]) ** 2;
-        g2 += g[j] * g[j];
+      if (kept) {
+        g2 = kept.g2[t * C + c];
+        if (Number.isNaN(g2)) continue;
+        x.set(kept.x.subarray((t * C + c) * d, (t * C + c + 1) * d));
+      } else {
+        const cp = sgd.checkpoints[t][c];
+        if (!cp) continue;
+        x.set(cp);
+        gradient(x, g);
+        for (let j = 0; j < d; j++) g2 += g[j] * g[j];
       }
+      const xt = x;
+      let r2 = 0;
+      for (let j = 0; j < d; j++) r2 += (xt[j] - xStar[j]) ** 2;
       if (!Number.isFinite(g2)) continue;
       report.checked++;
       // η > 2c′r²/‖∇f‖², written without dividing (∇f = 0 only with r = 0 or c′ ≤ 0 matters).

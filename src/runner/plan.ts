@@ -181,7 +181,7 @@ export class PartialResults {
 
 function merged(parts: Array<MethodResult | undefined>): MethodResult | undefined {
   const done = parts.filter((p): p is MethodResult => !!p);
-  return done.length ? mergeMethodResults(done) : undefined;
+  return done.length ? mergeMethodResults(done, true) : undefined;
 }
 
 /** Joins a landscape's row blocks (in row order). */

@@ -114,7 +114,7 @@ export function storedResults(vs: VsCode): ExperimentResult[] {
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.json') && e.name !== 'index.json') {
         const r = JSON.parse(readFileSync(p, 'utf8')) as ExperimentResult;
-        if (r && r.version === 1 && r.config && r.sgd) out.push({ r, t: r.startedAt });
+        if (r && r.version === 2 && r.config && r.sgd) out.push({ r, t: r.startedAt });
       }
     }
   };

@@ -89,10 +89,10 @@ const CASES: Case[] = [
     line: 1,
   },
   {
-    name: 'a result too large to keep (100,000 trials × 100 checkpoints)',
-    source: one('return x * x;'),
-    settings: { trials: 100_000, steps: 1000, checkpoints: 100 },
-    says: ["checkpoints: the run's result would hold ", 'more than the 20,000,000 one run may keep', 'use checkpoints at most '],
+    name: 'a result too large to keep (100,000 trials at dim 20)',
+    source: 'export function line(x: number[]): number {\n  return x[0] * x[0];\n}\n',
+    settings: { trials: 100_000, steps: 10, dim: 20 },
+    says: ["trials: the run's result would hold ", 'more than the 20,000,000 one run may keep', 'use trials at most '],
   },
 ];
 

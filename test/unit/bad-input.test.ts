@@ -564,11 +564,11 @@ const CASES: Case[] = [
 
   // ---- the engine's own storage: a result too large to keep is refused before the run ----
   {
-    name: 'trials 100,000 at dim 10 (x·x): the result budget, named with the largest trials that fit',
-    files: { 'loss.ts': SQUARE10, 'run.json': { dim: 10, trials: 100_000, steps: 10, resolution: 5 } },
+    name: 'trials 100,000 at dim 12 (x·x): the result budget, named with the largest trials that fit',
+    files: { 'loss.ts': SQUARE10, 'run.json': { dim: 12, trials: 100_000, steps: 10, resolution: 5 } },
     args: ['run', 'loss.ts', '--config', 'run.json'],
     exit: 2,
-    says: ["checkpoints: the run's result would hold ", 'more than the 20,000,000 one run may keep', 'use trials at most '],
+    says: ["trials: the run's result would hold ", 'more than the 20,000,000 one run may keep', 'use trials at most '],
   },
   {
     name: '60 sampled paths × 100,000 points: trajectoryPoints named, with its largest fitting value',
@@ -577,11 +577,14 @@ const CASES: Case[] = [
     says: ["trajectoryPoints: the run's result would hold ", 'of them sampled paths', 'use trajectoryPoints at most '],
   },
   {
-    name: 'a checkpoint series of 10,000 × 100,000 trials: checkpoints named',
-    files: { 'loss.ts': one('return x * x;'), 'run.json': { ...SMALL1, trials: 100_000, steps: 10_000, checkpoints: 10_000 } },
+    name: 'a checkpoint series of 10,000 × 1000 sampled trials: checkpoints named',
+    files: {
+      'loss.ts': one('return x * x;'),
+      'run.json': { ...SMALL1, trials: 1000, sampleTrajectories: 1000, steps: 10_000, checkpoints: 10_000 },
+    },
     args: ['run', 'loss.ts', '--config', 'run.json'],
     exit: 2,
-    says: ["checkpoints: the run's result would hold ", 'Figure 5 checkpoints of every trial', 'use checkpoints at most '],
+    says: ["checkpoints: the run's result would hold ", 'Figure 5 checkpoints of the sampled trials', 'use checkpoints at most '],
   },
   {
     name: 'resolution 2001 in 2-D with three noise radii: resolution named',

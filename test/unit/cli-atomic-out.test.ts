@@ -17,11 +17,11 @@ test('SIGTERM while RESULT.json is written leaves the previous result and no tem
   const outDir = join(dir, 'out');
   mkdirSync(outDir);
   writeFileSync(join(dir, 'loss.ts'), 'export function bowl(x: number, y: number): number {\n  return x * x + y * y;\n}\n');
-  // A result of several MB (checkpoints of 2000 trials), so writing it takes a while.
+  // A result of several MB (the finals, starts and stage finals of 20,000 trials), so writing it takes a while.
   writeFileSync(
     join(dir, 'run.json'),
     JSON.stringify({
-      trials: 2000,
+      trials: 20000,
       steps: 20,
       checkpoints: 50,
       resolution: 5,

@@ -160,3 +160,82 @@ test('issue 10 §3: Figure 5(b) in both readings — late in a run on a convex q
   assert.ok(tl.probeAtWMax![0] - -1 <= Math.sqrt(10) / 2 + 1e-8 && -1 - tl.probeAtWMin![0] <= Math.sqrt(10) / 2 + 1e-8);
   assert.ok(tl.probeAtWMax![0] - tl.probeAtWMin![0] > 0.5);
 });
+
+test('exact sums: the value does not depend on the order or grouping of the terms', async () => {
+  const { addExact, exactValue, mergeExact } = await import('../../src/engine/exactSum');
+  const sumOf = (xs: number[]) => {
+    const p: number[] = [];
+    for (const x of xs) addExact(p, x);
+    return p;
+  };
+  assert.equal(exactValue(sumOf([1e100, 1, -1e100])), 1);
+  assert.equal(exactValue(sumOf([0.1, 0.2, 0.3, -0.6])), exactValue(sumOf([-0.6, 0.3, 0.2, 0.1])));
+  // Multiples of 2⁻³⁰ below 2²⁰ add exactly in integers: the oracle.
+  let seed = 7;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  const xs = Array.from({ length: 5000 }, () => Math.round(rand() * 2 ** 50) / 2 ** 30);
+  const exact = xs.reduce((s, x) => s + BigInt(x * 2 ** 30), 0n);
+  const whole = exactValue(sumOf(xs));
+  assert.equal(whole, Number(exact) / 2 ** 30);
+  // Any grouping merged gives the same double; a plain running sum in another order need not.
+  const parts = [xs.slice(0, 1234), xs.slice(1234, 1235), xs.slice(1235, 4000), xs.slice(4000)].map(sumOf);
+  const merged: number[] = [];
+  for (const p of [...parts].reverse()) mergeExact(merged, p);
+  assert.equal(exactValue(merged), whole);
+  // Huge and tiny terms together: correctly rounded (1 + 2⁻⁵³ + 2⁻¹⁰⁶ rounds up to 1 + 2⁻⁵²).
+  assert.equal(exactValue(sumOf([1, 2 ** -53, 2 ** -106])), 1 + 2 ** -52);
+});
+
+test('Figure 5 summed per trial chunk as the trials end: any split merges to the same numbers, and (a) is the mean of ⟨−∇f(x_t), x_T − x_t⟩ over the trials', async () => {
+  const { runTrials, mergeMethodResults } = await import('../../src/engine/sgd');
+  const { resolveConfig } = await import('../../src/engine/config');
+  const { figure5Series } = await import('../../src/engine/trajectory');
+  const q = (x: Float64Array) => x[0] * x[0] + 3 * x[1] * x[1] + 0.5 * Math.sin(2 * x[0]);
+  const qGrad = (x: Float64Array, out: Float64Array) => {
+    out[0] = 2 * x[0] + Math.cos(2 * x[0]);
+    out[1] = 6 * x[1];
+  };
+  const config = resolveConfig(
+    {
+      function: 'q',
+      trials: 23,
+      seed: 'f5',
+      checkpoints: 7,
+      probeSamples: 3,
+      sampleTrajectories: 4,
+      stages: [{ lr: 0.02, radius: 0.2, steps: 150, noise: 'uniform' }],
+    },
+    { dim: 2 },
+  );
+  const whole = runTrials(q, qGrad, config, 'sgd', 0, 23);
+  const split = mergeMethodResults([
+    runTrials(q, qGrad, config, 'sgd', 0, 5),
+    runTrials(q, qGrad, config, 'sgd', 5, 6),
+    runTrials(q, qGrad, config, 'sgd', 6, 23),
+  ]);
+  const series = figure5Series(whole.checkpointSteps, whole.figure5!);
+  assert.deepEqual(figure5Series(split.checkpointSteps, split.figure5!), series);
+  assert.deepEqual(split.checkpointX, whole.checkpointX);
+  assert.deepEqual(split.checkpointGrad2, whole.checkpointGrad2);
+  // Only the sampled trials' checkpoints are kept in the result; GD keeps none.
+  assert.equal(whole.checkpoints.length, 4);
+  assert.deepEqual(runTrials(q, qGrad, config, 'gd', 0, 23).checkpointSteps, []);
+  // (a) by the closed-form gradient from the kept checkpoints: min exact, mean to rounding.
+  const C = whole.checkpointSteps.length;
+  for (let c = 0; c < C; c++) {
+    const vals: number[] = [];
+    for (let t = 0; t < 23; t++) {
+      const x = whole.checkpointX!.subarray((t * C + c) * 2, (t * C + c + 1) * 2);
+      const g = new Float64Array(2);
+      qGrad(x, g);
+      const xT = whole.finalX[t];
+      vals.push(-(g[0] * (xT[0] - x[0]) + g[1] * (xT[1] - x[1])));
+      assert.equal(whole.checkpointGrad2![t * C + c], g[0] * g[0] + g[1] * g[1]);
+    }
+    assert.equal(series.innerMin[c], Math.min(...vals));
+    const mean = vals.reduce((s, v) => s + v, 0) / vals.length;
+    assert.ok(Math.abs(series.innerMean[c] - mean) <= 1e-12 * Math.max(1, Math.abs(mean)), `${series.innerMean[c]} vs ${mean}`);
+    // The sampled trials' checkpoints are the first 4 trials' x_t.
+    assert.deepEqual(whole.checkpoints[3][c], Array.from(whole.checkpointX!.subarray((3 * C + c) * 2, (3 * C + c + 1) * 2)));
+  }
+});

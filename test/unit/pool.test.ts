@@ -41,7 +41,7 @@ const failure = async (p: Promise<unknown>): Promise<RunFailure> => {
   assert.fail('expected the run to fail');
 };
 
-test('same numbers on 1 and 2 workers and in-process', async () => {
+test('same numbers on 1, 2 and 3 workers and in-process, diagnostics included (Figure 5 summed in the trial chunks)', async () => {
   const input = {
     function: 'figure3',
     trials: 12,
@@ -56,12 +56,27 @@ test('same numbers on 1 and 2 workers and in-process', async () => {
   const a = await r1.run(p1.loss, p1.config);
   const p2 = await prepareRun(r2, src, input, { bundleDir });
   const b = await r2.run(p2.loss, p2.config);
+  const r3 = runner({ workers: 3 });
+  const p3 = await prepareRun(r3, src, input, { bundleDir });
+  const c = await r3.run(p3.loss, p3.config);
   assert.deepEqual(b.finals, a.finals);
   assert.deepEqual(b.gd!.finals, a.gd!.finals);
   assert.deepEqual(b.landscape, a.landscape);
   const local = runExperiment((x) => figure3(x[0]), undefined, p1.config);
   assert.deepEqual(local.finals, a.finals);
   assert.deepEqual(local.landscape.smoothed, a.landscape.smoothed);
+  // Figure 5 and Theorem 3 come from sums over trial chunks (1, 2 or 3 of them, or one pass):
+  // the same numbers bit for bit; the result keeps the sampled trials' checkpoints only, GD's none.
+  for (const other of [b, c, local]) {
+    assert.deepEqual(other.diagnostics, a.diagnostics);
+    assert.deepEqual(other.sgd, a.sgd);
+    assert.deepEqual(other.gd, a.gd);
+  }
+  assert.ok(a.diagnostics.trajectory.innerMean.every(Number.isFinite) && a.diagnostics.trajectory.probeMean.every(Number.isFinite));
+  assert.equal(a.version, 2);
+  assert.equal(a.sgd.checkpoints.length, a.sgd.pathTrials.length);
+  assert.deepEqual(a.gd!.checkpoints, []);
+  assert.equal('figure5' in a.sgd || 'checkpointX' in a.sgd || 'checkpointGrad2' in a.sgd, false, 'the sums stay out of the result');
   assert.equal(a.diagnostics.xStarSource, 'user');
   assert.deepEqual(a.config.xStar, [0]);
 });

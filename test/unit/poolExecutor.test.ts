@@ -82,13 +82,14 @@ test('the result size budget bounds runs, not sweeps: the same settings refuse a
   const executor = new PoolExecutor({ workerScript, bundleDir: join(dir, 'bundles') });
   try {
     const file = join(dir, 'budget.ts');
-    writeFileSync(file, READER);
+    const source = 'export function reader(x: number[]): number {\n  return x[0] * x[0];\n}\n';
+    writeFileSync(file, source);
     const request: RunRequest = { file, exportName: 'reader', mode: 'run' };
-    // 100,000 trials × 10,000 checkpoints × (dim 1 + 1): 2·10⁹ numbers, far over the budget.
-    const big = parseSettings({ trials: 100_000, steps: 10_000, checkpoints: 10_000, resolution: 5, workers: 1, compareGd: false });
-    const args = { request, sourceText: READER, settings: big, signal: new AbortController().signal };
+    // 100,000 trials at dim 30: (4·30 + 2 numbers per trial, written twice) + the starts, 2.7·10⁷ numbers, over the budget.
+    const big = parseSettings({ trials: 100_000, steps: 10, dim: 30, resolution: 5, workers: 1, compareGd: false });
+    const args = { request, sourceText: source, settings: big, signal: new AbortController().signal };
     await assert.rejects(executor.prepare(args), (e: Error) => {
-      assert.match(e.message, /checkpoints: the run's result would hold [\d,]+ numbers .* more than the 20,000,000 one run may keep/);
+      assert.match(e.message, /trials: the run's result would hold [\d,]+ numbers .* more than the 20,000,000 one run may keep/);
       return true;
     });
     const sweep = await executor.prepareSweep({ ...args, grid: { radius: [0.1, 0.2] } });

@@ -99,12 +99,12 @@ for (const c of CASES) {
 }
 
 test('result budget: the suggested largest value fits and one more does not; a run within it has no problem', () => {
-  const config = resolveConfig({ function: 'f', trials: 100_000, steps: 1000, checkpoints: 50 }, { dim: 10 });
+  const config = resolveConfig({ function: 'f', trials: 100_000, steps: 1000, checkpoints: 50 }, { dim: 20 });
   const trials = largestFitting(config, 'trials', 1)!;
   assert.ok(resultSize({ ...config, trials }).total <= RESULT_NUMBERS_MAX);
   assert.ok(resultSize({ ...config, trials: trials + 1 }).total > RESULT_NUMBERS_MAX);
   const problem = resultBudgetProblem(config)!;
-  assert.equal(problem.setting, 'checkpoints');
+  assert.equal(problem.setting, 'trials');
   assert.match(problem.message, new RegExp(`trials at most ${trials.toLocaleString('en-US')}\\b`));
   assert.equal(resultBudgetProblem({ ...config, trials }), undefined);
   // The defaults are far inside it.

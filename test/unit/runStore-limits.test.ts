@@ -109,7 +109,8 @@ test('bounded in number: the newest MAX_STORED_RUNS runs are kept, older files d
 
 test('bounded in size: an oversized run is stored without per-trial data, or refused when still too big', async () => {
   const dir = tempDir();
-  const r = makeResult({ trials: 200, steps: 40, checkpoints: 40 });
+  // Every trial sampled: RESULT.json (version 2) keeps the checkpoints of the sampled trials.
+  const r = makeResult({ trials: 200, steps: 40, checkpoints: 40, sampleTrajectories: 200, trajectoryPoints: 2 });
   const perTrial = r.sgd.checkpoints.flat(2).length + r.sgd.stochasticGradNorm.flat().length;
   assert.ok(perTrial > 10_000, 'the fixture has per-trial data worth dropping');
   const full = Buffer.byteLength(JSON.stringify(r));

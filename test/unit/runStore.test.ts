@@ -40,7 +40,7 @@ function fakeResult(tag: number): ExperimentResult {
   );
   const gd = method([[1.5, 2]], [[1, 2]], [Number.NaN], [false]);
   return {
-    version: 1,
+    version: 2,
     config: {
       function: 'bowl',
       dim: 2,

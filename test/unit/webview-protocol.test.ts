@@ -150,7 +150,9 @@ test('toViewResult keeps a 1000-trial × 5000-step result small', () => {
   const r = makeResult({ trials: 1000, steps: 5000, checkpoints: 100, trajectoryPoints: 200, sampleTrajectories: 20 });
   const full = JSON.stringify(r).length;
   const view = JSON.stringify(toViewResult(r, 'run-3')).length;
-  assert.ok(view < full / 3, `view ${view} vs full ${full}`);
+  // The result itself is light since version 2 (checkpoints of the sampled trials only): the view
+  // still leaves out what is not drawn.
+  assert.ok(view < full, `view ${view} vs full ${full}`);
   assert.ok(view < 1_000_000, `view message is ${view} characters`);
 });
 

@@ -1,0 +1,52 @@
+/**
+ * Sums whose value does not depend on the order of the terms: the exact sum is kept as a short
+ * list of non-overlapping doubles (Shewchuk's partials, as Python's math.fsum), two lists merge
+ * exactly, and the value is the exact sum correctly rounded. So statistics summed in trial chunks
+ * on any number of workers, then merged, give the same mean bit for bit as one pass.
+ */
+
+/** Adds x (finite) to the exact sum held by `partials`, in place. */
+export function addExact(partials: number[], x: number): void {
+  let i = 0;
+  for (let j = 0; j < partials.length; j++) {
+    let y = partials[j];
+    if (Math.abs(x) < Math.abs(y)) {
+      const t = x;
+      x = y;
+      y = t;
+    }
+    const hi = x + y;
+    const lo = y - (hi - x);
+    if (lo !== 0) partials[i++] = lo;
+    x = hi;
+  }
+  partials.length = i;
+  partials.push(x);
+}
+
+/** Adds the exact sum `other` into `partials`. */
+export function mergeExact(partials: number[], other: readonly number[]): void {
+  for (const p of other) addExact(partials, p);
+}
+
+/** The exact sum correctly rounded to a double (the final step of math.fsum). */
+export function exactValue(partials: readonly number[]): number {
+  let n = partials.length;
+  if (n === 0) return 0;
+  let hi = partials[--n];
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = partials[--n];
+    hi = x + y;
+    lo = y - (hi - x);
+    if (lo !== 0) break;
+  }
+  // Round half to even correctly: the rest below decides a tie.
+  if (n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0))) {
+    const y = lo * 2;
+    const x = hi + y;
+    if (y === x - hi) hi = x;
+  }
+  return hi;
+}
