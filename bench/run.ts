@@ -25,16 +25,21 @@
  * pool (target: within 20%).
  * Minibatch SGD (issue 14): the two-layer example, 100 trials × 2000 steps, B = 16, in-process on one
  * core against a plain loop doing the same per-example gradient calls (target: ratio ≈ 1).
+ * Speed (issue 15): the CLI as a whole process on 2-D Rastrigin at four scales (100 × 2000 to
+ * 10000 × 1000), with and without GD, as ratios to the plain loop's whole process in the same
+ * interleaved rounds, beside numpy (python3 with numpy) and JAX (with jax); then each of the
+ * issue's targets with its measured value, met or not.
  * Set BENCH_QUICK=1 for a 10× smaller run (a smoke test, not the figures); BENCH_ONLY=landscape
- * (or trials, host, failures, ceiling, sweep, minibatch) runs one part.
+ * (or trials, host, failures, ceiling, sweep, minibatch, speed; several with commas) runs those parts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { figure3, rastrigin } from './losses';
+import { plainSgd1d, plainSgd2d } from './plainLoop';
 import { resolveConfig } from '../src/engine/config';
 import { runTrials } from '../src/engine/sgd';
 import { adaptExample, adaptLoss } from '../src/engine/adapt';
@@ -83,65 +88,6 @@ function bestCpu(fn: () => void): number {
   return t;
 }
 
-/**
- * The floor: x ← x − η·(central-difference ∇f) − uniform ball noise, nothing recorded. The
- * difference step follows the engine's rule (sgd.ts `differenceStep`: 1e-5·max(1, |x|), enlarged
- * by ∛(R/64) when R = |f|/max(1, |f′|) > 64), so both do the same arithmetic.
- */
-function plainSgd1d(f: (x: number) => number, starts: Float64Array, lr: number, a: number, steps: number): number {
-  let acc = 0;
-  for (let k = 0; k < starts.length; k++) {
-    let x = starts[k];
-    let g = 0;
-    let fMag = Math.abs(f(x));
-    for (let t = 0; t < steps; t++) {
-      let h = 1e-5 * (x > 1 ? x : x < -1 ? -x : 1);
-      const ag = g > 1 ? g : g < -1 ? -g : 1;
-      if (fMag > 64 * ag) h *= Math.cbrt(fMag / (64 * ag));
-      const fp = f(x + h);
-      const fm = f(x - h);
-      g = (fp - fm) / (2 * h);
-      fMag = Math.abs(0.5 * (fp + fm));
-      x = x - lr * g - a * (2 * Math.random() - 1);
-    }
-    acc += x;
-  }
-  return acc;
-}
-
-function plainSgd2d(f: (x: number, y: number) => number, starts: Float64Array, lr: number, a: number, steps: number): number {
-  let acc = 0;
-  for (let k = 0; k < starts.length / 2; k++) {
-    let x = starts[2 * k];
-    let y = starts[2 * k + 1];
-    let gx = 0;
-    let gy = 0;
-    let fMag = Math.abs(f(x, y));
-    for (let t = 0; t < steps; t++) {
-      let hx = 1e-5 * (x > 1 ? x : x < -1 ? -x : 1);
-      const ax = gx > 1 ? gx : gx < -1 ? -gx : 1;
-      if (fMag > 64 * ax) hx *= Math.cbrt(fMag / (64 * ax));
-      let hy = 1e-5 * (y > 1 ? y : y < -1 ? -y : 1);
-      const ay = gy > 1 ? gy : gy < -1 ? -gy : 1;
-      if (fMag > 64 * ay) hy *= Math.cbrt(fMag / (64 * ay));
-      gx = (f(x + hx, y) - f(x - hx, y)) / (2 * hx);
-      const fp = f(x, y + hy);
-      const fm = f(x, y - hy);
-      gy = (fp - fm) / (2 * hy);
-      fMag = Math.abs(0.5 * (fp + fm));
-      let u: number, v: number;
-      do {
-        u = 2 * Math.random() - 1;
-        v = 2 * Math.random() - 1;
-      } while (u * u + v * v > 1);
-      x = x - lr * gx - a * u;
-      y = y - lr * gy - a * v;
-    }
-    acc += x + y;
-  }
-  return acc;
-}
-
 const rows: Array<[string, string, string, string]> = [];
 
 /** A measured limit: the value beside its target, marked ok or OVER. */
@@ -180,6 +126,7 @@ async function trialsBench(name: string, input: RunConfigInput, loss: Loss, plai
       let t = Infinity;
       for (let i = 0; i < REPEATS; i++) t = Math.min(t, (await runner.run(prepared.loss, prepared.config)).timing.trialsMs);
       poolTimes.push(t);
+      if (name === '2-D Rastrigin' && poolTimes.length === 2) measured.poolSpeedup = poolTimes[0] / t;
       row(
         `${name}: SGD ${TRIALS}×${STEPS}, pool of ${workers}`,
         t,
@@ -502,6 +449,7 @@ async function machineCeiling(): Promise<void> {
     one = Math.min(one, await wall(1));
     all = Math.min(all, await wall(n));
   }
+  measured.ceiling = (n * one) / all;
   row(
     `machine ceiling: the same loop in ${n} threads at once vs 1 thread (${n}× the work)`,
     all,
@@ -582,10 +530,210 @@ async function sweepBench(): Promise<void> {
   }
 }
 
+/** The machine's ceiling and the pool's speed-up on 2-D Rastrigin (for issue 15's target), when measured. */
+const measured: { ceiling?: number; poolSpeedup?: number } = {};
+
+/** A target of issue 15: its measured value and whether it is met. */
+function targetRow(what: string, value: string, met: boolean | undefined, target: string) {
+  const verdict = met === undefined ? 'not measured' : met ? 'met' : 'NOT MET';
+  rows.push([`target: ${what}`, value, '—', `${verdict} (target ${target})`]);
+  console.error(`  target ${what}: ${value} — ${verdict} (target ${target})`);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** `python3` when it can import numpy (Debian: apt-get install python3-numpy), and whether it has jax. */
+function findPython(): { python?: string; jax: boolean } {
+  const ok = (args: string[]) => spawnSync('python3', args, { encoding: 'utf8' }).status === 0;
+  if (!ok(['-c', 'import numpy'])) return { jax: false };
+  return { python: 'python3', jax: ok(['-c', 'import jax']) };
+}
+
+/**
+ * Issue 15: whole processes on 2-D Rastrigin with central differences (lr 0.002, uniform noise
+ * 0.3, default settings otherwise: landscape, diagnostics, RESULT.json written), each scale's
+ * commands run in turn, round after round (interleaved, so the ratios hold while the machine's
+ * load drifts); every figure a median over rounds of the ratio to the plain single-core loop
+ * measured in the same round: the CLI with GD (the default) and without, numpy vectorized over
+ * the trials (when python3 imports numpy) and JAX jit + vmap (when it imports jax). Then the
+ * issue's targets, each with its measured value.
+ */
+async function speedBench(): Promise<void> {
+  const scales: Array<[number, number]> = quick
+    ? [
+        [100, 2000],
+        [100, 20000],
+        [200, 10000],
+        [1000, 1000],
+      ]
+    : [
+        [100, 2000],
+        [100, 20000],
+        [2000, 10000],
+        [10000, 1000],
+      ];
+  const rounds = quick ? 1 : 3;
+  const { python, jax } = findPython();
+  const cli = join(root, 'dist', 'cli.js');
+  const plain = join(root, 'dist', 'bench-plain.js');
+  const dir = mkdtempSync(join(tmpdir(), 'sgd-bench-speed-'));
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+  console.error(
+    `  issue 15 scales: load average ${load()}${python ? '' : '; no python3 with numpy: no numpy column'}${jax ? '' : '; no jax: no JAX column'}`,
+  );
+  const results: Record<
+    string,
+    { ratio: Record<string, number>; plainMs: number; bytes: Record<string, number>; peakMiB: Record<string, number> }
+  > = {};
+  try {
+    for (const [trials, steps] of scales) {
+      const key = `${trials}×${steps}`;
+      const commands: Record<string, string[]> = { plain: [process.execPath, plain, String(trials), String(steps)] };
+      for (const gd of [true, false]) {
+        const name = gd ? 'gd' : 'nogd';
+        const config = join(dir, `${name}.json`);
+        writeFileSync(
+          config,
+          JSON.stringify({
+            function: 'rastrigin',
+            seed: 1,
+            trials,
+            init: { low: [-5.12, -5.12], high: [5.12, 5.12] },
+            stages: [{ lr: 0.002, radius: 0.3, steps, noise: 'uniform' }],
+            compareGd: gd,
+          }),
+        );
+        commands[name] = [process.execPath, cli, 'run', lossFile, '--config', config, '--out', join(dir, `${name}-out.json`), '--quiet'];
+      }
+      if (python) commands.numpy = [python, join(root, 'bench', 'reference_numpy.py'), String(trials), String(steps)];
+      if (python && jax) commands.jax = [python, join(root, 'bench', 'reference_jax.py'), String(trials), String(steps)];
+      const times: Record<string, number[]> = {};
+      const peaks: Record<string, number[]> = {};
+      for (let r = 0; r < rounds; r++) {
+        for (const [name, [cmd, ...args]] of Object.entries(commands)) {
+          const peakFile = join(dir, `${name}.peak`);
+          rmSync(peakFile, { force: true });
+          const env =
+            name === 'gd' || name === 'nogd'
+              ? { ...process.env, NODE_OPTIONS: `--require ${join(root, 'bench', 'peak.cjs')}`, BENCH_PEAK_FILE: peakFile }
+              : process.env;
+          const t0 = performance.now();
+          const run = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 1 << 26 });
+          const t = performance.now() - t0;
+          if (run.status !== 0) throw new Error(`${name} at ${key} failed (${run.status}): ${run.stderr}`);
+          (times[name] ??= []).push(t);
+          if (env !== process.env)
+            (peaks[name] ??= []).push(Math.max(...readFileSync(peakFile, 'utf8').trim().split('\n').map(Number)) / 1024);
+        }
+      }
+      const ratio: Record<string, number> = {};
+      for (const name of Object.keys(commands)) ratio[name] = median(times[name].map((t, r) => t / times.plain[r]));
+      const bytes: Record<string, number> = {};
+      const peakMiB: Record<string, number> = {};
+      for (const name of ['gd', 'nogd']) {
+        bytes[name] = statSync(join(dir, `${name}-out.json`)).size;
+        peakMiB[name] = median(peaks[name]);
+      }
+      results[key] = { ratio, plainMs: median(times.plain), bytes, peakMiB };
+      const ref = (name: string, label: string) => (ratio[name] === undefined ? `${label} —` : `${label} ${ratio[name].toFixed(2)}×`);
+      rows.push([
+        `issue 15: ${key}, whole process, 2-D Rastrigin, central differences (${rounds} interleaved round${rounds === 1 ? '' : 's'}, load ${load()})`,
+        `CLI ${ratio.gd.toFixed(2)}×, no GD ${ratio.nogd.toFixed(2)}×`,
+        `plain loop ${results[key].plainMs.toFixed(0)} ms`,
+        `${ref('numpy', 'numpy')}, ${ref('jax', 'JAX')}; RESULT.json ${(bytes.gd / 1e6).toFixed(1)} MB (no GD ${(bytes.nogd / 1e6).toFixed(1)}), peak ${peakMiB.gd.toFixed(0)} MiB`,
+      ]);
+      console.error(
+        `  ${key}: CLI ${ratio.gd.toFixed(2)}× (no GD ${ratio.nogd.toFixed(2)}×) of the plain loop's ${results[key].plainMs.toFixed(0)} ms`,
+      );
+    }
+
+    // Same seed, same numbers on 1 and 2 workers (the whole RESULT.json but its timing and date).
+    const config = join(dir, 'gd.json');
+    const same = [1, 2].map((workers) => {
+      const out = join(dir, `w${workers}.json`);
+      const run = spawnSync(
+        process.execPath,
+        [cli, 'run', lossFile, '--config', config, '--out', out, '--workers', String(workers), '--quiet'],
+        { encoding: 'utf8' },
+      );
+      if (run.status !== 0) throw new Error(`--workers ${workers} failed: ${run.stderr}`);
+      const r = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+      delete r.timing;
+      delete r.startedAt;
+      return JSON.stringify(r);
+    });
+
+    // The extension's path with a prepared run (the pool the extension keeps; its workers start per run).
+    const runner = new ExperimentRunner({ workerScript });
+    let runMs = Infinity;
+    try {
+      const prepared = await prepareRun(runner, lossFile, {
+        function: 'rastrigin',
+        trials: 100,
+        init: { low: [-5.12, -5.12], high: [5.12, 5.12] },
+        stages: [{ lr: 0.002, radius: 0.3, steps: 2000, noise: 'uniform' }],
+      });
+      const ms: number[] = [];
+      for (let i = 0; i < Math.max(3, rounds); i++) {
+        const t0 = performance.now();
+        await runner.run(prepared.loss, prepared.config);
+        ms.push(performance.now() - t0);
+      }
+      runMs = median(ms);
+    } finally {
+      runner.dispose();
+    }
+
+    // The issue's scales (BENCH_QUICK: the smaller ones in their place, named as run).
+    const [bigKey, wideKey] = quick ? ['200×10000', '1000×1000'] : ['2000×10000', '10000×1000'];
+    const big = results[bigKey];
+    const wide = results[wideKey];
+    const paper = results['100×2000'];
+    targetRow(`${bigKey}, GD on`, `${big.ratio.gd.toFixed(2)}× the plain loop`, big.ratio.gd <= 0.75, '≤ 0.75×');
+    targetRow(`${bigKey}, no GD`, `${big.ratio.nogd.toFixed(2)}× the plain loop`, big.ratio.nogd <= 0.6, '≤ 0.6×');
+    targetRow(`${wideKey}, default`, `${wide.ratio.gd.toFixed(2)}× the plain loop`, wide.ratio.gd <= 1, '≤ 1.0×');
+    targetRow(`${wideKey} RESULT.json`, `${(wide.bytes.gd / 1e6).toFixed(1)} MB`, wide.bytes.gd <= 10e6, '≤ 10 MB');
+    targetRow(`${wideKey} peak memory`, `${wide.peakMiB.gd.toFixed(0)} MiB`, wide.peakMiB.gd <= 400, '≤ 400 MiB');
+    targetRow(
+      '100 × 2000, whole CLI process against numpy',
+      paper.ratio.numpy === undefined
+        ? 'no numpy here (apt-get install python3-numpy)'
+        : `${(paper.ratio.gd / paper.ratio.numpy).toFixed(2)}× numpy's time`,
+      paper.ratio.numpy === undefined ? undefined : paper.ratio.gd < paper.ratio.numpy,
+      '< 1×: faster than numpy',
+    );
+    targetRow('100 × 2000 on the pool, prepared: run started → finished', `${runMs.toFixed(0)} ms`, runMs <= 50, '≤ 50 ms');
+    targetRow('100 × 2000 in the extension: run started → charts drawn', 'not timed by the bench (needs VS Code)', undefined, '≤ 150 ms');
+    const share = measured.ceiling && measured.poolSpeedup ? measured.poolSpeedup / measured.ceiling : undefined;
+    targetRow(
+      "pool speed-up against the machine's ceiling (2-D Rastrigin, BENCH_ONLY=ceiling and trials)",
+      share === undefined
+        ? 'run with the ceiling and trials parts'
+        : `${(100 * share).toFixed(0)}% (${measured.poolSpeedup!.toFixed(2)} of ${measured.ceiling!.toFixed(2)})`,
+      share === undefined ? undefined : share >= 0.85,
+      '≥ 85%',
+    );
+    targetRow(
+      'same seed, same numbers on 1 and 2 workers (RESULT.json but timing)',
+      same[0] === same[1] ? 'identical' : 'DIFFERENT',
+      same[0] === same[1],
+      'identical',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   console.error(`sgd-landscape bench: node ${process.version}, ${availableParallelism()} cores${quick ? ', QUICK (10× smaller)' : ''}`);
   const only = process.env.BENCH_ONLY;
-  const part = (name: string) => !only || only === name;
+  const part = (name: string) => !only || only.split(',').includes(name);
   if (part('ceiling')) await machineCeiling();
   const fig3Input: RunConfigInput = {
     function: 'figure3',
@@ -614,6 +762,7 @@ async function main() {
   if (part('failures')) await failureLatency();
   if (part('sweep')) await sweepBench();
   if (part('minibatch')) await minibatchBench();
+  if (part('speed')) await speedBench();
 
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['what', 'engine', 'reference', 'ratio'][i].length));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join(' | ');
