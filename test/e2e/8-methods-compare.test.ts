@@ -3,7 +3,7 @@
  * panel and run: the panel draws the four methods side by side, each count equal to the stored
  * result's. Then two more runs with other noise radii, and the three runs compared side by side
  * from "Recent runs": columns, overlaid histograms and the success table agree with the stored
- * results. Screenshots of both.
+ * results; GD of one run ticked in the table adds its column. Screenshots of each.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -126,4 +126,21 @@ test('four methods side by side, then three runs compared', async () => {
   );
   await p.locator(tid('compare-card')).scrollIntoViewIfNeeded();
   await vs.screenshot('8-03-three-runs-compared');
+
+  // Tick the newest run's GD in the success table: a fourth column, its finals drawn too.
+  const newest = stored[0]!;
+  const gdKept = newest.gd!.finals.filter((_, t) => !newest.gd!.divergedMask[t]).length;
+  await p.locator(`${tid('compare-draw')}[data-run-id="${ids[0]}"][data-method="GD"]`).check();
+  await eventually(
+    'GD of the newest run drawn as a column',
+    () => p.locator(tid('compare-card')).getAttribute('data-columns'),
+    (c) => c === `${ids[2]}/SGD,${ids[1]}/SGD,${ids[0]}/SGD,${ids[0]}/GD`,
+  );
+  await eventually(
+    'the finals of the four columns drawn',
+    () => chartState(p, 'chart-compare-finals'),
+    (c) => c.points === oldestFirst.reduce((n, r) => n + sgdKept(r), 0) + gdKept,
+  );
+  await p.locator(tid('chart-compare-overlay')).scrollIntoViewIfNeeded();
+  await vs.screenshot('8-04-compared-with-gd');
 });

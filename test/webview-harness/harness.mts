@@ -829,19 +829,34 @@ if (!process.env.ONLY || process.env.ONLY === 'compare') {
     Number(d['chart-compare-overlay']!.points) === wantBinned,
     `compare: overlay ${d['chart-compare-overlay']!.points} = ${wantBinned}`,
   );
+  // Each run's one method is "SGD"; the first run's has no noise: its cell is in the GD column.
   const cells = await p
     .locator('[data-testid="compare-success"] td[data-method="SGD"]')
-    .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-success'))));
+    .evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-what'), Number(td.getAttribute('data-success'))]));
+  const wantCells = runs.map((v, i) => [i === 0 ? 'GD' : 'SGD', v.diagnostics.successSgd]);
   check(
-    JSON.stringify(cells) === JSON.stringify(runs.map((v) => v.diagnostics.successSgd)),
-    `compare: success table ${JSON.stringify(cells)} = ${JSON.stringify(runs.map((v) => v.diagnostics.successSgd))}`,
+    JSON.stringify(cells) === JSON.stringify(wantCells),
+    `compare: success table ${JSON.stringify(cells)} = ${JSON.stringify(wantCells)} (the noise-free run under GD)`,
   );
-  const caption = (await p.getByTestId('compare-card').textContent()) ?? '';
+  const heads = await p.locator('[data-testid="compare-success"] thead th').allTextContents();
+  check(JSON.stringify(heads) === '["run","GD","SGD"]', `compare: table columns by what each method is (${JSON.stringify(heads)})`);
+  const rowsText = await p.locator('[data-testid="compare-success"] tbody th').allTextContents();
   check(
-    /no noise \(GD\)/.test(caption) && /noise uniform 0\.6/.test(caption),
-    'compare: columns named by what differs (no noise (GD), noise uniform 0.6)',
+    rowsText[0] === 'no noise' && rowsText[3] === 'noise uniform 0.6',
+    `compare: rows named by what differs (${JSON.stringify(rowsText)})`,
   );
+  check((await p.getByTestId('chart-compare-finals').getAttribute('data-grid')) === '4×1', 'compare: four columns in one row at 1400 px');
   await p.getByTestId('compare-card').screenshot({ path: join(outDir, 'panel-compare-figure3-row2.png') });
+  // Half the width (an editor split in two): the columns wrap into 2 × 2, every point still drawn.
+  await p.setViewportSize({ width: 700, height: 1100 });
+  await p.waitForFunction(() => document.querySelector('[data-testid="chart-compare-finals"]')?.getAttribute('data-grid') === '2×2');
+  const narrow = await drawn(p, ['chart-compare-finals', 'chart-compare-histogram', 'chart-compare-overlay']);
+  check(
+    Number(narrow['chart-compare-finals']!.points) === want && Number(narrow['chart-compare-histogram']!.points) === wantBinned,
+    `compare at 700 px: 2 × 2 grid, finals ${narrow['chart-compare-finals']!.points} = ${want}, binned ${narrow['chart-compare-histogram']!.points} = ${wantBinned}`,
+  );
+  await p.getByTestId('compare-card').screenshot({ path: join(outDir, 'panel-compare-figure3-row2-narrow.png') });
+  await p.setViewportSize({ width: 1400, height: 1100 });
   // Close: the card goes, and a close message is what the button sends.
   await p.getByTestId('compare-close').click();
   const closeMsg = await p.evaluate(() => (window as any).__posted.at(-1));
@@ -894,6 +909,32 @@ if (!process.env.ONLY || process.env.ONLY === 'compare') {
       `compare 2-D ${theme}: overlay ${d2['chart-compare-overlay']!.points} = ${want2}`,
     );
     check(!(await q.p.getByTestId('compare-missing').isHidden()), `compare 2-D ${theme}: a run no longer stored is said`);
+    if (theme === 'vscode-light') {
+      // Tick the second run's GD too: five columns, its finals added to the columns and the overlay.
+      const gdKept = runs2[1]!.gd!.finals.filter((_, i) => !runs2[1]!.gd!.divergedMask[i]).length;
+      await q.p.locator('[data-testid="compare-draw"][data-run-id="c2-1"][data-method="GD"]').check();
+      await q.p.waitForFunction(
+        () => document.querySelector('[data-testid="compare-card"]')?.getAttribute('data-columns')?.split(',').length === 4,
+      );
+      const d3 = await drawn(q.p, ['chart-compare-finals', 'chart-compare-overlay']);
+      const columns = await q.p.getByTestId('compare-card').getAttribute('data-columns');
+      check(columns === 'c2-0/SGD,c2-1/SGD,c2-1/GD,c2-2/SGD', `compare 2-D: GD of the second run ticked → columns ${columns}`);
+      check(
+        Number(d3['chart-compare-finals']!.points) === want2 + gdKept && Number(d3['chart-compare-overlay']!.points) === want2 + gdKept,
+        `compare 2-D: with GD, finals ${d3['chart-compare-finals']!.points} and overlay ${d3['chart-compare-overlay']!.points} = ${want2 + gdKept}`,
+      );
+      const saved = await q.p.evaluate(() => (window as any).acquireVsCodeApi().getState()?.compareDrawn);
+      check(
+        JSON.stringify(saved?.['c2-1']) === '["SGD","GD"]',
+        `compare 2-D: the pick is saved with the panel's state (${JSON.stringify(saved)})`,
+      );
+      await q.p.getByTestId('compare-card').screenshot({ path: join(outDir, 'panel-compare-2d-with-gd.png') });
+      // Untick it again: back to one column per run.
+      await q.p.locator('[data-testid="compare-draw"][data-run-id="c2-1"][data-method="GD"]').uncheck();
+      await q.p.waitForFunction(
+        () => document.querySelector('[data-testid="compare-card"]')?.getAttribute('data-columns')?.split(',').length === 3,
+      );
+    }
     await q.p.getByTestId('compare-card').screenshot({ path: join(outDir, `panel-compare-2d-${theme.replace('vscode-', '')}.png`) });
     check(q.errors.length === 0, `compare 2-D ${theme}: no console errors ${q.errors.join(' | ')}`);
     await q.p.close();

@@ -54,6 +54,8 @@ export interface ChartUi {
   finalsStage: number;
   /** 2-D maps of f and g: colour scale (`auto`: log when the map spans decades). */
   colorScale: ScaleChoice;
+  /** "Compare runs": the methods drawn of each run (by run id; a run not listed: its primary method). */
+  compareDrawn?: Record<string, string[]>;
 }
 
 export const DEFAULT_UI: ChartUi = {

@@ -240,6 +240,7 @@ bindCompare(
     host.post({ type: 'exportPng', name: `compare-${id.replace(/^chart-compare-/, '')}`, dataUrl: canvas.toDataURL('image/png') });
   },
   () => host.post({ type: 'compareRuns', runIds: [] }),
+  () => host.setState({ ...ui }),
 );
 exportJson.addEventListener('click', () => state.current && host.post({ type: 'exportRun', format: 'json' }));
 exportCsv.addEventListener('click', () => state.current && host.post({ type: 'exportRun', format: 'csv' }));

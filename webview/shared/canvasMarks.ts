@@ -1,5 +1,5 @@
 /**
- * What the 2-D plots draw besides data: marker shapes, the legend box and the colour bar.
+ * What the 2-D plots draw besides data: marker shapes, the legend and the colour bar.
  * Plain canvas drawing in CSS pixels (the caller has set the device-pixel transform).
  */
 import { formatNumber } from './format';
@@ -67,24 +67,55 @@ export interface LegendEntry {
   shape?: Shape;
 }
 
-/** Legend entries (colour + text) in a translucent box at the top-left corner (left, top) of a plot. */
-export function drawLegend(ctx: CanvasRenderingContext2D, entries: readonly LegendEntry[], left: number, top: number, theme: Theme): void {
+/** Height of one legend line. */
+export const LEGEND_LINE = 16;
+
+/**
+ * Where each legend entry goes when the entries flow in lines at most `maxW` wide (0: one entry
+ * per line): offsets from the legend's top-left corner, and the legend's size.
+ */
+export function legendLayout(
+  ctx: CanvasRenderingContext2D,
+  entries: readonly LegendEntry[],
+  maxW: number,
+): { w: number; h: number; at: Array<[number, number]> } {
+  let x = 0;
+  let y = 0;
+  let w = 0;
+  const at: Array<[number, number]> = [];
+  for (const e of entries) {
+    const ew = 20 + ctx.measureText(e.label).width;
+    if (x > 0 && x + ew > maxW) {
+      x = 0;
+      y += LEGEND_LINE;
+    }
+    at.push([x, y]);
+    w = Math.max(w, x + ew);
+    x += ew + 14;
+  }
+  return { w, h: entries.length ? y + LEGEND_LINE : 0, at };
+}
+
+/** Legend entries laid out by `legendLayout`, from (left, top): outside a plot, so no box behind them. */
+export function drawLegendAt(
+  ctx: CanvasRenderingContext2D,
+  entries: readonly LegendEntry[],
+  at: ReadonlyArray<readonly [number, number]>,
+  left: number,
+  top: number,
+  theme: Theme,
+): void {
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
-  let y = top + 10;
-  const w = Math.max(...entries.map((e) => ctx.measureText(e.label).width)) + 26;
-  ctx.fillStyle = theme.background;
-  ctx.globalAlpha = 0.8;
-  ctx.fillRect(left + 4, top + 2, w, entries.length * 16 + 4);
-  ctx.globalAlpha = 1;
-  for (const e of entries) {
+  entries.forEach((e, i) => {
+    const [dx, dy] = at[i]!;
+    const y = top + dy + LEGEND_LINE / 2;
     ctx.fillStyle = e.color;
     ctx.strokeStyle = e.color;
-    marker(ctx, e.shape ?? 'square', left + 14, y, 4, false);
+    marker(ctx, e.shape ?? 'square', left + dx + 6, y, 4, false);
     ctx.fillStyle = theme.foreground;
-    ctx.fillText(e.label, left + 24, y);
-    y += 16;
-  }
+    ctx.fillText(e.label, left + dx + 16, y);
+  });
 }
 
 export interface ColorBarSpec {

@@ -5,7 +5,16 @@
  * and says how much data it drew, so test hooks count what is on screen.
  */
 import { destroyChart } from './charts';
-import { COLOR_BAR, drawColorBar, drawLegend, marker, type ColorBarSpec, type LegendEntry, type Shape } from './canvasMarks';
+import {
+  COLOR_BAR,
+  drawColorBar,
+  drawLegendAt,
+  legendLayout,
+  marker,
+  type ColorBarSpec,
+  type LegendEntry,
+  type Shape,
+} from './canvasMarks';
 import type { Rgb } from './color';
 import { formatNumber } from './format';
 import type { Segment } from './contour';
@@ -84,7 +93,10 @@ export interface Plot2DSpec {
   /** Reference markers drawn over the points (x*, path starts and ends, inf c): not counted. */
   marks?: PointLayer[];
   boxes?: Array<{ low: number[]; high: number[]; color: string; dash?: number[] }>;
-  /** Short legend entries drawn top-left: colour + text. */
+  /**
+   * Legend entries (colour + text), drawn outside the plot area so they never cover data: to the
+   * right of the plot when it leaves that much width spare, else in lines below the x-axis label.
+   */
   legend?: LegendEntry[];
 }
 
@@ -104,10 +116,16 @@ export function drawPlot2D(canvas: HTMLCanvasElement, spec: Plot2DSpec, theme: T
 }
 
 /**
- * Draws several plots in one canvas, side by side (`row`) or one above the other (`column`,
- * for narrow panels); returns what they drew together.
+ * Draws several plots in one canvas, side by side (`row`), one above the other (`column`, for
+ * narrow panels) or in a grid of that many columns, filled row by row (a number); returns what
+ * they drew together.
  */
-export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], theme: Theme, direction: 'row' | 'column' = 'row'): Drawn2D {
+export function drawPlots2D(
+  canvas: HTMLCanvasElement,
+  specs: Plot2DSpec[],
+  theme: Theme,
+  direction: 'row' | 'column' | number = 'row',
+): Drawn2D {
   // The canvas may have held a Chart.js chart (a 1-D run before this 2-D one): it must let go,
   // or its resize observer would draw over this picture.
   destroyChart(canvas);
@@ -123,11 +141,13 @@ export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], them
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, cssW, cssH);
   const n = Math.max(1, specs.length);
-  const w = direction === 'row' ? cssW / n : cssW;
-  const h = direction === 'row' ? cssH : cssH / n;
+  const cols = direction === 'row' ? n : direction === 'column' ? 1 : Math.max(1, Math.min(n, Math.floor(direction)));
+  const rows = Math.ceil(n / cols);
+  const w = cssW / cols;
+  const h = cssH / rows;
   specs.forEach((spec, i) => {
     ctx.save();
-    ctx.translate(direction === 'row' ? i * w : 0, direction === 'row' ? 0 : i * h);
+    ctx.translate((i % cols) * w, Math.floor(i / cols) * h);
     const d = drawInto(ctx, spec, theme, w, h);
     drawn.cells += d.cells;
     drawn.segments += d.segments;
@@ -141,13 +161,33 @@ export function drawPlots2D(canvas: HTMLCanvasElement, specs: Plot2DSpec[], them
 function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme, cssW: number, cssH: number): Drawn2D {
   const drawn: Drawn2D = { cells: 0, segments: 0, vertices: 0, points: 0 };
   const PAD = { ...BASE_PAD, top: spec.title ? BASE_PAD.top + 18 : BASE_PAD.top };
-  const right = PAD.right + (spec.heat?.legend ? COLOR_BAR.width + COLOR_BAR.gap + COLOR_BAR.labels : 0);
-  const availW = Math.max(20, cssW - PAD.left - right);
-  const plotH = Math.max(20, cssH - PAD.top - PAD.bottom);
+  const bar = spec.heat?.legend ? COLOR_BAR.width + COLOR_BAR.gap + COLOR_BAR.labels : 0;
+  const right = PAD.right + bar;
+  let availW = Math.max(20, cssW - PAD.left - right);
+  let plotH = Math.max(20, cssH - PAD.top - PAD.bottom);
   let [x0, x1] = spec.xRange;
   let [y0, y1] = spec.yRange;
   if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
   if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
+  const font = `${Math.round(theme.fontSize * 0.85)}px ${theme.fontFamily}`;
+  ctx.font = font;
+  // The legend goes outside the plot: to its right when the plot (one unit as long on both axes)
+  // leaves that width spare, or a free-aspect plot keeps 70% of its width; else in lines below.
+  const entries = spec.legend ?? [];
+  const column = entries.length ? legendLayout(ctx, entries, 0) : undefined;
+  const equalW = (plotH * (x1 - x0)) / (y1 - y0);
+  const legendGap = 12;
+  let legendRight = false;
+  let below: ReturnType<typeof legendLayout> | undefined;
+  if (column) {
+    const spare = availW - column.w - legendGap;
+    legendRight = spec.aspect === 'free' ? spare >= 0.7 * availW : spare >= Math.min(availW, equalW);
+    if (legendRight) availW = spare;
+    else {
+      below = legendLayout(ctx, entries, cssW - 16);
+      plotH = Math.max(20, plotH - below.h - 4);
+    }
+  }
   // One unit is as long on both axes (directions and distances read true); the plot is
   // centred in the width it does not need.
   const plotW = spec.aspect === 'free' ? availW : Math.max(20, Math.min(availW, (plotH * (x1 - x0)) / (y1 - y0)));
@@ -158,8 +198,6 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
   const px = (x: number): number => left + (x - x0) * sx;
   const py = (y: number): number => top + plotH - (y - y0) * sy;
 
-  const font = `${Math.round(theme.fontSize * 0.85)}px ${theme.fontFamily}`;
-  ctx.font = font;
   if (spec.title) {
     ctx.fillStyle = theme.foreground;
     ctx.textAlign = 'center';
@@ -224,7 +262,7 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
   if (spec.xLabel) {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'bottom';
-    ctx.fillText(spec.xLabel, left + plotW / 2, cssH - 2);
+    ctx.fillText(spec.xLabel, left + plotW / 2, top + plotH + PAD.bottom - 2);
   }
   if (spec.yLabel) {
     ctx.save();
@@ -311,9 +349,8 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
   if (!spec.marksUnder) drawPoints(spec.marks ?? []);
   ctx.restore();
 
-  if (spec.legend?.length) {
-    ctx.font = font;
-    drawLegend(ctx, spec.legend, left, top, theme);
-  }
+  ctx.font = font;
+  if (column && legendRight) drawLegendAt(ctx, entries, column.at, left + plotW + bar + legendGap, top, theme);
+  if (below) drawLegendAt(ctx, entries, below.at, Math.max(8, (cssW - below.w) / 2), top + plotH + PAD.bottom + 2, theme);
   return drawn;
 }
