@@ -97,6 +97,24 @@ function entries(n: number): string {
  * highest layer that gives `dim`, else from the length of a given box or x*.
  */
 export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveContext = {}): RunConfig {
+  return resolveConfigDetail(rawInput, ctx).config;
+}
+
+/**
+ * How a default domain was made (no layer declares `domain`): the start boxes it holds and the
+ * declared points (targets, x*) it was grown over. `widenDomain` grows it further over the minima
+ * of f found beyond the start boxes.
+ */
+export interface DefaultDomainBasis {
+  boxes: Box[];
+  points: number[][];
+}
+
+/** `resolveConfig`, also saying how the default domain was made (undefined: a layer declares `domain`). */
+export function resolveConfigDetail(
+  rawInput: RunConfigInput | unknown,
+  ctx: ResolveContext = {},
+): { config: RunConfig; defaultDomain?: DefaultDomainBasis } {
   const p = new Problems(ctx.locate);
   const input = checkRunInput(p, rawInput, (k) => k, 'the run settings');
   if (input.bad.has('*')) throw ConfigError.from(p);
@@ -225,8 +243,10 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
   // Without a declared domain the landscape is drawn over the start boxes grown by a margin, and
   // over the declared targets and x*, so that they and most finals lie inside (the finals that
   // do not are counted and drawn on the edge).
+  let basis: DefaultDomainBasis | undefined;
   if (!domainGiven && boxesOk && p.count === 0) {
-    domain = defaultDomain([init!, ...stages.flatMap((s) => (s.init ? [s.init] : []))], [...(targets ?? []), ...(xStar ? [xStar] : [])]);
+    basis = { boxes: [init!, ...stages.flatMap((s) => (s.init ? [s.init] : []))], points: [...(targets ?? []), ...(xStar ? [xStar] : [])] };
+    domain = defaultDomain(basis.boxes, basis.points);
   }
 
   // `methods` when given, else the pair compareGd asks for; compareGd then says whether GD is among them.
@@ -275,7 +295,7 @@ export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveCo
     config.sliceDirections = sliceDirections;
     config.slices = sliceDirections.length;
   }
-  return config;
+  return basis ? { config, defaultDomain: basis } : { config };
 }
 
 /**
@@ -337,8 +357,8 @@ export const DOMAIN_MARGIN = 0.1;
 
 /**
  * The default domain: the union of the start boxes, grown on each side by DOMAIN_MARGIN of its
- * width, and further where a declared point (target, x*) lies closer than half that margin to
- * its edge or outside it.
+ * width, and further where a point (a declared target or x*; a minimum of f found beyond the start
+ * boxes, see `widenDomain` in targets.ts) lies closer than half that margin to its edge or outside it.
  */
 export function defaultDomain(boxes: readonly Box[], points: ReadonlyArray<readonly number[]>): Box {
   const d = boxes[0].low.length;

@@ -3,11 +3,15 @@
  * samples it. Every interior local minimum of the sampled f near the lowest value is refined by
  * a few descent steps on f itself; those that end within a small tolerance of the lowest refined
  * value, merged when they meet, are the targets (Himmelblau: its four minima of value 0).
+ *
+ * The same search, over a box reaching beyond the start boxes, lets the default domain hold the
+ * global minima that lie just outside them (`minimaForDomain`; Himmelblau's (−3.78, −3.28) is
+ * outside the default start box [−3, 3]²).
  */
 import { differenceGradient } from './differences';
 import { inBox } from './geometry';
 import { forEachGridPoint, gridSpacing, gridValue } from './grid';
-import type { Gradient, Landscape, Loss, RunConfig, TargetsSource } from './types';
+import type { Box, Gradient, Landscape, Loss, RunConfig, TargetsSource } from './types';
 
 /** Candidates: grid minima within this share of f's range on the grid above the lowest one. */
 const CANDIDATE_SHARE = 0.02;
@@ -139,4 +143,51 @@ export function findTargets(
   }
   if (kept.length > MAX_FOUND_TARGETS) return fallback();
   return { targets: kept.map((k) => Array.from(k.x)), source: 'found', values: kept.map((k) => k.fx) };
+}
+
+/** Share of the start boxes' width, on each side, that the default domain's search for minima looks beyond them. */
+export const DOMAIN_SEARCH = 0.25;
+/** Grid points per axis of that search (1-D, 2-D). */
+export const DOMAIN_SEARCH_POINTS = { oneD: 401, twoD: 81 } as const;
+
+/** The box the default domain's search for minima covers: the start boxes' union grown by DOMAIN_SEARCH of its width on each side. */
+export function domainSearchBox(boxes: readonly Box[]): Box {
+  const d = boxes[0].low.length;
+  const low = new Array<number>(d);
+  const high = new Array<number>(d);
+  for (let i = 0; i < d; i++) {
+    const lo = Math.min(...boxes.map((b) => b.low[i]));
+    const hi = Math.max(...boxes.map((b) => b.high[i]));
+    low[i] = lo - DOMAIN_SEARCH * (hi - lo);
+    high[i] = hi + DOMAIN_SEARCH * (hi - lo);
+  }
+  return { low, high };
+}
+
+/**
+ * The global minima of f over `box` (`domainSearchBox`), found as `findTargets` finds a run's
+ * targets, on a grid of DOMAIN_SEARCH_POINTS per axis; [] when none are isolated (f flat, or no
+ * interior minimum) and for d > 2 (no grid). Non-finite values are gaps.
+ */
+export function minimaForDomain(loss: Loss, grad: Gradient | undefined, config: RunConfig, box: Box): number[][] {
+  const d = config.dim;
+  if (d > 2) return [];
+  const n = d === 1 ? DOMAIN_SEARCH_POINTS.oneD : DOMAIN_SEARCH_POINTS.twoD;
+  const axis = (j: number) => Array.from({ length: n }, (_, i) => box.low[j] + (i * (box.high[j] - box.low[j])) / (n - 1));
+  const x = axis(0);
+  const p = new Float64Array(d);
+  const at = (): number => {
+    const v = loss(p);
+    return Number.isFinite(v) ? v : NaN;
+  };
+  let landscape: Landscape;
+  if (d === 1) {
+    landscape = { x, f: x.map((xi) => ((p[0] = xi), at())), smoothed: [] };
+  } else {
+    const y = axis(1);
+    landscape = { x, y, f: y.map((yi) => x.map((xi) => ((p[0] = xi), (p[1] = yi), at()))), smoothed: [] };
+  }
+  const centre = box.low.map((l, j) => (l + box.high[j]) / 2);
+  const found = findTargets(loss, grad, { ...config, domain: box }, landscape, centre);
+  return found.source === 'found' ? found.targets : [];
 }

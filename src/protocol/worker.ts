@@ -7,7 +7,7 @@
  * worker's dispatch table and the scheduler's typed `run` all derive from it, so a new kind is one
  * line here plus its handler in `src/runner/worker.ts`.
  */
-import type { ArgStyle, Diagnostics, Landscape, LossOptions, Method, MethodResult, RunConfig } from '../engine/types';
+import type { ArgStyle, Box, Diagnostics, Landscape, LossOptions, Method, MethodResult, RunConfig } from '../engine/types';
 import type { SweepCell, SweepTarget } from '../engine/sweep';
 
 export type { ArgStyle, Method };
@@ -43,6 +43,8 @@ export interface WorkerTasks {
   sweepTarget(args: Record<string, never>): SweepTarget;
   /** One sweep cell: its SGD trials (lean), then its numbers with GD's finals, the target and L. */
   sweepCell(args: { target: SweepTarget; L: number; gd?: Pick<MethodResult, 'finals' | 'divergedMask'> }): SweepCell;
+  /** The global minima of f over `box`, for the default domain (before the run; `minimaForDomain`). */
+  domainMinima(args: { box: Box }): number[][];
 }
 
 export type TaskKind = keyof WorkerTasks;

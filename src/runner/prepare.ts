@@ -7,14 +7,16 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError, resolveConfig } from '../engine/config';
+import { ConfigError, defaultDomain, resolveConfigDetail, type DefaultDomainBasis } from '../engine/config';
 import { resultBudgetProblem } from '../engine/resultBudget';
 import { Problems, checkRunInput } from '../engine/settingsValidate';
+import { domainSearchBox } from '../engine/targets';
 import type { RunConfig, RunConfigInput } from '../engine/types';
 import type { ArgStyle, LossRef, ModuleInfo } from '../protocol/worker';
 import { bundleLossFile, type BundleMessage } from './bundle';
 import { discoverLosses, staticExportLines, type DiscoveredLoss } from './discover';
 import type { ExperimentRunner } from './pool';
+import { isCancellation } from './failure';
 
 export interface PreparedRun {
   loss: LossRef;
@@ -176,7 +178,7 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     argStyle = wantsArray ? 'array' : 'scalars';
     if (argStyle === 'scalars') fixedDim = pointParams;
   }
-  const config = resolveConfig(
+  const { config, defaultDomain: basis } = resolveConfigDetail(
     { ...raw, function: exportName },
     {
       dim: fixedDim,
@@ -192,16 +194,18 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
   // Lines for failures without a stack (a hung call, memory, a gradient of the wrong shape).
   const gradientAt =
     info.options !== undefined ? staticExportLines(text, abs, `${exportName}Options`).get(`${exportName}Options.gradient`) : undefined;
+  const loss: LossRef = {
+    bundlePath,
+    exportName,
+    argStyle,
+    dim: config.dim,
+    sourceFile: abs,
+    line: discovered ? discovered.line + 1 : undefined,
+    gradientLine: gradientAt !== undefined ? gradientAt + 1 : undefined,
+  };
+  if (basis) await widenDomain(runner, loss, config, basis, opts.signal);
   return {
-    loss: {
-      bundlePath,
-      exportName,
-      argStyle,
-      dim: config.dim,
-      sourceFile: abs,
-      line: discovered ? discovered.line + 1 : undefined,
-      gradientLine: gradientAt !== undefined ? gradientAt + 1 : undefined,
-    },
+    loss,
     config,
     info,
     discovered,
@@ -209,4 +213,39 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     bundleMs,
     inspectMs,
   };
+}
+
+/** A loss call of the default domain's search that takes longer than this ends the search (the run then starts as it would have). */
+const SEARCH_STALL_MS = 2000;
+
+/**
+ * The default domain (no layer declares `domain`) grown to hold the global minima of f found up to
+ * DOMAIN_SEARCH of the start boxes' width beyond them (`minimaForDomain`, in a worker), each with
+ * the margin declared points get (`defaultDomain`), so that the targets a run finds lie inside it.
+ * Only when success is measured against found minima (no declared targets or x*) and the landscape
+ * is a grid (d ≤ 2). The search is best effort: a loss that fails there (throws, runs out of
+ * memory, a call hangs for SEARCH_STALL_MS) leaves the domain as it was, and the run meets the
+ * failure where it would have; only Stop ends it.
+ */
+async function widenDomain(
+  runner: ExperimentRunner,
+  loss: LossRef,
+  config: RunConfig,
+  basis: DefaultDomainBasis,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (config.dim > 2 || basis.points.length > 0) return;
+  const box = domainSearchBox(basis.boxes);
+  let found: number[][];
+  try {
+    found = await runner.batch(
+      loss,
+      signal,
+      (submit) => submit(config, { kind: 'domainMinima', args: { box } }, { stallMs: SEARCH_STALL_MS }).result,
+    );
+  } catch (e) {
+    if (signal?.aborted || isCancellation(e)) throw e;
+    return;
+  }
+  config.domain = defaultDomain(basis.boxes, found);
 }

@@ -16,6 +16,7 @@ import { computeLandscape } from '../engine/landscape';
 import { computeDiagnostics } from '../engine/diagnostics';
 import { estimateSmoothness } from '../engine/smoothness';
 import { sweepCell, sweepTarget } from '../engine/sweep';
+import { minimaForDomain } from '../engine/targets';
 import type { Gradient, Loss, RunConfig } from '../engine/types';
 import {
   SHARED_CANCEL_INDEX,
@@ -112,6 +113,7 @@ const handlers: Handlers = {
   diagnostics: ({ landscape, methods }, ctx) => computeDiagnostics(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar),
   smoothness: (_args, ctx) => estimateSmoothness(ctx.loss, ctx.config, ctx.grad),
   sweepTarget: (_args, ctx) => sweepTarget(ctx.loss, ctx.config, ctx.grad),
+  domainMinima: ({ box }, ctx) => minimaForDomain(ctx.loss, ctx.grad, ctx.config, box),
   sweepCell: ({ target, L, gd }, ctx) => {
     const sgd = runTrials(ctx.loss, ctx.grad, ctx.config, 'sgd', 0, ctx.config.trials, trialHooks(ctx, true));
     return sweepCell(ctx.config, sgd, gd, target, L);

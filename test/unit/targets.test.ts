@@ -8,6 +8,12 @@ import { defaultDomain, resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
 import { countSuccess } from '../../src/engine/success';
 import type { RunConfigInput } from '../../src/engine/types';
+import { domainSearchBox, minimaForDomain } from '../../src/engine/targets';
+import { ExperimentRunner } from '../../src/runner/pool';
+import { prepareRun } from '../../src/runner/prepare';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const cfg = (input: Partial<RunConfigInput>, dim = 2) => resolveConfig({ function: 'f', ...input } as RunConfigInput, { dim });
 
@@ -133,4 +139,95 @@ test('the default domain: the start boxes grown by 10% of their width, and to ho
   assert.deepEqual(c.init, { low: [0, 0], high: [1, 1] });
   // A declared domain is kept as is.
   assert.deepEqual(cfg({ domain: { low: [-1, -1], high: [1, 1] } }).domain, { low: [-1, -1], high: [1, 1] });
+});
+
+// Himmelblau's four global minima (f = 0) as MINIMA above; each checked below by |∇f| there.
+const HIMMELBLAU_MINIMA = MINIMA;
+const gradAt = (m: readonly number[]) => {
+  const out = new Float64Array(2);
+  himmelblauGrad(Float64Array.from(m), out);
+  return Math.hypot(out[0]!, out[1]!);
+};
+
+test('the default domain holds minima found beyond the start box: all four of Himmelblau’s, with the margin', () => {
+  for (const m of HIMMELBLAU_MINIMA) assert.ok(gradAt(m) < 1e-3, `oracle ${m} is a critical point`);
+  const init = { low: [-3, -3], high: [3, 3] };
+  const c = cfg({ init });
+  // Without the search, (−3.779, −3.283) lies outside the start box grown by 10%: [−3.6, 3.6]².
+  assert.deepEqual(c.domain, { low: [-3.6, -3.6], high: [3.6, 3.6] });
+  const search = domainSearchBox([init]);
+  assert.deepEqual(search, { low: [-4.5, -4.5], high: [4.5, 4.5] });
+  const found = minimaForDomain(himmelblau, undefined, c, search);
+  assert.equal(found.length, 4, JSON.stringify(found));
+  for (const m of HIMMELBLAU_MINIMA) {
+    const near = found.filter((p) => Math.hypot(p[0]! - m[0]!, p[1]! - m[1]!) < 1e-3);
+    assert.equal(near.length, 1, `one found minimum at ${m}: ${JSON.stringify(found)}`);
+  }
+  const domain = defaultDomain([init], found);
+  const margin = (0.1 * 6) / 2;
+  for (const m of HIMMELBLAU_MINIMA)
+    for (let j = 0; j < 2; j++) {
+      assert.ok(
+        m[j]! - domain.low[j]! >= margin - 1e-3 && domain.high[j]! - m[j]! >= margin - 1e-3,
+        `${m} inside ${JSON.stringify(domain)} with margin`,
+      );
+    }
+  // The start box's own margin stays where no minimum lies beyond it.
+  assert.equal(domain.high[1], 3.6);
+});
+
+test('the search for the default domain finds nothing to add for a bowl, a flat f or d > 2', () => {
+  const init = { low: [-3, -3], high: [3, 3] };
+  const bowl = minimaForDomain((x) => (x[0]! - 1) ** 2 + x[1]! ** 2, undefined, cfg({ init }), domainSearchBox([init]));
+  assert.equal(bowl.length, 1);
+  assert.ok(Math.hypot(bowl[0]![0]! - 1, bowl[0]![1]!) < 1e-6, JSON.stringify(bowl));
+  assert.deepEqual(defaultDomain([init], bowl), { low: [-3.6, -3.6], high: [3.6, 3.6] }, 'a minimum inside changes nothing');
+  assert.deepEqual(
+    minimaForDomain(() => 1, undefined, cfg({ init }), domainSearchBox([init])),
+    [],
+    'flat: no minima',
+  );
+  const c3 = cfg({}, 3);
+  assert.deepEqual(
+    minimaForDomain((x) => x[0]! ** 2, undefined, c3, domainSearchBox([c3.init])),
+    [],
+  );
+  // 1-D: the minimum of (x − 3.5)² lies beyond [−3, 3] (3.6 with the margin): found, so the domain reaches 3.5 + 0.3.
+  const c1 = cfg({}, 1);
+  const one = minimaForDomain((x) => (x[0]! - 3.5) ** 2, undefined, c1, domainSearchBox([c1.init]));
+  assert.equal(one.length, 1);
+  assert.ok(Math.abs(one[0]![0]! - 3.5) < 1e-6);
+  const d1 = defaultDomain([c1.init], one);
+  assert.ok(Math.abs(d1.high[0]! - 3.8) < 1e-6 && d1.low[0] === -3.6, JSON.stringify(d1));
+});
+
+test('prepareRun: a file without a domain gets the widened default; a declared domain, targets or x* are kept as given', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgd-domain-'));
+  const src = join(dir, 'himmelblau.ts');
+  writeFileSync(
+    src,
+    'export function himmelblau(x: number, y: number): number {\n  return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2;\n}\n',
+  );
+  const runner = new ExperimentRunner({ workerScript: join(__dirname, '..', '..', 'dist', 'worker.js'), workers: 1 });
+  try {
+    const base = { trials: 4, seed: 'd', stages: [{ lr: 0.002, radius: 0.3, steps: 10, noise: 'uniform' as const }] };
+    const p = await prepareRun(runner, src, base, { bundleDir: dir });
+    for (const m of HIMMELBLAU_MINIMA)
+      assert.ok(
+        m.every((v, j) => v - p.config.domain.low[j]! >= 0.29 && p.config.domain.high[j]! - v >= 0.29),
+        `${m} inside ${JSON.stringify(p.config.domain)}`,
+      );
+    assert.deepEqual(p.config.init, { low: [-3, -3], high: [3, 3] });
+    const declared = await prepareRun(runner, src, { ...base, domain: { low: [-3, -3], high: [3, 3] } }, { bundleDir: dir });
+    assert.deepEqual(declared.config.domain, { low: [-3, -3], high: [3, 3] });
+    const withTargets = await prepareRun(runner, src, { ...base, targets: [[3, 2]] }, { bundleDir: dir });
+    assert.deepEqual(
+      withTargets.config.domain,
+      { low: [-3.6, -3.6], high: [3.6, 3.6] },
+      'declared targets: success is measured against them alone',
+    );
+  } finally {
+    runner.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
