@@ -799,6 +799,12 @@ if (!process.env.ONLY || process.env.ONLY === 'methods') {
 // Compare runs (issue 12): the paper's Figure 3 row 2 as stored runs — GD and noise 0.15, 0.3,
 // 0.6 on one 1-D function — and three 2-D runs; columns on shared axes, overlaid histograms, the
 // success table; counts checked against the results.
+const FIGURE3_ROW2: Array<['none' | 'uniform', number]> = [
+  ['none', 0.3],
+  ['uniform', 0.15],
+  ['uniform', 0.3],
+  ['uniform', 0.6],
+];
 if (!process.env.ONLY || process.env.ONLY === 'compare') {
   const run1d = (noise: 'none' | 'uniform', radius: number, id: string) => {
     const config = resolveConfig(
@@ -868,6 +874,44 @@ if (!process.env.ONLY || process.env.ONLY === 'compare') {
   await p.waitForFunction(() => (document.querySelector('[data-testid="compare-card"]') as HTMLElement).hidden);
   check(errors.length === 0, `compare 1-D: no console errors ${errors.join(' | ')}`);
   await p.close();
+
+  // The paper's Figure 3 row 2 on its own f (examples/paper-figure3.ts, as the side panel's preset
+  // runs it: 100 trials from [−3, 3], η 0.01, 1000 steps; GD, then uniform noise 0.15, 0.3, 0.6),
+  // at the width of half an editor: the picture for the issue's closing note.
+  {
+    const { figure3, figure3Options } = await import('../../examples/paper-figure3');
+    const paper = FIGURE3_ROW2.map(([noise, radius], i) =>
+      toCompareView(
+        runExperiment(
+          (x) => figure3(x[0]!),
+          undefined,
+          resolveConfig(
+            {
+              function: 'figure3',
+              trials: 100,
+              seed: 'fig3',
+              stages: [{ lr: 0.01, radius, steps: 1000, noise }],
+              compareGd: false,
+            } as RunConfigInput,
+            { dim: 1, options: figure3Options },
+          ),
+        ),
+        `fig3-${i}`,
+      ),
+    );
+    const q = await open('panel', 'vscode-light', 760, 1100);
+    await post(q.p, { status: { kind: 'idle' }, runs: [], current: paper[0], compare: { runs: paper, missing: [] } } as HostState);
+    const d3 = await drawn(q.p, ['chart-compare-finals', 'chart-compare-histogram', 'chart-compare-overlay']);
+    const want3 = paper.reduce((n, v) => n + kept(v), 0);
+    check(
+      Number(d3['chart-compare-finals']!.points) === want3 &&
+        (await q.p.getByTestId('chart-compare-finals').getAttribute('data-grid')) === '2×2',
+      `compare, paper's Figure 3 row 2 at 760 px: 2 × 2, finals ${d3['chart-compare-finals']!.points} = ${want3}`,
+    );
+    await q.p.getByTestId('compare-card').screenshot({ path: join(outDir, 'panel-compare-paper-figure3-row2.png') });
+    check(q.errors.length === 0, `compare, paper's Figure 3 row 2: no console errors ${q.errors.join(' | ')}`);
+    await q.p.close();
+  }
 
   // 2-D: three radii on Himmelblau.
   const himmelblau = (q: Float64Array) => (q[0]! ** 2 + q[1]! - 11) ** 2 + (q[0]! + q[1]! ** 2 - 7) ** 2;
