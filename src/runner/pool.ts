@@ -185,17 +185,19 @@ export class ExperimentRunner {
    * the `submit` it is given. The first task that fails ends the whole at once (as does `fail`),
    * and so do the time limit and `signal`; then every task it queued is cancelled. Its tasks run
    * on workers of their own, terminated when it ends (see scheduler.ts), and what the user's code
-   * prints goes to `onOutput`, capped. Rejects with RunFailure.
+   * prints goes to `onOutput`, capped (nowhere when `quiet`). Rejects with RunFailure.
    */
   async batch<R>(
     loss: LossRef,
     signal: AbortSignal | undefined,
     plan: (submit: BatchSubmit, fail: (e: unknown) => void) => Promise<R>,
+    opts: { quiet?: boolean } = {},
   ): Promise<R> {
     if (this.scheduler.isDisposed) throw new Error('runner disposed');
     const owner = {};
     const jobs: Array<Job<unknown>> = [];
-    const output = new OutputTally(loss.exportName, this.opts.onOutput);
+    // quiet: work before the run (the default domain's search) whose printing the run repeats.
+    const output = new OutputTally(loss.exportName, opts.quiet ? () => undefined : this.opts.onOutput);
     let fail!: (e: unknown) => void;
     const failed = new Promise<never>((_, reject) => (fail = reject));
     failed.catch(() => undefined);

@@ -225,7 +225,8 @@ const SEARCH_STALL_MS = 2000;
  * Only when success is measured against found minima (no declared targets or x*) and the landscape
  * is a grid (d ≤ 2). The search is best effort: a loss that fails there (throws, runs out of
  * memory, a call hangs for SEARCH_STALL_MS) leaves the domain as it was, and the run meets the
- * failure where it would have; only Stop ends it.
+ * failure where it would have; only Stop ends it. What the loss prints meanwhile is not passed on
+ * (the run prints it again).
  */
 async function widenDomain(
   runner: ExperimentRunner,
@@ -242,6 +243,7 @@ async function widenDomain(
       loss,
       signal,
       (submit) => submit(config, { kind: 'domainMinima', args: { box } }, { stallMs: SEARCH_STALL_MS }).result,
+      { quiet: true },
     );
   } catch (e) {
     if (signal?.aborted || isCancellation(e)) throw e;
