@@ -5,7 +5,7 @@
 #     native `kerberos` module builds against them);
 #   - a tool folder outside the repo, ${SGD_LANDSCAPE_TOOLS:-$HOME/.cache/sgd-landscape-tools},
 #     holding Node 24 (npm package node-linux-<arch>; `bin/node` links to it, so
-#     `PATH="$SGD_NODE_BIN:$PATH"` runs npm and the project's scripts on it: they need Node >= 22,
+#     `PATH="$SGD_NODE_BIN:$PATH"` runs npm and the project's scripts on it: they need Node >= 22.13,
 #     see devEngines in package.json) and code-server, installed with Node 24 first on PATH
 #     because code-server's native modules must be built for the Node that runs them.
 # Idempotent: a second run only checks stamps and versions (well under a second).

@@ -15,12 +15,14 @@ import { cut, numberExpectation } from '../engine/settingsValidate';
 import { SweepMergeError } from '../engine/sweepMerge';
 import type { ExperimentResult } from '../engine/types';
 import { gradientNoiseText, noiseLandscapesText } from '../view/gradientNoise';
+import { divergenceText } from '../view/divergence';
 import { BundleFailure, formatBundleMessage } from '../runner/bundle';
 import { UnsafePathError } from '../runner/privateDir';
 import { discoverLosses } from '../runner/discover';
 import { ExperimentRunner } from '../runner/pool';
 import { RunFailure } from '../runner/failure';
-import { LossFileError, prepareRun, readLossFile } from '../runner/prepare';
+import { LossFileError, prepareRun, readLossFile, type PreparedRun } from '../runner/prepare';
+import { SUGGESTED_FIELDS } from '../engine/suggest';
 import { notMinimiserText, smoothnessText, theorem3Text, theoremText } from '../view/theorem1';
 import {
   CliProblems,
@@ -146,14 +148,42 @@ function trialTimes(r: ExperimentResult): string {
   return `trials ${methods.map((m, i) => `${m.name} ${Math.round(ms[i]!)} ms`).join(', ')}`;
 }
 
-function summary(r: ExperimentResult): string {
+const optional = (line: string | undefined): string[] => (line ? [line] : []);
+
+/** SGD's and GD's divergence counts (a result without `methods`). */
+function divergedPair(r: ExperimentResult): Array<{ name: string; diverged: number }> {
+  return [{ name: 'SGD', diverged: r.sgd.diverged }, ...(r.gd ? [{ name: 'GD', diverged: r.gd.diverged }] : [])];
+}
+
+/** Which values were derived from f (no setting gave them), and how. */
+export function suggestionLines(s: PreparedRun['suggestion']): string[] {
+  if (!s) return [];
+  const fields = SUGGESTED_FIELDS.filter((k) => s.why[k] !== undefined);
+  if (fields.length === 0) return [];
+  return [
+    'suggested from the function (no setting, RUN.json field or flag gives them; set one to override):',
+    ...fields.map((k) => `  ${k} ${s.fields.includes(k) ? s[k] : '(default kept)'}: ${s.why[k]}`),
+  ];
+}
+
+function summary(r: ExperimentResult, suggestion?: PreparedRun['suggestion']): string {
   const d = r.diagnostics;
   const nf = r.landscape.nonFinite;
   const fmt = (v: number) => (Number.isFinite(v) ? +v.toPrecision(4) : String(v));
   const lines = [
     `function ${r.config.function} (dim ${r.config.dim}), ${r.config.trials} trials × ${r.config.stages.map((s) => `${s.steps} steps @ lr ${s.lr}, ${s.noise === 'minibatch' ? `minibatch B = ${s.batchSize} (${s.sampling ?? 'uniform'})` : `${s.noise} radius ${s.radius}`}`).join(' → ')}`,
+    ...suggestionLines(suggestion),
     `x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}); c = ${fmt(d.c)}; ${smoothnessText(d.L, d.smoothness)}`,
     ...methodLines(r, fmt),
+    ...optional(
+      divergenceText(
+        r.methods?.length
+          ? r.methods.map((m) => ({ name: m.role ? m.role.toUpperCase() : m.name, diverged: m.diverged }))
+          : divergedPair(r),
+        r.config.trials,
+        d.divergence,
+      ),
+    ),
     ...(nf
       ? [
           `${r.config.function} is not finite at ${nf.count} of ${nf.of} landscape points (first ${nf.value} at x = [${nf.at.map(fmt).join(', ')}]); they are gaps, left out of x*, c and L`,
@@ -204,7 +234,7 @@ async function run(args: Args): Promise<number> {
       await writeResult(outPath, result);
       if (!quiet) console.error(`wrote ${outPath}`);
     }
-    console.log(summary(result));
+    console.log(summary(result, prepared.suggestion));
     return 0;
   } finally {
     runner.dispose();

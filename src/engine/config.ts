@@ -19,7 +19,8 @@
  * `sgdLandscape.schedule[1].lr`, `stages[0].radius`).
  */
 import { AUTO_RESOLUTION, INIT_HALF_WIDTH, RUN_FIELDS, SETTINGS_SECTION, runDefaults, settingKeyOf, NOISE_KINDS } from './settingsSchema';
-import { mergeLayers, type Layer } from './configMerge';
+import { mergeLayers, type Layer, type LayerKind } from './configMerge';
+import { SUGGESTED_FIELDS, type SuggestedField } from './suggest';
 import { methodRoles, resolveMethods } from './methods';
 import {
   Problems,
@@ -67,8 +68,13 @@ export interface ResolveContext {
    * null: the loss is known not to be one (noise "minibatch" is then refused); absent: unknown.
    */
   examples?: number | null;
-  /** The editor's settings as a run input: the lowest layer above the table's defaults. */
+  /** The editor's settings as a run input: the lowest layer above the table's defaults (and the suggestions). */
   base?: RunConfigInput;
+  /**
+   * Values derived from the function (suggest.ts): a layer just above the table's defaults, so
+   * they fill only the fields no other layer sets.
+   */
+  suggested?: Partial<Record<SuggestedField, number>>;
   /**
    * Where a setting was written, for messages: called with a path such as
    * `fOptions.defaults.trials` and answers e.g. `/work/f.ts:12`, or undefined.
@@ -97,7 +103,7 @@ function entries(n: number): string {
  * highest layer that gives `dim`, else from the length of a given box or x*.
  */
 export function resolveConfig(rawInput: RunConfigInput | unknown, ctx: ResolveContext = {}): RunConfig {
-  return resolveConfigDetail(rawInput, ctx).config;
+  return resolveWithSources(rawInput, ctx).config;
 }
 
 /**
@@ -110,11 +116,24 @@ export interface DefaultDomainBasis {
   points: number[][];
 }
 
-/** `resolveConfig`, also saying how the default domain was made (undefined: a layer declares `domain`). */
-export function resolveConfigDetail(
-  rawInput: RunConfigInput | unknown,
-  ctx: ResolveContext = {},
-): { config: RunConfig; defaultDomain?: DefaultDomainBasis } {
+/** A resolved run, how its default domain was made, and where its stages' lr, radius and steps came from. */
+export interface ResolvedRun {
+  config: RunConfig;
+  /** How the default domain was made (undefined: a layer declares `domain`). */
+  defaultDomain?: DefaultDomainBasis;
+  /** Fields that some stage takes from the table's defaults: what a suggestion may fill. */
+  unset: SuggestedField[];
+  /** Fields that some stage takes from `ctx.suggested`. */
+  suggested: SuggestedField[];
+}
+
+/** `resolveConfig`, also saying how the default domain was made. */
+export function resolveConfigDetail(rawInput: RunConfigInput | unknown, ctx: ResolveContext = {}): ResolvedRun {
+  return resolveWithSources(rawInput, ctx);
+}
+
+/** `resolveConfig`, also saying which stage fields no layer set and which the suggestions filled. */
+export function resolveWithSources(rawInput: RunConfigInput | unknown, ctx: ResolveContext = {}): ResolvedRun {
   const p = new Problems(ctx.locate);
   const input = checkRunInput(p, rawInput, (k) => k, 'the run settings');
   if (input.bad.has('*')) throw ConfigError.from(p);
@@ -123,6 +142,11 @@ export function resolveConfigDetail(
   const name = fn ?? 'f';
 
   const layers: Layer[] = [{ kind: 'defaults', values: runDefaults(), path: (k) => k }];
+  if (ctx.suggested) {
+    const values: Record<string, unknown> = {};
+    for (const k of SUGGESTED_FIELDS) if (ctx.suggested[k] !== undefined) values[k] = ctx.suggested[k];
+    layers.push({ kind: 'suggested', values, path: (k) => `suggested ${k}` });
+  }
   const bad = new Set(input.bad);
   if (ctx.base !== undefined) {
     const path = (k: string) => `${SETTINGS_SECTION}.${settingKeyOf(k) ?? k}`;
@@ -295,7 +319,17 @@ export function resolveConfigDetail(
     config.sliceDirections = sliceDirections;
     config.slices = sliceDirections.length;
   }
-  return basis ? { config, defaultDomain: basis } : { config };
+  const fromKind = (kind: LayerKind) =>
+    SUGGESTED_FIELDS.filter((k) =>
+      merged.stages.some((st, i) => layers[st.fields[k].layer].kind === kind && !noRadius(config.stages[i], k)),
+    );
+  const sources = { unset: fromKind('defaults'), suggested: fromKind('suggested') };
+  return basis ? { config, defaultDomain: basis, ...sources } : { config, ...sources };
+}
+
+/** A stage without noise radius (noise "none" or "minibatch"): its radius is no one's to suggest. */
+function noRadius(stage: Stage, k: SuggestedField): boolean {
+  return k === 'radius' && (stage.noise === 'none' || stage.noise === 'minibatch');
 }
 
 /**
@@ -320,7 +354,7 @@ function minibatchStage(
   // A field of the stage's own list is named in it; one from a flat field by that layer's name.
   const at = (k: string) => (f[k].layer === stageLayer ? `${path}.${k}` : layers[f[k].layer].path(k));
   const given = (k: string) =>
-    f[k] !== undefined && f[k].layer >= noiseLayer && !['defaults', 'settings'].includes(layers[f[k].layer].kind);
+    f[k] !== undefined && f[k].layer >= noiseLayer && !['defaults', 'suggested', 'settings'].includes(layers[f[k].layer].kind);
   if (out.noise !== 'minibatch') {
     for (const k of ['batchSize', 'sampling'] as const) {
       if (given(k)) p.add(at(k), `applies only to noise "minibatch"; this stage's noise is "${out.noise}"`);

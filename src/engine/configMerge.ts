@@ -16,7 +16,7 @@ import { FLAT_STAGE_KEYS } from './settingsSchema';
 import { isRecord } from './settingsValidate';
 import type { RunConfigInput } from './types';
 
-export type LayerKind = 'defaults' | 'settings' | 'options' | 'file' | 'input';
+export type LayerKind = 'defaults' | 'suggested' | 'settings' | 'options' | 'file' | 'input';
 
 export interface Layer {
   kind: LayerKind;

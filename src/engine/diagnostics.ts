@@ -4,6 +4,7 @@
  * (`theorem1.ts`), the Figure 5 checks (`trajectory.ts`) and the Figure 3 histogram
  * (`histogram.ts`).
  */
+import { curvatureProfile, divergenceAdvice } from './suggest';
 import type {
   ConvexityMap,
   Diagnostics,
@@ -180,6 +181,10 @@ export function computeDiagnostics(
     const landscapes = noiseLandscapes(loss, config, landscape, xStar, gradientNoise, sgd, found.targets, radius.radius, config.domain);
     if (landscapes) gradientNoise.landscapes = landscapes;
   }
+  // Most trials of a method diverged: say why, from f's curvature (a few hundred loss calls).
+  const divergence = methods.some((m) => m.diverged > config.trials / 2)
+    ? divergenceAdvice(curvatureProfile(loss, config), Math.max(...config.stages.map((s) => s.lr)))
+    : undefined;
   return {
     xStar,
     xStarSource,
@@ -201,5 +206,6 @@ export function computeDiagnostics(
     successGd: roles.gd >= 0 ? success[roles.gd].success : 0,
     methods: success,
     ...(gradientNoise ? { gradientNoise } : {}),
+    ...(divergence ? { divergence } : {}),
   };
 }

@@ -4,6 +4,7 @@
  * everything here, so importers keep one path).
  */
 import type { Method, MethodSpec, NoiseKind, Box, RunConfig, Sampling } from './types';
+import type { DivergenceAdvice } from './suggest';
 
 /**
  * Where a method's `finals` are taken: `y_T` = x_T − η∇f(x_T), the paper's analysis point (the
@@ -220,6 +221,9 @@ export interface Theorem1Prediction {
   ballRadius: number;
   /** Observed fraction of trials with ‖y_T − x*‖ ≤ ballRadius at the stage end. */
   observedInside: number;
+  /** Median ‖y − x*‖ over the stage's starts and over its finals (diverged trials' last finite points): what the stage did, predicted or not. Absent in runs stored before. */
+  startDistance?: number;
+  endDistance?: number;
   /** x* against g's minimum on the stage's start region (see ConvexityMap.xStarCheck). */
   xStarCheck?: XStarCheck;
   /** Where L was found (see Diagnostics.smoothness). */
@@ -430,6 +434,8 @@ export interface Diagnostics {
   methods: MethodSuccess[];
   /** Minibatch SGD on a finite-sum loss: the measured gradient noise (absent otherwise). */
   gradientNoise?: GradientNoise;
+  /** When a method diverged in more than half of its trials: the likely cause from f's curvature and an η to try. */
+  divergence?: DivergenceAdvice;
 }
 
 /**

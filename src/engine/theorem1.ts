@@ -49,6 +49,8 @@ export function theorem1(
   const finals = sgd.stageFinals[stageIndex] ?? [];
   const observedInside =
     predicted && finals.length > 0 ? finals.filter((y) => distance(y, xStar) <= ballRadius).length / finals.length : NaN;
+  // What the stage did, theorem or not: the median distance to x* of its starts and of its finals.
+  const endDistance = median(finals.map((y) => distance(y, xStar)));
 
   const outcome: Theorem1Prediction['outcome'] = notMinimiser
     ? 'x-star-not-minimiser'
@@ -75,6 +77,8 @@ export function theorem1(
     T1,
     ballRadius,
     observedInside,
+    startDistance: d0,
+    endDistance,
     ...(xStarCheck ? { xStarCheck } : {}),
   };
 }

@@ -4,10 +4,11 @@
  * with. Pure apart from the per-file memory of the user's choice; no `vscode`.
  */
 import { discoverLosses, orderByCursor, readStaticExport } from '../runner/discover';
-import type { LossOptions } from '../engine/types';
+import type { LossOptions, RunConfigInput } from '../engine/types';
 import type { ControlsState, RunSettings } from '../protocol/webview';
 import type { EditorSnapshot } from './ports';
-import { buildRunInput, displaySettings, type ExtensionSettings } from './settings';
+import { DEFAULT_SETTINGS, buildRunInput, displaySettings, type ExtensionSettings } from './settings';
+import { SUGGESTED_FIELDS, type SuggestedField } from '../engine/suggest';
 
 /**
  * The controls for `editor` (the active TypeScript/JavaScript editor, if any). Another editor, or
@@ -20,6 +21,8 @@ export function mirrorControls(args: {
   settings: ExtensionSettings;
   trusted: boolean;
   selected: Map<string, string>;
+  /** What the last run of each function (`file#export`) derived from it. */
+  suggestions?: ReadonlyMap<string, KnownSuggestion>;
 }): ControlsState {
   const { editor, previous, settings, trusted, selected } = args;
   if (!editor) {
@@ -43,11 +46,40 @@ export function mirrorControls(args: {
   delete (input as Record<string, unknown>).function;
   if (!input.domain && options?.domain) input.domain = options.domain;
   if (!input.xStar && options?.xStar) input.xStar = options.xStar;
+  const suggested = sel ? fillSuggested(input, args.suggestions?.get(`${file}#${sel.name}`)) : undefined;
   return {
     file,
     functions: losses.map((l) => ({ name: l.name, dim: l.dim, line: l.line, ...(l.examples ? { examples: l.examples.n } : {}) })),
     selected: sel?.name,
     settings: displaySettings(input) as RunSettings,
     trusted,
+    ...(suggested ? { suggested } : {}),
   };
+}
+
+/** What a run derived from a function: the values it used and why. */
+export interface KnownSuggestion {
+  values: Partial<Record<SuggestedField, number>>;
+  why: Partial<Record<SuggestedField, string>>;
+}
+
+/**
+ * The stage fields no layer sets (a stage without noise has no radius to set), filled in `input`
+ * with what the last run derived, else the table's defaults; undefined when every field is set.
+ */
+function fillSuggested(input: RunConfigInput, known: KnownSuggestion | undefined): ControlsState['suggested'] {
+  const stages = input.stages ?? [];
+  const fields = SUGGESTED_FIELDS.filter((k) =>
+    stages.some((st) => st[k] === undefined && !(k === 'radius' && (st.noise === 'none' || st.noise === 'minibatch'))),
+  );
+  for (const st of stages) for (const k of SUGGESTED_FIELDS) if (st[k] === undefined) st[k] = known?.values[k] ?? DEFAULT_SETTINGS[k];
+  if (fields.length === 0) return undefined;
+  const values: Partial<Record<SuggestedField, number>> = {};
+  const why: Partial<Record<SuggestedField, string>> = {};
+  for (const k of fields) {
+    if (known?.values[k] === undefined) continue;
+    values[k] = known.values[k];
+    if (known.why[k]) why[k] = known.why[k];
+  }
+  return { fields, values, why };
 }

@@ -6,6 +6,7 @@
  */
 import type { SweepCell, SweepConfig, SweepGrid, SweepResult } from '../engine/sweep';
 import type { ExperimentResult, RunConfig } from '../engine/types';
+import type { SuggestedField, Suggestion } from '../engine/suggest';
 import type { SweepSummary } from '../protocol/sweep';
 import type { RunSummary } from '../protocol/webview';
 import type { RunFailure } from '../runner/failure';
@@ -48,6 +49,8 @@ export interface PreparedExperiment {
   /** For the log. */
   bundleMs: number;
   inspectMs: number;
+  /** lr, radius, steps derived from the function where no layer set them, with the reasons. */
+  suggestion?: Suggestion & { fields: SuggestedField[] };
   /** Runs the trials; rejects with a RunFailure (a cancellation when `signal` aborts). */
   run(hooks: { signal: AbortSignal; onProgress(p: RunProgress): void; onPartial(p: RunPartial): void }): Promise<ExperimentResult>;
 }

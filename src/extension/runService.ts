@@ -7,11 +7,13 @@
  * `vscode` layer (`controller.ts`) adds commands, pickers, dialogs and trust. This thread only
  * coordinates: bundling, inspection and the trials run in esbuild's process and worker threads.
  */
+import type { SuggestedField, Suggestion } from '../engine/suggest';
 import type { ExperimentResult } from '../engine/types';
 import type { HostState, LiveView, RunMessage, RunSeriesMessage, RunStatus } from '../protocol/webview';
 import { RunFailure, isCancellation } from '../runner/failure';
 import type { RunPartial, RunProgress } from '../runner/pool';
-import { mirrorControls } from './controls';
+import { mirrorControls, type KnownSuggestion } from './controls';
+import { divergenceToast } from '../view/divergence';
 import { INITIAL_MODEL, reduce, type HostEvent, type HostModel } from './hostModel';
 import {
   Emitter,
@@ -70,6 +72,10 @@ export class RunService {
   private controlsTimer?: unknown;
   /** The side panel's chosen function per file. */
   private readonly selected = new Map<string, string>();
+  /** The values last suggested from each function (`file#export`), shown in the side panel as "suggested". */
+  private readonly suggestions = new Map<string, KnownSuggestion>();
+  /** The editor the controls last mirrored (to show a new suggestion at once). */
+  private lastEditor: EditorSnapshot | undefined;
   private readonly newRunId: () => string;
 
   constructor(private readonly deps: RunServiceDeps) {
@@ -134,6 +140,7 @@ export class RunService {
       const prepared = await this.deps.executor.prepare({ request, sourceText, settings, signal: abort.signal });
       notifier.fileBuilt(request.file);
       if (abort.signal.aborted) throw RunFailure.cancelled(request.exportName);
+      if (prepared.suggestion) this.rememberSuggestion(request, prepared.suggestion);
       notifier.log(
         `[${this.time()}] run ${runId}: ${request.exportName} in ${request.file} (${request.mode}); bundle ${prepared.bundleMs} ms, inspect ${prepared.inspectMs} ms`,
       );
@@ -264,7 +271,7 @@ export class RunService {
     for (const line of resultLines(result)) notifier.log(line);
     if (result.diverged > 0) {
       notifier.warn(
-        `SGD Landscape: ${result.diverged} of ${result.config.trials} SGD trials of ${request.exportName} diverged (NaN, ±Infinity or ran away); they are counted, not drawn.`,
+        `SGD Landscape: ${divergenceToast(request.exportName, result.diverged, result.config.trials, result.diagnostics.divergence)}`,
       );
     }
   }
@@ -352,8 +359,22 @@ export class RunService {
     }, CONTROLS_DEBOUNCE_MS);
   }
 
+  /** Keeps what was suggested for this function, logs it, and shows it in the controls. */
+  private rememberSuggestion(request: RunRequest, s: Suggestion & { fields: SuggestedField[] }): void {
+    const known: KnownSuggestion = { values: {}, why: {} };
+    for (const k of s.fields) {
+      known.values[k] = s[k];
+      known.why[k] = s.why[k];
+    }
+    this.suggestions.set(`${request.file}#${request.exportName}`, known);
+    if (s.fields.length > 0)
+      this.deps.notifier.log(`  suggested from ${request.exportName}: ${s.fields.map((k) => `${k} ${s[k]} (${s.why[k]})`).join('; ')}`);
+    this.refreshControls(this.lastEditor);
+  }
+
   /** Mirrors the active loss editor (none: keep the last file's) and the settings into the controls. */
   refreshControls(editor: EditorSnapshot | undefined): void {
+    if (editor) this.lastEditor = editor;
     let settings: ExtensionSettings;
     try {
       settings = this.deps.env.readSettings();
@@ -367,6 +388,7 @@ export class RunService {
       settings,
       trusted: this.deps.env.isTrusted(),
       selected: this.selected,
+      suggestions: this.suggestions,
     });
     this.dispatch({ type: 'controlsChanged', controls });
   }

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { BundleFailure, formatBundleMessage, type BundleMessage } from '../runner/bundle';
 import { prepareRun as prepareFile } from '../runner/prepare';
+import type { SuggestedField, Suggestion } from '../engine/suggest';
 import { discoverLosses, type DiscoveredLoss } from '../runner/discover';
 import { ExperimentRunner, type RunPartial, type RunProgress } from '../runner/pool';
 import { RunFailure } from '../runner/failure';
@@ -41,6 +42,8 @@ export interface PreparedRun {
   bundleMs: number;
   inspectMs: number;
   warnings: BundleMessage[];
+  /** lr, radius, steps derived from the function where no layer set them (runner/prepare.ts). */
+  suggestion?: Suggestion & { fields: SuggestedField[] };
 }
 
 /** The variant a mode applies on top of the user's overrides. */
@@ -120,8 +123,18 @@ export async function prepareRun(args: {
       });
     throw toFailure(e, request);
   }
-  const { loss, config, info, warnings, bundleMs, inspectMs } = prepared;
-  return { request, loss, config, discovered, options: info.options, bundleMs, inspectMs, warnings };
+  const { loss, config, info, warnings, bundleMs, inspectMs, suggestion } = prepared;
+  return {
+    request,
+    loss,
+    config,
+    discovered,
+    options: info.options,
+    bundleMs,
+    inspectMs,
+    warnings,
+    ...(suggestion ? { suggestion } : {}),
+  };
 }
 
 export async function runPrepared(
@@ -209,6 +222,7 @@ export class PoolExecutor implements RunExecutor, SweepExecutor {
       config: prepared.config,
       bundleMs: prepared.bundleMs,
       inspectMs: prepared.inspectMs,
+      ...(prepared.suggestion ? { suggestion: prepared.suggestion } : {}),
       run: (hooks) => runPrepared(runner, prepared, hooks),
     };
   }

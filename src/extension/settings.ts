@@ -9,6 +9,7 @@ import { ConfigError, mergeRunInputs } from '../engine/config';
 import { SETTINGS_SECTION, VSCODE_SETTINGS, fieldSpec } from '../engine/settingsSchema';
 import { Problems, checkField } from '../engine/settingsValidate';
 import type { Decay, NoiseKind, RunConfigInput, Stage } from '../engine/types';
+import { SUGGESTED_FIELDS, type SuggestedField } from '../engine/suggest';
 
 /** A run input layer; the flat lr/radius/noise/steps/decay shorthand is part of RunConfigInput. */
 export type RunInputLayer = RunConfigInput;
@@ -33,6 +34,12 @@ export interface ExtensionSettings {
   memoryLimitMb: number;
   watch: boolean;
   compareGd: boolean;
+  /**
+   * Which of lr, radius and steps the user has set in no scope (read with `inspect`): the run
+   * derives them from the function (engine/suggest.ts) unless the file or the side panel sets
+   * them. Absent: all three count as set (the table's values are used as given).
+   */
+  unset?: SuggestedField[];
 }
 
 /** Every setting's default, from the table. */
@@ -54,6 +61,22 @@ export class SettingsError extends ConfigError {
     super(...args);
     this.name = 'SettingsError';
   }
+}
+
+/**
+ * Which of lr, radius and steps are set in no scope, from `WorkspaceConfiguration.inspect` of
+ * each (global, workspace, folder, and their language-specific values).
+ */
+export function unsetFields(inspect: (key: string) => Record<string, unknown> | undefined): SuggestedField[] {
+  return SUGGESTED_FIELDS.filter((k) => {
+    const i = inspect(k);
+    return (
+      !i ||
+      Object.entries(i).every(
+        ([scope, v]) => scope === 'key' || scope === 'defaultValue' || scope === 'defaultLanguageValue' || v === undefined,
+      )
+    );
+  });
 }
 
 /** The settings' keys, for the host to read them with `WorkspaceConfiguration.get`. */
@@ -113,6 +136,8 @@ export function settingsLayer(s: ExtensionSettings, argStyle: 'scalars' | 'array
     steps: s.steps,
   };
   if (argStyle === 'array') layer.dim = s.dim;
+  // Not set by the user: left to the layers above, else suggested from the function.
+  for (const k of s.unset ?? []) delete layer[k];
   if (s.schedule.length > 0) layer.stages = structuredClone(s.schedule);
   if (s.decay.kind !== 'constant') layer.decay = structuredClone(s.decay);
   return layer;

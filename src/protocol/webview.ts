@@ -58,6 +58,16 @@ export interface ControlsState {
   selected?: string;
   settings: RunSettings;
   trusted: boolean;
+  /**
+   * Stage fields (lr, radius, steps) that no setting, file default or stage sets for the selected
+   * function: the run derives them from f (engine/suggest.ts). `values` and `why`: what the last
+   * run of this function derived (`settings` then shows those values), absent before it ran.
+   */
+  suggested?: {
+    fields: Array<'lr' | 'radius' | 'steps'>;
+    values: Partial<Record<'lr' | 'radius' | 'steps', number>>;
+    why: Partial<Record<'lr' | 'radius' | 'steps', string>>;
+  };
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import type { ArgStyle, Box, Diagnostics, Landscape, LossOptions, Method, MethodResult, RunConfig } from '../engine/types';
 import type { SweepCell, SweepTarget } from '../engine/sweep';
+import type { CurvatureProfile } from '../engine/suggest';
 
 export type { ArgStyle, Method };
 
@@ -39,6 +40,8 @@ export interface WorkerTasks {
   diagnostics(args: { landscape: Landscape; methods: MethodResult[] }): Diagnostics;
   /** The smoothness constant L of Theorem 1 (a sweep computes it once for all cells). */
   smoothness(args: Record<string, never>): number;
+  /** f's local curvature over the domain, for the suggested defaults (engine/suggest.ts). */
+  curvature(args: Record<string, never>): CurvatureProfile;
   /** A sweep's x* and each stage's c for the config's radii (shared by the cells of one radius). */
   sweepTarget(args: Record<string, never>): SweepTarget;
   /** One sweep cell: its SGD trials (lean), then its numbers with GD's finals, the target and L. */

@@ -7,7 +7,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError, defaultDomain, resolveConfigDetail, type DefaultDomainBasis } from '../engine/config';
+import { ConfigError, defaultDomain, resolveWithSources, type DefaultDomainBasis, type ResolveContext } from '../engine/config';
+import { suggestSettings, type CurvatureProfile, type SuggestedField, type Suggestion } from '../engine/suggest';
 import { resultBudgetProblem } from '../engine/resultBudget';
 import { Problems, checkRunInput } from '../engine/settingsValidate';
 import { domainSearchBox } from '../engine/targets';
@@ -16,7 +17,7 @@ import type { ArgStyle, LossRef, ModuleInfo } from '../protocol/worker';
 import { bundleLossFile, type BundleMessage } from './bundle';
 import { discoverLosses, staticExportLines, type DiscoveredLoss } from './discover';
 import type { ExperimentRunner } from './pool';
-import { isCancellation } from './failure';
+import { RunFailure, isCancellation } from './failure';
 
 export interface PreparedRun {
   loss: LossRef;
@@ -26,6 +27,8 @@ export interface PreparedRun {
   warnings: BundleMessage[];
   bundleMs: number;
   inspectMs: number;
+  /** Values derived from f for the fields no layer set (engine/suggest.ts); `fields` are those the run uses. */
+  suggestion?: Suggestion & { fields: SuggestedField[] };
 }
 
 export interface PrepareOptions {
@@ -40,6 +43,43 @@ export interface PrepareOptions {
    * (resultBudget.ts) is not checked here.
    */
   sweep?: boolean;
+  /**
+   * false: leave the table's defaults where no layer sets lr, radius or steps (no curvature is
+   * sampled). Default: true for runs, false for sweeps (a sweep's cells must equal the runs of
+   * their settings, whose suggested steps would follow each cell's η).
+   */
+  suggest?: boolean;
+}
+
+/** Curvature profiles of recent (bundle, export, domain, seed): re-runs of an unchanged file sample f once. */
+const profiles = new Map<string, CurvatureProfile>();
+const MAX_PROFILES = 32;
+
+/** f's curvature over the run's domain, sampled in a worker (the user's code never runs on this thread). */
+async function curvatureOf(runner: ExperimentRunner, loss: LossRef, config: RunConfig, signal?: AbortSignal): Promise<CurvatureProfile> {
+  const key = JSON.stringify([loss.bundlePath, loss.exportName, loss.argStyle, config.domain, config.seed]);
+  const known = profiles.get(key);
+  if (known) return known;
+  const profile = await runner.batch(loss, signal, (submit) => submit(config, { kind: 'curvature', args: {} }).result, { quiet: true });
+  profiles.set(key, profile);
+  if (profiles.size > MAX_PROFILES) profiles.delete(profiles.keys().next().value!);
+  return profile;
+}
+
+/**
+ * The profile, or undefined when sampling f failed in a way the run itself meets and reports with
+ * more context (a throw or a non-number somewhere on the domain: the run names the landscape
+ * point): the run then keeps the table's defaults. A stall or running out of memory (either would
+ * cost its limit twice) and a cancel are passed on.
+ */
+async function bestEffort(p: Promise<CurvatureProfile>): Promise<CurvatureProfile | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof RunFailure && ['timeout', 'memory', 'cancelled'].includes(e.detail.kind)) throw e;
+    if (e instanceof RunFailure) return undefined;
+    throw e;
+  }
 }
 
 /** The loss file cannot be read (missing, a directory, unreadable): a user error, not a crash. */
@@ -178,19 +218,17 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     argStyle = wantsArray ? 'array' : 'scalars';
     if (argStyle === 'scalars') fixedDim = pointParams;
   }
-  const { config, defaultDomain: basis } = resolveConfigDetail(
-    { ...raw, function: exportName },
-    {
-      dim: fixedDim,
-      options: info.options,
-      examples: info.examples ?? null,
-      base: opts.base,
-      locate: optionsLocator(text, abs, exportName),
-    },
-  );
-  // A result too large to keep is refused now, not found when memory runs out at the end.
-  const overBudget = opts.sweep ? undefined : resultBudgetProblem(config);
-  if (overBudget) throw new ConfigError(overBudget.setting, overBudget.message);
+  const runInput = { ...raw, function: exportName };
+  const ctx: ResolveContext = {
+    dim: fixedDim,
+    options: info.options,
+    examples: info.examples ?? null,
+    base: opts.base,
+    locate: optionsLocator(text, abs, exportName),
+  };
+  const first = resolveWithSources(runInput, ctx);
+  let config = first.config;
+  const basis = first.defaultDomain;
   // Lines for failures without a stack (a hung call, memory, a gradient of the wrong shape).
   const gradientAt =
     info.options !== undefined ? staticExportLines(text, abs, `${exportName}Options`).get(`${exportName}Options.gradient`) : undefined;
@@ -204,6 +242,24 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     gradientLine: gradientAt !== undefined ? gradientAt + 1 : undefined,
   };
   if (basis) await widenDomain(runner, loss, config, basis, opts.signal);
+  // Defaults that fit f: lr, radius and steps that no layer sets are derived from its curvature (on the final domain).
+  let suggestion: PreparedRun['suggestion'];
+  const profile =
+    (opts.suggest ?? !opts.sweep) && first.unset.length > 0 ? await bestEffort(curvatureOf(runner, loss, config, opts.signal)) : undefined;
+  if (profile) {
+    const userLr = first.unset.includes('lr') ? undefined : config.stages[0].lr;
+    const s = suggestSettings(profile, config.domain, first.unset, userLr);
+    const values: Partial<Record<SuggestedField, number>> = {};
+    for (const k of first.unset) if (s[k] !== undefined) values[k] = s[k];
+    const second = resolveWithSources(runInput, { ...ctx, suggested: values });
+    // The same domain (widened above, not again).
+    second.config.domain = config.domain;
+    config = second.config;
+    suggestion = { ...s, fields: second.suggested };
+  }
+  // A result too large to keep is refused now, not found when memory runs out at the end.
+  const overBudget = opts.sweep ? undefined : resultBudgetProblem(config);
+  if (overBudget) throw new ConfigError(overBudget.setting, overBudget.message);
   return {
     loss,
     config,
@@ -212,6 +268,7 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     warnings,
     bundleMs,
     inspectMs,
+    ...(suggestion ? { suggestion } : {}),
   };
 }
 

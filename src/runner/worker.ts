@@ -15,6 +15,7 @@ import { CancelledError, runTrials, type TrialHooks } from '../engine/sgd';
 import { computeLandscape } from '../engine/landscape';
 import { computeDiagnostics } from '../engine/diagnostics';
 import { estimateSmoothness } from '../engine/smoothness';
+import { curvatureProfile } from '../engine/suggest';
 import { sweepCell, sweepTarget } from '../engine/sweep';
 import { minimaForDomain } from '../engine/targets';
 import type { Gradient, Loss, RunConfig } from '../engine/types';
@@ -112,6 +113,7 @@ const handlers: Handlers = {
     }),
   diagnostics: ({ landscape, methods }, ctx) => computeDiagnostics(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar),
   smoothness: (_args, ctx) => estimateSmoothness(ctx.loss, ctx.config, ctx.grad),
+  curvature: (_args, ctx) => curvatureProfile(ctx.loss, ctx.config),
   sweepTarget: (_args, ctx) => sweepTarget(ctx.loss, ctx.config, ctx.grad),
   domainMinima: ({ box }, ctx) => minimaForDomain(ctx.loss, ctx.grad, ctx.config, box),
   sweepCell: ({ target, L, gd }, ctx) => {

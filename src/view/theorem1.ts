@@ -53,7 +53,7 @@ function reading(p: Theorem1Prediction): string {
     case 'c-not-positive':
       return `Theorem 1 makes no prediction: c ≈ ${num(p.c)} ≤ 0, so the landscape smoothed at radius ${num(p.radius)} does not point toward x* everywhere in the start region.`;
     case 'lr-too-large':
-      return `Theorem 1 makes no prediction: η = ${num(p.lr)} is too large for ${constants} (λ = 2ηc − η²L² ≈ ${num(p.lambda)} ≤ 0; the theorem needs η < ${num(p.lrBound)}).`;
+      return lrTooLarge(p);
     case 'predicted': {
       const late = p.T1 > p.steps;
       const T1 = num(Math.ceil(p.T1));
@@ -64,7 +64,7 @@ function reading(p: Theorem1Prediction): string {
           ? ` The stage has only ${p.steps} steps, fewer than T1 = ${T1}, so not even the extrapolation applies at its end.`
           : '';
         return (
-          `Theorem 1 needs η < ${num(p.lrBound)} (${constants}); η = ${num(p.lr)} is larger, so its guarantee does not apply. ` +
+          `Theorem 1 needs η < ${num(p.lrBound)} (${constants}); η = ${num(p.lr)} is not below it, so its guarantee does not apply. ` +
           `Extrapolated, it puts at least half of the trials within ${num(p.ballRadius)} of x* ${when}.${tail} ${observed}.`
         );
       }
@@ -81,6 +81,43 @@ function reading(p: Theorem1Prediction): string {
       // A result stored before predictions carried their outcome.
       return `Theorem 1 with ${constants}: λ ≈ ${num(p.lambda)}, ball ${num(p.ballRadius)} (stored by an earlier version; run it again for the full reading).`;
   }
+}
+
+/** The binding term of η < min{1/(2L), c/L², 1/(2c)} in words. */
+function bindingCondition(L: number, c: number): string {
+  const terms = [1 / (2 * L), c / (L * L), 1 / (2 * c)];
+  const k = terms.indexOf(Math.min(...terms));
+  if (k === 0) return `the step must stay below 1/(2L), half the inverse of f's curvature`;
+  if (k === 1) return `the pull toward x* (c ≈ ${num(c)}) must beat the curvature squared: η < c/L²`;
+  return `the step must stay below 1/(2c)`;
+}
+
+/**
+ * Theorem 1's step-size condition fails (λ = 2ηc − η²L² ≤ 0): which condition, by how much, what
+ * would satisfy it, and what the stage did anyway.
+ */
+function lrTooLarge(p: Theorem1Prediction): string {
+  const ratio = p.lrBound > 0 ? p.lr / p.lrBound : Infinity;
+  const s = p.smoothness;
+  const kink = s?.edgeKink && s.interior !== undefined;
+  const curvature = kink
+    ? `L ≈ ${num(p.L)} comes from a kink at the start region's edge (${formatPoint(s!.at)}), not from f's curvature inside it (≈ ${num(s!.interior)})`
+    : `f's curvature reaches L ≈ ${num(p.L)}${s?.at?.length ? ` (at ${formatPoint(s.at)})` : ''}`;
+  const fails =
+    `Theorem 1 does not apply: its step-size condition fails. With c ≈ ${num(p.c)} (how strongly the smoothed landscape pulls toward x*) ` +
+    `and ${curvature}, ${bindingCondition(p.L, p.c)}, so η must be below ${num(p.lrBound)}; ` +
+    `η = ${num(p.lr)} is ${Number.isFinite(ratio) ? `${num(ratio)} times that` : 'far above it'}.`;
+  const interiorBound =
+    kink && s!.interior! > 0 ? Math.min(1 / (2 * s!.interior!), p.c / (s!.interior! * s!.interior!), 1 / (2 * p.c)) : undefined;
+  const smoother = kink
+    ? `a smoother f at that edge (with L ≈ ${num(s!.interior)} from inside the region the bound would be ${num(interiorBound)})`
+    : 'a smoother f (a smaller L)';
+  const take = ` It would take a smaller η (below ${num(p.lrBound)}), a larger noise radius (a larger c), or ${smoother}.`;
+  const observed =
+    p.startDistance !== undefined && p.endDistance !== undefined && Number.isFinite(p.endDistance)
+      ? ` The run anyway: the median distance to x* went from ${num(p.startDistance)} at the stage’s start to ${num(p.endDistance)} at its end.`
+      : '';
+  return fails + take + observed;
 }
 
 /** Theorem 3 (step too big) along the trajectories, in words. */

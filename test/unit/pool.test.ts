@@ -159,8 +159,9 @@ test('a loss that eats memory ends in a clear error, not a crash', async () => {
     'const hoard: number[][] = [];\nexport function mem(x: number): number {\n  for (;;) hoard.push(new Array(1e6).fill(x));\n}\n',
   );
   const r = runner({ workers: 1, memoryLimitMb: 64, stallMs: 60_000 });
-  // Loading the module allocates nothing; the first call (at the init centre, in the run) does.
-  const p = await prepareRun(r, src, {}, { bundleDir });
+  // Loading the module allocates nothing; the first call (at the init centre, in the run) does
+  // (no suggested defaults: sampling f's curvature would meet it first).
+  const p = await prepareRun(r, src, {}, { bundleDir, suggest: false });
   const f = await failure(r.run(p.loss, p.config));
   assert.equal(f.detail.kind, 'memory');
   assert.match(

@@ -44,7 +44,7 @@ test('a prediction that holds: steps, ball, observed fraction and the verdict', 
 test('η above the bound: no guarantee, an extrapolation beside the observation', () => {
   assert.match(
     theoremText({ ...base, conditionHolds: false, lr: 0.05 }, 2),
-    /^Stage 1 \(η 0\.05, radius 0\.3\): Theorem 1 needs η < 0\.02 \(c ≈ 2, L ≈ 10\); η = 0\.05 is larger, so its guarantee does not apply\. Extrapolated, .* within 0\.26 of x\* after about 150 steps\. Observed: 70% /,
+    /^Stage 1 \(η 0\.05, radius 0\.3\): Theorem 1 needs η < 0\.02 \(c ≈ 2, L ≈ 10\); η = 0\.05 is not below it, so its guarantee does not apply\. Extrapolated, .* within 0\.26 of x\* after about 150 steps\. Observed: 70% /,
   );
 });
 
@@ -56,10 +56,29 @@ test('no prediction: c unknown, c ≤ 0, λ ≤ 0 — from the engine’s own ou
     theoremText(theorem1(config, 0, 10, -0.5, [0], sgd), 1),
     /makes no prediction: c ≈ −0\.5 ≤ 0, so the landscape smoothed at radius 0\.01 does not point toward x\* everywhere/,
   );
-  assert.match(
+  // λ = 2·0.01·2 − 0.01²·30² = −0.05 ≤ 0; the bound min{1/60, 2/900, 1/4} = 0.00222 is c/L².
+  assert.equal(
     theoremText(theorem1(config, 0, 30, 2, [0], sgd), 1),
-    /makes no prediction: η = 0\.01 is too large for c ≈ 2, L ≈ 30 \(λ = 2ηc − η²L² ≈ −0\.05 ≤ 0; the theorem needs η < 0\.00222\)/,
+    'Theorem 1 does not apply: its step-size condition fails. With c ≈ 2 (how strongly the smoothed landscape pulls toward x*) ' +
+      "and f's curvature reaches L ≈ 30, the pull toward x* (c ≈ 2) must beat the curvature squared: η < c/L², so η must be below 0.00222; " +
+      'η = 0.01 is 4.5 times that. It would take a smaller η (below 0.00222), a larger noise radius (a larger c), or a smoother f (a smaller L). ' +
+      'The run anyway: the median distance to x* went from 1 at the stage’s start to 0.05 at its end.',
   );
+});
+
+test('issue 13: λ ≤ 0 set by a kink at the start region’s edge (Figure 3’s L = 445000) is said so, with the bound from inside', () => {
+  const config = cfg({ stages: [{ lr: 0.01, radius: 0.01, steps: 1000, noise: 'uniform' }] }, 1);
+  const sgd = method({ starts: [[1], [2], [0.5]], stageFinals: [[[0.02], [0.1], [-0.03]]] });
+  const p = theorem1(config, 0, 445000, 0.111, [0], sgd);
+  p.smoothness = { L: 445000, at: [3], edgeKink: true, interior: 1000, interiorAt: [0.5] };
+  const text = theoremText(p, 1);
+  assert.match(text, /^Theorem 1 does not apply: its step-size condition fails\./);
+  assert.match(text, /L ≈ 4\.45e5 comes from a kink at the start region's edge \(3\), not from f's curvature inside it \(≈ 1000\)/);
+  // min{1/(2·445000), 0.111/445000², 1/0.222} = 5.61e-13; from inside: min{5e-4, 1.11e-7, 4.5} = 1.11e-7.
+  assert.match(text, /so η must be below 5\.61e-13; η = 0\.01 is 1\.78e10 times that\./);
+  assert.match(text, /a smoother f at that edge \(with L ≈ 1000 from inside the region the bound would be 1\.11e-7\)/);
+  assert.match(text, /The run anyway: the median distance to x\* went from 1 at the stage’s start to 0\.03 at its end\.$/);
+  assert.doesNotMatch(text, /λ = 2ηc/);
 });
 
 test('a result read back from JSON (NaN → null) and one stored without an outcome still read', () => {

@@ -1,0 +1,344 @@
+/**
+ * Defaults that fit the function: a learning rate, a noise radius and a number of steps derived
+ * from f on its domain, for the fields no layer of the run sets (the table's defaults, 0.01 / 0.3 /
+ * 1000, suit the paper's Figure 3 function and little else: on the sphere they make SGD a random
+ * walk, on Rosenbrock every trial diverges).
+ *
+ * Two parts, so each is tested against a closed form:
+ * - `curvatureProfile(loss, config)` (runs the user's loss, so in a worker): the local curvature
+ *   of f at sample points of the domain, by second differences — the Hessian's spectral norm ρ(x)
+ *   (the largest |eigenvalue|) and its smallest eigenvalue λ_min(x) — summarised by quantiles;
+ * - `suggestSettings(profile, …)` (pure arithmetic): the rule.
+ *
+ * The rule, and why:
+ * - **η = 0.45 / L₉₀**, L₉₀ the 90th percentile of ρ(x) over the samples: just inside Theorem 1's
+ *   η < 1/(2L) with L₉₀ for L. GD is stable where η·ρ(x) < 2, so this η keeps GD stable wherever
+ *   ρ(x) < 4.4·L₉₀, which is all of the domain for a smooth f of moderate growth (Rosenbrock on
+ *   [−2, 2] × [−1, 3]: the largest ρ is about 1.4·L₉₀).
+ *   A quantile rather than the maximum because the maximum of second differences is set by the
+ *   worst single point: a kink (a jump in f′, where second differences grow as 1/h — the paper's
+ *   Figure 3 spline meeting its continuation gives L = 445000 there against ~10³ elsewhere) or
+ *   the far corner of a polynomial domain. A kink is a set of measure zero and moves at most a few
+ *   samples, which a 90th percentile ignores; a smooth f's curvature on 90% of its domain is what
+ *   most trials meet.
+ * - **radius = 0.05 × the domain's mean side width** (0.3 on the paper's [−3, 3]: the paper's
+ *   middle noise level). The x-space radius is a length, so it scales with where f lives; the
+ *   success radius (5% of the domain's diagonal) is on the same scale.
+ * - **steps so that GD converges**: along an eigendirection of curvature λ a GD step multiplies
+ *   the error by |1 − ηλ|, so T = ⌈ln(1/ε) / −ln q⌉ with q = max(|1 − η·μ|, |1 − η·L₉₀|), μ the
+ *   slow curvature of the basins (`CurvatureProfile.mu`), ε = 10⁻³ (the error shrinks a
+ *   thousandfold); at least 100 and capped at 20,000 (`capped` says when the cap cut it).
+ *
+ * Ranking: suggestions sit just above the table's defaults and below everything the user writes
+ * (settings < the file's `<name>Options` < its `defaults` < RUN.json / flags / the side panel):
+ * they only fill a field that no layer sets. Steps use the run's η (the user's, when set).
+ */
+import { linspace } from './landscape';
+import { Normal, stream, uniformInBox } from './rng';
+import type { Box, Loss, RunConfig } from './types';
+
+/** The quantile of the Hessian's spectral norm taken as L. */
+export const CURVATURE_QUANTILE = 0.9;
+/** The quantile of the positive smallest eigenvalues taken as the slow curvature μ. */
+export const SLOW_QUANTILE = 0.1;
+/** η = LR_FRACTION / L₉₀: just inside Theorem 1's first condition η < 1/(2L) (strict). */
+export const LR_FRACTION = 0.45;
+/** Radius = RADIUS_FRACTION × the domain's mean side width. */
+export const RADIUS_FRACTION = 0.05;
+/** GD's error shrinks by this factor over the suggested steps. */
+export const GD_TOLERANCE = 1e-3;
+export const MIN_STEPS = 100;
+export const MAX_STEPS = 20_000;
+
+/**
+ * Samples: a grid in 1-D (101 points, ~300 loss calls) and 2-D (13 × 13, ~1500 calls), seeded
+ * random points (and the centre) for d > 2 (~10⁵ calls): a second or two for a loss of 1 ms per
+ * call in 1-D and 2-D. A kink or a spike moves one or two of them, which the quantile ignores.
+ */
+const GRID_1D = 101;
+const GRID_2D = 13;
+const POWER_ITERATIONS = 20;
+
+/** Local curvature of f over the domain, summarised. */
+export interface CurvatureProfile {
+  /** Sample points where the Hessian estimate was finite, of `of` sampled. */
+  points: number;
+  of: number;
+  /** L₉₀: the CURVATURE_QUANTILE quantile of the Hessian's spectral norm ρ(x). */
+  L: number;
+  /** The largest ρ(x) sampled (a kink or a far corner often), for comparison. */
+  maxL: number;
+  /** The median ρ(x). */
+  medianL: number;
+  /**
+   * μ, the slow curvature that sets GD's pace: the smaller of the SLOW_QUANTILE quantile of λ_min(x)
+   * over the samples where it is positive and λ_min at the lowest such sample of f (the bottom of
+   * the deepest basin seen: Rosenbrock's valley floor, 0.4 at (1, 1), which few samples meet);
+   * absent when λ_min is positive nowhere.
+   */
+  mu?: number;
+  /** Share of the samples where λ_min(x) > 0 (f locally convex). */
+  convexShare: number;
+}
+
+/** Linear-interpolated quantile of sorted values (q in [0, 1]). */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = q * (sorted.length - 1);
+  const i = Math.floor(pos);
+  const frac = pos - i;
+  return i + 1 < sorted.length ? sorted[i] + frac * (sorted[i + 1] - sorted[i]) : sorted[i];
+}
+
+/** The difference step at x: relative to |x|, at least 1e-4. */
+function stepAt(x: ArrayLike<number>): number {
+  let m = 1;
+  for (let j = 0; j < x.length; j++) m = Math.max(m, Math.abs(x[j]));
+  return 1e-4 * m;
+}
+
+/** Sample points of the domain: a grid for d ≤ 2, the centre and seeded uniform points otherwise. */
+function samplePoints(domain: Box, seed: string): Float64Array[] {
+  const d = domain.low.length;
+  if (d === 1) return linspace(domain.low[0], domain.high[0], GRID_1D).map((x) => Float64Array.of(x));
+  if (d === 2) {
+    const xs = linspace(domain.low[0], domain.high[0], GRID_2D);
+    const ys = linspace(domain.low[1], domain.high[1], GRID_2D);
+    return ys.flatMap((y) => xs.map((x) => Float64Array.of(x, y)));
+  }
+  // About 10⁵ loss calls (each point: 2 × POWER_ITERATIONS Hessian–vector products of 4d calls), 16 to 128 points.
+  const count = Math.max(16, Math.min(128, Math.floor(1e5 / (8 * POWER_ITERATIONS * d))));
+  const rng = stream(seed, 'suggest');
+  const pts: Float64Array[] = [Float64Array.from(domain.low, (l, j) => (l + domain.high[j]) / 2)];
+  for (let k = 1; k < count; k++) pts.push(uniformInBox(rng, domain.low, domain.high, new Float64Array(d)));
+  return pts;
+}
+
+/**
+ * ρ(x) (the spectral norm) and λ_min(x) of the difference Hessian at each sample of the domain
+ * (1-D: f″; 2-D: the eigenvalues of the 2 × 2 second differences; d > 2: power iteration on
+ * Hessian–vector products of central-difference gradients for ρ, then on ρI − H for λ_min),
+ * summarised by quantiles. Non-finite estimates (f not defined there) are left out.
+ */
+export function curvatureProfile(loss: Loss, config: Pick<RunConfig, 'domain' | 'seed'>): CurvatureProfile {
+  const domain = config.domain;
+  const d = domain.low.length;
+  const pts = samplePoints(domain, config.seed);
+  const rho: number[] = [];
+  const lamMin: number[] = [];
+  // λ_min at the lowest sample of f where f is locally convex: the bottom of the deepest basin seen.
+  let lowestF = Infinity;
+  let lowestLam = NaN;
+  const keep = (r: number, lo: number, fx: number) => {
+    rho.push(r);
+    lamMin.push(lo);
+    if (lo > 0 && fx < lowestF) {
+      lowestF = fx;
+      lowestLam = lo;
+    }
+  };
+  const p = new Float64Array(d);
+  const f = (x: Float64Array, dir: number[], h: number): number => {
+    for (let j = 0; j < d; j++) p[j] = x[j] + h * dir[j];
+    return loss(p);
+  };
+  if (d <= 2) {
+    for (const x of pts) {
+      const h = stepAt(x);
+      const f0 = loss(x);
+      const e1 = d === 1 ? [1] : [1, 0];
+      const a = (f(x, e1, h) - 2 * f0 + f(x, e1, -h)) / (h * h);
+      let hi = a;
+      let lo = a;
+      if (d === 2) {
+        const c = (f(x, [0, 1], h) - 2 * f0 + f(x, [0, 1], -h)) / (h * h);
+        const b = (f(x, [1, 1], h) - f(x, [1, -1], h) - f(x, [-1, 1], h) + f(x, [1, 1], -h)) / (4 * h * h);
+        const r = Math.hypot((a - c) / 2, b);
+        hi = (a + c) / 2 + r;
+        lo = (a + c) / 2 - r;
+      }
+      if (!Number.isFinite(hi) || !Number.isFinite(lo)) continue;
+      keep(Math.max(Math.abs(hi), Math.abs(lo)), lo, f0);
+    }
+  } else {
+    const normal = new Normal(stream(config.seed, 'suggest-directions'));
+    const g1 = new Float64Array(d);
+    const g2 = new Float64Array(d);
+    const hv = new Float64Array(d);
+    const v = new Float64Array(d);
+    const grad = (x: ArrayLike<number>, out: Float64Array) => {
+      const q = Float64Array.from(x);
+      const h = stepAt(x);
+      for (let j = 0; j < d; j++) {
+        const xj = q[j];
+        q[j] = xj + h;
+        const fp = loss(q);
+        q[j] = xj - h;
+        const fm = loss(q);
+        q[j] = xj;
+        out[j] = (fp - fm) / (2 * h);
+      }
+    };
+    // H·v by central differences of the gradient along v.
+    const hessVec = (x: Float64Array, eps: number) => {
+      const q = new Float64Array(d);
+      for (let j = 0; j < d; j++) q[j] = x[j] + eps * v[j];
+      grad(q, g1);
+      for (let j = 0; j < d; j++) q[j] = x[j] - eps * v[j];
+      grad(q, g2);
+      for (let j = 0; j < d; j++) hv[j] = (g1[j] - g2[j]) / (2 * eps);
+    };
+    const power = (x: Float64Array, eps: number, shift: number): number => {
+      for (let j = 0; j < d; j++) v[j] = normal.next();
+      let est = NaN;
+      for (let it = 0; it < POWER_ITERATIONS; it++) {
+        const n = Math.hypot(...v);
+        if (!(n > 0) || !Number.isFinite(n)) return est;
+        for (let j = 0; j < d; j++) v[j] /= n;
+        hessVec(x, eps);
+        // (shift·I − H)·v when shifted, H·v otherwise.
+        if (shift !== 0) for (let j = 0; j < d; j++) hv[j] = shift * v[j] - hv[j];
+        // Rayleigh quotient (v is a unit vector): a signed eigenvalue estimate.
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += v[j] * hv[j];
+        est = shift !== 0 ? dot : Math.hypot(...hv);
+        v.set(hv);
+      }
+      return est;
+    };
+    for (const x of pts) {
+      const eps = stepAt(x) * 10;
+      const r = power(x, eps, 0);
+      if (!Number.isFinite(r)) continue;
+      // The largest eigenvalue of ρI − H is ρ − λ_min.
+      const top = r > 0 ? power(x, eps, r) : 0;
+      if (!Number.isFinite(top)) continue;
+      keep(r, r - top, loss(x));
+    }
+  }
+  const sorted = rho.slice().sort((a, b) => a - b);
+  const positive = lamMin.filter((l) => l > 0).sort((a, b) => a - b);
+  const out: CurvatureProfile = {
+    points: rho.length,
+    of: pts.length,
+    L: quantileSorted(sorted, CURVATURE_QUANTILE),
+    maxL: sorted.length ? sorted[sorted.length - 1] : NaN,
+    medianL: quantileSorted(sorted, 0.5),
+    convexShare: rho.length ? positive.length / rho.length : 0,
+  };
+  if (positive.length > 0) out.mu = Math.min(quantileSorted(positive, SLOW_QUANTILE), lowestLam);
+  return out;
+}
+
+export type SuggestedField = 'lr' | 'radius' | 'steps';
+export const SUGGESTED_FIELDS: readonly SuggestedField[] = ['lr', 'radius', 'steps'];
+
+/** Suggested values, each with the reason in words; a field is absent when no value can be derived (the reason says why). */
+export interface Suggestion {
+  lr?: number;
+  radius?: number;
+  steps?: number;
+  /** One line per field: how its value was derived, or why none was. */
+  why: Partial<Record<SuggestedField, string>>;
+  /** The suggested steps hit MAX_STEPS: GD would need `stepsNeeded`. */
+  capped?: boolean;
+  stepsNeeded?: number;
+}
+
+const round3 = (v: number): number => Number(v.toPrecision(3));
+const fmt = (v: number): string => String(round3(v));
+
+/** η for a curvature profile: LR_FRACTION / L₉₀ to 3 significant digits, or undefined when L₉₀ is 0 or not finite. */
+export function suggestedLr(profile: Pick<CurvatureProfile, 'L'>): number | undefined {
+  return profile.L > 0 && Number.isFinite(profile.L) ? Math.min(1e6, round3(LR_FRACTION / profile.L)) : undefined;
+}
+
+/** RADIUS_FRACTION × the domain's mean side width, to 3 significant digits. */
+export function suggestedRadius(domain: Box): number {
+  const d = domain.low.length;
+  let w = 0;
+  for (let j = 0; j < d; j++) w += domain.high[j] - domain.low[j];
+  return round3((RADIUS_FRACTION * w) / d);
+}
+
+/**
+ * GD steps at step size `lr` for the error to shrink by GD_TOLERANCE along every eigendirection of
+ * curvature in [μ, L₉₀] (see the module's comment), clamped to [MIN_STEPS, MAX_STEPS];
+ * `needed` is the unclamped count (Infinity when GD does not contract at this η).
+ */
+export function suggestedSteps(profile: Pick<CurvatureProfile, 'L' | 'mu'>, lr: number): { steps: number; needed: number } | undefined {
+  if (profile.mu === undefined || !(profile.mu > 0) || !Number.isFinite(profile.L)) return undefined;
+  const q = Math.max(Math.abs(1 - lr * profile.mu), Math.abs(1 - lr * Math.max(profile.L, profile.mu)));
+  const needed = q < 1 ? Math.ceil(Math.log(1 / GD_TOLERANCE) / -Math.log(q)) : Infinity;
+  return { steps: Math.min(MAX_STEPS, Math.max(MIN_STEPS, needed)), needed };
+}
+
+/**
+ * The suggested values of `fields` for a run on `domain` with the curvature `profile`; `lr` is
+ * the run's learning rate when the user set it (steps then follow it), else the suggested one is used.
+ */
+export function suggestSettings(profile: CurvatureProfile, domain: Box, fields: readonly SuggestedField[], userLr?: number): Suggestion {
+  const out: Suggestion = { why: {} };
+  const Ltext =
+    `L₉₀ = ${fmt(profile.L)}, the 90th percentile of f's curvature over ${profile.points} points of the domain` +
+    (profile.maxL > 2 * profile.L
+      ? ` (not the largest, ${fmt(profile.maxL)}: a kink or a corner sets that, and most trials never meet it)`
+      : '');
+  const lr = suggestedLr(profile);
+  if (fields.includes('lr')) {
+    if (lr !== undefined) {
+      out.lr = lr;
+      out.why.lr = `η = ${LR_FRACTION}/L₉₀ (just inside Theorem 1's η < 1/(2L)) with ${Ltext}`;
+    } else {
+      out.why.lr = `no curvature found on the domain (${profile.points} of ${profile.of} points finite, L₉₀ = ${fmt(profile.L)}): η keeps its default`;
+    }
+  }
+  if (fields.includes('radius')) {
+    out.radius = suggestedRadius(domain);
+    out.why.radius = `${RADIUS_FRACTION} × the domain's mean side width`;
+  }
+  if (fields.includes('steps')) {
+    const eta = userLr ?? lr;
+    const s = eta !== undefined ? suggestedSteps(profile, eta) : undefined;
+    if (s) {
+      out.steps = s.steps;
+      out.stepsNeeded = s.needed;
+      out.capped = s.needed > MAX_STEPS;
+      const pace = `GD at η = ${fmt(eta!)} on curvatures from μ = ${fmt(profile.mu!)} (the flattest basin direction) to L₉₀ = ${fmt(profile.L)}`;
+      out.why.steps = out.capped
+        ? `capped at ${MAX_STEPS}: ${pace} needs ${Number.isFinite(s.needed) ? s.needed : 'more steps than any'} to shrink its error ${1 / GD_TOLERANCE}-fold`
+        : `${pace} shrinks its error ${1 / GD_TOLERANCE}-fold in ${s.needed} steps${s.needed < MIN_STEPS ? ` (at least ${MIN_STEPS})` : ''}`;
+    } else {
+      out.why.steps =
+        eta === undefined
+          ? 'no η to pace GD with: steps keep their default'
+          : 'f is nowhere locally convex on the samples (no basin to converge in): steps keep their default';
+    }
+  }
+  return out;
+}
+
+/**
+ * Why most trials of a run diverged, as far as f's curvature tells: the largest stage η against
+ * L₉₀ (GD is stable only where η·curvature < 2), and the η the rule above would pick. Computed by
+ * the diagnostics when a method of the run diverged in more than half of its trials.
+ */
+export interface DivergenceAdvice {
+  /** The largest learning rate of the run's stages. */
+  lr: number;
+  /** L₉₀ and the largest curvature sampled (see CurvatureProfile). */
+  L: number;
+  maxL: number;
+  /** η·L₉₀ ≥ 2: at that η, GD steps grow on at least a tenth of the domain. */
+  stepTooLarge: boolean;
+  /** LR_FRACTION / L₉₀, when it is below the run's η (absent otherwise, or when L₉₀ is 0). */
+  suggestedLr?: number;
+}
+
+/** The divergence advice for a run whose stages' largest η is `lr`. */
+export function divergenceAdvice(profile: Pick<CurvatureProfile, 'L' | 'maxL'>, lr: number): DivergenceAdvice {
+  const eta = suggestedLr(profile);
+  const out: DivergenceAdvice = { lr, L: profile.L, maxL: profile.maxL, stepTooLarge: lr * profile.L >= 2 };
+  if (eta !== undefined && eta < lr) out.suggestedLr = eta;
+  return out;
+}
