@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { METHOD_COLORS, METHOD_SHAPES, methodColors } from '../../webview/shared/palette';
+import { BACKGROUNDS, METHOD_COLORS, METHOD_SHAPES, ROLE_COLORS, colorSet, methodColors, palette } from '../../webview/shared/palette';
+import type { Theme } from '../../webview/shared/theme';
 
 const lin = (c: number) => {
   const v = c / 255;
@@ -60,8 +61,6 @@ const deltaE = (a: string, b: string, m: number[][]) => {
   return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
 };
 
-const BACKGROUNDS = { dark: ['#1e1e1e', '#000000'], light: ['#ffffff'] } as const;
-
 test('method colours: the first four stand out from the background (WCAG non-text contrast ≥ 3), all eight ≥ 2.3', () => {
   for (const set of ['dark', 'light'] as const) {
     for (const bg of BACKGROUNDS[set]) {
@@ -102,4 +101,61 @@ test('theme kinds take the set of their background', () => {
   assert.equal(methodColors('high-contrast'), METHOD_COLORS.dark);
   assert.equal(methodColors('light'), METHOD_COLORS.light);
   assert.equal(methodColors('high-contrast-light'), METHOD_COLORS.light);
+});
+
+test('every other hue (x*, c > 0 and c ≤ 0, Figure 5, bands) has WCAG non-text contrast ≥ 3 on every background of its set', () => {
+  const table: string[] = [];
+  for (const set of ['dark', 'light'] as const) {
+    for (const [role, c] of Object.entries(ROLE_COLORS[set])) {
+      const ratios = BACKGROUNDS[set].map((bg) => contrast(c, bg));
+      table.push(
+        `${set.padEnd(5)} ${role.padEnd(12)} ${c}  ${ratios.map((r, i) => `${r.toFixed(2)} on ${BACKGROUNDS[set][i]}`).join(', ')}`,
+      );
+      ratios.forEach((r, i) => assert.ok(r >= 3, `${set} ${role} ${c} on ${BACKGROUNDS[set][i]}: ${r.toFixed(2)}`));
+    }
+    METHOD_COLORS[set].forEach((c, k) =>
+      table.push(
+        `${set.padEnd(5)} ${`method ${k}`.padEnd(12)} ${c}  ${BACKGROUNDS[set].map((bg) => `${contrast(c, bg).toFixed(2)} on ${bg}`).join(', ')}`,
+      ),
+    );
+  }
+  // The table of ratios the palette reaches (node --test prints diagnostics with the results).
+  console.log(table.join('\n'));
+});
+
+test('hues drawn against each other stay apart (ΔE ≥ 15) for every vision: c > 0 / c ≤ 0, Figure 5 (a) min / mean, (b) its two readings and the mean', () => {
+  for (const set of ['dark', 'light'] as const) {
+    const r = ROLE_COLORS[set];
+    const pairs: Array<[string, string, string]> = [
+      ['positive', r.positive, r.negative],
+      ['innerMin', r.innerMin, r.innerMean],
+      ['probe', r.probe, r.probeAtW],
+      ['probe/probeAtW vs mean', r.probe, r.innerMean],
+    ];
+    for (const [name, a, b] of pairs)
+      for (const [vision, m] of Object.entries(SIM)) {
+        const d = deltaE(a, b, m);
+        assert.ok(d >= 15, `${set} ${vision} ${name}: ΔE ${d.toFixed(1)}`);
+      }
+  }
+});
+
+test('palette(): the roles take the set of the theme kind, text-like roles the theme (one palette for every chart)', () => {
+  const theme = (kind: Theme['kind']): Theme =>
+    ({ kind, foreground: '#abcdef', muted: '#123456', background: '#000000', grid: '#222222', border: '#333333' }) as Theme;
+  for (const kind of ['light', 'dark', 'high-contrast', 'high-contrast-light'] as const) {
+    const p = palette(theme(kind));
+    const set = colorSet(kind);
+    assert.equal(p.xStar, ROLE_COLORS[set].xStar);
+    assert.equal(p.cPositive, ROLE_COLORS[set].positive);
+    assert.equal(p.cNegative, ROLE_COLORS[set].negative);
+    assert.equal(p.probe, ROLE_COLORS[set].probe);
+    assert.equal(p.sgd, METHOD_COLORS[set][0]);
+    assert.equal(p.gd, METHOD_COLORS[set][1]);
+    assert.equal(p.series(1), METHOD_COLORS[set][1]);
+    assert.equal(p.f, '#abcdef');
+    assert.equal(p.rule, '#123456');
+  }
+  assert.equal(colorSet('high-contrast'), 'dark');
+  assert.equal(colorSet('high-contrast-light'), 'light');
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  clippedStretches,
   evenIndices,
   finiteExtent,
   gridExtent,
@@ -11,6 +12,7 @@ import {
   positiveIntervals,
   quantileExtent,
   robustExtent,
+  roundedRange,
   signedScale,
   thinPath,
 } from '../../webview/shared/shape';
@@ -177,4 +179,24 @@ test('interpolate1D: linear between grid points, clamped at the ends', () => {
   assert.equal(interpolate1D(xs, ys, 9), 4);
   assert.ok(Number.isNaN(interpolate1D([], [], 0)));
   assert.ok(Number.isNaN(interpolate1D(xs, ys, NaN)));
+});
+
+test('roundedRange: an axis fitted to data widened to round ticks', () => {
+  // (6.88 − (−17.4)) / 5 = 4.856 → step 5.
+  assert.deepEqual(roundedRange(-17.4, 6.88), [-20, 10]);
+  // Already on the ticks: unchanged.
+  assert.deepEqual(roundedRange(-20, 10), [-20, 10]);
+  // Small values: step 0.05 for a span 0.23.
+  assert.deepEqual(roundedRange(0.012, 0.242), [0, 0.25]);
+  assert.deepEqual(roundedRange(3, 3), [2, 4]);
+});
+
+test('clippedStretches: one mark per stretch beyond the axis, at its extreme', () => {
+  const x = [0, 1, 2, 3, 4, 5, 6, 7];
+  const v = [0, 5, 12, 9, 0, -3, -8, NaN];
+  assert.deepEqual(clippedStretches(x, v, -2, 4), [
+    { x: 2, value: 12, side: 'above' },
+    { x: 6, value: -8, side: 'below' },
+  ]);
+  assert.deepEqual(clippedStretches(x, v, -10, 20), []);
 });

@@ -255,7 +255,10 @@ const cases: Array<[string, FixtureOptions]> = [
   ['2d-sgd-only', { dim: 2, trials: 50, steps: 100 }],
 ];
 
-for (const [name, opts] of process.env.ONLY ? [] : cases) {
+/** The charts' own views (ONLY=views): every case below except speed, live, methods, compare, side panel and sweep. */
+const views = !process.env.ONLY || process.env.ONLY === 'views';
+
+for (const [name, opts] of views ? cases : []) {
   const result = makeResult(opts);
   if (name.endsWith('sgd-only')) {
     // compareGd: false — no GD beside SGD.
@@ -463,7 +466,7 @@ if (!process.env.ONLY) {
 }
 
 // A narrow panel (editor split in two on a laptop): 2-D f and g stack instead of shrinking.
-if (!process.env.ONLY) {
+if (views) {
   const view = toViewResult(makeResult({ dim: 2, trials: 100, steps: 200 }), 'run-narrow-2d');
   const { p, errors } = await open('panel', 'vscode-dark', 560, 900);
   // A 1-D run first: its Chart.js charts must give their canvases up to the 2-D canvas layer.
@@ -499,7 +502,7 @@ if (!process.env.ONLY) {
 
 // A c(y) map whose positive side reaches 1000 times further than its negative side (Rosenbrock:
 // c from −19 to +2000): the negative side keeps its own scale, so c ≤ 0 still shows its colour.
-if (!process.env.ONLY) {
+if (views) {
   const result = makeResult({ dim: 2, trials: 50, steps: 100 });
   const base = toViewResult(result, 'run-cmap-base');
   const before = expectedCMap(base);
@@ -521,7 +524,7 @@ if (!process.env.ONLY) {
 // Rosenbrock (0 … 10⁴ on [−2, 2]², the minimum in a narrow curved valley): auto picks a log
 // scale for f and g so the valley shows; the colour-scale control switches f, g and the maps
 // under the paths and the finals to linear.
-if (!process.env.ONLY) {
+if (views) {
   const result = makeResult({ dim: 2, trials: 50, steps: 100 });
   const L = result.landscape;
   const rosen = (x: number, y: number) => (1 - x) ** 2 + 100 * (y - x * x) ** 2;
@@ -567,7 +570,7 @@ if (!process.env.ONLY) {
 
 // Charts with nothing to show say why: a run whose trials all diverged (finals, histogram and
 // Figure 5 empty), and a run without noise (no g, so no c(y)).
-if (!process.env.ONLY) {
+if (views) {
   const result = makeResult({ dim: 1, trials: 100, steps: 200 });
   for (const m of [result.sgd, result.gd!, ...result.methods]) {
     m.divergedMask = m.divergedMask.map(() => true);

@@ -81,7 +81,18 @@ export function curveOver(x: readonly number[], values: readonly number[]): XY[]
 }
 
 export function line(label: string, data: XY[], color: string, extra: Partial<Series> = {}): Series {
-  return { type: 'line', label, data, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, ...extra } as Series;
+  // pointStyle 'line': the legend shows a line (its points are not drawn: radius 0).
+  return {
+    type: 'line',
+    label,
+    data,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 1.5,
+    pointRadius: 0,
+    pointStyle: 'line',
+    ...extra,
+  } as Series;
 }
 
 export function dots(label: string, data: XY[], color: string, extra: Partial<Series> = {}): Series {

@@ -7,15 +7,15 @@
  */
 import type { ConvexityMap } from '../../src/engine/types';
 import type { ViewResult } from '../../src/protocol/webview';
-import { drawChart, type Annotations, type Series } from '../shared/charts';
+import { drawChart, type Annotations, type Series, type XY } from '../shared/charts';
 import { withAlpha } from '../shared/color';
 import { formatNumber } from '../shared/format';
 import { palette } from '../shared/palette';
 import { contourSegments } from '../shared/contour';
 import { drawPlot2D } from '../shared/plot2d';
-import { positiveIntervals, quantileExtent } from '../shared/shape';
+import { clippedStretches, positiveIntervals, quantileExtent, roundedRange } from '../shared/shape';
 import type { Theme } from '../shared/theme';
-import { asGrid, asLine, byGeometry, curveOver, gridFrame, gridXRange, line, xStarMark, type ChartUi, type Draw } from './chart';
+import { asGrid, asLine, byGeometry, curveOver, dots, gridFrame, gridXRange, line, xStarMark, type ChartUi, type Draw } from './chart';
 import { signedHeat } from './heat';
 import { unsmoothedNoiseText } from '../../src/view/gradientNoise';
 
@@ -38,8 +38,26 @@ function orEmpty(draw: (canvas: HTMLCanvasElement, view: ViewResult, t: Theme, s
 const finite = (data: { x: number; y: number }[]) => data.filter((q) => Number.isFinite(q.y));
 
 /**
- * c(y) curves with the y-axis fitted to the selected curve (1%–99% quantiles, plus 0 and the
- * estimated c): the curves of much smaller radii can be orders of magnitude larger and would flatten it.
+ * The stage a map belongs to (the first stage smoothed at its radius and noise; radius 0: a stage
+ * without noise), with the c Theorem 1 judged that stage by and the region it was taken over.
+ */
+export function stageOf(view: ViewResult, sel: ConvexityMap): { stage: number; c: number; region: [number, number] } | undefined {
+  const stages = view.config.stages;
+  const k = stages.findIndex((s) =>
+    sel.radius > 0 ? s.radius === sel.radius && s.noise === sel.noise : s.noise === 'none' || !(s.radius > 0),
+  );
+  if (k < 0) return undefined;
+  const box = stages[k]!.init ?? view.config.init;
+  const c = view.diagnostics.theorem1.find((t) => t.stage === k)?.c ?? sel.c;
+  return { stage: k, c, region: [box.low[0]!, box.high[0]!] };
+}
+
+/**
+ * c(y) curves with the y-axis fitted to the selected curve: its 2%–98% quantiles, 0 and the
+ * estimated c, widened to round ticks. The curves of much smaller radii can be orders of magnitude
+ * larger and the selected one spikes near x*: what the axis cuts off is marked at the axis's edge
+ * (▲ / ▼, one per stretch, at its extreme; the tooltip gives the value). The estimated c is drawn
+ * over the region it is the infimum of (the start region of its stage), its place marked ×.
  */
 function curves(
   canvas: HTMLCanvasElement,
@@ -49,26 +67,71 @@ function curves(
   datasets: Series[],
   xLabel: string,
   bands: Annotations['bands'],
+  oneCurve?: number[],
 ) {
   const p = palette(t);
-  const ext = quantileExtent((sel.values as Array<number | number[]>).flat(), 0.01, 0.99);
-  const cs = Number.isFinite(sel.c) ? [sel.c] : [];
-  const yr: [number, number] | undefined = ext ? [Math.min(ext[0], 0, ...cs), Math.max(ext[1], 0, ...cs)] : undefined;
+  const values = (sel.values as Array<number | number[]>).flat();
+  const ext = quantileExtent(values, 0.02, 0.98);
+  const st = view.config.dim === 1 ? stageOf(view, sel) : undefined;
+  const c = st?.c ?? sel.c;
+  const cs = Number.isFinite(c) ? [c] : [];
+  const yr = ext ? roundedRange(Math.min(ext[0], 0, ...cs), Math.max(ext[1], 0, ...cs)) : undefined;
+  const extra: Series[] = [];
+  if (yr && oneCurve) {
+    const clipped = clippedStretches(view.landscape.x, oneCurve, yr[0], yr[1]);
+    if (clipped.length > 0)
+      extra.push(
+        dots(
+          'beyond the axis (▲ above, ▼ below)',
+          clipped.map((q) => ({ x: q.x, y: q.side === 'above' ? yr[1] : yr[0], value: q.value }) as XY),
+          p.cEstimate,
+          {
+            pointStyle: 'triangle',
+            rotation: clipped.map((q) => (q.side === 'above' ? 0 : 180)),
+            pointRadius: 5,
+            clip: false,
+            reference: true,
+          } as Partial<Series>,
+        ),
+      );
+  }
+  if (st && Number.isFinite(c)) {
+    const inRegion = view.landscape.x.flatMap((x, i) => (x >= st.region[0] && x <= st.region[1] && oneCurve ? [oneCurve[i]!] : []));
+    const curveMin = Math.min(...inRegion.filter(Number.isFinite));
+    // Below the curve: the mean-value bound (g lower somewhere in the region than at x*) capped it.
+    const bound = Number.isFinite(curveMin) && c < curveMin - 1e-9 * Math.max(1, Math.abs(c));
+    extra.push(
+      line(
+        `estimated c = ${formatNumber(c)}: ${bound ? 'mean-value bound (g is lower in the region than at x*)' : 'inf of this curve'} on stage ${st.stage + 1}'s start region [${formatNumber(st.region[0])}, ${formatNumber(st.region[1])}]`,
+        [
+          { x: st.region[0], y: c },
+          { x: st.region[1], y: c },
+        ],
+        p.cEstimate,
+        { borderDash: [5, 3], borderWidth: 1.5, reference: true } as Partial<Series>,
+      ),
+    );
+    if (!bound && sel.argInf.length > 0)
+      extra.push(
+        dots('', [{ x: sel.argInf[0]!, y: c }], p.cEstimate, {
+          pointStyle: 'crossRot',
+          pointRadius: 6,
+          borderWidth: 2,
+          reference: true,
+        } as Partial<Series>),
+      );
+  }
+  const hlines: NonNullable<Annotations['hlines']> = [{ y: 0, color: p.rule, dash: [] }];
+  if (!st && Number.isFinite(c)) hlines.push({ y: c, color: p.cEstimate, label: `estimated c = ${formatNumber(c)}` });
   return drawChart(
     canvas,
     {
-      datasets,
+      datasets: [...extra, ...datasets],
       xLabel,
       xRange: gridXRange(view.landscape),
       yLabel: 'c(y) = ⟨−∇g(y), x* − y⟩ / ‖x* − y‖²',
-      ...(yr ? { yRange: [yr[0] - 0.05 * (yr[1] - yr[0]), yr[1] + 0.05 * (yr[1] - yr[0])] as [number, number] } : {}),
-      annotations: {
-        bands,
-        hlines: [
-          { y: 0, color: p.rule, dash: [] },
-          { y: sel.c, color: p.cEstimate, label: `estimated c = ${formatNumber(sel.c)}` },
-        ],
-      },
+      ...(yr ? { yRange: yr } : {}),
+      annotations: { bands, hlines },
     },
     t,
   );
@@ -79,18 +142,27 @@ function radiusLabel(m: ConvexityMap, view: ViewResult): string {
   return m.radius > 0 ? `c(y), radius ${formatNumber(m.radius)}` : `c(y) of f (${unsmoothedNoiseText(view.config.stages)})`;
 }
 
-/** 1-D: c(y) of every radius (the chosen one bold), where the chosen one is positive shaded. */
+/**
+ * 1-D: c(y) of the radius (stage) picked, bold and on top, the others faint behind it; where the
+ * picked one is positive shaded.
+ */
 const convexityLine = orEmpty((canvas, view, t, sel) => {
   const p = palette(t);
   const x = view.landscape.x;
-  const datasets = view.diagnostics.convexity.map((m, k) =>
-    line(radiusLabel(m, view), finite(curveOver(x, asLine(m.values))), p.series(k), {
-      borderWidth: m === sel ? 2.5 : 1,
+  const maps = view.diagnostics.convexity;
+  const k0 = maps.indexOf(sel);
+  // Chart.js draws the first dataset on top: the picked curve first.
+  const order = [k0, ...maps.map((_, k) => k).filter((k) => k !== k0)];
+  const datasets = order.map((k) => {
+    const m = maps[k]!;
+    const picked = m === sel;
+    return line(radiusLabel(m, view), finite(curveOver(x, asLine(m.values))), picked ? p.series(k) : withAlpha(p.series(k), 0.3), {
+      borderWidth: picked ? 2.5 : 1,
       spanGaps: true,
-    } as Partial<Series>),
-  );
+    } as Partial<Series>);
+  });
   const bands = positiveIntervals(x, asLine(sel.values)).map(([from, to]) => ({ from, to, color: withAlpha(p.cPositiveBand, 0.14) }));
-  return curves(canvas, view, t, sel, datasets, 'y', bands);
+  return curves(canvas, view, t, sel, datasets, 'y', bands, asLine(sel.values));
 });
 
 /** d > 2: the chosen radius's c along each slice. */

@@ -17,14 +17,18 @@ function series(steps: number[], values: number[]): XY[] {
   return steps.map((x, i) => ({ x, y: values[i]! })).filter((p) => Number.isFinite(p.y));
 }
 
-/** A mean with its min–max band (the band's edges are drawn, not counted). */
+/**
+ * A mean with its min–max band (the band's edges are drawn, not counted): the band filled at 30%
+ * and its edges as thin lines, so it reads on a dark background too.
+ */
 function band(label: string, steps: number[], mean: number[], lo: number[], hi: number[], color: string): Series[] {
   return [
-    line('', series(steps, lo), 'transparent', { borderWidth: 0, reference: true } as Partial<Series>),
-    line(`${label} min–max`, series(steps, hi), 'transparent', {
-      borderWidth: 0,
+    line('', series(steps, lo), withAlpha(color, 0.55), { borderWidth: 0.75, reference: true } as Partial<Series>),
+    line(`${label} min–max`, series(steps, hi), withAlpha(color, 0.55), {
+      borderWidth: 0.75,
       fill: '-1',
-      backgroundColor: withAlpha(color, 0.2),
+      backgroundColor: withAlpha(color, 0.3),
+      pointStyle: 'rect',
       reference: true,
     } as Partial<Series>),
     line(`${label} mean`, series(steps, mean), color, { borderWidth: 2 }),

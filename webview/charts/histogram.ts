@@ -26,17 +26,22 @@ function shown(view: ViewResult, ui: ChartUi): { h: Histogram | undefined; after
   return { h: view.stageHistograms[stage], after: ` after stage ${stage + 1}` };
 }
 
+/**
+ * One method's bars, opaque: several methods stand side by side within each bin (grouped), so no
+ * bar covers or tints another.
+ */
 function bar(label: string, b: Bars, color: string): Series {
   return {
     type: 'bar',
     label,
     data: b.centers.map((x, i) => ({ x, y: b.counts[i]! })),
-    backgroundColor: withAlpha(color, 0.75),
+    backgroundColor: color,
     borderColor: color,
     borderWidth: 0,
     barPercentage: 1,
     categoryPercentage: 1,
-    grouped: false,
+    grouped: true,
+    pointStyle: 'rect',
   } as Series;
 }
 
@@ -99,7 +104,7 @@ function histogramBarsOf(axis: Axis) {
       drawPlots2D(canvas, specs, t);
       return methods.reduce((n, m) => n + m.counts.reduce((a, b) => a + b, 0), 0);
     }
-    // Overlaid: the first method on top (Chart.js draws the first dataset last).
+    // Overlaid: the methods' bars side by side in each bin, in the methods' order.
     const datasets = methods.map(({ s, counts }) => bar(methodLabel(s), histogramBars(edges, counts), s.color));
     return drawChart(
       canvas,

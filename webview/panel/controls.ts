@@ -5,6 +5,7 @@
  */
 import type { ViewResult } from '../../src/protocol/webview';
 import { asGrid, type ChartUi } from '../charts/chart';
+import { stageOf } from '../charts/convexity';
 import { gridScale } from '../charts/heat';
 import { methodsLayout } from '../charts/methods';
 import { sliderStep } from '../charts/trajectories';
@@ -61,10 +62,12 @@ export function syncControls(view: ViewResult, ui: ChartUi): void {
   convexitySelect.hidden = maps.length < 2;
   fillSelect(
     convexitySelect,
-    maps.map((m, i) => ({
-      value: String(i),
-      label: m.radius > 0 ? `c(y) for radius ${formatNumber(m.radius)}` : `c(y) of f (${unsmoothedNoiseText(view.config.stages)})`,
-    })),
+    maps.map((m, i) => {
+      const what = m.radius > 0 ? `c(y) for radius ${formatNumber(m.radius)}` : `c(y) of f (${unsmoothedNoiseText(view.config.stages)})`;
+      // A multi-stage run: the maps are its stages' (the others drawn faint behind the one picked).
+      const st = view.config.stages.length > 1 ? stageOf(view, m) : undefined;
+      return { value: String(i), label: st ? `stage ${st.stage + 1}: ${what}` : what };
+    }),
     String(ui.convexityIndex),
   );
 

@@ -186,10 +186,23 @@ export function chartConfig(spec: ChartSpec, theme: Theme): ChartConfiguration<'
         // Datasets without a label (the 2nd… path of a bundle, band edges) stay out of the legend.
         legend: {
           display: spec.legend ?? true,
-          labels: { color: theme.foreground, font, boxWidth: 12, boxHeight: 12, filter: (item: { text?: string }) => !!item.text },
+          // Each entry drawn as its dataset is (a line, or the marker of its points), not a box.
+          labels: {
+            color: theme.foreground,
+            font,
+            usePointStyle: true,
+            boxHeight: 8,
+            filter: (item: { text?: string }) => !!item.text,
+          },
         },
         tooltip: {
-          callbacks: { label: (c) => `${c.dataset.label ?? ''}: (${formatNumber((c.raw as XY).x)}, ${formatNumber((c.raw as XY).y)})` },
+          // A point drawn at the axis's edge for a value beyond it carries the value (`value`).
+          callbacks: {
+            label: (c) => {
+              const q = c.raw as XY & { value?: number };
+              return `${c.dataset.label ?? ''}: (${formatNumber(q.x)}, ${formatNumber(q.value ?? q.y)})`;
+            },
+          },
         },
         sgdBackground: { color: theme.background },
         sgdAnnotations: { ...(spec.annotations ?? {}), labelColor: theme.muted, font: `${font.size}px ${font.family}` },

@@ -1,7 +1,15 @@
 /**
- * Which colour each thing the charts draw takes, in both webviews, from the theme's colours.
+ * Which colour each thing the charts draw takes, in every webview (panel, side panel, sweep).
  * Charts ask for a role (`sgd`, `xStar`, `series(k)`), never for a hue, so a change of palette
  * (contrast, colour-blind safety) is made here once.
+ *
+ * The hues are fixed per background (dark: dark and high-contrast themes; light: light and
+ * high-contrast light), not read from the theme's `charts.*` colours: those differ from theme
+ * to theme and cannot be checked, and VS Code's red, orange and yellow fall together for
+ * red-green colour-blind users. Text, axes, rules and the curve of f keep the theme's
+ * foreground, muted and grid colours. test/unit/webview-palette.test.ts computes the WCAG
+ * contrast of every hue against the dark, light and high-contrast backgrounds (≥ 3:1, WCAG 2.1
+ * SC 1.4.11 for graphical objects) and their distances under simulated colour-vision deficiencies.
  */
 import type { Shape } from './canvasMarks';
 import type { Theme } from './theme';
@@ -19,12 +27,48 @@ export const METHOD_COLORS = {
   light: ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#8c6d00', '#56b4e9', '#000000', '#808080'],
 } as const;
 
+/** The other hues: Okabe and Ito's set again (blue against vermillion for a signed quantity) and a red for x*. */
+export const ROLE_COLORS = {
+  dark: {
+    xStar: '#ff6b6b',
+    positive: '#56b4e9',
+    negative: '#e8743b',
+    positiveBand: '#009e73',
+    estimate: '#ff6b6b',
+    innerMin: '#e8743b',
+    innerMean: '#56b4e9',
+    probe: '#cc79a7',
+    probeAtW: '#e69f00',
+    gradNorm: '#009e73',
+  },
+  light: {
+    xStar: '#c8102e',
+    positive: '#0072b2',
+    negative: '#c24e00',
+    positiveBand: '#009e73',
+    estimate: '#c8102e',
+    innerMin: '#c24e00',
+    innerMean: '#0072b2',
+    probe: '#b0508a',
+    probeAtW: '#8c6d00',
+    gradNorm: '#007a58',
+  },
+} as const;
+
+/** The colour sets' backgrounds (the editor background of VS Code's Dark Modern, Dark+, High Contrast; Light Modern, Light+ and High Contrast Light), for the tests. */
+export const BACKGROUNDS = { dark: ['#1f1f1f', '#1e1e1e', '#000000'], light: ['#ffffff'] } as const;
+
+/** Which colour set a theme kind takes: that of its background. */
+export function colorSet(kind: Theme['kind']): 'dark' | 'light' {
+  return kind === 'dark' || kind === 'high-contrast' ? 'dark' : 'light';
+}
+
 /** Each method's marker (a second cue beside the colour): circle, diamond, square, triangle, cross, … */
 export const METHOD_SHAPES: readonly Shape[] = ['circle', 'diamond', 'square', 'triangle', 'cross', 'circle', 'diamond', 'cross'];
 
 /** The colour set of a theme kind's background. */
 export function methodColors(kind: Theme['kind']): readonly string[] {
-  return kind === 'dark' || kind === 'high-contrast' ? METHOD_COLORS.dark : METHOD_COLORS.light;
+  return METHOD_COLORS[colorSet(kind)];
 }
 
 export interface Palette {
@@ -49,6 +93,8 @@ export interface Palette {
   /** c(y) > 0 and c(y) ≤ 0 on the 2-D map. */
   cPositive: string;
   cNegative: string;
+  /** Diverged trials (a fraction drawn as a line). */
+  diverged: string;
   /** Shading of the intervals where c(y) > 0 (1-D). */
   cPositiveBand: string;
   /** The c(y) = 0 contour on the 2-D map. */
@@ -62,34 +108,35 @@ export interface Palette {
   probe: string;
   probeAtW: string;
   gradNorm: string;
-  /** The k-th of several curves of one kind (smoothing radii, slices). */
+  /** The k-th of several curves of one kind (smoothing radii, slices): the methods' colours in their order. */
   series: (k: number) => string;
 }
 
 export function palette(t: Theme): Palette {
-  const series = [t.blue, t.orange, t.green, t.purple, t.yellow, t.red];
   const methods = methodColors(t.kind);
+  const r = ROLE_COLORS[colorSet(t.kind)];
   return {
     sgd: methods[0]!,
     gd: methods[1]!,
     method: (k) => methods[((k % methods.length) + methods.length) % methods.length]!,
     methodShape: (k) => METHOD_SHAPES[((k % METHOD_SHAPES.length) + METHOD_SHAPES.length) % METHOD_SHAPES.length]!,
-    xStar: t.red,
+    xStar: r.xStar,
     start: t.foreground,
     f: t.foreground,
     box: t.foreground,
     rule: t.muted,
-    cPositive: t.blue,
-    cNegative: t.red,
-    cPositiveBand: t.green,
+    cPositive: r.positive,
+    cNegative: r.negative,
+    cPositiveBand: r.positiveBand,
+    diverged: r.negative,
     cZero: t.foreground,
-    cEstimate: t.red,
+    cEstimate: r.estimate,
     cInf: t.foreground,
-    innerMin: t.red,
-    innerMean: t.blue,
-    probe: t.purple,
-    probeAtW: t.orange,
-    gradNorm: t.green,
-    series: (k) => series[k % series.length]!,
+    innerMin: r.innerMin,
+    innerMean: r.innerMean,
+    probe: r.probe,
+    probeAtW: r.probeAtW,
+    gradNorm: r.gradNorm,
+    series: (k) => methods[k % methods.length]!,
   };
 }

@@ -203,3 +203,53 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   }
   return out;
 }
+
+/**
+ * [lo, hi] widened outward to whole steps of the ticks `niceTicks(lo, hi, count)` would draw, so
+ * an axis fitted to data starts and ends on round ticks (−20 … 10, not −17.4 … 6.88).
+ */
+export function roundedRange(lo: number, hi: number, count = 5): [number, number] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [lo, hi];
+  if (hi < lo) [lo, hi] = [hi, lo];
+  if (hi === lo) return [lo - 1, hi + 1];
+  const raw = (hi - lo) / Math.max(1, count);
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const norm = raw / mag;
+  const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  const round = (v: number) => (Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  return [round(Math.floor(lo / step + 1e-9) * step), round(Math.ceil(hi / step - 1e-9) * step)];
+}
+
+/** A stretch of a curve beyond an axis: where it reaches furthest and how far. */
+export interface Clipped {
+  x: number;
+  value: number;
+  side: 'above' | 'below';
+}
+
+/**
+ * The stretches of the curve values[i] over x[i] that leave [lo, hi] (consecutive points beyond the
+ * same side), each reported once at its most extreme point: what an axis clipped away.
+ */
+export function clippedStretches(x: readonly number[], values: readonly number[], lo: number, hi: number): Clipped[] {
+  const out: Clipped[] = [];
+  let cur: Clipped | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const side = v > hi ? 'above' : v < lo ? 'below' : undefined;
+    if (!side || !Number.isFinite(v)) {
+      cur = undefined;
+      continue;
+    }
+    if (cur && cur.side === side) {
+      if (side === 'above' ? v > cur.value : v < cur.value) {
+        cur.value = v;
+        cur.x = x[i]!;
+      }
+      continue;
+    }
+    cur = { x: x[i]!, value: v, side };
+    out.push(cur);
+  }
+  return out;
+}

@@ -9,6 +9,7 @@
 import type { SweepCell } from '../../src/engine/sweep';
 import { viridis, type Rgb } from '../shared/color';
 import { formatNumber as num, formatPercent as pct } from '../shared/format';
+import { palette } from '../shared/palette';
 import type { Theme } from '../shared/theme';
 import { cByRadius, cellIndex, type Grid } from './text';
 
@@ -279,7 +280,7 @@ function cRow(
   ctx.textAlign = 'center';
   cs.forEach((c, ir) => {
     if (ir % step !== 0) return;
-    ctx.fillStyle = c === null ? theme.muted : c > 0 ? theme.blue : theme.red;
+    ctx.fillStyle = c === null ? theme.muted : c > 0 ? palette(theme).cPositive : palette(theme).cNegative;
     ctx.fillText(num(c, 2), plot.x + (ir + 0.5) * layout.cellW, y);
   });
   ctx.textAlign = 'left';

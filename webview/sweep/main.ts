@@ -26,6 +26,7 @@ import { destroyChart, drawChart, type Series } from '../shared/charts';
 import { h, setChildren } from '../shared/dom';
 import { formatNumber as num, formatPercent as pct } from '../shared/format';
 import { withAlpha } from '../shared/color';
+import { palette } from '../shared/palette';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { cellAt, drawPhaseDiagram, type PhaseLayout } from './diagram';
 import { cellIndex, cellLines, gridOf, intervalText, lineAxis, ruleText, statusLine, titleText, type Grid } from './text';
@@ -298,8 +299,8 @@ function drawLine(axis: 'radius' | 'lr', g: Grid): void {
     {
       label: 'SGD success rate',
       data: pts((c) => c.successRate),
-      borderColor: theme.blue,
-      backgroundColor: theme.blue,
+      borderColor: palette(theme).sgd,
+      backgroundColor: palette(theme).sgd,
       pointRadius: 3,
       borderWidth: 2,
     },
@@ -314,7 +315,7 @@ function drawLine(axis: 'radius' | 'lr', g: Grid): void {
       label: 'Wilson 95% interval',
       data: pts((c) => c.interval[1]),
       borderColor: 'transparent',
-      backgroundColor: withAlpha(theme.blue, 0.2),
+      backgroundColor: withAlpha(palette(theme).sgd, 0.25),
       pointRadius: 0,
       fill: '-1',
       reference: true,
@@ -324,8 +325,8 @@ function drawLine(axis: 'radius' | 'lr', g: Grid): void {
           {
             label: 'GD success rate',
             data: pts((c) => c.gdSuccessRate),
-            borderColor: theme.orange,
-            backgroundColor: theme.orange,
+            borderColor: palette(theme).gd,
+            backgroundColor: palette(theme).gd,
             borderDash: [6, 4],
             pointRadius: 3,
             borderWidth: 2,
@@ -335,8 +336,8 @@ function drawLine(axis: 'radius' | 'lr', g: Grid): void {
     {
       label: 'diverged fraction',
       data: pts((c) => c.diverged / c.trials),
-      borderColor: theme.red,
-      backgroundColor: theme.red,
+      borderColor: palette(theme).diverged,
+      backgroundColor: palette(theme).diverged,
       borderDash: [2, 3],
       pointRadius: 2,
       borderWidth: 1.5,
@@ -350,7 +351,7 @@ function drawLine(axis: 'radius' | 'lr', g: Grid): void {
     const x = values[k]!;
     const prev = k > 0 ? (values[k - 1]! + x) / 2 : x - (values.length > 1 ? (values[1]! - x) / 2 : 0.5);
     const next = k < values.length - 1 ? (values[k + 1]! + x) / 2 : x + (values.length > 1 ? (x - values[k - 1]!) / 2 : 0.5);
-    bands.push({ from: Math.min(prev, next), to: Math.max(prev, next), color: withAlpha(theme.green, 0.18) });
+    bands.push({ from: Math.min(prev, next), to: Math.max(prev, next), color: withAlpha(palette(theme).cPositiveBand, 0.18) });
   });
   const lo = Math.min(...values);
   const hi = Math.max(...values);
