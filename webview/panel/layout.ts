@@ -79,6 +79,23 @@ export const diagnosticsCard = card(
   h('div', { class: 'triple' }, figure(SLOTS.fig5Inner), figure(SLOTS.fig5Probe), figure(SLOTS.fig5GradNorm)),
 );
 
+/** The measured minibatch noise against the isotropic model in words (data-testid="noise-text"). */
+export const noiseLine = h('p', { class: 'note', 'data-testid': 'noise-text' });
+
+/** Minibatch runs on a finite sum (issue 14): hidden for other runs and while a run goes. */
+export const noiseCard = h(
+  'div',
+  { 'data-testid': 'noise-card', hidden: true },
+  card(
+    'Minibatch noise against the isotropic model',
+    [],
+    noiseLine,
+    figure(SLOTS.noiseLandscapes),
+    figure(SLOTS.noiseConvexity),
+    figure(SLOTS.noiseQq),
+  ),
+);
+
 /** The cards (hidden while there is no run). */
 export const content = h(
   'div',
@@ -87,6 +104,7 @@ export const content = h(
   card('Trajectories', [pathsSelect, playButton, timeSlider, timeLabel], figure(SLOTS.trajectories)),
   card('Where trials end', [stageSelect, layoutSelect, densitySelect], successLine, targetsLine, finalsPair),
   diagnosticsCard,
+  noiseCard,
 );
 
 /** Puts the page into document.body; `onPng` saves a chart when its PNG button is pressed. */

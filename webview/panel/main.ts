@@ -49,6 +49,7 @@ import { methodsLayout } from '../charts/methods';
 import { formatDuration } from '../shared/format';
 import { receiveLive, receiveState } from '../shared/receive';
 import { liveText, summaryText } from '../shared/summary';
+import { noiseLandscapesText } from '../../src/view/gradientNoise';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { connect } from '../shared/vscode';
 import { bindCompare, renderCompare } from './compare';
@@ -62,6 +63,8 @@ import {
   exportJson,
   finalsPair,
   mount,
+  noiseCard,
+  noiseLine,
   root,
   successLine,
   summary,
@@ -120,6 +123,11 @@ function renderAll(view: ViewResult): void {
   syncControls(view, ui);
   fitLayout(view);
   renderText(view);
+  const noise = view.diagnostics.gradientNoise;
+  noiseCard.hidden = !noise;
+  noiseLine.textContent = noise?.landscapes
+    ? noiseLandscapesText(noise.landscapes)
+    : 'The landscapes under the measured and the isotropic noise are drawn side by side for d = 2; the QQ plot is for any d.';
   for (const s of ALL_SLOTS) draw(s, view);
 }
 
@@ -139,6 +147,7 @@ function renderLive(live: LiveView & { view: ViewResult }): void {
   empty.hidden = true;
   content.hidden = false;
   diagnosticsCard.hidden = true;
+  noiseCard.hidden = true;
   exportJson.toggleAttribute('disabled', true);
   exportCsv.toggleAttribute('disabled', true);
   syncControls(view, ui);

@@ -11,6 +11,7 @@ import { drawFig5GradNorm, drawFig5Inner, drawFig5Probe } from '../charts/fig5';
 import { drawFinals } from '../charts/finals';
 import { drawHistogram } from '../charts/histogram';
 import { drawLandscape } from '../charts/landscape';
+import { drawNoiseConvexity, drawNoiseLandscapes, drawNoiseQq } from '../charts/minibatch';
 import { drawTrajectories } from '../charts/trajectories';
 import { h } from '../shared/dom';
 import type { Theme } from '../shared/theme';
@@ -51,6 +52,11 @@ export const SLOTS = {
   fig5Inner: slot('chart-fig5-inner', '(a) ⟨−∇f(x_t), x_T − x_t⟩', drawFig5Inner),
   fig5Probe: slot('chart-fig5-probe', '(b) at random w near x_t: toward x_T from x_t, and from w', drawFig5Probe),
   fig5GradNorm: slot('chart-fig5-gradnorm', '(c) stochastic gradient norm', drawFig5GradNorm),
+  noiseLandscapes: slot('chart-noise-g', 'g under the measured minibatch noise and under the isotropic model', drawNoiseLandscapes, {
+    tall: true,
+  }),
+  noiseConvexity: slot('chart-noise-c', 'c(y) under each', drawNoiseConvexity, { tall: true }),
+  noiseQq: slot('chart-noise-qq', 'QQ plot: the minibatch kicks at x* against the Gaussian model', drawNoiseQq),
 };
 
 export const ALL_SLOTS: ChartSlot[] = Object.values(SLOTS);
