@@ -34,7 +34,13 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    entryPoints: { panel: 'webview/panel/main.ts', sidebar: 'webview/sidebar/main.ts', sweep: 'webview/sweep/main.ts' },
+    entryPoints: {
+      panel: 'webview/panel/main.ts',
+      sidebar: 'webview/sidebar/main.ts',
+      sweep: 'webview/sweep/main.ts',
+      // three.js and the 3-D view: loaded by the panel only when a 2-D run's 3-D card is shown.
+      surface3d: 'webview/surface3d/main.ts',
+    },
     outdir: 'dist/webview',
   },
 ];

@@ -7,7 +7,7 @@
  *
  *   npm run build && node --import tsx test/webview-harness/harness.mts [outDir]
  *   RESULTS=a.json,b.json …   also render these RESULT.json files (from `sgd-landscape run --out`)
- *   ONLY=sidebar | ONLY=results | ONLY=live | ONLY=sweep   run just that part
+ *   ONLY=sidebar | ONLY=results | ONLY=live | ONLY=sweep | ONLY=surface   run just that part
  *
  * Needs /usr/bin/chromium and playwright-core (devDependency). Exit code 1 on any failed check.
  */
@@ -22,6 +22,7 @@ import { liveMessage, toCompareView, toLiveView, toViewResult } from '../../src/
 import type { MethodResult } from '../../src/engine/types';
 import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
 import { sweepHarness } from './sweep';
+import { surfaceHarness } from './surface';
 import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
 import type { RunConfigInput } from '../../src/engine/types';
@@ -1263,6 +1264,7 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['
   await p.close();
 }
 
+if (!process.env.ONLY || process.env.ONLY === 'surface') await surfaceHarness({ browser, origin, check, outDir });
 if (!process.env.ONLY || process.env.ONLY === 'sweep') await sweepHarness({ open, check, outDir });
 
 await browser.close();

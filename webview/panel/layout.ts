@@ -17,6 +17,7 @@ import {
 } from './controls';
 import { compareCard } from './compare';
 import { SLOTS, type ChartSlot } from './slots';
+import { surfaceCard } from './surface';
 
 export const root = h('main', { id: 'root', 'data-testid': 'panel-root' });
 export const runTitle = h('h1', { 'data-testid': 'run-label' }, 'SGD Landscape');
@@ -101,6 +102,7 @@ export const content = h(
   'div',
   { class: 'content' },
   card('Landscape', [layerSelect, scaleSelect], figure(SLOTS.landscape)),
+  surfaceCard,
   card('Trajectories', [pathsSelect, playButton, timeSlider, timeLabel], figure(SLOTS.trajectories)),
   card('Where trials end', [stageSelect, layoutSelect, densitySelect], successLine, targetsLine, finalsPair),
   diagnosticsCard,

@@ -70,8 +70,9 @@ import {
   summary,
   targetsLine,
 } from './layout';
-import { ALL_SLOTS, clearSlot, drawSlot, type ChartSlot } from './slots';
+import { ALL_SLOTS, SLOTS, clearSlot, drawSlot, type ChartSlot } from './slots';
 import { renderStatus, renderText, renderTitle } from './text';
+import { bindSurface, renderSurface, resizeSurface } from './surface';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -129,6 +130,7 @@ function renderAll(view: ViewResult): void {
     ? noiseLandscapesText(noise.landscapes)
     : 'The landscapes under the measured and the isotropic noise are drawn side by side for d = 2; the QQ plot is for any d.';
   for (const s of ALL_SLOTS) draw(s, view);
+  renderSurface(view, theme, ui);
 }
 
 /** Draws a running experiment's partial results (the charts that need no diagnostics). */
@@ -160,6 +162,7 @@ function renderLive(live: LiveView & { view: ViewResult }): void {
     if (s.live) draw(s, view);
     else clearSlot(s);
   }
+  renderSurface(view, theme, ui);
   const ms = performance.now() - t0;
   liveRenders++;
   root.dataset.liveRenders = String(liveRenders);
@@ -179,6 +182,7 @@ function renderEmpty(): void {
   renderTitle(undefined);
   summary.textContent = '';
   for (const s of ALL_SLOTS) clearSlot(s);
+  renderSurface(undefined, theme, ui);
 }
 
 function onStatus(status: RunStatus): void {
@@ -231,6 +235,8 @@ function redraw(filter: (s: ChartSlot) => boolean = () => true): void {
   const view = shownView();
   if (!view) return;
   for (const s of ALL_SLOTS) if (filter(s) && (!liveShown || s.live)) draw(s, view);
+  // The 3-D view follows the landscape's colour scale, the paths shown and the time slider.
+  if (filter(SLOTS.landscape) || filter(SLOTS.trajectories)) renderSurface(view, theme, ui);
 }
 
 // ---- interaction ----
@@ -243,6 +249,12 @@ function exportPng(s: ChartSlot): void {
 }
 
 mount(exportPng);
+bindSurface((id, canvas) => {
+  if (canvas.dataset.drawn !== 'true') return;
+  const view = shownView();
+  const base = (view?.source?.exportName ?? view?.config.function ?? 'sgd').replace(/[^\w.-]/g, '_');
+  host.post({ type: 'exportPng', name: `${base}-${id.replace(/^chart-/, '')}`, dataUrl: canvas.toDataURL('image/png') });
+});
 bindCompare(
   (id, canvas) => {
     if (canvas.dataset.drawn !== 'true') return;
@@ -281,6 +293,7 @@ window.addEventListener('resize', () => {
   resizeTimer = window.setTimeout(() => {
     redraw();
     renderCompare(state.compare, theme, ui, true);
+    resizeSurface();
   }, 150);
 });
 
