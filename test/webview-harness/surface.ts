@@ -191,6 +191,22 @@ export async function surfaceHarness(h: Harness): Promise<void> {
     check(px.drawn > px.total * 0.05 && px.colors > 50, `3-D ${theme}: pixels drawn (${px.drawn} of ${px.total}, ${px.colors} colours)`);
     await p.getByTestId('surface-card').screenshot({ path: join(outDir, `panel-3d-${theme.replace('vscode-', '')}.png`) });
     if (theme === 'vscode-dark') {
+      // Speed (reported, not a check): a Play frame of the time slider redraws the paths on the
+      // 201 × 201 surface; toDataURL waits for the GPU (SwiftShader here) to finish each frame.
+      const perFrame = await p.getByTestId('time-slider').evaluate(async (el: HTMLInputElement) => {
+        const c = document.querySelector('[data-testid="chart-surface"]') as HTMLCanvasElement;
+        const t0 = performance.now();
+        for (let k = 0; k < 10; k++) {
+          el.value = String(k * 3);
+          el.dispatchEvent(new Event('input'));
+          await new Promise((r) => setTimeout(r, 0));
+          c.toDataURL();
+        }
+        return (performance.now() - t0) / 10;
+      });
+      console.log(
+        `speed ${perFrame < 100 ? 'within' : 'OVER'} target: 3-D view, 201 × 201 surface: ${perFrame.toFixed(0)} ms per time-slider frame, all charts included (under 100)`,
+      );
       // The log scale chosen in the Landscape card: the surface follows it.
       await p.getByTestId('color-scale').evaluate((el: HTMLElement & { value: string }) => {
         el.value = 'log';
