@@ -25,10 +25,28 @@ const node = {
   external: ['vscode', 'esbuild'],
 };
 
+// The CLI loads the TypeScript compiler lazily: 'typescript' resolves to a stand-in that requires
+// dist/typescript.js (its own bundle) on first use, so commands that never read a loss file's
+// exports start without parsing 10 MB.
+const lazyTypescript = {
+  name: 'lazy-typescript',
+  setup(build) {
+    build.onResolve({ filter: /^typescript$/ }, () => ({ path: join(process.cwd(), 'scripts', 'lazy-typescript.cjs') }));
+    build.onResolve({ filter: /^\.\/typescript\.js$/ }, () => ({ path: './typescript.js', external: true }));
+  },
+};
+
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { worker: 'src/runner/worker.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...node,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [lazyTypescript],
+  },
+  { ...node, entryPoints: { typescript: 'scripts/typescript-entry.cjs' }, outdir: 'dist' },
   {
     ...common,
     platform: 'browser',

@@ -139,10 +139,10 @@ export async function bundleAndInspect(
   runner: ExperimentRunner,
   file: string,
   exportName: string,
-  opts: Pick<PrepareOptions, 'bundleDir' | 'sourceText' | 'signal'> = {},
+  opts: Pick<PrepareOptions, 'bundleDir' | 'sourceText' | 'signal'> & { bundled?: ReturnType<typeof bundleLossFile> } = {},
 ): Promise<BundledLoss> {
   const t0 = Date.now();
-  const { bundlePath, warnings } = await bundleLossFile(file, { outDir: opts.bundleDir, contents: opts.sourceText });
+  const { bundlePath, warnings } = await (opts.bundled ?? bundleLossFile(file, { outDir: opts.bundleDir, contents: opts.sourceText }));
   const t1 = Date.now();
   // dim is not known yet; inspect only loads the module and reads its exports.
   const info = await runner.inspect({ bundlePath, exportName, argStyle: 'scalars', dim: 1, sourceFile: file }, opts.signal);
@@ -187,12 +187,17 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
   const raw = input as RunConfigInput;
   const abs = resolve(file);
   const text = opts.sourceText ?? (await readLossFile(abs));
+  // esbuild bundles in its own process while the TypeScript compiler (loaded on first use) reads
+  // the exports here; a syntax error still surfaces from the bundling, as before.
+  const bundled = bundleLossFile(abs, { outDir: opts.bundleDir, contents: text });
+  bundled.catch(() => undefined);
   const losses = discoverLosses(text, abs);
   const exportName = chooseExport(losses, raw.function, abs);
   const discovered = losses.find((l) => l.name === exportName);
   const { bundlePath, info, warnings, bundleMs, inspectMs } = await bundleAndInspect(runner, abs, exportName, {
     ...opts,
     sourceText: text,
+    bundled,
   });
   const runtime = info.functions.find((f) => f.name === exportName)!;
   const finiteSum = info.examples !== undefined;
