@@ -2,7 +2,8 @@
  * One-point convexity of the smoothed loss toward x* (the paper's Assumption 1): c(y) at a point,
  * on the landscape grid, and its infimum over the region where trials run.
  */
-import type { Box, ConvexityMap, Landscape, Loss, NoiseKind, RunConfig } from './types';
+import type { Box, ConvexityMap, Gradient, Landscape, Loss, NoiseKind, RunConfig } from './types';
+import { analyticGradient } from './differences';
 import type { Smoother } from './smoothing';
 import { smoothedGradientGrid2D, smootherForRun } from './landscape';
 import { latticeRefinement, smoothGrid } from './gridSmoothing';
@@ -41,7 +42,8 @@ export function onePointConvexity(
  * x*, so by the mean value theorem some z on it has c(z) ≤ −(g(x*) − g(y))/‖x* − y‖² < 0; that bound
  * caps the reported c (see `XStarCheck`). Values come from ∇g via the smoother's identity (2-D: the
  * lattice product integration of the landscape's g), not from differences of the landscape's g,
- * whose grid step would bias them.
+ * whose grid step would bias them. In 2-D without smoothing ∇f is `grad` when it is the user's or a
+ * finite sum's per-example gradients (`analyticGradient`: one call instead of four of f).
  */
 export function convexityMap(
   loss: Loss,
@@ -50,6 +52,7 @@ export function convexityMap(
   xStar: ArrayLike<number>,
   radius: number,
   noise: NoiseKind,
+  grad?: Gradient,
 ): ConvexityMap {
   const d = config.dim;
   const rows: number[][] = [];
@@ -59,7 +62,7 @@ export function convexityMap(
   if (d === 2) {
     // 2-D: ∇g for the whole grid at once, by the lattice product integration of the landscape's g
     // (gridSmoothing.ts), so the map is as exact as g at any radius.
-    const { gradX, gradY } = (grad2D = smoothedGradientGrid2D(loss, config, radius, noise));
+    const { gradX, gradY } = (grad2D = smoothedGradientGrid2D(loss, config, radius, noise, analyticGradient(loss, grad)));
     forEachGridPoint(landscape, d, (p, row, i) => {
       const v0 = xStar[0] - p[0];
       const v1 = xStar[1] - p[1];

@@ -74,13 +74,19 @@ export interface TargetConvexity extends Pick<Diagnostics, 'xStar' | 'xStarSourc
  * The part of the diagnostics that does not depend on the trials: x* and one-point convexity. A
  * stage that restarts in its own box (Corollary 2's shrinking regions) is judged on that box.
  */
-export function targetConvexity(loss: Loss, config: RunConfig, landscape: Landscape, userXStar?: number[]): TargetConvexity {
+export function targetConvexity(
+  loss: Loss,
+  config: RunConfig,
+  landscape: Landscape,
+  userXStar?: number[],
+  grad?: Gradient,
+): TargetConvexity {
   const d = config.dim;
   const { xStar, xStarSource } = chooseXStar(config, landscape, userXStar);
   if (xStar.length === 0) throw new RangeError(`${config.function} is not finite at any landscape grid point, so there is no x*`);
   if (xStar.length !== d) throw new RangeError(`x* has ${xStar.length} components, expected ${d}`);
   const smoothings = convexityRadii(config);
-  const convexity = smoothings.map(({ radius, noise }) => convexityMap(loss, config, landscape, xStar, radius, noise));
+  const convexity = smoothings.map(({ radius, noise }) => convexityMap(loss, config, landscape, xStar, radius, noise, grad));
   const regions = config.stages.map((s: Stage) => {
     const noisy = s.noise !== 'none' && s.radius > 0;
     const map = convexity[smoothings.findIndex((m) => (noisy ? m.radius === s.radius && m.noise === s.noise : m.radius === 0))];
@@ -168,7 +174,7 @@ export function computeDiagnostics(
     throw new RangeError(`${methods.length} method results for ${config.methods.length} methods`);
   const roles = methodRoles(config);
   const sgd = methods[roles.sgd];
-  const { xStar, xStarSource, convexity, stageC, stageCheck } = targetConvexity(loss, config, landscape, userXStar);
+  const { xStar, xStarSource, convexity, stageC, stageCheck } = targetConvexity(loss, config, landscape, userXStar, grad);
   const smoothness = smoothnessEstimate(loss, config, grad);
   const L = smoothness.L;
   const theorem = stageTheorems(config, L, stageC, xStar, sgd, stageCheck, smoothness);

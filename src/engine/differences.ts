@@ -61,3 +61,15 @@ export function lossGradient(loss: Loss, grad: Gradient | undefined, config: Run
   const fd = differenceGradient(loss, config.dim);
   return (x, out) => fd(x, out, h);
 }
+
+/**
+ * The gradient to use in place of central differences of the loss where the diagnostics want ∇f
+ * at many points: the user's gradient, or a finite sum's mean of per-example gradients when the
+ * file gives them (one pass over the data instead of 2d). A finite sum without per-example
+ * gradients gets central differences per example, no cheaper than those of f, so then undefined.
+ */
+export function analyticGradient(loss: Loss, grad: Gradient | undefined): Gradient | undefined {
+  if (!grad) return undefined;
+  if (loss.finiteSum && !loss.finiteSum.exampleGradient) return undefined;
+  return grad;
+}

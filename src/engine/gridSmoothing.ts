@@ -51,7 +51,7 @@
  * is an error naming it (`NonFiniteSampleError`), or with `nonFinite: 'gaps'` (the landscape's rule)
  * makes NaN exactly the grid values whose stencil touches it, and is counted in the result.
  */
-import type { Loss, NoiseKind } from './types';
+import type { Gradient, Loss, NoiseKind } from './types';
 import type { LatticeNonFinite } from './latticeApply';
 import { centralDifference } from './differences';
 import { smoothDisk } from './latticeDisk';
@@ -77,6 +77,11 @@ export interface GridSmoothingOptions {
   values?: boolean;
   /** Compute ∇g (default false). */
   gradient?: boolean;
+  /**
+   * Radius 0 only: ∇f by this gradient instead of central differences of the loss (the user's, or
+   * a finite sum's per-example gradients: `analyticGradient`).
+   */
+  exactGradient?: Gradient;
   /** Lattice points per grid step (m); default `latticeRefinement`. */
   refine?: number;
   /** Interpolation nodes per axis and cell, 2q (even, 2–10); default 8 (q = 4). */
@@ -187,7 +192,7 @@ export function smoothGrid(
   const wantValues = opts.values ?? true;
   const wantGrad = opts.gradient ?? false;
   const nx = xa.n;
-  if (noise === 'none' || radius === 0) return plain(loss, xa, ya, from, to, wantValues, wantGrad);
+  if (noise === 'none' || radius === 0) return plain(loss, xa, ya, from, to, wantValues, wantGrad, opts.exactGradient);
   // A one-point axis has no grid step: the radius stands in for it.
   const hx = axisStep(xa) || radius;
   const hy = axisStep(ya) || radius;
@@ -240,8 +245,20 @@ function axisStep(axis: GridAxis): number {
   return axis.n > 1 ? (axis.hi - axis.lo) / (axis.n - 1) : 0;
 }
 
-/** No smoothing: f on the grid, ∇f by central differences (`centralDifference`'s automatic step). */
-function plain(loss: Loss, xa: GridAxis, ya: GridAxis, from: number, to: number, wantValues: boolean, wantGrad: boolean): GridSmoothing {
+/**
+ * No smoothing: f on the grid, ∇f by `exact` when given, else by central differences
+ * (`centralDifference`'s automatic step).
+ */
+function plain(
+  loss: Loss,
+  xa: GridAxis,
+  ya: GridAxis,
+  from: number,
+  to: number,
+  wantValues: boolean,
+  wantGrad: boolean,
+  exact?: Gradient,
+): GridSmoothing {
   const nx = xa.n;
   const hx = axisStep(xa);
   const hy = axisStep(ya);
@@ -262,7 +279,8 @@ function plain(loss: Loss, xa: GridAxis, ya: GridAxis, from: number, to: number,
       if (gradX && gradY) {
         // The shared central differences (differences.ts): the step grows with |f| where f is
         // large, so 1e8 + ‖x‖² keeps its gradient (a fixed 1e-5 step left 7e-4 of rounding).
-        centralDifference(loss, p, g2);
+        if (exact) exact(p, g2);
+        else centralDifference(loss, p, g2);
         gradX[k] = g2[0];
         gradY[k] = g2[1];
       }

@@ -8,7 +8,7 @@
  * features down to the grid step); d > 2, a fixed seeded Monte-Carlo rule per smoothing, with the
  * standard error of every value beside it (`SmoothedCurve.stdError`).
  */
-import type { Landscape, Loss, NonFiniteCount, NoiseKind, RunConfig, SmoothedCurve } from './types';
+import type { Gradient, Landscape, Loss, NonFiniteCount, NoiseKind, RunConfig, SmoothedCurve } from './types';
 import { defaultPanelWidth1D, makeSmoother, type Smoother } from './smoothing';
 import { smoothGrid, type GridAxis } from './gridSmoothing';
 import { smoothingRadii } from './config';
@@ -45,13 +45,15 @@ export function smootherForRun(loss: Loss, config: RunConfig, radius: number, no
 
 /**
  * ∇g on the 2-D landscape grid (gradX[iy][ix], gradY[iy][ix]) for one smoothing, by the same
- * lattice product integration as the landscape's g (so c(y) and g agree, at any radius).
+ * lattice product integration as the landscape's g (so c(y) and g agree, at any radius). Without
+ * smoothing ∇f is `exactGradient` when given (see `analyticGradient`), else central differences.
  */
 export function smoothedGradientGrid2D(
   loss: Loss,
   config: RunConfig,
   radius: number,
   noise: NoiseKind,
+  exactGradient?: Gradient,
 ): { gradX: number[][]; gradY: number[][] } {
   if (config.dim !== 2) throw new RangeError(`smoothedGradientGrid2D needs a 2-D config, got dim ${config.dim}`);
   const n = config.resolution;
@@ -59,6 +61,7 @@ export function smoothedGradientGrid2D(
   const grid = smoothGrid(loss, { lo: low[0], hi: high[0], n }, { lo: low[1], hi: high[1], n }, radius, noise, {
     values: false,
     gradient: true,
+    exactGradient,
     // As for g: where the kernel reaches a non-finite f, ∇g and so c(y) are gaps.
     nonFinite: 'gaps',
   });

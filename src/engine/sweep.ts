@@ -227,7 +227,7 @@ export function gdKey(config: RunConfig): string {
  */
 export function sweepTarget(loss: Loss, config: RunConfig, grad?: Gradient): SweepTarget {
   const landscape = config.xStar ? landscapeGrid(config, config.xStar) : computeLandscape(loss, config, { xStar: config.xStar });
-  const { xStar, xStarSource, stageC } = targetConvexity(loss, config, landscape, config.xStar);
+  const { xStar, xStarSource, stageC } = targetConvexity(loss, config, landscape, config.xStar, grad);
   const { targets } = chooseTargets(loss, grad, config, landscape, xStar, xStarSource);
   return { xStar, xStarSource, stageC, targets };
 }

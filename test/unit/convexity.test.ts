@@ -153,3 +153,52 @@ test('Figure 3 f with x* = 0: g is lower beside x* at both windows, so c < 0; th
   assert.ok(outside(wide, 0.6) && !outside(narrow, 0.6));
   assert.ok(narrow.positiveFraction < 0.9, String(narrow.positiveFraction));
 });
+
+test('2-D c map of f (no noise) takes a finite sum’s per-example gradients instead of four calls of f a point: c(y) = (y − x*)ᵀH(y − x*)/‖y − x*‖²', async () => {
+  const { finiteSumGradient, finiteSumLoss } = await import('../../src/engine/finiteSum');
+  // Least squares ℓ = ½(w₀ + w₁tᵢ − yᵢ)²: H = mean (1, tᵢ)(1, tᵢ)ᵀ, x* its minimiser (normal equations).
+  const T = [-1, 0, 0.5, 2];
+  const Y = [1, 0.5, -0.5, 2];
+  const n = T.length;
+  const mt = T.reduce((s, t) => s + t, 0) / n;
+  const mtt = T.reduce((s, t) => s + t * t, 0) / n;
+  const my = Y.reduce((s, y) => s + y, 0) / n;
+  const mty = T.reduce((s, t, i) => s + t * Y[i], 0) / n;
+  const w1 = (mty - mt * my) / (mtt - mt * mt);
+  const xStar = [my - w1 * mt, w1];
+  let exampleCalls = 0;
+  const fs = {
+    n,
+    example: (w: Float64Array, i: number) => (exampleCalls++, 0.5 * (w[0] + w[1] * T[i] - Y[i]) ** 2),
+    exampleGradient: (w: Float64Array, i: number, out: Float64Array) => {
+      const r = w[0] + w[1] * T[i] - Y[i];
+      out[0] = r;
+      out[1] = r * T[i];
+    },
+  };
+  const loss = finiteSumLoss(fs);
+  const config = cfg(
+    { stages: [{ lr: 0.1, radius: 0, steps: 10, noise: 'none' }], domain: { low: [-2, -2], high: [2, 2] }, resolution: 21 },
+    2,
+  );
+  const landscape = computeLandscape(loss, config);
+  exampleCalls = 0;
+  const map = convexityMap(loss, config, landscape, xStar, 0, 'none', finiteSumGradient(fs, 0));
+  // g(x*) off the grid: one call of f (n examples); no differences of f for ∇f.
+  assert.ok(exampleCalls <= n, `${exampleCalls} example calls`);
+  const values = map.values as number[][];
+  for (let iy = 0; iy < 21; iy++) {
+    for (let ix = 0; ix < 21; ix++) {
+      const v0 = landscape.x[ix] - xStar[0];
+      const v1 = landscape.y![iy] - xStar[1];
+      const c = (v0 * v0 + 2 * mt * v0 * v1 + mtt * v1 * v1) / (v0 * v0 + v1 * v1);
+      assert.ok(Math.abs(values[iy][ix] - c) < 1e-12, `${iy} ${ix}: ${values[iy][ix]} vs ${c}`);
+    }
+  }
+  // Without per-example gradients: central differences of f, to their own accuracy.
+  const { exampleGradient: _drop, ...plain } = fs;
+  const fd = convexityMap(finiteSumLoss(plain), config, landscape, xStar, 0, 'none', finiteSumGradient(plain, 0));
+  assert.ok(exampleCalls > 4 * 21 * 21 * n);
+  const fdValues = fd.values as number[][];
+  for (let iy = 0; iy < 21; iy++) for (let ix = 0; ix < 21; ix++) assert.ok(Math.abs(fdValues[iy][ix] - values[iy][ix]) < 1e-7);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimateSmoothness } from '../../src/engine/smoothness';
+import { estimateSmoothness, smoothnessEstimate } from '../../src/engine/smoothness';
 import { theorem1 } from '../../src/engine/theorem1';
 import { runTrials } from '../../src/engine/sgd';
 import { cfg, method, sphere } from '../fixtures/diagnostics';
@@ -183,4 +183,66 @@ test('issue 10 §3: Theorem 3 on the sphere — c′ = 2, so the step is too big
   );
   assert.equal(calm.tooBig, 0);
   assert.match(theorem3Text(calm), /at none of the 8 checkpoints/);
+});
+
+test('estimateSmoothness 2-D: seven loss calls a point, or four calls of an analytic gradient (a finite sum’s per-example ones), both on the closed-form Hessian', async () => {
+  const { analyticGradient } = await import('../../src/engine/differences');
+  const { finiteSumGradient, finiteSumLoss } = await import('../../src/engine/finiteSum');
+  // f = x⁴ + xy + y²: ∇²f = [[12x², 1], [1, 2]], its spectral norm (a + c)/2 + √(((a − c)/2)² + 1).
+  const f = (x: Float64Array) => x[0] ** 4 + x[0] * x[1] + x[1] ** 2;
+  const df = (x: Float64Array, out: Float64Array) => {
+    out[0] = 4 * x[0] ** 3 + x[1];
+    out[1] = x[0] + 2 * x[1];
+  };
+  const n = 11;
+  const config = cfg({ resolution: n, init: { low: [-1, -2], high: [0.5, 2] }, domain: { low: [-1, -2], high: [0.5, 2] } }, 2);
+  const norm = (x: number) => {
+    const a = 12 * x * x;
+    return (a + 2) / 2 + Math.hypot((a - 2) / 2, 1);
+  };
+  // The largest over the 11 grid abscissae in [−1, 0.5]: at x = −1 (a corner: checked for a kink, not one).
+  const exact = Math.max(...Array.from({ length: n }, (_, i) => norm(-1 + (1.5 * i) / (n - 1))));
+  let calls = 0;
+  const counted = (x: Float64Array) => (calls++, f(x));
+  const byLoss = smoothnessEstimate(counted, config);
+  assert.ok(Math.abs(byLoss.L - exact) < 1e-5 * exact, `${byLoss.L} vs ${exact}`);
+  assert.deepEqual(byLoss.at, [-1, -2]);
+  assert.equal(byLoss.edgeKink, false);
+  // 7 per grid point, and 7 more for the kink check at the boundary point.
+  assert.equal(calls, 7 * n * n + 7);
+  calls = 0;
+  let gradCalls = 0;
+  const byGrad = smoothnessEstimate(counted, config, (x, out) => (gradCalls++, df(x, out)));
+  assert.ok(Math.abs(byGrad.L - exact) < 1e-7 * exact, `${byGrad.L} vs ${exact}`);
+  assert.equal(calls, 0);
+  assert.equal(gradCalls, 4 * n * n + 4);
+  // A finite sum: with per-example gradients it takes them; without, central differences per
+  // example are no cheaper than f's own, so the loss's seven-point rule runs.
+  const T = [0.5, -1, 2];
+  const withGrad = {
+    n: 3,
+    example: (w: Float64Array, i: number) => (w[0] - T[i]) ** 4 / 4 + w[0] * w[1] * T[i] + w[1] ** 2,
+    exampleGradient: (w: Float64Array, i: number, out: Float64Array) => {
+      out[0] = (w[0] - T[i]) ** 3 + w[1] * T[i];
+      out[1] = w[0] * T[i] + 2 * w[1];
+    },
+  };
+  const lossG = finiteSumLoss(withGrad);
+  const gradG = finiteSumGradient(withGrad, 0);
+  assert.equal(analyticGradient(lossG, gradG), gradG);
+  const { exampleGradient: _drop, ...noGrad } = withGrad;
+  const lossN = finiteSumLoss(noGrad);
+  assert.equal(analyticGradient(lossN, finiteSumGradient(noGrad, 0)), undefined);
+  assert.equal(analyticGradient(f, undefined), undefined);
+  // The mean Hessian [[mean 3(x − tᵢ)², mean tᵢ], [mean tᵢ, 2]], by hand at each grid abscissa.
+  const hessNorm = (x: number) => {
+    const a = T.reduce((s, t) => s + 3 * (x - t) ** 2, 0) / 3;
+    const b = T.reduce((s, t) => s + t, 0) / 3;
+    return Math.abs((a + 2) / 2) + Math.hypot((a - 2) / 2, b);
+  };
+  const exactFs = Math.max(...Array.from({ length: n }, (_, i) => hessNorm(-1 + (1.5 * i) / (n - 1))));
+  const a = smoothnessEstimate(lossG, config, gradG).L;
+  const b = smoothnessEstimate(lossN, config, finiteSumGradient(noGrad, 0)).L;
+  assert.ok(Math.abs(a - exactFs) < 1e-7 * exactFs, `${a} vs ${exactFs}`);
+  assert.ok(Math.abs(b - exactFs) < 1e-5 * exactFs, `${b} vs ${exactFs}`);
 });
