@@ -1,0 +1,310 @@
+/**
+ * The diagnostics' part of the result data model (RESULT.json `diagnostics`): one-point convexity
+ * maps, Theorem 1 and Theorem 3 as numbers, smoothness L, the Figure 5 statistics, the minibatch
+ * gradient noise, histograms, targets and success. Plain JSON-able data; re-exported by
+ * resultTypes.ts and types.ts, so importers keep one path.
+ */
+import type { Box, NoiseKind, Sampling } from './types';
+import type { MethodSuccess } from './resultTypes';
+import type { DivergenceAdvice } from './suggest';
+
+/**
+ * c(y) = ⟨−∇g(y), x* − y⟩ / ‖x* − y‖² on the landscape grid for one smoothing radius (radius 0,
+ * noise 'none': c of f itself).
+ */
+export interface ConvexityMap {
+  radius: number;
+  noise: NoiseKind;
+  /**
+   * Same layout as Landscape.f. At x* itself (when it is a grid point) the limit of c(y) as y → x*,
+   * λ_min(∇²g(x*)); NaN there for d > 2 slices.
+   */
+  values: number[] | number[][];
+  /**
+   * inf c(y) over the region where trials run: every grid point of the init box, x* by its limit
+   * value; when x* is not a minimiser of g there, capped by the mean-value bound of `xStarCheck`.
+   */
+  c: number;
+  /** Where the infimum is attained (with the cap: the region's lowest point of g). */
+  argInf: number[];
+  /** Fraction of region grid points with c(y) > 0. */
+  positiveFraction: number;
+  /** Whether x* minimises g over the region's grid points (absent when g was not available). */
+  xStarCheck?: XStarCheck;
+}
+
+/**
+ * x* against g's smallest value on the region's grid. `minimises` false means g(y) < g(x*) for a
+ * grid point y of the region beyond the quadrature's slack, so Assumption 1 fails: on the segment
+ * from y to x* some z has c(z) ≤ −(g(x*) − g(y))/‖x* − y‖².
+ */
+export interface XStarCheck {
+  minimises: boolean;
+  /** g(x*). */
+  g: number;
+  /** Smallest g on the region's grid points, and where. */
+  gMin: number;
+  argMin: number[];
+}
+
+/**
+ * What Theorem 1 says for a stage: `x-star-not-minimiser` — g is lower somewhere in the start
+ * region than at x*, so Assumption 1 fails whatever c reads (checked first); `c-unknown` — c has no
+ * estimate (no grid point in the start region); `c-not-positive` — c ≤ 0, the smoothed landscape
+ * does not point to x* everywhere there, the theorem does not apply; `lr-too-large` — λ = 2ηc − η²L²
+ * ≤ 0, nothing is predicted; `predicted` — T1, the ball and the observed fraction are numbers
+ * (a guarantee when `conditionHolds`, else an extrapolation).
+ */
+export type Theorem1Outcome = 'x-star-not-minimiser' | 'c-unknown' | 'c-not-positive' | 'lr-too-large' | 'predicted';
+
+/** The paper's Theorem 1 evaluated with estimated constants (numbers only; the views word them). */
+export interface Theorem1Prediction {
+  stage: number;
+  lr: number;
+  radius: number;
+  /**
+   * The stage's noise law. For 'gaussian' the theorem's bound r on ‖ηω‖ does not exist; b uses the
+   * root-mean-square size σ√d in its place (a substitution, not the theorem).
+   */
+  noise?: NoiseKind;
+  /** Steps of the stage (T1 beyond it is a time the run never reached). */
+  steps: number;
+  /** Estimated smoothness constant L (max spectral norm of the Hessian on the region). */
+  L: number;
+  /** One-point convexity constant c used (from the convexity map for this stage's radius). */
+  c: number;
+  outcome: Theorem1Outcome;
+  /** Whether η < min{1/(2L), c/L², 1/(2c)} holds. */
+  conditionHolds: boolean;
+  /** min{1/(2L), c/L², 1/(2c)}. */
+  lrBound: number;
+  lambda: number;
+  b: number;
+  /** Steps needed: log(λ‖y0 − x*‖²/b)/λ (median y0 of the stage). */
+  T1: number;
+  /** √(20 b / λ). */
+  ballRadius: number;
+  /** Observed fraction of trials with ‖y_T − x*‖ ≤ ballRadius at the stage end. */
+  observedInside: number;
+  /** Median ‖y − x*‖ over the stage's starts and over its finals (diverged trials' last finite points): what the stage did, predicted or not. Absent in runs stored before. */
+  startDistance?: number;
+  endDistance?: number;
+  /** x* against g's minimum on the stage's start region (see ConvexityMap.xStarCheck). */
+  xStarCheck?: XStarCheck;
+  /** Where L was found (see Diagnostics.smoothness). */
+  smoothness?: Smoothness;
+}
+
+/**
+ * Theorem 3 (step too big) along the SGD trajectories: where η > 2c′‖x_t − x*‖²/‖∇f(x_t)‖², one
+ * full gradient step from x_t moves farther from x* (the paper's Figure 4).
+ */
+export interface Theorem3Report {
+  /** c′ = sup ⟨−∇f(y), x* − y⟩/‖x* − y‖² over the start region's grid points (NaN if none). */
+  cPrime: number;
+  /** Checkpoints x_t examined (trials that did not diverge) and those where the step is too big. */
+  checked: number;
+  tooBig: number;
+  /** Checkpoint steps where it happens, with how many trials each. */
+  steps: number[];
+  counts: number[];
+  /** The bounding box of those x_t and their distances to x*. */
+  region?: Box;
+  distMin?: number;
+  distMax?: number;
+}
+
+/** The smoothness estimate L and where it comes from. */
+export interface Smoothness {
+  L: number;
+  /** The sample point where L was found. */
+  at: number[];
+  /**
+   * `at` lies on the init box's boundary and the second difference there grows as its step
+   * shrinks: a jump in f′ (a kink), which no finite L describes; `interior` is then the largest
+   * value off the boundary, found at `interiorAt`.
+   */
+  edgeKink: boolean;
+  interior?: number;
+  interiorAt?: number[];
+}
+
+/** Figure 5 of the paper along SGD trajectories, one value per checkpoint. */
+export interface TrajectoryDiagnostics {
+  steps: number[];
+  /** (a) ⟨−∇f(x_t), x_T − x_t⟩: min and mean over trials. */
+  innerMin: number[];
+  innerMean: number[];
+  /** (b) ⟨−∇f(w), x_T − x_t⟩ for w uniform in a ball around x_t: mean, min, max over trials × samples. */
+  probeMean: number[];
+  probeMin: number[];
+  probeMax: number[];
+  /**
+   * (b), the caption's other reading: ⟨−∇f(w), x_T − w⟩ at the same w (one-point convexity toward
+   * x_T of the neighbourhood itself). Absent in results stored before it existed.
+   */
+  probeAtWMean?: number[];
+  probeAtWMin?: number[];
+  probeAtWMax?: number[];
+  /** (c) norm of the stochastic gradient: mean, min, max over trials. */
+  gradNormMean: number[];
+  gradNormMin: number[];
+  gradNormMax: number[];
+}
+
+/**
+ * The gradient noise of minibatch SGD, exactly over the data (gradientNoise.ts): at x*, the
+ * covariance C = (n − B)/(B(n − 1))·Σ of one batch's mean gradient (Σ the population covariance
+ * of the per-example gradients), and tr C along the sampled trials.
+ */
+export interface GradientNoise {
+  /** The point of `covariance`: x*. */
+  at: number[];
+  /** B and sampling of the first minibatch stage (of the `sgd` method). */
+  batchSize: number;
+  sampling: Sampling;
+  /** n. */
+  examples: number;
+  /** η of that stage. */
+  lr: number;
+  /** C(x*), d × d. */
+  covariance: number[][];
+  /** tr C(x*). */
+  trace: number;
+  /** η·√tr C(x*): the radius of the isotropic model with the same power. */
+  equivalentRadius: number;
+  /** η·√(tr C/d): σ per coordinate of the isotropic Gaussian N(0, σ²I) with the same trace as η²C. */
+  isotropicSigma: number;
+  /**
+   * Against the isotropic model (d ≤ 64): C's eigenvalues (descending; all equal for isotropic
+   * noise), its top eigenvector, and the Kolmogorov–Smirnov distance between the actual kicks
+   * η(g_batch − ∇f) at x* along that vector (`kickSamples` uniform batches) and the Gaussian model
+   * N(0, η²λ₁) along it (NaN when λ₁ = 0).
+   */
+  spectrum?: {
+    eigenvalues: number[];
+    principal: number[];
+    kickSamples: number;
+    ksDistance: number;
+    /**
+     * QQ plot of those kicks against the model: at p = (k + ½)/K for K = `QQ_POINTS`, the normal
+     * quantile Φ⁻¹(p) and the kicks' empirical quantile, both in units of the model's standard
+     * deviation η√λ₁ (on the line y = x when the kicks are Gaussian as modelled).
+     */
+    qq?: { normal: number[]; kicks: number[] };
+  };
+  /** 2-D: g and c(y) under the measured and the isotropic Gaussian noise side by side (noiseLandscapes.ts). */
+  landscapes?: NoiseLandscapes;
+  /** tr C(x_t) at each Figure 5 checkpoint over the sampled trials that did not diverge (NaN outside minibatch stages). */
+  checkpoints: { steps: number[]; traceMean: number[]; traceMin: number[]; traceMax: number[]; trials: number };
+}
+
+/** g under one Gaussian kick law N(0, Σ) on the 2-D landscape grid, and its c(y) toward x*. */
+export interface NoiseLandscape {
+  /** Σ, the covariance of the x-space kick (2 × 2): η²C(x*), or (tr η²C / 2)·I. */
+  covariance: number[][];
+  /** g(y) = E f(y + z), z ~ N(0, Σ), on the grid as `Landscape.f` (values[iy][ix]). */
+  values: number[][];
+  /** c(y) = ⟨−∇g(y), x* − y⟩/‖x* − y‖² on the grid (at x*: λ_min(∇²g)). */
+  convexity: number[][];
+  /** inf c over the grid points in the init box, where, and the fraction of them with c > 0. */
+  c: number;
+  argInf: number[];
+  positiveFraction: number;
+}
+
+/**
+ * The measured minibatch noise against the isotropic model as landscapes (2-D): g under
+ * N(0, η²C(x*)) and under N(0, σ²I) of the same trace, where they disagree, and which one the
+ * trials followed.
+ */
+export interface NoiseLandscapes {
+  anisotropic: NoiseLandscape;
+  isotropic: NoiseLandscape;
+  disagreement: {
+    /** max |g_aniso − g_iso| over the grid, at `at`. */
+    maxAbs: number;
+    at: number[];
+    /** maxAbs over the range of g_aniso on the grid. */
+    relative: number;
+    /** Fraction of grid points where c(y) > 0 under one and not the other. */
+    cSignDiffers: number;
+  };
+  /**
+   * Success against the run's targets (success radius and rule as the methods'): the minibatch
+   * trials, and the same stages from the same starts with each Gaussian model's kicks instead of the
+   * batches (full gradient, seeded), with those models' finals y_T.
+   */
+  trials: {
+    trials: number;
+    minibatch: number;
+    anisotropic: number;
+    isotropic: number;
+    anisotropicFinals: number[][];
+    isotropicFinals: number[][];
+  };
+  /** Loss evaluations of the shared lattice. */
+  evaluations: number;
+}
+
+export interface Histogram {
+  /** 1-D: bin edges (length bins+1). */
+  edges: number[];
+  sgd: number[];
+  gd: number[];
+  /** 2-D: edges along y and counts[iy][ix]. */
+  edgesY?: number[];
+  sgd2d?: number[][];
+  gd2d?: number[][];
+  /** Every method's counts on the same edges, in the order of config.methods (`sgd`/`gd` above repeat two of them). */
+  methods?: Array<{ counts: number[]; counts2d?: number[][] }>;
+}
+
+/**
+ * Where the success targets came from: `declared` (RUN.json or `<name>Options.targets`),
+ * `found` (the global minima of f on the landscape grid, refined by descent), or `x-star` (x*
+ * alone: x* was declared, or no minimum was found on the grid).
+ */
+export type TargetsSource = 'declared' | 'found' | 'x-star';
+
+export interface Diagnostics {
+  xStar: number[];
+  /** Where x* came from. */
+  xStarSource: 'user' | 'config' | 'smoothed-minimum';
+  /** inf c(y) for the first noisy stage's radius (the headline number). */
+  c: number;
+  convexity: ConvexityMap[];
+  theorem1: Theorem1Prediction[];
+  trajectory: TrajectoryDiagnostics;
+  histogram: Histogram;
+  /** Estimated L (see Theorem1Prediction.L). */
+  L: number;
+  /** Where L is attained, and the interior value beside it when that is a kink on the region's edge. */
+  smoothness?: Smoothness;
+  /** Theorem 3 along the trajectories (absent in results stored before it existed). */
+  theorem3?: Theorem3Report;
+  /** Success means ending within successRadius of any target. */
+  targets: number[][];
+  targetsSource: TargetsSource;
+  /** Index of the target x* (the point c(y) and Theorem 1 refer to) is at, or −1 when x* is none of them. */
+  xStarTarget: number;
+  /** Neighbourhood of a target used for success counts. */
+  successRadius: number;
+  /** Which rule gave it (absent in runs stored before the setting existed). */
+  successRadiusSource?: SuccessRadiusSource;
+  /** Successes of the methods `sgd` and `gd` of the result (0 without GD). */
+  successSgd: number;
+  successGd: number;
+  /** Every method's success against the targets, in the order of config.methods. */
+  methods: MethodSuccess[];
+  /** Minibatch SGD on a finite-sum loss: the measured gradient noise (absent otherwise). */
+  gradientNoise?: GradientNoise;
+  /** When a method diverged in more than half of its trials: the likely cause from f's curvature and an η to try. */
+  divergence?: DivergenceAdvice;
+}
+
+/**
+ * Where a run's success radius came from: the `successRadius` setting, else 5% of the domain
+ * diameter (`domain`), or the last stage's Theorem 1 ball when that is smaller (`theorem1`).
+ */
+export type SuccessRadiusSource = 'setting' | 'domain' | 'theorem1';
