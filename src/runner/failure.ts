@@ -4,7 +4,7 @@
  * completed on the host with the file and line where they are known. A stopped run is a
  * RunFailure of kind `cancelled`: test it with `isCancellation`, never by comparing messages or
  * error names. Below, the messages for the failures the pool detects itself; failures inside the
- * user's code come from the worker (`load.ts`, `toFailureDetail`).
+ * user's code come from the worker (`failureDetail.ts`, `toFailureDetail`).
  *
  * A pool-detected failure says what ran when it happened (the worker's state: loading the module,
  * inside the user's loss, or the engine's own work), so a hang or a memory error is blamed on the

@@ -1,6 +1,7 @@
 /**
- * Loading a bundled loss inside a worker, and turning whatever goes wrong into a `FailureDetail` that
- * names the function, the user's file and line, and the input.
+ * Loading a bundled loss inside a worker: its exports and options, the export as a guarded loss
+ * (a finite sum's examples included). What goes wrong becomes a `FailureDetail` in
+ * failureDetail.ts.
  *
  * A worker loads one bundle (the scheduler gives it jobs of one loss file version only, see
  * scheduler.ts), after checking it is a private file (`privateDir.ts`). Loading marks the worker
@@ -10,11 +11,11 @@
 import { createRequire } from 'node:module';
 import { adaptExample, adaptLoss } from '../engine/adapt';
 import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../engine/finiteSum';
-import { CancelledError, LossError } from '../engine/sgd';
 import type { Gradient, Loss, LossOptions, RunConfig } from '../engine/types';
-import { SHARED_STATE_INDEX, WORKER_STATE, type LossRef, type ModuleInfo, type FailureDetail } from '../protocol/worker';
-import { CallError, ExitCalled, describeValue, guardGradient, guardLoss, type Scratch } from './guard';
-import { checkPrivateFile, UnsafePathError } from './privateDir';
+import { SHARED_STATE_INDEX, WORKER_STATE, type LossRef, type ModuleInfo } from '../protocol/worker';
+import { LoadError, TopLevelError } from './failureDetail';
+import { describeValue, guardGradient, guardLoss, type Scratch } from './guard';
+import { checkPrivateFile } from './privateDir';
 
 const nodeRequire = createRequire(__filename);
 
@@ -22,28 +23,6 @@ interface Loaded {
   loss: Loss;
   grad?: Gradient;
   options?: LossOptions;
-}
-
-/** Thrown for problems with the module itself (missing export, wrong return type). */
-class LoadError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'load' | 'invalid' = 'load',
-  ) {
-    super(message);
-    this.name = 'LoadError';
-  }
-}
-
-/** The module's top level threw, rejected a promise, or called process.exit while loading. */
-class TopLevelError extends Error {
-  constructor(
-    readonly inner: unknown,
-    readonly how: 'threw' | 'rejected',
-  ) {
-    super(inner instanceof Error ? inner.message : String(inner));
-    this.name = 'TopLevelError';
-  }
 }
 
 const modules = new Map<string, Record<string, unknown>>();
@@ -258,96 +237,4 @@ function checkAtCentre(config: RunConfig, loss: Loss): void {
   const centre = new Float64Array(config.dim);
   for (let i = 0; i < config.dim; i++) centre[i] = (config.init.low[i] + config.init.high[i]) / 2;
   loss(centre);
-}
-
-/** First stack frame in the user's code: the user's source after mapping. */
-function userFrame(stack: string | undefined, ref: LossRef): { file: string; line: number; column: number } | undefined {
-  if (!stack) return undefined;
-  const frames = stack.split('\n').slice(1);
-  // "at fn (/abs/file.ts:3:9)" or "at /abs/file.ts:3:9": the path starts right after "(" or "at ".
-  const parsed = frames
-    .map((l) => /^\s*at (?:.*\()?((?:\/|[A-Za-z]:\\)[^():]*):(\d+):(\d+)\)?\s*$/.exec(l))
-    .filter((m): m is RegExpExecArray => !!m)
-    .map((m) => ({ file: m[1], line: Number(m[2]), column: Number(m[3]) }));
-  const own = (f: string) =>
-    /[\\/]dist[\\/](worker|cli|extension)\.js$/.test(f) || f.includes('/src/runner/') || f.includes('/src/engine/');
-  return parsed.find((p) => p.file === ref.sourceFile) ?? parsed.find((p) => !own(p.file) && p.file !== ref.bundlePath);
-}
-
-const fmtInput = (input: number[]) => `[${input.map((v) => +v.toPrecision(6)).join(', ')}]`;
-const errorText = (e: unknown) => (e instanceof ExitCalled ? e.message : `${e instanceof Error ? e.message : String(e)}`);
-
-/** Any failure in a worker as a FailureDetail that says what, where (file:line) and at which input. */
-export function toFailureDetail(e: unknown, ref: LossRef): FailureDetail {
-  const base = { exportName: ref.exportName, file: ref.sourceFile };
-  if (e instanceof CancelledError) return { kind: 'cancelled', message: 'cancelled', exportName: ref.exportName };
-  if (e instanceof LoadError) return { kind: e.kind, message: e.message, ...base };
-  if (e instanceof UnsafePathError) return { kind: 'load', message: e.message, ...base };
-  if (e instanceof TopLevelError) {
-    const inner = e.inner;
-    const frame = userFrame(inner instanceof Error ? inner.stack : undefined, ref);
-    const where = frame ? `${frame.file}:${frame.line}` : ref.sourceFile;
-    const what =
-      inner instanceof ExitCalled
-        ? `its top level ${inner.message}`
-        : e.how === 'rejected'
-          ? `its top level rejected a promise that nothing handled: ${errorText(inner)}`
-          : `its top level threw: ${errorText(inner)}`;
-    return {
-      kind: 'throw',
-      message: `loading ${ref.sourceFile} failed: ${what} (${where})`,
-      ...base,
-      file: frame?.file ?? ref.sourceFile,
-      line: frame?.line,
-      column: frame?.column,
-      stack: inner instanceof Error ? inner.stack : undefined,
-    };
-  }
-  if (e instanceof LossError) {
-    const what = e instanceof CallError ? e.what : 'loss';
-    const inner = e.inner;
-    const stack = inner instanceof Error ? inner.stack : undefined;
-    const frame = userFrame(stack, ref);
-    const gradName = `${ref.exportName}Options.gradient`;
-    // Without a stack (a wrong value came back), point at the function's declaration.
-    const line = frame?.line ?? (what === 'gradient' || what === 'gradient-shape' ? ref.gradientLine : ref.line);
-    const file = frame?.file ?? ref.sourceFile;
-    const where = line !== undefined ? `${file}:${line}` : file;
-    const at = e.input.length ? ` at x = ${fmtInput(e.input)}` : '';
-    const got = e instanceof CallError ? e.got : undefined;
-    const message =
-      what === 'not-a-number'
-        ? `${ref.exportName} must return a number;${at} it returned ${got} (${where})`
-        : what === 'gradient-shape'
-          ? `${gradName} must return an array of ${ref.dim} numbers;${at} it returned ${got} (${where})`
-          : `${what === 'gradient' ? gradName : ref.exportName} ${inner instanceof ExitCalled ? inner.message : 'threw'}${at}${inner instanceof ExitCalled ? '' : `: ${errorText(inner)}`} (${where})`;
-    return {
-      kind: what === 'not-a-number' || what === 'gradient-shape' ? 'invalid' : 'throw',
-      message,
-      ...base,
-      file,
-      line,
-      column: frame?.column,
-      stack,
-      input: e.input.length ? e.input : undefined,
-    };
-  }
-  const err = e instanceof Error ? e : new Error(String(e));
-  return { kind: 'engine', message: `internal error: ${err.message}`, exportName: ref.exportName, stack: err.stack };
-}
-
-/** An error of the user's code that happened outside any call (a late rejection, a throwing timer). */
-export function asyncFailureDetail(e: unknown, how: 'rejection' | 'exception', ref: LossRef): FailureDetail {
-  const frame = userFrame(e instanceof Error ? e.stack : undefined, ref);
-  const where = frame ? `${frame.file}:${frame.line}` : ref.sourceFile;
-  const what = how === 'rejection' ? 'a promise rejected and nothing handled it' : 'code outside the loss (a timer or callback) threw';
-  return {
-    kind: 'throw',
-    message: `${ref.sourceFile}: ${what}: ${errorText(e)} (${where})`,
-    exportName: ref.exportName,
-    file: frame?.file ?? ref.sourceFile,
-    line: frame?.line,
-    column: frame?.column,
-    stack: e instanceof Error ? e.stack : undefined,
-  };
 }

@@ -9,7 +9,8 @@
  * this worker), and every loss call is timed by the host through the shared heartbeat and state.
  */
 import { parentPort } from 'node:worker_threads';
-import { asyncFailureDetail, claimRejection, inspectModule, loadLoss, toFailureDetail } from './load';
+import { asyncFailureDetail, toFailureDetail } from './failureDetail';
+import { claimRejection, inspectModule, loadLoss } from './load';
 import { OutputCapture, installWorkerGuards, type Scratch } from './guard';
 import { CancelledError, runTrials, type TrialHooks } from '../engine/sgd';
 import { computeLandscape } from '../engine/landscape';
