@@ -15,6 +15,11 @@
  *   memory (typed arrays and buffers live outside the heap): beyond the budget, the workers in user
  *   code are stopped and their jobs fail with a memory error.
  * - Output: the user's console output arrives as `output` messages, already capped by the worker.
+ *
+ * A little over our ~350-line habit on purpose: it is one class whose parts (the queue, the slots
+ * and each worker's messages, errors and exit) all change the same three collections of jobs and
+ * workers; the parts that stand alone are already out (the watchdog and memory budget in
+ * watchdog.ts, the failures' messages in failure.ts, the experiment plan in plan.ts).
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
