@@ -2,7 +2,9 @@
  * The sweep panel: the phase diagram of the shown sweep (a 2-D grid as four maps on one canvas,
  * a 1-D sweep as a line chart with the Wilson intervals as a band), a hover box per cell, a
  * table of every cell, stop / export / stored sweeps. Browser code; all data by postMessage
- * (src/protocol/sweep.ts); a click on a cell asks the host to open it as an ordinary run.
+ * (src/protocol/sweep.ts); a click on a cell asks the host to open it as an ordinary run. This
+ * file is the layout and the wiring; the pictures are diagram.ts (2-D) and line.ts (1-D), the
+ * table table.ts, the words text.ts.
  *
  * Stable DOM hooks for the tests (data-testid):
  *   sweep-root     the page
@@ -19,17 +21,15 @@
  *   sweep-table    the table of cells; open-cell-<index> buttons open a cell as a run
  *   empty          shown when there is no sweep
  */
-import { Chart } from 'chart.js';
 import type { SweepCell } from '../../src/engine/sweep';
 import type { FromSweepWebview, SweepHostState, ToSweepWebview } from '../../src/protocol/sweep';
-import { destroyChart, drawChart, type Series } from '../shared/charts';
+import { destroyChart } from '../shared/charts';
 import { h, setChildren } from '../shared/dom';
-import { formatNumber as num, formatPercent as pct } from '../shared/format';
-import { withAlpha } from '../shared/color';
-import { palette } from '../shared/palette';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { cellAt, drawPhaseDiagram, type PhaseLayout } from './diagram';
-import { cellIndex, cellLines, gridOf, intervalText, lineAxis, ruleText, statusLine, titleText, type Grid } from './text';
+import { drawSweepLine, lineCellAt, type LineScale } from './line';
+import { renderCellTable } from './table';
+import { cellIndex, cellLines, gridOf, lineAxis, ruleText, statusLine, titleText, type Grid } from './text';
 
 interface VsCodeApi {
   postMessage(message: FromSweepWebview): void;
@@ -159,27 +159,13 @@ mapCanvas.addEventListener('click', (e) => {
   if (i !== undefined) openCell(i);
 });
 
-/** The 1-D chart: the value of the swept axis nearest the mouse. */
+/** The 1-D chart: the cell of the swept value nearest the mouse. */
 function lineCellIndex(e: MouseEvent): number | undefined {
   const view = state.current;
-  const chart = lineChartScale;
-  if (!view || !chart) return undefined;
-  const box = lineCanvas.getBoundingClientRect();
-  const x = e.clientX - box.left;
-  let best = -1;
-  let bestD = Infinity;
-  chart.values.forEach((v, k) => {
-    const d = Math.abs(chart.pixel(v) - x);
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  });
-  if (best < 0 || bestD > 40) return undefined;
-  const g = gridOf(view);
-  return chart.axis === 'radius' ? cellIndex(g, layer, 0, best) : cellIndex(g, layer, best, 0);
+  if (!view || !lineScale) return undefined;
+  return lineCellAt(lineScale, gridOf(view), layer, e.clientX - lineCanvas.getBoundingClientRect().left);
 }
-let lineChartScale: { axis: 'radius' | 'lr'; values: number[]; pixel(v: number): number } | undefined;
+let lineScale: LineScale | undefined;
 lineCanvas.addEventListener('mousemove', (e) => showTooltip(lineCellIndex(e), e.clientX, e.clientY));
 lineCanvas.addEventListener('mouseleave', () => (tooltip.hidden = true));
 lineCanvas.addEventListener('click', (e) => {
@@ -266,7 +252,7 @@ function drawDiagram(): void {
   lineBox.hidden = axis === undefined;
   if (axis === undefined) {
     destroyChart(lineCanvas);
-    lineChartScale = undefined;
+    lineScale = undefined;
     lineCanvas.dataset.drawn = 'false';
     const drawn = drawPhaseDiagram(mapCanvas, view.cells, g, layer, view.config.compareGd, theme);
     layout = drawn.layout;
@@ -281,156 +267,19 @@ function drawDiagram(): void {
   } else {
     layout = undefined;
     mapCanvas.dataset.drawn = 'false';
-    drawLine(axis, g);
-  }
-}
-
-/** A 1-D sweep: success rate with its Wilson band, GD's rate, the diverged fraction; Theorem 1's cells shaded. */
-function drawLine(axis: 'radius' | 'lr', g: Grid): void {
-  const view = state.current!;
-  const values = g[axis];
-  const cells = values.map((_, k) => view.cells[axis === 'radius' ? cellIndex(g, layer, 0, k) : cellIndex(g, layer, k, 0)] ?? null);
-  const pts = (f: (c: SweepCell) => number | null | undefined) =>
-    cells.flatMap((c, k) => {
-      const y = c ? f(c) : null;
-      return typeof y === 'number' && Number.isFinite(y) ? [{ x: values[k]!, y }] : [];
+    const drawn = drawSweepLine(lineCanvas, view, g, layer, axis, theme);
+    lineScale = drawn.scale;
+    Object.assign(lineCanvas.dataset, {
+      drawn: 'true',
+      cells: String(drawn.cells),
+      pending: String(drawn.pending),
+      shaded: String(drawn.shaded),
     });
-  const datasets: Series[] = [
-    {
-      label: 'SGD success rate',
-      data: pts((c) => c.successRate),
-      borderColor: palette(theme).sgd,
-      backgroundColor: palette(theme).sgd,
-      pointRadius: 3,
-      borderWidth: 2,
-    },
-    {
-      label: '',
-      data: pts((c) => c.interval[0]),
-      borderColor: 'transparent',
-      pointRadius: 0,
-      reference: true,
-    },
-    {
-      label: 'Wilson 95% interval',
-      data: pts((c) => c.interval[1]),
-      borderColor: 'transparent',
-      backgroundColor: withAlpha(palette(theme).sgd, 0.25),
-      pointRadius: 0,
-      fill: '-1',
-      reference: true,
-    },
-    ...(view.config.compareGd
-      ? [
-          {
-            label: 'GD success rate',
-            data: pts((c) => c.gdSuccessRate),
-            borderColor: palette(theme).gd,
-            backgroundColor: palette(theme).gd,
-            borderDash: [6, 4],
-            pointRadius: 3,
-            borderWidth: 2,
-          } as Series,
-        ]
-      : []),
-    {
-      label: 'diverged fraction',
-      data: pts((c) => c.diverged / c.trials),
-      borderColor: palette(theme).diverged,
-      backgroundColor: palette(theme).diverged,
-      borderDash: [2, 3],
-      pointRadius: 2,
-      borderWidth: 1.5,
-      reference: true,
-    },
-  ];
-  // Each value where Theorem 1's conditions hold shades halfway to its neighbours.
-  const bands: Array<{ from: number; to: number; color: string }> = [];
-  cells.forEach((c, k) => {
-    if (!c?.conditionHolds) return;
-    const x = values[k]!;
-    const prev = k > 0 ? (values[k - 1]! + x) / 2 : x - (values.length > 1 ? (values[1]! - x) / 2 : 0.5);
-    const next = k < values.length - 1 ? (values[k + 1]! + x) / 2 : x + (values.length > 1 ? (x - values[k - 1]!) / 2 : 0.5);
-    bands.push({ from: Math.min(prev, next), to: Math.max(prev, next), color: withAlpha(palette(theme).cPositiveBand, 0.18) });
-  });
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const pad = (hi - lo) * 0.04 || 0.5;
-  drawChart(
-    lineCanvas,
-    {
-      datasets,
-      xLabel: axis === 'radius' ? 'noise radius' : 'learning rate η',
-      yLabel: `rate (shaded: Theorem 1's conditions hold)`,
-      yRange: [0, 1],
-      xRange: [lo - pad, hi + pad],
-      annotations: { bands },
-    },
-    theme,
-  );
-  // Our hover box (the interval and the cell's other numbers) stands in for Chart.js's tooltip.
-  const chart = Chart.getChart(lineCanvas);
-  if (chart?.options.plugins?.tooltip) {
-    chart.options.plugins.tooltip.enabled = false;
-    chart.update('none');
   }
-  lineChartScale = { axis, values, pixel: (v) => linePixel(v) };
-  Object.assign(lineCanvas.dataset, {
-    drawn: 'true',
-    cells: String(cells.filter((c) => c !== null).length),
-    pending: String(cells.filter((c) => c === null).length),
-    shaded: String(cells.filter((c) => c?.conditionHolds).length),
-  });
-}
-
-/** The 1-D chart's x pixel of value v (CSS pixels, from the chart's own scale). */
-function linePixel(v: number): number {
-  const x = Chart.getChart(lineCanvas)?.scales.x;
-  return x ? x.getPixelForValue(v) : NaN;
 }
 
 function renderTable(): void {
-  const view = state.current!;
-  const g = gridOf(view);
-  const gd = view.config.compareGd;
-  const head = h(
-    'tr',
-    {},
-    ...['η', 'radius', 'success', 'rate', 'Wilson 95%', ...(gd ? ['GD'] : []), 'diverged', 'median dist.', 'c', 'Thm 1', ''].map((t) =>
-      h('th', {}, t),
-    ),
-  );
-  const rows: HTMLElement[] = [];
-  for (let il = 0; il < g.lr.length; il++) {
-    for (let ir = 0; ir < g.radius.length; ir++) {
-      const index = cellIndex(g, layer, il, ir);
-      const c = view.cells[index] ?? null;
-      const open = h(
-        'button',
-        { type: 'button', class: 'link', 'data-testid': `open-cell-${index}`, disabled: !c, title: 'Open this cell as a run' },
-        'Open',
-      );
-      open.addEventListener('click', () => openCell(index));
-      rows.push(
-        h(
-          'tr',
-          { 'data-index': index, class: c ? '' : 'pending' },
-          h('td', {}, num(g.lr[il])),
-          h('td', {}, num(g.radius[ir])),
-          h('td', {}, c ? `${c.success} / ${c.trials}` : '…'),
-          h('td', {}, c ? pct(c.successRate) : ''),
-          h('td', {}, c ? intervalText(c.interval) : ''),
-          ...(gd ? [h('td', {}, c ? pct(c.gdSuccessRate) : '')] : []),
-          h('td', {}, c ? String(c.diverged) : ''),
-          h('td', {}, c ? num(c.medianDistance) : ''),
-          h('td', {}, c ? num(c.c) : ''),
-          h('td', {}, c ? (c.conditionHolds ? 'holds' : '–') : ''),
-          h('td', {}, open),
-        ),
-      );
-    }
-  }
-  setChildren(table, h('thead', {}, head), h('tbody', {}, ...rows));
+  if (state.current) renderCellTable(table, state.current, layer, openCell);
 }
 
 /** One cell arrived: redraw the picture and its table row (a full table for simplicity: at most 4096 rows). */
