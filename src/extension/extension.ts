@@ -23,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const showSweepPanel = () => {
     if (SweepPanel.current) SweepPanel.current.panel.reveal(undefined, true);
-    else SweepPanel.createOrShow(context.extensionUri, ctrl.sweepSource);
+    else SweepPanel.createOrShow(context.extensionUri, ctrl.sweepUi.source);
   };
   const ctrl = new RunController(context, output, showPanel, showSweepPanel);
   context.subscriptions.push(ctrl);
@@ -48,7 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.window.registerWebviewPanelSerializer(SweepPanel.viewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-        SweepPanel.revive(panel, context.extensionUri, ctrl.sweepSource);
+        SweepPanel.revive(panel, context.extensionUri, ctrl.sweepUi.source);
       },
     }),
   );
@@ -66,10 +66,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   // Arguments: (uri | path, exportName, grid, overrides) from CodeLens, scripts and tests; none from the palette.
   register('sgdLandscape.sweep', (target?: vscode.Uri | string, name?: string, grid?: SweepGrid, overrides?: RunInputLayer) =>
-    ctrl.sweepCommand(target, name, grid, overrides),
+    ctrl.sweepUi.sweepCommand(target, name, grid, overrides),
   );
   register('sgdLandscape.showSweep', () => showSweepPanel());
-  register('sgdLandscape.exportSweep', (format?: 'json' | 'csv', target?: vscode.Uri | string) => ctrl.exportSweep(format, target));
+  register('sgdLandscape.exportSweep', (format?: 'json' | 'csv', target?: vscode.Uri | string) => ctrl.sweepUi.exportSweep(format, target));
   register('sgdLandscape.rerun', () => ctrl.rerun());
   register('sgdLandscape.stop', () => ctrl.stop());
   register('sgdLandscape.export', (format?: 'json' | 'csv', target?: vscode.Uri | string) => ctrl.exportResults(format, target));

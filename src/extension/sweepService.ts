@@ -3,7 +3,7 @@
  * replaces the sweep in progress), streams its cells as they finish and its progress, stops it,
  * stores finished sweeps and opens stored ones, exports them (SWEEP-RESULT.json, CSV, the
  * diagram's PNG), and turns a cell back into an ordinary run request with the cell's exact
- * settings. The `vscode` layer (`controller.ts`) adds the command, pickers and the sweep panel.
+ * settings. The `vscode` layer (`sweepCommands.ts`) adds the command, pickers and the sweep panel's messages.
  * The work itself runs on the worker pool (`runSweep`, the CLI's path).
  */
 import { cellConfig, sweepAxes, sweepPoints, type SweepCell, type SweepConfig, type SweepGrid, type SweepResult } from '../engine/sweep';
