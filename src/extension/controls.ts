@@ -1,14 +1,18 @@
 /**
  * The side panel's controls mirrored from the active editor and the settings: the file's exported
  * losses (found statically, no user code runs), the selected one, and the settings it would run
- * with. Pure apart from the per-file memory of the user's choice; no `vscode`.
+ * with (`mirrorControls`, pure apart from the per-file memory of the user's choice), and the
+ * run service's mirror that follows editor events once editing pauses (`ControlsMirror`). No `vscode`.
  */
 import { discoverLosses, orderByCursor, readStaticExport } from '../runner/discover';
 import type { LossOptions, RunConfigInput } from '../engine/types';
 import type { ControlsState, RunSettings } from '../protocol/webview';
-import type { EditorSnapshot } from './ports';
-import { DEFAULT_SETTINGS, buildRunInput, displaySettings, type ExtensionSettings } from './settings';
+import type { Clock, EditorSnapshot, HostEnvironment } from './ports';
+import { DEFAULT_SETTINGS, buildRunInput, displaySettings, parseSettings, type ExtensionSettings } from './settings';
 import { SUGGESTED_FIELDS, type SuggestedField } from '../engine/suggest';
+
+/** Editor events (typing, cursor moves) are mirrored into the controls after this quiet time. */
+export const CONTROLS_DEBOUNCE_MS = 150;
 
 /**
  * The controls for `editor` (the active TypeScript/JavaScript editor, if any). Another editor, or
@@ -82,4 +86,67 @@ function fillSuggested(input: RunConfigInput, known: KnownSuggestion | undefined
     if (known.why[k]) why[k] = known.why[k];
   }
   return { fields, values, why };
+}
+
+/**
+ * The run service's controls: mirrors the editor and the settings into `ControlsState` (given to
+ * `apply`), debounced while the user types or moves the cursor; remembers the chosen function
+ * per file.
+ */
+export class ControlsMirror {
+  /** The side panel's chosen function per file. */
+  readonly selected = new Map<string, string>();
+  /** The values last suggested from each function (`file#export`), shown in the side panel as "suggested". */
+  readonly suggestions = new Map<string, KnownSuggestion>();
+  /** The editor the controls last mirrored (to show a new suggestion at once). */
+  private lastEditor: EditorSnapshot | undefined;
+  private timer?: unknown;
+
+  constructor(
+    private readonly deps: { clock: Clock; env: HostEnvironment },
+    private readonly current: () => ControlsState | undefined,
+    private readonly apply: (controls: ControlsState) => void,
+  ) {}
+
+  /** Mirrors the editor once editing pauses; `read` is called then. */
+  changed(read: () => EditorSnapshot | undefined): void {
+    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
+    this.timer = this.deps.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.refresh(read());
+    }, CONTROLS_DEBOUNCE_MS);
+  }
+
+  /** Mirrors the active loss editor (none: keep the last file's) and the settings now. */
+  refresh(editor: EditorSnapshot | undefined): void {
+    if (editor) this.lastEditor = editor;
+    let settings: ExtensionSettings;
+    try {
+      settings = this.deps.env.readSettings();
+    } catch {
+      // A bad setting is reported when a run starts; the controls show the defaults meanwhile.
+      settings = parseSettings({});
+    }
+    this.apply(
+      mirrorControls({
+        editor,
+        previous: this.current(),
+        settings,
+        trusted: this.deps.env.isTrusted(),
+        selected: this.selected,
+        suggestions: this.suggestions,
+      }),
+    );
+  }
+
+  /** Remembers what a run suggested for `key` (`file#export`) and mirrors the last editor again. */
+  suggested(key: string, known: KnownSuggestion): void {
+    this.suggestions.set(key, known);
+    this.refresh(this.lastEditor);
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
 }

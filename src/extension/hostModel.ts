@@ -107,3 +107,14 @@ export function reduce(model: HostModel, event: HostEvent): HostModel {
       return { ...model, activeRunId: undefined, state: { ...state, status: { kind: 'cancelled' }, live: undefined } };
   }
 }
+
+/** Whether a webview may reveal `file`: a stored run's source, the shown or failing file, the controls' file. */
+export function isKnownFile(model: HostModel, file: string): boolean {
+  const { state, result } = model;
+  return (
+    state.runs.some((r) => r.file === file) ||
+    result?.source?.file === file ||
+    (state.status.kind === 'error' && state.status.file === file) ||
+    state.controls?.file === file
+  );
+}

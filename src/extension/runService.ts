@@ -2,9 +2,10 @@
  * The run service: the host's run lifecycle and state, without `vscode`. It starts and stops runs
  * (a new start replaces the run in progress), re-runs on save in watch mode, shapes partial and
  * final results for the webviews, stores finished runs and opens stored ones, exports results and
- * charts, and mirrors the active editor into the side panel's controls. The state is a reducer
- * over events (`hostModel.ts`); the rest comes in through small interfaces (`ports.ts`). The
- * `vscode` layer (`controller.ts`) adds commands, pickers, dialogs and trust. This thread only
+ * charts (`runOutputs.ts`, also storing), and mirrors the active editor into the side panel's controls
+ * (`ControlsMirror` in `controls.ts`). The state is a reducer over events (`hostModel.ts`); the
+ * rest comes in through small interfaces (`ports.ts`). The
+ * `vscode` layer (`controller.ts`, `pickers.ts`) adds commands, pickers, dialogs and trust. This thread only
  * coordinates: bundling, inspection and the trials run in esbuild's process and worker threads.
  */
 import type { SuggestedField, Suggestion } from '../engine/suggest';
@@ -12,9 +13,9 @@ import type { ExperimentResult } from '../engine/types';
 import type { HostState, LiveView, RunMessage, RunSeriesMessage, RunStatus } from '../protocol/webview';
 import { RunFailure, isCancellation } from '../runner/failure';
 import type { RunPartial, RunProgress } from '../runner/pool';
-import { mirrorControls, type KnownSuggestion } from './controls';
+import { ControlsMirror, type KnownSuggestion } from './controls';
 import { divergenceToast } from '../view/divergence';
-import { INITIAL_MODEL, reduce, type HostEvent, type HostModel } from './hostModel';
+import { INITIAL_MODEL, isKnownFile, reduce, type HostEvent, type HostModel } from './hostModel';
 import {
   Emitter,
   type Clock,
@@ -27,14 +28,13 @@ import {
 } from './ports';
 import { loopMonitor, resultLines } from './runLog';
 import { toFailure, type RunRequest } from './runSession';
-import { RunTooLarge, newRunId, resultToCsv, summarize } from './runStore';
-import { parseSettings, type ExtensionSettings } from './settings';
-import { toCompareView, toLiveView, toViewResult } from './viewModel';
+import { exportResult, loadCompared, saveChartPng, storeRun } from './runOutputs';
+import { newRunId, summarize } from './runStore';
+import type { ExtensionSettings } from './settings';
+import { toLiveView, toViewResult } from './viewModel';
 
 /** A burst of saves (format-on-save, save-all) gives one run. */
 export const WATCH_DEBOUNCE_MS = 300;
-/** Editor events (typing, cursor moves) are mirrored into the controls after this quiet time. */
-export const CONTROLS_DEBOUNCE_MS = 150;
 /** Least time between two progress updates of the status. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -69,17 +69,16 @@ export class RunService {
 
   private active?: ActiveRun;
   private watchTimer?: unknown;
-  private controlsTimer?: unknown;
-  /** The side panel's chosen function per file. */
-  private readonly selected = new Map<string, string>();
-  /** The values last suggested from each function (`file#export`), shown in the side panel as "suggested". */
-  private readonly suggestions = new Map<string, KnownSuggestion>();
-  /** The editor the controls last mirrored (to show a new suggestion at once). */
-  private lastEditor: EditorSnapshot | undefined;
+  private readonly controls: ControlsMirror;
   private readonly newRunId: () => string;
 
   constructor(private readonly deps: RunServiceDeps) {
     this.newRunId = deps.newRunId ?? (() => newRunId(new Date(deps.clock.now())));
+    this.controls = new ControlsMirror(
+      deps,
+      () => this.model.state.controls,
+      (controls) => this.dispatch({ type: 'controlsChanged', controls }),
+    );
   }
 
   /** What the webviews render. */
@@ -106,7 +105,7 @@ export class RunService {
     this.active?.abort.abort();
     this.active = undefined;
     if (this.watchTimer !== undefined) this.deps.clock.clearTimeout(this.watchTimer);
-    if (this.controlsTimer !== undefined) this.deps.clock.clearTimeout(this.controlsTimer);
+    this.controls.dispose();
     this.deps.executor.dispose();
     this.stateEmitter.dispose();
     this.statusEmitter.dispose();
@@ -211,7 +210,7 @@ export class RunService {
       this.deps.notifier.warn('SGD Landscape: open a TypeScript file with an exported loss function first.');
       return;
     }
-    this.selected.set(file, exportName);
+    this.controls.selected.set(file, exportName);
     // The panel names the function by `exportName`; a `function` setting must not redirect the run.
     const { function: _ignored, ...overrides } = message.settings;
     await this.start({ file, exportName, mode: 'run', overrides });
@@ -248,26 +247,14 @@ export class RunService {
   }
 
   private async succeed(runId: string, request: RunRequest, result: ExperimentResult): Promise<void> {
-    const { notifier, store, clock } = this.deps;
+    const { notifier, clock } = this.deps;
     const summary = summarize(runId, result, request);
     const view = toViewResult(result, runId);
     view.finishedAt = clock.now();
     // Show first, store after: writing a large result must not delay the charts.
     this.dispatch({ type: 'succeeded', runId, result, view, summary });
-    const t0 = clock.now();
-    try {
-      const stored = await store.add(summary, result);
-      notifier.log(
-        `[${this.time()}] run ${runId} stored in ${clock.now() - t0} ms (${(stored.bytes / 1e6).toFixed(1)} MB${stored.slimmed ? ', without per-trial checkpoints: over the size cap' : ''})`,
-      );
-      this.dispatch({ type: 'runsListed', runs: stored.runs });
-    } catch (e) {
-      notifier.log(`[${this.time()}] could not store run ${runId}: ${String(e)}`);
-      if (e instanceof RunTooLarge) {
-        notifier.warn(`SGD Landscape: ${e.message}`);
-        this.dispatch({ type: 'runsListed', runs: (await store.load()).runs });
-      }
-    }
+    const runs = await storeRun(this.deps, summary, result, () => this.time());
+    if (runs) this.dispatch({ type: 'runsListed', runs });
     for (const line of resultLines(result)) notifier.log(line);
     if (result.diverged > 0) {
       notifier.warn(
@@ -298,13 +285,7 @@ export class RunService {
       this.dispatch({ type: 'compareOpened', compare: undefined });
       return;
     }
-    const runs = [];
-    const missing: string[] = [];
-    for (const id of ids) {
-      const result = await this.deps.store.get(id);
-      if (result) runs.push(toCompareView(result, id));
-      else missing.push(id);
-    }
+    const { runs, missing } = await loadCompared(this.deps.store, ids);
     if (runs.length < 2) {
       this.deps.notifier.warn(
         `SGD Landscape: ${missing.length} of the runs to compare ${missing.length === 1 ? 'is' : 'are'} no longer stored; pick two or more.`,
@@ -322,41 +303,25 @@ export class RunService {
       this.deps.notifier.info('SGD Landscape: no results to export yet.');
       return;
     }
-    const text = format === 'json' ? JSON.stringify(result, null, 1) : resultToCsv(result);
-    const name = `${result.source?.exportName ?? result.config.function}-${result.startedAt.replace(/[:.]/g, '-')}.${format}`;
-    const written = await this.deps.saver.save({ name, format, data: new TextEncoder().encode(text) }, target);
-    if (!written) return;
-    this.deps.notifier.log(`[${this.time()}] exported ${format.toUpperCase()} to ${written}`);
-    this.deps.notifier.info(`SGD Landscape: results saved to ${this.deps.env.relativePath(written)}`);
+    const written = await exportResult(this.deps, result, format, target);
+    if (written) this.deps.notifier.log(`[${this.time()}] exported ${format.toUpperCase()} to ${written}`);
   }
 
   /** Saves a chart: the PNG bytes of the canvas's data URL (already validated as base64 PNG). */
   async savePng(name: string, dataUrl: string): Promise<void> {
-    const data = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
-    const written = await this.deps.saver.save({ name: `${name}.png`, format: 'png', data });
-    if (written) this.deps.notifier.info(`SGD Landscape: chart saved to ${this.deps.env.relativePath(written)}`);
+    await saveChartPng(this.deps, name, dataUrl);
   }
 
   /** Whether a webview may reveal `file`: a stored run's source, the shown or failing file, the controls' file. */
   isKnownFile(file: string): boolean {
-    const { state, result } = this.model;
-    return (
-      state.runs.some((r) => r.file === file) ||
-      result?.source?.file === file ||
-      (state.status.kind === 'error' && state.status.file === file) ||
-      state.controls?.file === file
-    );
+    return isKnownFile(this.model, file);
   }
 
   // ---- controls ----
 
   /** Mirrors the editor into the controls once editing pauses; `read` is called then. */
   editorChanged(read: () => EditorSnapshot | undefined): void {
-    if (this.controlsTimer !== undefined) this.deps.clock.clearTimeout(this.controlsTimer);
-    this.controlsTimer = this.deps.clock.setTimeout(() => {
-      this.controlsTimer = undefined;
-      this.refreshControls(read());
-    }, CONTROLS_DEBOUNCE_MS);
+    this.controls.changed(read);
   }
 
   /** Keeps what was suggested for this function, logs it, and shows it in the controls. */
@@ -366,31 +331,14 @@ export class RunService {
       known.values[k] = s[k];
       known.why[k] = s.why[k];
     }
-    this.suggestions.set(`${request.file}#${request.exportName}`, known);
     if (s.fields.length > 0)
       this.deps.notifier.log(`  suggested from ${request.exportName}: ${s.fields.map((k) => `${k} ${s[k]} (${s.why[k]})`).join('; ')}`);
-    this.refreshControls(this.lastEditor);
+    this.controls.suggested(`${request.file}#${request.exportName}`, known);
   }
 
   /** Mirrors the active loss editor (none: keep the last file's) and the settings into the controls. */
   refreshControls(editor: EditorSnapshot | undefined): void {
-    if (editor) this.lastEditor = editor;
-    let settings: ExtensionSettings;
-    try {
-      settings = this.deps.env.readSettings();
-    } catch {
-      // A bad setting is reported when a run starts; the controls show the defaults meanwhile.
-      settings = parseSettings({});
-    }
-    const controls = mirrorControls({
-      editor,
-      previous: this.model.state.controls,
-      settings,
-      trusted: this.deps.env.isTrusted(),
-      selected: this.selected,
-      suggestions: this.suggestions,
-    });
-    this.dispatch({ type: 'controlsChanged', controls });
+    this.controls.refresh(editor);
   }
 
   // ---- state ----
