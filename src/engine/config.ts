@@ -16,11 +16,14 @@
  * Every layer is checked against the settings table first (unknown keys, types, ranges), then
  * the merged input is checked as a whole (dimension, boxes, inside-the-domain). All problems are
  * reported at once, each under the name the user wrote it by (`fOptions.defaults.trials`,
- * `sgdLandscape.schedule[1].lr`, `stages[0].radius`).
+ * `sgdLandscape.schedule[1].lr`, `stages[0].radius`). The boxes' rules are in domain.ts, a minibatch
+ * stage's in stageMinibatch.ts.
  */
 import { AUTO_RESOLUTION, INIT_HALF_WIDTH, RUN_FIELDS, SETTINGS_SECTION, runDefaults, settingKeyOf, NOISE_KINDS } from './settingsSchema';
 import { mergeLayers, type Layer, type LayerKind } from './configMerge';
 import { SUGGESTED_FIELDS, type SuggestedField } from './suggest';
+import { defaultDomain, fmtBox, inside } from './domain';
+import { minibatchStage } from './stageMinibatch';
 import { methodRoles, resolveMethods } from './methods';
 import {
   Problems,
@@ -32,10 +35,11 @@ import {
   type PartialBoxIn,
   type SettingProblem,
 } from './settingsValidate';
-import type { Box, Decay, LossOptions, NoiseKind, RunConfig, RunConfigInput, Sampling, Stage } from './types';
+import type { Box, Decay, LossOptions, NoiseKind, RunConfig, RunConfigInput, Stage } from './types';
 
 export { NOISE_KINDS };
 export { mergeRunInputs } from './configMerge';
+export { DOMAIN_MARGIN, defaultDomain } from './domain';
 export { GD_METHOD, SGD_METHOD, defaultMethods, fullOptimizer, methodRoles } from './methods';
 
 /** One or more bad settings. `setting` is the first one's path (e.g. `stages[1].radius`). */
@@ -83,15 +87,6 @@ export interface ResolveContext {
 }
 
 // ---- the resolver ----
-
-function fmtBox(b: Box): string {
-  const axes = b.low.slice(0, 4).map((l, i) => `[${l}, ${b.high[i]}]`);
-  return axes.join(' × ') + (b.low.length > 4 ? ` × … (${b.low.length} axes)` : '');
-}
-
-function inside(inner: Box, outer: Box): boolean {
-  return inner.low.every((l, i) => l >= outer.low[i] - 1e-12) && inner.high.every((h, i) => h <= outer.high[i] + 1e-12);
-}
 
 function entries(n: number): string {
   return `${n} entr${n === 1 ? 'y' : 'ies'}`;
@@ -330,92 +325,6 @@ export function resolveWithSources(rawInput: RunConfigInput | unknown, ctx: Reso
 /** A stage without noise radius (noise "none" or "minibatch"): its radius is no one's to suggest. */
 function noRadius(stage: Stage, k: SuggestedField): boolean {
   return k === 'radius' && (stage.noise === 'none' || stage.noise === 'minibatch');
-}
-
-/**
- * The minibatch fields of a resolved stage. With noise "minibatch": `batchSize` is required and at
- * most n; `radius` does not apply: a radius > 0 given at the noise's layer or above (RUN.json, the
- * file's defaults, a stage) is an error, one from below (the table's default, the editor's
- * settings, a lower layer's schedule) is dropped to 0; the loss must be a finite sum. With another
- * noise, `batchSize` and `sampling` given at the noise's layer or above are errors, from below
- * they are dropped (a lower layer's minibatch schedule switched to another noise above it).
- */
-function minibatchStage(
-  p: Problems,
-  out: Stage,
-  f: Record<string, { v: unknown; layer: number }>,
-  layers: readonly Layer[],
-  path: string,
-  stageLayer: number | undefined,
-  name: string,
-  examples: number | null | undefined,
-): void {
-  const noiseLayer = f.noise.layer;
-  // A field of the stage's own list is named in it; one from a flat field by that layer's name.
-  const at = (k: string) => (f[k].layer === stageLayer ? `${path}.${k}` : layers[f[k].layer].path(k));
-  const given = (k: string) =>
-    f[k] !== undefined && f[k].layer >= noiseLayer && !['defaults', 'suggested', 'settings'].includes(layers[f[k].layer].kind);
-  if (out.noise !== 'minibatch') {
-    for (const k of ['batchSize', 'sampling'] as const) {
-      if (given(k)) p.add(at(k), `applies only to noise "minibatch"; this stage's noise is "${out.noise}"`);
-    }
-    return;
-  }
-  if (out.radius > 0) {
-    if (given('radius'))
-      p.add(
-        at('radius'),
-        `does not apply to noise "minibatch" (its noise is the batch's own: set batchSize); leave it out, got ${out.radius}`,
-      );
-    out.radius = 0;
-  }
-  if (examples === null) {
-    p.add(
-      at('noise'),
-      `"minibatch" needs a finite-sum loss: ${name} with a trailing example parameter and ${name}Options.data (see the README)`,
-    );
-  }
-  if (f.batchSize === undefined) {
-    p.add(`${path}.batchSize`, `is required with noise "minibatch": an integer in [1, ${examples ?? 'n'}], the examples per step`);
-  } else {
-    const b = f.batchSize.v as number;
-    if (typeof examples === 'number' && b > examples)
-      p.add(at('batchSize'), `must be at most the number of examples n = ${examples}, got ${b}`);
-    out.batchSize = b;
-  }
-  out.sampling = (f.sampling?.v as Sampling | undefined) ?? 'uniform';
-}
-
-/** Share of a start box's width added on each side of it for the default domain. */
-export const DOMAIN_MARGIN = 0.1;
-
-/**
- * The default domain: the union of the start boxes, grown on each side by DOMAIN_MARGIN of its
- * width, and further where a point (a declared target or x*; a minimum of f found beyond the start
- * boxes, see `widenDomain` in targets.ts) lies closer than half that margin to its edge or outside it.
- */
-export function defaultDomain(boxes: readonly Box[], points: ReadonlyArray<readonly number[]>): Box {
-  const d = boxes[0].low.length;
-  const low = boxes[0].low.slice();
-  const high = boxes[0].high.slice();
-  for (const b of boxes) {
-    for (let i = 0; i < d; i++) {
-      low[i] = Math.min(low[i], b.low[i]);
-      high[i] = Math.max(high[i], b.high[i]);
-    }
-  }
-  for (let i = 0; i < d; i++) {
-    const margin = DOMAIN_MARGIN * (high[i] - low[i]);
-    let lo = low[i] - margin;
-    let hi = high[i] + margin;
-    for (const q of points) {
-      lo = Math.min(lo, q[i] - margin / 2);
-      hi = Math.max(hi, q[i] + margin / 2);
-    }
-    low[i] = lo;
-    high[i] = hi;
-  }
-  return { low, high };
 }
 
 /** Distinct (radius, noise) pairs of the noisy stages, in stage order: one smoothed curve each. */
