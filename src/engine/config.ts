@@ -80,6 +80,13 @@ export interface ResolveContext {
    */
   suggested?: Partial<Record<SuggestedField, number>>;
   /**
+   * A check of the resolved run as a whole (the CLI and the extension pass the result's size
+   * budget, `resultBudgetProblem`): a problem it returns is reported with the others, its
+   * setting named by `name` as the user set it (`sgdLandscape.trials`, `fOptions.defaults.checkpoints`,
+   * RUN.json's `checkpoints`).
+   */
+  limit?: (config: RunConfig, name: (key: string) => string) => { setting: string; message: string } | undefined;
+  /**
    * Where a setting was written, for messages: called with a path such as
    * `fOptions.defaults.trials` and answers e.g. `/work/f.ts:12`, or undefined.
    */
@@ -314,6 +321,11 @@ export function resolveWithSources(rawInput: RunConfigInput | unknown, ctx: Reso
     config.sliceDirections = sliceDirections;
     config.slices = sliceDirections.length;
   }
+  const over = ctx.limit?.(config, (key) => userName(key, val, layers, ctx, name));
+  if (over) {
+    p.add(over.setting, over.message);
+    throw ConfigError.from(p);
+  }
   const fromKind = (kind: LayerKind) =>
     SUGGESTED_FIELDS.filter((k) =>
       merged.stages.some((st, i) => layers[st.fields[k].layer].kind === kind && !noRadius(config.stages[i], k)),
@@ -325,6 +337,21 @@ export function resolveWithSources(rawInput: RunConfigInput | unknown, ctx: Reso
 /** A stage without noise radius (noise "none" or "minibatch"): its radius is no one's to suggest. */
 function noRadius(stage: Stage, k: SuggestedField): boolean {
   return k === 'radius' && (stage.noise === 'none' || stage.noise === 'minibatch');
+}
+
+/**
+ * How a message about the resolved run names a setting: by the layer its value came from
+ * (`sgdLandscape.trials`, `fOptions.defaults.checkpoints`, RUN.json's `checkpoints`); a value left
+ * at the table's default or suggested from f by where this entry point's user sets it: in the extension (which passes
+ * the settings as `ctx.base`) its `sgdLandscape.*` setting, else `<name>Options.defaults`; in the
+ * CLI its RUN.json name.
+ */
+function userName(key: string, val: Record<string, { layer: number }>, layers: readonly Layer[], ctx: ResolveContext, fn: string): string {
+  const v = val[key];
+  if (v && layers[v.layer].kind !== 'defaults' && layers[v.layer].kind !== 'suggested') return layers[v.layer].path(key);
+  if (ctx.base === undefined) return key;
+  const setting = settingKeyOf(key);
+  return setting ? `${SETTINGS_SECTION}.${setting}` : `${fn}Options.defaults.${key}`;
 }
 
 /** Distinct (radius, noise) pairs of the noisy stages, in stage order: one smoothed curve each. */

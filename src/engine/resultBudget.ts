@@ -3,35 +3,46 @@
  * before anything runs, and the limit it must stay within. Every part that grows with a setting
  * is counted: per trial (finals, last iterates, starts, each stage's finals, f(final), the
  * diverged flag), the Figure 5 checkpoints (d + 1 numbers per sampled trial and checkpoint), the
- * sampled paths, the landscape's maps (f, g per smoothing, c(y) per map) and the histograms, with the
- * copies RESULT.json writes (`sgd`, `gd` and `finals` repeat methods' data).
+ * sampled paths, the landscape's maps (f, g per smoothing, c(y) per map), the minibatch gradient
+ * noise's covariance (d × d) and the histograms, with the copies RESULT.json writes (`sgd`, `gd`
+ * and `finals` repeat methods' data).
  *
  * RESULT_NUMBERS_MAX keeps RESULT.json to about 425 MB (some 21 characters a number), below V8's
  * longest string (2²⁹ characters, 537 M), and leaves room for a 2-D landscape at the largest
  * resolution (2001² points a map). Measured at the edge (a 2-D run of 30,846 trials, 19,997,971
- * numbers written): RESULT.json 424 MB, the CLI's peak resident memory 2.3 GB. A run over the
- * budget is refused before it starts, naming the setting that takes most of it and how far to
- * lower it.
- * Sweeps keep no per-trial data and are not bound by it.
+ * numbers written): RESULT.json 424 MB, the CLI's peak resident memory 2.3 GB.
+ *
+ * Each setting's range in the settings table holds on its own; the budget bounds them together
+ * (100,000 trials at dim 20 are over it, as is resolution 2001 in 2-D
+ * with two noise radii). A run over the budget is refused before it starts, with every single
+ * change that would make it fit: each setting of the largest part (and `trials`) lowered to the
+ * largest value that fits, one method instead of several, one noise radius instead of several.
+ * The caller names the settings as the user set them (`sgdLandscape.trials`,
+ * `fOptions.defaults.checkpoints`, RUN.json's `checkpoints`). Sweeps keep no per-trial data and
+ * are not bound by it.
  */
 import { convexityRadii } from './convexity';
+import { EIGEN_MAX_DIM, QQ_POINTS } from './gradientNoise';
 import { MAX_BINS_1D } from './histogram';
 import { landscapeRows } from './landscape';
 import { smoothingRadii, totalSteps } from './config';
 import { methodRoles } from './methods';
+import { methodStage } from './sgd';
 import type { RunConfig } from './types';
 
 /** The most numbers one run's result may hold, counted as RESULT.json writes them. */
 export const RESULT_NUMBERS_MAX = 20_000_000;
 
-/** Settings a part of the result grows with: the one named when that part is the largest. */
-export type BudgetSetting = 'trials' | 'checkpoints' | 'trajectoryPoints' | 'resolution';
+/** Settings a part of the result grows with, each a number that lowering shrinks the result. */
+export type BudgetSetting = 'trials' | 'checkpoints' | 'trajectoryPoints' | 'sampleTrajectories' | 'resolution' | 'dim';
 
 export interface ResultPart {
-  /** What it is, for a message: "checkpoints (Figure 5)". */
+  /** What it is, for a message: "Figure 5 checkpoints of every trial". */
   what: string;
-  /** The setting to lower for this part. */
+  /** The setting to lower for this part (the first of `settings`). */
   setting: BudgetSetting;
+  /** Every setting this part grows with, the one that shrinks it most first. */
+  settings: BudgetSetting[];
   numbers: number;
 }
 
@@ -54,6 +65,12 @@ function jsonNumbers(v: unknown): number {
   return 0;
 }
 
+/** Whether the result has `diagnostics.gradientNoise`: the `sgd` method has a minibatch stage. */
+function hasGradientNoise(config: RunConfig): boolean {
+  const spec = config.methods[methodRoles(config).sgd];
+  return !!spec && config.stages.some((s) => methodStage(s, spec).noise === 'minibatch');
+}
+
 /** How many numbers the result of `config` holds (an upper bound: diverged paths stop early). */
 export function resultSize(config: RunConfig): ResultSize {
   const d = config.dim;
@@ -72,17 +89,46 @@ export function resultSize(config: RunConfig): ResultSize {
   // the finals of the two models' trials (noiseLandscapes.ts).
   const noiseModels = d === 2 && config.stages.some((s) => s.noise === 'minibatch') ? 2 : 0;
   const maps = 1 + smoothingRadii(config).length * (d > 2 ? 2 : 1) + convexityRadii(config).length + 2 * noiseModels;
+  const m = config.methods.length;
+  const written = `written ${copies} times (${m} method${m === 1 ? '' : 's'} and RESULT.json's copies)`;
   const parts: ResultPart[] = [
     {
-      what: 'final points, starts and stage finals of every trial',
+      what: `final points, starts and stage finals of ${fmt(config.trials)} trials in ${d}-D, ${written}`,
       setting: 'trials',
+      settings: ['trials'],
       numbers: copies * config.trials * perTrial + config.trials * d + noiseModels * config.trials * d,
     },
     // The `sgd` method's sampled trials only (RESULT.json version 2), written twice (its method and `sgd`).
-    { what: 'Figure 5 checkpoints of the sampled trials', setting: 'checkpoints', numbers: 2 * sampled * checkpoints * (d + 1) },
-    { what: 'sampled paths', setting: 'trajectoryPoints', numbers: copies * sampled * pathPoints * d },
-    { what: 'landscape maps', setting: 'resolution', numbers: grid * maps + (d === 2 ? 2 : 1) * config.resolution },
+    {
+      what: `Figure 5 checkpoints: ${fmt(checkpoints)} per sampled trial of ${fmt(sampled)}, ${d + 1} numbers each, written twice (the sgd method and RESULT.json's copy)`,
+      setting: 'checkpoints',
+      settings: ['checkpoints', 'sampleTrajectories'],
+      numbers: 2 * sampled * checkpoints * (d + 1),
+    },
+    {
+      what: `sampled paths: ${fmt(sampled)} of ${fmt(pathPoints)} points in ${d}-D, ${written}`,
+      setting: 'trajectoryPoints',
+      settings: ['trajectoryPoints', 'sampleTrajectories'],
+      numbers: copies * sampled * pathPoints * d,
+    },
+    {
+      what: `landscape maps: ${maps} of ${d === 1 ? fmt(config.resolution) : `${fmt(rows)} × ${fmt(config.resolution)}`} points`,
+      setting: 'resolution',
+      settings: ['resolution'],
+      numbers: grid * maps + (d === 2 ? 2 : 1) * config.resolution,
+    },
   ];
+  if (hasGradientNoise(config)) {
+    // C(x*) (d × d) and x*; the spectrum (eigenvalues, top eigenvector, the kicks' QQ points) up
+    // to EIGEN_MAX_DIM; tr C per checkpoint (steps, mean, min, max); seven scalars. (The 2-D noise
+    // models' maps and finals are counted with the landscape and the trials.)
+    parts.push({
+      what: `the minibatch gradient noise's covariance at x*: ${fmt(d)} × ${fmt(d)}`,
+      setting: 'dim',
+      settings: ['dim'],
+      numbers: d * d + d + (d <= EIGEN_MAX_DIM ? 2 * d + 2 + 2 * QQ_POINTS : 0) + 4 * checkpoints + 7,
+    });
+  }
   // The rest is small and bounded by other settings: the settings themselves; histograms (per
   // copy: at most MAX_BINS_1D bins in 1-D, 40 × 40 and a marginal in 2-D, 40 beyond; their edges);
   // the steps of paths and checkpoints; Figure 5 statistics, Theorem 1 and 3, x*, c's arguments.
@@ -98,48 +144,82 @@ export function resultSize(config: RunConfig): ResultSize {
   return { total: parts.reduce((s, p) => s + p.numbers, 0) + rest, parts };
 }
 
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+const fits = (config: RunConfig) => resultSize(config).total <= RESULT_NUMBERS_MAX;
+
 /**
  * The largest value of `setting` (at least its smallest allowed `min`) with which `config` fits
  * the budget, others unchanged; undefined when even `min` does not fit.
  */
 export function largestFitting(config: RunConfig, setting: BudgetSetting, min: number, max = config[setting]): number | undefined {
-  const fits = (v: number) => resultSize({ ...config, [setting]: v }).total <= RESULT_NUMBERS_MAX;
-  if (!fits(min)) return undefined;
+  const fitsAt = (v: number) => fits({ ...config, [setting]: v });
+  if (!fitsAt(min)) return undefined;
   let lo = min;
   let hi = max;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (fits(mid)) lo = mid;
+    if (fitsAt(mid)) lo = mid;
     else hi = mid - 1;
   }
   return lo;
 }
 
 /** Smallest values the budget's settings may take (the settings table's minimums). */
-const MINIMUM: Record<BudgetSetting, number> = { trials: 1, checkpoints: 2, trajectoryPoints: 2, resolution: 2 };
+const MINIMUM: Record<BudgetSetting, number> = {
+  trials: 1,
+  checkpoints: 2,
+  trajectoryPoints: 2,
+  sampleTrajectories: 0,
+  resolution: 3,
+  dim: 1,
+};
+
+/** How a message names a setting: as the user set it (`sgdLandscape.trials`, `fOptions.defaults.checkpoints`); RUN.json's name by default. */
+export type SettingNamer = (setting: string) => string;
 
 /**
  * Why `config` is over the budget, as a problem on the setting of its largest part: the count,
- * the limit, and the largest value of that setting (and of `trials`) that fits. Undefined when it
- * fits.
+ * the limit, and every single change that makes it fit (each setting of the largest part, and
+ * `trials`, lowered to the largest value that fits; one method; one noise radius). `setting` is
+ * the largest part's setting as `name` gives it. Undefined when it fits.
  */
-export function resultBudgetProblem(config: RunConfig): { setting: BudgetSetting; message: string } | undefined {
+export function resultBudgetProblem(config: RunConfig, name: SettingNamer = (s) => s): { setting: string; message: string } | undefined {
   const size = resultSize(config);
   if (size.total <= RESULT_NUMBERS_MAX) return undefined;
   const largest = size.parts.reduce((a, b) => (b.numbers > a.numbers ? b : a));
-  const fmt = (n: number) => n.toLocaleString('en-US');
   const ways: string[] = [];
-  const own = largestFitting(config, largest.setting, MINIMUM[largest.setting]);
-  if (own !== undefined) ways.push(`${largest.setting} at most ${fmt(own)}`);
-  if (largest.setting !== 'trials') {
-    const trials = largestFitting(config, 'trials', MINIMUM.trials);
-    if (trials !== undefined) ways.push(`trials at most ${fmt(trials)}`);
+  for (const s of [...largest.settings, ...(largest.settings.includes('trials') ? [] : (['trials'] as const))]) {
+    const now = config[s];
+    if (s === 'sampleTrajectories' && now > config.trials) continue;
+    const v = largestFitting(config, s, MINIMUM[s]);
+    if (v !== undefined && v < now) ways.push(`lower ${name(s)} from ${fmt(now)} to at most ${fmt(v)}`);
   }
-  if (config.methods.length > 1) ways.push('fewer methods');
+  if (config.methods.length > 1) {
+    const roles = methodRoles(config);
+    if (fits({ ...config, methods: [config.methods[Math.max(0, roles.sgd)]] })) {
+      const pair = config.methods.length === 2 && roles.gd >= 0;
+      ways.push(
+        pair
+          ? `run SGD without GD (${name('compareGd')}: false)`
+          : `run one method instead of ${config.methods.length} (${name('methods')})`,
+      );
+    }
+  }
+  const radii = smoothingRadii(config);
+  if (radii.length > 1 && largest.setting === 'resolution') {
+    const one = radii[0];
+    const single = config.stages.map((st) =>
+      st.noise === 'none' || st.radius <= 0 ? st : { ...st, noise: one.noise, radius: one.radius },
+    );
+    if (fits({ ...config, stages: single }))
+      ways.push(`use one noise radius in the stages (${radii.length} distinct now, each adds a g map and a c(y) map)`);
+  }
   const message =
-    `the run's result would hold ${fmt(size.total)} numbers (${fmt(largest.numbers)} of them ${largest.what}: ` +
-    `${fmt(config.trials)} trials, dim ${config.dim}, ${config.methods.length} method${config.methods.length === 1 ? '' : 's'}), ` +
-    `more than the ${fmt(RESULT_NUMBERS_MAX)} one run may keep (about 425 MB of RESULT.json)` +
-    (ways.length ? `; with the other settings as they are, use ${ways.join(', or ')}` : '');
-  return { setting: largest.setting, message };
+    `the run's result would hold ${fmt(size.total)} numbers (${fmt(largest.numbers)} of them ${largest.what}), ` +
+    `more than the ${fmt(RESULT_NUMBERS_MAX)} one run may keep (about 425 MB of RESULT.json); ` +
+    (ways.length
+      ? `each of these alone makes it fit: ${ways.join('; or ')}`
+      : `no one setting makes it fit: lower ${largest.settings.map(name).join(' and ')} together with trials`);
+  return { setting: name(largest.setting), message };
 }

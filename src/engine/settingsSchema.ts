@@ -257,6 +257,13 @@ export const METHOD_FIELDS = {
   } as EnumSpec,
 } as const;
 
+/**
+ * Said of the settings a run's result grows with: their ranges hold alone, the result's size
+ * budget (resultBudget.ts) bounds them together.
+ */
+const BUDGET_NOTE =
+  ' With the other settings, bounded by the result\'s size (at most 20,000,000 numbers, README "The result\'s size"): a run over it is refused before it starts, saying which settings to lower and to what.';
+
 /** Every RUN.json field (also `<name>Options.defaults`, the side panel's run message). */
 export const RUN_FIELDS = {
   function: { kind: 'name', maxLength: 200, description: 'Export name of the loss in the file.' } as NameSpec,
@@ -277,7 +284,7 @@ export const RUN_FIELDS = {
     min: 1,
     max: 100_000,
     default: 100,
-    description: 'Number of trials from uniform random starts in the init box.',
+    description: 'Number of trials from uniform random starts in the init box.' + BUDGET_NOTE,
   } as NumberSpec,
   init: { kind: 'box', description: 'Box of the uniform random starts.' } as BoxSpec,
   stages: {
@@ -300,7 +307,7 @@ export const RUN_FIELDS = {
     max: 2001,
     zero: 'automatic: 601 in 1-D, 201 otherwise',
     default: 0,
-    description: 'Grid points per axis for the landscape and the c(y) map.',
+    description: 'Grid points per axis for the landscape and the c(y) map.' + BUDGET_NOTE,
   } as NumberSpec,
   compareGd: {
     kind: 'boolean',
@@ -324,15 +331,21 @@ export const RUN_FIELDS = {
     min: 0,
     max: 1000,
     default: 20,
-    description: 'Trials whose paths are kept for drawing.',
+    description: 'Trials whose paths are kept for drawing.' + BUDGET_NOTE,
   } as NumberSpec,
-  trajectoryPoints: { kind: 'integer', min: 2, max: 100_000, default: 400, description: 'Points kept per sampled path.' } as NumberSpec,
+  trajectoryPoints: {
+    kind: 'integer',
+    min: 2,
+    max: 100_000,
+    default: 400,
+    description: 'Points kept per sampled path.' + BUDGET_NOTE,
+  } as NumberSpec,
   checkpoints: {
     kind: 'integer',
     min: 2,
     max: 10_000,
     default: 50,
-    description: 'Checkpoints per trial for the Figure 5 diagnostics.',
+    description: 'Checkpoints per trial for the Figure 5 diagnostics.' + BUDGET_NOTE,
   } as NumberSpec,
   probeRadius: {
     kind: 'number',

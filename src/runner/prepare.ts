@@ -231,6 +231,8 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     base: opts.base,
     locate: optionsLocator(text, abs, exportName),
   };
+  // A result too large to keep is refused before the trials (on the final settings, below), not found when memory runs out at the end.
+  const budget = opts.sweep ? undefined : resultBudgetProblem;
   const first = resolveWithSources(runInput, ctx);
   let config = first.config;
   const basis = first.defaultDomain;
@@ -256,15 +258,15 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     const s = suggestSettings(profile, config.domain, first.unset, userLr);
     const values: Partial<Record<SuggestedField, number>> = {};
     for (const k of first.unset) if (s[k] !== undefined) values[k] = s[k];
-    const second = resolveWithSources(runInput, { ...ctx, suggested: values });
+    const second = resolveWithSources(runInput, { ...ctx, suggested: values, limit: budget });
     // The same domain (widened above, not again).
     second.config.domain = config.domain;
     config = second.config;
     suggestion = { ...s, fields: second.suggested };
+  } else if (budget) {
+    // Nothing suggested: the budget on the run as first resolved (suggested steps change its size, so it waits for them).
+    resolveWithSources(runInput, { ...ctx, limit: budget });
   }
-  // A result too large to keep is refused now, not found when memory runs out at the end.
-  const overBudget = opts.sweep ? undefined : resultBudgetProblem(config);
-  if (overBudget) throw new ConfigError(overBudget.setting, overBudget.message);
   return {
     loss,
     config,

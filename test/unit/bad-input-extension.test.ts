@@ -92,7 +92,12 @@ const CASES: Case[] = [
     name: 'a result too large to keep (100,000 trials at dim 20)',
     source: 'export function line(x: number[]): number {\n  return x[0] * x[0];\n}\n',
     settings: { trials: 100_000, steps: 10, dim: 20 },
-    says: ["trials: the run's result would hold ", 'more than the 20,000,000 one run may keep', 'use trials at most '],
+    // Named as the extension's user sets it: sgdLandscape.trials.
+    says: [
+      "sgdLandscape.trials: the run's result would hold ",
+      'more than the 20,000,000 one run may keep',
+      'lower sgdLandscape.trials from 100,000 to at most ',
+    ],
   },
 ];
 

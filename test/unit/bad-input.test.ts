@@ -568,13 +568,18 @@ const CASES: Case[] = [
     files: { 'loss.ts': SQUARE10, 'run.json': { dim: 12, trials: 100_000, steps: 10, resolution: 5 } },
     args: ['run', 'loss.ts', '--config', 'run.json'],
     exit: 2,
-    says: ["trials: the run's result would hold ", 'more than the 20,000,000 one run may keep', 'use trials at most '],
+    says: ["trials: the run's result would hold ", 'more than the 20,000,000 one run may keep', 'lower trials from 100,000 to at most '],
   },
   {
     name: '60 sampled paths × 100,000 points: trajectoryPoints named, with its largest fitting value',
     ...run({ trials: 60, sampleTrajectories: 60, trajectoryPoints: 100_000, steps: 100_000, resolution: 5 }),
     exit: 2,
-    says: ["trajectoryPoints: the run's result would hold ", 'of them sampled paths', 'use trajectoryPoints at most '],
+    says: [
+      "trajectoryPoints: the run's result would hold ",
+      'of them sampled paths: 60 of 100,000 points',
+      'lower trajectoryPoints from 100,000 to at most ',
+      'or lower sampleTrajectories from 60 to at most ',
+    ],
   },
   {
     name: 'a checkpoint series of 10,000 × 1000 sampled trials: checkpoints named',
@@ -584,7 +589,12 @@ const CASES: Case[] = [
     },
     args: ['run', 'loss.ts', '--config', 'run.json'],
     exit: 2,
-    says: ["checkpoints: the run's result would hold ", 'Figure 5 checkpoints of the sampled trials', 'use checkpoints at most '],
+    says: [
+      "checkpoints: the run's result would hold ",
+      'Figure 5 checkpoints: 10,000 per sampled trial of 1,000',
+      'lower checkpoints from 10,000 to at most ',
+      'or lower sampleTrajectories from 1,000 to at most ',
+    ],
   },
   {
     name: 'resolution 2001 in 2-D with three noise radii: resolution named',
@@ -594,7 +604,43 @@ const CASES: Case[] = [
       stages: [0.1, 0.2, 0.3].map((radius) => ({ lr: 0.01, radius, steps: 5, noise: 'uniform' })),
     }),
     exit: 2,
-    says: ["resolution: the run's result would hold ", 'of them landscape maps', 'use resolution at most '],
+    says: [
+      "resolution: the run's result would hold ",
+      'of them landscape maps: 7 of 2,001 × 2,001 points',
+      'lower resolution from 2,001 to at most ',
+    ],
+  },
+  {
+    // Within every setting's range (the issue: refused by the budget without saying how to fit).
+    name: 'resolution 2001 in 2-D with two noise radii: every single change that fits',
+    ...run({
+      ...SMALL,
+      resolution: 2001,
+      stages: [0.1, 0.2].map((radius) => ({ lr: 0.01, radius, steps: 5, noise: 'uniform' })),
+    }),
+    exit: 2,
+    says: [
+      "resolution: the run's result would hold ",
+      'of them landscape maps: 5 of 2,001 × 2,001 points',
+      'each of these alone makes it fit: lower resolution from 2,001 to at most 1,999; or use one noise radius in the stages',
+    ],
+  },
+  {
+    name: "a finite sum of dim 5000 with minibatch noise: the gradient noise's covariance (d × d) is counted",
+    files: {
+      'loss.ts':
+        'export function ls(w: number[], e: number): number {\n  return w[0] * e;\n}\nexport const lsOptions = { dim: 5000, data: [1, 2, 3, 4] };\n',
+      'run.json': { trials: 1, steps: 2, resolution: 3, slices: 1, sampleTrajectories: 0, noise: 'minibatch', batchSize: 1 },
+    },
+    args: ['run', 'loss.ts', '--config', 'run.json'],
+    exit: 2,
+    // dim is named where it was set: lsOptions.dim, on line 4.
+    says: [
+      "lsOptions.dim: the run's result would hold ",
+      "of them the minibatch gradient noise's covariance at x*: 5,000 × 5,000",
+      'lower lsOptions.dim from 5,000 to at most ',
+      'loss.ts:4)',
+    ],
   },
 
   // ---- values of the wrong kind from the loss ----
