@@ -11,6 +11,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveConfig } from '../../src/engine/config';
+import { largestFitting } from '../../src/engine/resultBudget';
 import type { Notifier } from '../../src/extension/ports';
 import { PoolExecutor } from '../../src/extension/runSession';
 import { RunService } from '../../src/extension/runService';
@@ -162,6 +164,45 @@ test('extension: what the loss prints reaches the output, capped, and the run st
     assert.ok(text.startsWith('zzzz'), text.slice(0, 40));
     assert.ok(text.length < 70 * 1024, `${text.length} characters passed on`);
     assert.match(text, /\[line printed \d+(\.\d)? MB more \(\d+ lines\) that are not shown\]\n$/);
+  } finally {
+    s.dispose();
+  }
+});
+
+test("extension: at the result budget's edge the largest fitting trials are prepared, one more is refused naming sgdLandscape.trials", async () => {
+  const file = join(dir, 'edge', 'loss.ts');
+  const source = 'export function line(x: number[]): number {\n  return x[0] * x[0];\n}\n';
+  mkdirSync(join(dir, 'edge'), { recursive: true });
+  writeFileSync(file, source);
+  // The engine's edge for these settings (dim 20, 10 steps, SGD and GD).
+  const engine = resolveConfig({ function: 'line', trials: 100_000, steps: 10, resolution: 5 }, { dim: 20 });
+  const edge = largestFitting(engine, 'trials', 1)!;
+  assert.ok(edge > 1000 && edge < 100_000, `edge ${edge}`);
+  // Through the host's preparation (PoolExecutor: the settings as its lowest layer), nothing run.
+  const executor = new PoolExecutor({ workerScript, bundleDir: join(dir, 'bundles'), onOutput: () => undefined });
+  try {
+    const at = await executor.prepare({
+      request: { file, exportName: 'line', mode: 'run' },
+      sourceText: source,
+      settings: parseSettings({ trials: edge, steps: 10, resolution: 5, dim: 20, workers: 1 }),
+      signal: new AbortController().signal,
+    });
+    assert.equal(at.config.trials, edge);
+  } finally {
+    executor.dispose();
+  }
+  // One more, through the run service: an error on the panel and one toast, nothing run.
+  const { s, notes } = service({ trials: edge + 1, steps: 10, dim: 20 });
+  try {
+    await s.start({ file, exportName: 'line', mode: 'run' });
+    const status = s.state.status;
+    assert.equal(status.kind, 'error', JSON.stringify(status));
+    if (status.kind !== 'error') return;
+    const fmt = (n: number) => n.toLocaleString('en-US');
+    assert.ok(status.message.includes(`lower sgdLandscape.trials from ${fmt(edge + 1)} to at most ${fmt(edge)}`), status.message);
+    assert.match(status.message, /bad setting sgdLandscape\.trials: the run's result would hold 20,000,\d{3} numbers/);
+    assert.equal(notes.failures.length, 1);
+    assert.equal(s.state.runs.length, 0, 'nothing stored');
   } finally {
     s.dispose();
   }

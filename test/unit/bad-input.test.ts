@@ -548,6 +548,16 @@ const CASES: Case[] = [
     says: ['loss.ts failed: its top level rejected a promise that nothing handled: not ready (', 'loss.ts:1)'],
   },
   {
+    // It surfaced after 9 s before. Nothing else can end this run (the loss never returns and the
+    // stall limit is an hour): it ends only if the rejection fails the load at once, not after
+    // the trials or a timer (the 60 s exec timeout would fail the row).
+    name: 'a top-level rejection fails loading at once, before a loss that would hang for an hour',
+    files: { 'loss.ts': "Promise.reject(new Error('not ready'));\nexport function line(x: number): number {\n  for (;;) {}\n}\n" },
+    args: ['run', 'loss.ts', '--stall-seconds', '3600'],
+    exit: 1,
+    says: ['loss.ts failed: its top level rejected a promise that nothing handled: not ready (', 'loss.ts:1)'],
+  },
+  {
     name: 'a timer of the module throws later',
     ...small1(top("setTimeout(() => {\n  throw new Error('late');\n}, 1);")),
     exit: 1,
