@@ -24,6 +24,7 @@ import { RunFailure } from '../runner/failure';
 import { LossFileError, prepareRun, readLossFile, type PreparedRun } from '../runner/prepare';
 import { SUGGESTED_FIELDS } from '../engine/suggest';
 import { notMinimiserText, smoothnessText, theorem3Text, theoremText } from '../view/theorem1';
+import { gapLines } from '../view/gaps';
 import {
   CliProblems,
   OutputError,
@@ -168,7 +169,6 @@ export function suggestionLines(s: PreparedRun['suggestion']): string[] {
 
 function summary(r: ExperimentResult, suggestion?: PreparedRun['suggestion']): string {
   const d = r.diagnostics;
-  const nf = r.landscape.nonFinite;
   const fmt = (v: number) => (Number.isFinite(v) ? +v.toPrecision(4) : String(v));
   const lines = [
     `function ${r.config.function} (dim ${r.config.dim}), ${r.config.trials} trials × ${r.config.stages.map((s) => `${s.steps} steps @ lr ${s.lr}, ${s.noise === 'minibatch' ? `minibatch B = ${s.batchSize} (${s.sampling ?? 'uniform'})` : `${s.noise} radius ${s.radius}`}`).join(' → ')}`,
@@ -184,18 +184,7 @@ function summary(r: ExperimentResult, suggestion?: PreparedRun['suggestion']): s
         d.divergence,
       ),
     ),
-    ...(nf
-      ? [
-          `${r.config.function} is not finite at ${nf.count} of ${nf.of} landscape points (first ${nf.value} at x = [${nf.at.map(fmt).join(', ')}]); they are gaps, left out of x*, c and L`,
-        ]
-      : []),
-    ...r.landscape.smoothed.flatMap((g) =>
-      g.nonFinite
-        ? [
-            `g (${g.noise} radius ${g.radius}) has ${g.nonFinite.gaps} gaps: ${r.config.function} is ${g.nonFinite.value} at x = [${g.nonFinite.at.map(fmt).join(', ')}] (${g.nonFinite.count} of the ${g.nonFinite.of} points the smoothing samples, between and beyond the grid points too), and g is not defined where its kernel reaches them`,
-          ]
-        : [],
-    ),
+    ...gapLines(r.landscape, r.config.function),
     ...d.convexity.flatMap((m) => (m.xStarCheck?.minimises === false ? [notMinimiserText(m.xStarCheck, m.radius)] : [])),
     ...d.theorem1.map((t) => theoremText(t, r.config.stages.length)),
     ...(d.theorem3 ? [theorem3Text(d.theorem3)] : []),

@@ -695,7 +695,10 @@ const CASES: Case[] = [
     exit: 0,
     says: [],
     // f's gaps on the grid, and g's where the smoothing's samples between and beyond them are not finite.
-    stdout: ['bowl is not finite at 10 of 25 landscape points (first Infinity at x = [1.5, -3])', ' gaps: bowl is Infinity at x = ['],
+    stdout: [
+      'bowl is not finite at 10 of 25 landscape points (first Infinity at x = [1.5, -3])',
+      ' gaps among its 25 grid points: bowl is Infinity at x = [',
+    ],
   },
   {
     name: 'a gradient of the wrong length names the gradient and its line',

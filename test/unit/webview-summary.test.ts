@@ -88,3 +88,39 @@ test('issue 14: the unsmoothed c(y) map of a minibatch run says minibatch noise 
   const none = { ...mb, config: { ...mb.config, stages: stages.map((s) => ({ ...s, noise: 'none' as const, batchSize: undefined })) } };
   assert.match(convexityText(none), /\(f itself, no noise\)/);
 });
+
+test('gaps in f and g are said in the summary: how many grid points, why, and the first point', () => {
+  const fn = view.source?.exportName ?? view.config.function;
+  const landscape = {
+    x: [0, 1, 2],
+    y: [0, 1],
+    f: [
+      [0, NaN, 1],
+      [1, 2, 3],
+    ],
+    nonFinite: { count: 1, of: 6, at: [1, 0], value: 'NaN' },
+    smoothed: [
+      { radius: 0.3, noise: 'uniform' as const, values: [[1, 1, 1]] },
+      {
+        radius: 0.6,
+        noise: 'uniform' as const,
+        values: [[1, 1, 1]],
+        nonFinite: { count: 3, of: 1000, at: [1.05, -1.4], value: 'Infinity', gaps: 4 },
+      },
+    ],
+  };
+  const s = summaryText({ ...view, landscape });
+  assert.ok(
+    s.includes(`${fn} is not finite at 1 of 6 landscape points (first NaN at x = [1, 0]); they are gaps, left out of x*, c and L.`),
+    s,
+  );
+  assert.ok(
+    s.includes(
+      `g (uniform radius 0.6) has 4 gaps among its 6 grid points: ${fn} is Infinity at x = [1.05, -1.4] (3 of the 1000 points the smoothing samples, between and beyond the grid points too), and g is not defined where its kernel reaches them.`,
+    ),
+    s,
+  );
+  assert.ok(!s.includes('radius 0.3) has'), 'a g without gaps is not mentioned');
+  // Finite everywhere: nothing said.
+  assert.ok(!summaryText(view).includes('gaps'));
+});

@@ -7,6 +7,7 @@ import { formatDuration, formatFraction, formatNumber, formatPercent, formatPoin
 
 import { notMinimiserText } from '../../src/view/theorem1';
 import { gradientNoiseText, unsmoothedNoiseText } from '../../src/view/gradientNoise';
+import { gapLines } from '../../src/view/gaps';
 
 export { theorem3Text, theoremText } from '../../src/view/theorem1';
 
@@ -132,6 +133,8 @@ export function summaryText(view: ViewResult): string {
   const targets = targetsText(view);
   const parts = [successText(view), ...(targets ? [targets] : []), convexityText(view)];
   if (view.diagnostics.gradientNoise) parts.push(gradientNoiseText(view.diagnostics.gradientNoise));
+  // Where f or g is not finite: gaps in the maps, left out of x*, c and L.
+  for (const line of gapLines(view.landscape, view.source?.exportName ?? view.config.function)) parts.push(`${line}.`);
   const diverged = view.methods?.length ? view.methods.reduce((s, m) => s + m.diverged, 0) : view.sgd.diverged + (view.gd?.diverged ?? 0);
   if (diverged > 0) parts.push(`${diverged} trial${diverged === 1 ? '' : 's'} diverged.`);
   return parts.join(' ');
