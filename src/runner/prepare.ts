@@ -231,9 +231,13 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     base: opts.base,
     locate: optionsLocator(text, abs, exportName),
   };
-  // A result too large to keep is refused before the trials (on the final settings, below), not found when memory runs out at the end.
+  // A result too large to keep is refused before the trials, not found when memory runs out at the end.
   const budget = opts.sweep ? undefined : resultBudgetProblem;
   const first = resolveWithSources(runInput, ctx);
+  // Its size depends on steps and the noise radii, not on lr: when no suggestion can change them it
+  // is checked now, before any of the user's code runs; else on the final settings below.
+  const sizeKnown = !first.unset.includes('steps') && !first.unset.includes('radius');
+  if (budget && sizeKnown) resolveWithSources(runInput, { ...ctx, limit: budget });
   let config = first.config;
   const basis = first.defaultDomain;
   // Lines for failures without a stack (a hung call, memory, a gradient of the wrong shape).
@@ -258,13 +262,12 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
     const s = suggestSettings(profile, config.domain, first.unset, userLr);
     const values: Partial<Record<SuggestedField, number>> = {};
     for (const k of first.unset) if (s[k] !== undefined) values[k] = s[k];
-    const second = resolveWithSources(runInput, { ...ctx, suggested: values, limit: budget });
+    const second = resolveWithSources(runInput, { ...ctx, suggested: values, limit: sizeKnown ? undefined : budget });
     // The same domain (widened above, not again).
     second.config.domain = config.domain;
     config = second.config;
     suggestion = { ...s, fields: second.suggested };
-  } else if (budget) {
-    // Nothing suggested: the budget on the run as first resolved (suggested steps change its size, so it waits for them).
+  } else if (budget && !sizeKnown) {
     resolveWithSources(runInput, { ...ctx, limit: budget });
   }
   return {
