@@ -20,7 +20,7 @@
  * stage's in stageMinibatch.ts.
  */
 import { AUTO_RESOLUTION, INIT_HALF_WIDTH, RUN_FIELDS, SETTINGS_SECTION, runDefaults, settingKeyOf, NOISE_KINDS } from './settingsSchema';
-import { mergeLayers, type Layer, type LayerKind } from './configMerge';
+import { mergeLayers, nameBySource, type Layer, type LayerKind } from './configMerge';
 import { SUGGESTED_FIELDS, type SuggestedField } from './suggest';
 import { defaultDomain, fmtBox, inside } from './domain';
 import { minibatchStage } from './stageMinibatch';
@@ -321,7 +321,7 @@ export function resolveWithSources(rawInput: RunConfigInput | unknown, ctx: Reso
     config.sliceDirections = sliceDirections;
     config.slices = sliceDirections.length;
   }
-  const over = ctx.limit?.(config, (key) => userName(key, val, layers, ctx, name));
+  const over = ctx.limit?.(config, (key) => nameBySource(key, val, layers, ctx.base !== undefined, name));
   if (over) {
     p.add(over.setting, over.message);
     throw ConfigError.from(p);
@@ -337,34 +337,4 @@ export function resolveWithSources(rawInput: RunConfigInput | unknown, ctx: Reso
 /** A stage without noise radius (noise "none" or "minibatch"): its radius is no one's to suggest. */
 function noRadius(stage: Stage, k: SuggestedField): boolean {
   return k === 'radius' && (stage.noise === 'none' || stage.noise === 'minibatch');
-}
-
-/**
- * How a message about the resolved run names a setting: by the layer its value came from
- * (`sgdLandscape.trials`, `fOptions.defaults.checkpoints`, RUN.json's `checkpoints`); a value left
- * at the table's default or suggested from f by where this entry point's user sets it: in the extension (which passes
- * the settings as `ctx.base`) its `sgdLandscape.*` setting, else `<name>Options.defaults`; in the
- * CLI its RUN.json name.
- */
-function userName(key: string, val: Record<string, { layer: number }>, layers: readonly Layer[], ctx: ResolveContext, fn: string): string {
-  const v = val[key];
-  if (v && layers[v.layer].kind !== 'defaults' && layers[v.layer].kind !== 'suggested') return layers[v.layer].path(key);
-  if (ctx.base === undefined) return key;
-  const setting = settingKeyOf(key);
-  return setting ? `${SETTINGS_SECTION}.${setting}` : `${fn}Options.defaults.${key}`;
-}
-
-/** Distinct (radius, noise) pairs of the noisy stages, in stage order: one smoothed curve each. */
-export function smoothingRadii(config: RunConfig): Array<{ radius: number; noise: NoiseKind }> {
-  const out: Array<{ radius: number; noise: NoiseKind }> = [];
-  for (const s of config.stages) {
-    if (s.noise === 'none' || s.radius <= 0) continue;
-    if (!out.some((o) => o.radius === s.radius && o.noise === s.noise)) out.push({ radius: s.radius, noise: s.noise });
-  }
-  return out;
-}
-
-/** Total steps over all stages. */
-export function totalSteps(config: RunConfig): number {
-  return config.stages.reduce((n, s) => n + s.steps, 0);
 }

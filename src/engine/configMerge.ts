@@ -10,9 +10,9 @@
  * - a stage with noise "none" or "minibatch" has radius 0 unless a radius is given at its own
  *   layer or above.
  * `resolveConfig` (config.ts) applies it to checked layers; `mergeRunInputs` to unchecked ones
- * for display.
+ * for display; `nameBySource` names a setting after the layer its value came from.
  */
-import { FLAT_STAGE_KEYS } from './settingsSchema';
+import { FLAT_STAGE_KEYS, SETTINGS_SECTION, settingKeyOf } from './settingsSchema';
 import { isRecord } from './settingsValidate';
 import type { RunConfigInput } from './types';
 
@@ -111,4 +111,25 @@ export function mergeRunInputs(inputs: ReadonlyArray<RunConfigInput | undefined>
     return s;
   });
   return out as RunConfigInput;
+}
+
+/**
+ * How a message about the resolved run names a setting: by the layer its value came from
+ * (`sgdLandscape.trials`, `fOptions.defaults.checkpoints`, RUN.json's `checkpoints`); a value left
+ * at the table's default or suggested from f by where this entry point's user sets it: in the
+ * extension (`extension`: the settings are a layer) its `sgdLandscape.*` setting, else
+ * `<name>Options.defaults`; in the CLI its RUN.json name.
+ */
+export function nameBySource(
+  key: string,
+  val: Record<string, { layer: number }>,
+  layers: readonly Layer[],
+  extension: boolean,
+  fn: string,
+): string {
+  const v = val[key];
+  if (v && layers[v.layer].kind !== 'defaults' && layers[v.layer].kind !== 'suggested') return layers[v.layer].path(key);
+  if (!extension) return key;
+  const setting = settingKeyOf(key);
+  return setting ? `${SETTINGS_SECTION}.${setting}` : `${fn}Options.defaults.${key}`;
 }

@@ -11,7 +11,7 @@
 import type { Gradient, Landscape, Loss, NonFiniteCount, NoiseKind, RunConfig, SmoothedCurve } from './types';
 import { defaultPanelWidth1D, makeSmoother, type Smoother } from './smoothing';
 import { smoothGrid, type GridAxis } from './gridSmoothing';
-import { smoothingRadii } from './config';
+import { smoothingRadii } from './schedule';
 import { Normal, stream } from './rng';
 
 export interface LandscapeOptions {

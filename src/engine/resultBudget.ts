@@ -25,7 +25,7 @@ import { convexityRadii } from './convexity';
 import { EIGEN_MAX_DIM, QQ_POINTS } from './gradientNoise';
 import { MAX_BINS_1D } from './histogram';
 import { landscapeRows } from './landscape';
-import { smoothingRadii, totalSteps } from './config';
+import { smoothingRadii, totalSteps } from './schedule';
 import { methodRoles } from './methods';
 import { methodStage } from './sgd';
 import type { RunConfig } from './types';

@@ -13,9 +13,9 @@
  * the three kernels (`advance`, and `advance1` / `advance2` on scalars), because calling shared
  * helpers from the hot loop measured ~8 % slower per step; a test holds the kernels bit-identical.
  */
-import { stageLr, stageRadius, isConstantStage } from './schedule';
+import { stageLr, stageRadius, isConstantStage, totalSteps } from './schedule';
 import { Normal, stream, uniformInBox, type Rng } from './rng';
-import { GD_METHOD, SGD_METHOD, methodRoles, totalSteps } from './config';
+import { GD_METHOD, SGD_METHOD, methodRoles } from './config';
 import { Figure5Terms, copyFigure5, emptyFigure5, mergeFigure5 } from './trajectory';
 import { NOISE_CODE, perturb } from './noise';
 import { CYCLE_MAX, CYCLE_WATCH_EVERY, ExactCycle } from './exactCycle';

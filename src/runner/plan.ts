@@ -3,7 +3,7 @@
  * for progress, how chunk results merge into partial results while the run goes, and how long
  * each phase took. No threads here: `pool.ts` submits the chunks to the scheduler.
  */
-import { totalSteps } from '../engine/config';
+import { totalSteps } from '../engine/schedule';
 import { landscapeRows, mergeLandscapes } from '../engine/landscape';
 import { mergeMethodResults } from '../engine/sgd';
 import { methodRoles } from '../engine/config';

@@ -16,7 +16,7 @@ import {
   type SweepResult,
   type SweepTarget,
 } from '../engine/sweep';
-import { totalSteps } from '../engine/config';
+import { totalSteps } from '../engine/schedule';
 import type { MethodResult } from '../engine/types';
 import type { LossRef } from '../protocol/worker';
 import type { ExperimentRunner } from './pool';

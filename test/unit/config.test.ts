@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, resolveConfig, smoothingRadii, totalSteps } from '../../src/engine/config';
+import { ConfigError, resolveConfig } from '../../src/engine/config';
+import { smoothingRadii, totalSteps } from '../../src/engine/schedule';
 import type { RunConfigInput } from '../../src/engine/types';
 
 function rejects(input: RunConfigInput, setting: string, pattern: RegExp, ctx = {}) {
