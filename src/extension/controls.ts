@@ -9,7 +9,7 @@ import type { LossOptions, RunConfigInput } from '../engine/types';
 import type { ControlsState, RunSettings } from '../protocol/webview';
 import type { Clock, EditorSnapshot, HostEnvironment } from './ports';
 import { DEFAULT_SETTINGS, buildRunInput, displaySettings, parseSettings, type ExtensionSettings } from './settings';
-import { SUGGESTED_FIELDS, type SuggestedField } from '../engine/suggest';
+import { SUGGESTED_FIELDS, type SuggestedField, type Suggestion } from '../engine/suggest';
 
 /** Editor events (typing, cursor moves) are mirrored into the controls after this quiet time. */
 export const CONTROLS_DEBOUNCE_MS = 150;
@@ -140,7 +140,12 @@ export class ControlsMirror {
   }
 
   /** Remembers what a run suggested for `key` (`file#export`) and mirrors the last editor again. */
-  suggested(key: string, known: KnownSuggestion): void {
+  suggested(key: string, s: Suggestion & { fields: SuggestedField[] }): void {
+    const known: KnownSuggestion = { values: {}, why: {} };
+    for (const k of s.fields) {
+      known.values[k] = s[k];
+      known.why[k] = s.why[k];
+    }
     this.suggestions.set(key, known);
     this.refresh(this.lastEditor);
   }

@@ -1,6 +1,6 @@
 /**
  * The run service: the host's run lifecycle and state, without `vscode`. It starts and stops runs
- * (a new start replaces the run in progress), re-runs on save in watch mode, shapes partial and
+ * (a new start replaces the run in progress), re-runs on save in watch mode (`watch.ts`), shapes partial and
  * final results for the webviews, stores finished runs and opens stored ones, exports results and
  * charts (`runOutputs.ts`, also storing), and mirrors the active editor into the side panel's controls
  * (`ControlsMirror` in `controls.ts`). The state is a reducer over events (`hostModel.ts`); the
@@ -13,7 +13,7 @@ import type { ExperimentResult } from '../engine/types';
 import type { HostState, LiveView, RunMessage, RunSeriesMessage, RunStatus } from '../protocol/webview';
 import { RunFailure, isCancellation } from '../runner/failure';
 import type { RunPartial, RunProgress } from '../runner/pool';
-import { ControlsMirror, type KnownSuggestion } from './controls';
+import { ControlsMirror } from './controls';
 import { divergenceToast } from '../view/divergence';
 import { INITIAL_MODEL, isKnownFile, reduce, type HostEvent, type HostModel } from './hostModel';
 import {
@@ -32,9 +32,9 @@ import { exportResult, loadCompared, saveChartPng, storeRun } from './runOutputs
 import { newRunId, summarize } from './runStore';
 import type { ExtensionSettings } from './settings';
 import { toLiveView, toViewResult } from './viewModel';
+import { SaveWatcher } from './watch';
 
-/** A burst of saves (format-on-save, save-all) gives one run. */
-export const WATCH_DEBOUNCE_MS = 300;
+export { WATCH_DEBOUNCE_MS } from './watch';
 /** Least time between two progress updates of the status. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -68,7 +68,7 @@ export class RunService {
   readonly onDidChangeLive = this.liveEmitter.event;
 
   private active?: ActiveRun;
-  private watchTimer?: unknown;
+  private readonly watcher: SaveWatcher;
   private readonly controls: ControlsMirror;
   private readonly newRunId: () => string;
 
@@ -79,6 +79,7 @@ export class RunService {
       () => this.model.state.controls,
       (controls) => this.dispatch({ type: 'controlsChanged', controls }),
     );
+    this.watcher = new SaveWatcher(deps, () => this.time());
   }
 
   /** What the webviews render. */
@@ -104,7 +105,7 @@ export class RunService {
   dispose(): void {
     this.active?.abort.abort();
     this.active = undefined;
-    if (this.watchTimer !== undefined) this.deps.clock.clearTimeout(this.watchTimer);
+    this.watcher.dispose();
     this.controls.dispose();
     this.deps.executor.dispose();
     this.stateEmitter.dispose();
@@ -139,7 +140,7 @@ export class RunService {
       const prepared = await this.deps.executor.prepare({ request, sourceText, settings, signal: abort.signal });
       notifier.fileBuilt(request.file);
       if (abort.signal.aborted) throw RunFailure.cancelled(request.exportName);
-      if (prepared.suggestion) this.rememberSuggestion(request, prepared.suggestion);
+      if (prepared.suggestion) this.suggested(request, prepared.suggestion);
       notifier.log(
         `[${this.time()}] run ${runId}: ${request.exportName} in ${request.file} (${request.mode}); bundle ${prepared.bundleMs} ms, inspect ${prepared.inspectMs} ms`,
       );
@@ -235,15 +236,7 @@ export class RunService {
 
   /** Watch mode: a save of the last run's file re-runs it (debounced; the run in progress is replaced). */
   fileSaved(file: string): void {
-    if (!this.watching() || !this.deps.env.isTrusted()) return;
-    const last = this.active?.request ?? this.deps.store.lastRequest;
-    if (!last || file !== last.file) return;
-    if (this.watchTimer !== undefined) this.deps.clock.clearTimeout(this.watchTimer);
-    this.watchTimer = this.deps.clock.setTimeout(() => {
-      this.watchTimer = undefined;
-      this.deps.notifier.log(`[${this.time()}] watch: ${this.deps.env.relativePath(file)} saved, re-running ${last.exportName}`);
-      void this.start(last);
-    }, WATCH_DEBOUNCE_MS);
+    this.watcher.saved(file, this.active?.request ?? this.deps.store.lastRequest, (last) => void this.start(last));
   }
 
   private async succeed(runId: string, request: RunRequest, result: ExperimentResult): Promise<void> {
@@ -324,16 +317,11 @@ export class RunService {
     this.controls.changed(read);
   }
 
-  /** Keeps what was suggested for this function, logs it, and shows it in the controls. */
-  private rememberSuggestion(request: RunRequest, s: Suggestion & { fields: SuggestedField[] }): void {
-    const known: KnownSuggestion = { values: {}, why: {} };
-    for (const k of s.fields) {
-      known.values[k] = s[k];
-      known.why[k] = s.why[k];
-    }
+  /** Logs what was suggested for this function and shows it in the controls. */
+  private suggested(request: RunRequest, s: Suggestion & { fields: SuggestedField[] }): void {
     if (s.fields.length > 0)
       this.deps.notifier.log(`  suggested from ${request.exportName}: ${s.fields.map((k) => `${k} ${s[k]} (${s.why[k]})`).join('; ')}`);
-    this.controls.suggested(`${request.file}#${request.exportName}`, known);
+    this.controls.suggested(`${request.file}#${request.exportName}`, s);
   }
 
   /** Mirrors the active loss editor (none: keep the last file's) and the settings into the controls. */
@@ -350,14 +338,6 @@ export class RunService {
     if (event.type === 'progress') this.statusEmitter.fire(next.state.status);
     else if (event.type === 'partial') this.liveEmitter.fire(next.state.live!);
     else this.stateEmitter.fire(next.state);
-  }
-
-  private watching(): boolean {
-    try {
-      return this.deps.env.readSettings().watch;
-    } catch {
-      return false;
-    }
   }
 
   private time(): string {
