@@ -15,6 +15,7 @@ import { cut, numberExpectation } from '../engine/settingsValidate';
 import { SweepMergeError } from '../engine/sweepMerge';
 import type { ExperimentResult } from '../engine/types';
 import { gradientNoiseText, noiseLandscapesText } from '../view/gradientNoise';
+import { planeText } from '../view/plane';
 import { divergenceText } from '../view/divergence';
 import { BundleFailure, formatBundleMessage } from '../runner/bundle';
 import { UnsafePathError } from '../runner/privateDir';
@@ -190,6 +191,7 @@ function summary(r: ExperimentResult, suggestion?: PreparedRun['suggestion']): s
     ...(d.theorem3 ? [theorem3Text(d.theorem3)] : []),
     ...(d.gradientNoise ? [gradientNoiseText(d.gradientNoise)] : []),
     ...(d.gradientNoise?.landscapes ? [noiseLandscapesText(d.gradientNoise.landscapes)] : []),
+    ...(d.plane ? [planeText(d.plane)] : []),
     `time: ${trialTimes(r)}, landscape ${Math.round(r.timing.landscapeMs)} ms, diagnostics ${Math.round(r.timing.diagnosticsMs)} ms, total ${Math.round(r.timing.totalMs)} ms on ${r.timing.workers} workers`,
   ];
   return lines.join('\n');

@@ -33,6 +33,7 @@ import { countSuccess, nearestTarget } from './success';
 import { findTargets } from './targets';
 import { gradientNoiseDiagnostics } from './gradientNoise';
 import { noiseLandscapes } from './noiseLandscapes';
+import { planeDiagnostics } from './plane';
 
 /** Default success neighbourhood: 5% of the domain diameter. */
 const SUCCESS_FRACTION = 0.05;
@@ -187,6 +188,8 @@ export function computeDiagnostics(
     const landscapes = noiseLandscapes(loss, config, landscape, xStar, gradientNoise, sgd, found.targets, radius.radius, config.domain);
     if (landscapes) gradientNoise.landscapes = landscapes;
   }
+  // d > 2: f, g and c(y) on a plane through x* (C's top eigenvectors for minibatch runs), paths projected.
+  const plane = config.dim > 2 ? planeDiagnostics({ loss, config, xStar, sgd, noise: gradientNoise }) : undefined;
   // Most trials of a method diverged: say why, from f's curvature (a few hundred loss calls).
   const divergence = methods.some((m) => m.diverged > config.trials / 2)
     ? divergenceAdvice(curvatureProfile(loss, config), Math.max(...config.stages.map((s) => s.lr)))
@@ -213,5 +216,6 @@ export function computeDiagnostics(
     methods: success,
     ...(gradientNoise ? { gradientNoise } : {}),
     ...(divergence ? { divergence } : {}),
+    ...(plane ? { plane } : {}),
   };
 }

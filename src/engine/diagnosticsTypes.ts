@@ -301,6 +301,55 @@ export interface Diagnostics {
   gradientNoise?: GradientNoise;
   /** When a method diverged in more than half of its trials: the likely cause from f's curvature and an η to try. */
   divergence?: DivergenceAdvice;
+  /** d > 2: f, g and c(y) on a plane through x*, with the sampled paths projected onto it (plane.ts). */
+  plane?: SlicePlane;
+}
+
+/** g and c(y) of one smoothing law on the plane through x* (`SlicePlane`). */
+export interface PlaneSmoothing {
+  /** `stage`: a stage's isotropic law; `measured`: N(0, η²C(x*)); `isotropic`: N(0, σ²I) of the same trace. */
+  kind: 'stage' | 'measured' | 'isotropic';
+  noise: NoiseKind;
+  /** The law's x-space radius (σ for a Gaussian; for `measured`, η√tr C, the isotropic radius of the same power). */
+  radius: number;
+  /** `measured`: the kick covariance η²C(x*), d × d. */
+  covariance?: number[][];
+  /** g on the plane grid, values[iβ][iα], and the Monte-Carlo standard error of each. */
+  values: number[][];
+  stdError: number[][];
+  /** c(y) toward x* on the grid (at x* its limit); inf over the grid points inside the init box, where ([α, β]), fraction > 0. */
+  convexity: number[][];
+  c: number;
+  argInf: number[];
+  positiveFraction: number;
+}
+
+/**
+ * d > 2: a 2-D plane through x*, the points x* + αu + βv. `source`: `noise-eigenvectors` (the top
+ * two eigenvectors of the minibatch gradient-noise covariance C(x*), with C's `eigenvalues` along
+ * them), `configured` (the first two `sliceDirections`), or `filter-normalized` (seeded Gaussian
+ * directions scaled to ‖x*‖, Li et al. 2018 with the whole vector as one filter).
+ */
+export interface SlicePlane {
+  source: 'noise-eigenvectors' | 'configured' | 'filter-normalized';
+  directions: [number[], number[]];
+  eigenvalues?: [number, number];
+  origin: number[];
+  /** Grid coordinates along u and v. */
+  alpha: number[];
+  beta: number[];
+  /** f on the grid, f[iβ][iα]. */
+  f: number[][];
+  smoothed: PlaneSmoothing[];
+  /** Monte-Carlo kicks per value of g (antithetic pairs, common to every grid point). */
+  samples: number;
+  /** The sgd method's sampled paths projected: paths[k][t] = [α, β] (least squares in the plane). */
+  paths: number[][][];
+  pathTrials: number[];
+  /** Its finals y_T projected ([NaN, NaN] for a non-finite final). */
+  finals: number[][];
+  /** Median over the projected path points and finals of the part of x − x* off the plane, relative to ‖x − x*‖. */
+  offPlane: number;
 }
 
 /**

@@ -25,6 +25,7 @@ import { convexityRadii } from './convexity';
 import { EIGEN_MAX_DIM, QQ_POINTS } from './gradientNoise';
 import { MAX_BINS_1D } from './histogram';
 import { landscapeRows } from './landscape';
+import { PLANE_RESOLUTION } from './plane';
 import { smoothingRadii, totalSteps } from './schedule';
 import { methodRoles } from './methods';
 import { methodStage } from './sgd';
@@ -89,6 +90,10 @@ export function resultSize(config: RunConfig): ResultSize {
   // the finals of the two models' trials (noiseLandscapes.ts).
   const noiseModels = d === 2 && config.stages.some((s) => s.noise === 'minibatch') ? 2 : 0;
   const maps = 1 + smoothingRadii(config).length * (d > 2 ? 2 : 1) + convexityRadii(config).length + 2 * noiseModels;
+  // d > 2: the plane through x* (plane.ts): f, and g, its standard error and c(y) per law on a
+  // fixed grid; the sampled paths and every final projected to (α, β).
+  const plane = d > 2 ? 1 : 0;
+  const planeLaws = smoothingRadii(config).length + (hasGradientNoise(config) ? 2 : 0);
   const m = config.methods.length;
   const written = `written ${copies} times (${m} method${m === 1 ? '' : 's'} and RESULT.json's copies)`;
   const parts: ResultPart[] = [
@@ -96,7 +101,7 @@ export function resultSize(config: RunConfig): ResultSize {
       what: `final points, starts and stage finals of ${fmt(config.trials)} trials in ${d}-D, ${written}`,
       setting: 'trials',
       settings: ['trials'],
-      numbers: copies * config.trials * perTrial + config.trials * d + noiseModels * config.trials * d,
+      numbers: copies * config.trials * perTrial + config.trials * d + noiseModels * config.trials * d + plane * 2 * config.trials,
     },
     // The `sgd` method's sampled trials only (RESULT.json version 2), written twice (its method and `sgd`).
     {
@@ -109,7 +114,7 @@ export function resultSize(config: RunConfig): ResultSize {
       what: `sampled paths: ${fmt(sampled)} of ${fmt(pathPoints)} points in ${d}-D, ${written}`,
       setting: 'trajectoryPoints',
       settings: ['trajectoryPoints', 'sampleTrajectories'],
-      numbers: copies * sampled * pathPoints * d,
+      numbers: (copies * d + 2 * plane) * sampled * pathPoints,
     },
     {
       what: `landscape maps: ${maps} of ${d === 1 ? fmt(config.resolution) : `${fmt(rows)} × ${fmt(config.resolution)}`} points`,
@@ -140,6 +145,7 @@ export function resultSize(config: RunConfig): ResultSize {
     16 * checkpoints +
     32 * config.stages.length +
     8 * d * (convexityRadii(config).length + 4) +
+    plane * ((1 + 3 * planeLaws) * PLANE_RESOLUTION ** 2 + 2 * PLANE_RESOLUTION + planeLaws * (d * d + 8) + sampled + 3 * d + 8) +
     1000;
   return { total: parts.reduce((s, p) => s + p.numbers, 0) + rest, parts };
 }

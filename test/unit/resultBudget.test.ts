@@ -25,10 +25,12 @@ type Json = Record<string, any>;
 function measured(r: Json) {
   const methodLike = [...r.methods, r.sgd, ...(r.gd ? [r.gd] : [])] as Json[];
   const sum = (f: (m: Json) => unknown[]) => methodLike.reduce((s, m) => s + f(m).reduce((t: number, x) => t + count(x), 0), 0);
+  const plane = r.diagnostics.plane as Json | undefined;
   return {
-    trials: sum((m) => [m.finals, m.finalX, m.starts, m.stageFinals, m.finalLoss, m.divergedMask]) + count(r.finals),
+    trials:
+      sum((m) => [m.finals, m.finalX, m.starts, m.stageFinals, m.finalLoss, m.divergedMask]) + count(r.finals) + count(plane?.finals ?? []),
     checkpoints: sum((m) => [m.checkpoints, m.stochasticGradNorm]),
-    paths: sum((m) => [m.paths]),
+    paths: sum((m) => [m.paths]) + count(plane?.paths ?? []),
     landscape:
       count(r.landscape.x) +
       count(r.landscape.y ?? []) +
@@ -94,6 +96,7 @@ for (const c of CASES) {
     assert.equal(got.checkpoints, part('checkpoints'), 'checkpoints');
     assert.equal(got.paths, part('trajectoryPoints'), 'paths');
     assert.equal(got.landscape, part('resolution'), 'landscape maps');
+    if (c.dim > 2) assert.ok(json.diagnostics.plane, 'd > 2 has the plane, counted above (paths, finals) and in the rest (its maps)');
     // The rest (histograms, statistics, settings) is small and bounded by the total.
     assert.ok(count(json) <= size.total, `${count(json)} numbers written, ${size.total} budgeted`);
   });
