@@ -93,7 +93,10 @@ export function resultSize(config: RunConfig): ResultSize {
   // d > 2: the plane through x* (plane.ts): f, and g, its standard error and c(y) per law on a
   // fixed grid; the sampled paths and every final projected to (α, β).
   const plane = d > 2 ? 1 : 0;
-  const planeLaws = smoothingRadii(config).length + (hasGradientNoise(config) ? 2 : 0);
+  // A minibatch run adds the isotropic Gaussian of C's trace and, up to EIGEN_MAX_DIM, the measured
+  // N(0, η²C(x*)) with its d × d covariance.
+  const measured = plane && hasGradientNoise(config) && d <= EIGEN_MAX_DIM ? 1 : 0;
+  const planeLaws = smoothingRadii(config).length + (hasGradientNoise(config) ? 1 + measured : 0);
   const m = config.methods.length;
   const written = `written ${copies} times (${m} method${m === 1 ? '' : 's'} and RESULT.json's copies)`;
   const parts: ResultPart[] = [
@@ -145,7 +148,7 @@ export function resultSize(config: RunConfig): ResultSize {
     16 * checkpoints +
     32 * config.stages.length +
     8 * d * (convexityRadii(config).length + 4) +
-    plane * ((1 + 3 * planeLaws) * PLANE_RESOLUTION ** 2 + 2 * PLANE_RESOLUTION + planeLaws * (d * d + 8) + sampled + 3 * d + 8) +
+    plane * ((1 + 3 * planeLaws) * PLANE_RESOLUTION ** 2 + 2 * PLANE_RESOLUTION + measured * d * d + 8 * planeLaws + sampled + 3 * d + 8) +
     1000;
   return { total: parts.reduce((s, p) => s + p.numbers, 0) + rest, parts };
 }
