@@ -87,3 +87,22 @@ test('rank: the fraction of values below; every colour covers as many cells', ()
   // A map without finite values is drawn as nothing special.
   assert.equal(valueScale([NaN], 'rank').at(1), 0);
 });
+
+test('contour levels: evenly spaced in colour, in closed form for each scale', () => {
+  // 0 … 100 in steps of 1: min 0, 98% top = 98.
+  const values = Array.from({ length: 101 }, (_, i) => i);
+  const lin = valueScale(values, 'linear');
+  assert.deepEqual(
+    lin.levels(3).map((v) => Number(v.toFixed(9))),
+    [24.5, 49, 73.5],
+  );
+  // Log: U = 98, δ = U/10⁴; the level at t is δ((1 + U/δ)^t − 1); t = 1/2 → δ(√10001 − 1).
+  const log = valueScale(values, 'log');
+  const delta = 98 / 1e4;
+  const mid = log.levels(1)[0]!;
+  assert.ok(Math.abs(mid - delta * (Math.sqrt(10001) - 1)) < 1e-9, `log middle level ${mid}`);
+  for (const [k, v] of log.levels(4).entries()) assert.ok(Math.abs(log.at(v) - (k + 1) / 5) < 1e-9);
+  // Rank: quantiles (nearest rank) of the values.
+  assert.deepEqual(valueScale(values, 'rank').levels(3), [25, 50, 75]);
+  assert.deepEqual(valueScale([2, 2, 2], 'linear').levels(3), []);
+});

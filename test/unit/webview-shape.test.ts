@@ -7,6 +7,8 @@ import {
   gridExtent,
   histogramBars,
   interpolate1D,
+  kde2d,
+  kdeBandwidth,
   niceTicks,
   pathUntil,
   positiveIntervals,
@@ -199,4 +201,39 @@ test('clippedStretches: one mark per stretch beyond the axis, at its extreme', (
     { x: 6, value: -8, side: 'below' },
   ]);
   assert.deepEqual(clippedStretches(x, v, -10, 20), []);
+});
+
+test('kde2d: a Gaussian per point, per unit area', () => {
+  const grid = Array.from({ length: 121 }, (_, i) => -6 + i * 0.1);
+  // One point at the origin, h = (1, 0.5): the density there is 1/(2π · 1 · 0.5).
+  const one = kde2d([[0, 0]], grid, grid, [1, 0.5]);
+  assert.ok(Math.abs(one[60]![60]! - 1 / Math.PI) < 1e-12);
+  // At (1, 0.5): e^(−1/2) e^(−1/2) / π.
+  assert.ok(Math.abs(one[65]![70]! - Math.exp(-1) / Math.PI) < 1e-12);
+  // Three points well inside the grid: the Riemann sum over the grid is 1.
+  const three = kde2d(
+    [
+      [-1, 0],
+      [0.5, 1],
+      [2, -1.5],
+    ],
+    grid,
+    grid,
+    [0.4, 0.3],
+  );
+  const mass = three.flat().reduce((a, b) => a + b, 0) * 0.1 * 0.1;
+  assert.ok(Math.abs(mass - 1) < 1e-6, `mass ${mass}`);
+});
+
+test('kdeBandwidth: Scott per axis from min(sd, IQR/1.349), floored', () => {
+  // x: −2, −1, 1, 2 (sd √(10/3), IQR by nearest rank −1 … 1 → 2/1.349 smaller); y all 0 → the floor.
+  const pts = [
+    [-2, 0],
+    [-1, 0],
+    [1, 0],
+    [2, 0],
+  ];
+  const [hx, hy] = kdeBandwidth(pts, [0.01, 0.05]);
+  assert.ok(Math.abs(hx - (2 / 1.349) * Math.pow(4, -1 / 6)) < 1e-12, `hx ${hx}`);
+  assert.equal(hy, 0.05);
 });

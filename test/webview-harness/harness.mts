@@ -27,6 +27,8 @@ import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
 import type { RunConfigInput } from '../../src/engine/types';
 import { METHOD_COLORS } from '../../webview/shared/palette';
+import { himmelblau, himmelblauOptions } from '../../examples/himmelblau';
+import { rosenbrock, rosenbrockOptions } from '../../examples/rosenbrock';
 
 const repo = resolve(import.meta.dirname, '../..');
 const outDir = resolve(process.argv[2] ?? join(repo, 'test-artifacts/webview-harness'));
@@ -235,6 +237,43 @@ function expectedAutoScale(values: number[] | number[][]): 'log' | 'linear' {
   return top > 0 && tenth < top / 100 ? 'log' : 'linear';
 }
 
+/**
+ * The contour segments the landscape must draw on a map of f or g, worked out here: 8 levels
+ * evenly spaced in colour on the scale `auto` picks (linear: min + k/9 of the way to the 98%
+ * quantile; log: min + δ((1 + U/δ)^(k/9) − 1) with U that span and δ = U/10⁴), and per level one
+ * segment per two cell edges along which the map crosses it (> level against ≤ level).
+ */
+function expectedContours(values: number[] | number[][]): number {
+  const grid = values as number[][];
+  const a = grid
+    .flat()
+    .filter(Number.isFinite)
+    .sort((u, v) => u - v);
+  const min = a[0]!;
+  const U = a[Math.ceil(0.98 * (a.length - 1))]! - min;
+  const delta = U / 1e4;
+  const log = expectedAutoScale(values) === 'log';
+  let segments = 0;
+  for (let k = 1; k <= 8; k++) {
+    const level = log ? min + delta * Math.expm1((k / 9) * Math.log1p(U / delta)) : min + (U * k) / 9;
+    let crossings = 0;
+    for (let iy = 0; iy + 1 < grid.length; iy++)
+      for (let ix = 0; ix + 1 < grid[iy]!.length; ix++) {
+        const c = [grid[iy]![ix]!, grid[iy]![ix + 1]!, grid[iy + 1]![ix + 1]!, grid[iy + 1]![ix]!];
+        if (!c.every(Number.isFinite)) continue;
+        for (let j = 0; j < 4; j++) if (c[j]! > level !== c[(j + 1) % 4]! > level) crossings++;
+      }
+    segments += crossings / 2;
+  }
+  return segments;
+}
+
+/** The plots a 2-D canvas drew (data-plot-area: "left,top,width,height" per plot, ";" between). */
+async function plotAreas(p: Page, id: string): Promise<number[][]> {
+  const a = (await p.getByTestId(id).getAttribute('data-plot-area')) ?? '';
+  return a ? a.split(';').map((q) => q.split(',').map(Number)) : [];
+}
+
 const cases: Array<[string, FixtureOptions]> = [
   ['1d', { dim: 1, trials: 100, steps: 400 }],
   [
@@ -272,7 +311,9 @@ for (const [name, opts] of views ? cases : []) {
     result.diagnostics.histogram.methods = result.diagnostics.histogram.methods?.slice(0, 1);
   }
   const view = toViewResult(result, `run-${name}`);
-  for (const theme of name === '1d' || name === '2d' ? ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] : ['vscode-dark']) {
+  for (const theme of ['1d', '2d', '1d-stages'].includes(name)
+    ? ['vscode-dark', 'vscode-light', 'vscode-high-contrast']
+    : ['vscode-dark']) {
     const { p, errors } = await open('panel', theme);
     await post(p, { status: { kind: 'idle' }, runs: [], current: view });
     const d = await drawn(p, CHARTS);
@@ -291,6 +332,20 @@ for (const [name, opts] of views ? cases : []) {
         const scales = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
         const wantScales = `${expectedAutoScale(L.f)},${expectedAutoScale(L.smoothed[0]!.values)}`;
         check(scales === wantScales, `${name} f and g maps on the scale auto picks: ${scales} = ${wantScales}`);
+        // Contours on f and g: as many segments as the levels cross cell edges.
+        const contours = await p.getByTestId('chart-landscape').getAttribute('data-contour-segments');
+        const wantContours = `${expectedContours(L.f)},${expectedContours(L.smoothed[0]!.values)}`;
+        check(
+          contours === wantContours && !contours.startsWith('0'),
+          `${name} contours on f and g: ${contours} segments = ${wantContours}`,
+        );
+        // The paths take the panel's width (up to a height of 760 px): the plot is over half the canvas's width.
+        const [traj] = await plotAreas(p, 'chart-trajectories');
+        const width = (await p.getByTestId('chart-trajectories').boundingBox())!.width;
+        check(
+          !!traj && traj[2]! >= 0.55 * width,
+          `${name} paths plot ${traj?.[2]} px wide of ${width} (≥ 55%; the height is capped at 760 px)`,
+        );
         // The c(y) map: the c = 0 line drawn in full, each side of 0 on its own colour scale.
         const c = expectedCMap(view);
         const [segments, scale] = await p
@@ -636,6 +691,99 @@ if (views) {
   );
   check(left === 0, `a run with data hides the empty notes (${left} left)`);
   await p.close();
+}
+
+// Issue 13 on the examples the project ships (examples/rosenbrock.ts, examples/himmelblau.ts), run
+// by the engine with their own defaults: every chart drawn in light, dark and high contrast, the
+// contours counted, and (dark) zoom and pan: f, g, paths, finals and density show one window.
+if (views) {
+  const examples = [
+    { name: 'rosenbrock', loss: (q: Float64Array) => rosenbrock(q[0]!, q[1]!), options: rosenbrockOptions },
+    { name: 'himmelblau', loss: (q: Float64Array) => himmelblau(q[0]!, q[1]!), options: himmelblauOptions },
+  ];
+  for (const ex of examples) {
+    const { gradient: _gradient, ...options } = ex.options;
+    const config = resolveConfig({ function: ex.name, trials: 100, seed: 'issue13', resolution: 81 } as RunConfigInput, {
+      dim: 2,
+      options,
+    });
+    const result = runExperiment(ex.loss, undefined, config);
+    const view = toViewResult(result, `run-example-${ex.name}`);
+    const kept = result.sgd.finals.filter(
+      (y, t) => !result.sgd.divergedMask[t] && y.every((v, j) => v >= config.domain.low[j]! && v <= config.domain.high[j]!),
+    );
+    for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast']) {
+      const { p, errors } = await open('panel', theme);
+      await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+      const d = await drawn(p, CHARTS);
+      check(
+        CHARTS.every((id) => d[id]!.drawn === 'true'),
+        `${ex.name} ${theme}: every chart drawn (${CHARTS.map((id) => d[id]!.error ?? '').join('')})`,
+      );
+      check(
+        Number(d['chart-histogram']!.points) === kept.length,
+        `${ex.name} ${theme}: density of the ${kept.length} SGD finals inside the domain (${d['chart-histogram']!.points})`,
+      );
+      const contours = await p.getByTestId('chart-landscape').getAttribute('data-contour-segments');
+      const want = `${expectedContours(result.landscape.f)},${expectedContours(result.landscape.smoothed[0]!.values)}`;
+      check(contours === want, `${ex.name} ${theme}: contours on f and g ${contours} = ${want}`);
+      await p.screenshot({ path: join(outDir, `panel-example-${ex.name}-${theme.replace('vscode-', '')}.png`), fullPage: true });
+      if (theme === 'vscode-dark') {
+        const zooms = () =>
+          p.evaluate(() =>
+            ['chart-landscape', 'chart-trajectories', 'chart-finals', 'chart-histogram'].map(
+              (id) => document.querySelector(`[data-testid="${id}"]`)!.getAttribute('data-zoom') ?? 'none',
+            ),
+          );
+        check(
+          (await zooms()).every((z) => z === ''),
+          `${ex.name}: opens on the whole grid`,
+        );
+        // Wheel over the middle of f's map: in by e^(−0.4); every plane chart follows.
+        const [fArea] = await plotAreas(p, 'chart-landscape');
+        const box = (await p.getByTestId('chart-landscape').boundingBox())!;
+        const cx = box.x + fArea![0]! + fArea![2]! / 2;
+        const cy = box.y + fArea![1]! + fArea![3]! / 2;
+        await p.mouse.move(cx, cy);
+        await p.mouse.wheel(0, -200);
+        await p.waitForFunction(() => !!document.querySelector('[data-testid="chart-finals"]')?.getAttribute('data-zoom'));
+        await drawn(p, ['chart-landscape']);
+        await p.waitForTimeout(100);
+        const z = await zooms();
+        const w = z[0]!.split(',').map(Number);
+        const full = config.domain.high[0]! - config.domain.low[0]!;
+        const gridW = result.landscape.x[result.landscape.x.length - 1]! - result.landscape.x[0]!;
+        check(
+          z.every((q) => q === z[0]) && Math.abs((w[1]! - w[0]!) / gridW - Math.exp(-0.4)) < 1e-3,
+          `${ex.name}: the wheel zooms f, g, paths, finals and density together (${z[0]}; width ${(w[1]! - w[0]!).toFixed(3)} of ${gridW} = e^−0.4; domain ${full})`,
+        );
+        const [gArea] = (await plotAreas(p, 'chart-landscape')).slice(1);
+        const [fNow] = await plotAreas(p, 'chart-landscape');
+        check(!!gArea && gArea[2] === fNow![2] && gArea[3] === fNow![3], `${ex.name}: f and g plots keep one size and window when zoomed`);
+        await p.screenshot({ path: join(outDir, `panel-example-${ex.name}-zoomed.png`), fullPage: true });
+        // Drag 40 px right: the window moves left by 40 px worth of data.
+        await p.mouse.move(cx, cy);
+        await p.mouse.down();
+        await p.mouse.move(cx + 40, cy, { steps: 4 });
+        await p.mouse.up();
+        await p.waitForTimeout(100);
+        const dragged = (await zooms())[0]!.split(',').map(Number);
+        const per = (w[1]! - w[0]!) / fNow![2]!;
+        check(
+          Math.abs(dragged[0]! - (w[0]! - 40 * per)) < 2 * per || dragged[0] === result.landscape.x[0],
+          `${ex.name}: a drag pans (x from ${w[0]} to ${dragged[0]}, expected ${(w[0]! - 40 * per).toFixed(4)} or the grid's edge)`,
+        );
+        await p.mouse.dblclick(cx, cy);
+        await p.waitForTimeout(100);
+        check(
+          (await zooms()).every((q) => q === ''),
+          `${ex.name}: a double-click goes back to the whole grid`,
+        );
+      }
+      check(errors.length === 0, `${ex.name} ${theme}: no console errors ${errors.join(' | ')}`);
+      await p.close();
+    }
+  }
 }
 
 // Real results from the CLI.

@@ -56,6 +56,17 @@ export interface ChartUi {
   colorScale: ScaleChoice;
   /** "Compare runs": the methods drawn of each run (by run id; a run not listed: its primary method). */
   compareDrawn?: Record<string, string[]>;
+  /**
+   * 2-D: the window every plot over the plane shows (f, g, paths, finals, density zoom and pan
+   * together); absent: the whole grid. Reset when another run opens (like the time slider).
+   */
+  zoom?: Window2D;
+}
+
+/** A window of the plane: x and y ranges. */
+export interface Window2D {
+  x: [number, number];
+  y: [number, number];
 }
 
 export const DEFAULT_UI: ChartUi = {
@@ -146,7 +157,38 @@ export function gridXRange(L: Landscape): [number, number] {
   return [L.x[0]!, L.x[L.x.length - 1]!];
 }
 
-/** The axes of a 2-D plot over the landscape grid: its x/y ranges and the coordinate labels. */
-export function gridFrame(L: Landscape): { xRange: [number, number]; yRange: [number, number]; xLabel: string; yLabel: string } {
+/**
+ * The axes of a 2-D plot over the landscape grid: its x/y ranges (the zoom window when there is
+ * one) and the coordinate labels.
+ */
+export function gridFrame(
+  L: Landscape,
+  zoom?: Window2D,
+): { xRange: [number, number]; yRange: [number, number]; xLabel: string; yLabel: string } {
+  if (zoom) return { xRange: [...zoom.x], yRange: [...zoom.y], xLabel: 'x₁', yLabel: 'x₂' };
   return { xRange: gridXRange(L), yRange: [L.y![0]!, L.y![L.y!.length - 1]!], xLabel: 'x₁', yLabel: 'x₂' };
+}
+
+/**
+ * Makes the box of a 2-D plot tall enough that a map of `frame`'s aspect takes the whole width
+ * of one of `columns` plots (with a colour bar beside it, axes, a title and a legend row), up to
+ * `max` pixels; never lower than its CSS height. Call before drawing (the canvas takes its size
+ * from the box).
+ */
+export function fitPlaneHeight(
+  canvas: HTMLCanvasElement,
+  frame: { xRange: [number, number]; yRange: [number, number] },
+  o: { columns?: number; max?: number; legendRows?: number; title?: boolean } = {},
+): void {
+  const box = canvas.parentElement;
+  if (!box) return;
+  box.style.height = '';
+  const cssHeight = box.clientHeight;
+  const width = box.clientWidth / Math.max(1, o.columns ?? 1);
+  const aspect = (frame.yRange[1] - frame.yRange[0]) / (frame.xRange[1] - frame.xRange[0]);
+  // Padding of plot2d: 52 + 16 beside, 70 for the colour bar; 46 above and below, 18 a title, 20 a legend row.
+  const plotW = width - 52 - 16 - 70;
+  const want = plotW * aspect + 46 + (o.title ? 18 : 0) + 20 * (o.legendRows ?? 1);
+  const h = Math.min(o.max ?? 720, Math.round(want));
+  if (Number.isFinite(h) && h > cssHeight) box.style.height = `${h}px`;
 }

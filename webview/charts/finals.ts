@@ -12,7 +12,7 @@ import { palette } from '../shared/palette';
 import { drawPlots2D, type Plot2DSpec, type PointLayer } from '../shared/plot2d';
 import { distance, gridExtent } from '../shared/shape';
 import type { Theme } from '../shared/theme';
-import { asGrid, asLine, byGeometry, curveOver, domainX, dots, gridFrame, line, xStarMark, type ChartUi } from './chart';
+import { asGrid, asLine, byGeometry, curveOver, domainX, dots, fitPlaneHeight, gridFrame, line, xStarMark, type ChartUi } from './chart';
 import { valueHeat } from './heat';
 import { inBox, methodLabel, methodsLayout, ontoEdge, shownMethods, type ShownMethod } from './methods';
 import { finalsOf, shownStage, whereLabel } from './trials';
@@ -125,9 +125,11 @@ function finalsPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: 
   const L = view.landscape;
   const { at, methods } = shown(view, ui, t);
   const heat = valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.45, ui.colorScale);
+  const frame = gridFrame(L, ui.zoom);
   if (methodsLayout(view, ui) === 'columns') {
+    fitPlaneHeight(canvas, frame, { columns: methods.length, title: true, max: 480 });
     const specs: Plot2DSpec[] = methods.map(({ s, inside, outside }, i) => ({
-      ...gridFrame(L),
+      ...frame,
       ...(i > 0 ? { yLabel: '' } : {}),
       title: columnTitle(s, view, outside.length),
       titleMark: { color: s.color, shape: s.shape },
@@ -138,11 +140,12 @@ function finalsPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: 
     }));
     return drawPlots2D(canvas, specs, t).points;
   }
+  fitPlaneHeight(canvas, frame, { max: 560, legendRows: methods.length > 2 ? 2 : 1 });
   return drawPlots2D(
     canvas,
     [
       {
-        ...gridFrame(L),
+        ...frame,
         heat,
         // The first method on top: drawn last.
         points: [...methods].reverse().flatMap(({ s, inside, outside }) => pointLayers(s, inside, outside, view, t)),

@@ -1,23 +1,23 @@
 /**
- * Histogram of where trials end: bars of y_T (1-D, bins of config.histogramBin), a density map
- * of y_T (2-D), bars of ‖y_T − x*‖ (d > 2); every method in its colour, overlaid in one chart or
- * one column per method on shared axes (methods.ts picks); after the stage the user picked in a
- * multi-stage run. The bins are the engine's (diagnostics.histogram, the view's stageHistograms):
- * nothing is binned here. data-points: the trials in the bins drawn.
+ * Histogram of where trials end: bars of y_T (1-D, bins of config.histogramBin), a kernel density
+ * of y_T with the finals on top (2-D), bars of ‖y_T − x*‖ (d > 2); every method in its colour,
+ * bars side by side in one chart or one column per method on shared axes (methods.ts picks);
+ * after the stage the user picked in a multi-stage run. The bars' bins are the engine's
+ * (diagnostics.histogram, the view's stageHistograms). data-points: the trials in the bins drawn
+ * (2-D: the finals inside the domain the density is made of).
  */
 import type { Histogram } from '../../src/engine/types';
 import type { ViewResult } from '../../src/protocol/webview';
 import { drawChart, type Series } from '../shared/charts';
-import { withAlpha } from '../shared/color';
+import { viridis, withAlpha } from '../shared/color';
 import { formatNumber } from '../shared/format';
 import { palette } from '../shared/palette';
-import { drawPlots2D, type Plot2DSpec } from '../shared/plot2d';
-import { histogramBars, type Bars } from '../shared/shape';
-import type { Theme } from '../shared/theme';
-import { byGeometry, xStarMark, type ChartUi } from './chart';
-import { countHeat } from './heat';
-import { countsOf, methodLabel, methodsLayout, shownMethods, type ShownMethod } from './methods';
-import { shownStage } from './trials';
+import { drawPlots2D, type Heat, type Plot2DSpec } from '../shared/plot2d';
+import { histogramBars, kde2d, kdeBandwidth, type Bars } from '../shared/shape';
+import { rgb, type Theme } from '../shared/theme';
+import { byGeometry, fitPlaneHeight, xStarMark, type ChartUi } from './chart';
+import { countsOf, inBox, methodLabel, methodsLayout, shownMethods, type ShownMethod } from './methods';
+import { finalsOf, shownStage } from './trials';
 
 /** The histogram of what "Where trials end" shows (the run's end, or the end of the stage picked), and its label. */
 function shown(view: ViewResult, ui: ChartUi): { h: Histogram | undefined; after: string } {
@@ -122,50 +122,78 @@ function histogramBarsOf(axis: Axis) {
 }
 
 /** The method whose density the overlaid 2-D histogram shows (the user's pick, else the first). */
-function densityMethod(methods: Array<{ s: ShownMethod }>, view: ViewResult, ui: ChartUi): number {
+function densityMethod(methods: ShownMethod[], view: ViewResult, ui: ChartUi): number {
   const pick = ui.density;
   const i =
     typeof pick === 'number'
-      ? methods.findIndex(({ s }) => s.k === pick)
-      : methods.findIndex(({ s }) => (pick === 'gd' ? !!view.gd && s.m === view.gd : s.m === view.sgd));
+      ? methods.findIndex((s) => s.k === pick)
+      : methods.findIndex((s) => (pick === 'gd' ? !!view.gd && s.m === view.gd : s.m === view.sgd));
   return Math.max(0, i);
 }
 
-/** 2-D: trials per cell, one column per method or the method picked; empty cells in the background colour. */
+/** Columns of the density grid across the domain (rows by its aspect). */
+const DENSITY_COLUMNS = 96;
+
+/**
+ * 2-D: where the trials end as a density, a Gaussian kernel estimate (shape.ts kde2d, Scott's
+ * bandwidth: it adapts to the number of trials, where fixed histogram cells left 100 finals as
+ * scattered single dots), in expected finals per unit area, with the finals on top as points; one
+ * column per method on one colour scale, or the method picked. Finals outside the domain are left
+ * out (the finals chart draws them on its edge). data-points: the finals the density is made of.
+ */
 function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: ChartUi): number {
-  const { h } = shown(view, ui);
-  const ex = h?.edges ?? [];
-  const ey = h?.edgesY ?? [];
-  const methods = methodCounts(view, h, t);
-  const centres = (e: number[]) => e.slice(1).map((v, i) => (v + e[i]!) / 2);
-  const [x0, x1] = ex.length > 1 ? [ex[0]!, ex[ex.length - 1]!] : [view.config.domain.low[0]!, view.config.domain.high[0]!];
-  const [y0, y1] = ey.length > 1 ? [ey[0]!, ey[ey.length - 1]!] : [view.config.domain.low[1]!, view.config.domain.high[1]!];
+  const box = view.config.domain;
+  const stage = shownStage(view, ui);
+  const all = shownMethods(view, t);
   const columns = methodsLayout(view, ui) === 'columns';
-  const drawn = columns ? methods : methods.slice(densityMethod(methods, view, ui)).slice(0, 1);
-  // Columns share one colour scale (the largest count of any) and one colour bar, on the last.
-  const top = columns ? Math.max(1, ...drawn.flatMap(({ counts2d }) => (counts2d ?? []).flat())) : undefined;
-  const specs: Plot2DSpec[] = drawn.map(({ s, counts2d }, i) => ({
-    xRange: [x0, x1],
-    yRange: [y0, y1],
-    xLabel: 'x₁',
-    yLabel: i === 0 ? 'x₂' : '',
-    ...(columns ? { title: methodLabel(s), titleMark: { color: s.color, shape: s.shape } } : {}),
-    heat: (() => {
-      const heat = countHeat(
-        counts2d ?? [],
-        centres(ex),
-        centres(ey),
-        columns ? 'trials per cell' : `${methodLabel(s)} trials per cell`,
-        t,
-        top,
-      );
-      if (columns && i < drawn.length - 1) delete heat.legend;
-      return heat;
-    })(),
-    marks: [xStarMark(view, t)],
-  }));
+  const drawn = columns ? all : all.slice(densityMethod(all, view, ui)).slice(0, 1);
+  const [x0, x1] = [box.low[0]!, box.high[0]!];
+  const [y0, y1] = [box.low[1]!, box.high[1]!];
+  const nx = DENSITY_COLUMNS;
+  const ny = Math.max(8, Math.min(4 * nx, Math.round((nx * (y1 - y0)) / (x1 - x0))));
+  const gx = Array.from({ length: nx }, (_, i) => x0 + ((i + 0.5) * (x1 - x0)) / nx);
+  const gy = Array.from({ length: ny }, (_, i) => y0 + ((i + 0.5) * (y1 - y0)) / ny);
+  // A kernel no narrower than a grid cell (all finals on one point would draw nothing).
+  const floor: [number, number] = [(x1 - x0) / nx, (y1 - y0) / ny];
+  const layers = drawn.map((s) => {
+    const finals = finalsOf(view, s.m, stage)
+      .map((q) => q.y)
+      .filter((y) => inBox(y, box));
+    const h = kdeBandwidth(finals, floor);
+    const density = kde2d(finals, gx, gy, h).map((row) => row.map((v) => v * finals.length));
+    return { s, finals, h, density, max: Math.max(0, ...density.flat()) };
+  });
+  const top = Math.max(1e-300, ...layers.map((l) => l.max));
+  const frame = ui.zoom
+    ? { xRange: [...ui.zoom.x] as [number, number], yRange: [...ui.zoom.y] as [number, number] }
+    : { xRange: [x0, x1] as [number, number], yRange: [y0, y1] as [number, number] };
+  fitPlaneHeight(canvas, frame, { columns: layers.length, title: true, max: columns ? 480 : 560 });
+  const bg = rgb(t.background);
+  const specs: Plot2DSpec[] = layers.map(({ s, finals, h, density, max }, i) => {
+    const scaleTop = columns ? top : max;
+    const heat: Heat = {
+      grid: density,
+      x: gx,
+      y: gy,
+      // Below 1% of the top the background shows: the density has no edge of its own.
+      color: (v) => (v < scaleTop * 0.01 ? bg : viridis(v / scaleTop)),
+      cacheKey: `kde:${scaleTop}:${t.background}`,
+    };
+    if (!columns || i === layers.length - 1)
+      heat.legend = { min: 0, max: scaleTop, label: `${columns ? '' : `${methodLabel(s)} `}finals per unit area`, at: viridis };
+    return {
+      ...frame,
+      xLabel: 'x₁',
+      yLabel: i === 0 ? 'x₂' : '',
+      title: `${columns ? `${methodLabel(s)} · ` : ''}${finals.length} finals, kernel h = ${formatNumber(h[0])} × ${formatNumber(h[1])}`,
+      ...(columns ? { titleMark: { color: s.color, shape: s.shape } } : {}),
+      heat,
+      points: [{ points: finals, color: s.color, radius: 2, shape: s.shape, stroke: t.background }],
+      marks: [xStarMark(view, t)],
+    };
+  });
   drawPlots2D(canvas, specs, t);
-  return drawn.reduce((n, { counts2d }) => n + (counts2d ?? []).reduce((a, row) => a + row.reduce((b, c) => b + c, 0), 0), 0);
+  return layers.reduce((n, l) => n + l.finals.length, 0);
 }
 
 export const drawHistogram = byGeometry<ChartUi>({

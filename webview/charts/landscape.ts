@@ -2,7 +2,7 @@
  * The landscape: f and the smoothed g. Curves over x (1-D), f beside g as maps (2-D), f and g
  * along each slice x* + t·u (d > 2). Drawn in the panel and, `compact`, in the side panel.
  * data-points: the curve points or map cells drawn; 2-D maps also set data-color-scale, the scale
- * each map took ("log,log": f, g).
+ * each map took ("log,log": f, g), and data-contour-segments the contour segments drawn on each ("812,640").
  */
 import type { ViewResult } from '../../src/protocol/webview';
 import { drawChart, type Series } from '../shared/charts';
@@ -10,10 +10,24 @@ import { withAlpha } from '../shared/color';
 import { finiteExtent, interpolate1D } from '../shared/shape';
 import { formatNumber } from '../shared/format';
 import { palette } from '../shared/palette';
-import { drawPlot2D, drawPlots2D, type Plot2DSpec } from '../shared/plot2d';
+import { drawPlot2D, drawPlots2D, type ContourLayer, type Plot2DSpec } from '../shared/plot2d';
 import type { Theme } from '../shared/theme';
-import { asGrid, asLine, byGeometry, curveOver, gridFrame, gridXRange, line, xStarDataset, xStarMark } from './chart';
-import { valueHeat } from './heat';
+import {
+  asGrid,
+  asLine,
+  byGeometry,
+  curveOver,
+  fitPlaneHeight,
+  gridFrame,
+  gridXRange,
+  line,
+  xStarDataset,
+  xStarMark,
+  type Grid,
+  type Window2D,
+} from './chart';
+import { gridScale, valueHeat } from './heat';
+import { contourSegments, type Segment } from '../shared/contour';
 import type { ScaleChoice } from '../shared/valueScale';
 
 export interface LandscapeOptions {
@@ -23,6 +37,8 @@ export interface LandscapeOptions {
   compact?: boolean;
   /** 2-D: the maps' colour scale (default `auto`). */
   scale?: ScaleChoice;
+  /** 2-D: the zoom window (f and g show the same one). */
+  zoom?: Window2D;
 }
 
 /** The smoothed layer the options pick (undefined for a run without noise). */
@@ -52,6 +68,27 @@ function landscapeLine(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o:
   return drawChart(canvas, { datasets, xLabel: 'x', yLabel: 'loss', xRange: gridXRange(L) }, t);
 }
 
+/**
+ * Contour lines of a map of f or g: CONTOUR.levels levels evenly spaced in colour on the map's
+ * scale (valueScale.levels: on a log scale they crowd into the valley as its colours do). Light
+ * lines on a dark halo, readable on every part of viridis.
+ */
+const CONTOUR = { levels: 8, color: 'rgba(255, 255, 255, 0.6)', halo: 'rgba(0, 0, 0, 0.35)', width: 0.8 };
+const contourCache = new WeakMap<object, Map<string, Segment[]>>();
+
+function contoursOf(grid: Grid, x: readonly number[], y: readonly number[], choice: ScaleChoice): ContourLayer {
+  let byChoice = contourCache.get(grid);
+  if (!byChoice) contourCache.set(grid, (byChoice = new Map()));
+  let segments = byChoice.get(choice);
+  if (!segments) {
+    segments = gridScale(grid, choice)
+      .levels(CONTOUR.levels)
+      .flatMap((level) => contourSegments(grid, x, y, level));
+    byChoice.set(choice, segments);
+  }
+  return { segments, color: CONTOUR.color, halo: CONTOUR.halo, width: CONTOUR.width };
+}
+
 /** 2-D: f beside the chosen g, side by side or stacked (compact: g alone, or f without noise). */
 function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
   const L = view.landscape;
@@ -63,28 +100,39 @@ function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o
     const { xRange, yRange } = gridFrame(L);
     return drawPlot2D(canvas, { xRange, yRange, heat, marks: [xStarMark(view, t, 6)] }, t).cells;
   }
-  const common = { ...gridFrame(L), marks: [xStarMark(view, t)], boxes: [{ ...view.config.init, color: palette(t).box }] };
+  const frame = gridFrame(L, o.zoom);
+  const common = { ...frame, marks: [xStarMark(view, t)], boxes: [{ ...view.config.init, color: palette(t).box }] };
+  const fGrid = asGrid(L.f);
   const specs: Plot2DSpec[] = [
     {
       ...common,
       title: 'f',
-      heat: valueHeat(asGrid(L.f), L.x, L.y!, 'f', 1, choice),
-      legend: [{ color: palette(t).xStar, label: 'x*', shape: 'star' }],
+      heat: valueHeat(fGrid, L.x, L.y!, 'f', 1, choice),
+      contours: [contoursOf(fGrid, L.x, L.y!, choice)],
+      legend: [
+        { color: palette(t).xStar, label: 'x*', shape: 'star' },
+        { color: CONTOUR.color, label: `${CONTOUR.levels} contours, evenly spaced in colour`, shape: 'line' },
+      ],
     },
   ];
-  if (layer)
+  if (layer) {
+    const gGrid = asGrid(layer.values);
     specs.push({
       ...common,
       title: `g = f smoothed by ${layer.noise} noise of radius ${formatNumber(layer.radius)}`,
-      heat: valueHeat(asGrid(layer.values), L.x, L.y!, 'g', 1, choice),
-      legend: [],
+      heat: valueHeat(gGrid, L.x, L.y!, 'g', 1, choice),
+      contours: [contoursOf(gGrid, L.x, L.y!, choice)],
     });
+  }
   // Side by side when each plot gets ≥ 340 px, else stacked in a taller box.
   const box = canvas.parentElement;
   const width = box?.clientWidth ?? canvas.clientWidth;
   const direction = specs.length > 1 && width < 680 ? 'column' : 'row';
-  if (box) box.style.height = direction === 'column' ? `${Math.round(Math.min(340, width * 0.8)) * specs.length}px` : '';
+  if (direction === 'column') {
+    if (box) box.style.height = `${Math.round(Math.min(340, width * 0.8)) * specs.length}px`;
+  } else fitPlaneHeight(canvas, frame, { columns: specs.length, title: true, max: 600 });
   canvas.dataset.colorScale = specs.map((s) => (s.heat as ReturnType<typeof valueHeat>).scale).join(',');
+  canvas.dataset.contourSegments = specs.map((s) => s.contours![0]!.segments.length).join(',');
   return drawPlots2D(canvas, specs, t, direction).cells;
 }
 
@@ -150,5 +198,6 @@ const byDim = byGeometry<LandscapeOptions>({ line: landscapeLine, plane: landsca
 
 export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
   delete canvas.dataset.colorScale;
+  delete canvas.dataset.contourSegments;
   return byDim(canvas, view, t, o);
 }

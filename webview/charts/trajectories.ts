@@ -9,7 +9,7 @@ import { palette } from '../shared/palette';
 import { drawPlot2D, type LineLayer } from '../shared/plot2d';
 import { distance, evenIndices, pathUntil, thinPath } from '../shared/shape';
 import type { Theme } from '../shared/theme';
-import { asGrid, byGeometry, domainX, dots, gridFrame, line, stageRules, xStarMark, type ChartUi } from './chart';
+import { asGrid, byGeometry, domainX, dots, fitPlaneHeight, gridFrame, line, stageRules, xStarMark, type ChartUi } from './chart';
 import { valueHeat } from './heat';
 import { shownMethods } from './methods';
 
@@ -127,8 +127,10 @@ function trajectoriesPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme
       const pts = path.map((p) => p.slice(1));
       lines.push({
         points: pts,
-        color: withAlpha(color, plain ? 0.9 : 0.75),
-        width: plain ? 1.5 : 1.2,
+        color: withAlpha(color, 0.9),
+        width: plain ? 1.6 : 1.2,
+        // A halo in the background's colour keeps every path visible on the map, dark or bright.
+        halo: withAlpha(t.background, 0.55),
         ...(plain ? { dash: [4, 2] } : {}),
       });
       starts.push(pts[0]!);
@@ -136,10 +138,13 @@ function trajectoriesPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme
     }
     return { name, color, at };
   });
+  const frame = gridFrame(L, ui.zoom);
+  // The plot takes the panel's width (one unit as long on both axes), up to a height that fits a screen.
+  fitPlaneHeight(canvas, frame, { max: 760 });
   return drawPlot2D(
     canvas,
     {
-      ...gridFrame(L),
+      ...frame,
       heat: valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.55, ui.colorScale),
       lines,
       marks: [

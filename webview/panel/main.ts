@@ -35,6 +35,8 @@
  *   finals-stage (multi-stage runs, d ≤ 2: where trials are after stage i; -1 = end):
  *                   <vscode-single-select>s (set .value and dispatch 'change')
  *   time-slider     <input type=range> over the stored path points; play = play/pause button
+ *   2-D: the landscape, paths, finals and density canvases zoom (wheel) and pan (drag) together,
+ *                   double-click resets; each carries data-zoom = "x0,x1,y0,y1" or "" (zoom.ts)
  *
  * Compare runs (state.compare): see compare.ts for its hooks (compare-card, chart-compare-*).
  *
@@ -73,6 +75,7 @@ import {
 import { ALL_SLOTS, SLOTS, clearSlot, drawSlot, type ChartSlot } from './slots';
 import { renderStatus, renderText, renderTitle } from './text';
 import { bindSurface, renderSurface, resizeSurface } from './surface';
+import { bindZoom } from './zoom';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -109,10 +112,14 @@ function fitLayout(view: ViewResult | undefined): void {
  * kept across reloads of the same run, and from a run's live view to its result).
  */
 function timeFor(runId: string): void {
-  if (ui.timeRunId === runId) return;
-  ui.timeRunId = runId;
-  ui.timeIndex = -1;
-  host.setState(ui);
+  if (ui.timeRunId !== runId) {
+    ui.timeRunId = runId;
+    ui.timeIndex = -1;
+    // The zoom window too: another run opens on its whole grid.
+    delete ui.zoom;
+    host.setState(ui);
+  }
+  zoom.sync();
 }
 
 /** Draws everything for a complete `view`. */
@@ -270,6 +277,18 @@ errorLink.addEventListener('click', (e) => {
   const s = state.status;
   if (s.kind === 'error' && s.file !== undefined) host.post({ type: 'reveal', file: s.file, line: s.line ?? 0 });
 });
+
+/** The plots over the plane (2-D): they zoom and pan together. */
+const PLANE_CHARTS = [SLOTS.landscape, SLOTS.trajectories, SLOTS.finals, SLOTS.histogram];
+const zoom = bindZoom(
+  PLANE_CHARTS.map((s) => s.canvas),
+  {
+    ui,
+    shownView,
+    redraw: () => redraw((s) => PLANE_CHARTS.includes(s)),
+    save: () => host.setState({ ...ui }),
+  },
+);
 
 bindControls({
   ui,

@@ -42,7 +42,7 @@ export const SLOTS = {
   landscape: slot(
     'chart-landscape',
     'Landscape: f and the smoothed g',
-    (c, v, t, ui) => drawLandscape(c, v, t, { layer: ui.landscapeLayer, scale: ui.colorScale }),
+    (c, v, t, ui) => drawLandscape(c, v, t, { layer: ui.landscapeLayer, scale: ui.colorScale, ...(ui.zoom ? { zoom: ui.zoom } : {}) }),
     { tall: true, live: true },
   ),
   trajectories: slot('chart-trajectories', 'Sampled SGD and GD paths', drawTrajectories, { timed: true, tall: true, live: true }),
@@ -67,6 +67,8 @@ export const ALL_SLOTS: ChartSlot[] = Object.values(SLOTS);
  */
 export function drawSlot(s: ChartSlot, view: ViewResult, theme: Theme, ui: ChartUi, live: boolean): void {
   try {
+    // The box's CSS height, unless the chart fits it to a 2-D map (fitPlaneHeight) again.
+    if (s.canvas.parentElement) s.canvas.parentElement.style.height = '';
     const n = s.draw(s.canvas, view, theme, ui);
     s.canvas.dataset.points = String(n);
     s.canvas.dataset.drawn = 'true';

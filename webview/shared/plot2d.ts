@@ -55,6 +55,8 @@ export interface LineLayer {
   color: string;
   width: number;
   dash?: number[];
+  /** Drawn first, wider, under the line (the background's colour): keeps it visible on any heatmap. */
+  halo?: string;
 }
 
 /** Contour segments (see contour.ts) drawn over the heatmap, under the paths and points. */
@@ -63,6 +65,8 @@ export interface ContourLayer {
   color: string;
   width: number;
   dash?: number[];
+  /** Drawn first, wider, under the lines (see LineLayer.halo). */
+  halo?: string;
 }
 
 export interface Plot2DSpec {
@@ -100,6 +104,31 @@ export interface Plot2DSpec {
   legend?: LegendEntry[];
 }
 
+/**
+ * Where a plot of a canvas was drawn (CSS pixels from the canvas's top-left) and the data window
+ * it shows: what pointer handlers need to turn a position into data coordinates (zoom and pan).
+ */
+export interface PlotFrame {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  x: [number, number];
+  y: [number, number];
+}
+
+const frames = new WeakMap<HTMLCanvasElement, PlotFrame[]>();
+
+/** The plots the last draw put on `canvas` (none before the first, or after a Chart.js chart took it over). */
+export function plotFrames(canvas: HTMLCanvasElement): readonly PlotFrame[] {
+  return frames.get(canvas) ?? [];
+}
+
+/** The plot of `canvas` under (x, y) (CSS pixels from the canvas's top-left), if any. */
+export function frameAt(canvas: HTMLCanvasElement, x: number, y: number): PlotFrame | undefined {
+  return plotFrames(canvas).find((f) => x >= f.left && x <= f.left + f.width && y >= f.top && y <= f.top + f.height);
+}
+
 /** What a draw put on screen: heat cells coloured, contour segments, line vertices, data points (marks left out). */
 export interface Drawn2D {
   cells: number;
@@ -129,6 +158,8 @@ export function drawPlots2D(
   // The canvas may have held a Chart.js chart (a 1-D run before this 2-D one): it must let go,
   // or its resize observer would draw over this picture.
   destroyChart(canvas);
+  frames.delete(canvas);
+  delete canvas.dataset.plotArea;
   const drawn: Drawn2D = { cells: 0, segments: 0, vertices: 0, points: 0 };
   const dpr = window.devicePixelRatio || 1;
   const cssW = Math.max(120, canvas.clientWidth || canvas.parentElement?.clientWidth || 400);
@@ -145,20 +176,32 @@ export function drawPlots2D(
   const rows = Math.ceil(n / cols);
   const w = cssW / cols;
   const h = cssH / rows;
+  const placed: PlotFrame[] = [];
   specs.forEach((spec, i) => {
     ctx.save();
-    ctx.translate((i % cols) * w, Math.floor(i / cols) * h);
-    const d = drawInto(ctx, spec, theme, w, h);
+    const ox = (i % cols) * w;
+    const oy = Math.floor(i / cols) * h;
+    ctx.translate(ox, oy);
+    const { frame, ...d } = drawInto(ctx, spec, theme, w, h);
+    placed.push({ ...frame, left: frame.left + ox, top: frame.top + oy });
     drawn.cells += d.cells;
     drawn.segments += d.segments;
     drawn.vertices += d.vertices;
     drawn.points += d.points;
     ctx.restore();
   });
+  frames.set(canvas, placed);
+  canvas.dataset.plotArea = placed.map((f) => [f.left, f.top, f.width, f.height].map((v) => Math.round(v)).join(',')).join(';');
   return drawn;
 }
 
-function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme, cssW: number, cssH: number): Drawn2D {
+function drawInto(
+  ctx: CanvasRenderingContext2D,
+  spec: Plot2DSpec,
+  theme: Theme,
+  cssW: number,
+  cssH: number,
+): Drawn2D & { frame: PlotFrame } {
   const drawn: Drawn2D = { cells: 0, segments: 0, vertices: 0, points: 0 };
   const PAD = { ...BASE_PAD, top: spec.title ? BASE_PAD.top + 18 : BASE_PAD.top };
   const bar = spec.heat?.legend ? COLOR_BAR.width + COLOR_BAR.gap + COLOR_BAR.labels : 0;
@@ -307,25 +350,42 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
   }
   ctx.setLineDash([]);
   for (const c of spec.contours ?? []) {
-    ctx.strokeStyle = c.color;
-    ctx.lineWidth = c.width;
-    ctx.setLineDash(c.dash ?? []);
     ctx.beginPath();
     for (const [xa, ya, xb, yb] of c.segments) {
       ctx.moveTo(px(xa), py(ya));
       ctx.lineTo(px(xb), py(yb));
     }
+    ctx.setLineDash(c.dash ?? []);
+    if (c.halo) {
+      ctx.strokeStyle = c.halo;
+      ctx.lineWidth = c.width + 1.5;
+      ctx.stroke();
+    }
+    ctx.strokeStyle = c.color;
+    ctx.lineWidth = c.width;
     ctx.stroke();
     drawn.segments += c.segments.length;
   }
   ctx.setLineDash([]);
-  for (const l of spec.lines ?? []) {
-    if (l.points.length < 2) continue;
+  const lines = (spec.lines ?? []).filter((l) => l.points.length >= 2);
+  const trace = (l: LineLayer) => {
+    ctx.beginPath();
+    l.points.forEach((p, i) => (i === 0 ? ctx.moveTo(px(p[0]!), py(p[1]!)) : ctx.lineTo(px(p[0]!), py(p[1]!))));
+  };
+  // Halos first, under every line, so one path's halo does not cut another path.
+  for (const l of lines) {
+    if (!l.halo) continue;
+    ctx.strokeStyle = l.halo;
+    ctx.lineWidth = l.width + 2;
+    ctx.setLineDash([]);
+    trace(l);
+    ctx.stroke();
+  }
+  for (const l of lines) {
     ctx.strokeStyle = l.color;
     ctx.lineWidth = l.width;
     ctx.setLineDash(l.dash ?? []);
-    ctx.beginPath();
-    l.points.forEach((p, i) => (i === 0 ? ctx.moveTo(px(p[0]!), py(p[1]!)) : ctx.lineTo(px(p[0]!), py(p[1]!))));
+    trace(l);
     ctx.stroke();
     drawn.vertices += l.points.length;
   }
@@ -352,5 +412,5 @@ function drawInto(ctx: CanvasRenderingContext2D, spec: Plot2DSpec, theme: Theme,
   ctx.font = font;
   if (column && legendRight) drawLegendAt(ctx, entries, column.at, left + plotW + bar + legendGap, top, theme);
   if (below) drawLegendAt(ctx, entries, below.at, Math.max(8, (cssW - below.w) / 2), top + plotH + PAD.bottom + 2, theme);
-  return drawn;
+  return { ...drawn, frame: { left, top, width: plotW, height: plotH, x: [x0, x1], y: [y0, y1] } };
 }

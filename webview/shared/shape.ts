@@ -253,3 +253,57 @@ export function clippedStretches(x: readonly number[], values: readonly number[]
   }
   return out;
 }
+
+/** Nearest-rank quantile q of sorted values. */
+function sortedQuantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1))))]!;
+}
+
+/**
+ * Bandwidths of a 2-D Gaussian kernel density estimate of `points`: Scott's rule per axis,
+ * h_j = s_j · n^(−1/6), with s_j the smaller of the sample standard deviation and IQR/1.349
+ * (Silverman's guard against a few far points widening every kernel), never below `floor`.
+ */
+export function kdeBandwidth(points: readonly (readonly number[])[], floor: [number, number]): [number, number] {
+  const n = points.length;
+  return [0, 1].map((j) => {
+    const v = points.map((p) => p[j]!).sort((a, b) => a - b);
+    if (n < 2) return floor[j]!;
+    const mean = v.reduce((a, b) => a + b, 0) / n;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+    const iqr = (sortedQuantile(v, 0.75) - sortedQuantile(v, 0.25)) / 1.349;
+    const s = iqr > 0 ? Math.min(sd, iqr) : sd;
+    return Math.max(floor[j]!, s * Math.pow(n, -1 / 6));
+  }) as [number, number];
+}
+
+/**
+ * Gaussian kernel density estimate of 2-D points on the grid x × y: density[iy][ix] at
+ * (x[ix], y[iy]), per unit area (over the whole plane it integrates to 1), bandwidths h.
+ * Kernels are cut at 5 h (the mass beyond is below 6·10⁻⁷ per axis).
+ */
+export function kde2d(points: readonly (readonly number[])[], x: readonly number[], y: readonly number[], h: [number, number]): number[][] {
+  const density = y.map(() => new Array<number>(x.length).fill(0));
+  const n = points.length;
+  if (n === 0) return density;
+  const [hx, hy] = h;
+  const norm = 1 / (2 * Math.PI * hx * hy * n);
+  const kx = new Float64Array(x.length);
+  for (const p of points) {
+    const px = p[0]!;
+    const py = p[1]!;
+    if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+    for (let ix = 0; ix < x.length; ix++) {
+      const u = (x[ix]! - px) / hx;
+      kx[ix] = Math.abs(u) > 5 ? 0 : Math.exp(-0.5 * u * u);
+    }
+    for (let iy = 0; iy < y.length; iy++) {
+      const w = (y[iy]! - py) / hy;
+      if (Math.abs(w) > 5) continue;
+      const ky = Math.exp(-0.5 * w * w) * norm;
+      const row = density[iy]!;
+      for (let ix = 0; ix < x.length; ix++) if (kx[ix]! > 0) row[ix]! += kx[ix]! * ky;
+    }
+  }
+  return density;
+}

@@ -28,7 +28,14 @@ export interface ValueScale {
   max: number;
   /** Colour-bar ticks: position and label. */
   ticks: Array<{ t: number; label: string }>;
+  /**
+   * `n` contour levels evenly spaced in colour: the values at t = 1/(n+1), …, n/(n+1) (on a log
+   * scale they crowd toward the minimum as its colours do; on a rank scale they are quantiles).
+   */
+  levels: (n: number) => number[];
 }
+
+const evenly = (n: number) => Array.from({ length: Math.max(0, n) }, (_, k) => (k + 1) / (n + 1));
 
 /** The fraction of the top kept by the linear and log scales. */
 const CLIP = 0.02;
@@ -57,7 +64,7 @@ const clamp01 = (t: number) => (Number.isFinite(t) ? Math.min(1, Math.max(0, t))
 export function valueScale(values: Iterable<number>, choice: ScaleChoice): ValueScale {
   const sorted = finiteSorted(values);
   const kind = choice === 'auto' ? autoScale(sorted) : choice;
-  if (sorted.length === 0) return { kind, at: () => 0, min: 0, max: 1, ticks: [] };
+  if (sorted.length === 0) return { kind, at: () => 0, min: 0, max: 1, ticks: [], levels: () => [] };
   const lo = sorted[0]!;
   const hi = robustExtent(sorted, CLIP)![1];
   const span = hi - lo;
@@ -76,9 +83,10 @@ export function valueScale(values: Iterable<number>, choice: ScaleChoice): Value
     };
     const at = (v: number) => (n > 1 ? clamp01(below(v) / (n - 1)) : 0);
     const ticks = [0, 0.25, 0.5, 0.75, 1].map((q) => ({ t: q, label: formatNumber(sorted[Math.round(q * (n - 1))]!) }));
-    return { kind, at, min: lo, max: sorted[n - 1]!, ticks };
+    const levels = (k: number) => [...new Set(evenly(k).map((q) => sorted[Math.round(q * (n - 1))]!))];
+    return { kind, at, min: lo, max: sorted[n - 1]!, ticks, levels };
   }
-  if (!(span > 0)) return { kind, at: () => 0.5, min: lo, max: hi, ticks: [{ t: 0.5, label: formatNumber(lo) }] };
+  if (!(span > 0)) return { kind, at: () => 0.5, min: lo, max: hi, ticks: [{ t: 0.5, label: formatNumber(lo) }], levels: () => [] };
   if (kind === 'log') {
     const delta = span / LOG_SPAN;
     const denominator = Math.log1p(span / delta);
@@ -90,9 +98,10 @@ export function valueScale(values: Iterable<number>, choice: ScaleChoice): Value
       const u = Math.pow(10, k);
       ticks.push({ t: at(lo + u), label: lo === 0 ? formatNumber(u) : `+${formatNumber(u)}` });
     }
-    return { kind, at, min: lo, max: hi, ticks };
+    const levels = (n: number) => evenly(n).map((t) => lo + delta * Math.expm1(t * denominator));
+    return { kind, at, min: lo, max: hi, ticks, levels };
   }
   const at = (v: number) => clamp01((v - lo) / span);
   const ticks = niceTicks(lo, hi, 4).map((v) => ({ t: (v - lo) / span, label: formatNumber(v) }));
-  return { kind, at, min: lo, max: hi, ticks };
+  return { kind, at, min: lo, max: hi, ticks, levels: (n) => evenly(n).map((t) => lo + span * t) };
 }
