@@ -106,13 +106,10 @@ function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o
   const specs: Plot2DSpec[] = [
     {
       ...common,
-      title: 'f',
+      title: `f (${CONTOUR.levels} contour lines, evenly spaced in colour)`,
       heat: valueHeat(fGrid, L.x, L.y!, 'f', 1, choice),
       contours: [contoursOf(fGrid, L.x, L.y!, choice)],
-      legend: [
-        { color: palette(t).xStar, label: 'x*', shape: 'star' },
-        { color: CONTOUR.color, label: `${CONTOUR.levels} contours, evenly spaced in colour`, shape: 'line' },
-      ],
+      legend: [{ color: palette(t).xStar, label: 'x*', shape: 'star' }],
     },
   ];
   if (layer) {
