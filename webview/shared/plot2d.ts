@@ -176,13 +176,25 @@ export function drawPlots2D(
   const rows = Math.ceil(n / cols);
   const w = cssW / cols;
   const h = cssH / rows;
+  // Plots in one row reserve the same room for titles, colour bars and legends, so their plot
+  // areas are the same size (f beside g: one with a legend, one without, still match, and zoom
+  // keeps them matched). A plot without its own legend leaves the reserved room empty.
+  const rowSpace: Space[] = [];
+  specs.forEach((spec, i) => {
+    const r = Math.floor(i / cols);
+    const need = legendPlace(ctx, spec, theme, w, h).space;
+    const had = rowSpace[r];
+    rowSpace[r] = had
+      ? { top: Math.max(had.top, need.top), right: Math.max(had.right, need.right), below: Math.max(had.below, need.below) }
+      : need;
+  });
   const placed: PlotFrame[] = [];
   specs.forEach((spec, i) => {
     ctx.save();
     const ox = (i % cols) * w;
     const oy = Math.floor(i / cols) * h;
     ctx.translate(ox, oy);
-    const { frame, ...d } = drawInto(ctx, spec, theme, w, h);
+    const { frame, ...d } = drawInto(ctx, spec, theme, w, h, rowSpace[Math.floor(i / cols)]!);
     placed.push({ ...frame, left: frame.left + ox, top: frame.top + oy });
     drawn.cells += d.cells;
     drawn.segments += d.segments;
@@ -195,42 +207,68 @@ export function drawPlots2D(
   return drawn;
 }
 
+/** Room a plot takes outside its plot area, beyond BASE_PAD: title above, colour bar and legend right, legend below. */
+interface Space {
+  top: number;
+  right: number;
+  below: number;
+}
+
+const LEGEND_GAP = 12;
+
+/**
+ * Where `spec`'s legend goes when the plot has a box of cssW × cssH to itself: to the plot's right
+ * when the plot (one unit as long on both axes) leaves that width spare, or a free-aspect plot
+ * keeps 70% of its width; else in lines below the x-axis label. With the room it takes.
+ */
+function legendPlace(
+  ctx: CanvasRenderingContext2D,
+  spec: Plot2DSpec,
+  theme: Theme,
+  cssW: number,
+  cssH: number,
+): { space: Space; column?: ReturnType<typeof legendLayout>; below?: ReturnType<typeof legendLayout> } {
+  ctx.font = `${Math.round(theme.fontSize * 0.85)}px ${theme.fontFamily}`;
+  const top = spec.title ? 18 : 0;
+  const bar = spec.heat?.legend ? COLOR_BAR.width + COLOR_BAR.gap + COLOR_BAR.labels : 0;
+  const space: Space = { top, right: bar, below: 0 };
+  const entries = spec.legend ?? [];
+  if (!entries.length) return { space };
+  const column = legendLayout(ctx, entries, 0);
+  const availW = Math.max(20, cssW - BASE_PAD.left - BASE_PAD.right - bar);
+  const plotH = Math.max(20, cssH - BASE_PAD.top - top - BASE_PAD.bottom);
+  const [x0, x1] = spec.xRange[1] > spec.xRange[0] ? spec.xRange : [spec.xRange[0] - 1, spec.xRange[0] + 1];
+  const [y0, y1] = spec.yRange[1] > spec.yRange[0] ? spec.yRange : [spec.yRange[0] - 1, spec.yRange[0] + 1];
+  const equalW = (plotH * (x1 - x0)) / (y1 - y0);
+  const spare = availW - column.w - LEGEND_GAP;
+  const right = spec.aspect === 'free' ? spare >= 0.7 * availW : spare >= Math.min(availW, equalW);
+  if (right) return { space: { ...space, right: bar + column.w + LEGEND_GAP }, column };
+  const below = legendLayout(ctx, entries, cssW - 16);
+  return { space: { ...space, below: below.h + 4 }, below };
+}
+
 function drawInto(
   ctx: CanvasRenderingContext2D,
   spec: Plot2DSpec,
   theme: Theme,
   cssW: number,
   cssH: number,
+  reserve: Space,
 ): Drawn2D & { frame: PlotFrame } {
   const drawn: Drawn2D = { cells: 0, segments: 0, vertices: 0, points: 0 };
-  const PAD = { ...BASE_PAD, top: spec.title ? BASE_PAD.top + 18 : BASE_PAD.top };
+  const PAD = { ...BASE_PAD, top: BASE_PAD.top + reserve.top };
   const bar = spec.heat?.legend ? COLOR_BAR.width + COLOR_BAR.gap + COLOR_BAR.labels : 0;
-  const right = PAD.right + bar;
-  let availW = Math.max(20, cssW - PAD.left - right);
-  let plotH = Math.max(20, cssH - PAD.top - PAD.bottom);
+  const availW = Math.max(20, cssW - PAD.left - PAD.right - reserve.right);
+  const plotH = Math.max(20, cssH - PAD.top - PAD.bottom - reserve.below);
   let [x0, x1] = spec.xRange;
   let [y0, y1] = spec.yRange;
   if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
   if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
+  // The legend sits where it would on a plot alone (legendPlace), in the room the row reserved.
+  const { column, below } = legendPlace(ctx, spec, theme, cssW, cssH);
+  const entries = spec.legend ?? [];
   const font = `${Math.round(theme.fontSize * 0.85)}px ${theme.fontFamily}`;
   ctx.font = font;
-  // The legend goes outside the plot: to its right when the plot (one unit as long on both axes)
-  // leaves that width spare, or a free-aspect plot keeps 70% of its width; else in lines below.
-  const entries = spec.legend ?? [];
-  const column = entries.length ? legendLayout(ctx, entries, 0) : undefined;
-  const equalW = (plotH * (x1 - x0)) / (y1 - y0);
-  const legendGap = 12;
-  let legendRight = false;
-  let below: ReturnType<typeof legendLayout> | undefined;
-  if (column) {
-    const spare = availW - column.w - legendGap;
-    legendRight = spec.aspect === 'free' ? spare >= 0.7 * availW : spare >= Math.min(availW, equalW);
-    if (legendRight) availW = spare;
-    else {
-      below = legendLayout(ctx, entries, cssW - 16);
-      plotH = Math.max(20, plotH - below.h - 4);
-    }
-  }
   // One unit is as long on both axes (directions and distances read true); the plot is
   // centred in the width it does not need.
   const plotW = spec.aspect === 'free' ? availW : Math.max(20, Math.min(availW, (plotH * (x1 - x0)) / (y1 - y0)));
@@ -410,7 +448,7 @@ function drawInto(
   ctx.restore();
 
   ctx.font = font;
-  if (column && legendRight) drawLegendAt(ctx, entries, column.at, left + plotW + bar + legendGap, top, theme);
+  if (column) drawLegendAt(ctx, entries, column.at, left + plotW + bar + LEGEND_GAP, top, theme);
   if (below) drawLegendAt(ctx, entries, below.at, Math.max(8, (cssW - below.w) / 2), top + plotH + PAD.bottom + 2, theme);
   return { ...drawn, frame: { left, top, width: plotW, height: plotH, x: [x0, x1], y: [y0, y1] } };
 }
