@@ -169,6 +169,19 @@ export function gridFrame(
   return { xRange: gridXRange(L), yRange: [L.y![0]!, L.y![L.y!.length - 1]!], xLabel: 'x₁', yLabel: 'x₂' };
 }
 
+/** Narrowest a column is drawn: narrower panels lay the columns out in a grid (2 × 2 for four): Compare and the methods' columns alike. */
+export const COLUMN_MIN_WIDTH = 240;
+
+/**
+ * How `n` columns are laid out in `width` CSS pixels: as many per row as fit at COLUMN_MIN_WIDTH
+ * (at least one), the rows then filled evenly (four in two rows: 2 × 2, not 3 + 1).
+ */
+export function gridFor(n: number, width: number): { columns: number; rows: number } {
+  const fit = Math.max(1, Math.min(n, Math.floor(width / COLUMN_MIN_WIDTH)));
+  const rows = Math.ceil(n / fit);
+  return { columns: Math.ceil(n / rows), rows };
+}
+
 /**
  * Makes the box of a 2-D plot tall enough that a map of `frame`'s aspect takes the whole width
  * of one of `columns` plots (with a colour bar beside it, axes, a title and a legend row), up to
@@ -178,7 +191,7 @@ export function gridFrame(
 export function fitPlaneHeight(
   canvas: HTMLCanvasElement,
   frame: { xRange: [number, number]; yRange: [number, number] },
-  o: { columns?: number; max?: number; legendRows?: number; title?: boolean } = {},
+  o: { columns?: number; rows?: number; max?: number; legendRows?: number; title?: boolean } = {},
 ): void {
   const box = canvas.parentElement;
   if (!box) return;
@@ -188,7 +201,13 @@ export function fitPlaneHeight(
   const aspect = (frame.yRange[1] - frame.yRange[0]) / (frame.xRange[1] - frame.xRange[0]);
   // Padding of plot2d: 52 + 16 beside, 70 for the colour bar; 46 above and below, 18 a title, 20 a legend row.
   const plotW = width - 52 - 16 - 70;
-  const want = plotW * aspect + 46 + (o.title ? 18 : 0) + 20 * (o.legendRows ?? 1);
-  const h = Math.min(o.max ?? 720, Math.round(want));
+  const rows = Math.max(1, o.rows ?? 1);
+  const want = rows * (plotW * aspect + 46 + (o.title ? 18 : 0) + 20 * (o.legendRows ?? 1));
+  const h = Math.min(rows * (o.max ?? 720), Math.round(want));
   if (Number.isFinite(h) && h > cssHeight) box.style.height = `${h}px`;
+}
+
+/** The grid of `n` plane columns in the canvas's box (gridFor at the box's width). */
+export function planeGrid(canvas: HTMLCanvasElement, n: number): { columns: number; rows: number } {
+  return gridFor(Math.max(1, n), canvas.parentElement?.clientWidth || canvas.clientWidth || 400);
 }

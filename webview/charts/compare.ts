@@ -193,18 +193,8 @@ function unionBox(cols: readonly CompareColumn[]): { low: number[]; high: number
   return { low, high };
 }
 
-/** Narrowest a column is drawn: narrower panels lay the columns out in a grid (2 × 2 for four). */
-export const COLUMN_MIN_WIDTH = 240;
-
-/**
- * How `n` columns are laid out in `width` CSS pixels: as many per row as fit at COLUMN_MIN_WIDTH
- * (at least one), the rows then filled evenly (four in two rows: 2 × 2, not 3 + 1).
- */
-export function gridFor(n: number, width: number): { columns: number; rows: number } {
-  const fit = Math.max(1, Math.min(n, Math.floor(width / COLUMN_MIN_WIDTH)));
-  const rows = Math.ceil(n / fit);
-  return { columns: Math.ceil(n / rows), rows };
-}
+/** The columns' grid is the one every chart's columns use (chart.ts). */
+export { COLUMN_MIN_WIDTH, gridFor } from './chart';
 
 /** Column title: its label, its successes (and finals outside the plot). */
 function title(c: CompareColumn, outside: number): string {

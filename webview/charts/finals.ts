@@ -12,7 +12,20 @@ import { palette } from '../shared/palette';
 import { drawPlots2D, type Plot2DSpec, type PointLayer } from '../shared/plot2d';
 import { distance, gridExtent } from '../shared/shape';
 import type { Theme } from '../shared/theme';
-import { asGrid, asLine, byGeometry, curveOver, domainX, dots, fitPlaneHeight, gridFrame, line, xStarMark, type ChartUi } from './chart';
+import {
+  asGrid,
+  asLine,
+  byGeometry,
+  curveOver,
+  domainX,
+  dots,
+  fitPlaneHeight,
+  gridFrame,
+  planeGrid,
+  line,
+  xStarMark,
+  type ChartUi,
+} from './chart';
 import { valueHeat } from './heat';
 import { inBox, methodLabel, methodsLayout, ontoEdge, shownMethods, type ShownMethod } from './methods';
 import { finalsOf, shownStage, whereLabel } from './trials';
@@ -127,10 +140,11 @@ function finalsPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: 
   const heat = valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.45, ui.colorScale);
   const frame = gridFrame(L, ui.zoom);
   if (methodsLayout(view, ui) === 'columns') {
-    fitPlaneHeight(canvas, frame, { columns: methods.length, title: true, max: 480 });
+    const grid = planeGrid(canvas, methods.length);
+    fitPlaneHeight(canvas, frame, { ...grid, title: true, max: 480 });
     const specs: Plot2DSpec[] = methods.map(({ s, inside, outside }, i) => ({
       ...frame,
-      ...(i > 0 ? { yLabel: '' } : {}),
+      ...(i % grid.columns > 0 ? { yLabel: '' } : {}),
       title: columnTitle(s, view, outside.length),
       titleMark: { color: s.color, shape: s.shape },
       marksUnder: true,
@@ -138,7 +152,7 @@ function finalsPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: 
       points: pointLayers(s, inside, outside, view, t),
       marks: targetMarks(view, t),
     }));
-    return drawPlots2D(canvas, specs, t).points;
+    return drawPlots2D(canvas, specs, t, grid.columns).points;
   }
   fitPlaneHeight(canvas, frame, { max: 560, legendRows: methods.length > 2 ? 2 : 1 });
   return drawPlots2D(

@@ -15,7 +15,7 @@ import { palette } from '../shared/palette';
 import { drawPlots2D, type Heat, type Plot2DSpec } from '../shared/plot2d';
 import { histogramBars, kde2d, kdeBandwidth, type Bars } from '../shared/shape';
 import { rgb, type Theme } from '../shared/theme';
-import { byGeometry, fitPlaneHeight, xStarMark, type ChartUi } from './chart';
+import { byGeometry, fitPlaneHeight, planeGrid, xStarMark, type ChartUi } from './chart';
 import { countsOf, inBox, methodLabel, methodsLayout, shownMethods, type ShownMethod } from './methods';
 import { finalsOf, shownStage } from './trials';
 
@@ -167,7 +167,8 @@ function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, u
   const frame = ui.zoom
     ? { xRange: [...ui.zoom.x] as [number, number], yRange: [...ui.zoom.y] as [number, number] }
     : { xRange: [x0, x1] as [number, number], yRange: [y0, y1] as [number, number] };
-  fitPlaneHeight(canvas, frame, { columns: layers.length, title: true, max: columns ? 480 : 560 });
+  const grid = columns ? planeGrid(canvas, layers.length) : { columns: 1, rows: 1 };
+  fitPlaneHeight(canvas, frame, { ...grid, title: true, max: columns ? 480 : 560 });
   const bg = rgb(t.background);
   const specs: Plot2DSpec[] = layers.map(({ s, finals, h, density, max }, i) => {
     const scaleTop = columns ? top : max;
@@ -184,7 +185,7 @@ function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, u
     return {
       ...frame,
       xLabel: 'x₁',
-      yLabel: i === 0 ? 'x₂' : '',
+      yLabel: i % grid.columns === 0 ? 'x₂' : '',
       title: `${columns ? `${methodLabel(s)} · ` : ''}${finals.length} finals, kernel h = ${formatNumber(h[0])} × ${formatNumber(h[1])}`,
       ...(columns ? { titleMark: { color: s.color, shape: s.shape } } : {}),
       heat,
@@ -192,7 +193,7 @@ function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, u
       marks: [xStarMark(view, t)],
     };
   });
-  drawPlots2D(canvas, specs, t);
+  drawPlots2D(canvas, specs, t, grid.columns);
   return layers.reduce((n, l) => n + l.finals.length, 0);
 }
 
