@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { RunStatus } from '../protocol/webview';
 import type { RunFailure } from '../runner/failure';
 import type { EditorSnapshot, Event, HostEnvironment, Notifier, SaveRequest, Saver } from './ports';
-import { SETTING_KEYS, parseSettings, type ExtensionSettings } from './settings';
+import { SETTING_KEYS, parseSettings, unsetFields, type ExtensionSettings } from './settings';
 
 export const SECTION = 'sgdLandscape';
 const RUNNING_CONTEXT = 'sgdLandscape.running';
@@ -38,7 +38,7 @@ export const vscodeEnvironment: HostEnvironment = {
     for (const key of SETTING_KEYS) {
       raw[key] = cfg.get(key);
     }
-    return parseSettings(raw);
+    return { ...parseSettings(raw), unset: unsetFields((k) => cfg.inspect(k) as Record<string, unknown> | undefined) };
   },
   async readSource(file) {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);

@@ -11,6 +11,8 @@ const NEW_RADIUS = 0.9;
 // Charts that depend on the noise radius (the landscape's default layer is f itself, which does not).
 const CHANGING = ['chart-trajectories', 'chart-finals', 'chart-convexity'];
 let vs: VsCode;
+/** The run the first scenario left on the panel. */
+let lastRun = '';
 
 before(async () => {
   vs = await VsCode.launch({ workspace: copyExamples() });
@@ -58,6 +60,7 @@ test('CodeLens run on rastrigin, then the side panel re-runs with another radius
   await side.locator(tid('run')).click();
 
   const second = await waitForNewRun(vs, first.shown.run);
+  lastRun = second.shown.run;
   assert.match(second.shown.label, new RegExp(`^rastrigin · 2-D · .*noise uniform ${NEW_RADIUS}\\b`), second.shown.label);
   assert.match(second.shown.summary, new RegExp(`smoothing radius ${NEW_RADIUS}\\b`), second.shown.summary);
   const stored = storedResults(vs);
@@ -75,4 +78,44 @@ test('CodeLens run on rastrigin, then the side panel re-runs with another radius
     .filter({ hasText: String(NEW_RADIUS) })
     .waitFor({ timeout: 10_000 });
   await vs.screenshot('2-04-rastrigin-rerun-radius');
+});
+
+test('issue 13: η, radius and steps set nowhere are suggested from the function, shown as such; a preset says it is staged', async () => {
+  await vs.openFile('sphere.ts');
+  const side = await vs.webview(tid('sidebar-root'));
+  await eventually(
+    'side panel selects sphere',
+    () => side.locator(tid('fn-picker')).evaluate((el) => (el as HTMLElement & { value: string }).value),
+    (v) => v === 'sphere',
+  );
+  for (const k of ['lr', 'radius', 'steps']) await side.locator(tid(`suggested-${k}`)).waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match((await side.locator(tid('suggested-note')).textContent()) ?? '', /the run derives them from the function/);
+  await vs.screenshot('2-05-sphere-suggested-before-run');
+  await side.locator(tid('run')).click();
+  await waitForNewRun(vs, lastRun);
+  await eventually(
+    'the sphere run is stored',
+    async () => storedResults(vs)[0]!.config.function,
+    (f) => f === 'sphere',
+  );
+  // Curvature 2 everywhere: η = 0.45/2; radius 5% of the 6-wide domain; GD converges in 12 steps, at least 100.
+  const stage = storedResults(vs)[0]!.config.stages[0]!;
+  assert.deepEqual([stage.lr, stage.radius, stage.steps], [0.225, 0.3, 100]);
+  await eventually(
+    'the side panel shows the suggested values and why',
+    () => side.locator(tid('suggested-note')).textContent(),
+    (t) => /Suggested from sphere .*η 0\.225 — η = 0\.45\/L₉₀/.test(t ?? ''),
+  );
+  assert.equal(Number(await side.locator(tid('lr')).inputValue()), 0.225);
+  assert.ok(await side.locator(tid('accept-suggested')).isVisible(), '"Keep these values" offered');
+  await vs.screenshot('2-06-sphere-suggested-after-run');
+  // A preset stages the paper's four stages: the schedule opens on stages 2–4 and a line says Run runs it.
+  await side.locator(tid('preset-fig3-stages')).click();
+  assert.equal(await side.locator(tid('schedule')).evaluate((el) => el.hasAttribute('open')), true, 'schedule opened');
+  assert.equal(await side.locator(`${tid('stages')} li[data-stage]`).count(), 3);
+  assert.match(
+    (await side.locator(tid('preset-note')).textContent()) ?? '',
+    /^Staged “Figure 3: 4 stages”: 4 stages, .*Press Run to run it\.$/,
+  );
+  await vs.screenshot('2-07-preset-staged');
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { mirrorControls, type KnownSuggestion } from '../../src/extension/controls';
 import { PoolExecutor } from '../../src/extension/runSession';
 import { parseSettings, settingsLayer, unsetFields } from '../../src/extension/settings';
+import { presetText, applyPreset } from '../../webview/sidebar/settings';
 
 const dir = mkdtempSync(join(tmpdir(), 'sgd-suggest-host-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,4 +104,16 @@ test('a run through the pool: unset lr, radius and steps are derived from f (the
   } finally {
     executor.dispose();
   }
+});
+
+test('presets say what they staged and that Run runs them', () => {
+  const s = { lr: 0.01, radius: 0.3, noise: 'uniform' as const, steps: 1000, trials: 20 };
+  assert.equal(
+    presetText('Figure 3: 4 stages', applyPreset(s, 'fig3-stages', 1)),
+    'Staged “Figure 3: 4 stages”: 4 stages, uniform noise 0.3 then 0.15 from [-1.5, 1.5], 0.05 from [-0.5, 0.5], 0.01 from [-0.3, 0.3] (stages 2–4 opened below); 100 trials from [-3, 3]. Press Run to run it.',
+  );
+  assert.equal(
+    presetText('GD (no noise)', applyPreset(s, 'gd', 2)),
+    'Staged “GD (no noise)”: one stage, no noise (GD), η 0.01, 1000 steps; 100 trials from [-3, 3]. Press Run to run it.',
+  );
 });

@@ -10,6 +10,7 @@ import { gradientNoiseText, unsmoothedNoiseText } from '../../src/view/gradientN
 import { gapLines } from '../../src/view/gaps';
 
 export { theorem3Text, theoremText } from '../../src/view/theorem1';
+import { divergenceText } from '../../src/view/divergence';
 
 /** Stage boundaries (global step at which stage i+1 starts) for rules on step axes. */
 export function stageStarts(view: ViewResult): number[] {
@@ -136,8 +137,18 @@ export function summaryText(view: ViewResult): string {
   // Where f or g is not finite: gaps in the maps, left out of x*, c and L.
   for (const line of gapLines(view.landscape, view.source?.exportName ?? view.config.function)) parts.push(`${line}.`);
   const diverged = view.methods?.length ? view.methods.reduce((s, m) => s + m.diverged, 0) : view.sgd.diverged + (view.gd?.diverged ?? 0);
-  if (diverged > 0) parts.push(`${diverged} trial${diverged === 1 ? '' : 's'} diverged.`);
+  const most = divergenceSummary(view);
+  if (most) parts.push(most);
+  else if (diverged > 0) parts.push(`${diverged} trial${diverged === 1 ? '' : 's'} diverged.`);
   return parts.join(' ');
+}
+
+/** "Most trials diverged (…). Likely cause: … Try η ≈ …" when a method diverged in more than half of its trials. */
+export function divergenceSummary(view: ViewResult): string | undefined {
+  const counts = view.methods?.length
+    ? view.methods.map((m) => ({ name: methodName(m), diverged: m.diverged }))
+    : [{ name: 'SGD', diverged: view.sgd.diverged }, ...(view.gd ? [{ name: 'GD', diverged: view.gd.diverged }] : [])];
+  return divergenceText(counts, view.config.trials, view.diagnostics.divergence);
 }
 
 /** Status line text. */

@@ -72,6 +72,28 @@ const seedInput = h('input', {
   spellcheck: 'false',
 });
 const stageList = h('ol', { class: 'stages', 'data-testid': 'stages', start: 2 });
+/** "suggested" tags beside η, radius and steps: set nowhere, derived from f when it runs. */
+const SUGGESTABLE = ['lr', 'radius', 'steps'] as const;
+type Suggestable = (typeof SUGGESTABLE)[number];
+const suggestedTags: Record<Suggestable, HTMLElement> = {
+  lr: h('span', { class: 'tag', 'data-testid': 'suggested-lr', hidden: true }, 'suggested'),
+  radius: h('span', { class: 'tag', 'data-testid': 'suggested-radius', hidden: true }, 'suggested'),
+  steps: h('span', { class: 'tag', 'data-testid': 'suggested-steps', hidden: true }, 'suggested'),
+};
+const suggestedText = h('span', {});
+const acceptButton = h(
+  'vscode-button',
+  { secondary: true, 'data-testid': 'accept-suggested', title: 'Send these values with the run as your own (they stop following f)' },
+  'Keep these values',
+);
+const suggestedNote = h(
+  'div',
+  { class: 'hint suggested-note', 'data-testid': 'suggested-note', hidden: true },
+  suggestedText,
+  acceptButton,
+);
+/** The schedule section (opened when a preset changes later stages). */
+export const scheduleSection = h('vscode-collapsible', { title: 'Schedule (later stages)', 'data-testid': 'schedule' });
 const addStageButton = h(
   'vscode-button',
   { secondary: true, 'data-testid': 'add-stage', title: 'Add a stage with half the radius' },
@@ -91,7 +113,7 @@ export function row(label: string, ...controls: Node[]): HTMLElement {
   return h('label', { class: 'row' }, h('span', { class: 'label' }, label), h('span', { class: 'control' }, ...controls));
 }
 
-const radiusRow = row('Noise radius a', radiusInput);
+const radiusRow = row('Noise radius a', radiusInput, suggestedTags.radius);
 const radiusSliderRow = h('div', { class: 'slider' }, radiusSlider);
 const batchRow = row('Batch size B', batchInput);
 const samplingRow = row('Sampling', samplingSelect);
@@ -106,7 +128,7 @@ export function formSections(): HTMLElement[] {
       'section',
       {},
       h('h2', {}, 'Stage 1'),
-      row('Learning rate η', lrInput),
+      row('Learning rate η', lrInput, suggestedTags.lr),
       h('div', { class: 'slider' }, lrSlider),
       radiusRow,
       radiusSliderRow,
@@ -114,13 +136,10 @@ export function formSections(): HTMLElement[] {
       row('Noise', noiseSelect),
       batchRow,
       samplingRow,
-      row('Steps', stepsInput),
+      row('Steps', stepsInput, suggestedTags.steps),
+      suggestedNote,
     ),
-    h(
-      'vscode-collapsible',
-      { title: 'Schedule (later stages)', 'data-testid': 'schedule' },
-      h('div', { class: 'collapsible-body' }, stageList, addStageButton),
-    ),
+    scheduleSection,
     h(
       'vscode-collapsible',
       { title: 'Methods (from the same starts)', 'data-testid': 'methods-section' },
@@ -135,6 +154,58 @@ export function formSections(): HTMLElement[] {
     fieldError,
     h('div', { class: 'buttons' }, runButton, stopButton),
   ];
+}
+
+scheduleSection.append(h('div', { class: 'collapsible-body' }, stageList, addStageButton));
+
+/**
+ * The fields shown as "suggested": set by no setting, file default or stage, not edited here and
+ * not kept with "Keep these values". Their values come from the function's last run (the host's
+ * `controls.suggested`), or are derived when it runs.
+ */
+export function suggestedFields(): Suggestable[] {
+  const c = store.state.controls;
+  const sg = c?.suggested;
+  if (!c || !sg) return [];
+  const s = current();
+  return SUGGESTABLE.filter((k) => sg.fields.includes(k) && s[k] === c.settings[k] && !ui.pinned?.includes(k));
+}
+
+/** The kept suggestions as run settings (sent with Run as the user's own values). */
+export function pinnedValues(): Partial<RunSettings> {
+  const s = current();
+  const out: Partial<RunSettings> = {};
+  for (const k of ui.pinned ?? []) if (SUGGESTABLE.includes(k as Suggestable)) out[k as Suggestable] = s[k as Suggestable];
+  return out;
+}
+
+acceptButton.addEventListener('click', () => {
+  ui.pinned = [...new Set([...(ui.pinned ?? []), ...suggestedFields()])];
+  update(current());
+});
+
+const FIELD_WORDS: Record<Suggestable, string> = { lr: 'η', radius: 'radius', steps: 'steps' };
+
+function renderSuggested(): void {
+  const sg = store.state.controls?.suggested;
+  const fields = suggestedFields();
+  for (const k of SUGGESTABLE) {
+    const tag = suggestedTags[k];
+    tag.hidden = !fields.includes(k);
+    tag.title = sg?.why[k] ?? 'Set by no setting or file default: derived from the function when it runs.';
+  }
+  suggestedNote.hidden = fields.length === 0;
+  if (fields.length === 0) return;
+  const known = fields.filter((k) => sg?.values[k] !== undefined);
+  const names = fields.map((k) => FIELD_WORDS[k]).join(', ');
+  suggestedText.textContent =
+    known.length === fields.length
+      ? `Suggested from ${store.state.controls?.selected ?? 'the function'} (no setting or file default sets ${names}): ` +
+        `${known.map((k) => `${FIELD_WORDS[k]} ${formatNumber(sg!.values[k]!, 4)} — ${sg!.why[k] ?? ''}`).join('; ')}. ` +
+        'Edit a field to override, or keep them as your values. '
+      : `No setting or file default sets ${names}: the run derives ${fields.length === 1 ? 'it' : 'them'} from the function ` +
+        '(η from its curvature, the radius from the domain, steps so that GD converges) and shows them here. ';
+  acceptButton.hidden = known.length !== fields.length;
 }
 
 /** Invalid fields by test id (text the user typed that is not a usable number). */
@@ -153,6 +224,7 @@ export function dropStaleEdits(): void {
   if (ui.edited && ui.base !== JSON.stringify(store.state.controls?.settings ?? null)) {
     ui.edited = undefined;
     ui.base = undefined;
+    ui.pinned = undefined;
     invalid.clear();
     saveUi();
   }
@@ -376,6 +448,7 @@ export function renderSettings(): void {
     for (const id of [...invalid]) if (id.startsWith('method-')) invalid.delete(id);
     setChildren(methodList, ...rows.map((_, i) => methodRow(rows, i)));
   }
+  renderSuggested();
   renderValidity();
 }
 

@@ -6,7 +6,7 @@
 import { COMPARE_MAX, type LiveView, type ViewResult } from '../../src/protocol/webview';
 import { drawLandscape } from '../charts/landscape';
 import { h, setChildren } from '../shared/dom';
-import { convexityText, recentRunText, runLabel, successText, theoremText } from '../shared/summary';
+import { convexityText, divergenceSummary, recentRunText, runLabel, successText, theoremText } from '../shared/summary';
 import type { Theme } from '../shared/theme';
 import { host, saveUi, store, ui } from './store';
 
@@ -82,10 +82,12 @@ export function renderSummary(): void {
     return;
   }
   const t1 = view.diagnostics.theorem1[view.diagnostics.theorem1.length - 1];
+  const diverged = divergenceSummary(view);
   setChildren(
     summaryBox,
     h('p', { class: 'run-label' }, runLabel(view)),
     h('p', {}, successText(view)),
+    ...(diverged ? [h('p', { class: 'warn', 'data-testid': 'divergence' }, diverged)] : []),
     h('p', {}, convexityText(view)),
     ...(t1 ? [h('p', {}, theoremText(t1, view.config.stages.length))] : []),
   );

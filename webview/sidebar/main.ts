@@ -35,9 +35,20 @@ import { h, fillSelect } from '../shared/dom';
 import { receiveLive, receiveState } from '../shared/receive';
 import { statusText } from '../shared/summary';
 import { onThemeChange, readTheme } from '../shared/theme';
-import { dropStaleEdits, formSections, renderSettings, renderValidity, row, runButton, stopButton, update } from './form';
+import {
+  dropStaleEdits,
+  formSections,
+  pinnedValues,
+  renderSettings,
+  renderValidity,
+  row,
+  runButton,
+  scheduleSection,
+  stopButton,
+  update,
+} from './form';
 import { renderRuns, renderSmallChart, renderSummary, runSections } from './lastRun';
-import { PRESETS, applyPreset, editedFields, figure3Row2 } from './settings';
+import { PRESETS, applyPreset, editedFields, figure3Row2, presetText } from './settings';
 import { current, currentDim, host, saveUi, selectedFunction, store, ui } from './store';
 import { recentSweepsSection, renderSweepValidity, renderSweeps, sweepSection } from './sweep';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -63,9 +74,18 @@ const trustNote = h(
 const statusLine = h('div', { class: 'status', 'data-testid': 'status', role: 'status' });
 const presetButtons = PRESETS.map((p) => {
   const b = h('vscode-button', { secondary: true, 'data-testid': `preset-${p.id}`, title: p.title }, p.label);
-  b.addEventListener('click', () => update(applyPreset(current(), p.id, currentDim())));
+  b.addEventListener('click', () => {
+    const next = applyPreset(current(), p.id, currentDim());
+    update(next);
+    // What it changed shows: later stages open, and a line says it is staged, not run.
+    const stages = next.stages ?? [];
+    if (stages.length > 1) scheduleSection.setAttribute('open', '');
+    presetNote.textContent = presetText(p.label, next);
+    presetNote.hidden = false;
+  });
   return b;
 });
+const presetNote = h('p', { class: 'hint', 'data-testid': 'preset-note', role: 'status', hidden: true });
 /** The settings the user's edits were made against (what Run compares them with). */
 function shownSettings(): Partial<RunSettings> {
   return ui.edited ? (JSON.parse(ui.base ?? 'null') ?? {}) : (store.state.controls?.settings ?? {});
@@ -99,7 +119,7 @@ document.body.append(
     h('section', {}, fileLine, row('Function', fnPicker), trustNote),
     ...formSections(),
     statusLine,
-    h('section', {}, h('h2', {}, 'Presets'), h('div', { class: 'presets' }, ...presetButtons)),
+    h('section', {}, h('h2', {}, 'Presets'), h('div', { class: 'presets' }, ...presetButtons), presetNote),
     sweepSection(),
     ...runSections(),
     recentSweepsSection(),
@@ -115,8 +135,9 @@ fnPicker.addEventListener('change', () => {
 
 runButton.addEventListener('click', () => {
   if (runButton.hasAttribute('disabled')) return;
+  presetNote.hidden = true;
   // Only what the user edited here (against the settings shown when editing began) is sent.
-  const settings = ui.edited ? editedFields(JSON.parse(ui.base ?? 'null') ?? {}, ui.edited) : {};
+  const settings = { ...(ui.edited ? editedFields(JSON.parse(ui.base ?? 'null') ?? {}, ui.edited) : {}), ...pinnedValues() };
   const exportName = selectedFunction();
   host.post({ type: 'run', ...(exportName ? { exportName } : {}), settings });
 });

@@ -219,6 +219,25 @@ export function applyPreset(s: RunSettings, id: PresetId, dim: number): RunSetti
   return syncFlat(out);
 }
 
+/**
+ * What a preset staged, in one line: its stages' radii (and where later stages restart), the
+ * trials and start box, and that Run runs it (a preset only fills the form).
+ */
+export function presetText(label: string, s: RunSettings): string {
+  const stages = stagesOf(s);
+  const noise = (st: Partial<Stage>) => (st.noise === 'none' ? 'no noise (GD)' : `${st.noise ?? 'uniform'} noise ${st.radius}`);
+  const what =
+    stages.length === 1
+      ? `one stage, ${noise(stages[0]!)}, η ${s.lr}, ${s.steps} steps`
+      : `${stages.length} stages, ${noise(stages[0]!)} then ${stages
+          .slice(1)
+          .map((st) => `${st.radius}${st.init ? ` from [${st.init.low[0]}, ${st.init.high[0]}]` : ''}`)
+          .join(', ')} (stages 2–${stages.length} opened below)`;
+  const first = (v: number | number[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const box = s.init && s.init.low !== undefined ? ` from [${first(s.init.low)}, ${first(s.init.high)}]` : '';
+  return `Staged “${label}”: ${what}; ${s.trials ?? ''} trials${box}. Press Run to run it.`;
+}
+
 /** Parses a typed number for a field of the settings table; undefined when the table does not allow it. */
 export function parseSpecField(text: string, spec: NumberSpec): number | undefined {
   const t = text.trim();

@@ -11,6 +11,8 @@ export interface SidebarUi {
   edited?: RunSettings;
   base?: string;
   exportName?: string;
+  /** Suggested fields (lr, radius, steps) the user kept as their own values: sent with Run. */
+  pinned?: string[];
   /** Recent runs ticked for "Compare", in the order ticked. */
   comparePick?: string[];
 }
