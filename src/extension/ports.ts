@@ -58,7 +58,14 @@ export interface PreparedExperiment {
 /** The runner: from a request to a prepared experiment (the worker pool in the extension). */
 export interface RunExecutor {
   /** Bundles the file, inspects it in a worker and resolves settings < file defaults < overrides. */
-  prepare(args: { request: RunRequest; sourceText: string; settings: ExtensionSettings; signal: AbortSignal }): Promise<PreparedExperiment>;
+  prepare(args: {
+    request: RunRequest;
+    sourceText: string;
+    settings: ExtensionSettings;
+    signal: AbortSignal;
+    /** Called when preparing enters a step that runs the loss (e.g. 'sampling curvature'), for the status line. */
+    onPhase?(phase: string): void;
+  }): Promise<PreparedExperiment>;
   dispose(): void;
 }
 

@@ -137,7 +137,14 @@ export class RunService {
     try {
       const settings: ExtensionSettings = env.readSettings();
       const sourceText = await env.readSource(request.file);
-      const prepared = await this.deps.executor.prepare({ request, sourceText, settings, signal: abort.signal });
+      const prepared = await this.deps.executor.prepare({
+        request,
+        sourceText,
+        settings,
+        signal: abort.signal,
+        // A loss that hangs while f's curvature is sampled hangs there: the status says so.
+        onPhase: (phase) => this.dispatch({ type: 'progress', runId, phase, done: 0, total: 0 }),
+      });
       notifier.fileBuilt(request.file);
       if (abort.signal.aborted) throw RunFailure.cancelled(request.exportName);
       if (prepared.suggestion) this.suggested(request, prepared.suggestion);

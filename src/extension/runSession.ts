@@ -73,6 +73,8 @@ export async function prepareRun(args: {
   signal?: AbortSignal;
   /** A sweep's base run: not bound by the result's size budget (its cells keep no per-trial data). */
   sweep?: boolean;
+  /** See RunExecutor.prepare. */
+  onPhase?(phase: string): void;
 }): Promise<PreparedRun> {
   const { request, sourceText, settings, runner } = args;
   const losses = discoverLosses(sourceText, request.file);
@@ -97,6 +99,7 @@ export async function prepareRun(args: {
       bundleDir: args.bundleDir,
       signal: args.signal,
       sweep: args.sweep,
+      onPhase: args.onPhase,
     });
   } catch (e) {
     if (e instanceof BundleFailure) {
@@ -216,6 +219,7 @@ export class PoolExecutor implements RunExecutor, SweepExecutor {
     sourceText: string;
     settings: ExtensionSettings;
     signal: AbortSignal;
+    onPhase?(phase: string): void;
   }): Promise<PreparedExperiment> {
     const { runner, prepared } = await this.prepareOnPool(args);
     return {
@@ -234,6 +238,7 @@ export class PoolExecutor implements RunExecutor, SweepExecutor {
     settings: ExtensionSettings;
     signal: AbortSignal;
     sweep?: boolean;
+    onPhase?(phase: string): void;
   }): Promise<{ runner: ExperimentRunner; prepared: PreparedRun }> {
     const key = poolKey(args.settings, args.request.file, args.sourceText);
     let runner = this.runnerFor(args.settings, key, false);

@@ -49,6 +49,8 @@ export interface PrepareOptions {
    * their settings, whose suggested steps would follow each cell's η).
    */
   suggest?: boolean;
+  /** Called as a step that runs the loss begins: 'sampling curvature' (for a status line). */
+  onPhase?(phase: string): void;
 }
 
 /** Curvature profiles of recent (bundle, export, domain, seed): re-runs of an unchanged file sample f once. */
@@ -255,8 +257,9 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
   if (basis) await widenDomain(runner, loss, config, basis, opts.signal);
   // Defaults that fit f: lr, radius and steps that no layer sets are derived from its curvature (on the final domain).
   let suggestion: PreparedRun['suggestion'];
-  const profile =
-    (opts.suggest ?? !opts.sweep) && first.unset.length > 0 ? await bestEffort(curvatureOf(runner, loss, config, opts.signal)) : undefined;
+  const sample = (opts.suggest ?? !opts.sweep) && first.unset.length > 0;
+  if (sample) opts.onPhase?.('sampling curvature');
+  const profile = sample ? await bestEffort(curvatureOf(runner, loss, config, opts.signal)) : undefined;
   if (profile) {
     const userLr = first.unset.includes('lr') ? undefined : config.stages[0].lr;
     const s = suggestSettings(profile, config.domain, first.unset, userLr);

@@ -72,12 +72,13 @@ test('a loss that never returns: stopped with a clear error; the extension host 
   await vs.openFile('faulty.ts');
   await vs.runCommand(CMD.run);
   await vs.pickQuickItem('neverReturns');
-  // Phase "sgd": the file is bundled and the trials are handed to the workers, whose first call
-  // (at the init box's centre) never returns.
+  // faulty.ts sets no η, radius or steps, so before its trials the run samples f's curvature in a
+  // worker to suggest them (engine/suggest.ts): the file is bundled and that first call of f never
+  // returns. The status line says where the run is.
   await eventually(
-    'the run reaches its trials',
+    'the run reaches the first call of f (sampling its curvature)',
     () => frame.locator(tid('status')).textContent(),
-    (s) => /^Running .*: sgd\b/.test(s ?? ''),
+    (s) => /^Running neverReturns .*: sampling curvature\b/.test(s ?? ''),
     60_000,
   );
   // While that call spins, the extension host must still work: a file not opened before gets

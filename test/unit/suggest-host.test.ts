@@ -80,13 +80,17 @@ test('a run through the pool: unset lr, radius and steps are derived from f (the
       ...parseSettings({ trials: 4, resolution: 5, workers: 1 }),
       unset: ['lr' as const, 'radius' as const, 'steps' as const],
     };
+    const phases: string[] = [];
     const prepared = await executor.prepare({
       request: { file, exportName: 'bowl', mode: 'run' },
       sourceText: BOWL,
       settings,
       signal: new AbortController().signal,
+      onPhase: (p) => phases.push(p),
     });
     assert.deepEqual(prepared.suggestion?.fields, ['lr', 'radius', 'steps']);
+    // The status line is told while f is sampled (a loss that hangs there hangs in that phase).
+    assert.deepEqual(phases, ['sampling curvature']);
     const stage = prepared.config.stages[0];
     // Curvature 2 everywhere; the default domain is [-3, 3]² grown by 10% on each side: width 7.2.
     assert.deepEqual([stage.lr, stage.radius, stage.steps], [0.225, 0.36, 100]);
