@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { mirrorControls, type KnownSuggestion } from '../../src/extension/controls';
 import { PoolExecutor } from '../../src/extension/runSession';
 import { parseSettings, settingsLayer, unsetFields } from '../../src/extension/settings';
-import { presetText, applyPreset } from '../../webview/sidebar/settings';
+import { presetText, applyPreset } from '../../webview/sidebar/presets';
 
 const dir = mkdtempSync(join(tmpdir(), 'sgd-suggest-host-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

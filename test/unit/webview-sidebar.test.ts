@@ -5,22 +5,19 @@ import { parseFromWebview } from '../../src/protocol/validateWebview';
 import { resolveConfig } from '../../src/engine/config';
 import {
   addStage,
-  applyPreset,
   derivedR,
   editedFields,
   lrToSlider,
-  figure3Row2,
-  methodRows,
-  methodsProblem,
   minibatchProblem,
   DEFAULT_BATCH_SIZE,
-  withMethods,
   parseField,
   removeStage,
   setStageField,
   sliderToLr,
   stagesOf,
 } from '../../webview/sidebar/settings';
+import { applyPreset, figure3Row2 } from '../../webview/sidebar/presets';
+import { methodRows, methodsProblem, withMethods } from '../../webview/sidebar/methods';
 
 const base: RunSettings = {
   lr: 0.05,

@@ -35,21 +35,13 @@ import { h, fillSelect } from '../shared/dom';
 import { receiveLive, receiveState } from '../shared/receive';
 import { statusText } from '../shared/summary';
 import { onThemeChange, readTheme } from '../shared/theme';
-import {
-  dropStaleEdits,
-  formSections,
-  pinnedValues,
-  renderSettings,
-  renderValidity,
-  row,
-  runButton,
-  scheduleSection,
-  stopButton,
-  update,
-} from './form';
+import { dropStaleEdits, renderValidity, runButton, stopButton, update } from './edits';
+import { formSections, renderSettings, row, scheduleSection } from './form';
 import { renderRuns, renderSmallChart, renderSummary, runSections } from './lastRun';
-import { PRESETS, applyPreset, editedFields, figure3Row2, presetText } from './settings';
+import { PRESETS, applyPreset, figure3Row2, presetText } from './presets';
+import { editedFields } from './settings';
 import { current, currentDim, host, saveUi, selectedFunction, store, ui } from './store';
+import { pinnedValues } from './suggested';
 import { recentSweepsSection, renderSweepValidity, renderSweeps, sweepSection } from './sweep';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';

@@ -1,20 +1,11 @@
 /**
- * The side panel's settings model: presets (the paper's Figure 3), schedule edits that keep
- * the flat lr/radius/noise/steps equal to stage 1, parsing of typed numbers, and the derived
- * gradient-noise bound r = radius/η. Pure; unit-tested in test/unit/webview-sidebar.test.ts.
+ * The side panel's settings model: the fields' limits (the settings table's), schedule edits that
+ * keep the flat lr/radius/noise/steps equal to stage 1, parsing of typed numbers, the η slider's
+ * log scale, the derived gradient-noise bound r = radius/η, and what Run sends. Presets are in
+ * presets.ts, the method list in methods.ts. Pure; unit-tested in test/unit/webview-sidebar.test.ts.
  */
-import {
-  DIM_MAX,
-  METHODS_MAX,
-  METHOD_FIELDS,
-  NOISE_KINDS,
-  OPTIMIZER_KINDS,
-  RUN_FIELDS,
-  SAMPLINGS,
-  inRange,
-  type NumberSpec,
-} from '../../src/engine/settingsSchema';
-import type { Box, NoiseKind, OptimizerKind, Sampling, Stage } from '../../src/engine/types';
+import { RUN_FIELDS, NOISE_KINDS, SAMPLINGS, inRange, type NumberSpec } from '../../src/engine/settingsSchema';
+import type { NoiseKind, Sampling, Stage } from '../../src/engine/types';
 import type { RunSettings } from '../../src/protocol/webview';
 
 /**
@@ -51,23 +42,9 @@ export function inputBounds(spec: NumberSpec): { min: number; max: number } {
 }
 
 export type StageField = 'lr' | 'radius' | 'steps' | 'noise' | 'batchSize' | 'sampling';
-export type PresetId = 'fig3-single' | 'gd' | 'fig3-stages';
 
-export const PRESETS: Array<{ id: PresetId; label: string; title: string }> = [
-  {
-    id: 'fig3-single',
-    label: 'Figure 3: noise 0.3',
-    title: 'One stage, uniform noise of radius 0.3, 100 trials from [-3, 3] (the paper’s Figure 3, row 2)',
-  },
-  { id: 'gd', label: 'GD (no noise)', title: 'Plain gradient descent from the same starts (Figure 3, row 2, left)' },
-  {
-    id: 'fig3-stages',
-    label: 'Figure 3: 4 stages',
-    title: 'Noise 0.3 → 0.15 → 0.05 → 0.01 with init [-3,3], [-1.5,1.5], [-0.5,0.5], [-0.3,0.3] (Figure 3, row 3)',
-  },
-];
-
-function clone<T>(v: T): T {
+/** A deep copy (settings are plain JSON). */
+export function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
@@ -87,7 +64,7 @@ export function stagesOf(s: RunSettings): Array<Partial<Stage>> {
 }
 
 /** Re-derives the flat fields from stage 1 so both always agree. */
-function syncFlat(s: RunSettings): RunSettings {
+export function syncFlat(s: RunSettings): RunSettings {
   const first = s.stages?.[0];
   if (!first) return s;
   if (first.lr !== undefined) s.lr = first.lr;
@@ -185,59 +162,6 @@ export function removeStage(s: RunSettings, index: number): RunSettings {
   return syncFlat(out);
 }
 
-function interval(dim: number, lo: number, hi: number): Box {
-  return { low: Array<number>(dim).fill(lo), high: Array<number>(dim).fill(hi) };
-}
-
-/**
- * A preset applied to `s`: keeps the user's learning rate and steps per stage, sets the noise,
- * the init box ([-3, 3] per coordinate) and 100 trials as in the paper's Figure 3.
- */
-export function applyPreset(s: RunSettings, id: PresetId, dim: number): RunSettings {
-  const out = clone(s);
-  const d = Math.max(1, Math.min(DIM_MAX, Math.floor(dim) || 1));
-  const lr = s.lr;
-  const steps = s.steps;
-  out.trials = 100;
-  out.init = interval(d, -3, 3);
-  switch (id) {
-    case 'fig3-single':
-      out.stages = [{ lr, radius: 0.3, noise: 'uniform', steps }];
-      break;
-    case 'gd':
-      out.stages = [{ lr, radius: s.radius, noise: 'none', steps }];
-      break;
-    case 'fig3-stages':
-      out.stages = [
-        { lr, radius: 0.3, noise: 'uniform', steps, init: interval(d, -3, 3) },
-        { lr, radius: 0.15, noise: 'uniform', steps, init: interval(d, -1.5, 1.5) },
-        { lr, radius: 0.05, noise: 'uniform', steps, init: interval(d, -0.5, 0.5) },
-        { lr, radius: 0.01, noise: 'uniform', steps, init: interval(d, -0.3, 0.3) },
-      ];
-      break;
-  }
-  return syncFlat(out);
-}
-
-/**
- * What a preset staged, in one line: its stages' radii (and where later stages restart), the
- * trials and start box, and that Run runs it (a preset only fills the form).
- */
-export function presetText(label: string, s: RunSettings): string {
-  const stages = stagesOf(s);
-  const noise = (st: Partial<Stage>) => (st.noise === 'none' ? 'no noise (GD)' : `${st.noise ?? 'uniform'} noise ${st.radius}`);
-  const what =
-    stages.length === 1
-      ? `one stage, ${noise(stages[0]!)}, η ${s.lr}, ${s.steps} steps`
-      : `${stages.length} stages, ${noise(stages[0]!)} then ${stages
-          .slice(1)
-          .map((st) => `${st.radius}${st.init ? ` from [${st.init.low[0]}, ${st.init.high[0]}]` : ''}`)
-          .join(', ')} (stages 2–${stages.length} opened below)`;
-  const first = (v: number | number[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  const box = s.init && s.init.low !== undefined ? ` from [${first(s.init.low)}, ${first(s.init.high)}]` : '';
-  return `Staged “${label}”: ${what}; ${s.trials ?? ''} trials${box}. Press Run to run it.`;
-}
-
 /** Parses a typed number for a field of the settings table; undefined when the table does not allow it. */
 export function parseSpecField(text: string, spec: NumberSpec): number | undefined {
   const t = text.trim();
@@ -290,121 +214,4 @@ export function editedFields(shown: Readonly<Partial<RunSettings>>, edited: Read
     if (JSON.stringify(v) !== JSON.stringify((shown as Record<string, unknown>)[k])) out[k] = v;
   }
   return out as Partial<RunSettings>;
-}
-
-// ---- methods (RUN.json `methods`) ----
-
-/** One method of the side panel's list: ticked or not, its optimizer's parameters, its noise override. */
-export interface MethodRow {
-  name: string;
-  kind: OptimizerKind;
-  /** Every parameter of the optimizer (the table's defaults where the settings leave one out). */
-  params: Record<string, number>;
-  /** Replaces every stage's noise kind for this method; undefined: the stages' own. */
-  noise?: NoiseKind;
-  on: boolean;
-}
-
-export { METHODS_MAX, METHOD_FIELDS, OPTIMIZER_KINDS };
-
-/** An optimizer's parameters at the table's defaults (PyTorch's). */
-export function defaultParams(kind: OptimizerKind): Record<string, number> {
-  return Object.fromEntries(Object.entries(OPTIMIZER_KINDS[kind].params).map(([k, spec]) => [k, spec.default!]));
-}
-
-/** The methods the side panel offers: the paper's pair and one of each other optimizer, at the table's defaults. */
-export const METHOD_TEMPLATES: ReadonlyArray<Omit<MethodRow, 'on'>> = [
-  { name: 'SGD', kind: 'sgd', params: {} },
-  { name: 'GD', kind: 'sgd', params: {}, noise: 'none' },
-  { name: 'Momentum', kind: 'momentum', params: defaultParams('momentum') },
-  { name: 'Nesterov', kind: 'nesterov', params: defaultParams('nesterov') },
-  { name: 'Adam', kind: 'adam', params: defaultParams('adam') },
-  { name: 'SAM', kind: 'sam', params: defaultParams('sam') },
-];
-
-type MethodInput = NonNullable<RunSettings['methods']>[number];
-
-/** The methods a run uses without a `methods` setting: SGD, and GD when compareGd (not false). */
-function defaultMethods(s: RunSettings): MethodInput[] {
-  return s.compareGd === false ? [{ name: 'SGD' }] : [{ name: 'SGD' }, { name: 'GD', noise: 'none' }];
-}
-
-/**
- * The side panel's method list for settings `s`: the templates, ticked when `s` runs a method of
- * that name (with its parameters and noise), then the methods of `s` under other names (from the
- * file's defaults or RUN-like settings), ticked, in their order.
- */
-export function methodRows(s: RunSettings): MethodRow[] {
-  const given = s.methods && s.methods.length > 0 ? s.methods : defaultMethods(s);
-  const row = (m: MethodInput): MethodRow => {
-    const kind = m.optimizer?.kind ?? 'sgd';
-    const { kind: _kind, ...params } = m.optimizer ?? { kind };
-    return {
-      name: m.name,
-      kind,
-      params: { ...defaultParams(kind), ...(params as Record<string, number>) },
-      ...(m.noise ? { noise: m.noise } : {}),
-      on: true,
-    };
-  };
-  const rows: MethodRow[] = METHOD_TEMPLATES.map((t) => {
-    const m = given.find((g) => g.name === t.name);
-    return m ? row(m) : { ...t, params: { ...t.params }, on: false };
-  });
-  for (const m of given) if (!METHOD_TEMPLATES.some((t) => t.name === m.name)) rows.push(row(m));
-  return rows;
-}
-
-/** One row as RUN.json writes a method (parameters left out where they equal the table's default). */
-function methodInput(r: MethodRow): MethodInput {
-  const defaults = defaultParams(r.kind);
-  const params = Object.fromEntries(Object.entries(r.params).filter(([k, v]) => k in defaults && v !== defaults[k]));
-  const out: MethodInput = { name: r.name };
-  if (r.kind !== 'sgd' || Object.keys(params).length > 0) out.optimizer = { kind: r.kind, ...params };
-  if (r.noise) out.noise = r.noise;
-  return out;
-}
-
-/**
- * Settings `s` running the ticked rows, in their order (at most METHODS_MAX). When they are
- * exactly what `s` runs without a `methods` setting, `methods` is left out, so the Run message
- * carries no change.
- */
-export function withMethods(s: RunSettings, rows: readonly MethodRow[]): RunSettings {
-  const out = clone(s);
-  const methods = rows
-    .filter((r) => r.on)
-    .slice(0, METHODS_MAX)
-    .map(methodInput);
-  const plain = { ...out };
-  delete plain.methods;
-  if (JSON.stringify(methods) === JSON.stringify(defaultMethods(plain))) delete out.methods;
-  else out.methods = methods;
-  return out;
-}
-
-/** Why the ticked methods cannot run (none ticked, too many), or undefined. */
-export function methodsProblem(rows: readonly MethodRow[]): string | undefined {
-  const n = rows.filter((r) => r.on).length;
-  if (n === 0) return 'Tick at least one method.';
-  if (n > METHODS_MAX) return `At most ${METHODS_MAX} methods run at once (${n} ticked).`;
-  return undefined;
-}
-
-/** The paper's Figure 3 row 2: GD, then uniform noise 0.15, 0.3 and 0.6 (the columns of the figure). */
-export const FIGURE3_ROW2_RADII = [0, 0.15, 0.3, 0.6] as const;
-
-/**
- * The runs of Figure 3 row 2 from settings `s`: each one stage (the user's η and steps), 100 trials
- * from [-3, 3]^d, one method — GD for the first column (no noise), SGD with uniform noise of the
- * column's radius for the others.
- */
-export function figure3Row2(s: RunSettings, dim: number): RunSettings[] {
-  return FIGURE3_ROW2_RADII.map((radius) => {
-    const out = applyPreset(s, radius === 0 ? 'gd' : 'fig3-single', dim);
-    out.stages = [{ ...out.stages![0]!, radius: radius === 0 ? s.radius : radius }];
-    delete out.methods;
-    out.compareGd = false;
-    return syncFlat(out);
-  });
 }
