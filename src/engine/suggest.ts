@@ -11,10 +11,14 @@
  * - `suggestSettings(profile, …)` (pure arithmetic): the rule.
  *
  * The rule, and why:
- * - **η = 0.45 / L₉₀**, L₉₀ the 90th percentile of ρ(x) over the samples: just inside Theorem 1's
- *   η < 1/(2L) with L₉₀ for L. GD is stable where η·ρ(x) < 2, so this η keeps GD stable wherever
- *   ρ(x) < 4.4·L₉₀, which is all of the domain for a smooth f of moderate growth (Rosenbrock on
- *   [−2, 2] × [−1, 3]: the largest ρ is about 1.4·L₉₀).
+ * - **η = 0.45 / L**, L the 90th percentile of ρ(x) over the samples where f is in its lower half
+ *   (f at most its median over the samples): just inside Theorem 1's η < 1/(2L). The iterates
+ *   spend all but their first few steps where f is low, so that is where f's smoothness sets their
+ *   pace; a start where f is high and steep is left within a step or two (GD is stable where
+ *   η·ρ(x) < 2, so at this η wherever ρ(x) < 4.4·L). On Rosenbrock over [−2, 2] × [−1, 3] the
+ *   lower half gives L = 2590 against L₉₀ = 4290 over the whole domain (its corners): η 1.74e-4
+ *   instead of 1.05e-4, which GD needs to cross the valley in the steps allowed. The whole-domain
+ *   L₉₀ (`CurvatureProfile.L`) stays the conservative bound the divergence advice quotes.
  *   A quantile rather than the maximum because the maximum of second differences is set by the
  *   worst single point: a kink (a jump in f′, where second differences grow as 1/h — the paper's
  *   Figure 3 spline meeting its continuation gives L = 445000 there against ~10³ elsewhere) or
@@ -22,12 +26,19 @@
  *   samples, which a 90th percentile ignores; a smooth f's curvature on 90% of its domain is what
  *   most trials meet.
  * - **radius = 0.05 × the domain's mean side width** (0.3 on the paper's [−3, 3]: the paper's
- *   middle noise level). The x-space radius is a length, so it scales with where f lives; the
- *   success radius (5% of the domain's diagonal) is on the same scale.
+ *   middle noise level), **at most the radius whose spread at the minimum stays inside half the
+ *   success radius ε**. The x-space radius is a length, so it scales with where f lives; but a
+ *   kick of that size each step is a random walk where the pull η·∇f is small (a flat valley at a
+ *   small η: Rosenbrock's finals left the domain in 43 of 100 trials at radius 0.2, η 1.05e-4).
+ *   Near the minimum GD's error along curvature μ shrinks by (1 − ημ) a step, so a kick of
+ *   per-coordinate variance σ² (a²/(d+2) for the uniform ball, a² Gaussian, a²/3 the cube) settles
+ *   to E‖x − x*‖² = d·σ²/(ημ(2 − ημ)) (y = x − η∇f closer still), taking every direction as slow as the slowest, μ the
+ *   smallest curvature at the bottom of the deepest basin sampled (`CurvatureProfile.basinMu`).
+ *   Asking that to be at most (ε/2)² gives a ≤ (ε/2)·√(k·ημ(2 − ημ)/d) with σ² = a²/k.
  * - **steps so that GD converges**: along an eigendirection of curvature λ a GD step multiplies
- *   the error by |1 − ηλ|, so T = ⌈ln(1/ε) / −ln q⌉ with q = max(|1 − η·μ|, |1 − η·L₉₀|), μ the
+ *   the error by |1 − ηλ|, so T = ⌈ln(1/ε) / −ln q⌉ with q = max(|1 − η·μ|, |1 − η·L|), L as for η, μ the
  *   slow curvature of the basins (`CurvatureProfile.mu`), ε = 10⁻³ (the error shrinks a
- *   thousandfold); at least 100 and capped at 20,000 (`capped` says when the cap cut it).
+ *   thousandfold); at least 100 and capped at 50,000 (`capped` says when the cap cut it).
  *
  * Ranking: suggestions sit just above the table's defaults and below everything the user writes
  * (settings < the file's `<name>Options` < its `defaults` < RUN.json / flags / the side panel):
@@ -35,7 +46,7 @@
  */
 import { linspace } from './landscape';
 import { Normal, stream, uniformInBox } from './rng';
-import type { Box, Loss, RunConfig } from './types';
+import type { Box, Loss, NoiseKind, RunConfig } from './types';
 
 /** The quantile of the Hessian's spectral norm taken as L. */
 export const CURVATURE_QUANTILE = 0.9;
@@ -48,7 +59,9 @@ export const RADIUS_FRACTION = 0.05;
 /** GD's error shrinks by this factor over the suggested steps. */
 export const GD_TOLERANCE = 1e-3;
 export const MIN_STEPS = 100;
-export const MAX_STEPS = 20_000;
+export const MAX_STEPS = 50_000;
+/** The quantile of f below which samples count as "where f is low" for η's L. */
+export const LOW_F_QUANTILE = 0.5;
 
 /**
  * Samples: a grid in 1-D (101 points, ~300 loss calls) and 2-D (13 × 13, ~1500 calls), seeded
@@ -66,6 +79,12 @@ export interface CurvatureProfile {
   of: number;
   /** L₉₀: the CURVATURE_QUANTILE quantile of the Hessian's spectral norm ρ(x). */
   L: number;
+  /**
+   * The CURVATURE_QUANTILE quantile of ρ(x) over the samples where f is at most its median over
+   * the samples (`lowPoints` of them): f's smoothness where the iterates spend their steps.
+   */
+  lowL: number;
+  lowPoints: number;
   /** The largest ρ(x) sampled (a kink or a far corner often), for comparison. */
   maxL: number;
   /** The median ρ(x). */
@@ -77,6 +96,8 @@ export interface CurvatureProfile {
    * absent when λ_min is positive nowhere.
    */
   mu?: number;
+  /** λ_min at the lowest sample of f where f is locally convex (the deepest basin seen); absent when there is none. */
+  basinMu?: number;
   /** Share of the samples where λ_min(x) > 0 (f locally convex). */
   convexShare: number;
 }
@@ -126,12 +147,14 @@ export function curvatureProfile(loss: Loss, config: Pick<RunConfig, 'domain' | 
   const pts = samplePoints(domain, config.seed);
   const rho: number[] = [];
   const lamMin: number[] = [];
+  const fAt: number[] = [];
   // λ_min at the lowest sample of f where f is locally convex: the bottom of the deepest basin seen.
   let lowestF = Infinity;
   let lowestLam = NaN;
   const keep = (r: number, lo: number, fx: number) => {
     rho.push(r);
     lamMin.push(lo);
+    fAt.push(fx);
     if (lo > 0 && fx < lowestF) {
       lowestF = fx;
       lowestLam = lo;
@@ -218,15 +241,24 @@ export function curvatureProfile(loss: Loss, config: Pick<RunConfig, 'domain' | 
   }
   const sorted = rho.slice().sort((a, b) => a - b);
   const positive = lamMin.filter((l) => l > 0).sort((a, b) => a - b);
+  // Where f is low: at most its median over the samples (a non-finite f counts as high).
+  const fMedian = quantileSorted(
+    fAt.filter((v) => Number.isFinite(v)).sort((a, b) => a - b),
+    LOW_F_QUANTILE,
+  );
+  const low = rho.filter((_, i) => fAt[i] <= fMedian).sort((a, b) => a - b);
   const out: CurvatureProfile = {
     points: rho.length,
     of: pts.length,
     L: quantileSorted(sorted, CURVATURE_QUANTILE),
+    lowL: low.length > 0 ? quantileSorted(low, CURVATURE_QUANTILE) : NaN,
+    lowPoints: low.length,
     maxL: sorted.length ? sorted[sorted.length - 1] : NaN,
     medianL: quantileSorted(sorted, 0.5),
     convexShare: rho.length ? positive.length / rho.length : 0,
   };
   if (positive.length > 0) out.mu = Math.min(quantileSorted(positive, SLOW_QUANTILE), lowestLam);
+  if (lowestLam > 0) out.basinMu = lowestLam;
   return out;
 }
 
@@ -248,9 +280,19 @@ export interface Suggestion {
 const round3 = (v: number): number => Number(v.toPrecision(3));
 const fmt = (v: number): string => String(round3(v));
 
-/** η for a curvature profile: LR_FRACTION / L₉₀ to 3 significant digits, or undefined when L₉₀ is 0 or not finite. */
-export function suggestedLr(profile: Pick<CurvatureProfile, 'L'>): number | undefined {
-  return profile.L > 0 && Number.isFinite(profile.L) ? Math.min(1e6, round3(LR_FRACTION / profile.L)) : undefined;
+/** LR_FRACTION / L to 3 significant digits, or undefined when L is 0 or not finite. */
+function lrFor(L: number): number | undefined {
+  return L > 0 && Number.isFinite(L) ? Math.min(1e6, round3(LR_FRACTION / L)) : undefined;
+}
+
+/** The L η is derived from: f's smoothness where it is low (`lowL`), else over the whole domain. */
+export function lrCurvature(profile: Pick<CurvatureProfile, 'L' | 'lowL'>): number {
+  return profile.lowL > 0 && Number.isFinite(profile.lowL) ? profile.lowL : profile.L;
+}
+
+/** η for a curvature profile: LR_FRACTION / L (see lrCurvature) to 3 significant digits, or undefined when L is 0 or not finite. */
+export function suggestedLr(profile: Pick<CurvatureProfile, 'L' | 'lowL'>): number | undefined {
+  return lrFor(lrCurvature(profile));
 }
 
 /** RADIUS_FRACTION × the domain's mean side width, to 3 significant digits. */
@@ -261,50 +303,117 @@ export function suggestedRadius(domain: Box): number {
   return round3((RADIUS_FRACTION * w) / d);
 }
 
+/** Per-coordinate variance of a kick of radius a is a²/k: k for each noise kind in d dimensions (undefined: no radius). */
+export function noiseVarianceDivisor(noise: NoiseKind, d: number): number | undefined {
+  switch (noise) {
+    case 'uniform':
+      return d + 2;
+    case 'gaussian':
+      return 1;
+    case 'cube':
+      return 3;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The largest radius whose spread at the minimum stays inside half the success radius ε (see the
+ * module's comment): (ε/2)·√(k·ημ(2 − ημ)/d), μ = `basinMu`; undefined when there is no basin, GD
+ * is not stable in it (ημ ≥ 2) or the noise kind has no radius.
+ */
+export function spreadRadius(
+  profile: Pick<CurvatureProfile, 'basinMu'>,
+  lr: number,
+  d: number,
+  noise: NoiseKind,
+  successRadius: number,
+): number | undefined {
+  const mu = profile.basinMu;
+  const k = noiseVarianceDivisor(noise, d);
+  if (mu === undefined || !(mu > 0) || k === undefined || !(lr > 0) || !(successRadius > 0)) return undefined;
+  const em = lr * mu;
+  if (em >= 2) return undefined;
+  return (successRadius / 2) * Math.sqrt((k * em * (2 - em)) / d);
+}
+
 /**
  * GD steps at step size `lr` for the error to shrink by GD_TOLERANCE along every eigendirection of
- * curvature in [μ, L₉₀] (see the module's comment), clamped to [MIN_STEPS, MAX_STEPS];
+ * curvature in [μ, L] (L as for η: lrCurvature) (see the module's comment), clamped to [MIN_STEPS, MAX_STEPS];
  * `needed` is the unclamped count (Infinity when GD does not contract at this η).
  */
-export function suggestedSteps(profile: Pick<CurvatureProfile, 'L' | 'mu'>, lr: number): { steps: number; needed: number } | undefined {
-  if (profile.mu === undefined || !(profile.mu > 0) || !Number.isFinite(profile.L)) return undefined;
-  const q = Math.max(Math.abs(1 - lr * profile.mu), Math.abs(1 - lr * Math.max(profile.L, profile.mu)));
+export function suggestedSteps(
+  profile: Pick<CurvatureProfile, 'L' | 'lowL' | 'mu'>,
+  lr: number,
+): { steps: number; needed: number } | undefined {
+  const L = lrCurvature(profile);
+  if (profile.mu === undefined || !(profile.mu > 0) || !Number.isFinite(L)) return undefined;
+  const q = Math.max(Math.abs(1 - lr * profile.mu), Math.abs(1 - lr * Math.max(L, profile.mu)));
   const needed = q < 1 ? Math.ceil(Math.log(1 / GD_TOLERANCE) / -Math.log(q)) : Infinity;
   return { steps: Math.min(MAX_STEPS, Math.max(MIN_STEPS, needed)), needed };
 }
 
+/** What the radius's cap needs to know about the run: its noise kind and success radius (none: no cap). */
+export interface SuggestContext {
+  noise?: NoiseKind;
+  successRadius?: number;
+}
+
 /**
  * The suggested values of `fields` for a run on `domain` with the curvature `profile`; `lr` is
- * the run's learning rate when the user set it (steps then follow it), else the suggested one is used.
+ * the run's learning rate when the user set it (steps and the radius's cap then follow it), else
+ * the suggested one is used.
  */
-export function suggestSettings(profile: CurvatureProfile, domain: Box, fields: readonly SuggestedField[], userLr?: number): Suggestion {
+export function suggestSettings(
+  profile: CurvatureProfile,
+  domain: Box,
+  fields: readonly SuggestedField[],
+  userLr?: number,
+  context: SuggestContext = {},
+): Suggestion {
   const out: Suggestion = { why: {} };
+  const L = lrCurvature(profile);
   const Ltext =
-    `L₉₀ = ${fmt(profile.L)}, the 90th percentile of f's curvature over ${profile.points} points of the domain` +
-    (profile.maxL > 2 * profile.L
-      ? ` (not the largest, ${fmt(profile.maxL)}: a kink or a corner sets that, and most trials never meet it)`
-      : '');
+    (L === profile.lowL && profile.lowPoints < profile.points
+      ? `L = ${fmt(L)}, the 90th percentile of f's curvature over the ${profile.lowPoints} of ${profile.points} points of the domain ` +
+        `where f is in its lower half, where the iterates spend their steps (over all of them: ${fmt(profile.L)})`
+      : `L = ${fmt(L)}, the 90th percentile of f's curvature over ${profile.points} points of the domain`) +
+    (profile.maxL > 2 * L ? `; not the largest, ${fmt(profile.maxL)}: a kink or a corner sets that, and most trials never meet it` : '');
   const lr = suggestedLr(profile);
   if (fields.includes('lr')) {
     if (lr !== undefined) {
       out.lr = lr;
-      out.why.lr = `η = ${LR_FRACTION}/L₉₀ (just inside Theorem 1's η < 1/(2L)) with ${Ltext}`;
+      out.why.lr = `η = ${LR_FRACTION}/L (just inside Theorem 1's η < 1/(2L)) with ${Ltext}`;
     } else {
       out.why.lr = `no curvature found on the domain (${profile.points} of ${profile.of} points finite, L₉₀ = ${fmt(profile.L)}): η keeps its default`;
     }
   }
+  const eta = userLr ?? lr;
   if (fields.includes('radius')) {
-    out.radius = suggestedRadius(domain);
-    out.why.radius = `${RADIUS_FRACTION} × the domain's mean side width`;
+    const wide = suggestedRadius(domain);
+    const cap =
+      eta !== undefined && context.noise !== undefined && context.successRadius !== undefined
+        ? spreadRadius(profile, eta, domain.low.length, context.noise, context.successRadius)
+        : undefined;
+    if (cap !== undefined && round3(cap) < wide) {
+      out.radius = round3(cap);
+      out.why.radius =
+        `the largest whose spread at the minimum stays inside half the success radius ${fmt(context.successRadius!)}: ` +
+        `(ε/2)·√(k·ημ(2 − ημ)/d) with η = ${fmt(eta!)}, μ = ${fmt(profile.basinMu!)} (the curvature at the bottom of the deepest basin sampled) ` +
+        `and k = ${noiseVarianceDivisor(context.noise!, domain.low.length)} (${context.noise} noise); ` +
+        `${RADIUS_FRACTION} × the domain's mean side width, ${fmt(wide)}, would random-walk at this η`;
+    } else {
+      out.radius = wide;
+      out.why.radius = `${RADIUS_FRACTION} × the domain's mean side width`;
+    }
   }
   if (fields.includes('steps')) {
-    const eta = userLr ?? lr;
     const s = eta !== undefined ? suggestedSteps(profile, eta) : undefined;
     if (s) {
       out.steps = s.steps;
       out.stepsNeeded = s.needed;
       out.capped = s.needed > MAX_STEPS;
-      const pace = `GD at η = ${fmt(eta!)} on curvatures from μ = ${fmt(profile.mu!)} (the flattest basin direction) to L₉₀ = ${fmt(profile.L)}`;
+      const pace = `GD at η = ${fmt(eta!)} on curvatures from μ = ${fmt(profile.mu!)} (the flattest basin direction) to L = ${fmt(L)}`;
       out.why.steps = out.capped
         ? `capped at ${MAX_STEPS}: ${pace} needs ${Number.isFinite(s.needed) ? s.needed : 'more steps than any'} to shrink its error ${1 / GD_TOLERANCE}-fold`
         : `${pace} shrinks its error ${1 / GD_TOLERANCE}-fold in ${s.needed} steps${s.needed < MIN_STEPS ? ` (at least ${MIN_STEPS})` : ''}`;
@@ -335,9 +444,9 @@ export interface DivergenceAdvice {
   suggestedLr?: number;
 }
 
-/** The divergence advice for a run whose stages' largest η is `lr`. */
+/** The divergence advice for a run whose stages' largest η is `lr` (the conservative η: L₉₀ over the whole domain). */
 export function divergenceAdvice(profile: Pick<CurvatureProfile, 'L' | 'maxL'>, lr: number): DivergenceAdvice {
-  const eta = suggestedLr(profile);
+  const eta = lrFor(profile.L);
   const out: DivergenceAdvice = { lr, L: profile.L, maxL: profile.maxL, stepTooLarge: lr * profile.L >= 2 };
   if (eta !== undefined && eta < lr) out.suggestedLr = eta;
   return out;

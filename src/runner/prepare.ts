@@ -9,6 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError, defaultDomain, resolveWithSources, type DefaultDomainBasis, type ResolveContext } from '../engine/config';
 import { suggestSettings, type CurvatureProfile, type SuggestedField, type Suggestion } from '../engine/suggest';
+import { successRadiusOf } from '../engine/diagnostics';
 import { resultBudgetProblem } from '../engine/resultBudget';
 import { Problems, checkRunInput } from '../engine/settingsValidate';
 import { domainSearchBox } from '../engine/targets';
@@ -262,7 +263,9 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
   const profile = sample ? await bestEffort(curvatureOf(runner, loss, config, opts.signal)) : undefined;
   if (profile) {
     const userLr = first.unset.includes('lr') ? undefined : config.stages[0].lr;
-    const s = suggestSettings(profile, config.domain, first.unset, userLr);
+    // The radius is capped so its spread at the minimum stays inside the run's success radius (from the domain or the setting).
+    const context = { noise: config.stages[0].noise, successRadius: successRadiusOf(config, []).radius };
+    const s = suggestSettings(profile, config.domain, first.unset, userLr, context);
     const values: Partial<Record<SuggestedField, number>> = {};
     for (const k of first.unset) if (s[k] !== undefined) values[k] = s[k];
     const second = resolveWithSources(runInput, { ...ctx, suggested: values, limit: sizeKnown ? undefined : budget });

@@ -32,7 +32,7 @@ export function divergenceText(counts: readonly DivergedCount[], trials: number,
   if (advice.stepTooLarge) {
     const tryLr =
       advice.suggestedLr !== undefined
-        ? ` Try η ≈ ${num(advice.suggestedLr)} (${num(advice.suggestedLr * advice.L, 2)}/L₉₀), or leave η unset to get it.`
+        ? ` Try η ≈ ${num(advice.suggestedLr)} (${num(advice.suggestedLr * advice.L, 2)}/L₉₀), or leave η unset to have one derived from f.`
         : '';
     return (
       `${head} Likely cause: the step is too large for f's curvature. η = ${num(advice.lr)} times ${curvature}, is ${num(product)}; ` +

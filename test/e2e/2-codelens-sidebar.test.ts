@@ -98,13 +98,15 @@ test('issue 13: η, radius and steps set nowhere are suggested from the function
     async () => storedResults(vs)[0]!.config.function,
     (f) => f === 'sphere',
   );
-  // Curvature 2 everywhere: η = 0.45/2; radius 5% of the 6-wide domain; GD converges in 12 steps, at least 100.
+  // Curvature 2 everywhere: η = 0.45/2; radius 5% of the 6-wide domain (0.3) capped where the
+  // kicks' spread at x* reaches half the success radius ε = 0.05·6√2: (ε/2)·√(4·0.45·1.55/2) = 0.251;
+  // GD converges in 12 steps, at least 100.
   const stage = storedResults(vs)[0]!.config.stages[0]!;
-  assert.deepEqual([stage.lr, stage.radius, stage.steps], [0.225, 0.3, 100]);
+  assert.deepEqual([stage.lr, stage.radius, stage.steps], [0.225, 0.251, 100]);
   await eventually(
     'the side panel shows the suggested values and why',
     () => side.locator(tid('suggested-note')).textContent(),
-    (t) => /Suggested from sphere .*η 0\.225 — η = 0\.45\/L₉₀/.test(t ?? ''),
+    (t) => /Suggested from sphere .*η 0\.225 — η = 0\.45\/L .*radius 0\.251 — the largest whose spread/.test(t ?? ''),
   );
   assert.equal(Number(await side.locator(tid('lr')).inputValue()), 0.225);
   assert.ok(await side.locator(tid('accept-suggested')).isVisible(), '"Keep these values" offered');

@@ -92,8 +92,14 @@ test('a run through the pool: unset lr, radius and steps are derived from f (the
     // The status line is told while f is sampled (a loss that hangs there hangs in that phase).
     assert.deepEqual(phases, ['sampling curvature']);
     const stage = prepared.config.stages[0];
-    // Curvature 2 everywhere; the default domain is [-3, 3]² grown by 10% on each side: width 7.2.
-    assert.deepEqual([stage.lr, stage.radius, stage.steps], [0.225, 0.36, 100]);
+    // Curvature 2 everywhere; the default domain is [-3, 3]² grown by 10% on each side: width 7.2,
+    // so 5% of the mean width is 0.36 and the success radius ε is 5% of the diagonal, 0.36·√2. The
+    // radius is capped where the uniform kick's spread at the minimum reaches ε/2:
+    // (ε/2)·√(4·ημ(2 − ημ)/2) with ημ = 0.45 — below 0.36, so it binds.
+    const eps = 0.05 * 7.2 * Math.SQRT2;
+    const cap = (em: number) => Number(((eps / 2) * Math.sqrt((4 * em * (2 - em)) / 2)).toPrecision(3));
+    assert.ok(cap(0.45) < 0.36);
+    assert.deepEqual([stage.lr, stage.radius, stage.steps], [0.225, cap(0.45), 100]);
     // The user's lr (a side-panel override) wins; steps then follow it.
     const theirs = await executor.prepare({
       request: { file, exportName: 'bowl', mode: 'run', overrides: { lr: 0.01 } },
@@ -105,6 +111,8 @@ test('a run through the pool: unset lr, radius and steps are derived from f (the
     // GD at η = 0.01 on curvature 2: (1 − 0.02)^T ≤ 10⁻³ first at T = ⌈ln 1000 / −ln 0.98⌉ = 342.
     assert.equal(theirs.config.stages[0].steps, Math.ceil(Math.log(1000) / -Math.log(0.98)));
     assert.equal(theirs.config.stages[0].lr, 0.01);
+    // The radius's cap follows the user's η too: ημ = 0.02.
+    assert.equal(theirs.config.stages[0].radius, cap(0.02));
   } finally {
     executor.dispose();
   }

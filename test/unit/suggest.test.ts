@@ -11,6 +11,7 @@ import {
   MAX_STEPS,
   MIN_STEPS,
   curvatureProfile,
+  divergenceAdvice,
   suggestSettings,
   suggestedRadius,
   type CurvatureProfile,
@@ -57,6 +58,73 @@ test('the suggested steps bring the engine’s GD within tolerance of the minimu
   }
 });
 
+test('η comes from the curvature where f is low: f = x⁴ on [−1, 1] has ρ = 12x², and f ≤ its median exactly where |x| ≤ its median', () => {
+  const p = curvatureProfile((x) => x[0] ** 4, { domain: box([-1], [1]), seed: '1' });
+  // Brute force on the profile's grid (101 points): f's median, the points at or below it, the
+  // 90th percentile (linear interpolation) of 12x² there and over all of them.
+  const xs = Array.from({ length: 101 }, (_, i) => -1 + (2 * i) / 100);
+  const q90 = (v: number[]) => {
+    const a = v.slice().sort((x, y) => x - y);
+    const pos = 0.9 * (a.length - 1);
+    const i = Math.floor(pos);
+    return a[i]! + (pos - i) * ((a[i + 1] ?? a[i]!) - a[i]!);
+  };
+  const fs = xs.map((x) => x ** 4).sort((a, b) => a - b);
+  const median = fs[50]!;
+  const low = xs.filter((x) => x ** 4 <= median);
+  assert.equal(p.lowPoints, low.length);
+  assert.ok(Math.abs(p.lowL / q90(low.map((x) => 12 * x * x)) - 1) < 1e-4, `lowL ${p.lowL}`);
+  assert.ok(Math.abs(p.L / q90(xs.map((x) => 12 * x * x)) - 1) < 1e-4, `L ${p.L}`);
+  assert.ok(p.lowL < p.L / 3);
+  const s = suggestSettings(p, box([-1], [1]), ['lr']);
+  assert.equal(s.lr, Number((0.45 / p.lowL).toPrecision(3)));
+  assert.match(s.why.lr!, /lower half/);
+  // The divergence advice keeps the whole domain's L₉₀ (the conservative η).
+  assert.equal(divergenceAdvice(p, 1).suggestedLr, Number((0.45 / p.L).toPrecision(3)));
+});
+
+test('the radius is capped where the kicks’ spread at the minimum reaches half the success radius; the engine’s SGD settles inside it', () => {
+  const domain = box([-3, -3], [3, 3]);
+  const p = curvatureProfile(quad, { domain, seed: '1' });
+  // The bottom of the deepest basin sampled is the origin: λ_min = ½ there.
+  assert.ok(Math.abs(p.basinMu! - 0.5) < 1e-5, `basin μ ${p.basinMu}`);
+  const eps = 0.05 * 6 * Math.SQRT2;
+  const s = suggestSettings(p, domain, ['lr', 'radius'], undefined, { noise: 'uniform', successRadius: eps });
+  const em = s.lr! * 0.5;
+  const a = (eps / 2) * Math.sqrt((4 * em * (2 - em)) / 2);
+  assert.equal(s.radius, Number(a.toPrecision(3)));
+  assert.match(s.why.radius!, /spread at the minimum/);
+  // Gaussian kicks have per-coordinate variance a² (k = 1), the cube's a²/3; no context: no cap.
+  const g = suggestSettings(p, domain, ['radius'], s.lr, { noise: 'gaussian', successRadius: eps });
+  assert.equal(g.radius, Number(((eps / 2) * Math.sqrt((em * (2 - em)) / 2)).toPrecision(3)));
+  assert.equal(suggestSettings(p, domain, ['radius'], s.lr).radius, 0.3);
+  // The engine's SGD from x* at that radius: per direction λ the iterate x_{t+1} = (1 − ηλ)x_t − kick
+  // has stationary variance σ²/(ηλ(2 − ηλ)), σ² = a²/4 per coordinate for the uniform disc.
+  const trials = 2000;
+  const config = resolveConfig(
+    {
+      function: 'f',
+      trials,
+      domain,
+      init: box([-1e-3, -1e-3], [1e-3, 1e-3]),
+      compareGd: false,
+      stages: [{ lr: s.lr!, radius: s.radius!, steps: 600, noise: 'uniform' }],
+    } as RunConfigInput,
+    { dim: 2 },
+  );
+  const sgd = runTrials(quad, (x, out) => ((out[0] = 4 * x[0]), (out[1] = 0.5 * x[1])), config, 'sgd', 0, trials);
+  let sum = 0;
+  for (let k = 0; k < trials; k++) sum += sgd.finalX[k]![0]! ** 2 + sgd.finalX[k]![1]! ** 2;
+  const sigma2 = s.radius! ** 2 / 4;
+  const exact = [4, 0.5].reduce((acc, l) => {
+    const e = s.lr! * l;
+    return acc + sigma2 / (e * (2 - e));
+  }, 0);
+  const mean = sum / trials;
+  assert.ok(Math.abs(mean / exact - 1) < 0.1, `E‖y‖² ${mean} against ${exact}`);
+  assert.ok(mean <= (eps / 2) ** 2, `E‖y‖² ${mean} inside (ε/2)² = ${(eps / 2) ** 2}`);
+});
+
 test('a kink does not set L₉₀: f = x² + 50|x − 0.36| has f″ = 2 off one point, a sample (x = 0.36 is on the 101-point grid), where second differences are ~100/h', () => {
   const f = (x: Float64Array) => x[0] * x[0] + 50 * Math.abs(x[0] - 0.36);
   const p = curvatureProfile(f, { domain: box([-3], [3]), seed: '1' });
@@ -97,16 +165,17 @@ test('radius is 5% of the domain’s mean side width; no basin or no curvature: 
   assert.equal(s.lr, 0.225);
   assert.equal(s.steps, undefined);
   assert.match(s.why.steps!, /nowhere locally convex/);
-  const flat: CurvatureProfile = { points: 401, of: 401, L: 0, maxL: 0, medianL: 0, convexShare: 0 };
+  const flat: CurvatureProfile = { points: 401, of: 401, L: 0, lowL: 0, lowPoints: 201, maxL: 0, medianL: 0, convexShare: 0 };
   const t = suggestSettings(flat, box([-1], [1]), ['lr']);
   assert.equal(t.lr, undefined);
   assert.match(t.why.lr!, /keeps its default/);
 });
 
 test('steps follow the user’s η when only steps are unset, and are capped at MAX_STEPS (saying so)', () => {
-  const p: CurvatureProfile = { points: 1, of: 1, L: 2, maxL: 2, medianL: 2, mu: 2, convexShare: 1 };
-  const s = suggestSettings(p, box([-1], [1]), ['steps'], 0.0001);
-  const needed = Math.ceil(Math.log(1000) / -Math.log(1 - 0.0002));
+  const p: CurvatureProfile = { points: 1, of: 1, L: 2, lowL: 2, lowPoints: 1, maxL: 2, medianL: 2, mu: 2, convexShare: 1 };
+  const s = suggestSettings(p, box([-1], [1]), ['steps'], 0.00005);
+  const needed = Math.ceil(Math.log(1000) / -Math.log(1 - 0.0001));
+  assert.ok(needed > MAX_STEPS);
   assert.equal(s.stepsNeeded, needed);
   assert.equal(s.steps, MAX_STEPS);
   assert.equal(s.capped, true);
@@ -163,10 +232,11 @@ test('the CLI reports which values were suggested, and suggests nothing when RUN
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
   const r = run('run', 'examples/sphere.ts', '--quiet', '--trials', '20');
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /20 trials × 100 steps @ lr 0\.225, uniform radius 0\.3/);
+  // Radius: 5% of the mean width (0.3) capped at (ε/2)·√(4·0.45·1.55/2) with ε = 0.05·6√2 (the spread at the minimum).
+  assert.match(r.stdout, /20 trials × 100 steps @ lr 0\.225, uniform radius 0\.251/);
   assert.match(r.stdout, /suggested from the function/);
-  assert.match(r.stdout, /^ {2}lr 0\.225: η = 0\.45\/L₉₀ .* L₉₀ = 2,/m);
-  assert.match(r.stdout, /^ {2}radius 0\.3: /m);
+  assert.match(r.stdout, /^ {2}lr 0\.225: η = 0\.45\/L .* L = 2,/m);
+  assert.match(r.stdout, /^ {2}radius 0\.251: the largest whose spread at the minimum stays inside half the success radius 0\.424/m);
   assert.match(r.stdout, /^ {2}steps 100: /m);
   assert.match(r.stdout, /within 0\.4243 of x\*: SGD 20\/20, GD 20\/20/);
   const fig3 = run('run', 'examples/paper-figure3.ts', '--quiet', '--trials', '4', '--function', 'figure3');
