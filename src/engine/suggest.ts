@@ -5,7 +5,7 @@
  * walk, on Rosenbrock every trial diverges).
  *
  * Two parts, so each is tested against a closed form:
- * - `curvatureProfile(loss, config)` (runs the user's loss, so in a worker): the local curvature
+ * - `curvatureProfile(loss, config)` (curvature.ts; runs the user's loss, so in a worker): the local curvature
  *   of f at sample points of the domain, by second differences — the Hessian's spectral norm ρ(x)
  *   (the largest |eigenvalue|) and its smallest eigenvalue λ_min(x) — summarised by quantiles;
  * - `suggestSettings(profile, …)` (pure arithmetic): the rule.
@@ -44,14 +44,11 @@
  * (settings < the file's `<name>Options` < its `defaults` < RUN.json / flags / the side panel):
  * they only fill a field that no layer sets. Steps use the run's η (the user's, when set).
  */
-import { linspace } from './landscape';
-import { Normal, stream, uniformInBox } from './rng';
-import type { Box, Loss, NoiseKind, RunConfig } from './types';
+import type { CurvatureProfile } from './curvature';
+import type { Box, NoiseKind } from './types';
 
-/** The quantile of the Hessian's spectral norm taken as L. */
-export const CURVATURE_QUANTILE = 0.9;
-/** The quantile of the positive smallest eigenvalues taken as the slow curvature μ. */
-export const SLOW_QUANTILE = 0.1;
+export { CURVATURE_QUANTILE, LOW_F_QUANTILE, SLOW_QUANTILE, curvatureProfile, quantileSorted, type CurvatureProfile } from './curvature';
+
 /** η = LR_FRACTION / L₉₀: just inside Theorem 1's first condition η < 1/(2L) (strict). */
 export const LR_FRACTION = 0.45;
 /** Radius = RADIUS_FRACTION × the domain's mean side width. */
@@ -60,207 +57,6 @@ export const RADIUS_FRACTION = 0.05;
 export const GD_TOLERANCE = 1e-3;
 export const MIN_STEPS = 100;
 export const MAX_STEPS = 50_000;
-/** The quantile of f below which samples count as "where f is low" for η's L. */
-export const LOW_F_QUANTILE = 0.5;
-
-/**
- * Samples: a grid in 1-D (101 points, ~300 loss calls) and 2-D (13 × 13, ~1500 calls), seeded
- * random points (and the centre) for d > 2 (~10⁵ calls): a second or two for a loss of 1 ms per
- * call in 1-D and 2-D. A kink or a spike moves one or two of them, which the quantile ignores.
- */
-const GRID_1D = 101;
-const GRID_2D = 13;
-const POWER_ITERATIONS = 20;
-
-/** Local curvature of f over the domain, summarised. */
-export interface CurvatureProfile {
-  /** Sample points where the Hessian estimate was finite, of `of` sampled. */
-  points: number;
-  of: number;
-  /** L₉₀: the CURVATURE_QUANTILE quantile of the Hessian's spectral norm ρ(x). */
-  L: number;
-  /**
-   * The CURVATURE_QUANTILE quantile of ρ(x) over the samples where f is at most its median over
-   * the samples (`lowPoints` of them): f's smoothness where the iterates spend their steps.
-   */
-  lowL: number;
-  lowPoints: number;
-  /** The largest ρ(x) sampled (a kink or a far corner often), for comparison. */
-  maxL: number;
-  /** The median ρ(x). */
-  medianL: number;
-  /**
-   * μ, the slow curvature that sets GD's pace: the smaller of the SLOW_QUANTILE quantile of λ_min(x)
-   * over the samples where it is positive and λ_min at the lowest such sample of f (the bottom of
-   * the deepest basin seen: Rosenbrock's valley floor, 0.4 at (1, 1), which few samples meet);
-   * absent when λ_min is positive nowhere.
-   */
-  mu?: number;
-  /** λ_min at the lowest sample of f where f is locally convex (the deepest basin seen); absent when there is none. */
-  basinMu?: number;
-  /** Share of the samples where λ_min(x) > 0 (f locally convex). */
-  convexShare: number;
-}
-
-/** Linear-interpolated quantile of sorted values (q in [0, 1]). */
-export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = q * (sorted.length - 1);
-  const i = Math.floor(pos);
-  const frac = pos - i;
-  return i + 1 < sorted.length ? sorted[i] + frac * (sorted[i + 1] - sorted[i]) : sorted[i];
-}
-
-/** The difference step at x: relative to |x|, at least 1e-4. */
-function stepAt(x: ArrayLike<number>): number {
-  let m = 1;
-  for (let j = 0; j < x.length; j++) m = Math.max(m, Math.abs(x[j]));
-  return 1e-4 * m;
-}
-
-/** Sample points of the domain: a grid for d ≤ 2, the centre and seeded uniform points otherwise. */
-function samplePoints(domain: Box, seed: string): Float64Array[] {
-  const d = domain.low.length;
-  if (d === 1) return linspace(domain.low[0], domain.high[0], GRID_1D).map((x) => Float64Array.of(x));
-  if (d === 2) {
-    const xs = linspace(domain.low[0], domain.high[0], GRID_2D);
-    const ys = linspace(domain.low[1], domain.high[1], GRID_2D);
-    return ys.flatMap((y) => xs.map((x) => Float64Array.of(x, y)));
-  }
-  // About 10⁵ loss calls (each point: 2 × POWER_ITERATIONS Hessian–vector products of 4d calls), 16 to 128 points.
-  const count = Math.max(16, Math.min(128, Math.floor(1e5 / (8 * POWER_ITERATIONS * d))));
-  const rng = stream(seed, 'suggest');
-  const pts: Float64Array[] = [Float64Array.from(domain.low, (l, j) => (l + domain.high[j]) / 2)];
-  for (let k = 1; k < count; k++) pts.push(uniformInBox(rng, domain.low, domain.high, new Float64Array(d)));
-  return pts;
-}
-
-/**
- * ρ(x) (the spectral norm) and λ_min(x) of the difference Hessian at each sample of the domain
- * (1-D: f″; 2-D: the eigenvalues of the 2 × 2 second differences; d > 2: power iteration on
- * Hessian–vector products of central-difference gradients for ρ, then on ρI − H for λ_min),
- * summarised by quantiles. Non-finite estimates (f not defined there) are left out.
- */
-export function curvatureProfile(loss: Loss, config: Pick<RunConfig, 'domain' | 'seed'>): CurvatureProfile {
-  const domain = config.domain;
-  const d = domain.low.length;
-  const pts = samplePoints(domain, config.seed);
-  const rho: number[] = [];
-  const lamMin: number[] = [];
-  const fAt: number[] = [];
-  // λ_min at the lowest sample of f where f is locally convex: the bottom of the deepest basin seen.
-  let lowestF = Infinity;
-  let lowestLam = NaN;
-  const keep = (r: number, lo: number, fx: number) => {
-    rho.push(r);
-    lamMin.push(lo);
-    fAt.push(fx);
-    if (lo > 0 && fx < lowestF) {
-      lowestF = fx;
-      lowestLam = lo;
-    }
-  };
-  const p = new Float64Array(d);
-  const f = (x: Float64Array, dir: number[], h: number): number => {
-    for (let j = 0; j < d; j++) p[j] = x[j] + h * dir[j];
-    return loss(p);
-  };
-  if (d <= 2) {
-    for (const x of pts) {
-      const h = stepAt(x);
-      const f0 = loss(x);
-      const e1 = d === 1 ? [1] : [1, 0];
-      const a = (f(x, e1, h) - 2 * f0 + f(x, e1, -h)) / (h * h);
-      let hi = a;
-      let lo = a;
-      if (d === 2) {
-        const c = (f(x, [0, 1], h) - 2 * f0 + f(x, [0, 1], -h)) / (h * h);
-        const b = (f(x, [1, 1], h) - f(x, [1, -1], h) - f(x, [-1, 1], h) + f(x, [1, 1], -h)) / (4 * h * h);
-        const r = Math.hypot((a - c) / 2, b);
-        hi = (a + c) / 2 + r;
-        lo = (a + c) / 2 - r;
-      }
-      if (!Number.isFinite(hi) || !Number.isFinite(lo)) continue;
-      keep(Math.max(Math.abs(hi), Math.abs(lo)), lo, f0);
-    }
-  } else {
-    const normal = new Normal(stream(config.seed, 'suggest-directions'));
-    const g1 = new Float64Array(d);
-    const g2 = new Float64Array(d);
-    const hv = new Float64Array(d);
-    const v = new Float64Array(d);
-    const grad = (x: ArrayLike<number>, out: Float64Array) => {
-      const q = Float64Array.from(x);
-      const h = stepAt(x);
-      for (let j = 0; j < d; j++) {
-        const xj = q[j];
-        q[j] = xj + h;
-        const fp = loss(q);
-        q[j] = xj - h;
-        const fm = loss(q);
-        q[j] = xj;
-        out[j] = (fp - fm) / (2 * h);
-      }
-    };
-    // H·v by central differences of the gradient along v.
-    const hessVec = (x: Float64Array, eps: number) => {
-      const q = new Float64Array(d);
-      for (let j = 0; j < d; j++) q[j] = x[j] + eps * v[j];
-      grad(q, g1);
-      for (let j = 0; j < d; j++) q[j] = x[j] - eps * v[j];
-      grad(q, g2);
-      for (let j = 0; j < d; j++) hv[j] = (g1[j] - g2[j]) / (2 * eps);
-    };
-    const power = (x: Float64Array, eps: number, shift: number): number => {
-      for (let j = 0; j < d; j++) v[j] = normal.next();
-      let est = NaN;
-      for (let it = 0; it < POWER_ITERATIONS; it++) {
-        const n = Math.hypot(...v);
-        if (!(n > 0) || !Number.isFinite(n)) return est;
-        for (let j = 0; j < d; j++) v[j] /= n;
-        hessVec(x, eps);
-        // (shift·I − H)·v when shifted, H·v otherwise.
-        if (shift !== 0) for (let j = 0; j < d; j++) hv[j] = shift * v[j] - hv[j];
-        // Rayleigh quotient (v is a unit vector): a signed eigenvalue estimate.
-        let dot = 0;
-        for (let j = 0; j < d; j++) dot += v[j] * hv[j];
-        est = shift !== 0 ? dot : Math.hypot(...hv);
-        v.set(hv);
-      }
-      return est;
-    };
-    for (const x of pts) {
-      const eps = stepAt(x) * 10;
-      const r = power(x, eps, 0);
-      if (!Number.isFinite(r)) continue;
-      // The largest eigenvalue of ρI − H is ρ − λ_min.
-      const top = r > 0 ? power(x, eps, r) : 0;
-      if (!Number.isFinite(top)) continue;
-      keep(r, r - top, loss(x));
-    }
-  }
-  const sorted = rho.slice().sort((a, b) => a - b);
-  const positive = lamMin.filter((l) => l > 0).sort((a, b) => a - b);
-  // Where f is low: at most its median over the samples (a non-finite f counts as high).
-  const fMedian = quantileSorted(
-    fAt.filter((v) => Number.isFinite(v)).sort((a, b) => a - b),
-    LOW_F_QUANTILE,
-  );
-  const low = rho.filter((_, i) => fAt[i] <= fMedian).sort((a, b) => a - b);
-  const out: CurvatureProfile = {
-    points: rho.length,
-    of: pts.length,
-    L: quantileSorted(sorted, CURVATURE_QUANTILE),
-    lowL: low.length > 0 ? quantileSorted(low, CURVATURE_QUANTILE) : NaN,
-    lowPoints: low.length,
-    maxL: sorted.length ? sorted[sorted.length - 1] : NaN,
-    medianL: quantileSorted(sorted, 0.5),
-    convexShare: rho.length ? positive.length / rho.length : 0,
-  };
-  if (positive.length > 0) out.mu = Math.min(quantileSorted(positive, SLOW_QUANTILE), lowestLam);
-  if (lowestLam > 0) out.basinMu = lowestLam;
-  return out;
-}
 
 export type SuggestedField = 'lr' | 'radius' | 'steps';
 export const SUGGESTED_FIELDS: readonly SuggestedField[] = ['lr', 'radius', 'steps'];

@@ -137,14 +137,9 @@ export class RunService {
     try {
       const settings: ExtensionSettings = env.readSettings();
       const sourceText = await env.readSource(request.file);
-      const prepared = await this.deps.executor.prepare({
-        request,
-        sourceText,
-        settings,
-        signal: abort.signal,
-        // A loss that hangs while f's curvature is sampled hangs there: the status says so.
-        onPhase: (phase) => this.dispatch({ type: 'progress', runId, phase, done: 0, total: 0 }),
-      });
+      // A step of preparing that calls f (sampling its curvature) is the status's phase: a loss that hangs there is seen there.
+      const onPhase = (phase: string) => this.dispatch({ type: 'progress', runId, phase, done: 0, total: 0 });
+      const prepared = await this.deps.executor.prepare({ request, sourceText, settings, signal: abort.signal, onPhase });
       notifier.fileBuilt(request.file);
       if (abort.signal.aborted) throw RunFailure.cancelled(request.exportName);
       if (prepared.suggestion) this.suggested(request, prepared.suggestion);
