@@ -176,25 +176,25 @@ export function drawPlots2D(
   const rows = Math.ceil(n / cols);
   const w = cssW / cols;
   const h = cssH / rows;
-  // Plots in one row reserve the same room for titles, colour bars and legends, so their plot
-  // areas are the same size (f beside g: one with a legend, one without, still match, and zoom
-  // keeps them matched). A plot without its own legend leaves the reserved room empty.
-  const rowSpace: Space[] = [];
-  specs.forEach((spec, i) => {
-    const r = Math.floor(i / cols);
-    const need = legendPlace(ctx, spec, theme, w, h).space;
-    const had = rowSpace[r];
-    rowSpace[r] = had
-      ? { top: Math.max(had.top, need.top), right: Math.max(had.right, need.right), below: Math.max(had.below, need.below) }
-      : need;
-  });
+  // The plots of one canvas (a row, a column or a grid, on shared axes) reserve the same room for
+  // titles, colour bars and legends, the most any of them needs, so their plot areas are the same
+  // size (f beside g: one with a legend, one without, still match, and zoom keeps them matched; a
+  // grid's last cell with the colour bar is not narrower). A plot without its own legend or bar
+  // leaves the reserved room empty.
+  const space = specs
+    .map((spec) => legendPlace(ctx, spec, theme, w, h).space)
+    .reduce((a, b) => ({ top: Math.max(a.top, b.top), right: Math.max(a.right, b.right), below: Math.max(a.below, b.below) }), {
+      top: 0,
+      right: 0,
+      below: 0,
+    });
   const placed: PlotFrame[] = [];
   specs.forEach((spec, i) => {
     ctx.save();
     const ox = (i % cols) * w;
     const oy = Math.floor(i / cols) * h;
     ctx.translate(ox, oy);
-    const { frame, ...d } = drawInto(ctx, spec, theme, w, h, rowSpace[Math.floor(i / cols)]!);
+    const { frame, ...d } = drawInto(ctx, spec, theme, w, h, space);
     placed.push({ ...frame, left: frame.left + ox, top: frame.top + oy });
     drawn.cells += d.cells;
     drawn.segments += d.segments;
@@ -247,6 +247,19 @@ function legendPlace(
   return { space: { ...space, below: below.h + 4 }, below };
 }
 
+/** `text`, cut at the end with … to fit `maxW` pixels in the context's font. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, maxW: number): string {
+  if (ctx.measureText(text).width <= maxW) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(`${text.slice(0, mid).trimEnd()}…`).width <= maxW) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo).trimEnd()}…`;
+}
+
 function drawInto(
   ctx: CanvasRenderingContext2D,
   spec: Plot2DSpec,
@@ -280,15 +293,20 @@ function drawInto(
   const py = (y: number): number => top + plotH - (y - y0) * sy;
 
   if (spec.title) {
+    // Centred over the plot, kept inside the plot's cell (cut with … when wider than the cell), so
+    // titles of plots side by side never run into each other or off the canvas.
     ctx.fillStyle = theme.foreground;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    ctx.fillText(spec.title, left + plotW / 2, 4);
+    const mark = spec.titleMark ? 14 : 0;
+    const text = fitText(ctx, spec.title, cssW - 8 - mark);
+    const w = ctx.measureText(text).width;
+    const cx = Math.min(cssW - 4 - w / 2, Math.max(4 + mark + w / 2, left + plotW / 2));
+    ctx.fillText(text, cx, 4);
     if (spec.titleMark) {
-      const w = ctx.measureText(spec.title).width;
       ctx.fillStyle = spec.titleMark.color;
       ctx.strokeStyle = spec.titleMark.color;
-      marker(ctx, spec.titleMark.shape, left + plotW / 2 - w / 2 - 10, 4 + theme.fontSize * 0.45, 4.5, false);
+      marker(ctx, spec.titleMark.shape, cx - w / 2 - 10, 4 + theme.fontSize * 0.45, 4.5, false);
     }
   }
 
