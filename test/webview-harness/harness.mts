@@ -31,6 +31,17 @@ import { himmelblau, himmelblauOptions } from '../../examples/himmelblau';
 import { rosenbrock, rosenbrockOptions } from '../../examples/rosenbrock';
 
 const repo = resolve(import.meta.dirname, '../..');
+
+/** WCAG 2 contrast ratio of a #rrggbb colour against an [r, g, b] background (relative luminance, sRGB). */
+function wcagContrast(hex: string, bg: readonly number[]): number {
+  const lum = (c: readonly number[]) =>
+    c
+      .map((v) => v / 255)
+      .map((v) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+      .reduce((s, v, i) => s + [0.2126, 0.7152, 0.0722][i]! * v, 0);
+  const [a, b] = [lum([1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))), lum(bg)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
 const outDir = resolve(process.argv[2] ?? join(repo, 'test-artifacts/webview-harness'));
 mkdirSync(outDir, { recursive: true });
 const dist = join(repo, 'dist/webview');
@@ -894,6 +905,16 @@ if (!process.env.ONLY || process.env.ONLY === 'methods') {
     check(
       perColumn.every((n) => n >= 4),
       `methods ${theme}: each column shows its method's colour (${perColumn.join(', ')} pixels)`,
+    );
+    // Every method's colour against the background the page drew (the canvas's corner pixel):
+    // WCAG 2 contrast, ≥ 3:1 for graphical objects (SC 1.4.11); the ratios printed.
+    const bgPixel = await p
+      .getByTestId('chart-finals')
+      .evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(1, 1, 1, 1).data.slice(0, 3)));
+    const ratios = colors.map((c) => wcagContrast(c, bgPixel));
+    check(
+      ratios.every((r) => r >= 3),
+      `methods ${theme}: every method colour ≥ 3:1 on the background rgb(${bgPixel.join(',')}): ${colors.map((c, k) => `${k + 1} ${c} ${ratios[k]!.toFixed(2)}`).join(', ')}`,
     );
     await p.getByTestId('finals-pair').screenshot({ path: join(outDir, `panel-methods-${theme.replace('vscode-', '')}.png`) });
     if (theme === 'vscode-dark') {

@@ -19,12 +19,14 @@ import type { Theme } from './theme';
  * and 1): Okabe and Ito's colour-blind-safe set, ordered so the first four stay apart under
  * protanopia, deuteranopia and tritanopia, with the shades that read on the theme's background
  * (dark: the light ones; light: the dark ones; high contrast takes the set of its background).
- * test/unit/webview-palette.test.ts checks the contrast against the background and the pairwise
- * distance under simulated colour-vision deficiencies.
+ * Okabe and Ito's sky blue reaches only 2.31:1 on white, so the light set's sixth colour is Paul
+ * Tol's wine (#882255, 8.73:1), the hue furthest from the other seven under every simulated vision.
+ * test/unit/webview-palette.test.ts checks every colour's contrast against every background
+ * (≥ 3:1) and the pairwise distance under simulated colour-vision deficiencies.
  */
 export const METHOD_COLORS = {
   dark: ['#56b4e9', '#e69f00', '#009e73', '#cc79a7', '#f0e442', '#d55e00', '#ffffff', '#999999'],
-  light: ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#8c6d00', '#56b4e9', '#000000', '#808080'],
+  light: ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#8c6d00', '#882255', '#000000', '#808080'],
 } as const;
 
 /** The other hues: Okabe and Ito's set again (blue against vermillion for a signed quantity) and a red for x*. */
