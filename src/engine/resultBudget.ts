@@ -28,7 +28,7 @@ import { landscapeRows } from './landscape';
 import { PLANE_RESOLUTION } from './plane';
 import { smoothingRadii, totalSteps } from './schedule';
 import { methodRoles } from './methods';
-import { methodStage } from './sgd';
+import { methodStage, snapshotSteps } from './sgd';
 import type { RunConfig } from './types';
 
 /** The most numbers one run's result may hold, counted as RESULT.json writes them. */
@@ -79,7 +79,9 @@ export function resultSize(config: RunConfig): ResultSize {
   const roles = methodRoles(config);
   // Each method once, plus RESULT.json's `sgd` and `gd` copies of two of them.
   const copies = config.methods.length + 1 + (roles.gd >= 0 ? 1 : 0);
-  const perTrial = d * (3 + config.stages.length) + 2;
+  // Per trial and copy: finals, finalX, starts, a point per stage, its loss and flag; and its x at each snapshot step.
+  const snapshots = snapshotSteps(config).length;
+  const perTrial = d * (3 + config.stages.length + snapshots) + 2;
   const checkpoints = evenCount(T - 1, config.checkpoints);
   const sampled = Math.min(config.sampleTrajectories, config.trials);
   const pathPoints = evenCount(T, config.trajectoryPoints);
@@ -101,7 +103,7 @@ export function resultSize(config: RunConfig): ResultSize {
   const written = `written ${copies} times (${m} method${m === 1 ? '' : 's'} and RESULT.json's copies)`;
   const parts: ResultPart[] = [
     {
-      what: `final points, starts and stage finals of ${fmt(config.trials)} trials in ${d}-D, ${written}`,
+      what: `final points, starts${snapshots > 0 ? ', stage finals and snapshots' : ' and stage finals'} of ${fmt(config.trials)} trials in ${d}-D, ${written}`,
       setting: 'trials',
       settings: ['trials'],
       numbers: copies * config.trials * perTrial + config.trials * d + noiseModels * config.trials * d + plane * 2 * config.trials,
@@ -143,7 +145,7 @@ export function resultSize(config: RunConfig): ResultSize {
   const bins = d === 1 ? MAX_BINS_1D : 41 * 41;
   const rest =
     jsonNumbers(config) +
-    copies * (bins + pathPoints + checkpoints + sampled) +
+    copies * (bins + pathPoints + checkpoints + sampled + snapshots) +
     (d === 1 ? MAX_BINS_1D + 1 : 82) +
     16 * checkpoints +
     32 * config.stages.length +

@@ -37,6 +37,13 @@ export interface MethodResult {
   /** Global step index of each point of a path (shared by all paths). */
   pathSteps: number[];
   /**
+   * Where every trial is at a few steps (`snapshotSteps`, see sgd.ts `snapshotSteps`: step 0 and
+   * up to 9 more before the end, each a path step; none for d > 2 or when the run has too many
+   * trials): snapshots[s][trial] = x at step snapshotSteps[s], null once the trial has diverged.
+   */
+  snapshots: Array<Array<number[] | null>>;
+  snapshotSteps: number[];
+  /**
    * Figure 5 checkpoints x_t of the sampled trials (`pathTrials`) of the `sgd` method:
    * checkpoints[k][c] (d numbers) for trial pathTrials[k], at steps `checkpointSteps` (version 2;
    * version 1 kept every trial's). Other methods keep none.

@@ -88,6 +88,47 @@ export function evenSteps(last: number, count: number): number[] {
   return out;
 }
 
+/** Snapshot steps at most (see `snapshotSteps`). */
+export const SNAPSHOTS_MAX = 10;
+/**
+ * Numbers the snapshots of all the run's methods hold at most (one copy): trials × d × methods ×
+ * steps. 1000 trials of SGD and GD in 2-D keep all 10 (40 000 numbers, under 1 MB of JSON).
+ */
+export const SNAPSHOT_NUMBERS = 50_000;
+
+/**
+ * The steps at which every trial's x_t is kept (`MethodResult.snapshots`), so the panel can show
+ * where all trials are at the time slider's step, not only the sampled paths: d ≤ 2 only, step 0
+ * and up to SNAPSHOTS_MAX − 1 more evenly spaced before the end (the end is the finals), each a
+ * step of the sampled paths (the slider lands on it), as many as SNAPSHOT_NUMBERS allows for the
+ * run's trials, dimension and methods (none when fewer than two fit). A function of the config
+ * alone: the same on any number of workers.
+ */
+export function snapshotSteps(config: RunConfig): number[] {
+  const T = totalSteps(config);
+  if (config.dim > 2 || T < 2) return [];
+  const fit = Math.floor(SNAPSHOT_NUMBERS / (config.trials * config.dim * Math.max(1, config.methods.length)));
+  const count = Math.min(SNAPSHOTS_MAX, fit);
+  if (count < 2) return [];
+  const path = evenSteps(T, config.trajectoryPoints);
+  const out: number[] = [];
+  const last = path.length - 2; // path[last + 1] = T is the finals' step, never a snapshot's
+  for (let k = 0; k < count; k++) {
+    const want = (k * T) / count;
+    // The path step nearest k·T/count (the lower on a tie): path steps increase, so bisect.
+    let lo = 0;
+    let hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (path[mid]! <= want) lo = mid;
+      else hi = mid - 1;
+    }
+    const step = lo < last && path[lo + 1]! - want < want - path[lo]! ? path[lo + 1]! : path[lo]!;
+    if (out.length === 0 || out[out.length - 1]! < step) out.push(step);
+  }
+  return out;
+}
+
 /**
  * The central-difference rule of every kernel (each keeps its own inlined copy; the bit-identity
  * test holds them together). Coordinate i uses h = h₀·max(1, ∛(R/64)), h₀ = 1e-5·max(1, |x_i|),
@@ -397,6 +438,7 @@ export function runTrials(
   const starts0 = trialStarts(config, -1);
   const stageStarts = config.stages.map((s, k) => (s.init ? trialStarts(config, k) : undefined));
   const pathSteps = hooks.lean ? [] : evenSteps(T, config.trajectoryPoints);
+  const snapSteps = hooks.lean ? [] : snapshotSteps(config);
   // Figure 5 (and Theorem 3) look at the run's `sgd` method alone: only it keeps checkpoints.
   const figure5 = !hooks.lean && (method === 'sgd' || spec.name === config.methods[methodRoles(config).sgd]?.name);
   const checkpointSteps = figure5 ? evenSteps(T - 1, config.checkpoints) : [];
@@ -422,6 +464,8 @@ export function runTrials(
     paths: [],
     pathTrials: [],
     pathSteps,
+    snapshots: snapSteps.map(() => []),
+    snapshotSteps: snapSteps,
     checkpoints: [],
     checkpointSteps,
     stochasticGradNorm: [],
@@ -486,6 +530,7 @@ export function runTrials(
       const cps: number[][] = [];
       const gnorms: number[] = [];
       let nextPath = 0;
+      let nextSnap = 0;
       let nextCp = 0;
       let diverged = false;
       let step = 0; // global step index across stages
@@ -574,6 +619,10 @@ export function runTrials(
             path.push(Array.from(x));
             nextPath++;
           }
+          if (step === snapSteps[nextSnap]) {
+            result.snapshots[nextSnap]!.push(Array.from(x));
+            nextSnap++;
+          }
           if (((step - stageStart) & (CHECK_EVERY - 1)) === 0) {
             if (hooks.cancelled?.()) throw new CancelledError();
             if (hooks.onProgress) {
@@ -588,6 +637,7 @@ export function runTrials(
           let until = Math.min(stageEnd, stageStart + (((step - stageStart) >> 8) + 1) * CHECK_EVERY);
           if (path && nextPath < pathSteps.length && pathSteps[nextPath] < until) until = Math.max(step + 1, pathSteps[nextPath]);
           if (nextCp < checkpointSteps.length && checkpointSteps[nextCp] < until) until = Math.max(step + 1, checkpointSteps[nextCp]);
+          if (nextSnap < snapSteps.length && snapSteps[nextSnap] < until) until = Math.max(step + 1, snapSteps[nextSnap]);
           if (isCheckpoint) until = step + 1;
           if (cycle.period > 0) {
             step = until;
@@ -675,6 +725,8 @@ export function runTrials(
         }
         result.stageFinals[k].push(Array.from(y));
       }
+      // Snapshots after the trial diverged: null.
+      for (; nextSnap < snapSteps.length; nextSnap++) result.snapshots[nextSnap]!.push(null);
       if (path) {
         // Diverged paths stop where they left; pad nothing so the drawing shows the escape.
         if (!diverged && nextPath < pathSteps.length) path.push(Array.from(x));
@@ -731,6 +783,7 @@ export function mergeMethodResults(parts: MethodResult[], partial = false): Meth
     starts: [],
     paths: [],
     pathTrials: [],
+    snapshots: parts[0].snapshotSteps.map(() => []),
     checkpoints: [],
     stochasticGradNorm: [],
     stageFinals: parts[0].stageFinals.map(() => []),
@@ -744,6 +797,7 @@ export function mergeMethodResults(parts: MethodResult[], partial = false): Meth
     out.starts.push(...p.starts);
     out.paths.push(...p.paths);
     out.pathTrials.push(...p.pathTrials);
+    p.snapshots.forEach((at, k) => out.snapshots[k]!.push(...at));
     out.checkpoints.push(...p.checkpoints);
     out.stochasticGradNorm.push(...p.stochasticGradNorm);
     p.stageFinals.forEach((sf, k) => out.stageFinals[k].push(...sf));

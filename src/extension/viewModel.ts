@@ -57,6 +57,9 @@ function viewMethod(m: MethodResult): ViewMethodResult {
     paths: m.paths,
     pathTrials: m.pathTrials,
     pathSteps: m.pathSteps,
+    // Results stored before snapshots existed have none.
+    snapshots: m.snapshots ?? [],
+    snapshotSteps: m.snapshotSteps ?? [],
     stageFinals: m.stageFinals,
   };
 }
@@ -95,6 +98,34 @@ function stageHistograms(
 }
 
 /**
+ * 1-D: where every trial is at each snapshot step (`MethodResult.snapshots`, diverged trials left
+ * out), binned by the engine on the run's histogram edges, for the time slider's histogram; every
+ * method's when the result has them, else SGD's and GD's. [] for 2-D (the panel draws a density of
+ * the points) and for results without snapshots.
+ */
+function snapshotHistograms(
+  config: RunConfig,
+  sgd: MethodResult,
+  gd: MethodResult | undefined,
+  xStar: number[],
+  methods?: MethodResult[],
+): Histogram[] {
+  if (config.dim !== 1) return [];
+  const at = (m: MethodResult | undefined, s: number) => (m?.snapshots?.[s] ?? []).filter((p): p is number[] => p !== null);
+  return (sgd.snapshotSteps ?? []).map((_, s) =>
+    methods && methods.length === config.methods.length
+      ? binPoints(
+          config,
+          config.domain,
+          methods.map((m) => at(m, s)),
+          methodRoles(config),
+          { xStar },
+        )
+      : binSgdGd(config, at(sgd, s), at(gd, s), xStar),
+  );
+}
+
+/**
  * What the webviews need of a result. A 1000-trial × 5000-step run keeps 1000 finals per stage,
  * the sampled paths, the landscape grid and the diagnostics: small enough to post at once.
  * Arrays are shared with `result`, not copied (postMessage serialises them anyway).
@@ -109,6 +140,7 @@ export function toViewResult(result: ExperimentResult, runId: string): ViewResul
     landscape: result.landscape,
     diagnostics: result.diagnostics,
     stageHistograms: stageHistograms(result.config, result.sgd, result.gd, result.diagnostics.xStar, result.methods),
+    snapshotHistograms: snapshotHistograms(result.config, result.sgd, result.gd, result.diagnostics.xStar, result.methods),
     timing: result.timing,
     startedAt: result.startedAt,
   };
@@ -141,12 +173,21 @@ function viewMethodRun(m: MethodRun): ViewMethodRun {
  */
 export function toCompareView(result: ExperimentResult, runId: string): ViewResult {
   const view = toViewResult(result, runId);
-  const slim = <T extends ViewMethodResult>(m: T): T => ({ ...m, paths: [], pathTrials: [], pathSteps: [], stageFinals: [] });
+  const slim = <T extends ViewMethodResult>(m: T): T => ({
+    ...m,
+    paths: [],
+    pathTrials: [],
+    pathSteps: [],
+    snapshots: [],
+    snapshotSteps: [],
+    stageFinals: [],
+  });
   const out: ViewResult = {
     ...view,
     landscape: { ...view.landscape, smoothed: [] },
     diagnostics: { ...view.diagnostics, convexity: [], trajectory: NO_TRAJECTORY },
     stageHistograms: [],
+    snapshotHistograms: [],
     sgd: slim(view.sgd),
   };
   if (view.gd) out.gd = slim(view.gd);
@@ -195,6 +236,8 @@ export function toLiveView(
     paths: [],
     pathTrials: [],
     pathSteps: [],
+    snapshots: [],
+    snapshotSteps: [],
     stageFinals: config.stages.map(() => []),
   });
   const sgd = partial.sgd ? viewMethod(partial.sgd) : empty();
@@ -225,6 +268,7 @@ export function toLiveView(
       methods: [],
     },
     stageHistograms: stageHistograms(config, partial.sgd, partial.gd, xStar),
+    snapshotHistograms: partial.sgd ? snapshotHistograms(config, partial.sgd, partial.gd, xStar) : [],
     timing: { trialsMs: 0, gdMs: 0, landscapeMs: 0, diagnosticsMs: 0, totalMs: 0, workers: 0 },
     startedAt,
   };

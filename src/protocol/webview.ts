@@ -77,7 +77,16 @@ export interface ControlsState {
  */
 export type ViewMethodResult = Pick<
   MethodResult,
-  'finals' | 'finalLoss' | 'divergedMask' | 'diverged' | 'paths' | 'pathTrials' | 'pathSteps' | 'stageFinals'
+  | 'finals'
+  | 'finalLoss'
+  | 'divergedMask'
+  | 'diverged'
+  | 'paths'
+  | 'pathTrials'
+  | 'pathSteps'
+  | 'snapshots'
+  | 'snapshotSteps'
+  | 'stageFinals'
 >;
 
 /**
@@ -110,6 +119,8 @@ export interface ViewResult {
    * `diagnostics.histogram`), binned by the engine on the same edges as that histogram.
    */
   stageHistograms: Histogram[];
+  /** 1-D: every trial at each snapshot step (`sgd.snapshotSteps`), binned as the final histogram; [] otherwise. */
+  snapshotHistograms: Histogram[];
   timing: RunTiming;
   startedAt: string;
   /**

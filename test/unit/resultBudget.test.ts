@@ -28,7 +28,9 @@ function measured(r: Json) {
   const plane = r.diagnostics.plane as Json | undefined;
   return {
     trials:
-      sum((m) => [m.finals, m.finalX, m.starts, m.stageFinals, m.finalLoss, m.divergedMask]) + count(r.finals) + count(plane?.finals ?? []),
+      sum((m) => [m.finals, m.finalX, m.starts, m.stageFinals, m.finalLoss, m.divergedMask, m.snapshots]) +
+      count(r.finals) +
+      count(plane?.finals ?? []),
     checkpoints: sum((m) => [m.checkpoints, m.stochasticGradNorm]),
     paths: sum((m) => [m.paths]) + count(plane?.paths ?? []),
     landscape:

@@ -18,6 +18,8 @@ function method(finals: number[][], starts: number[][], loss: number[], mask: bo
     paths: [],
     pathTrials: [],
     pathSteps: [],
+    snapshots: [],
+    snapshotSteps: [],
     checkpoints: [],
     checkpointSteps: [],
     stochasticGradNorm: [],

@@ -1,7 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../src/engine/config';
-import { mergeMethodResults, runTrials, trialStarts, evenSteps, differenceStep, CancelledError, LossError } from '../../src/engine/sgd';
+import {
+  mergeMethodResults,
+  runTrials,
+  trialStarts,
+  evenSteps,
+  differenceStep,
+  snapshotSteps,
+  SNAPSHOTS_MAX,
+  CancelledError,
+  LossError,
+} from '../../src/engine/sgd';
 import type { Loss, RunConfigInput } from '../../src/engine/types';
 
 const sphere = (x: Float64Array) => {
@@ -390,4 +400,62 @@ test('a noise-free stage stopped at its cycle hands the next stage the same stat
   });
   const b = runTrials(f, undefined, slow, 'sgd', 0, 6);
   assert.deepEqual(a, b);
+});
+
+test('snapshots: every trial at a few path steps from step 0, x_t exact on the sphere; null once diverged; the same on any split of trials', () => {
+  // GD on ‖x‖² with its exact gradient: x_t = (1 − 2η)^t x_0 for every trial, sampled or not.
+  const c = cfg({ trials: 6, sampleTrajectories: 1, trajectoryPoints: 41, stages: [{ lr: 0.05, steps: 200, noise: 'none' }] }, 2);
+  const steps = snapshotSteps(c);
+  assert.equal(steps.length, SNAPSHOTS_MAX);
+  assert.equal(steps[0], 0);
+  const path = evenSteps(200, 41);
+  for (const [k, s] of steps.entries()) {
+    assert.ok(path.includes(s) && s < 200, `snapshot step ${s} is a path step before the end`);
+    // The path step nearest k·T/10 (path steps every 5).
+    assert.ok(Math.abs(s - (k * 200) / SNAPSHOTS_MAX) <= 2.5, `step ${s} near ${(k * 200) / SNAPSHOTS_MAX}`);
+  }
+  const r = runTrials(sphere, sphereGrad, c, 'gd', 0, 6);
+  assert.deepEqual(r.snapshotSteps, steps);
+  assert.equal(r.snapshots.length, steps.length);
+  for (const [k, s] of steps.entries()) {
+    assert.equal(r.snapshots[k]!.length, 6);
+    for (let t = 0; t < 6; t++) {
+      const at = r.snapshots[k]![t]!;
+      for (let j = 0; j < 2; j++) {
+        const want = 0.9 ** s * r.starts[t]![j]!;
+        assert.ok(Math.abs(at[j]! - want) <= 1e-13 * Math.max(1, Math.abs(r.starts[t]![j]!)), `trial ${t} step ${s}: ${at[j]} vs ${want}`);
+      }
+    }
+  }
+  // Worker-count independent: any split of the trials merges to the same snapshots (noisy SGD).
+  const noisy = cfg({ trials: 7, seed: 'snap', stages: [{ lr: 0.01, radius: 0.3, steps: 120, noise: 'gaussian' }] }, 2);
+  const whole = runTrials(sphere, undefined, noisy, 'sgd', 0, 7);
+  const split = mergeMethodResults([runTrials(sphere, undefined, noisy, 'sgd', 0, 2), runTrials(sphere, undefined, noisy, 'sgd', 2, 7)]);
+  assert.deepEqual(split.snapshots, whole.snapshots);
+  assert.deepEqual(split.snapshotSteps, whole.snapshotSteps);
+  // x² at η = 1.5: x ← −2x, so the trial leaves the domain after a few steps; its later snapshots are null.
+  const away = cfg({ trials: 2, stages: [{ lr: 1.5, steps: 120, noise: 'none' }] }, 1);
+  const gone = runTrials(
+    (x) => x[0]! * x[0]!,
+    (x, g) => (g[0] = 2 * x[0]!),
+    away,
+    'gd',
+    0,
+    2,
+  );
+  assert.ok(gone.divergedMask.every(Boolean));
+  assert.deepEqual(gone.snapshots[0], gone.starts);
+  for (const at of gone.snapshots.slice(1)) assert.deepEqual(at, [null, null]);
+});
+
+test('snapshots: how many — none for d > 2, none when fewer than two fit the budget, fewer as trials grow', () => {
+  const run = (trials: number, dim: number) => snapshotSteps(cfg({ trials, steps: 1000 }, dim));
+  assert.deepEqual(run(10, 3), []);
+  // SGD and GD (two methods), d = 2: ⌊50 000 / (trials · 2 · 2)⌋ snapshot steps, at most 10.
+  assert.equal(run(1000, 2).length, 10);
+  assert.equal(run(3000, 2).length, 4);
+  assert.equal(run(5000, 2).length, 2);
+  assert.equal(run(10_000, 2).length, 0);
+  assert.equal(run(12_500, 1).length, 2);
+  assert.equal(snapshotSteps(cfg({ trials: 10, steps: 1 }, 1)).length, 0);
 });

@@ -255,3 +255,30 @@ test("stageHistograms: where the trials are after each stage but the last, on th
     ),
   );
 });
+
+test('snapshotHistograms: 1-D, every trial at each snapshot step on the run’s bins, diverged trials (null) left out; none for 2-D or old results', () => {
+  const r = makeResult({ trials: 30, steps: 60, dim: 1 });
+  const at = (shift: number) => r.sgd.finals.map((y, t) => (t === 4 ? null : [y[0]! * 0.5 + shift]));
+  for (const m of new Set([r.sgd, r.gd!, ...(r.methods ?? [])])) {
+    m.snapshotSteps = [0, 20, 40];
+    m.snapshots = [at(0.5), at(0.25), at(0)];
+  }
+  const v = toViewResult(r, 'run-snap');
+  assert.equal(v.snapshotHistograms.length, 3);
+  v.snapshotHistograms.forEach((h, s) => {
+    const values = r.sgd.snapshots[s]!.filter((y) => y !== null).map((y) => y![0]!);
+    assert.equal(values.length, 29);
+    assert.deepEqual(h.sgd, countByHand(values, -3, 0.06, 100));
+  });
+  assert.deepEqual(v.sgd.snapshotSteps, [0, 20, 40]);
+  const plane = makeResult({ trials: 5, steps: 10, dim: 2 });
+  plane.sgd.snapshotSteps = [0, 5];
+  plane.sgd.snapshots = [plane.sgd.starts, plane.sgd.starts];
+  assert.deepEqual(toViewResult(plane, 'run-plane').snapshotHistograms, []);
+  // A result stored before snapshots existed.
+  const old = makeResult({ trials: 5, steps: 10, dim: 1 }) as unknown as Record<string, Record<string, unknown>>;
+  delete old.sgd!.snapshots;
+  delete old.sgd!.snapshotSteps;
+  const ov = toViewResult(old as never, 'run-old');
+  assert.deepEqual([ov.sgd.snapshots, ov.sgd.snapshotSteps, ov.snapshotHistograms], [[], [], []]);
+});

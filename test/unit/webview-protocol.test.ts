@@ -135,6 +135,8 @@ test('toViewResult drops per-trial checkpoints and gradient norms and keeps what
       'pathSteps',
       'pathTrials',
       'paths',
+      'snapshotSteps',
+      'snapshots',
       'stageFinals',
     ]);
   }

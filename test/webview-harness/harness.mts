@@ -790,6 +790,53 @@ if (views) {
           (await zooms()).every((q) => q === ''),
           `${ex.name}: a double-click goes back to the whole grid`,
         );
+        // The time slider before the end: finals and density show every trial at the latest
+        // snapshot step up to the slider's step, counted here from the result's snapshots.
+        const snapSteps = result.sgd.snapshotSteps;
+        check(snapSteps.length >= 2 && snapSteps[0] === 0, `${ex.name}: the run keeps snapshots (${snapSteps.join(', ')})`);
+        const pathSteps = result.sgd.pathSteps;
+        const index = Math.floor(pathSteps.length / 3);
+        await p.getByTestId('time-slider').evaluate((el: HTMLInputElement, v: number) => {
+          el.value = String(v);
+          el.dispatchEvent(new Event('input'));
+        }, index);
+        const snap = snapSteps.filter((st) => st <= pathSteps[index]!).length - 1;
+        const want = (m: MethodResult, inside: boolean) =>
+          (m.snapshots[snap] ?? []).filter(
+            (y) => y !== null && (!inside || y.every((v, j) => v >= config.domain.low[j]! && v <= config.domain.high[j]!)),
+          ).length;
+        await p.waitForFunction(
+          (st) => document.querySelector('[data-testid="chart-histogram"]')?.getAttribute('data-where') === `step ${st}`,
+          snapSteps[snap],
+        );
+        const at = await drawn(p, ['chart-histogram', 'chart-finals']);
+        check(
+          Number(at['chart-histogram']!.points) === want(result.sgd, true),
+          `${ex.name}: slider at step ${pathSteps[index]}: the density shows the ${want(result.sgd, true)} SGD trials inside the domain at snapshot step ${snapSteps[snap]} (${at['chart-histogram']!.points})`,
+        );
+        const allMethods = result.methods.reduce((n, m) => n + want(m, false), 0);
+        check(
+          Number(at['chart-finals']!.points) === allMethods,
+          `${ex.name}: slider at step ${pathSteps[index]}: the finals chart shows every method's ${allMethods} trials at step ${snapSteps[snap]} (${at['chart-finals']!.points})`,
+        );
+        await p.screenshot({ path: join(outDir, `panel-example-${ex.name}-step-${snapSteps[snap]}.png`), fullPage: true });
+        // Play from there: the density moves through the later snapshots and ends on the finals.
+        const seen = new Set<string>();
+        await p.getByTestId('play').click();
+        const until = Date.now() + 60_000;
+        while (Date.now() < until) {
+          const w = await p.getByTestId('chart-histogram').getAttribute('data-where');
+          if (w) seen.add(w);
+          if (w === 'end') break;
+          await p.waitForTimeout(30);
+        }
+        const later = snapSteps.filter((st) => st > snapSteps[snap]!).map((st) => `step ${st}`);
+        const passed = later.filter((w) => seen.has(w));
+        const valid = new Set(['end', ...snapSteps.map((st) => `step ${st}`)]);
+        check(
+          seen.has('end') && passed.length >= Math.min(3, later.length) && [...seen].every((w) => valid.has(w)),
+          `${ex.name}: Play animates where all trials are: ${passed.length} of the ${later.length} later snapshots shown, then the finals (${[...seen].join(', ')})`,
+        );
       }
       check(errors.length === 0, `${ex.name} ${theme}: no console errors ${errors.join(' | ')}`);
       await p.close();

@@ -6,7 +6,7 @@
 import type { ViewMethodResult, ViewResult } from '../../src/protocol/webview';
 import { formatNumber } from '../shared/format';
 import type { ChartUi } from './chart';
-import { shownStage } from './trials';
+import { shownSnapshot, shownStage } from './trials';
 
 /** "All 200 SGD trials diverged" / "All 200 SGD and all 200 GD trials diverged", or undefined. */
 function allDiverged(view: ViewResult): string | undefined {
@@ -27,6 +27,8 @@ const noneYet = (view: ViewResult) => view.sgd.finals.length === 0 && !view.gd?.
 
 function whereTrialsEnd(view: ViewResult, ui: ChartUi): string {
   if (noneYet(view)) return 'No trial has finished yet.';
+  const snap = shownSnapshot(view, ui);
+  if (snap) return `No trial is inside the domain at step ${snap.step}: they all left it or diverged by then.`;
   const stage = shownStage(view, ui);
   if (stage !== undefined) return `No trial is inside the domain after stage ${stage + 1}: they all diverged by then.`;
   const diverged = allDiverged(view);

@@ -28,18 +28,23 @@ import {
 } from './chart';
 import { valueHeat } from './heat';
 import { inBox, methodLabel, methodsLayout, ontoEdge, shownMethods, type ShownMethod } from './methods';
-import { finalsOf, shownStage, whereLabel } from './trials';
+import { finalsOf, shownSnapshot, shownStage, trialsAt, whereLabel } from './trials';
 
 type Final = { y: number[]; loss: number };
 
-/** Each method's finals (at the end, or after the stage picked), split into inside the domain and outside it. */
+/**
+ * Each method's finals (at the end, or after the stage picked) or, with the time slider before
+ * the end, every trial at the snapshot it shows; split into inside the domain and outside it.
+ */
 function shown(view: ViewResult, ui: ChartUi, t: Theme) {
-  const stage = shownStage(view, ui);
+  const snap = shownSnapshot(view, ui);
+  const stage = snap ? undefined : shownStage(view, ui);
   const box = view.config.domain;
   return {
-    at: whereLabel(stage),
+    at: whereLabel(stage, snap),
+    snap,
     methods: shownMethods(view, t).map((s) => {
-      const all = finalsOf(view, s.m, stage);
+      const all = snap ? trialsAt(view, s.m, snap) : finalsOf(view, s.m, stage);
       const inside: Final[] = [];
       const outside: Final[] = [];
       for (const q of all) (view.config.dim > 2 || inBox(q.y, box) ? inside : outside).push(q);
@@ -54,9 +59,9 @@ function legendText(s: ShownMethod, at: string, n: number, outside: number): str
   return `${s.name} ${where} (${n}${outside > 0 ? `, ${outside} outside the plot, on its edge` : ''})`;
 }
 
-/** A column's title: the method and its success count, when the run has them. */
-function columnTitle(s: ShownMethod, view: ViewResult, outside: number): string {
-  const ok = s.run ? ` · ${s.run.success}/${view.config.trials} ✓` : '';
+/** A column's title: the method and its success count at the end, when the run has them (or the step the column shows). */
+function columnTitle(s: ShownMethod, view: ViewResult, outside: number, at?: string): string {
+  const ok = at ? ` · ${at}` : s.run ? ` · ${s.run.success}/${view.config.trials} ✓` : '';
   return `${methodLabel(s)}${ok}${outside > 0 ? ` · ${outside} outside` : ''}`;
 }
 
@@ -136,7 +141,7 @@ function chartStyle(shape: ShownMethod['shape']): string {
 
 function finalsPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: ChartUi): number {
   const L = view.landscape;
-  const { at, methods } = shown(view, ui, t);
+  const { at, snap, methods } = shown(view, ui, t);
   const heat = valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.45, ui.colorScale);
   const frame = gridFrame(L, ui.zoom);
   if (methodsLayout(view, ui) === 'columns') {
@@ -145,7 +150,7 @@ function finalsPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: 
     const specs: Plot2DSpec[] = methods.map(({ s, inside, outside }, i) => ({
       ...frame,
       ...(i % grid.columns > 0 ? { yLabel: '' } : {}),
-      title: columnTitle(s, view, outside.length),
+      title: columnTitle(s, view, outside.length, snap ? at : undefined),
       titleMark: { color: s.color, shape: s.shape },
       marksUnder: true,
       heat: { ...heat, ...(i < methods.length - 1 ? { legend: undefined } : {}) } as typeof heat,
@@ -182,7 +187,7 @@ function finalsPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: 
  */
 function finalsColumnsAgainstLoss(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: ChartUi, axis: Axis): number {
   const p = palette(t);
-  const { at, methods } = shown(view, ui, t);
+  const { at, snap, methods } = shown(view, ui, t);
   const losses = methods.flatMap(({ all }) => all.map((q) => q.loss)).filter(Number.isFinite);
   const curve = axis.onCurve ? asLine(view.landscape.f) : [];
   const ext = gridExtent([[...curve.filter(Number.isFinite), ...losses]]);
@@ -198,7 +203,7 @@ function finalsColumnsAgainstLoss(canvas: HTMLCanvasElement, view: ViewResult, t
     aspect: 'free',
     xLabel: axis.label,
     yLabel: i === 0 ? `f(${at})` : '',
-    title: columnTitle(s, view, outside.length),
+    title: columnTitle(s, view, outside.length, snap ? at : undefined),
     titleMark: { color: s.color, shape: s.shape },
     lines: axis.onCurve
       ? [

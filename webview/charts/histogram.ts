@@ -17,10 +17,16 @@ import { histogramBars, kde2d, kdeBandwidth, type Bars } from '../shared/shape';
 import { rgb, type Theme } from '../shared/theme';
 import { byGeometry, fitPlaneHeight, planeGrid, xStarMark, type ChartUi } from './chart';
 import { countsOf, inBox, methodLabel, methodsLayout, shownMethods, type ShownMethod } from './methods';
-import { finalsOf, shownStage } from './trials';
+import { finalsOf, shownSnapshot, shownStage, trialsAt } from './trials';
 
-/** The histogram of what "Where trials end" shows (the run's end, or the end of the stage picked), and its label. */
+/**
+ * The histogram of what "Where trials end" shows (the run's end, the end of the stage picked, or
+ * every trial at the time slider's snapshot), and its label.
+ */
 function shown(view: ViewResult, ui: ChartUi): { h: Histogram | undefined; after: string } {
+  const snap = shownSnapshot(view, ui);
+  const atSnap = snap && view.snapshotHistograms?.[snap.index];
+  if (snap && atSnap) return { h: atSnap, after: ` at step ${snap.step}` };
   const stage = shownStage(view, ui);
   if (stage === undefined) return { h: view.diagnostics.histogram, after: '' };
   return { h: view.stageHistograms[stage], after: ` after stage ${stage + 1}` };
@@ -131,6 +137,9 @@ function densityMethod(methods: ShownMethod[], view: ViewResult, ui: ChartUi): n
   return Math.max(0, i);
 }
 
+/** Each snapshot's density (by the snapshot's array, for the grid `key`): computed once per snapshot. */
+const densityCache = new WeakMap<object, { key: string; value: { h: [number, number]; density: number[][]; max: number } }>();
+
 /** Columns of the density grid across the domain (rows by its aspect). */
 const DENSITY_COLUMNS = 96;
 
@@ -143,7 +152,8 @@ const DENSITY_COLUMNS = 96;
  */
 function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: ChartUi): number {
   const box = view.config.domain;
-  const stage = shownStage(view, ui);
+  const snap = shownSnapshot(view, ui);
+  const stage = snap ? undefined : shownStage(view, ui);
   const all = shownMethods(view, t);
   const columns = methodsLayout(view, ui) === 'columns';
   const drawn = columns ? all : all.slice(densityMethod(all, view, ui)).slice(0, 1);
@@ -156,12 +166,17 @@ function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, u
   // A kernel no narrower than a grid cell (all finals on one point would draw nothing).
   const floor: [number, number] = [(x1 - x0) / nx, (y1 - y0) / ny];
   const layers = drawn.map((s) => {
-    const finals = finalsOf(view, s.m, stage)
-      .map((q) => q.y)
-      .filter((y) => inBox(y, box));
+    const finals = (snap ? trialsAt(view, s.m, snap) : finalsOf(view, s.m, stage)).map((q) => q.y).filter((y) => inBox(y, box));
+    // The density of a snapshot is computed once (Play passes it on many frames).
+    const source = snap ? s.m.snapshots[snap.index] : undefined;
+    const key = `${x0},${x1},${y0},${y1},${nx},${ny}`;
+    const cached = source ? densityCache.get(source) : undefined;
+    if (cached && cached.key === key) return { s, finals, ...cached.value };
     const h = kdeBandwidth(finals, floor);
     const density = kde2d(finals, gx, gy, h).map((row) => row.map((v) => v * finals.length));
-    return { s, finals, h, density, max: Math.max(0, ...density.flat()) };
+    const value = { h, density, max: Math.max(0, ...density.flat()) };
+    if (source) densityCache.set(source, { key, value });
+    return { s, finals, ...value };
   });
   const top = Math.max(1e-300, ...layers.map((l) => l.max));
   const frame = ui.zoom
@@ -181,12 +196,17 @@ function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, u
       cacheKey: `kde:${scaleTop}:${t.background}`,
     };
     if (!columns || i === layers.length - 1)
-      heat.legend = { min: 0, max: scaleTop, label: `${columns ? '' : `${methodLabel(s)} `}finals per unit area`, at: viridis };
+      heat.legend = {
+        min: 0,
+        max: scaleTop,
+        label: `${columns ? '' : `${methodLabel(s)} `}${snap ? 'trials' : 'finals'} per unit area`,
+        at: viridis,
+      };
     return {
       ...frame,
       xLabel: 'x₁',
       yLabel: i % grid.columns === 0 ? 'x₂' : '',
-      title: `${columns ? `${methodLabel(s)} · ` : ''}${finals.length} finals, kernel h = ${formatNumber(h[0])} × ${formatNumber(h[1])}`,
+      title: `${columns ? `${methodLabel(s)} · ` : ''}${finals.length} ${snap ? `trials at step ${snap.step}` : 'finals'}, kernel h = ${formatNumber(h[0])} × ${formatNumber(h[1])}`,
       ...(columns ? { titleMark: { color: s.color, shape: s.shape } } : {}),
       heat,
       points: [{ points: finals, color: s.color, radius: 2, shape: s.shape, stroke: t.background }],
@@ -194,6 +214,8 @@ function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, u
     };
   });
   drawPlots2D(canvas, specs, t, grid.columns);
+  // For tests: what the density shows ("end", "stage 1", "step 400").
+  canvas.dataset.where = snap ? `step ${snap.step}` : stage !== undefined ? `stage ${stage + 1}` : 'end';
   return layers.reduce((n, l) => n + l.finals.length, 0);
 }
 

@@ -12,14 +12,9 @@ import type { Theme } from '../shared/theme';
 import { asGrid, byGeometry, domainX, dots, fitPlaneHeight, gridFrame, line, stageRules, xStarMark, type ChartUi } from './chart';
 import { valueHeat } from './heat';
 import { shownMethods } from './methods';
+import { sliderStep } from './trials';
 
-/** The global step the time slider stands at. */
-export function sliderStep(view: ViewResult, ui: ChartUi): number {
-  const steps = view.sgd.pathSteps;
-  if (steps.length === 0) return 0;
-  if (ui.timeIndex < 0 || ui.timeIndex >= steps.length) return steps[steps.length - 1]!;
-  return steps[ui.timeIndex]!;
-}
+export { sliderStep } from './trials';
 
 /** Points drawn per path at most (config.trajectoryPoints may keep up to 100 000). */
 const MAX_PATH_POINTS = 2000;

@@ -76,6 +76,7 @@ import { ALL_SLOTS, SLOTS, clearSlot, drawSlot, type ChartSlot } from './slots';
 import { renderStatus, renderText, renderTitle } from './text';
 import { bindSurface, renderSurface, resizeSurface } from './surface';
 import { bindZoom } from './zoom';
+import { whereKey } from '../charts/trials';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -90,6 +91,8 @@ let theme = readTheme();
 let liveShown: ViewResult | undefined;
 let liveRuns = '';
 let liveRenders = 0;
+/** What "Where trials end" showed when the time slider last moved (trials.ts whereKey). */
+let whereShown = '';
 
 /** The run the charts show: the live one while a run goes, else the last complete one. */
 function shownView(): ViewResult | undefined {
@@ -293,7 +296,15 @@ const zoom = bindZoom(
 bindControls({
   ui,
   shownView,
-  redraw: (charts) => redraw(charts === 'timed' ? (s) => !!s.timed : (s) => charts.includes(s.id)),
+  redraw: (charts) => {
+    if (charts !== 'timed') return redraw((s) => charts.includes(s.id));
+    // Where all trials are changes only when the slider reaches another snapshot.
+    const view = shownView();
+    const where = view ? whereKey(view, ui) : '';
+    const moved = where !== whereShown;
+    whereShown = where;
+    redraw((s) => s.timed === true || (moved && s.timed === 'where'));
+  },
   save: () => host.setState({ ...ui }),
   layout: () => fitLayout(shownView()),
 });

@@ -24,8 +24,11 @@ export interface ChartSlot {
   /** Over the canvas: why the chart shows nothing (hidden while it shows data). */
   note: HTMLElement;
   draw: Draw<ChartUi>;
-  /** Redrawn when the time slider moves. */
-  timed?: boolean;
+  /**
+   * Redrawn when the time slider moves (`true`), or when it moves to another of the run's
+   * snapshots (`'where'`: where all trials are, which changes at a few steps only).
+   */
+  timed?: boolean | 'where';
   /** Drawn from partial results while a run goes (needs no diagnostics). */
   live?: boolean;
   /** Gets the taller canvas box. */
@@ -46,8 +49,8 @@ export const SLOTS = {
     { tall: true, live: true },
   ),
   trajectories: slot('chart-trajectories', 'Sampled SGD and GD paths', drawTrajectories, { timed: true, tall: true, live: true }),
-  finals: slot('chart-finals', 'Final iterates y_T', drawFinals, { live: true }),
-  histogram: slot('chart-histogram', 'Histogram of y_T', drawHistogram, { live: true }),
+  finals: slot('chart-finals', 'Final iterates y_T', drawFinals, { live: true, timed: 'where' }),
+  histogram: slot('chart-histogram', 'Histogram of y_T', drawHistogram, { live: true, timed: 'where' }),
   convexity: slot('chart-convexity', 'One-point convexity c(y) of the smoothed landscape', drawConvexity, { tall: true }),
   fig5Inner: slot('chart-fig5-inner', '(a) ⟨−∇f(x_t), x_T − x_t⟩', drawFig5Inner),
   fig5Probe: slot('chart-fig5-probe', '(b) at random w near x_t: toward x_T from x_t, and from w', drawFig5Probe),
