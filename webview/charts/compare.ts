@@ -8,6 +8,12 @@
  * (2-D: highest-density regions shaded and outlined, compareDensity.ts). Each column takes its
  * colour by its place and its marker by its method. Bins are the engine's; nothing is binned here.
  * Each draw returns the data it drew (data-points): finals drawn, trials binned.
+ *
+ * Over our ~350-line habit, said here (issue 9): the three drawings share the column model (which
+ * (run, method) pairs, their names and colours) kept at the top, and the 2-D work on
+ * this card (issues 12, 13) landed here just now; the seam for a later split is that model
+ * (`primaryMethod` … `runColor`, pure) apart from the three drawings. The density estimate is
+ * already out (compareDensity.ts).
  */
 import type { Histogram, NoiseKind } from '../../src/engine/types';
 import type { ViewMethodResult, ViewResult } from '../../src/protocol/webview';

@@ -12,6 +12,10 @@
  * their own bundle (surface3d/main.ts), loaded only when a 3-D view is shown.
  *
  * Geometry comes from surfaceMesh.ts (pure, unit-tested); this file only hands it to three.js.
+ *
+ * A little over our ~350-line habit on purpose (issue 9): it is one class around one three.js
+ * scene, whose meshes, lines, markers, labels, camera and disposal share the scene's objects and
+ * must be given back together with the context; the pure geometry is already out (surfaceMesh.ts).
  */
 import {
   AmbientLight,

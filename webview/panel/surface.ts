@@ -28,6 +28,12 @@
  *   surface-note   why nothing is drawn (no WebGL, d > 2)
  *   surface-layer  <vscode-single-select>: f, or g of each smoothing radius
  *   surface-reset  back to the starting view        png-chart-surface   save as PNG (exportPng)
+ *
+ * Over our ~350-line habit on purpose (issue 9): one card around one WebGL context, and loading
+ * the 3-D bundle, creating, reusing and giving back that context, and drawing into it all read and
+ * change the same module state (the canvas, the loaded module, the view, the card's data-state);
+ * the parts that stand alone are already out (the geometry in charts/surfaceMesh.ts, the three.js
+ * scene in charts/surface3d.ts).
  */
 import type { ViewResult } from '../../src/protocol/webview';
 import { asGrid, type ChartUi } from '../charts/chart';

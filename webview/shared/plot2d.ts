@@ -3,6 +3,13 @@
  * trial counts) with axes and a colour bar, and overlays (paths, points, markers, boxes), one unit
  * as long on both axes. Draws synchronously into a canvas sized to its CSS box × devicePixelRatio
  * and says how much data it drew, so test hooks count what is on screen.
+ *
+ * Over our ~350-line habit, said here (issue 9): the plots of one canvas (a row, a column or a
+ * grid) reserve the same room for titles, colour bars and legends, measured over every plot before
+ * any is drawn, so the layout and the drawing it feeds stay in one file; the marks, legends and
+ * colour bar are already out (canvasMarks.ts), contour lines too (contour.ts). This file was
+ * reworked by the 2-D views (issues 12, 13) just before this note; a later split would put the
+ * layers' drawing (heat, contours, lines, points) apart from the shared layout.
  */
 import { destroyChart } from './charts';
 import {
