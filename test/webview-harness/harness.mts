@@ -983,6 +983,39 @@ if (!process.env.ONLY || process.env.ONLY === 'methods') {
     check(errors.length === 0, `methods ${theme}: no console errors ${errors.join(' | ')}`);
     await p.close();
   }
+  // Half an editor wide (the e2e's four-method screenshot): the columns wrap into a grid and every
+  // title (the density's carry "kernel h = …") stays inside its own cell, apart from its neighbours'.
+  {
+    const { p, errors } = await open('panel', 'vscode-dark', 640, 1000);
+    await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+    await drawn(p, ['chart-finals', 'chart-histogram']);
+    for (const id of ['chart-finals', 'chart-histogram']) {
+      const canvas = p.getByTestId(id);
+      const boxes = ((await canvas.getAttribute('data-title-boxes')) ?? '')
+        .split(';')
+        .filter(Boolean)
+        .map((q) => q.split(',').map(Number));
+      const cssW = await canvas.evaluate((c: HTMLCanvasElement) => c.getBoundingClientRect().width);
+      const apart = boxes.every((a, i) =>
+        boxes.every(
+          (b, j) => j <= i || a[1]! + a[3]! <= b[1]! || b[1]! + b[3]! <= a[1]! || a[0]! + a[2]! <= b[0]! || b[0]! + b[2]! <= a[0]!,
+        ),
+      );
+      const inside = boxes.every((b) => b[0]! >= 0 && b[0]! + b[2]! <= cssW);
+      const areas = await plotAreas(p, id);
+      check(
+        areas.length === 4 && areas.every((a) => a[2] === areas[0]![2] && a[3] === areas[0]![3]),
+        `methods at half width, ${id}: the four plot areas have one size (${areas.map((a) => `${a[2]}×${a[3]}`).join(', ')})`,
+      );
+      check(
+        boxes.length === 4 && apart && inside,
+        `methods at half width, ${id}: 4 titles, none overlapping or off the canvas (${boxes.map((b) => b.join(',')).join(' ; ')}; width ${Math.round(cssW)})`,
+      );
+    }
+    await p.getByTestId('finals-pair').screenshot({ path: join(outDir, 'panel-methods-narrow.png') });
+    check(errors.length === 0, `methods at half width: no console errors ${errors.join(' | ')}`);
+    await p.close();
+  }
   // 1-D, the paper's Figure 3 function: four methods as columns on the curve of f, shared axes.
   const fig3 = resolveConfig(
     {

@@ -196,13 +196,15 @@ export function drawPlots2D(
       below: 0,
     });
   const placed: PlotFrame[] = [];
+  const titles: number[][] = [];
   specs.forEach((spec, i) => {
     ctx.save();
     const ox = (i % cols) * w;
     const oy = Math.floor(i / cols) * h;
     ctx.translate(ox, oy);
-    const { frame, ...d } = drawInto(ctx, spec, theme, w, h, space);
+    const { frame, titleBox, ...d } = drawInto(ctx, spec, theme, w, h, space);
     placed.push({ ...frame, left: frame.left + ox, top: frame.top + oy });
+    if (titleBox) titles.push([titleBox[0]! + ox, titleBox[1]! + oy, titleBox[2]!, titleBox[3]!]);
     drawn.cells += d.cells;
     drawn.segments += d.segments;
     drawn.vertices += d.vertices;
@@ -210,6 +212,9 @@ export function drawPlots2D(
     ctx.restore();
   });
   frames.set(canvas, placed);
+  // Where each title was written ("left,top,width,height" in CSS pixels, ";" between): the harness
+  // checks that side-by-side titles stay apart.
+  canvas.dataset.titleBoxes = titles.map((b) => b.map((v) => Math.round(v)).join(',')).join(';');
   canvas.dataset.plotArea = placed.map((f) => [f.left, f.top, f.width, f.height].map((v) => Math.round(v)).join(',')).join(';');
   return drawn;
 }
@@ -274,7 +279,7 @@ function drawInto(
   cssW: number,
   cssH: number,
   reserve: Space,
-): Drawn2D & { frame: PlotFrame } {
+): Drawn2D & { frame: PlotFrame; titleBox?: number[] } {
   const drawn: Drawn2D = { cells: 0, segments: 0, vertices: 0, points: 0 };
   const PAD = { ...BASE_PAD, top: BASE_PAD.top + reserve.top };
   const bar = spec.heat?.legend ? COLOR_BAR.width + COLOR_BAR.gap + COLOR_BAR.labels : 0;
@@ -299,6 +304,7 @@ function drawInto(
   const px = (x: number): number => left + (x - x0) * sx;
   const py = (y: number): number => top + plotH - (y - y0) * sy;
 
+  let titleBox: number[] | undefined;
   if (spec.title) {
     // Centred over the plot, kept inside the plot's cell (cut with … when wider than the cell), so
     // titles of plots side by side never run into each other or off the canvas.
@@ -310,6 +316,7 @@ function drawInto(
     const w = ctx.measureText(text).width;
     const cx = Math.min(cssW - 4 - w / 2, Math.max(4 + mark + w / 2, left + plotW / 2));
     ctx.fillText(text, cx, 4);
+    titleBox = [cx - w / 2 - mark, 4, w + mark, theme.fontSize];
     if (spec.titleMark) {
       ctx.fillStyle = spec.titleMark.color;
       ctx.strokeStyle = spec.titleMark.color;
@@ -475,5 +482,5 @@ function drawInto(
   ctx.font = font;
   if (column) drawLegendAt(ctx, entries, column.at, left + plotW + bar + LEGEND_GAP, top, theme);
   if (below) drawLegendAt(ctx, entries, below.at, Math.max(8, (cssW - below.w) / 2), top + plotH + PAD.bottom + 2, theme);
-  return { ...drawn, frame: { left, top, width: plotW, height: plotH, x: [x0, x1], y: [y0, y1] } };
+  return { ...drawn, frame: { left, top, width: plotW, height: plotH, x: [x0, x1], y: [y0, y1] }, titleBox };
 }
