@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../engine/config';
 import { CLI_DEFAULTS, CLI_FLAGS, RUN_FIELDS, fieldSpec } from '../engine/settingsSchema';
 import { cut, numberExpectation } from '../engine/settingsValidate';
+import { toResultFile } from '../engine/resultFile';
 import { SweepMergeError } from '../engine/sweepMerge';
 import type { ExperimentResult } from '../engine/types';
 import { gradientNoiseText, noiseLandscapesText } from '../view/gradientNoise';
@@ -222,7 +223,7 @@ async function run(args: Args): Promise<number> {
     });
     progress.clear();
     if (outPath) {
-      await writeResult(outPath, result);
+      await writeResult(outPath, toResultFile(result));
       if (!quiet) console.error(`wrote ${outPath}`);
     }
     console.log(summary(result, prepared.suggestion));

@@ -6,13 +6,14 @@
 import { methodRoles } from './config';
 import { computeDiagnostics } from './diagnostics';
 import { computeLandscape } from './landscape';
+import { RESULT_VERSION } from './resultFile';
 import { runTrials, type TrialHooks } from './sgd';
 import type { Diagnostics, ExperimentResult, Gradient, Landscape, Loss, MethodResult, MethodRun, RunConfig, RunTiming } from './types';
 
 /**
  * The result: `methods` (each method's spec, trials and success, in config order) with `sgd` and
  * `gd` pointing at the methods of those roles (`methodRoles`), as RESULT.json had them before
- * methods existed.
+ * methods existed (RESULT.json no longer writes them: `toResultFile`).
  */
 export function assembleResult(
   config: RunConfig,
@@ -34,7 +35,7 @@ export function assembleResult(
   });
   const sgd = runs[roles.sgd];
   const result: ExperimentResult = {
-    version: 2,
+    version: RESULT_VERSION,
     config,
     finals: sgd.finals,
     diverged: sgd.diverged,

@@ -4,8 +4,10 @@
  * is counted: per trial (finals, last iterates, starts, each stage's finals, f(final), the
  * diverged flag), the Figure 5 checkpoints (d + 1 numbers per sampled trial and checkpoint), the
  * sampled paths, the landscape's maps (f, g per smoothing, c(y) per map), the minibatch gradient
- * noise's covariance (d × d) and the histograms, with the copies RESULT.json writes (`sgd`, `gd`
- * and `finals` repeat methods' data).
+ * noise's covariance (d × d) and the histograms, with the copies RESULT.json version 2 wrote (`sgd`,
+ * `gd` and `finals` repeat methods' data). Version 3 (resultFile.ts) writes each method once; the
+ * count keeps the copies, so the limit stays where it was measured (below) and the file is smaller
+ * than the count says.
  *
  * RESULT_NUMBERS_MAX keeps RESULT.json to about 425 MB (some 21 characters a number), below V8's
  * longest string (2²⁹ characters, 537 M), and leaves room for a 2-D landscape at the largest

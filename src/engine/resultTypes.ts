@@ -170,14 +170,22 @@ export interface RunTiming {
   workers: number;
 }
 
-/** RESULT.json and what the panel draws. */
+/**
+ * A run's result, what the panel draws. RESULT.json holds it as `ResultFile` (resultFile.ts): since
+ * version 3 without `finals`, `sgd` and `gd`, which are the methods of those roles (the same
+ * objects here) and are restored on reading.
+ */
 export interface ExperimentResult {
-  /** 2: `checkpoints` and `stochasticGradNorm` of the sampled trials only (1: of every trial). */
-  version: 2;
+  /**
+   * The layout it was written in: 3, each method's trials once (`methods`); 2, with the copies
+   * `finals`, `sgd` and `gd` besides, and `checkpoints` and `stochasticGradNorm` of the sampled
+   * trials only; 1, those of every trial. A new run is 3; a stored run keeps its own.
+   */
+  version: 1 | 2 | 3;
   /** The exact settings used, so the run can be repeated. */
   config: RunConfig;
   source?: { file: string; exportName: string };
-  /** The `sgd` method's finals and diverged count (as before methods existed). */
+  /** The `sgd` method's finals (`sgd.finals`; not written since version 3) and diverged count (as before methods existed). */
   finals: number[][];
   diverged: number;
   /** Every method, in the order of config.methods. */
@@ -185,9 +193,10 @@ export interface ExperimentResult {
   /**
    * The paper's noisy SGD: the first method of optimizer `sgd` whose noise is not overridden to
    * `none` (else the first method). The Figure 5 and Theorem 1 diagnostics are of this method.
+   * The method of role `sgd` in `methods` (not written since version 3).
    */
   sgd: MethodResult;
-  /** Plain GD: the first method of optimizer `sgd` with noise `none`, if any. */
+  /** Plain GD: the first method of optimizer `sgd` with noise `none`, if any: the method of role `gd` (not written since version 3). */
   gd?: MethodResult;
   landscape: Landscape;
   diagnostics: Diagnostics;

@@ -4,6 +4,7 @@
  * and files through the `Saver` port: the full result as JSON or one CSV row per trial and method
  * ("Export results"), a chart as PNG. No `vscode`.
  */
+import { toResultFile } from '../engine/resultFile';
 import type { ExperimentResult } from '../engine/types';
 import type { RunSummary, ViewResult } from '../protocol/webview';
 import type { HostEnvironment, Notifier, RunStorage, Saver } from './ports';
@@ -23,7 +24,7 @@ export async function exportResult(
   format: 'json' | 'csv',
   target?: string,
 ): Promise<string | undefined> {
-  const text = format === 'json' ? JSON.stringify(result, null, 1) : resultToCsv(result);
+  const text = format === 'json' ? JSON.stringify(toResultFile(result), null, 1) : resultToCsv(result);
   const name = `${result.source?.exportName ?? result.config.function}-${result.startedAt.replace(/[:.]/g, '-')}.${format}`;
   const written = await deps.saver.save({ name, format, data: new TextEncoder().encode(text) }, target);
   if (written) deps.notifier.info(`SGD Landscape: results saved to ${deps.env.relativePath(written)}`);

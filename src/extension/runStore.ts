@@ -16,6 +16,7 @@
  */
 import { open, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fromResultFile, toResultFile, type ResultFile } from '../engine/resultFile';
 import type { ExperimentResult, MethodResult } from '../engine/types';
 import type { RunSummary } from '../protocol/webview';
 import type { RunRequest } from './runSession';
@@ -171,7 +172,7 @@ export class RunStore {
     await this.load();
     if (!this.index.runs.some((r) => r.id === id)) return undefined;
     try {
-      return JSON.parse(await this.fs.readFile(join(this.dir, runFile(id)))) as ExperimentResult;
+      return fromResultFile(JSON.parse(await this.fs.readFile(join(this.dir, runFile(id)))) as ResultFile);
     } catch {
       return undefined;
     }
@@ -184,14 +185,14 @@ export class RunStore {
     if (2 * perTrialNumbers(result) <= this.maxRunBytes) {
       let full: string | undefined;
       try {
-        full = JSON.stringify(result);
+        full = JSON.stringify(toResultFile(result));
       } catch (e) {
         if (!(e instanceof RangeError)) throw e; // longer than a string can be
       }
       const bytes = full === undefined ? Infinity : Buffer.byteLength(full);
       if (full !== undefined && bytes <= this.maxRunBytes) return { text: full, slimmed: false, bytes };
     }
-    const slim = JSON.stringify(slimmed(result));
+    const slim = JSON.stringify(toResultFile(slimmed(result)));
     const bytes = Buffer.byteLength(slim);
     if (bytes > this.maxRunBytes) throw new RunTooLarge(id, bytes, this.maxRunBytes);
     return { text: slim, slimmed: true, bytes };
@@ -238,8 +239,8 @@ function mib(bytes: number): string {
 /** Numbers in the per-trial arrays that a slimmed run leaves out. */
 function perTrialNumbers(result: ExperimentResult): number {
   let n = 0;
-  // The JSON repeats the `sgd` and `gd` methods inside `methods`: count them as written.
-  for (const m of [result.sgd, result.gd, ...(result.methods ?? [])]) {
+  // Each method once, as RESULT.json version 3 writes them (`sgd` and `gd` are two of `methods`).
+  for (const m of result.methods ?? [result.sgd, result.gd]) {
     if (!m) continue;
     for (const trial of m.checkpoints) for (const x of trial) n += x.length;
     for (const trial of m.stochasticGradNorm) n += trial.length;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FrameLocator } from 'playwright-core';
 import type { ExperimentResult } from '../../src/engine/types';
+import { fromResultFile, type ResultFile } from '../../src/engine/resultFile';
 import { REPO, tempDir, type VsCode } from './harness';
 
 export const CMD = {
@@ -113,8 +114,11 @@ export function storedResults(vs: VsCode): ExperimentResult[] {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.json') && e.name !== 'index.json') {
-        const r = JSON.parse(readFileSync(p, 'utf8')) as ExperimentResult;
-        if (r && r.version === 2 && r.config && r.sgd) out.push({ r, t: r.startedAt });
+        const file = JSON.parse(readFileSync(p, 'utf8')) as ResultFile;
+        if (file && file.version === 3 && file.config) {
+          const r = fromResultFile(file);
+          out.push({ r, t: r.startedAt });
+        }
       }
     }
   };
@@ -157,7 +161,7 @@ export function runCli(file: string, config: unknown): ExperimentResult {
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 300_000,
   });
-  return JSON.parse(readFileSync(out, 'utf8')) as ExperimentResult;
+  return fromResultFile(JSON.parse(readFileSync(out, 'utf8')) as ResultFile);
 }
 
 /** 1-based line of the first line of `file` containing `text`. */

@@ -31,8 +31,18 @@ test('run writes RESULT.json with the documented fields', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /function rastrigin \(dim 2\), 8 trials/);
   const res = JSON.parse(readFileSync(out, 'utf8'));
-  assert.equal(res.finals.length, 8);
-  assert.equal(res.finals[0].length, 2);
+  // Version 3: each method's trials once, in `methods`; no copies beside them.
+  assert.equal(res.version, 3);
+  assert.deepEqual(
+    res.methods.map((m: { name: string; role?: string }) => [m.name, m.role]),
+    [
+      ['SGD', 'sgd'],
+      ['GD', 'gd'],
+    ],
+  );
+  for (const k of ['sgd', 'gd', 'finals']) assert.equal(k in res, false, `no top-level ${k}`);
+  assert.equal(res.methods[0].finals.length, 8);
+  assert.equal(res.methods[0].finals[0].length, 2);
   assert.equal(typeof res.diverged, 'number');
   assert.deepEqual(res.landscape.x.length, 21);
   assert.deepEqual(res.landscape.y.length, 21);
@@ -50,7 +60,7 @@ test('run writes RESULT.json with the documented fields', () => {
   // Same seed, same numbers.
   const out2 = join(dir, 'result2.json');
   assert.equal(run('run', 'examples/rastrigin.ts', '--config', cfg, '--out', out2, '--quiet', '--workers', '1').status, 0);
-  assert.deepEqual(JSON.parse(readFileSync(out2, 'utf8')).finals, res.finals);
+  assert.deepEqual(JSON.parse(readFileSync(out2, 'utf8')).methods, res.methods);
 });
 
 test('bad settings exit 2 naming the setting; a throwing loss exits 1 naming file and line', () => {

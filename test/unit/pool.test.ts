@@ -73,7 +73,7 @@ test('same numbers on 1, 2 and 3 workers and in-process, diagnostics included (F
     assert.deepEqual(other.gd, a.gd);
   }
   assert.ok(a.diagnostics.trajectory.innerMean.every(Number.isFinite) && a.diagnostics.trajectory.probeMean.every(Number.isFinite));
-  assert.equal(a.version, 2);
+  assert.equal(a.version, 3);
   assert.equal(a.sgd.checkpoints.length, a.sgd.pathTrials.length);
   assert.deepEqual(a.gd!.checkpoints, []);
   assert.equal('figure5' in a.sgd || 'checkpointX' in a.sgd || 'checkpointGrad2' in a.sgd, false, 'the sums stay out of the result');

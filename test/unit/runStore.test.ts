@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore, newRunId, resultToCsv, summarize } from '../../src/extension/runStore';
@@ -176,6 +176,43 @@ test('run store: ids cannot reach files outside the store folder', async () => {
     assert.deepEqual(readdirSync(join(dir, 'a')).sort(), ['b', 'secret.json'], 'nothing written outside the store');
     assert.equal(readdirSync(storeDir).length, 2, 'the run file and the index');
     assert.equal((await s.get('../../escaped'))?.sgd.finals[1][0], 8);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('run store: runs are stored as RESULT.json version 3, and runs stored as version 2 still open', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgd-store-'));
+  try {
+    const s = new RunStore(dir);
+    const r = fakeResult(4);
+    await s.add(summarize('run-new', r, { file: '/w/loss.ts', exportName: 'bowl', mode: 'run' }), r);
+    const onDisk = JSON.parse(readFileSync(join(dir, 'run-new.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(onDisk.version, 3);
+    for (const k of ['sgd', 'gd', 'finals']) assert.equal(k in onDisk, false, `no copy ${k} on disk`);
+    // A run stored by an older version: its file as version 2 wrote it, listed in the index.
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { runs: Array<{ id: string }> };
+    index.runs.push({ ...index.runs[0]!, id: 'run-old' });
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+    writeFileSync(join(dir, 'run-old.json'), JSON.stringify(fakeResult(9)));
+    const reopened = new RunStore(dir);
+    for (const [id, tag] of [
+      ['run-new', 4],
+      ['run-old', 9],
+    ] as const) {
+      const back = (await reopened.get(id))!;
+      assert.deepEqual(back.sgd.finals, [
+        [0.1, -0.2],
+        [tag, 0],
+      ]);
+      assert.deepEqual(back.finals, back.sgd.finals);
+      assert.deepEqual(back.gd?.finals, [[1.5, 2]]);
+      assert.deepEqual(
+        back.methods.map((m) => m.role),
+        ['sgd', 'gd'],
+      );
+      assert.equal(back.version, id === 'run-new' ? 3 : 2);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
