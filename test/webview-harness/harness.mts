@@ -369,6 +369,27 @@ for (const [name, opts] of views ? cases : []) {
         );
       }
     }
+    if (view.config.dim > 2 && theme === 'vscode-dark') {
+      // The plane through x* (issue 14): f and each g with the projected paths and finals, c(y) per g, and its words.
+      const plane = view.diagnostics.plane!;
+      const pd = await drawn(p, ['chart-plane-g', 'chart-plane-c']);
+      const cells = (g: number[][]) => g.flat().filter(Number.isFinite).length;
+      const finals = plane.finals.filter((q) => q.every(Number.isFinite)).length;
+      const wantG = cells(plane.f) + plane.smoothed.reduce((n, s) => n + cells(s.values), 0) + finals * (1 + plane.smoothed.length);
+      const wantC = plane.smoothed.reduce((n, s) => n + cells(s.convexity), 0);
+      check(
+        !(await p.getByTestId('plane-card').isHidden()) && Number(pd['chart-plane-g']!.points) === wantG,
+        `${name} plane card: f and ${plane.smoothed.length} g maps with the projected finals, ${pd['chart-plane-g']!.points} points = ${wantG}`,
+      );
+      check(Number(pd['chart-plane-c']!.points) === wantC, `${name} plane c(y) maps: ${pd['chart-plane-c']!.points} cells = ${wantC}`);
+      const words = await p.getByTestId('plane-text').textContent();
+      check(
+        !!words && words.includes('filter-normalised') && words.includes('Plane through x*'),
+        `${name} plane text: ${words?.slice(0, 120)}…`,
+      );
+    } else if (theme === 'vscode-dark') {
+      check(await p.getByTestId('plane-card').isHidden(), `${name}: no plane card for d ≤ 2`);
+    }
     const summary = await p.getByTestId('summary').textContent();
     check(!!summary && /SGD \d+ \/ \d+/.test(summary), `${name} summary: ${summary?.slice(0, 90)}…`);
     const emptyNotes = await p.evaluate(() =>

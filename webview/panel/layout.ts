@@ -97,6 +97,16 @@ export const noiseCard = h(
   ),
 );
 
+/** The d > 2 plane through x* in words (data-testid="plane-text"). */
+export const planeLine = h('p', { class: 'note', 'data-testid': 'plane-text' });
+
+/** d > 2 runs (issue 14): f, g and c(y) on a plane through x*, the paths projected; hidden otherwise and while a run goes. */
+export const planeCard = h(
+  'div',
+  { 'data-testid': 'plane-card', hidden: true },
+  card('Landscape on a plane through x*', [], planeLine, figure(SLOTS.planeLandscapes), figure(SLOTS.planeConvexity)),
+);
+
 /** The cards (hidden while there is no run). */
 export const content = h(
   'div',
@@ -107,6 +117,7 @@ export const content = h(
   card('Where trials end', [stageSelect, layoutSelect, densitySelect], successLine, targetsLine, finalsPair),
   diagnosticsCard,
   noiseCard,
+  planeCard,
 );
 
 /** Puts the page into document.body; `onPng` saves a chart when its PNG button is pressed. */

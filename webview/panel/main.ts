@@ -52,6 +52,7 @@ import { formatDuration } from '../shared/format';
 import { receiveLive, receiveState } from '../shared/receive';
 import { liveText, summaryText } from '../shared/summary';
 import { noiseLandscapesText } from '../../src/view/gradientNoise';
+import { planeText } from '../../src/view/plane';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { connect } from '../shared/vscode';
 import { bindCompare, renderCompare } from './compare';
@@ -67,6 +68,8 @@ import {
   mount,
   noiseCard,
   noiseLine,
+  planeCard,
+  planeLine,
   root,
   successLine,
   summary,
@@ -139,6 +142,9 @@ function renderAll(view: ViewResult): void {
   noiseLine.textContent = noise?.landscapes
     ? noiseLandscapesText(noise.landscapes)
     : 'The landscapes under the measured and the isotropic noise are drawn side by side for d = 2; the QQ plot is for any d.';
+  const plane = view.diagnostics.plane;
+  planeCard.hidden = !plane;
+  planeLine.textContent = plane ? planeText(plane) : '';
   for (const s of ALL_SLOTS) draw(s, view);
   renderSurface(view, theme, ui);
 }
@@ -160,6 +166,7 @@ function renderLive(live: LiveView & { view: ViewResult }): void {
   content.hidden = false;
   diagnosticsCard.hidden = true;
   noiseCard.hidden = true;
+  planeCard.hidden = true;
   exportJson.toggleAttribute('disabled', true);
   exportCsv.toggleAttribute('disabled', true);
   syncControls(view, ui);

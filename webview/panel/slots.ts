@@ -12,6 +12,7 @@ import { drawFinals } from '../charts/finals';
 import { drawHistogram } from '../charts/histogram';
 import { drawLandscape } from '../charts/landscape';
 import { drawNoiseConvexity, drawNoiseLandscapes, drawNoiseQq } from '../charts/minibatch';
+import { drawPlaneConvexity, drawPlaneLandscapes } from '../charts/plane';
 import { drawTrajectories } from '../charts/trajectories';
 import { h } from '../shared/dom';
 import type { Theme } from '../shared/theme';
@@ -60,6 +61,8 @@ export const SLOTS = {
   }),
   noiseConvexity: slot('chart-noise-c', 'c(y) under each', drawNoiseConvexity, { tall: true }),
   noiseQq: slot('chart-noise-qq', 'QQ plot: the minibatch kicks at x* against the Gaussian model', drawNoiseQq),
+  planeLandscapes: slot('chart-plane-g', 'f and g on the plane through x*, the paths projected', drawPlaneLandscapes, { tall: true }),
+  planeConvexity: slot('chart-plane-c', 'c(y) on the plane', drawPlaneConvexity, { tall: true }),
 };
 
 export const ALL_SLOTS: ChartSlot[] = Object.values(SLOTS);
