@@ -3,13 +3,17 @@
  * defaults: minibatch SGD, B = 4 of 44 examples), run it from the command palette; the panel's card
  * "Minibatch noise against the isotropic model" shows g under the measured noise beside g under
  * the isotropic model, their c(y) maps and the QQ plot of the kicks (screenshots), and its words
- * are those of the stored result.
+ * are those of the stored result. Then `two-layer-net.ts` (d = 17, its defaults: minibatch SGD, B = 16
+ * of 80): the card "Landscape on a plane through x*" draws f, g under the measured noise and g
+ * under the isotropic model on the plane of C(x*)'s top two eigenvectors with the paths projected,
+ * and the c(y) maps (screenshots); its words are those of the stored result.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { noiseLandscapesText } from '../../src/view/gradientNoise';
 import { VsCode, copyExamples } from './harness';
-import { CMD, canvasPixels, chartState, storedResults, tid, waitForNewRun } from './sgd';
+import { planeText } from '../../src/view/plane';
+import { CMD, canvasPixels, chartState, panel, readPanel, storedResults, tid, waitForNewRun } from './sgd';
 
 let vs: VsCode;
 
@@ -50,3 +54,44 @@ test('least squares with minibatch noise: the measured and the isotropic landsca
     await vs.screenshot(`9-${id}`);
   }
 });
+
+test('the two-layer network (d = 17) with minibatch noise: f and both smoothed landscapes on the plane of C’s top eigenvectors, the paths projected', async () => {
+  const before = await readPanelRun();
+  await vs.openFile('two-layer-net.ts');
+  await vs.runCommand(CMD.run);
+  const { frame, shown } = await waitForNewRun(vs, before, 600_000);
+  assert.match(shown.label, /^xorNet · /, shown.label);
+  const card = frame.locator(tid('plane-card'));
+  assert.equal(await card.getAttribute('hidden'), null, 'the plane card is shown for d > 2');
+  const stored = storedResults(vs);
+  const plane = stored[0]!.diagnostics.plane!;
+  assert.equal(plane.source, 'noise-eigenvectors');
+  assert.equal(await frame.locator(tid('plane-text')).textContent(), planeText(plane), 'the card says what the result holds');
+  const cells = plane.alpha.length * plane.beta.length;
+  for (const [id, atLeast] of [
+    // f, g under the measured noise and g under the isotropic model (with the projected finals on each).
+    ['chart-plane-g', 3 * cells],
+    // c(y) under each (x* itself: its curvature limit).
+    ['chart-plane-c', 2 * cells - 2],
+  ] as const) {
+    const c = await chartState(frame, id);
+    assert.ok(c.drawn, `${id} is drawn (${c.error ?? 'no error recorded'})`);
+    assert.ok(c.points >= atLeast, `${id} drew its data (${c.points} ≥ ${atLeast})`);
+    assert.ok(c.width > 150 && c.height > 80, `${id} is visible (${c.width}×${c.height})`);
+    const px = await canvasPixels(frame, id);
+    assert.ok(px.inked > 0.005, `${id} has ink (${(px.inked * 100).toFixed(2)}%)`);
+    await frame.locator(tid(id)).scrollIntoViewIfNeeded();
+    await vs.screenshot(`9-${id}`);
+  }
+  // The noise card's QQ plot is drawn for any d.
+  const qq = await chartState(frame, 'chart-noise-qq');
+  assert.ok(qq.drawn && qq.points >= 99, `chart-noise-qq drawn (${qq.points})`);
+  await frame.locator(tid('chart-noise-qq')).scrollIntoViewIfNeeded();
+  await vs.screenshot('9-two-layer-noise-qq');
+});
+
+/** The run the panel shows now ('' before any). */
+async function readPanelRun(): Promise<string> {
+  const frame = await panel(vs, 60_000);
+  return (await readPanel(frame).catch(() => undefined))?.run ?? '';
+}
