@@ -139,7 +139,9 @@ export function advanceOptimizer(s: OptimizerStepState, n: number): number {
         }
       }
     }
-    perturb(code, s.a, d, rng, normal, w);
+    // No noise: w is zero, as perturb would write it; nothing is drawn.
+    if (code !== 0) perturb(code, s.a, d, rng, normal, w);
+    else if (k === 0) w.fill(0);
     for (let i = 0; i < d; i++) gh[i] = g[i] + w[i] / lr;
     applyUpdate(opt, state, x, gh, lr);
     let far = 0;

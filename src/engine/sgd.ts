@@ -247,8 +247,10 @@ function advance(s: StepState, n: number): number {
         return k;
       }
     }
+    // No noise (GD): w is zero, as perturb would write it; nothing is drawn.
     if (code === 1 && d === 1) w[0] = a * (2 * rng() - 1);
-    else perturb(code, a, d, rng, normal, w);
+    else if (code !== 0) perturb(code, a, d, rng, normal, w);
+    else if (k === 0) w.fill(0);
     let far = 0;
     for (let i = 0; i < d; i++) {
       const yi = x[i] - lr * g[i];
@@ -299,6 +301,7 @@ function advance1(s: StepState, n: number): number {
       break;
     }
     if (code === 1) w0 = a * (2 * rng() - 1);
+    else if (code === 0) w0 = 0;
     else {
       perturb(code, a, 1, rng, normal, w);
       w0 = w[0];
@@ -365,6 +368,9 @@ function advance2(s: StepState, n: number): number {
       } while (u * u + v * v > 1);
       w0 = a * u;
       w1 = a * v;
+    } else if (code === 0) {
+      w0 = 0;
+      w1 = 0;
     } else {
       perturb(code, a, 2, rng, normal, w);
       w0 = w[0];
