@@ -44,14 +44,7 @@ test('least squares with minibatch noise: the measured and the isotropic landsca
     ['chart-noise-c', 2 * grid - 2],
     ['chart-noise-qq', 99],
   ] as const) {
-    const c = await chartState(frame, id);
-    assert.ok(c.drawn, `${id} is drawn (${c.error ?? 'no error recorded'})`);
-    assert.ok(c.points >= atLeast, `${id} drew its data (${c.points} ≥ ${atLeast})`);
-    assert.ok(c.width > 150 && c.height > 80, `${id} is visible (${c.width}×${c.height})`);
-    const px = await canvasPixels(frame, id);
-    assert.ok(px.inked > 0.005, `${id} has ink (${(px.inked * 100).toFixed(2)}%)`);
-    await frame.locator(tid(id)).scrollIntoViewIfNeeded();
-    await vs.screenshot(`9-${id}`);
+    await chartDrawn(frame, id, atLeast);
   }
 });
 
@@ -74,14 +67,7 @@ test('the two-layer network (d = 17) with minibatch noise: f and both smoothed l
     // c(y) under each (x* itself: its curvature limit).
     ['chart-plane-c', 2 * cells - 2],
   ] as const) {
-    const c = await chartState(frame, id);
-    assert.ok(c.drawn, `${id} is drawn (${c.error ?? 'no error recorded'})`);
-    assert.ok(c.points >= atLeast, `${id} drew its data (${c.points} ≥ ${atLeast})`);
-    assert.ok(c.width > 150 && c.height > 80, `${id} is visible (${c.width}×${c.height})`);
-    const px = await canvasPixels(frame, id);
-    assert.ok(px.inked > 0.005, `${id} has ink (${(px.inked * 100).toFixed(2)}%)`);
-    await frame.locator(tid(id)).scrollIntoViewIfNeeded();
-    await vs.screenshot(`9-${id}`);
+    await chartDrawn(frame, id, atLeast);
   }
   // The noise card's QQ plot is drawn for any d.
   const qq = await chartState(frame, 'chart-noise-qq');
@@ -94,4 +80,16 @@ test('the two-layer network (d = 17) with minibatch noise: f and both smoothed l
 async function readPanelRun(): Promise<string> {
   const frame = await panel(vs, 60_000);
   return (await readPanel(frame).catch(() => undefined))?.run ?? '';
+}
+
+/** Chart `id` is drawn with at least `atLeast` points, visible and inked; screenshotted as 9-<id>. */
+async function chartDrawn(frame: Awaited<ReturnType<typeof panel>>, id: string, atLeast: number): Promise<void> {
+  const c = await chartState(frame, id);
+  assert.ok(c.drawn, `${id} is drawn (${c.error ?? 'no error recorded'})`);
+  assert.ok(c.points >= atLeast, `${id} drew its data (${c.points} ≥ ${atLeast})`);
+  assert.ok(c.width > 150 && c.height > 80, `${id} is visible (${c.width}×${c.height})`);
+  const px = await canvasPixels(frame, id);
+  assert.ok(px.inked > 0.005, `${id} has ink (${(px.inked * 100).toFixed(2)}%)`);
+  await frame.locator(tid(id)).scrollIntoViewIfNeeded();
+  await vs.screenshot(`9-${id}`);
 }
