@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { discoverLosses, lossAtLine, orderByCursor, readStaticExport } from '../../src/runner/discover';
+import { discoverLosses, lossAtLine, lossShapeText, orderByCursor, readStaticExport } from '../../src/runner/discover';
 
 const byName = (src: string) => Object.fromEntries(discoverLosses(src, 'loss.ts').map((l) => [l.name, l]));
 
@@ -55,6 +55,24 @@ test('array parameters take their dimension from options, a tuple, or settings (
   assert.equal(l.k.dim, 2);
   assert.equal(l.m.dim, 3);
   assert.equal(l.rastriginOptions, undefined, 'Options exports are not losses');
+});
+
+test('issue 13: the picker and CodeLens say a loss\'s shape in words (was "sphere dim from settings-D (array)")', () => {
+  const src = [
+    'export function sphere(x: number[]) { return x.reduce((s, v) => s + v * v, 0); }',
+    'export const ring = (x: number[]) => x[0];',
+    'export const ringOptions = { dim: 5 };',
+    'export function pair(p: [number, number]) { return p[0]; }',
+    'export function flat(x: number, y: number) { return x * y; }',
+  ].join('\n');
+  const l = byName(src);
+  const text = Object.fromEntries(Object.keys(l).map((n) => [n, lossShapeText(l[n]!)]));
+  assert.deepEqual(text, {
+    sphere: 'array, dim from settings',
+    ring: '5-D (array)',
+    pair: '2-D (array)',
+    flat: '2-D',
+  });
 });
 
 test('export lists, aliases, default exports and overloads', () => {

@@ -30,6 +30,7 @@ function orEmpty(draw: (canvas: HTMLCanvasElement, view: ViewResult, t: Theme, s
   return (canvas, view, t, ui) => {
     delete canvas.dataset.contourSegments;
     delete canvas.dataset.colorScale;
+    for (const k of ['yRange', 'clipped', 'estimate', 'curve'] as const) delete canvas.dataset[k];
     const sel = selected(view, ui);
     return sel ? draw(canvas, view, t, sel) : drawChart(canvas, { datasets: [], xLabel: 'x', yLabel: 'c(y)' }, t);
   };
@@ -79,6 +80,8 @@ function curves(
   const extra: Series[] = [];
   if (yr && oneCurve) {
     const clipped = clippedStretches(view.landscape.x, oneCurve, yr[0], yr[1]);
+    // For tests: the stretches cut off, "above:x:value" each (';' between).
+    canvas.dataset.clipped = clipped.map((q) => `${q.side}:${q.x}:${q.value}`).join(';');
     if (clipped.length > 0)
       extra.push(
         dots(
@@ -100,6 +103,8 @@ function curves(
     const curveMin = Math.min(...inRegion.filter(Number.isFinite));
     // Below the curve: the mean-value bound (g lower somewhere in the region than at x*) capped it.
     const bound = Number.isFinite(curveMin) && c < curveMin - 1e-9 * Math.max(1, Math.abs(c));
+    // For tests: the estimated c, the region it is drawn over, and which of the two it is.
+    canvas.dataset.estimate = `${c},${st.region[0]},${st.region[1]},${bound ? 'bound' : 'inf'}`;
     extra.push(
       line(
         `estimated c = ${formatNumber(c)}: ${bound ? 'mean-value bound (g is lower in the region than at x*)' : 'inf of this curve'} on stage ${st.stage + 1}'s start region [${formatNumber(st.region[0])}, ${formatNumber(st.region[1])}]`,
@@ -121,6 +126,7 @@ function curves(
         } as Partial<Series>),
       );
   }
+  if (yr) canvas.dataset.yRange = `${yr[0]},${yr[1]}`;
   const hlines: NonNullable<Annotations['hlines']> = [{ y: 0, color: p.rule, dash: [] }];
   if (!st && Number.isFinite(c)) hlines.push({ y: c, color: p.cEstimate, label: `estimated c = ${formatNumber(c)}` });
   return drawChart(
@@ -151,6 +157,7 @@ const convexityLine = orEmpty((canvas, view, t, sel) => {
   const x = view.landscape.x;
   const maps = view.diagnostics.convexity;
   const k0 = maps.indexOf(sel);
+  canvas.dataset.curve = String(k0);
   // Chart.js draws the first dataset on top: the picked curve first.
   const order = [k0, ...maps.map((_, k) => k).filter((k) => k !== k0)];
   const datasets = order.map((k) => {

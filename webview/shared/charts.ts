@@ -232,14 +232,18 @@ export function dataCount(spec: ChartSpec): number {
 export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: Theme): number {
   const config = chartConfig(spec, theme) as ChartConfiguration;
   const existing = Chart.getChart(canvas);
+  let chart: Chart;
   if (existing && (existing.config as { type?: string }).type === config.type) {
     existing.data.datasets = config.data.datasets;
     existing.options = config.options ?? {};
     existing.update('none');
+    chart = existing;
   } else {
     existing?.destroy();
-    new Chart(canvas, config);
+    chart = new Chart(canvas, config);
   }
+  // For tests: the value-axis ticks as drawn ("," between).
+  canvas.dataset.yTicks = (chart.scales['y']?.ticks ?? []).map((t) => t.value).join(',');
   return dataCount(spec);
 }
 
