@@ -7,7 +7,7 @@
  *
  *   npm run build && node --import tsx test/webview-harness/harness.mts [outDir]
  *   RESULTS=a.json,b.json …   also render these RESULT.json files (from `sgd-landscape run --out`)
- *   ONLY=sidebar | ONLY=results | ONLY=live | ONLY=sweep | ONLY=surface   run just that part
+ *   ONLY=views | methods | compare | live | sidebar | surface | sweep | issue13   run just that part
  *
  * Needs /usr/bin/chromium and playwright-core (devDependency). Exit code 1 on any failed check.
  */
@@ -23,6 +23,7 @@ import type { MethodResult } from '../../src/engine/types';
 import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
 import { sweepHarness } from './sweep';
 import { surfaceHarness } from './surface';
+import { issue13Harness } from './issue13';
 import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
 import type { RunConfigInput } from '../../src/engine/types';
@@ -495,6 +496,8 @@ for (const [name, opts] of views ? cases : []) {
         .catch(() => undefined);
       const nextLabel = await p.getByTestId('time-label').textContent();
       check(nextLabel === 'step 400 / 400', `the next run opens at its end (${nextLabel}), not where the slider was (${label})`);
+      await p.getByTestId('chart-trajectories').scrollIntoViewIfNeeded();
+      await p.screenshot({ path: join(outDir, 'panel-1d-next-run-at-end.png') });
     }
     await p.close();
   }
@@ -652,6 +655,23 @@ if (views) {
   const after = await p.getByTestId('chart-trajectories').evaluate((c: HTMLCanvasElement) => c.toDataURL());
   check(before !== after, 'Rosenbrock: linear colours redraw the map under the paths too');
   await p.getByTestId('chart-landscape').screenshot({ path: join(outDir, 'panel-2d-rosenbrock-linear.png') });
+  // Rank: every colour covers as many cells, so the valley and the slopes both show.
+  await p.getByTestId('color-scale').evaluate((el: HTMLElement & { value: string }) => {
+    el.value = 'rank';
+    el.dispatchEvent(new Event('change'));
+  });
+  await p
+    .waitForFunction(
+      () => document.querySelector('[data-testid="chart-landscape"]')?.getAttribute('data-color-scale') === 'rank,rank',
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    )
+    .catch(() => undefined);
+  const rank = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
+  check(rank === 'rank,rank', `Rosenbrock: the control switches f and g to rank (${rank})`);
+  await p.getByTestId('chart-landscape').screenshot({ path: join(outDir, 'panel-2d-rosenbrock-rank.png') });
   check(errors.length === 0, `Rosenbrock: no console errors ${errors.join(' | ')}`);
   await p.close();
 }
@@ -675,54 +695,63 @@ if (views) {
   for (const k of ['probeAtWMean', 'probeAtWMin', 'probeAtWMax'] as const) tr[k] = tr[k]?.map(() => NaN);
   result.diagnostics.convexity = [];
   const view = toViewResult(result, 'run-all-diverged');
-  const { p, errors } = await open('panel', 'vscode-dark');
-  await post(p, { status: { kind: 'idle' }, runs: [], current: view });
-  await drawn(p, CHARTS);
-  const notes = await p.evaluate(() =>
-    Object.fromEntries(
-      [...document.querySelectorAll('[data-testid^="empty-chart-"]')].map((e) => [
-        e.getAttribute('data-testid')!.replace('empty-', ''),
-        (e as HTMLElement).hidden ? null : e.textContent,
-      ]),
-    ),
-  );
-  const diverged = /^All 100 SGD and all 100 GD trials diverged/;
-  for (const id of ['chart-finals', 'chart-histogram'])
-    check(diverged.test(notes[id] ?? '') && /smaller learning rate/.test(notes[id]!), `all diverged: ${id} says why (${notes[id]})`);
-  for (const id of ['chart-fig5-inner', 'chart-fig5-probe', 'chart-fig5-gradnorm'])
-    check(diverged.test(notes[id] ?? ''), `all diverged: ${id} says why (${notes[id]})`);
-  check(
-    /no stage of this run adds noise/.test(notes['chart-convexity'] ?? ''),
-    `no noise: chart-convexity says why (${notes['chart-convexity']})`,
-  );
-  check(
-    notes['chart-landscape'] === null && notes['chart-trajectories'] === null,
-    'all diverged: landscape and paths (which have data) say nothing',
-  );
-  const attr = await p.getByTestId('chart-histogram').getAttribute('data-empty');
-  check(attr === notes['chart-histogram'], 'all diverged: data-empty carries the same words');
-  check(errors.length === 0, `all diverged: no console errors ${errors.join(' | ')}`);
-  await p.screenshot({ path: join(outDir, 'panel-1d-all-diverged.png'), fullPage: true });
-  // The next run with data hides the notes again.
-  await post(p, {
-    status: { kind: 'idle' },
-    runs: [],
-    current: toViewResult(makeResult({ dim: 1, trials: 20, steps: 100 }), 'run-after-diverged'),
-  });
-  await p
-    .waitForFunction(
-      () => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-run') === 'run-after-diverged',
-      undefined,
-      {
-        timeout: 10_000,
-      },
-    )
-    .catch(() => undefined);
-  const left = await p.evaluate(
-    () => [...document.querySelectorAll('[data-testid^="empty-chart-"]')].filter((e) => !(e as HTMLElement).hidden).length,
-  );
-  check(left === 0, `a run with data hides the empty notes (${left} left)`);
-  await p.close();
+  for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast']) {
+    const { p, errors } = await open('panel', theme);
+    await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+    await drawn(p, CHARTS);
+    const notes = await p.evaluate(() =>
+      Object.fromEntries(
+        [...document.querySelectorAll('[data-testid^="empty-chart-"]')].map((e) => [
+          e.getAttribute('data-testid')!.replace('empty-', ''),
+          (e as HTMLElement).hidden ? null : e.textContent,
+        ]),
+      ),
+    );
+    const diverged = /^All 100 SGD and all 100 GD trials diverged/;
+    for (const id of ['chart-finals', 'chart-histogram'])
+      check(
+        diverged.test(notes[id] ?? '') && /smaller learning rate/.test(notes[id]!),
+        `all diverged ${theme}: ${id} says why (${notes[id]})`,
+      );
+    for (const id of ['chart-fig5-inner', 'chart-fig5-probe', 'chart-fig5-gradnorm'])
+      check(diverged.test(notes[id] ?? ''), `all diverged: ${id} says why (${notes[id]})`);
+    check(
+      /no stage of this run adds noise/.test(notes['chart-convexity'] ?? ''),
+      `no noise: chart-convexity says why (${notes['chart-convexity']})`,
+    );
+    check(
+      notes['chart-landscape'] === null && notes['chart-trajectories'] === null,
+      'all diverged: landscape and paths (which have data) say nothing',
+    );
+    const attr = await p.getByTestId('chart-histogram').getAttribute('data-empty');
+    check(attr === notes['chart-histogram'], 'all diverged: data-empty carries the same words');
+    check(errors.length === 0, `all diverged: no console errors ${errors.join(' | ')}`);
+    await p.screenshot({ path: join(outDir, `panel-1d-all-diverged-${theme.replace('vscode-', '')}.png`), fullPage: true });
+    if (theme !== 'vscode-dark') {
+      await p.close();
+      continue;
+    }
+    // The next run with data hides the notes again.
+    await post(p, {
+      status: { kind: 'idle' },
+      runs: [],
+      current: toViewResult(makeResult({ dim: 1, trials: 20, steps: 100 }), 'run-after-diverged'),
+    });
+    await p
+      .waitForFunction(
+        () => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-run') === 'run-after-diverged',
+        undefined,
+        {
+          timeout: 10_000,
+        },
+      )
+      .catch(() => undefined);
+    const left = await p.evaluate(
+      () => [...document.querySelectorAll('[data-testid^="empty-chart-"]')].filter((e) => !(e as HTMLElement).hidden).length,
+    );
+    check(left === 0, `a run with data hides the empty notes (${left} left)`);
+    await p.close();
+  }
 }
 
 // Issue 13 on the examples the project ships (examples/rosenbrock.ts, examples/himmelblau.ts), run
@@ -759,8 +788,18 @@ if (views) {
       const contours = await p.getByTestId('chart-landscape').getAttribute('data-contour-segments');
       const want = `${expectedContours(result.landscape.f)},${expectedContours(result.landscape.smoothed[0]!.values)}`;
       check(contours === want, `${ex.name} ${theme}: contours on f and g ${contours} = ${want}`);
-      await p.screenshot({ path: join(outDir, `panel-example-${ex.name}-${theme.replace('vscode-', '')}.png`), fullPage: true });
-      if (theme === 'vscode-dark') {
+      // The c(y) map: centred at 0, each side on its own scale, the c = 0 line drawn.
+      const cm = expectedCMap(view);
+      const [cSegments, cScale] = await p
+        .getByTestId('chart-convexity')
+        .evaluate((el) => [el.getAttribute('data-contour-segments'), el.getAttribute('data-color-scale')]);
+      check(
+        Number(cSegments) === cm.segments && cScale === `${-cm.negative},${cm.positive}`,
+        `${ex.name} ${theme}: c-map c = 0 line ${cSegments} segments = ${cm.segments}, scale ${cScale} = each side's 98% quantile (${-cm.negative}, ${cm.positive})`,
+      );
+      const t = theme.replace('vscode-', '');
+      await p.screenshot({ path: join(outDir, `panel-example-${ex.name}-${t}.png`), fullPage: true });
+      {
         const zooms = () =>
           p.evaluate(() =>
             ['chart-landscape', 'chart-trajectories', 'chart-finals', 'chart-histogram'].map(
@@ -769,7 +808,7 @@ if (views) {
           );
         check(
           (await zooms()).every((z) => z === ''),
-          `${ex.name}: opens on the whole grid`,
+          `${ex.name} ${t}: opens on the whole grid`,
         );
         // Wheel over the middle of f's map: in by e^(−0.4); every plane chart follows.
         const [fArea] = await plotAreas(p, 'chart-landscape');
@@ -787,12 +826,15 @@ if (views) {
         const gridW = result.landscape.x[result.landscape.x.length - 1]! - result.landscape.x[0]!;
         check(
           z.every((q) => q === z[0]) && Math.abs((w[1]! - w[0]!) / gridW - Math.exp(-0.4)) < 1e-3,
-          `${ex.name}: the wheel zooms f, g, paths, finals and density together (${z[0]}; width ${(w[1]! - w[0]!).toFixed(3)} of ${gridW} = e^−0.4; domain ${full})`,
+          `${ex.name} ${t}: the wheel zooms f, g, paths, finals and density together (${z[0]}; width ${(w[1]! - w[0]!).toFixed(3)} of ${gridW} = e^−0.4; domain ${full})`,
         );
         const [gArea] = (await plotAreas(p, 'chart-landscape')).slice(1);
         const [fNow] = await plotAreas(p, 'chart-landscape');
-        check(!!gArea && gArea[2] === fNow![2] && gArea[3] === fNow![3], `${ex.name}: f and g plots keep one size and window when zoomed`);
-        await p.screenshot({ path: join(outDir, `panel-example-${ex.name}-zoomed.png`), fullPage: true });
+        check(
+          !!gArea && gArea[2] === fNow![2] && gArea[3] === fNow![3],
+          `${ex.name} ${t}: f and g plots keep one size and window when zoomed`,
+        );
+        await p.screenshot({ path: join(outDir, `panel-example-${ex.name}-zoomed-${t}.png`), fullPage: true });
         // Drag 40 px right: the window moves left by 40 px worth of data.
         await p.mouse.move(cx, cy);
         await p.mouse.down();
@@ -803,18 +845,18 @@ if (views) {
         const per = (w[1]! - w[0]!) / fNow![2]!;
         check(
           Math.abs(dragged[0]! - (w[0]! - 40 * per)) < 2 * per || dragged[0] === result.landscape.x[0],
-          `${ex.name}: a drag pans (x from ${w[0]} to ${dragged[0]}, expected ${(w[0]! - 40 * per).toFixed(4)} or the grid's edge)`,
+          `${ex.name} ${t}: a drag pans (x from ${w[0]} to ${dragged[0]}, expected ${(w[0]! - 40 * per).toFixed(4)} or the grid's edge)`,
         );
         await p.mouse.dblclick(cx, cy);
         await p.waitForTimeout(100);
         check(
           (await zooms()).every((q) => q === ''),
-          `${ex.name}: a double-click goes back to the whole grid`,
+          `${ex.name} ${t}: a double-click goes back to the whole grid`,
         );
         // The time slider before the end: finals and density show every trial at the latest
         // snapshot step up to the slider's step, counted here from the result's snapshots.
         const snapSteps = result.sgd.snapshotSteps;
-        check(snapSteps.length >= 2 && snapSteps[0] === 0, `${ex.name}: the run keeps snapshots (${snapSteps.join(', ')})`);
+        check(snapSteps.length >= 2 && snapSteps[0] === 0, `${ex.name} ${t}: the run keeps snapshots (${snapSteps.join(', ')})`);
         const pathSteps = result.sgd.pathSteps;
         const index = Math.floor(pathSteps.length / 3);
         await p.getByTestId('time-slider').evaluate((el: HTMLInputElement, v: number) => {
@@ -833,15 +875,20 @@ if (views) {
         const at = await drawn(p, ['chart-histogram', 'chart-finals']);
         check(
           Number(at['chart-histogram']!.points) === want(result.sgd, true),
-          `${ex.name}: slider at step ${pathSteps[index]}: the density shows the ${want(result.sgd, true)} SGD trials inside the domain at snapshot step ${snapSteps[snap]} (${at['chart-histogram']!.points})`,
+          `${ex.name} ${t}: slider at step ${pathSteps[index]}: the density shows the ${want(result.sgd, true)} SGD trials inside the domain at snapshot step ${snapSteps[snap]} (${at['chart-histogram']!.points})`,
         );
         const allMethods = result.methods.reduce((n, m) => n + want(m, false), 0);
         check(
           Number(at['chart-finals']!.points) === allMethods,
-          `${ex.name}: slider at step ${pathSteps[index]}: the finals chart shows every method's ${allMethods} trials at step ${snapSteps[snap]} (${at['chart-finals']!.points})`,
+          `${ex.name} ${t}: slider at step ${pathSteps[index]}: the finals chart shows every method's ${allMethods} trials at step ${snapSteps[snap]} (${at['chart-finals']!.points})`,
         );
-        await p.screenshot({ path: join(outDir, `panel-example-${ex.name}-step-${snapSteps[snap]}.png`), fullPage: true });
-        // Play from there: the density moves through the later snapshots and ends on the finals.
+        await p.screenshot({ path: join(outDir, `panel-example-${ex.name}-step-${snapSteps[snap]}-${t}.png`), fullPage: true });
+        if (theme !== 'vscode-dark') {
+          check(errors.length === 0, `${ex.name} ${theme}: no console errors ${errors.join(' | ')}`);
+          await p.close();
+          continue;
+        }
+        // Play from there (dark): the density moves through the later snapshots and ends on the finals.
         const seen = new Set<string>();
         await p.getByTestId('play').click();
         const until = Date.now() + 60_000;
@@ -1423,10 +1470,10 @@ if (!process.env.ONLY || process.env.ONLY === 'live') {
 }
 
 // Side panel: controls, presets, run message, summary, recent runs.
-for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['vscode-dark', 'vscode-light']) {
+for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['vscode-dark', 'vscode-light', 'vscode-high-contrast']) {
   const { p, errors } = await open('sidebar', theme, 360, 1300);
   const view = toViewResult(makeResult({ dim: 1, trials: 100, steps: 400 }), 'run-sidebar');
-  await post(p, {
+  const initial: HostState = {
     status: { kind: 'idle' },
     current: view,
     controls,
@@ -1458,7 +1505,8 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['
         diverged: 1,
       },
     ],
-  });
+  };
+  await post(p, initial);
   const d = await drawn(p, ['chart-sidebar-landscape']);
   check(d['chart-sidebar-landscape']!.drawn === 'true', `sidebar ${theme} small chart drawn (${d['chart-sidebar-landscape']!.points})`);
   check((await p.getByTestId('lr').inputValue()) === '0.02', 'sidebar shows lr from controls');
@@ -1466,8 +1514,57 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['
     /r = a\/η = 15/.test((await p.getByTestId('derived-r').textContent()) ?? ''),
     `derived r shown: ${await p.getByTestId('derived-r').textContent()}`,
   );
-  if (theme === 'vscode-dark') {
+  // Issue 13: η, radius and steps set nowhere are shown as suggested, with the values the
+  // function's last run derived and why; "Keep these values" offered.
+  {
+    const suggested = {
+      fields: ['lr', 'radius', 'steps'] as Array<'lr' | 'radius' | 'steps'>,
+      values: { lr: 0.225, radius: 0.251, steps: 100 },
+      why: { lr: 'η = 0.45/L with L = 2', radius: 'the largest whose spread at x* stays within ε/2', steps: 'GD converges in 12' },
+    };
+    await post(p, {
+      status: { kind: 'idle' },
+      current: view,
+      controls: {
+        ...controls,
+        settings: {
+          ...controls.settings,
+          lr: 0.225,
+          radius: 0.251,
+          steps: 100,
+          stages: [{ lr: 0.225, radius: 0.251, noise: 'uniform', steps: 100 }],
+        },
+        suggested,
+      },
+      runs: [],
+    });
+    await p.getByTestId('suggested-note').waitFor({ state: 'visible', timeout: 10_000 });
+    const tags = await p.evaluate(() =>
+      ['lr', 'radius', 'steps'].map((k) => !(document.querySelector(`[data-testid="suggested-${k}"]`) as HTMLElement).hidden),
+    );
+    const note = (await p.getByTestId('suggested-note').textContent()) ?? '';
+    check(
+      tags.every(Boolean) &&
+        note.includes('η 0.225 — η = 0.45/L with L = 2') &&
+        note.includes('steps 100 — GD converges in 12') &&
+        (await p.getByTestId('accept-suggested').isVisible()),
+      `sidebar ${theme}: η, radius and steps tagged suggested, the note gives the values and why (${note.slice(0, 100)}…)`,
+    );
+    await p.screenshot({ path: join(outDir, `sidebar-suggested-${theme.replace('vscode-', '')}.png`), fullPage: true });
+    // A preset stages the paper's four stages: the schedule opens on stages 2–4 and a line says Run runs it.
+    await post(p, initial);
     await p.getByTestId('preset-fig3-stages').click();
+    const preset = (await p.getByTestId('preset-note').textContent()) ?? '';
+    check(
+      (await p.getByTestId('schedule').evaluate((el) => el.hasAttribute('open'))) &&
+        (await p.locator('[data-testid="stages"] li[data-stage]').count()) === 3 &&
+        /^Staged “Figure 3: 4 stages”: 4 stages, .*Press Run to run it\.$/.test(preset),
+      `sidebar ${theme}: the four-stage preset opens the schedule on stages 2–4 and says it is staged (${preset})`,
+    );
+    await p.getByTestId('schedule').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: join(outDir, `sidebar-preset-${theme.replace('vscode-', '')}.png`), fullPage: true });
+  }
+  if (theme === 'vscode-dark') {
     check((await p.locator('[data-testid="stages"] li[data-stage]').count()) === 3, 'four-stage preset lists stages 2–4');
     await p.getByTestId('trials').fill('250');
     await p.getByTestId('trials').dispatchEvent('change');
@@ -1534,6 +1631,8 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['
   await p.close();
 }
 
+if (!process.env.ONLY || process.env.ONLY === 'views' || process.env.ONLY === 'issue13')
+  await issue13Harness({ open, post, drawn, charts: CHARTS, check, outDir });
 if (!process.env.ONLY || process.env.ONLY === 'surface') await surfaceHarness({ browser, origin, check, outDir });
 if (!process.env.ONLY || process.env.ONLY === 'sweep') await sweepHarness({ open, check, outDir });
 
