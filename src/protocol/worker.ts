@@ -10,6 +10,7 @@
 import type { ArgStyle, Box, Diagnostics, Landscape, LossOptions, Method, MethodResult, RunConfig } from '../engine/types';
 import type { SweepCell, SweepTarget } from '../engine/sweep';
 import type { CurvatureProfile } from '../engine/suggest';
+import { isPackedMethodResult, unpackMethodResult, type PackedMethodResult } from '../engine/packedTrials';
 
 export type { ArgStyle, Method };
 
@@ -55,6 +56,12 @@ type ArgsOf = { [K in TaskKind]: Parameters<WorkerTasks[K]>[0] };
 type ResultsOf = { [K in TaskKind]: ReturnType<WorkerTasks[K]> };
 export type TaskArgs<K extends TaskKind> = ArgsOf[K];
 export type TaskResultOf<K extends TaskKind> = ResultsOf[K];
+
+/**
+ * A result as it travels from the worker: a `trials` task's MethodResult packed into typed arrays
+ * that are transferred, not cloned (engine/packedTrials.ts); every other kind as it is.
+ */
+export type WireResultOf<K extends TaskKind> = K extends 'trials' ? PackedMethodResult : TaskResultOf<K>;
 
 /** A task on the wire: its kind and its arguments (for a generic K, the pair stays correlated). */
 export type Task<K extends TaskKind = TaskKind> = { [P in K]: { kind: P; args: TaskArgs<P> } }[K];
@@ -112,15 +119,17 @@ export interface ResultMessage<K extends TaskKind = TaskKind> {
   type: 'result';
   id: number;
   kind: K;
-  result: TaskResultOf<K>;
+  result: WireResultOf<K>;
 }
 
 /**
  * The result `m` carries when it answers a task of kind `kind`, else undefined. The one place the
- * wire's union meets the caller's kind: checked here at run time, so callers need no casts.
+ * wire's union meets the caller's kind: checked here at run time, so callers need no casts. A
+ * packed trial result is unpacked here, on the host.
  */
 export function resultFor<K extends TaskKind>(m: ResultMessage, kind: K): TaskResultOf<K> | undefined {
-  return m.kind === kind ? (m.result as TaskResultOf<K>) : undefined;
+  if (m.kind !== kind) return undefined;
+  return (isPackedMethodResult(m.result) ? unpackMethodResult(m.result) : m.result) as TaskResultOf<K>;
 }
 
 /** Worker → host: the answer to an `inspect`. */

@@ -19,6 +19,7 @@ import { estimateSmoothness } from '../engine/smoothness';
 import { curvatureProfile } from '../engine/suggest';
 import { sweepCell, sweepTarget } from '../engine/sweep';
 import { minimaForDomain } from '../engine/targets';
+import { packMethodResult } from '../engine/packedTrials';
 import type { Gradient, Loss, RunConfig } from '../engine/types';
 import {
   SHARED_CANCEL_INDEX,
@@ -43,8 +44,8 @@ process.setSourceMapsEnabled(true);
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
 
-function post(msg: WorkerToHost): void {
-  port!.postMessage(msg);
+function post(msg: WorkerToHost, transfer?: ArrayBuffer[]): void {
+  port!.postMessage(msg, transfer);
 }
 
 /** The message being answered, and the loss this worker has loaded (for late failures). */
@@ -127,7 +128,13 @@ function dispatch<K extends TaskKind>(task: Task<K>, ctx: TaskContext): TaskResu
   return handlers[task.kind](task.args, ctx);
 }
 
-async function runTask(msg: RunTaskMessage, i32: Int32Array): Promise<ResultMessage> {
+/** A reply and the buffers it hands over (a trial chunk's typed arrays: moved, not copied). */
+interface Reply {
+  msg: WorkerToHost;
+  transfer?: ArrayBuffer[];
+}
+
+async function runTask(msg: RunTaskMessage, i32: Int32Array): Promise<Reply> {
   const { config } = msg;
   let lastPost = 0;
   const { loss, grad } = await loadLoss(msg.loss, config, scratch);
@@ -145,7 +152,12 @@ async function runTask(msg: RunTaskMessage, i32: Int32Array): Promise<ResultMess
       post({ type: 'progress', id: msg.id, done, total });
     },
   });
-  return { type: 'result', id: msg.id, kind: msg.task.kind, result };
+  if (msg.task.kind === 'trials') {
+    const { packed, transfer } = packMethodResult(result as TaskResultOf<'trials'>, config.dim);
+    const reply: ResultMessage<'trials'> = { type: 'result', id: msg.id, kind: 'trials', result: packed };
+    return { msg: reply, transfer };
+  }
+  return { msg: { type: 'result', id: msg.id, kind: msg.task.kind, result } as ResultMessage };
 }
 
 port.on('message', (msg: HostToWorker) => {
@@ -162,15 +174,16 @@ async function answer(msg: HostToWorker): Promise<void> {
   capture.begin(msg.id);
   // Picked up: the pool's stall limit can run from here (a thread's own start-up is not user code).
   Atomics.add(i32, SHARED_HEARTBEAT_INDEX, 1);
-  let reply: WorkerToHost;
+  let reply: Reply;
   try {
-    reply = msg.type === 'inspect' ? { type: 'module', id: msg.id, info: await inspectModule(msg.loss, i32) } : await runTask(msg, i32);
+    reply =
+      msg.type === 'inspect' ? { msg: { type: 'module', id: msg.id, info: await inspectModule(msg.loss, i32) } } : await runTask(msg, i32);
   } catch (e) {
-    reply = { type: 'error', id: msg.id, error: toFailureDetail(e, msg.loss) };
+    reply = { msg: { type: 'error', id: msg.id, error: toFailureDetail(e, msg.loss) } };
   }
   // Serializing the reply is the engine's work, never a stall of the user's code.
   Atomics.store(i32, SHARED_STATE_INDEX, WORKER_STATE.engine);
   capture.flush();
   current = undefined;
-  post(reply);
+  post(reply.msg, reply.transfer);
 }
