@@ -9,14 +9,19 @@
  * method of the run: common random numbers), so any split of trials over workers gives the
  * same numbers.
  *
+ * A sampled trial's path is kept by the kernels themselves (`StepState.rec`), so the tight loop
+ * runs unbroken between the few events (checkpoints, snapshots, the cancel/progress poll). Which
+ * steps are kept: keptSteps.ts; chunks of trials merged: trialMerge.ts (both re-exported here).
+ *
  * Longer than the other engine files on purpose: the step's arithmetic is written out in each of
  * the three kernels (`advance`, and `advance1` / `advance2` on scalars), because calling shared
  * helpers from the hot loop measured ~8 % slower per step; a test holds the kernels bit-identical.
  */
 import { stageLr, stageRadius, isConstantStage, totalSteps } from './schedule';
+import { evenSteps, numbers, snapshotSteps } from './keptSteps';
 import { Normal, stream, uniformInBox, type Rng } from './rng';
 import { GD_METHOD, SGD_METHOD, methodRoles } from './config';
-import { Figure5Terms, copyFigure5, emptyFigure5, mergeFigure5 } from './trajectory';
+import { Figure5Terms, emptyFigure5 } from './trajectory';
 import { NOISE_CODE, perturb } from './noise';
 import { CYCLE_MAX, CYCLE_WATCH_EVERY, ExactCycle } from './exactCycle';
 import { advanceOptimizer, newOptimizerState, resetOptimizerState, type OptimizerStepState } from './optimizers';
@@ -49,6 +54,9 @@ export interface TrialHooks {
   userCode?(on: boolean): void;
 }
 
+export { evenSteps, snapshotSteps, SNAPSHOTS_MAX, SNAPSHOT_NUMBERS } from './keptSteps';
+export { mergeMethodResults } from './trialMerge';
+
 export class CancelledError extends Error {
   constructor() {
     super('cancelled');
@@ -74,58 +82,6 @@ export function trialStarts(config: RunConfig, stage: number): Float64Array[] {
   const rng = stream(config.seed, stage < 0 ? 'init' : `init/stage${stage}`);
   const out: Float64Array[] = [];
   for (let k = 0; k < config.trials; k++) out.push(uniformInBox(rng, box.low, box.high, new Float64Array(config.dim)));
-  return out;
-}
-
-/** Evenly spaced integer steps from 0 to last (inclusive), at most `count` distinct ones. */
-export function evenSteps(last: number, count: number): number[] {
-  const out: number[] = [];
-  if (last <= 0) return [0];
-  for (let k = 0; k < count; k++) {
-    const s = Math.round((k * last) / (count - 1));
-    if (out.length === 0 || out[out.length - 1] !== s) out.push(s);
-  }
-  return out;
-}
-
-/** Snapshot steps at most (see `snapshotSteps`). */
-export const SNAPSHOTS_MAX = 10;
-/**
- * Numbers the snapshots of all the run's methods hold at most (one copy): trials × d × methods ×
- * steps. 1000 trials of SGD and GD in 2-D keep all 10 (40 000 numbers, under 1 MB of JSON).
- */
-export const SNAPSHOT_NUMBERS = 50_000;
-
-/**
- * The steps at which every trial's x_t is kept (`MethodResult.snapshots`), so the panel can show
- * where all trials are at the time slider's step, not only the sampled paths: d ≤ 2 only, step 0
- * and up to SNAPSHOTS_MAX − 1 more evenly spaced before the end (the end is the finals), each a
- * step of the sampled paths (the slider lands on it), as many as SNAPSHOT_NUMBERS allows for the
- * run's trials, dimension and methods (none when fewer than two fit). A function of the config
- * alone: the same on any number of workers.
- */
-export function snapshotSteps(config: RunConfig): number[] {
-  const T = totalSteps(config);
-  if (config.dim > 2 || T < 2) return [];
-  const fit = Math.floor(SNAPSHOT_NUMBERS / (config.trials * config.dim * Math.max(1, config.methods.length)));
-  const count = Math.min(SNAPSHOTS_MAX, fit);
-  if (count < 2) return [];
-  const path = evenSteps(T, config.trajectoryPoints);
-  const out: number[] = [];
-  const last = path.length - 2; // path[last + 1] = T is the finals' step, never a snapshot's
-  for (let k = 0; k < count; k++) {
-    const want = (k * T) / count;
-    // The path step nearest k·T/count (the lower on a tie): path steps increase, so bisect.
-    let lo = 0;
-    let hi = last;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (path[mid]! <= want) lo = mid;
-      else hi = mid - 1;
-    }
-    const step = lo < last && path[lo + 1]! - want < want - path[lo]! ? path[lo + 1]! : path[lo]!;
-    if (out.length === 0 || out[out.length - 1]! < step) out.push(step);
-  }
   return out;
 }
 
@@ -207,17 +163,38 @@ interface StepState {
   heartbeat: Int32Array | undefined;
   hbIndex: number;
   diverged: boolean;
+  /**
+   * A sampled trial's path, kept inside the kernels' loop (a break of the loop at every path step
+   * cost ~30 % per step on short runs): x_t at the global steps `recSteps` goes to
+   * rec[p·d … (p + 1)·d) for p = recNext, recNext + 1, …, x as it is before step t (the same point
+   * the trial loop's events would take). `recSteps` is empty for a trial not sampled.
+   */
+  rec: Float64Array;
+  recSteps: readonly number[];
+  recNext: number;
+  /** The global step of the kernel call's first step. */
+  base: number;
 }
+
+/** The path steps of a trial not sampled: none. */
+const NO_STEPS: readonly number[] = [];
 
 /**
  * Up to n steps of x ← y − ηω with y = x − η∇f(x). Returns the steps taken; on a non-finite
  * gradient (step not taken) or a runaway iterate (step taken) it sets `s.diverged` and stops.
  */
 function advance(s: StepState, n: number): number {
-  const { x, y, g, w, d, lr, a, code, rng, normal, loss, grad, fdStep, centre, runaway2, heartbeat, hbIndex } = s;
+  const { x, y, g, w, d, lr, a, code, rng, normal, loss, grad, fdStep, centre, runaway2, heartbeat, hbIndex, rec, recSteps } = s;
   let fMag = s.fMag;
+  let rn = s.recNext;
+  let rk = rn < recSteps.length ? recSteps[rn] - s.base : -1;
   for (let k = 0; k < n; k++) {
     if (heartbeat) heartbeat[hbIndex]++;
+    if (k === rk) {
+      for (let i = 0; i < d; i++) rec[rn * d + i] = x[i];
+      rn++;
+      rk = rn < recSteps.length ? recSteps[rn] - s.base : -1;
+    }
     // gradientAt's body, inlined on purpose: calling it here measured ~8 % slower per step.
     if (grad) {
       grad(x, g);
@@ -244,6 +221,7 @@ function advance(s: StepState, n: number): number {
       if (!Number.isFinite(g[i])) {
         s.diverged = true;
         s.fMag = fMag;
+        s.recNext = rn;
         return k;
       }
     }
@@ -263,10 +241,12 @@ function advance(s: StepState, n: number): number {
     if (!(far <= runaway2)) {
       s.diverged = true;
       s.fMag = fMag;
+      s.recNext = rn;
       return k + 1;
     }
   }
   s.fMag = fMag;
+  s.recNext = rn;
   return n;
 }
 
@@ -276,7 +256,7 @@ function advance(s: StepState, n: number): number {
  * within the difference step).
  */
 function advance1(s: StepState, n: number): number {
-  const { x, y, g, w, lr, a, code, rng, normal, fdStep, centre, runaway2, heartbeat, hbIndex } = s;
+  const { x, y, g, w, lr, a, code, rng, normal, fdStep, centre, runaway2, heartbeat, hbIndex, rec, recSteps } = s;
   const f = s.loss.scalar as (x: number) => number;
   let x0 = x[0];
   let y0 = y[0];
@@ -284,10 +264,17 @@ function advance1(s: StepState, n: number): number {
   let w0 = w[0];
   let fMag = s.fMag;
   const c0 = centre[0];
+  let rn = s.recNext;
+  let rk = rn < recSteps.length ? recSteps[rn] - s.base : -1;
   let k = 0;
   for (; k < n; k++) {
     if (heartbeat) heartbeat[hbIndex]++;
     x[0] = x0;
+    if (k === rk) {
+      rec[rn] = x0;
+      rn++;
+      rk = rn < recSteps.length ? recSteps[rn] - s.base : -1;
+    }
     let h = 1e-5 * (x0 > 1 ? x0 : x0 < -1 ? -x0 : 1);
     const ag = g0 > 1 ? g0 : g0 < -1 ? -g0 : 1;
     if (fMag > 64 * ag) h *= Math.cbrt(fMag / (64 * ag));
@@ -320,12 +307,13 @@ function advance1(s: StepState, n: number): number {
   g[0] = g0;
   w[0] = w0;
   s.fMag = fMag;
+  s.recNext = rn;
   return k;
 }
 
 /** `advance` for a loss of two numbers and no user gradient (see advance1). */
 function advance2(s: StepState, n: number): number {
-  const { x, y, g, w, lr, a, code, rng, normal, fdStep, centre, runaway2, heartbeat, hbIndex } = s;
+  const { x, y, g, w, lr, a, code, rng, normal, fdStep, centre, runaway2, heartbeat, hbIndex, rec, recSteps } = s;
   const f = s.loss.scalar as (x: number, y: number) => number;
   let x0 = x[0];
   let x1 = x[1];
@@ -338,11 +326,19 @@ function advance2(s: StepState, n: number): number {
   let fMag = s.fMag;
   const c0 = centre[0];
   const c1 = centre[1];
+  let rn = s.recNext;
+  let rk = rn < recSteps.length ? recSteps[rn] - s.base : -1;
   let k = 0;
   for (; k < n; k++) {
     if (heartbeat) heartbeat[hbIndex]++;
     x[0] = x0;
     x[1] = x1;
+    if (k === rk) {
+      rec[2 * rn] = x0;
+      rec[2 * rn + 1] = x1;
+      rn++;
+      rk = rn < recSteps.length ? recSteps[rn] - s.base : -1;
+    }
     let h0 = 1e-5 * (x0 > 1 ? x0 : x0 < -1 ? -x0 : 1);
     const a0 = g0 > 1 ? g0 : g0 < -1 ? -g0 : 1;
     if (fMag > 64 * a0) h0 *= Math.cbrt(fMag / (64 * a0));
@@ -397,6 +393,7 @@ function advance2(s: StepState, n: number): number {
   w[0] = w0;
   w[1] = w1;
   s.fMag = fMag;
+  s.recNext = rn;
   return k;
 }
 
@@ -412,7 +409,9 @@ function kernelFor(loss: Loss, grad: Gradient | undefined, d: number): 0 | 1 | 2
   return 0;
 }
 
-function runKernel(kind: 0 | 1 | 2, s: StepState, n: number): number {
+/** n steps of the kernel `kind` from global step `base`. */
+function runKernel(kind: 0 | 1 | 2, s: StepState, base: number, n: number): number {
+  s.base = base;
   return kind === 1 ? advance1(s, n) : kind === 2 ? advance2(s, n) : advance(s, n);
 }
 
@@ -499,6 +498,8 @@ export function runTrials(
   const sampler = fs ? newSampler(fs.n) : undefined;
   const exampleScratch = new Float64Array(d);
   const prev = new Float64Array(d);
+  // The sampled trial's path points, written by the kernels (StepState.rec) and the loop's events.
+  const pathBuf = new Float64Array(pathSteps.length * d);
   const gh = new Float64Array(d);
   // The optimizers' gradient: the same step rule, its |f| carried from call to call in optMag.
   const optMag = { f: 0 };
@@ -528,11 +529,10 @@ export function runTrials(
       if (sampler) resetSampler(sampler);
       x.set(starts0[trial]);
       if (optimizer) resetOptimizerState(optimizer);
-      result.starts.push(Array.from(x));
+      result.starts.push(numbers(x, 0, d));
       let fMag = startMagnitude();
       optMag.f = fMag;
       const sampled = !hooks.lean && trial < config.sampleTrajectories;
-      const path: number[][] | undefined = sampled ? [] : undefined;
       const cps: number[][] = [];
       const gnorms: number[] = [];
       let nextPath = 0;
@@ -592,6 +592,10 @@ export function runTrials(
           heartbeat,
           hbIndex,
           diverged,
+          rec: pathBuf,
+          recSteps: sampled ? pathSteps : NO_STEPS,
+          recNext: nextPath,
+          base: step,
         };
         const os: OptimizerStepState | undefined = optimizer && {
           opt: spec.optimizer,
@@ -621,12 +625,13 @@ export function runTrials(
         cycle.reset();
         while (step < stageEnd && !diverged) {
           // Events (path point, checkpoint, cancel/progress poll) happen between tight runs.
-          if (path && step === pathSteps[nextPath]) {
-            path.push(Array.from(x));
-            nextPath++;
+          // A sampled path's points: here when the loop stops at one, else inside the kernels.
+          if (sampled && step === pathSteps[ks.recNext]) {
+            pathBuf.set(x, ks.recNext * d);
+            ks.recNext++;
           }
           if (step === snapSteps[nextSnap]) {
-            result.snapshots[nextSnap]!.push(Array.from(x));
+            result.snapshots[nextSnap]!.push(numbers(x, 0, d));
             nextSnap++;
           }
           if (((step - stageStart) & (CHECK_EVERY - 1)) === 0) {
@@ -641,7 +646,11 @@ export function runTrials(
           }
           const isCheckpoint = step === checkpointSteps[nextCp];
           let until = Math.min(stageEnd, stageStart + (((step - stageStart) >> 8) + 1) * CHECK_EVERY);
-          if (path && nextPath < pathSteps.length && pathSteps[nextPath] < until) until = Math.max(step + 1, pathSteps[nextPath]);
+          // Only the optimizers', the minibatch kernel and a cycle's replay stop at path steps: the
+          // paper's kernels keep the path themselves (StepState.rec).
+          const kernelKeepsPath = !os && !mb && cycle.period === 0;
+          if (sampled && !kernelKeepsPath && ks.recNext < pathSteps.length && pathSteps[ks.recNext] < until)
+            until = Math.max(step + 1, pathSteps[ks.recNext]);
           if (nextCp < checkpointSteps.length && checkpointSteps[nextCp] < until) until = Math.max(step + 1, checkpointSteps[nextCp]);
           if (nextSnap < snapSteps.length && snapSteps[nextSnap] < until) until = Math.max(step + 1, snapSteps[nextSnap]);
           if (isCheckpoint) until = step + 1;
@@ -651,10 +660,10 @@ export function runTrials(
           } else if (watchCycle) {
             if (until > step + CYCLE_WATCH_EVERY) until = step + CYCLE_WATCH_EVERY;
             hooks.userCode?.(true);
-            if (until - step > CYCLE_MAX) step += runKernel(kernel, ks, until - CYCLE_MAX - step);
+            if (until - step > CYCLE_MAX) step += runKernel(kernel, ks, step, until - CYCLE_MAX - step);
             cycle.begin(ks);
             while (step < until && !ks.diverged) {
-              step += runKernel(kernel, ks, 1);
+              step += runKernel(kernel, ks, step, 1);
               cycle.keep(ks);
             }
             if (!ks.diverged) cycle.found(step);
@@ -683,12 +692,12 @@ export function runTrials(
                 }
               }
             } else if (constant) {
-              step += runKernel(kernel, ks, until - step);
+              step += runKernel(kernel, ks, step, until - step);
             } else {
               while (step < until && !ks.diverged) {
                 ks.lr = stageLr(stage, step - stageStart);
                 ks.a = stageRadius(stage, step - stageStart);
-                step += runKernel(kernel, ks, 1);
+                step += runKernel(kernel, ks, step, 1);
               }
             }
             hooks.userCode?.(false);
@@ -710,6 +719,7 @@ export function runTrials(
           }
         }
         step = stageEnd;
+        nextPath = ks.recNext;
         fMag = ks.fMag;
         if (os) {
           // The optimizers' finals are x_T (always finite: the kernel undoes a step to a non-finite x).
@@ -729,13 +739,15 @@ export function runTrials(
             diverged = true;
           }
         }
-        result.stageFinals[k].push(Array.from(y));
+        result.stageFinals[k].push(numbers(y, 0, d));
       }
       // Snapshots after the trial diverged: null.
       for (; nextSnap < snapSteps.length; nextSnap++) result.snapshots[nextSnap]!.push(null);
-      if (path) {
+      if (sampled) {
         // Diverged paths stop where they left; pad nothing so the drawing shows the escape.
-        if (!diverged && nextPath < pathSteps.length) path.push(Array.from(x));
+        if (!diverged && nextPath < pathSteps.length) pathBuf.set(x, d * nextPath++);
+        const path: number[][] = [];
+        for (let p = 0; p < nextPath; p++) path.push(numbers(pathBuf, p * d, d));
         result.paths.push(path);
         result.pathTrials.push(trial);
       }
@@ -745,8 +757,8 @@ export function runTrials(
         fy = loss(y);
         if (!Number.isFinite(fy)) diverged = true;
       }
-      result.finals.push(Array.from(y));
-      result.finalX.push(Array.from(diverged ? y : x));
+      result.finals.push(numbers(y, 0, d));
+      result.finalX.push(numbers(diverged ? y : x, 0, d));
       result.finalLoss.push(diverged ? NaN : fy);
       result.divergedMask.push(diverged);
       if (diverged) result.diverged++;
@@ -758,7 +770,7 @@ export function runTrials(
         terms.add(result.figure5, trial, cps, x, gnorms, result.checkpointGrad2, at);
         hooks.userCode?.(false);
       }
-      if (path && figure5) {
+      if (sampled && figure5) {
         result.checkpoints.push(cps);
         result.stochasticGradNorm.push(gnorms);
       }
@@ -770,59 +782,4 @@ export function runTrials(
   }
   hooks.onProgress?.(total, total);
   return result;
-}
-
-/**
- * Concatenates trial-range parts (in trial order) into one MethodResult. `partial`: a view of the
- * trials done so far (live results), without the Figure 5 sums and Theorem 3's checkpoints.
- */
-export function mergeMethodResults(parts: MethodResult[], partial = false): MethodResult {
-  if (parts.length === 0) throw new Error('no parts to merge');
-  const { figure5, checkpointX, checkpointGrad2, ...first } = parts[0];
-  const out: MethodResult = {
-    ...first,
-    finals: [],
-    finalX: [],
-    finalLoss: [],
-    divergedMask: [],
-    diverged: 0,
-    starts: [],
-    paths: [],
-    pathTrials: [],
-    snapshots: parts[0].snapshotSteps.map(() => []),
-    checkpoints: [],
-    stochasticGradNorm: [],
-    stageFinals: parts[0].stageFinals.map(() => []),
-  };
-  for (const p of parts) {
-    out.finals.push(...p.finals);
-    out.finalX.push(...p.finalX);
-    out.finalLoss.push(...p.finalLoss);
-    out.divergedMask.push(...p.divergedMask);
-    out.diverged += p.diverged;
-    out.starts.push(...p.starts);
-    out.paths.push(...p.paths);
-    out.pathTrials.push(...p.pathTrials);
-    p.snapshots.forEach((at, k) => out.snapshots[k]!.push(...at));
-    out.checkpoints.push(...p.checkpoints);
-    out.stochasticGradNorm.push(...p.stochasticGradNorm);
-    p.stageFinals.forEach((sf, k) => out.stageFinals[k].push(...sf));
-  }
-  if (!partial && figure5 && checkpointX && checkpointGrad2) {
-    out.figure5 = copyFigure5(figure5);
-    for (const p of parts.slice(1)) if (p.figure5) mergeFigure5(out.figure5, p.figure5);
-    out.checkpointX = concat(parts.map((p) => p.checkpointX ?? new Float64Array(0)));
-    out.checkpointGrad2 = concat(parts.map((p) => p.checkpointGrad2 ?? new Float64Array(0)));
-  }
-  return out;
-}
-
-function concat(arrays: Float64Array[]): Float64Array {
-  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
 }

@@ -459,3 +459,55 @@ test('snapshots: how many — none for d > 2, none when fewer than two fit the b
   assert.equal(run(12_500, 1).length, 2);
   assert.equal(snapshotSteps(cfg({ trials: 10, steps: 1 }, 1)).length, 0);
 });
+
+test('sampled paths, kept inside the kernels: each path point x_s is the x_T of the same trials run for only s steps (1-D and 2-D scalar kernels, 3-D generic, GD, momentum; two stages)', async () => {
+  const { adaptLoss } = await import('../../src/engine/adapt');
+  const f1 = (x: number) => x * x + Math.sin(7 * x);
+  const f2 = (x: number, y: number) => x * x + 3 * y * y + Math.cos(5 * x * y);
+  const f3 = (x: Float64Array) => x[0]! * x[0]! + 2 * x[1]! * x[1]! + 0.5 * x[2]! * x[2]! + Math.cos(3 * x[0]! * x[2]!);
+  const box = (dim: number, r: number) => ({ low: new Array<number>(dim).fill(-r), high: new Array<number>(dim).fill(r) });
+  const cases: Array<[string, Loss, number, 'sgd' | 'gd' | 'momentum']> = [
+    ['1-D scalar kernel', adaptLoss(f1, 'scalars', 1), 1, 'sgd'],
+    ['2-D scalar kernel', adaptLoss(f2, 'scalars', 2), 2, 'sgd'],
+    ['2-D scalar kernel, GD', adaptLoss(f2, 'scalars', 2), 2, 'gd'],
+    ['3-D generic kernel', f3, 3, 'sgd'],
+    ['2-D momentum', adaptLoss(f2, 'scalars', 2), 2, 'momentum'],
+  ];
+  // Two stages of 23 and 37 steps, a path point every ~5 steps (13 points, uneven spacing).
+  const stages = (first: number, second: number) => [
+    { lr: 0.01, radius: 0.3, steps: first, noise: 'uniform' as const },
+    ...(second > 0 ? [{ lr: 0.004, radius: 0.1, steps: second, noise: 'gaussian' as const }] : []),
+  ];
+  for (const [name, loss, dim, method] of cases) {
+    const input = (first: number, second: number): Partial<RunConfigInput> => ({
+      trials: 4,
+      seed: `paths/${name}`,
+      sampleTrajectories: 3,
+      trajectoryPoints: 13,
+      // Few events that stop the loop (2 checkpoints; d ≤ 2 has its 10 snapshot steps): most
+      // path points are the kernels' own.
+      checkpoints: 2,
+      init: box(dim, 1.5),
+      domain: box(dim, 3),
+      stages: stages(first, second),
+      ...(method === 'momentum' ? { methods: [{ name: 'SGD' }, { name: 'heavy ball', optimizer: { kind: 'momentum' } }] } : {}),
+    });
+    const long = cfg(input(23, 37), dim);
+    const spec = method === 'momentum' ? long.methods[1]! : method;
+    const r = runTrials(loss, undefined, long, spec, 0, 4);
+    assert.deepEqual(r.pathTrials, [0, 1, 2]);
+    assert.deepEqual(r.pathSteps, evenSteps(60, 13));
+    for (const [k, path] of r.paths.entries()) {
+      assert.equal(path.length, 13, `${name}: trial ${k} keeps every path point`);
+      assert.deepEqual(path[0], r.starts[k], `${name}: the path starts at x_0`);
+      assert.deepEqual(path[12], r.finalX[k], `${name}: the path ends at x_T`);
+    }
+    for (const [p, s] of r.pathSteps.entries()) {
+      if (s === 0 || s === 60) continue;
+      // The same trials stopped at step s: their x_T is x_s of the long run, bit for bit.
+      const short = cfg(input(Math.min(s, 23), Math.max(0, s - 23)), dim);
+      const cut = runTrials(loss, undefined, short, method === 'momentum' ? short.methods[1]! : method, 0, 4);
+      for (let k = 0; k < 3; k++) assert.deepEqual(r.paths[k]![p], cut.finalX[k], `${name}: trial ${k} at step ${s}`);
+    }
+  }
+});
