@@ -54,7 +54,7 @@
 import type { Gradient, Loss, NoiseKind } from './types';
 import type { LatticeNonFinite } from './latticeApply';
 import { centralDifference } from './differences';
-import { smoothDisk } from './latticeDisk';
+import { diskUsesFft, smoothDisk } from './latticeDisk';
 import { smoothSeparable } from './latticeSeparable';
 import { cellBasis, type CellBasis } from './latticeStencils';
 
@@ -239,6 +239,25 @@ export function smoothGrid(
     result,
   };
   return noise === 'uniform' ? smoothDisk(c) : smoothSeparable(c);
+}
+
+/**
+ * Whether `smoothGrid` of g alone (no ∇g) under the uniform disk of `radius` takes the FFT path on
+ * this grid, which samples f on the whole grid's lattice for any row block: then cutting the grid
+ * into row blocks repeats that work in every block. Costs one stencil, no evaluation of f.
+ */
+export function gridDiskUsesFft(
+  xa: GridAxis,
+  ya: GridAxis,
+  radius: number,
+  opts: Pick<GridSmoothingOptions, 'refine' | 'order' | 'method'> = {},
+): boolean {
+  if (!(radius > 0) || !Number.isFinite(radius)) return false;
+  const hx = axisStep(xa) || radius;
+  const hy = axisStep(ya) || radius;
+  const mx = opts.refine ?? latticeRefinement('uniform', radius, hx);
+  const my = opts.refine ?? latticeRefinement('uniform', radius, hy);
+  return diskUsesFft(cellBasis(opts.order ?? 8), xa.n, ya.n, radius, hx / mx, hy / my, mx, my, opts.method);
 }
 
 function axisStep(axis: GridAxis): number {

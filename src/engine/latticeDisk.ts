@@ -15,6 +15,7 @@ import {
   compile,
   forEachGL,
   type CellBasis,
+  type Compiled,
   type Dense2D,
   type Sink,
 } from './latticeStencils';
@@ -111,6 +112,44 @@ export function transposeDense(d: Dense2D): Dense2D {
   return { T: S, S: T, w };
 }
 
+/**
+ * Whether the disk goes by FFT. The FFT path works on the whole grid's lattice whatever rows are
+ * asked for, and the choice is made for the whole grid: row blocks then give the same numbers, bit
+ * for bit (but each block samples f on the whole lattice: `diskUsesFft` tells a planner so).
+ */
+function diskFftChosen(
+  compiled: Compiled[],
+  method: 'auto' | 'fft' | 'direct' | undefined,
+  ny: number,
+  nx: number,
+  my: number,
+  T: number,
+  cols: number,
+): boolean {
+  return method === 'fft' || (method !== 'direct' && fftPays(compiled, (ny - 1) * my + 2 * T + 1, cols, ny, nx));
+}
+
+/**
+ * Whether `smoothDisk` takes the FFT path for g alone (no ∇g) on this grid, its lattice refined
+ * mx × my: the same choice from the same stencil, without sampling f. A landscape whose disk goes
+ * by FFT is not worth cutting into row blocks.
+ */
+export function diskUsesFft(
+  b: CellBasis,
+  nx: number,
+  ny: number,
+  radius: number,
+  dx: number,
+  dy: number,
+  mx: number,
+  my: number,
+  method?: 'auto' | 'fft' | 'direct',
+): boolean {
+  if (method === 'fft' || method === 'direct') return method === 'fft';
+  const st = compile(diskStencil(b, radius / dx, radius / dy, 'value', 1), 1, 1);
+  return diskFftChosen([st], method, ny, nx, my, st.T, (nx - 1) * mx + 2 * st.S + 1);
+}
+
 /** g and ∇g for the uniform disk of the context's radius, into and as `c.result`. */
 export function smoothDisk(c: SmoothingContext): GridSmoothing {
   const { loss, xa, ya, radius, noise, opts, from, to, nx, mx, my, dx, dy, b, fRef, wantValues, wantGrad, progress, result } = c;
@@ -126,9 +165,7 @@ export function smoothDisk(c: SmoothingContext): GridSmoothing {
   const S = Math.max(stV?.S ?? 0, stX?.S ?? 0, stY?.S ?? 0);
   const cols = (nx - 1) * mx + 2 * S + 1;
   const compiled = [stV, stX, stY].filter((c) => c !== undefined);
-  // The FFT path works on the whole grid's lattice whatever rows are asked for, and the choice
-  // is made for the whole grid: row blocks then give the same numbers, bit for bit.
-  const useFft = opts.method === 'fft' || (opts.method !== 'direct' && fftPays(compiled, (ya.n - 1) * my + 2 * T + 1, cols, ya.n, nx));
+  const useFft = diskFftChosen(compiled, opts.method, ya.n, nx, my, T, cols);
   const [rFrom, rTo] = useFft ? [0, ya.n] : [from, to];
   const lat = sampleLattice(
     loss,

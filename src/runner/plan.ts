@@ -4,7 +4,7 @@
  * each phase took. No threads here: `pool.ts` submits the chunks to the scheduler.
  */
 import { totalSteps } from '../engine/schedule';
-import { landscapeRows, mergeLandscapes } from '../engine/landscape';
+import { landscapeRows, landscapeRowsSplit, mergeLandscapes } from '../engine/landscape';
 import { mergeMethodResults } from '../engine/sgd';
 import { methodRoles } from '../engine/config';
 import type { Landscape, MethodResult, RunConfig } from '../engine/types';
@@ -37,10 +37,14 @@ export function trialChunks(config: RunConfig, workers: number): Range[] {
   return split(config.trials, Math.max(Math.min(config.trials, workers), wanted));
 }
 
-/** Landscape row blocks: one per worker (rows are independent; `landscapeRows` counts them). */
+/**
+ * Landscape row blocks: one per worker (rows are independent; `landscapeRows` counts them), or one
+ * for the whole grid when a 2-D disk goes by FFT, which every block would otherwise repeat on the
+ * whole lattice (`landscapeRowsSplit`); the other workers take trial chunks meanwhile.
+ */
 export function landscapeBlocks(config: RunConfig, workers: number): Range[] {
   const rows = landscapeRows(config);
-  return split(rows, Math.min(rows, workers));
+  return split(rows, landscapeRowsSplit(config) ? Math.min(rows, workers) : 1);
 }
 
 /**

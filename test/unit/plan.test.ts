@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProgressTally, landscapeBlocks, split, trialChunks, weights } from '../../src/runner/plan';
 import { resolveConfig } from '../../src/engine/config';
+import { smoothGrid } from '../../src/engine/gridSmoothing';
 import type { RunConfigInput } from '../../src/engine/types';
 
 const cfg = (input: Partial<RunConfigInput>, dim = 1) => resolveConfig({ function: 'f', ...input } as RunConfigInput, { dim });
@@ -57,6 +58,52 @@ test('landscape blocks: one per worker over landscapeRows, weighted like a quart
   const c4 = cfg({ resolution: 5, sliceDirections: [[1, 0, 0, 0]] }, 4);
   assert.deepEqual(landscapeBlocks(c4, 4), [[0, 1]]);
   assert.equal(weights.trials(c2, [3, 7]), 400);
+});
+
+test('landscape blocks: one for the whole grid when a 2-D disk goes by FFT (each row block would sample and transform the whole lattice), else one per worker', () => {
+  const f = (x: Float64Array) => x[0]! * x[0]! + 3 * x[1]! * x[1]! + Math.cos(2 * x[0]!);
+  const domain = { low: [-5, -5], high: [5, 5] };
+  const axis = { lo: -5, hi: 5, n: 51 };
+  for (const [radius, noise, fft] of [
+    [4, 'uniform', true],
+    [0.5, 'uniform', false],
+    [4, 'gaussian', false],
+  ] as const) {
+    const c = cfg({ resolution: 51, domain, trials: 10, stages: [{ lr: 1, radius, steps: 100, noise }] }, 2);
+    // What the smoothing itself does on half the rows: the FFT path samples the whole lattice for them.
+    const half = smoothGrid(f, axis, axis, radius, noise, { rowFrom: 0, rowTo: 25 });
+    const whole = smoothGrid(f, axis, axis, radius, noise);
+    assert.equal(half.method === 'fft', fft, `radius ${radius} ${noise}: ${half.method ?? 'separable'}`);
+    assert.equal(
+      half.evaluations === whole.evaluations,
+      fft,
+      `radius ${radius} ${noise}: ${half.evaluations} vs ${whole.evaluations} evaluations`,
+    );
+    assert.deepEqual(
+      landscapeBlocks(c, 2),
+      fft
+        ? [[0, 51]]
+        : [
+            [0, 25],
+            [25, 51],
+          ],
+      `radius ${radius} ${noise}`,
+    );
+  }
+  // A stage schedule with a wide disk among narrow ones: one block.
+  const mixed = cfg(
+    {
+      resolution: 51,
+      domain,
+      trials: 10,
+      stages: [
+        { lr: 1, radius: 0.5, steps: 50 },
+        { lr: 1, radius: 4, steps: 50 },
+      ],
+    },
+    2,
+  );
+  assert.equal(landscapeBlocks(mixed, 2).length, 1);
 });
 
 test('progress tally: each task counts its fraction done times its weight', () => {
