@@ -4,18 +4,18 @@
  * is counted: per trial (finals, last iterates, starts, each stage's finals, f(final), the
  * diverged flag), the Figure 5 checkpoints (d + 1 numbers per sampled trial and checkpoint), the
  * sampled paths, the landscape's maps (f, g per smoothing, c(y) per map), the minibatch gradient
- * noise's covariance (d × d) and the histograms, with the copies RESULT.json version 2 wrote (`sgd`,
- * `gd` and `finals` repeat methods' data). Version 3 (resultFile.ts) writes each method once; the
- * count keeps the copies, so the limit stays where it was measured (below) and the file is smaller
- * than the count says.
+ * noise's covariance (d × d) and the histograms, as RESULT.json version 3 writes them (resultFile.ts:
+ * each method once, without version 2's copies `sgd`, `gd` and `finals`).
  *
  * RESULT_NUMBERS_MAX keeps RESULT.json to about 425 MB (some 21 characters a number), below V8's
  * longest string (2²⁹ characters, 537 M), and leaves room for a 2-D landscape at the largest
- * resolution (2001² points a map). Measured at the edge (a 2-D run of 30,846 trials, 19,997,971
- * numbers written): RESULT.json 424 MB, the CLI's peak resident memory 2.3 GB.
+ * resolution (2001² points a map). Measured at the edge with version 2's copies counted and
+ * written (a 2-D run of 30,846 trials, 19,997,971 numbers written): RESULT.json 424 MB, the CLI's
+ * peak resident memory 2.3 GB; the copies were the same arrays in memory, so the numbers held then
+ * were about those counted now.
  *
  * Each setting's range in the settings table holds on its own; the budget bounds them together
- * (100,000 trials at dim 20 are over it, as is resolution 2001 in 2-D
+ * (100,000 trials of SGD and GD at dim 30 are over it, as is resolution 2001 in 2-D
  * with two noise radii). A run over the budget is refused before it starts, with every single
  * change that would make it fit: each setting of the largest part (and `trials`) lowered to the
  * largest value that fits, one method instead of several, one noise radius instead of several.
@@ -30,7 +30,8 @@ import { landscapeRows } from './landscape';
 import { PLANE_RESOLUTION } from './plane';
 import { smoothingRadii, totalSteps } from './schedule';
 import { methodRoles } from './methods';
-import { methodStage, snapshotSteps } from './sgd';
+import { methodStage } from './sgd';
+import { snapshotSteps } from './keptSteps';
 import type { RunConfig } from './types';
 
 /** The most numbers one run's result may hold, counted as RESULT.json writes them. */
@@ -50,7 +51,7 @@ export interface ResultPart {
 }
 
 export interface ResultSize {
-  /** Numbers in RESULT.json, copies included. */
+  /** Numbers in RESULT.json (version 3). */
   total: number;
   parts: ResultPart[];
 }
@@ -78,9 +79,11 @@ function hasGradientNoise(config: RunConfig): boolean {
 export function resultSize(config: RunConfig): ResultSize {
   const d = config.dim;
   const T = totalSteps(config);
+  // Each method once (RESULT.json version 3 has no `sgd` and `gd` copies); the histograms keep
+  // theirs (diagnostics.histogram: every method's, and the sgd and gd methods' again).
+  const copies = config.methods.length;
   const roles = methodRoles(config);
-  // Each method once, plus RESULT.json's `sgd` and `gd` copies of two of them.
-  const copies = config.methods.length + 1 + (roles.gd >= 0 ? 1 : 0);
+  const histograms = copies + 1 + (roles.gd >= 0 ? 1 : 0);
   // Per trial and copy: finals, finalX, starts, a point per stage, its loss and flag; and its x at each snapshot step.
   const snapshots = snapshotSteps(config).length;
   const perTrial = d * (3 + config.stages.length + snapshots) + 2;
@@ -102,20 +105,20 @@ export function resultSize(config: RunConfig): ResultSize {
   const measured = plane && hasGradientNoise(config) && d <= EIGEN_MAX_DIM ? 1 : 0;
   const planeLaws = smoothingRadii(config).length + (hasGradientNoise(config) ? 1 + measured : 0);
   const m = config.methods.length;
-  const written = `written ${copies} times (${m} method${m === 1 ? '' : 's'} and RESULT.json's copies)`;
+  const written = `for ${m} method${m === 1 ? '' : 's'}`;
   const parts: ResultPart[] = [
     {
       what: `final points, starts${snapshots > 0 ? ', stage finals and snapshots' : ' and stage finals'} of ${fmt(config.trials)} trials in ${d}-D, ${written}`,
       setting: 'trials',
       settings: ['trials'],
-      numbers: copies * config.trials * perTrial + config.trials * d + noiseModels * config.trials * d + plane * 2 * config.trials,
+      numbers: copies * config.trials * perTrial + noiseModels * config.trials * d + plane * 2 * config.trials,
     },
-    // The `sgd` method's sampled trials only (RESULT.json version 2), written twice (its method and `sgd`).
+    // The `sgd` method's sampled trials only (since RESULT.json version 2).
     {
-      what: `Figure 5 checkpoints: ${fmt(checkpoints)} per sampled trial of ${fmt(sampled)}, ${d + 1} numbers each, written twice (the sgd method and RESULT.json's copy)`,
+      what: `Figure 5 checkpoints: ${fmt(checkpoints)} per sampled trial of ${fmt(sampled)}, ${d + 1} numbers each, of the sgd method`,
       setting: 'checkpoints',
       settings: ['checkpoints', 'sampleTrajectories'],
-      numbers: 2 * sampled * checkpoints * (d + 1),
+      numbers: sampled * checkpoints * (d + 1),
     },
     {
       what: `sampled paths: ${fmt(sampled)} of ${fmt(pathPoints)} points in ${d}-D, ${written}`,
@@ -141,13 +144,14 @@ export function resultSize(config: RunConfig): ResultSize {
       numbers: d * d + d + (d <= EIGEN_MAX_DIM ? 2 * d + 2 + 2 * QQ_POINTS : 0) + 4 * checkpoints + 7,
     });
   }
-  // The rest is small and bounded by other settings: the settings themselves; histograms (per
-  // copy: at most MAX_BINS_1D bins in 1-D, 40 × 40 and a marginal in 2-D, 40 beyond; their edges);
+  // The rest is small and bounded by other settings: the settings themselves; histograms (each:
+  // at most MAX_BINS_1D bins in 1-D, 40 × 40 and a marginal in 2-D, 40 beyond; their edges);
   // the steps of paths and checkpoints; Figure 5 statistics, Theorem 1 and 3, x*, c's arguments.
   const bins = d === 1 ? MAX_BINS_1D : 41 * 41;
   const rest =
     jsonNumbers(config) +
-    copies * (bins + pathPoints + checkpoints + sampled + snapshots) +
+    histograms * bins +
+    copies * (pathPoints + checkpoints + sampled + snapshots) +
     (d === 1 ? MAX_BINS_1D + 1 : 82) +
     16 * checkpoints +
     32 * config.stages.length +

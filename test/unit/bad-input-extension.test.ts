@@ -91,9 +91,9 @@ const CASES: Case[] = [
     line: 1,
   },
   {
-    name: 'a result too large to keep (100,000 trials at dim 20)',
+    name: 'a result too large to keep (100,000 trials at dim 30)',
     source: 'export function line(x: number[]): number {\n  return x[0] * x[0];\n}\n',
-    settings: { trials: 100_000, steps: 10, dim: 20 },
+    settings: { trials: 100_000, steps: 10, dim: 30 },
     // Named as the extension's user sets it: sgdLandscape.trials.
     says: [
       "sgdLandscape.trials: the run's result would hold ",
@@ -174,8 +174,8 @@ test("extension: at the result budget's edge the largest fitting trials are prep
   const source = 'export function line(x: number[]): number {\n  return x[0] * x[0];\n}\n';
   mkdirSync(join(dir, 'edge'), { recursive: true });
   writeFileSync(file, source);
-  // The engine's edge for these settings (dim 20, 10 steps, SGD and GD).
-  const engine = resolveConfig({ function: 'line', trials: 100_000, steps: 10, resolution: 5 }, { dim: 20 });
+  // The engine's edge for these settings (dim 30, 10 steps, SGD and GD).
+  const engine = resolveConfig({ function: 'line', trials: 100_000, steps: 10, resolution: 5 }, { dim: 30 });
   const edge = largestFitting(engine, 'trials', 1)!;
   assert.ok(edge > 1000 && edge < 100_000, `edge ${edge}`);
   // Through the host's preparation (PoolExecutor: the settings as its lowest layer), nothing run.
@@ -184,7 +184,7 @@ test("extension: at the result budget's edge the largest fitting trials are prep
     const at = await executor.prepare({
       request: { file, exportName: 'line', mode: 'run' },
       sourceText: source,
-      settings: parseSettings({ trials: edge, steps: 10, resolution: 5, dim: 20, workers: 1 }),
+      settings: parseSettings({ trials: edge, steps: 10, resolution: 5, dim: 30, workers: 1 }),
       signal: new AbortController().signal,
     });
     assert.equal(at.config.trials, edge);
@@ -192,7 +192,7 @@ test("extension: at the result budget's edge the largest fitting trials are prep
     executor.dispose();
   }
   // One more, through the run service: an error on the panel and one toast, nothing run.
-  const { s, notes } = service({ trials: edge + 1, steps: 10, dim: 20 });
+  const { s, notes } = service({ trials: edge + 1, steps: 10, dim: 30 });
   try {
     await s.start({ file, exportName: 'line', mode: 'run' });
     const status = s.state.status;

@@ -574,8 +574,8 @@ const CASES: Case[] = [
 
   // ---- the engine's own storage: a result too large to keep is refused before the run ----
   {
-    name: 'trials 100,000 at dim 12 (x·x): the result budget, named with the largest trials that fit',
-    files: { 'loss.ts': SQUARE10, 'run.json': { dim: 12, trials: 100_000, steps: 10, resolution: 5 } },
+    name: 'trials 100,000 at dim 30 (x·x): the result budget, named with the largest trials that fit',
+    files: { 'loss.ts': SQUARE10, 'run.json': { dim: 30, trials: 100_000, steps: 10, resolution: 5 } },
     args: ['run', 'loss.ts', '--config', 'run.json'],
     exit: 2,
     says: ["trials: the run's result would hold ", 'more than the 20,000,000 one run may keep', 'lower trials from 100,000 to at most '],

@@ -85,8 +85,8 @@ test('the result size budget bounds runs, not sweeps: the same settings refuse a
     const source = 'export function reader(x: number[]): number {\n  return x[0] * x[0];\n}\n';
     writeFileSync(file, source);
     const request: RunRequest = { file, exportName: 'reader', mode: 'run' };
-    // 100,000 trials at dim 30: (4·30 + 2 numbers per trial, written twice) + the starts, 2.7·10⁷ numbers, over the budget.
-    const big = parseSettings({ trials: 100_000, steps: 10, dim: 30, resolution: 5, workers: 1, compareGd: false });
+    // 100,000 trials at dim 60 of one method: 4·60 + 2 numbers per trial, 2.4·10⁷ numbers, over the budget.
+    const big = parseSettings({ trials: 100_000, steps: 10, dim: 60, resolution: 5, workers: 1, compareGd: false });
     const args = { request, sourceText: source, settings: big, signal: new AbortController().signal };
     await assert.rejects(executor.prepare(args), (e: Error) => {
       assert.match(e.message, /trials: the run's result would hold [\d,]+ numbers .* more than the 20,000,000 one run may keep/);

@@ -1,7 +1,8 @@
 /**
  * The result's size budget (issue 8): the count worked out from the settings against the numbers
- * a real result holds, counted in its RESULT.json form (every number, flag and null, copies
- * included), part by part; and the largest fitting value it suggests, at the budget's edge.
+ * a real result holds, counted in the RESULT.json it writes (version 3: every number, flag and null
+ * of `toResultFile`'s JSON text), part by part; and the largest fitting value it suggests, at the
+ * budget's edge.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
 import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../../src/engine/finiteSum';
 import { RESULT_NUMBERS_MAX, largestFitting, resultBudgetProblem, resultSize } from '../../src/engine/resultBudget';
+import { toResultFile } from '../../src/engine/resultFile';
 import type { RunConfig, RunConfigInput } from '../../src/engine/types';
 
 /** Numbers, booleans and nulls (non-finite numbers) in a JSON value: what RESULT.json writes. */
@@ -21,16 +23,19 @@ function count(v: unknown): number {
 
 type Json = Record<string, any>;
 
+/** RESULT.json as the CLI and the extension write it, parsed back. */
+const written = (r: Parameters<typeof toResultFile>[0]): Json => JSON.parse(JSON.stringify(toResultFile(r))) as Json;
+
 /** The parts of a written result, counted by field. */
 function measured(r: Json) {
-  const methodLike = [...r.methods, r.sgd, ...(r.gd ? [r.gd] : [])] as Json[];
+  assert.equal(r.version, 3);
+  assert.ok(!('sgd' in r) && !('gd' in r) && !('finals' in r), 'version 3 writes no copies');
+  const methodLike = r.methods as Json[];
   const sum = (f: (m: Json) => unknown[]) => methodLike.reduce((s, m) => s + f(m).reduce((t: number, x) => t + count(x), 0), 0);
   const plane = r.diagnostics.plane as Json | undefined;
   return {
     trials:
-      sum((m) => [m.finals, m.finalX, m.starts, m.stageFinals, m.finalLoss, m.divergedMask, m.snapshots]) +
-      count(r.finals) +
-      count(plane?.finals ?? []),
+      sum((m) => [m.finals, m.finalX, m.starts, m.stageFinals, m.finalLoss, m.divergedMask, m.snapshots]) + count(plane?.finals ?? []),
     checkpoints: sum((m) => [m.checkpoints, m.stochasticGradNorm]),
     paths: sum((m) => [m.paths]) + count(plane?.paths ?? []),
     landscape:
@@ -89,7 +94,7 @@ const CASES: Array<{ name: string; dim: number; input: RunConfigInput }> = [
 for (const c of CASES) {
   test(`result size: each part as counted in a real result (${c.name})`, () => {
     const config = resolveConfig({ function: 'f', seed: 's', init: { low: -1, high: 1 }, ...c.input } as RunConfigInput, { dim: c.dim });
-    const json = JSON.parse(JSON.stringify(runExperiment(square, undefined, config))) as Json;
+    const json = written(runExperiment(square, undefined, config));
     const size = resultSize(config);
     const part = (s: string) => size.parts.find((p) => p.setting === s)!.numbers;
     const got = measured(json);
@@ -105,7 +110,7 @@ for (const c of CASES) {
 }
 
 test('result budget: the suggested largest value fits and one more does not; a run within it has no problem', () => {
-  const config = resolveConfig({ function: 'f', trials: 100_000, steps: 1000, checkpoints: 50 }, { dim: 20 });
+  const config = resolveConfig({ function: 'f', trials: 100_000, steps: 1000, checkpoints: 50 }, { dim: 30 });
   const trials = largestFitting(config, 'trials', 1)!;
   assert.ok(resultSize({ ...config, trials }).total <= RESULT_NUMBERS_MAX);
   assert.ok(resultSize({ ...config, trials: trials + 1 }).total > RESULT_NUMBERS_MAX);
@@ -139,7 +144,7 @@ test('result size: the minibatch gradient noise (C(x*), its spectrum, tr C per c
     },
     { dim: 3, examples: fs.n },
   );
-  const json = JSON.parse(JSON.stringify(runExperiment(finiteSumLoss(fs), finiteSumGradient(fs, 0), config))) as Json;
+  const json = written(runExperiment(finiteSumLoss(fs), finiteSumGradient(fs, 0), config));
   assert.ok(json.diagnostics.gradientNoise, 'the result has gradientNoise');
   const part = resultSize(config).parts.find((p) => p.setting === 'dim');
   assert.equal(part?.numbers, count(json.diagnostics.gradientNoise));
@@ -219,7 +224,7 @@ test('result budget at the schema limits: resolution 2001 in 2-D with two radii 
 test('the budget names each setting as the user set it: RUN.json, the file with its line, sgdLandscape.*', () => {
   const run = (input: RunConfigInput, ctx: Parameters<typeof resolveConfig>[1]) => {
     try {
-      resolveConfig({ function: 'f', ...input }, { dim: 20, limit: resultBudgetProblem, ...ctx });
+      resolveConfig({ function: 'f', ...input }, { dim: 30, limit: resultBudgetProblem, ...ctx });
     } catch (e) {
       return (e as Error).message;
     }
@@ -229,7 +234,7 @@ test('the budget names each setting as the user set it: RUN.json, the file with 
   const cli = run({ trials: 100_000, steps: 10 }, {});
   assert.match(
     cli,
-    /^trials: the run's result would hold [\d,]+ numbers \([\d,]+ of them final points, starts and stage finals of 100,000 trials in 20-D/,
+    /^trials: the run's result would hold [\d,]+ numbers \([\d,]+ of them final points, starts and stage finals of 100,000 trials in 30-D/,
   );
   assert.match(
     cli,
