@@ -7,8 +7,9 @@
 
 /** Adds x (finite) to the exact sum held by `partials`, in place. */
 export function addExact(partials: number[], x: number): void {
+  const n = partials.length;
   let i = 0;
-  for (let j = 0; j < partials.length; j++) {
+  for (let j = 0; j < n; j++) {
     let y = partials[j];
     if (Math.abs(x) < Math.abs(y)) {
       const t = x;
@@ -20,8 +21,13 @@ export function addExact(partials: number[], x: number): void {
     if (lo !== 0) partials[i++] = lo;
     x = hi;
   }
-  partials.length = i;
-  partials.push(x);
+  // In place: shrinking the array and pushing onto it measured ~1.6× the cost of this function
+  // (it runs 17 times per checkpoint of every trial, for Figure 5).
+  if (i === n) partials.push(x);
+  else {
+    partials[i] = x;
+    partials.length = i + 1;
+  }
 }
 
 /** Adds the exact sum `other` into `partials`. */
