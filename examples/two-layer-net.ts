@@ -2,11 +2,15 @@
  * A small two-layer network on XOR: 17 parameters (2 inputs → 4 tanh units → 1 output), 80
  * noisy XOR points made here (seeded), logistic loss. A finite-sum loss with its per-example
  * gradient written out (backpropagation by hand), so minibatch SGD runs at the speed of the
- * arithmetic. In 17 dimensions the panel draws the landscape on slices through x*.
+ * arithmetic. In 17 dimensions the panel draws the landscape on 1-D slices through the centre of
+ * the domain and on a plane through x* (the top two eigenvectors of the minibatch noise there).
  *
- * x* is not given: the minimum found on the slices is the centre of the domain, a saddle of the
- * network (hidden units are interchangeable, so the minima come in symmetric copies); read the
- * final losses and the measured noise rather than the success counts.
+ * x* is not given, so the engine finds it: a local minimum of f reached by descent (L-BFGS) from
+ * the lowest final of the trials, checked by its Hessian. The hidden units are interchangeable
+ * and tanh is odd, so every minimum comes in symmetric copies (4! · 2⁴ of them); success counts a
+ * final near any minimum of the lowest value that descent from the finals reaches, and the
+ * trials that end in a worse local minimum (a unit left misaligned) fail. Most paths run off the
+ * plane (17-D): the panel says what share.
  *
  * Parameter layout: W1 (4 × 2, row by row) = w[0..7], b1 = w[8..11], W2 = w[12..15], b2 = w[16].
  */

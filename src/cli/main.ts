@@ -16,6 +16,7 @@ import { toResultFile } from '../engine/resultFile';
 import { SweepMergeError } from '../engine/sweepMerge';
 import type { ExperimentResult } from '../engine/types';
 import { gradientNoiseText, noiseLandscapesText } from '../view/gradientNoise';
+import { descentTargetsWhere, minimaSearchText } from '../view/minima';
 import { planeText } from '../view/plane';
 import { divergenceText } from '../view/divergence';
 import { BundleFailure, formatBundleMessage } from '../runner/bundle';
@@ -103,15 +104,20 @@ function methodLines(r: ExperimentResult, fmt: (v: number) => number | string): 
     d.targets.length > 1 ? `of one of the ${d.targets.length} targets` : d.targetsSource === 'x-star' ? 'of x*' : 'of the target';
   const methods = r.methods ?? [];
   const point = (p: number[]) => `(${p.map(fmt).join(', ')})`;
-  const targets =
-    d.targetsSource === 'x-star'
+  const search = d.targetsSource === 'descent' ? d.minimaSearch : undefined;
+  const targets = search
+    ? [`targets: ${minimaSearchText(d, search, (i) => methods[i]?.name ?? (i === 0 ? 'SGD' : 'GD'))}`]
+    : d.targetsSource === 'x-star'
       ? []
       : [
           d.targetsSource === 'found'
             ? `targets: ${d.targets.length} global minim${d.targets.length === 1 ? 'um' : 'a'} of f found: ${d.targets.map(point).join(', ')}`
             : `targets (declared): ${d.targets.map(point).join(', ')}`,
         ];
-  if (d.targets.length > 1) {
+  const within = search ? descentTargetsWhere(d, search) : `within ${fmt(d.successRadius)} ${near}`;
+  // Per-target counts of dozens of symmetric copies say nothing: left out for descent targets.
+  const perTarget = d.targets.length > 1 && !search;
+  if (d.targets.length > 1 && !search) {
     targets.push(d.xStarTarget >= 0 ? `x* (c, Theorem 1) is target ${d.xStarTarget + 1}` : 'x* (c, Theorem 1) is none of the targets');
   }
   const outside = methods.filter((m) => m.outside > 0).map((m) => `${m.name} ${m.outside}`);
@@ -121,21 +127,21 @@ function methodLines(r: ExperimentResult, fmt: (v: number) => number | string): 
     const names = (sgd: string | number, gd: string | number) => `SGD ${sgd}` + (r.gd ? `, GD ${gd}` : '');
     return [
       ...targets,
-      `within ${fmt(d.successRadius)} ${near}: ${names(`${d.successSgd}/${n}`, `${d.successGd}/${n}`)}`,
-      ...(d.targets.length > 1 ? [`per target: ${methods.map((m) => `${m.name} ${m.perTarget.join(' / ')}`).join(', ')}`] : []),
+      `${within}: ${names(`${d.successSgd}/${n}`, `${d.successGd}/${n}`)}`,
+      ...(perTarget ? [`per target: ${methods.map((m) => `${m.name} ${m.perTarget.join(' / ')}`).join(', ')}`] : []),
       `diverged: ${names(r.sgd.diverged, r.gd?.diverged ?? 0)}`,
     ];
   }
   const width = Math.max(...methods.map((m) => m.name.length));
   return [
     ...targets,
-    `within ${fmt(d.successRadius)} ${near}, per method:`,
+    `${within}, per method:`,
     ...methods.map((m) => {
       const params = Object.entries(m.optimizer)
         .filter(([k]) => k !== 'kind')
         .map(([k, v]) => `${k} ${v}`);
       const what = [m.optimizer.kind, ...params].join(' ') + (m.noise ? `, noise ${m.noise}` : '');
-      const per = d.targets.length > 1 ? ` (${m.perTarget.join(' / ')})` : '';
+      const per = perTarget ? ` (${m.perTarget.join(' / ')})` : '';
       return `  ${m.name.padEnd(width)}  ${String(m.success).padStart(String(n).length)}/${n}${per}, diverged ${m.diverged}  (${what}; finals ${m.finalsAre})`;
     }),
   ];

@@ -34,6 +34,8 @@ import { findTargets } from './targets';
 import { gradientNoiseDiagnostics } from './gradientNoise';
 import { noiseLandscapes } from './noiseLandscapes';
 import { planeDiagnostics } from './plane';
+import { minimaOfFinals, type MinimaOfFinals } from './localMinima';
+import { lossGradient } from './differences';
 
 /** Default success neighbourhood: 5% of the domain diameter. */
 const SUCCESS_FRACTION = 0.05;
@@ -51,19 +53,41 @@ export function smoothedMinimum(landscape: Landscape, dim: number): number[] {
   return gridArgmin(landscape, dim, widest ? widest.values : landscape.f);
 }
 
+/** x* and where it came from; for `descent`, the targets found with it. */
+interface XStarChoice extends Pick<Diagnostics, 'xStar' | 'xStarSource'> {
+  minima?: MinimaOfFinals;
+}
+
 /**
  * x*: the user's, else config.xStar, else `smoothedMinimum`; where g is nowhere finite (f is not
- * finite near any grid point), f's own finite grid minimum.
+ * finite near any grid point), f's own finite grid minimum. For d > 2, once the trials ran
+ * (`methods`), a grid minimum over 1-D slices is no minimum of f (on a network, the centre of the
+ * domain is a saddle): x* is then a local minimum found by descent from the trials' finals
+ * (localMinima.ts), the slice minimum only where no descent ends inside the domain.
  */
-function chooseXStar(config: RunConfig, landscape: Landscape, userXStar?: number[]): Pick<Diagnostics, 'xStar' | 'xStarSource'> {
+function chooseXStar(
+  loss: Loss,
+  grad: Gradient | undefined,
+  config: RunConfig,
+  landscape: Landscape,
+  userXStar?: number[],
+  methods?: readonly MethodResult[],
+): XStarChoice {
   if (userXStar) return { xStar: [...userXStar], xStarSource: 'user' };
   if (config.xStar) return { xStar: [...config.xStar], xStarSource: 'config' };
   const fromG = smoothedMinimum(landscape, config.dim);
-  return { xStar: fromG.length ? fromG : gridArgmin(landscape, config.dim, landscape.f), xStarSource: 'smoothed-minimum' };
+  const gridMin = fromG.length ? fromG : gridArgmin(landscape, config.dim, landscape.f);
+  if (config.dim > 2 && methods && gridMin.length === config.dim) {
+    // The theorem ball needs x*, so finals near a found minimum are skipped by the setting's or the domain's radius.
+    const skip = successRadiusOf(config, []).radius;
+    const minima = minimaOfFinals(loss, lossGradient(loss, grad, config), config, landscape, methods, skip, gridMin);
+    if (minima) return { xStar: minima.xStar, xStarSource: 'descent', minima };
+  }
+  return { xStar: gridMin, xStarSource: 'smoothed-minimum' };
 }
 
 /** x*, the convexity map of every smoothing, and the c each noisy stage is judged by. */
-export interface TargetConvexity extends Pick<Diagnostics, 'xStar' | 'xStarSource'> {
+export interface TargetConvexity extends XStarChoice {
   convexity: ConvexityMap[];
   /** Per stage: inf c(y) of its smoothing over its region (a stage without noise: of f itself). */
   stageC: number[];
@@ -72,8 +96,9 @@ export interface TargetConvexity extends Pick<Diagnostics, 'xStar' | 'xStarSourc
 }
 
 /**
- * The part of the diagnostics that does not depend on the trials: x* and one-point convexity. A
- * stage that restarts in its own box (Corollary 2's shrinking regions) is judged on that box.
+ * x* and one-point convexity: without `methods` (a sweep) the part that does not depend on the
+ * trials; with them, d > 2 finds x* from their finals (`chooseXStar`). A stage that restarts in
+ * its own box (Corollary 2's shrinking regions) is judged on that box.
  */
 export function targetConvexity(
   loss: Loss,
@@ -81,9 +106,10 @@ export function targetConvexity(
   landscape: Landscape,
   userXStar?: number[],
   grad?: Gradient,
+  methods?: readonly MethodResult[],
 ): TargetConvexity {
   const d = config.dim;
-  const { xStar, xStarSource } = chooseXStar(config, landscape, userXStar);
+  const { xStar, xStarSource, minima } = chooseXStar(loss, grad, config, landscape, userXStar, methods);
   if (xStar.length === 0) throw new RangeError(`${config.function} is not finite at any landscape grid point, so there is no x*`);
   if (xStar.length !== d) throw new RangeError(`x* has ${xStar.length} components, expected ${d}`);
   const smoothings = convexityRadii(config);
@@ -96,7 +122,7 @@ export function targetConvexity(
   });
   const stageC = regions.map((r) => r?.c ?? NaN);
   const stageCheck = regions.map((r) => r?.xStarCheck);
-  return { xStar, xStarSource, convexity, stageC, stageCheck };
+  return { xStar, xStarSource, ...(minima ? { minima } : {}), convexity, stageC, stageCheck };
 }
 
 /**
@@ -141,8 +167,9 @@ export function successCount(m: Pick<MethodResult, 'finals' | 'divergedMask'> | 
 
 /**
  * What success is measured against: the declared targets; else a declared x* (RUN.json, the
- * loss file or the caller: the user said which minimum counts); else the global minima of f found
- * on the grid (targets.ts), x* alone when none are found.
+ * loss file or the caller: the user said which minimum counts); else, d > 2, the minima of the
+ * lowest value that descent from the finals reached (localMinima.ts: `minima`); else the global
+ * minima of f found on the grid (targets.ts), x* alone when none are found.
  */
 export function chooseTargets(
   loss: Loss,
@@ -151,8 +178,10 @@ export function chooseTargets(
   landscape: Landscape,
   xStar: number[],
   xStarSource: Diagnostics['xStarSource'],
+  minima?: MinimaOfFinals,
 ): { targets: number[][]; source: TargetsSource } {
   if (config.targets) return { targets: config.targets.map((t) => [...t]), source: 'declared' };
+  if (xStarSource === 'descent' && minima) return { targets: minima.targets.map((t) => [...t]), source: 'descent' };
   if (xStarSource !== 'smoothed-minimum') return { targets: [[...xStar]], source: 'x-star' };
   const found = findTargets(loss, grad, config, landscape, xStar);
   return { targets: found.targets, source: found.source };
@@ -175,12 +204,12 @@ export function computeDiagnostics(
     throw new RangeError(`${methods.length} method results for ${config.methods.length} methods`);
   const roles = methodRoles(config);
   const sgd = methods[roles.sgd];
-  const { xStar, xStarSource, convexity, stageC, stageCheck } = targetConvexity(loss, config, landscape, userXStar, grad);
+  const { xStar, xStarSource, minima, convexity, stageC, stageCheck } = targetConvexity(loss, config, landscape, userXStar, grad, methods);
   const smoothness = smoothnessEstimate(loss, config, grad);
   const L = smoothness.L;
   const theorem = stageTheorems(config, L, stageC, xStar, sgd, stageCheck, smoothness);
   const radius = successRadiusOf(config, theorem);
-  const found = chooseTargets(loss, grad, config, landscape, xStar, xStarSource);
+  const found = chooseTargets(loss, grad, config, landscape, xStar, xStarSource, minima);
   const success = methods.map((m) => countSuccess(m.finals, m.divergedMask, found.targets, radius.radius, config.domain));
   const gradientNoise = gradientNoiseDiagnostics(loss.finiteSum, config, xStar, sgd);
   // 2-D: the measured noise's g and c(y) beside the isotropic model's, and which the trials followed.
@@ -197,6 +226,7 @@ export function computeDiagnostics(
   return {
     xStar,
     xStarSource,
+    ...(minima ? { minimaSearch: minima.search } : {}),
     c: convexity[0]?.c ?? NaN,
     convexity,
     theorem1: theorem,

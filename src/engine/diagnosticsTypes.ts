@@ -171,15 +171,52 @@ export interface Histogram {
 
 /**
  * Where the success targets came from: `declared` (RUN.json or `<name>Options.targets`),
- * `found` (the global minima of f on the landscape grid, refined by descent), or `x-star` (x*
- * alone: x* was declared, or no minimum was found on the grid).
+ * `found` (the global minima of f on the landscape grid, refined by descent), `descent` (d > 2:
+ * the distinct local minima that descent from the trials' finals reached, at the lowest value
+ * found within `MinimaSearch.valueTolerance`; localMinima.ts), or `x-star` (x* alone: x* was
+ * declared, or no minimum was found on the grid).
  */
-export type TargetsSource = 'declared' | 'found' | 'x-star';
+export type TargetsSource = 'declared' | 'found' | 'descent' | 'x-star';
+
+/**
+ * d > 2 without a declared x*: how x* and the targets were found (localMinima.ts). x* is a local
+ * minimum of f reached by L-BFGS with backtracking from the lowest-f final of the trials.
+ */
+export interface MinimaSearch {
+  /** The final x*'s descent started from: its method (index in config.methods), trial and f there; absent when it started from the slice grid's minimum (no usable final). */
+  start?: { method: number; trial: number; f: number };
+  /** f(x*). */
+  value: number;
+  /** ‖∇f(x*)‖ where the descent stopped, whether that met the tolerance 1e-9·max(1, |f|), and its iterations. */
+  gradientNorm: number;
+  converged: boolean;
+  iterations: number;
+  /** The smallest eigenvalue of f's Hessian at x* (central differences of ∇f; d ≤ 64): > 0 at a strict minimum. */
+  minEigenvalue?: number;
+  /** Saddles left along negative curvature on the way. */
+  saddleEscapes: number;
+  /** Finals considered (not diverged, f finite, inside the domain), and how many were descended. */
+  candidates: number;
+  descents: number;
+  /** Distinct minima reached, and f at each, ascending. */
+  minima: number;
+  values: number[];
+  /** Minima within this of the lowest f are targets: 1e-4 of f's range on the landscape + 1e-9·max(1, |f(x*)|). */
+  valueTolerance: number;
+  /** Minima closer than this (1e-3 of the domain diameter) are one. */
+  mergeDistance: number;
+}
 
 export interface Diagnostics {
   xStar: number[];
-  /** Where x* came from. */
-  xStarSource: 'user' | 'config' | 'smoothed-minimum';
+  /**
+   * Where x* came from: the caller (`user`), the settings (`config`), the grid minimum of the most
+   * smoothed landscape (`smoothed-minimum`, d ≤ 2), or a local minimum of f found by descent from
+   * the trials' finals (`descent`, d > 2: `minimaSearch`).
+   */
+  xStarSource: 'user' | 'config' | 'smoothed-minimum' | 'descent';
+  /** d > 2 with x* found by descent: how (localMinima.ts). */
+  minimaSearch?: MinimaSearch;
   /** inf c(y) for the first noisy stage's radius (the headline number). */
   c: number;
   convexity: ConvexityMap[];

@@ -4,6 +4,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { ExperimentResult } from '../engine/types';
+import { minimaSearchText } from '../view/minima';
 
 /** The largest event-loop delay and the busy share of this thread while a run goes, for the log. */
 export function loopMonitor(): { text(): string; stop(): void } {
@@ -47,9 +48,11 @@ function methodLines(result: ExperimentResult): string[] {
   if (d.targetsSource === 'found')
     out.push(`  targets: ${d.targets.length} global minima of f found: ${d.targets.map((t) => `(${t.map(fmt).join(', ')})`).join(', ')}`);
   const methods = result.methods ?? [];
+  const search = d.targetsSource === 'descent' ? d.minimaSearch : undefined;
+  if (search) out.push(`  targets: ${minimaSearchText(d, search, (i) => methods[i]?.name ?? (i === 0 ? 'SGD' : 'GD'))}`);
   if (methods.every((m) => m.role !== undefined) && d.targets.length === 1) return out;
   for (const m of methods) {
-    const per = d.targets.length > 1 ? ` (${m.perTarget.join(' / ')})` : '';
+    const per = d.targets.length > 1 && !search ? ` (${m.perTarget.join(' / ')})` : '';
     const outside = m.outside > 0 ? `, ${m.outside} outside the domain` : '';
     out.push(`  ${m.name} (${m.optimizer.kind}): success ${m.success}/${n}${per}, diverged ${m.diverged}${outside}`);
   }

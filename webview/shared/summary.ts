@@ -11,6 +11,7 @@ import { gapLines } from '../../src/view/gaps';
 
 export { theorem3Text, theoremText } from '../../src/view/theorem1';
 import { divergenceText } from '../../src/view/divergence';
+import { descentTargetsWhere, minimaSearchText } from '../../src/view/minima';
 
 /** Stage boundaries (global step at which stage i+1 starts) for rules on step axes. */
 export function stageStarts(view: ViewResult): number[] {
@@ -62,8 +63,10 @@ export function successText(view: ViewResult): string {
   const n = view.config.trials;
   const targets = d.targets ?? [d.xStar];
   const r = formatNumber(d.successRadius);
-  const where =
-    targets.length > 1
+  const search = d.targetsSource === 'descent' ? d.minimaSearch : undefined;
+  const where = search
+    ? descentTargetsWhere(d, search)
+    : targets.length > 1
       ? `within ${r} of one of the ${targets.length} targets`
       : d.targetsSource === 'x-star' || d.targetsSource === undefined || d.xStarTarget === 0
         ? `within ${r} of x* = ${formatPoint(d.xStar)}`
@@ -88,13 +91,17 @@ export function targetsText(view: ViewResult): string {
   const d = view.diagnostics;
   const targets = d.targets ?? [];
   const parts: string[] = [];
-  if (d.targetsSource === 'found') {
+  const search = d.targetsSource === 'descent' ? d.minimaSearch : undefined;
+  const methods = view.methods ?? [];
+  if (search) {
+    parts.push(minimaSearchText(d, search, (i) => (methods[i] ? methodName(methods[i]) : i === 0 ? 'SGD' : 'GD')));
+  } else if (d.targetsSource === 'found') {
     parts.push(`${targets.length} global minim${targets.length === 1 ? 'um' : 'a'} found: ${targets.map(point).join(', ')}.`);
   } else if (d.targetsSource === 'declared') {
     parts.push(`${targets.length} declared target${targets.length === 1 ? '' : 's'}: ${targets.map(point).join(', ')}.`);
   }
-  const methods = view.methods ?? [];
-  if (targets.length > 1) {
+  // Per-target counts of dozens of symmetric copies say nothing: left out for descent targets.
+  if (targets.length > 1 && !search) {
     parts.push(
       d.xStarTarget >= 0
         ? `c(y) and Theorem 1 refer to target ${d.xStarTarget + 1}, x* = ${point(d.xStar)}.`

@@ -1,0 +1,338 @@
+/**
+ * x* and the success targets for d > 2 when the user declares none (issue 14). A grid argmin over
+ * 1-D slices is no minimum in 17-D (on the two-layer example it is the centre of the domain, a
+ * saddle), so here x* is a real local minimum of f: deterministic descent (L-BFGS with an Armijo
+ * backtracking line search, to a gradient-norm tolerance, a saddle left along its most negative
+ * Hessian direction) from the trials' finals, lowest f first.
+ *
+ * Success for such an f: a network's minima come in symmetric copies (hidden units permute, tanh
+ * units flip sign), so one point undercounts. The targets are every distinct minimum the descent
+ * from the finals reaches whose f lies within `valueTolerance` of the lowest found (the same share
+ * of f's range on the landscape that 1-D and 2-D found targets use, `TARGET_SHARE`); success is
+ * ending within the success radius of one of them (success.ts's rule, unchanged).
+ */
+import { distance, inBox } from './geometry';
+import { TARGET_SHARE } from './targets';
+import { symmetricEigen } from './gradientNoise';
+import type { Gradient, Landscape, Loss, MethodResult, MinimaSearch, RunConfig } from './types';
+
+/** L-BFGS memory (pairs kept). */
+const MEMORY = 8;
+/** Iterations of the descent to x* (from the lowest final), and of every other descent. */
+export const XSTAR_ITERATIONS = 2000;
+export const DESCENT_ITERATIONS = 500;
+/** At most this many finals are descended (the lowest f first); the rest are judged by distance. */
+export const MAX_DESCENTS = 256;
+/** Minima closer than this share of the domain diameter are one minimum. */
+const MERGE_SHARE = 1e-3;
+/** Saddles left along negative curvature before giving up (x* only). */
+const MAX_ESCAPES = 4;
+/** The Hessian check (2d gradients) is done up to this dimension. */
+export const HESSIAN_MAX_DIM = 64;
+
+export interface DescentResult {
+  x: Float64Array;
+  f: number;
+  gradientNorm: number;
+  iterations: number;
+  /** Whether ‖∇f‖ reached the tolerance (else the line search stalled at rounding, or the iterations ran out). */
+  converged: boolean;
+}
+
+/**
+ * The gradient-norm tolerance at a point where f = fx: 1e-8 · max(1, |f|). Below about
+ * √(ε|f|λ) a line search on f cannot tell a step's decrease from rounding (≈ 1e-8 on the
+ * two-layer example), so tighter would only stall.
+ */
+export function gradientTolerance(fx: number): number {
+  return 1e-8 * Math.max(1, Math.abs(fx));
+}
+/** Halvings of the step before the line search gives up, and steps in a row without a strict decrease of f before the descent stops (rounding). */
+const MAX_HALVINGS = 40;
+const MAX_FLAT = 3;
+
+const dot = (a: Float64Array, b: Float64Array) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+};
+
+/**
+ * Minimises f from `start` by L-BFGS (two-loop recursion, memory MEMORY) with an Armijo
+ * backtracking line search (sufficient decrease 1e-4, at most MAX_HALVINGS halvings from the
+ * unit step); a direction that is not a descent one is replaced by −∇f and the memory cleared.
+ * Stops when ‖∇f‖ ≤ `gradientTolerance(f)`, when no step is accepted or MAX_FLAT steps in a row
+ * leave f unchanged (rounding), or after `maxIterations`. Deterministic.
+ */
+export function descend(loss: Loss, gradient: Gradient, start: ArrayLike<number>, maxIterations: number): DescentResult {
+  const d = start.length;
+  const x = Float64Array.from(start);
+  const g = new Float64Array(d);
+  const next = new Float64Array(d);
+  const gNext = new Float64Array(d);
+  const dir = new Float64Array(d);
+  const S: Float64Array[] = [];
+  const Y: Float64Array[] = [];
+  const rho: number[] = [];
+  const alpha = new Array<number>(MEMORY).fill(0);
+  let fx = loss(x);
+  gradient(x, g);
+  let gn = Math.sqrt(dot(g, g));
+  let it = 0;
+  let flat = 0;
+  let converged = false;
+  while (it < maxIterations) {
+    if (!Number.isFinite(fx) || !Number.isFinite(gn)) break;
+    if (gn <= gradientTolerance(fx)) {
+      converged = true;
+      break;
+    }
+    // Two-loop recursion: dir = −H∇f.
+    dir.set(g);
+    for (let k = S.length - 1; k >= 0; k--) {
+      alpha[k] = rho[k] * dot(S[k], dir);
+      for (let i = 0; i < d; i++) dir[i] -= alpha[k] * Y[k][i];
+    }
+    const last = S.length - 1;
+    const gamma = last >= 0 ? dot(S[last], Y[last]) / dot(Y[last], Y[last]) : 1 / Math.max(1, gn);
+    for (let i = 0; i < d; i++) dir[i] *= gamma;
+    for (let k = 0; k < S.length; k++) {
+      const beta = rho[k] * dot(Y[k], dir);
+      for (let i = 0; i < d; i++) dir[i] += (alpha[k] - beta) * S[k][i];
+    }
+    for (let i = 0; i < d; i++) dir[i] = -dir[i];
+    let slope = dot(g, dir);
+    if (!(slope < 0)) {
+      for (let i = 0; i < d; i++) dir[i] = -g[i] / Math.max(1, gn);
+      slope = dot(g, dir);
+      S.length = Y.length = rho.length = 0;
+    }
+    let step = 1;
+    let accepted = false;
+    let fNext = NaN;
+    for (let tries = 0; tries < MAX_HALVINGS; tries++) {
+      for (let i = 0; i < d; i++) next[i] = x[i] + step * dir[i];
+      fNext = loss(next);
+      if (fNext <= fx + 1e-4 * step * slope) {
+        accepted = true;
+        break;
+      }
+      step /= 2;
+    }
+    if (!accepted) break;
+    gradient(next, gNext);
+    const s = new Float64Array(d);
+    const y = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      s[i] = next[i] - x[i];
+      y[i] = gNext[i] - g[i];
+    }
+    const sy = dot(s, y);
+    // Keep the pair only where the curvature is positive (else the update would not be positive definite).
+    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
+      if (S.length === MEMORY) {
+        S.shift();
+        Y.shift();
+        rho.shift();
+      }
+      S.push(s);
+      Y.push(y);
+      rho.push(1 / sy);
+    }
+    flat = fNext < fx ? 0 : flat + 1;
+    x.set(next);
+    g.set(gNext);
+    fx = fNext;
+    gn = Math.sqrt(dot(g, g));
+    it++;
+    if (flat >= MAX_FLAT) break;
+  }
+  if (!converged && Number.isFinite(fx) && gn <= gradientTolerance(fx)) converged = true;
+  return { x, f: fx, gradientNorm: gn, iterations: it, converged };
+}
+
+/**
+ * The Hessian of f at x by central differences of the gradient (step 1e-4·max(1, |x_i|)),
+ * symmetrised; its smallest eigenvalue and that eigenvector. 2d gradient calls.
+ */
+export function smallestCurvature(gradient: Gradient, x: ArrayLike<number>): { value: number; vector: number[] } {
+  const d = x.length;
+  const p = Float64Array.from(x);
+  const up = new Float64Array(d);
+  const down = new Float64Array(d);
+  const H: number[][] = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  for (let j = 0; j < d; j++) {
+    const xj = p[j];
+    const h = 1e-4 * Math.max(1, Math.abs(xj));
+    p[j] = xj + h;
+    const a = p[j];
+    gradient(p, up);
+    p[j] = xj - h;
+    const b = p[j];
+    gradient(p, down);
+    p[j] = xj;
+    for (let i = 0; i < d; i++) H[i][j] = (up[i] - down[i]) / (a - b);
+  }
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) {
+      const m = 0.5 * (H[i][j] + H[j][i]);
+      H[i][j] = H[j][i] = m;
+    }
+  }
+  const { values, vectors } = symmetricEigen(H);
+  return { value: values[d - 1], vector: vectors[d - 1] };
+}
+
+/**
+ * `descend`, then (d ≤ HESSIAN_MAX_DIM) the Hessian check: where the smallest curvature is below
+ * −1e-6·max(1, |largest|)… a saddle, the point moves along that direction (the side and length, from
+ * 1 down by halves, that lowers f most) and descends again, at most MAX_ESCAPES times.
+ */
+export function descendToMinimum(
+  loss: Loss,
+  gradient: Gradient,
+  start: ArrayLike<number>,
+  maxIterations: number,
+): DescentResult & { minEigenvalue?: number; escapes: number } {
+  let r = descend(loss, gradient, start, maxIterations);
+  const d = start.length;
+  if (d > HESSIAN_MAX_DIM) return { ...r, escapes: 0 };
+  let escapes = 0;
+  let iterations = r.iterations;
+  for (;;) {
+    const curv = smallestCurvature(gradient, r.x);
+    if (!(curv.value < -1e-6) || escapes >= MAX_ESCAPES || !Number.isFinite(r.f)) {
+      return { ...r, iterations, minEigenvalue: curv.value, escapes };
+    }
+    // Leave the saddle: the first of ±t·v (t = 1, ½, ¼, …) that lowers f.
+    const trial = new Float64Array(d);
+    let moved: Float64Array | undefined;
+    for (let t = 1; t > 1e-8 && !moved; t /= 2) {
+      for (const sign of [1, -1]) {
+        for (let i = 0; i < d; i++) trial[i] = r.x[i] + sign * t * curv.vector[i];
+        if (loss(trial) < r.f) {
+          moved = Float64Array.from(trial);
+          break;
+        }
+      }
+    }
+    if (!moved) return { ...r, iterations, minEigenvalue: curv.value, escapes };
+    escapes++;
+    r = descend(loss, gradient, moved, maxIterations);
+    iterations += r.iterations;
+  }
+}
+
+/** f's range over the landscape's finite values (1-D, 2-D or d > 2 slices). */
+function landscapeRange(landscape: Landscape): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const visit = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (typeof v === 'number' && Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  };
+  visit(landscape.f);
+  return hi > lo ? hi - lo : 0;
+}
+
+export interface MinimaOfFinals {
+  xStar: number[];
+  targets: number[][];
+  search: MinimaSearch;
+}
+
+/**
+ * x* and the targets from the finals of every method (see the file comment). Finals that did not
+ * diverge, with finite f, inside the domain, are taken lowest f first (ties: method, then trial);
+ * one within `skipRadius` of a minimum already found at the lowest value is not descended again
+ * (it is judged by distance), the others are, up to MAX_DESCENTS. The first descent (from the
+ * lowest final) runs the Hessian check. x* is the first minimum found at the lowest value
+ * (within the tolerance). `fallbackStart` (the slice grid's minimum) is descended when no final
+ * qualifies. Undefined when no descent ends finite inside the domain.
+ */
+export function minimaOfFinals(
+  loss: Loss,
+  gradient: Gradient,
+  config: RunConfig,
+  landscape: Landscape,
+  methods: readonly MethodResult[],
+  skipRadius: number,
+  fallbackStart: number[],
+): MinimaOfFinals | undefined {
+  const domain = config.domain;
+  const candidates: Array<{ method: number; trial: number; f: number; p: ArrayLike<number> }> = [];
+  methods.forEach((m, mi) =>
+    m.finals.forEach((p, t) => {
+      if (m.divergedMask[t] || !inBox(p, domain)) return;
+      const f = loss(Float64Array.from(p));
+      if (Number.isFinite(f)) candidates.push({ method: mi, trial: t, f, p });
+    }),
+  );
+  candidates.sort((a, b) => a.f - b.f || a.method - b.method || a.trial - b.trial);
+  const range = landscapeRange(landscape);
+  const merge = MERGE_SHARE * distance(domain.low, domain.high);
+  type Found = { x: number[]; f: number; from?: MinimaSearch['start'] };
+  const minima: Found[] = [];
+  let first: (DescentResult & { minEigenvalue?: number; escapes: number }) | undefined;
+  let descents = 0;
+  const tolerance = (best: number) => TARGET_SHARE * range + 1e-9 * Math.max(1, Math.abs(best));
+  const bestOf = () => Math.min(...minima.map((m) => m.f));
+  const add = (r: DescentResult, from?: MinimaSearch['start']) => {
+    if (!Number.isFinite(r.f) || !inBox(r.x, domain)) return;
+    if (!minima.some((m) => distance(m.x, r.x) <= merge)) minima.push({ x: Array.from(r.x), f: r.f, ...(from ? { from } : {}) });
+  };
+  for (const c of candidates) {
+    if (descents >= MAX_DESCENTS) break;
+    if (minima.length > 0) {
+      const best = bestOf();
+      const tol = tolerance(best);
+      if (minima.some((m) => m.f <= best + tol && distance(m.x, c.p) <= skipRadius)) continue;
+    }
+    descents++;
+    const from = { method: c.method, trial: c.trial, f: c.f };
+    if (!first) {
+      first = descendToMinimum(loss, gradient, c.p, XSTAR_ITERATIONS);
+      add(first, from);
+    } else {
+      add(descend(loss, gradient, c.p, DESCENT_ITERATIONS), from);
+    }
+  }
+  if (minima.length === 0) {
+    // No final qualified (or none descended to a finite point in the domain): from the slice grid's minimum.
+    first = descendToMinimum(loss, gradient, fallbackStart, XSTAR_ITERATIONS);
+    descents++;
+    add(first);
+    if (minima.length === 0) return undefined;
+  }
+  const best = bestOf();
+  const valueTolerance = tolerance(best);
+  const targets = minima.filter((m) => m.f <= best + valueTolerance);
+  // x*'s own descent record: the first descent when it found x*, else x*'s descent continued with the Hessian check.
+  const own = first && distance(first.x, targets[0].x) <= merge ? first : descendToMinimum(loss, gradient, targets[0].x, XSTAR_ITERATIONS);
+  const xStar = Array.from(own.x);
+  targets[0] = { ...targets[0], x: xStar };
+  const start = targets[0].from;
+  const values = minima.map((m) => m.f).sort((a, b) => a - b);
+  return {
+    xStar,
+    targets: targets.map((m) => m.x),
+    search: {
+      ...(start ? { start } : {}),
+      value: loss(Float64Array.from(xStar)),
+      gradientNorm: own.gradientNorm,
+      converged: own.converged,
+      iterations: own.iterations,
+      ...(own.minEigenvalue !== undefined ? { minEigenvalue: own.minEigenvalue } : {}),
+      saddleEscapes: own.escapes,
+      candidates: candidates.length,
+      descents,
+      minima: minima.length,
+      values,
+      valueTolerance,
+      mergeDistance: merge,
+    },
+  };
+}
