@@ -263,7 +263,7 @@ export interface PlaneSmoothing {
   /** g on the plane grid, values[iβ][iα], and the Monte-Carlo standard error of each. */
   values: number[][];
   stdError: number[][];
-  /** c(y) toward x* on the grid (at x* its limit); inf over the grid points inside the init box, where ([α, β]), fraction > 0. */
+  /** c(y) toward x* on the grid (at x* its limit); inf over the grid points inside the init box (`SlicePlane.region`), where ([α, β]), fraction > 0. */
   convexity: number[][];
   c: number;
   argInf: number[];
@@ -289,6 +289,12 @@ export interface SlicePlane {
   smoothed: PlaneSmoothing[];
   /** Monte-Carlo kicks per value of g (antithetic pairs, common to every grid point). */
   samples: number;
+  /**
+   * Where each law's c, argInf and positiveFraction are taken: `init`, the grid points inside the
+   * start box; `grid`, every grid point, when none lies in the box (x* outside it, as a minimum
+   * found by descent may be). Absent in results stored before it existed: `init`.
+   */
+  region?: 'init' | 'grid';
   /** The sgd method's sampled paths projected: paths[k][t] = [α, β] (least squares in the plane). */
   paths: number[][][];
   pathTrials: number[];

@@ -240,6 +240,10 @@ export function planeDiagnostics(inp: PlaneInputs): SlicePlane | undefined {
   const p = new Float64Array(d);
   const f: number[][] = beta.map((b) => alpha.map((a) => loss(point(a, b, p))));
   const inInit: boolean[][] = beta.map((b) => alpha.map((a) => inBox(point(a, b, p), config.init)));
+  // A plane through an x* outside the start box (d > 2, x* found by descent) may miss the box: then
+  // inf c(y) is taken over the whole grid, which spans the projected paths and finals.
+  const region: SlicePlane['region'] = inInit.some((r) => r.some(Boolean)) ? 'init' : 'grid';
+  const inside = region === 'init' ? inInit : inInit.map((r) => r.map(() => true));
 
   const smoothed = planeLaws(config, noise).map((law, k) => {
     // The kicks, drawn once and shared by every plane point.
@@ -279,7 +283,7 @@ export function planeDiagnostics(inp: PlaneInputs): SlicePlane | undefined {
       stdError.push(er);
     }
     const convexity = planeConvexity(values, alpha, beta, u, v);
-    return { ...law.smoothing, values, stdError, convexity, ...regionOf(convexity, inInit, alpha, beta) };
+    return { ...law.smoothing, values, stdError, convexity, ...regionOf(convexity, inside, alpha, beta) };
   });
 
   offs.sort((a, b) => a - b);
@@ -294,6 +298,7 @@ export function planeDiagnostics(inp: PlaneInputs): SlicePlane | undefined {
     f,
     smoothed,
     samples: K,
+    region,
     paths,
     pathTrials: [...sgd.pathTrials],
     finals,

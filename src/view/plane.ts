@@ -39,6 +39,7 @@ export function planeText(p: SlicePlane): string {
   const cs = p.smoothed
     .filter((s) => Number.isFinite(s.c))
     .map((s) => `${formatNumber(s.c)} under ${planeSmoothingName(s)} (${formatNumber(100 * s.positiveFraction)}% positive)`);
-  if (cs.length) parts.push(`On it, inf c(y) over the start box: ${cs.join('; ')}.`);
+  const over = p.region === 'grid' ? 'the whole grid (no point of the plane lies in the start box)' : 'the start box';
+  if (cs.length) parts.push(`On it, inf c(y) over ${over}: ${cs.join('; ')}.`);
   return parts.join(' ');
 }

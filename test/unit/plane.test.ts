@@ -296,3 +296,29 @@ test('through a run: a 3-D finite sum with minibatch noise gets the eigenvector 
   );
   assert.ok(words.includes(`λ₁ = ${formatNumber(plane.eigenvalues![0])}, λ₂ = ${formatNumber(plane.eigenvalues![1])}`), words);
 });
+
+test('a plane that misses the start box (x* found outside it) takes inf c(y) over its whole grid, and says so', () => {
+  // f = ½ (x − m)ᵀ A (x − m), A = Q diag(4, 1, 2, 3) Qᵀ; the start box far from m: no plane point lies in it.
+  const m = [0.5, -0.5, 1, 0];
+  const aEig = [4, 1, 2, 3];
+  const A = Q.map((_, i) => Q.map((__, j) => aEig.reduce((s, l, k) => s + l * Q[i][k] * Q[j][k], 0)));
+  const f = (x: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) s += 0.5 * (x[i] - m[i]) * A[i][j] * (x[j] - m[j]);
+    return s;
+  };
+  const config = cfg(
+    { domain: { low: [-9, -9, -9, -9], high: [9, 9, 9, 9] }, init: { low: [6, 6, 6, 6], high: [8, 8, 8, 8] }, seed: 'q' },
+    4,
+  );
+  const u = column(Q, 0);
+  const sgd = method({ paths: [[m.map((c, j) => c + u[j])]], pathTrials: [0], finals: [m] });
+  const plane = planeDiagnostics({ loss: f, config, xStar: m, sgd, noise: noiseWith(C, 0.2), resolution: 11, samples: 8 })!;
+  assert.equal(plane.region, 'grid');
+  for (const s of plane.smoothed) {
+    // Along u and v, sᵀAs/‖s‖² runs over [1, 4] on the plane: inf 1 (the v axis), every point positive.
+    assert.ok(Math.abs(s.c - 1) < 1e-8, String(s.c));
+    assert.equal(s.positiveFraction, 1);
+  }
+  assert.ok(planeText(plane).includes('inf c(y) over the whole grid (no point of the plane lies in the start box)'), planeText(plane));
+});

@@ -109,7 +109,7 @@ export const drawPlaneConvexity: Draw<ChartUi> = (canvas, view, t) => {
         { color: pal.cNegative, label: 'c(y) ≤ 0' },
         {
           color: pal.cInf,
-          label: `inf c over the start box = ${formatNumber(s.c)} (${formatNumber(100 * s.positiveFraction)}% positive)`,
+          label: `inf c over ${plane.region === 'grid' ? 'the plane (it misses the start box)' : 'the start box'} = ${formatNumber(s.c)} (${formatNumber(100 * s.positiveFraction)}% positive)`,
           shape: 'cross',
         },
       ],
