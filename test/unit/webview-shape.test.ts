@@ -7,8 +7,6 @@ import {
   gridExtent,
   histogramBars,
   interpolate1D,
-  kde2d,
-  kdeBandwidth,
   niceTicks,
   pathUntil,
   positiveIntervals,
@@ -18,6 +16,7 @@ import {
   signedScale,
   thinPath,
 } from '../../webview/shared/shape';
+import { kde2d, kdeBandwidth } from '../../webview/shared/density';
 import { diverging, heatmapPixels, parseColor, viridis, withAlpha } from '../../webview/shared/color';
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) <= eps, `${a} ≉ ${b}`);

@@ -799,6 +799,62 @@ if (views) {
       );
       const t = theme.replace('vscode-', '');
       await p.screenshot({ path: join(outDir, `panel-example-${ex.name}-${t}.png`), fullPage: true });
+      if (ex.name === 'himmelblau' && theme === 'vscode-dark') {
+        // The density's kernel on clusters: SGD's finals sit in four clusters, GD's on the four
+        // exact minima. Scott's rule on the whole sample (written out here) measures the distance
+        // between the minima; the drawn kernel must be far narrower — for GD one grid cell (the
+        // chart's 96 columns over the domain), so four sharp spots, not one blob.
+        const scott = (pts: number[][], j: number) => {
+          const v = pts.map((q) => q[j]!).sort((a, b) => a - b);
+          const mean = v.reduce((a, b) => a + b, 0) / v.length;
+          const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
+          const q = (r: number) => v[Math.round(r * (v.length - 1))]!;
+          return Math.min(sd, (q(0.75) - q(0.25)) / 1.349) * Math.pow(v.length, -1 / 6);
+        };
+        const bandwidth = async () =>
+          ((await p.getByTestId('chart-histogram').getAttribute('data-bandwidth')) ?? '').split(',').map(Number);
+        const hSgd = await bandwidth();
+        const sgdScott = [0, 1].map((j) => scott(kept, j));
+        check(
+          hSgd.length === 2 && hSgd.every((h, j) => h > 0 && h < 0.5 * sgdScott[j]!),
+          `himmelblau: SGD density kernel ${hSgd.map((h) => h.toFixed(3)).join(' × ')} below half of Scott's ${sgdScott.map((h) => h.toFixed(3)).join(' × ')} (four clusters)`,
+        );
+        await p.getByTestId('finals-pair').screenshot({ path: join(outDir, 'panel-example-himmelblau-sgd-density.png') });
+        const gdIndex = result.methods.findIndex((m) => m.role === 'gd');
+        const gd = result.methods[gdIndex]!;
+        const gdKept = gd.finals.filter(
+          (y, t) => !gd.divergedMask[t] && y.every((v, j) => v >= config.domain.low[j]! && v <= config.domain.high[j]!),
+        );
+        await p.getByTestId('density-method').evaluate((el: HTMLElement & { value: string }, v: string) => {
+          el.value = v;
+          el.dispatchEvent(new Event('change'));
+        }, String(gdIndex));
+        await p.waitForFunction(
+          (want) => document.querySelector('[data-testid="chart-histogram"]')?.getAttribute('data-points') === want,
+          String(gdKept.length),
+        );
+        const hGd = await bandwidth();
+        const cell = (config.domain.high[0]! - config.domain.low[0]!) / 96;
+        const gdScott = [0, 1].map((j) => scott(gdKept, j));
+        check(
+          hGd.length === 2 && Math.abs(hGd[0]! - cell) < 1e-12 && Math.abs(hGd[1]! - cell) < 1e-12,
+          `himmelblau: GD density (${gdKept.length} finals on the minima) drawn with a one-cell kernel ${hGd.map((h) => h.toFixed(4)).join(' × ')} = ${cell.toFixed(4)} (Scott's rule: ${gdScott.map((h) => h.toFixed(3)).join(' × ')})`,
+        );
+        await p.getByTestId('finals-pair').screenshot({ path: join(outDir, 'panel-example-himmelblau-gd-density.png') });
+        await p.getByTestId('density-method').evaluate(
+          (el: HTMLElement & { value: string }, v: string) => {
+            el.value = v;
+            el.dispatchEvent(new Event('change'));
+          },
+          String(result.methods.findIndex((m) => m.role === 'sgd')),
+        );
+        await p.waitForFunction(
+          (want) => document.querySelector('[data-testid="chart-histogram"]')?.getAttribute('data-points') === want,
+          String(kept.length),
+        );
+        // The element screenshot scrolled the page: back to the top, where the zoom below points the mouse.
+        await p.evaluate(() => window.scrollTo(0, 0));
+      }
       {
         const zooms = () =>
           p.evaluate(() =>

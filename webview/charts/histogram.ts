@@ -13,7 +13,8 @@ import { viridis, withAlpha } from '../shared/color';
 import { formatNumber } from '../shared/format';
 import { palette } from '../shared/palette';
 import { drawPlots2D, type Heat, type Plot2DSpec } from '../shared/plot2d';
-import { histogramBars, kde2d, kdeBandwidth, type Bars } from '../shared/shape';
+import { kde2d, kdeBandwidth } from '../shared/density';
+import { histogramBars, type Bars } from '../shared/shape';
 import { rgb, type Theme } from '../shared/theme';
 import { byGeometry, fitPlaneHeight, planeGrid, xStarMark, type ChartUi } from './chart';
 import { countsOf, inBox, methodLabel, methodsLayout, shownMethods, type ShownMethod } from './methods';
@@ -144,11 +145,14 @@ const densityCache = new WeakMap<object, { key: string; value: { h: [number, num
 const DENSITY_COLUMNS = 96;
 
 /**
- * 2-D: where the trials end as a density, a Gaussian kernel estimate (shape.ts kde2d, Scott's
- * bandwidth: it adapts to the number of trials, where fixed histogram cells left 100 finals as
- * scattered single dots), in expected finals per unit area, with the finals on top as points; one
+ * 2-D: where the trials end as a density, a Gaussian kernel estimate (shared/density.ts: its
+ * bandwidth adapts to the number of trials, where fixed histogram cells left 100 finals as
+ * scattered single dots, and to clusters — Scott's rule on one cloud, the clusters' own width from
+ * the nearest-neighbour distances when the finals sit at a few minima, one grid cell when they sit
+ * on exact points), in expected finals per unit area, with the finals on top as points; one
  * column per method on one colour scale, or the method picked. Finals outside the domain are left
- * out (the finals chart draws them on its edge). data-points: the finals the density is made of.
+ * out (the finals chart draws them on its edge). data-points: the finals the density is made of;
+ * data-bandwidth: each drawn density's kernel widths "hx,hy", ";"-separated.
  */
 function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: ChartUi): number {
   const box = view.config.domain;
@@ -216,6 +220,7 @@ function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, u
   drawPlots2D(canvas, specs, t, grid.columns);
   // For tests: what the density shows ("end", "stage 1", "step 400").
   canvas.dataset.where = snap ? `step ${snap.step}` : stage !== undefined ? `stage ${stage + 1}` : 'end';
+  canvas.dataset.bandwidth = layers.map((l) => l.h.join(',')).join(';');
   return layers.reduce((n, l) => n + l.finals.length, 0);
 }
 
