@@ -2,8 +2,11 @@
  * f's local curvature over its domain, sampled (runs the user's loss, so in a worker: the task
  * 'curvature'): the Hessian's spectral norm ρ(x) (the largest |eigenvalue|) and its smallest
  * eigenvalue λ_min(x) by second differences at sample points, summarised by quantiles — over all
- * the samples, over those where f is low, and at the bottom of the deepest basin seen. The rule
- * that turns them into η, radius and steps is suggest.ts's.
+ * the samples, over those where f is low, and at the bottom of the deepest basin seen. In 1-D and
+ * 2-D the bottom is found, not guessed from the grid: the lowest grid minima are refined by damped
+ * Newton steps to the minima of f (a narrow valley such as Rosenbrock's is missed by a 13 × 13
+ * grid, whose lowest point sits on the valley's wall where λ_min is 2, not on its floor at (1, 1)
+ * where it is 0.4). The rule that turns them into η, radius and steps is suggest.ts's.
  */
 import { linspace } from './landscape';
 import { Normal, stream, uniformInBox } from './rng';
@@ -24,6 +27,16 @@ export const LOW_F_QUANTILE = 0.5;
 const GRID_1D = 101;
 const GRID_2D = 13;
 const POWER_ITERATIONS = 20;
+/**
+ * d ≤ 2: the grid's lowest local minima refined (REFINE_STARTS of them), each by at most
+ * REFINE_STEPS damped Newton steps of 2d² + 1 loss calls (the difference Hessian, whose stencil
+ * gives the gradient too) plus those of the backtracking line search (at most REFINE_HALVINGS):
+ * at most 4 × 40 × (9 + 30) = 6240 extra calls in 2-D, in practice a few hundred (Rosenbrock on
+ * [−3.6, 3.6]²: see test/unit/suggest.test.ts), against the grid's 1521.
+ */
+const REFINE_STARTS = 4;
+const REFINE_STEPS = 40;
+const REFINE_HALVINGS = 30;
 
 /** Local curvature of f over the domain, summarised. */
 export interface CurvatureProfile {
@@ -51,6 +64,12 @@ export interface CurvatureProfile {
   mu?: number;
   /** λ_min at the lowest sample of f where f is locally convex (the deepest basin seen); absent when there is none. */
   basinMu?: number;
+  /**
+   * d ≤ 2: the deepest locally convex minimum that refining the grid's lowest minima reached (`at`,
+   * f, ρ and λ_min there), when it is at most every convex grid sample's f; `basinMu` is then its
+   * λ_min (and `mu` at most that).
+   */
+  basin?: { at: number[]; f: number; rho: number; lamMin: number };
   /** Share of the samples where λ_min(x) > 0 (f locally convex). */
   convexShare: number;
 }
@@ -118,24 +137,45 @@ export function curvatureProfile(loss: Loss, config: Pick<RunConfig, 'domain' | 
     for (let j = 0; j < d; j++) p[j] = x[j] + h * dir[j];
     return loss(p);
   };
+  let basin: CurvatureProfile['basin'];
   if (d <= 2) {
-    for (const x of pts) {
+    /** f, the central-difference gradient and the difference Hessian [[a, b], [b, c]] at x, with its eigenvalues. */
+    const local = (x: Float64Array) => {
       const h = stepAt(x);
       const f0 = loss(x);
       const e1 = d === 1 ? [1] : [1, 0];
-      const a = (f(x, e1, h) - 2 * f0 + f(x, e1, -h)) / (h * h);
+      const fp1 = f(x, e1, h);
+      const fm1 = f(x, e1, -h);
+      const a = (fp1 - 2 * f0 + fm1) / (h * h);
+      const g = [(fp1 - fm1) / (2 * h), 0];
+      let b = 0;
+      let c = 0;
       let hi = a;
       let lo = a;
       if (d === 2) {
-        const c = (f(x, [0, 1], h) - 2 * f0 + f(x, [0, 1], -h)) / (h * h);
-        const b = (f(x, [1, 1], h) - f(x, [1, -1], h) - f(x, [-1, 1], h) + f(x, [1, 1], -h)) / (4 * h * h);
+        const fp2 = f(x, [0, 1], h);
+        const fm2 = f(x, [0, 1], -h);
+        c = (fp2 - 2 * f0 + fm2) / (h * h);
+        g[1] = (fp2 - fm2) / (2 * h);
+        b = (f(x, [1, 1], h) - f(x, [1, -1], h) - f(x, [-1, 1], h) + f(x, [1, 1], -h)) / (4 * h * h);
         const r = Math.hypot((a - c) / 2, b);
         hi = (a + c) / 2 + r;
         lo = (a + c) / 2 - r;
       }
-      if (!Number.isFinite(hi) || !Number.isFinite(lo)) continue;
-      keep(Math.max(Math.abs(hi), Math.abs(lo)), lo, f0);
+      return { f0, g, a, b, c, hi, lo };
+    };
+    const fGrid: number[] = [];
+    for (const x of pts) {
+      const q = local(x);
+      fGrid.push(q.f0);
+      if (!Number.isFinite(q.hi) || !Number.isFinite(q.lo)) continue;
+      keep(Math.max(Math.abs(q.hi), Math.abs(q.lo)), q.lo, q.f0);
     }
+    basin = refineBasin(local, loss, pts, fGrid, domain);
+    if (basin && basin.f <= lowestF) {
+      lowestF = basin.f;
+      lowestLam = basin.lamMin;
+    } else basin = undefined;
   } else {
     const normal = new Normal(stream(config.seed, 'suggest-directions'));
     const g1 = new Float64Array(d);
@@ -212,5 +252,103 @@ export function curvatureProfile(loss: Loss, config: Pick<RunConfig, 'domain' | 
   };
   if (positive.length > 0) out.mu = Math.min(quantileSorted(positive, SLOW_QUANTILE), lowestLam);
   if (lowestLam > 0) out.basinMu = lowestLam;
+  if (basin) out.basin = basin;
   return out;
+}
+
+/** What `local` gives at a point: f, the gradient, the difference Hessian [[a, b], [b, c]] and its eigenvalues hi ≥ lo. */
+interface LocalQuadratic {
+  f0: number;
+  g: number[];
+  a: number;
+  b: number;
+  c: number;
+  hi: number;
+  lo: number;
+}
+
+/**
+ * d ≤ 2: the deepest locally convex minimum reached from the REFINE_STARTS lowest grid minima
+ * (samples of finite f at most their finite grid neighbours'), each refined by damped Newton:
+ * the step −H⁻¹∇f where the difference Hessian H is positive definite, else the gradient step
+ * −∇f/ρ; halved until f drops by the Armijo amount (10⁻⁴ of the predicted decrease), the point
+ * kept in the domain; stopped after REFINE_STEPS steps, when no halving helps or the step is below
+ * 10⁻¹² of the point's scale. Returns the point, f, ρ and λ_min there, or undefined when no
+ * refined point is finite with λ_min > 0 (a saddle or a ridge).
+ */
+function refineBasin(
+  local: (x: Float64Array) => LocalQuadratic,
+  loss: Loss,
+  pts: readonly Float64Array[],
+  fGrid: readonly number[],
+  domain: Box,
+): CurvatureProfile['basin'] {
+  const d = domain.low.length;
+  const nx = d === 1 ? pts.length : GRID_2D;
+  const ny = d === 1 ? 1 : GRID_2D;
+  const starts: number[] = [];
+  for (let iy = 0; iy < ny; iy++)
+    for (let ix = 0; ix < nx; ix++) {
+      const k = iy * nx + ix;
+      const v = fGrid[k]!;
+      if (!Number.isFinite(v)) continue;
+      let lowest = true;
+      for (let dy = -1; dy <= 1 && lowest; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const jx = ix + dx;
+          const jy = iy + dy;
+          if ((dx === 0 && dy === 0) || jx < 0 || jy < 0 || jx >= nx || jy >= ny) continue;
+          const w = fGrid[jy * nx + jx]!;
+          if (Number.isFinite(w) && w < v) {
+            lowest = false;
+            break;
+          }
+        }
+      if (lowest) starts.push(k);
+    }
+  starts.sort((i, j) => fGrid[i]! - fGrid[j]!);
+  let best: CurvatureProfile['basin'];
+  const trial = new Float64Array(d);
+  for (const k of starts.slice(0, REFINE_STARTS)) {
+    const x = Float64Array.from(pts[k]!);
+    let q = local(x);
+    for (let it = 0; it < REFINE_STEPS && Number.isFinite(q.f0); it++) {
+      const [g0, g1] = q.g as [number, number];
+      let p0: number;
+      let p1 = 0;
+      if (q.lo > 0) {
+        // Newton: solve H p = −g (2 × 2, or f″ p = −f′ in 1-D).
+        const det = q.a * q.c - q.b * q.b;
+        p0 = d === 1 ? -g0 / q.a : (-q.c * g0 + q.b * g1) / det;
+        p1 = d === 1 ? 0 : (q.b * g0 - q.a * g1) / det;
+      } else {
+        const rho = Math.max(Math.abs(q.hi), Math.abs(q.lo));
+        const scale = rho > 0 ? 1 / rho : 1;
+        p0 = -g0 * scale;
+        p1 = -g1 * scale;
+      }
+      const slope = g0 * p0 + g1 * p1;
+      if (!(slope < 0) || !Number.isFinite(slope)) break;
+      let t = 1;
+      let accepted = false;
+      for (let halving = 0; halving < REFINE_HALVINGS; halving++, t /= 2) {
+        trial[0] = Math.min(domain.high[0]!, Math.max(domain.low[0]!, x[0]! + t * p0));
+        if (d === 2) trial[1] = Math.min(domain.high[1]!, Math.max(domain.low[1]!, x[1]! + t * p1));
+        const ft = loss(trial);
+        if (Number.isFinite(ft) && ft <= q.f0 + 1e-4 * t * slope) {
+          accepted = true;
+          break;
+        }
+      }
+      if (!accepted) break;
+      let moved = 0;
+      for (let j = 0; j < d; j++) moved = Math.max(moved, Math.abs(trial[j]! - x[j]!));
+      x.set(trial);
+      q = local(x);
+      if (moved <= 1e-12 * Math.max(1, ...Array.from(x, Math.abs))) break;
+    }
+    if (!Number.isFinite(q.f0) || !Number.isFinite(q.hi) || !(q.lo > 0)) continue;
+    if (!best || q.f0 < best.f) best = { at: Array.from(x), f: q.f0, rho: Math.max(Math.abs(q.hi), Math.abs(q.lo)), lamMin: q.lo };
+  }
+  return best;
 }

@@ -125,6 +125,30 @@ test('the radius is capped where the kicks’ spread at the minimum reaches half
   assert.ok(mean <= (eps / 2) ** 2, `E‖y‖² ${mean} inside (ε/2)² = ${(eps / 2) ** 2}`);
 });
 
+test('Rosenbrock’s valley floor is found: the grid’s lowest minima refined to (1, 1), where the Hessian [[802, −400], [−400, 200]] has eigenvalues 501 ± √(501² − 400)', () => {
+  const rosenbrock = (x: Float64Array) => (1 - x[0]) ** 2 + 100 * (x[1] - x[0] * x[0]) ** 2;
+  const top = 501 + Math.sqrt(501 ** 2 - 400); // 1001.6
+  const bottom = 501 - Math.sqrt(501 ** 2 - 400); // 0.399
+  // The default domain of a file with no options ([−3.6, 3.6]²) and examples/rosenbrock.ts's.
+  for (const domain of [box([-3.6, -3.6], [3.6, 3.6]), box([-2, -1], [2, 3])]) {
+    let calls = 0;
+    const p = curvatureProfile((x) => (calls++, rosenbrock(x)), { domain, seed: '1' });
+    assert.ok(p.basin, 'a basin');
+    assert.ok(Math.hypot(p.basin.at[0]! - 1, p.basin.at[1]! - 1) < 1e-4, `at ${p.basin.at}`);
+    assert.ok(Math.abs(p.basin.rho / top - 1) < 1e-3, `ρ ${p.basin.rho} against ${top}`);
+    assert.ok(Math.abs(p.basin.lamMin / bottom - 1) < 1e-3, `λ_min ${p.basin.lamMin} against ${bottom}`);
+    // The radius's cap and the steps see the floor's slow direction, not a grid point's on the wall.
+    assert.equal(p.basinMu, p.basin.lamMin);
+    assert.ok(p.mu! <= p.basin.lamMin);
+    // The 13 × 13 grid's 9 calls a point, and the refinement's bounded extra (4 starts × 40 steps × (9 + 30)).
+    assert.ok(calls > 169 * 9 && calls <= 169 * 9 + 4 * 40 * 39, `${calls} loss calls`);
+  }
+  // Where the grid already holds the minimum (the quadratic's origin), the refinement changes nothing.
+  const q = curvatureProfile(quad, { domain: box([-3, -3], [3, 3]), seed: '1' });
+  assert.deepEqual(q.basin?.at, [0, 0]);
+  assert.ok(Math.abs(q.basinMu! - 0.5) < 1e-5);
+});
+
 test('a kink does not set L₉₀: f = x² + 50|x − 0.36| has f″ = 2 off one point, a sample (x = 0.36 is on the 101-point grid), where second differences are ~100/h', () => {
   const f = (x: Float64Array) => x[0] * x[0] + 50 * Math.abs(x[0] - 0.36);
   const p = curvatureProfile(f, { domain: box([-3], [3]), seed: '1' });
