@@ -254,6 +254,8 @@ export class RunService {
     if (result.diverged > 0) {
       notifier.warn(
         `SGD Landscape: ${divergenceToast(request.exportName, result.diverged, result.config.trials, result.diagnostics.divergence)}`,
+        // With a button, so VS Code shows the whole sentence instead of one cut-off line.
+        { showPanel: true },
       );
     }
   }

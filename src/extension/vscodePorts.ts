@@ -68,8 +68,14 @@ export class VsCodeNotifier implements Notifier, vscode.Disposable {
   info(message: string): void {
     void vscode.window.showInformationMessage(message);
   }
-  warn(message: string): void {
-    void vscode.window.showWarningMessage(message);
+  warn(message: string, opts?: { showPanel?: boolean }): void {
+    if (!opts?.showPanel) {
+      void vscode.window.showWarningMessage(message);
+      return;
+    }
+    void vscode.window.showWarningMessage(message, 'Show Summary').then((a) => {
+      if (a === 'Show Summary') this.showPanel();
+    });
   }
   fileBuilt(file: string): void {
     this.diagnostics.delete(vscode.Uri.file(file));

@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { VsCode, copyExamples } from './harness';
-import { canvasPixels, chartState, eventually, storedResults, tid, waitForNewRun } from './sgd';
+import { CMD, canvasPixels, chartState, eventually, storedResults, tid, waitForNewRun } from './sgd';
 
 const NEW_RADIUS = 0.9;
 // Charts that depend on the noise radius (the landscape's default layer is f itself, which does not).
@@ -120,4 +122,80 @@ test('issue 13: η, radius and steps set nowhere are suggested from the function
     /^Staged “Figure 3: 4 stages”: 4 stages, .*Press Run to run it\.$/,
   );
   await vs.screenshot('2-07-preset-staged');
+});
+
+test('issue 13: the function picker says each loss’s shape in words (no "dim from settings-D (array)")', async () => {
+  await vs.openFile('rastrigin.ts');
+  await vs.runCommand(CMD.run);
+  const rows = vs.page.locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+  const items = await rows.evaluateAll((els) =>
+    els.map((el) => [
+      el.querySelector('.label-name')?.textContent?.trim() ?? '',
+      el.querySelector('.label-description')?.textContent?.trim() ?? '',
+    ]),
+  );
+  const byName = Object.fromEntries(items);
+  assert.deepEqual(
+    [byName.rastrigin, byName.rastrigin1d, byName.rastriginN],
+    ['2-D, with options', '1-D, with options', '5-D (array), with options'],
+    JSON.stringify(items),
+  );
+  for (const [name, description] of items) assert.doesNotMatch(description!, /from settings-D|-D \(array\).*-D/, `${name}: ${description}`);
+  await vs.screenshot('2-08-function-picker');
+  await vs.page.keyboard.press('Escape');
+  await vs.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+});
+
+test('issue 13: a run where every trial diverges: the toast says it in full, with the η to try; the summary says why', async () => {
+  // Rosenbrock at the fixed defaults the issue tried (η 0.01, radius 0.3): every trial diverges.
+  writeFileSync(
+    join(vs.workspace, 'rosenbrock2.ts'),
+    [
+      'export function rosenbrock2(x: number, y: number): number {',
+      '  return (1 - x) ** 2 + 100 * (y - x * x) ** 2;',
+      '}',
+      'export const rosenbrock2Options = {',
+      '  domain: { low: [-2, -1], high: [2, 3] },',
+      '  xStar: [1, 1],',
+      "  defaults: { lr: 0.01, radius: 0.3, steps: 1000, trials: 100, noise: 'uniform' },",
+      '};',
+      '',
+    ].join('\n'),
+  );
+  await vs.openFile('rosenbrock2.ts');
+  await vs.runCommand(CMD.run);
+  const { frame, shown } = await waitForNewRun(vs, lastRun);
+  lastRun = shown.run;
+  const result = storedResults(vs)[0]!;
+  assert.equal(result.config.function, 'rosenbrock2');
+  assert.equal(result.sgd.diverged, 100, 'every SGD trial diverged');
+  const advice = result.diagnostics.divergence;
+  assert.ok(advice?.stepTooLarge && advice.suggestedLr !== undefined && advice.suggestedLr * advice.L < 2, JSON.stringify(advice));
+  const toast = await vs.waitForNotification(/rosenbrock2 diverged/, 60_000);
+  assert.match(
+    toast,
+    /^SGD Landscape: 100 of 100 SGD trials of rosenbrock2 diverged: η = 0\.01 is too large for its curvature; try η ≈ [\d.e-]+\.$/,
+  );
+  // Shown in full: no line of the toast's message is cut off (VS Code clips a toast without a
+  // button to one line; this one has "Show Summary", so it opens expanded and wraps).
+  const cut = await vs.page
+    .locator('.notifications-toasts .notification-toast .notification-list-item-message')
+    .filter({ hasText: 'rosenbrock2 diverged' })
+    .first()
+    .evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const toastBox = el.closest('.notification-toast')!.getBoundingClientRect();
+      return {
+        overflowX: el.scrollWidth - el.clientWidth,
+        overflowY: el.scrollHeight - el.clientHeight,
+        inside: r.right <= toastBox.right + 1,
+      };
+    });
+  assert.ok(cut.overflowX <= 1 && cut.overflowY <= 1 && cut.inside, `the toast's text is cut off: ${JSON.stringify(cut)}`);
+  const toastEl = vs.page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'rosenbrock2 diverged' }).first();
+  assert.equal(await toastEl.locator('.monaco-button', { hasText: 'Show Summary' }).count(), 1, 'the toast offers "Show Summary"');
+  assert.match(shown.summary, /Most trials diverged \(SGD 100 of 100, GD 100 of 100\)\. Likely cause: the step is too large/);
+  assert.match((await frame.locator(tid('empty-chart-finals')).textContent()) ?? '', /^All 100 SGD and all 100 GD trials diverged/);
+  await vs.screenshot('2-09-all-diverged-toast');
 });
