@@ -3,11 +3,11 @@
  * from the grid, triangles counted by hand (gaps where a value is not finite), the grid thinned to
  * the lines evenIndices keeps, and heights on the mesh equal to a plane's values wherever the grid
  * samples a plane (a piecewise-linear mesh reproduces a plane exactly), with lifted polylines lying
- * on it.
+ * on it; a path lifted once and drawn up to a time-slider step (progress along it, counted by hand).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { heightOnMesh, liftPolyline, surfaceMesh, toUnit } from '../../webview/charts/surfaceMesh';
+import { heightOnMesh, liftPolyline, progressAt, shownCount, surfaceMesh, toUnit } from '../../webview/charts/surfaceMesh';
 
 const linspace = (a: number, b: number, n: number) => Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 const close = (a: number, b: number, eps: number) => assert.ok(Math.abs(a - b) <= eps, `${a} ≉ ${b}`);
@@ -114,4 +114,68 @@ test('a polyline over a hole breaks into runs on either side', () => {
   ]);
   assert.equal(runs.length, 2);
   for (const r of runs) for (const [, , z] of r) assert.equal(z, 2);
+});
+
+test('a lifted path carries its progress, so it is drawn up to any step from one lift', () => {
+  const x = linspace(0, 1, 5); // cells of 1/4: pieces of at most 1/8
+  const m = surfaceMesh(
+    x,
+    x,
+    x.map(() => x.map(() => 1)),
+    (v) => v,
+  );
+  // Source points at steps 0, 10, 40: the first segment is 1/2 long (4 pieces), the second 1/4 (2 pieces).
+  const runs = liftPolyline(m, [
+    [0, 0.5],
+    [0.5, 0.5],
+    [0.5, 0.75],
+  ]);
+  assert.equal(runs.length, 1);
+  const run = runs[0]!;
+  assert.deepEqual(
+    run.map((p) => p[3]),
+    [0, 0.25, 0.5, 0.75, 1, 1.5, 2],
+  );
+  assert.deepEqual(run[4]!.slice(0, 2), [0.5, 0.5]);
+  const steps = [0, 10, 40];
+  // The slider's step as a fractional point index: exact at the points, linear between them.
+  assert.equal(progressAt(steps, -1), -1);
+  assert.equal(progressAt(steps, 0), 0);
+  assert.equal(progressAt(steps, 5), 0.5);
+  assert.equal(progressAt(steps, 10), 1);
+  assert.equal(progressAt(steps, 25), 1.5);
+  assert.equal(progressAt(steps, 40), 2);
+  assert.equal(progressAt(steps, 999), 2);
+  assert.equal(progressAt([], 3), -1);
+  // Points drawn: those whose progress is at most the step's.
+  assert.equal(shownCount(run, -1), 0);
+  assert.equal(shownCount(run, 0), 1);
+  assert.equal(shownCount(run, progressAt(steps, 5)), 3);
+  assert.equal(shownCount(run, progressAt(steps, 7)), 3); // 0.7: the piece at 0.75 not yet
+  assert.equal(shownCount(run, progressAt(steps, 10)), 5);
+  assert.equal(shownCount(run, progressAt(steps, 30)), 6); // 1 + 2/3 ≥ 1.5
+  assert.equal(shownCount(run, progressAt(steps, 40)), 7);
+});
+
+test('a path over a hole: each run is drawn up to the step on its own side', () => {
+  const x = linspace(0, 1, 5);
+  const values = x.map(() => x.map(() => 2));
+  values[2]![2] = Infinity;
+  const m = surfaceMesh(x, x, values, (v) => v);
+  const [left, right] = liftPolyline(m, [
+    [0, 0.5],
+    [1, 0.5],
+  ]);
+  // 8 pieces of 1/8; the points at u = 3/8, 1/2, 5/8 touch the hole at (1/2, 1/2).
+  assert.deepEqual(
+    left!.map((p) => p[3]),
+    [0, 0.125, 0.25],
+  );
+  assert.deepEqual(
+    right!.map((p) => p[3]),
+    [0.75, 0.875, 1],
+  );
+  assert.equal(shownCount(left!, 0.5), 3);
+  assert.equal(shownCount(right!, 0.5), 0);
+  assert.equal(shownCount(right!, 0.9), 2);
 });

@@ -153,21 +153,29 @@ export function toUnit(x: readonly number[], y: readonly number[]): (p: readonly
 /** Pieces per segment at most when a path is lifted (a diverging jump across the whole domain). */
 const MAX_PIECES = 256;
 
+/** A lifted point: (u, v, height) and its progress along the source polyline (see `liftPolyline`). */
+export type LiftedPoint = [u: number, v: number, z: number, progress: number];
+
 /**
  * A polyline of the unit square lifted onto the mesh: each segment cut into pieces no longer than
  * half a cell along either axis, every point at the mesh's height there (clamped onto the square).
  * Points over a gap end the piece of line they are on: the result is a list of runs.
+ *
+ * Each lifted point carries its progress along the source polyline: i at source point i, and
+ * i − 1 + k/n at the k-th of the n pieces of the segment that ends there. So a path lifted once
+ * can be drawn up to any fractional source index P (the time slider's place on the path,
+ * `progressAt`) by drawing, in each run, the points whose progress is ≤ P (`shownCount`).
  */
-export function liftPolyline(m: SurfaceMesh, points: ReadonlyArray<readonly [number, number]>): Array<Array<[number, number, number]>> {
+export function liftPolyline(m: SurfaceMesh, points: ReadonlyArray<readonly [number, number]>): LiftedPoint[][] {
   const du = 1 / Math.max(1, m.u.length - 1);
   const dv = 1 / Math.max(1, m.v.length - 1);
-  const runs: Array<Array<[number, number, number]>> = [];
-  let run: Array<[number, number, number]> = [];
-  const put = (u: number, v: number) => {
+  const runs: LiftedPoint[][] = [];
+  let run: LiftedPoint[] = [];
+  const put = (u: number, v: number, progress: number) => {
     const cu = Math.min(1, Math.max(0, u));
     const cv = Math.min(1, Math.max(0, v));
     const z = heightOnMesh(m, cu, cv);
-    if (Number.isFinite(z)) run.push([cu, cv, z]);
+    if (Number.isFinite(z)) run.push([cu, cv, z, progress]);
     else if (run.length > 0) {
       runs.push(run);
       run = [];
@@ -182,11 +190,45 @@ export function liftPolyline(m: SurfaceMesh, points: ReadonlyArray<readonly [num
           MAX_PIECES,
           Math.max(1, Math.ceil(Math.max(Math.abs(p[0] - q[0]) / (du / 2), Math.abs(p[1] - q[1]) / (dv / 2)))),
         );
-        for (let k = 1; k < pieces; k++) put(q[0] + ((p[0] - q[0]) * k) / pieces, q[1] + ((p[1] - q[1]) * k) / pieces);
+        for (let k = 1; k < pieces; k++) put(q[0] + ((p[0] - q[0]) * k) / pieces, q[1] + ((p[1] - q[1]) * k) / pieces, i - 1 + k / pieces);
       }
     }
-    put(p[0], p[1]);
+    put(p[0], p[1], i);
   });
   if (run.length > 0) runs.push(run);
   return runs.filter((r) => r.length > 1);
+}
+
+/**
+ * Where a path whose points stand at global steps `steps` (increasing) is at global step `step`,
+ * as a fractional point index: i + (step − steps[i]) / (steps[i+1] − steps[i]) between points i
+ * and i + 1, the last index at or after the last step, −1 before the first (nothing drawn).
+ */
+export function progressAt(steps: readonly number[], step: number): number {
+  const n = steps.length;
+  if (n === 0 || step < steps[0]!) return -1;
+  if (step >= steps[n - 1]!) return n - 1;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (steps[mid]! <= step) lo = mid;
+    else hi = mid;
+  }
+  const span = steps[hi]! - steps[lo]!;
+  return span > 0 ? lo + (step - steps[lo]!) / span : lo;
+}
+
+/** The points of a lifted run drawn up to progress `p`: how many of its first points have progress ≤ p. */
+export function shownCount(run: ReadonlyArray<LiftedPoint>, p: number): number {
+  // Progress increases along a run: bisect. A hair of slack for i − 1 + k/n rounding.
+  const limit = p + 1e-9;
+  let lo = 0;
+  let hi = run.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (run[mid]![3] <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -179,7 +179,7 @@ function renderLive(live: LiveView & { view: ViewResult }): void {
     if (s.live) draw(s, view);
     else clearSlot(s);
   }
-  renderSurface(view, theme, ui);
+  renderSurface(view, theme, ui, true);
   const ms = performance.now() - t0;
   liveRenders++;
   root.dataset.liveRenders = String(liveRenders);
@@ -253,7 +253,7 @@ function redraw(filter: (s: ChartSlot) => boolean = () => true): void {
   if (!view) return;
   for (const s of ALL_SLOTS) if (filter(s) && (!liveShown || s.live)) draw(s, view);
   // The 3-D view follows the landscape's colour scale, the paths shown and the time slider.
-  if (filter(SLOTS.landscape) || filter(SLOTS.trajectories)) renderSurface(view, theme, ui);
+  if (filter(SLOTS.landscape) || filter(SLOTS.trajectories)) renderSurface(view, theme, ui, !!liveShown);
 }
 
 // ---- interaction ----

@@ -2,8 +2,10 @@
  * The panel's "Landscape in 3-D" card (2-D functions): f or a smoothed g as a surface you can
  * turn (drag), zoom (wheel) and pan (right-drag), coloured and raised by the scale of the 2-D maps
  * (the Landscape card's colour choice: auto / linear / log / rank), with the sampled paths (up to
- * the time slider's step, as many as the Trajectories card shows) lifted onto it and every
- * method's finals and x* on it. Drawn by webview/charts/surface3d.ts (three.js) over the geometry of
+ * the time slider's step, as many as the Trajectories card shows) lifted onto it, x* and every
+ * method's trials on it: before the end every trial at the latest snapshot at or before the
+ * slider's step (as "Where trials end" shows them), at the end the finals; a run without
+ * snapshots says why (`whyNoSnapshots`). Drawn by webview/charts/surface3d.ts (three.js) over the geometry of
  * surfaceMesh.ts, only once the card scrolls into view: then this file checks for WebGL2 on a
  * fresh canvas, loads the 3-D bundle (dist/webview/surface3d.js, three.js inside: a <script>
  * carrying this page's CSP nonce, from the folder panel.js came from) once, and draws into that
@@ -24,7 +26,12 @@
  *                  their points), data-marks (finals and x* drawn), data-surface ("f" or "g<i>"),
  *                  data-color-scale (linear | log | rank), data-vertex-sample (JSON rows [ix, iy,
  *                  u, v, height] read back from the vertex buffer at sampled grid points: the
- *                  harness checks them against the grid)
+ *                  harness checks them against the grid), data-step (the slider's global step),
+ *                  data-snapshot (the snapshot step whose trials the markers show, or "end": the
+ *                  finals), data-frame (full | overlay: the last frame drew everything, or only the
+ *                  paths and markers over the cached surface)
+ *   surface-where  what the markers show and, for a run without snapshots, why (data-snapshots =
+ *                  how many the run keeps, or "none")
  *   surface-note   why nothing is drawn (no WebGL, d > 2)
  *   surface-layer  <vscode-single-select>: f, or g of each smoothing radius
  *   surface-reset  back to the starting view        png-chart-surface   save as PNG (exportPng)
@@ -41,12 +48,13 @@ import { gridScale } from '../charts/heat';
 import { shownMethods } from '../charts/methods';
 import type { SurfaceLine, SurfaceMarks, SurfaceSpec, SurfaceView } from '../charts/surface3d';
 import { MAX_MESH_SIDE, surfaceMesh, type SurfaceMesh } from '../charts/surfaceMesh';
-import { finalsOf } from '../charts/trials';
+import { finalsOf, shownSnapshot, trialsAt, type Snapshot } from '../charts/trials';
 import { sliderStep } from '../charts/trajectories';
+import { SNAPSHOT_NUMBERS, SNAPSHOTS_MAX } from '../../src/engine/keptSteps';
 import { fillSelect, h } from '../shared/dom';
 import { formatNumber } from '../shared/format';
 import { palette } from '../shared/palette';
-import { evenIndices, niceTicks, pathUntil, thinPath } from '../shared/shape';
+import { evenIndices, niceTicks } from '../shared/shape';
 import type { Theme } from '../shared/theme';
 import type { ScaleChoice } from '../shared/valueScale';
 import type { Surface3dModule } from '../surface3d/main';
@@ -74,6 +82,8 @@ const pngButton = h(
 );
 const note = h('p', { class: 'note surface-note', 'data-testid': 'surface-note', hidden: true });
 const caption = h('p', { class: 'note', 'data-testid': 'surface-caption' });
+/** What the markers show at the slider's step: where every trial is, or the finals and why not more. */
+const where = h('p', { class: 'note', 'data-testid': 'surface-where' });
 const legend = h('div', { class: 'surface-legend' });
 const labelLayer = h('div', { class: 'surface-labels', 'aria-hidden': 'true' });
 const box = h('div', { class: 'canvas-box surface-box' }, labelLayer);
@@ -132,28 +142,79 @@ export const surfaceCard = h(
   { class: 'card', 'data-testid': 'surface-card', 'data-state': 'waiting', hidden: true },
   h('header', {}, h('h2', {}, TITLE), h('div', { class: 'toolbar' }, surfaceSelect, resetButton, pngButton)),
   caption,
+  where,
   note,
   h('figure', { class: 'chart tall' }, box, legend),
 );
 
 /** What the card was last asked to show. */
-let pending: { view: ViewResult; t: Theme; ui: ChartUi } | undefined;
+let pending: { view: ViewResult; t: Theme; ui: ChartUi; live: boolean } | undefined;
 /** -1: f; i ≥ 0: landscape.smoothed[i]. Kept across runs (as far as the run has that layer). */
 let layer = -1;
 let inView = false;
 
-const meshes = new WeakMap<object, Map<string, SurfaceMesh>>();
+type GridScale = ReturnType<typeof gridScale>;
+const meshes = new WeakMap<object, Map<string, { mesh: SurfaceMesh; scale: GridScale }>>();
 
-/** The mesh of a grid on a scale choice, built once per grid object (time-slider frames and redraws reuse it). */
-function meshOf(view: ViewResult, grid: number[][], choice: ScaleChoice): SurfaceMesh {
+/** The value scale of a grid and its mesh, made once per grid object and scale choice (time-slider frames and redraws reuse them). */
+function meshOf(view: ViewResult, grid: number[][], choice: ScaleChoice): { mesh: SurfaceMesh; scale: GridScale } {
   let byChoice = meshes.get(grid);
   if (!byChoice) meshes.set(grid, (byChoice = new Map()));
   let m = byChoice.get(choice);
   if (!m) {
-    const s = gridScale(grid, choice);
-    byChoice.set(choice, (m = surfaceMesh(view.landscape.x, view.landscape.y!, grid, s.at, MAX_MESH_SIDE)));
+    const scale = gridScale(grid, choice);
+    byChoice.set(choice, (m = { scale, mesh: surfaceMesh(view.landscape.x, view.landscape.y!, grid, scale.at, MAX_MESH_SIDE) }));
   }
   return m;
+}
+
+/** The paths last handed to the scene, and what they were made from: the same array while only the step changes, so the scene lifts them once. */
+let pathsMade: { view: ViewResult; theme: Theme; shown: number; lines: SurfaceLine[] } | undefined;
+
+/** The whole sampled paths (as many as the Trajectories card shows), each thinned to MAX_PATH_POINTS with its points' steps. */
+function pathsOf(view: ViewResult, t: Theme, ui: ChartUi): SurfaceLine[] {
+  if (pathsMade && pathsMade.view === view && pathsMade.theme === t && pathsMade.shown === ui.pathsShown) return pathsMade.lines;
+  const lines: SurfaceLine[] = [];
+  for (const s of shownMethods(view, t)) {
+    const plain = s.run ? s.run.noise === 'none' : s.m === view.gd;
+    for (const k of evenIndices(s.m.paths.length, Math.max(1, ui.pathsShown))) {
+      const path = s.m.paths[k]!;
+      const keep = evenIndices(Math.min(path.length, s.m.pathSteps.length), MAX_PATH_POINTS);
+      if (keep.length > 1)
+        lines.push({ points: keep.map((i) => path[i]!), steps: keep.map((i) => s.m.pathSteps[i]!), color: s.color, plain });
+    }
+  }
+  pathsMade = { view, theme: t, shown: ui.pathsShown, lines };
+  return lines;
+}
+
+/**
+ * Why this run's trials cannot be shown over time (undefined when its snapshots are there): the
+ * engine keeps every trial's x_t at a few steps only for d ≤ 2 and within a budget of numbers
+ * (src/engine/keptSteps.ts snapshotSteps), a live view has none yet, results stored before snapshots
+ * existed have none.
+ */
+export function whyNoSnapshots(view: ViewResult, live: boolean): string | undefined {
+  if ((view.sgd.snapshotSteps?.length ?? 0) > 0) return undefined;
+  const c = view.config;
+  if (live)
+    return 'Where all trials are over time is shown once the run has finished (a running experiment sends its finished trials only).';
+  if (c.dim > 2)
+    return `Positions of all trials over time are kept for d ≤ 2 only; this run has d = ${c.dim}, so Play moves the sampled paths only.`;
+  const methods = Math.max(1, c.methods.length);
+  const per = c.trials * c.dim * methods;
+  const n = (v: number) => v.toLocaleString('en-US');
+  if (Math.floor(SNAPSHOT_NUMBERS / per) < 2) {
+    const most = Math.floor(SNAPSHOT_NUMBERS / 2 / (c.dim * methods));
+    return (
+      `Positions of all trials over time are not stored for this run: one snapshot of every trial holds ${n(c.trials)} trials × d = ${c.dim}` +
+      `${methods > 1 ? ` × ${methods} methods` : ''} = ${n(per)} numbers, and a run keeps at most ${n(SNAPSHOT_NUMBERS)} numbers of ` +
+      `snapshots (${SNAPSHOTS_MAX} at most, none when fewer than 2 fit: up to ${n(most)} trials here). ` +
+      'So Play moves the sampled paths only.'
+    );
+  }
+  if ((view.sgd.pathSteps[view.sgd.pathSteps.length - 1] ?? 0) < 2) return 'The run has fewer than two steps: there is no time to show.';
+  return 'This result holds no positions of all trials over time (it was stored before runs kept them; run it again to see them), so Play moves the sampled paths only.';
 }
 
 function state(s: 'waiting' | 'drawn' | 'no-webgl' | 'failed' | 'not-2d'): void {
@@ -167,6 +228,11 @@ function controls(shown: boolean): void {
   surfaceSelect.hidden = !shown;
   resetButton.hidden = !shown;
   pngButton.hidden = !shown;
+}
+
+/** Sets an element's text only when it changes (a time-slider frame leaves the layout alone). */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function say(text: string): void {
@@ -195,31 +261,22 @@ function swatch(color: string): HTMLElement {
 }
 
 /** Builds the scene's description of `view` for the choices in `ui`. */
-function specOf(view: ViewResult, t: Theme, ui: ChartUi): { spec: SurfaceSpec; name: string; kind: string } {
+function specOf(view: ViewResult, t: Theme, ui: ChartUi): { spec: SurfaceSpec; name: string; kind: string; snap: Snapshot | undefined } {
   const L = view.landscape;
   const g = layer >= 0 ? L.smoothed[layer] : undefined;
   const grid = asGrid(g ? g.values : L.f);
-  const scale = gridScale(grid, ui.colorScale);
-  const mesh = meshOf(view, grid, ui.colorScale);
+  const { mesh, scale } = meshOf(view, grid, ui.colorScale);
   const name = g ? 'g' : 'f';
   const step = sliderStep(view, ui);
-  const lines: SurfaceLine[] = [];
-  const marks: SurfaceMarks[] = [];
-  const methods = shownMethods(view, t);
-  for (const s of methods) {
-    const plain = s.run ? s.run.noise === 'none' : s.m === view.gd;
-    for (const k of evenIndices(s.m.paths.length, Math.max(1, ui.pathsShown))) {
-      const pts = thinPath(pathUntil(s.m.paths[k]!, s.m.pathSteps, step), MAX_PATH_POINTS);
-      if (pts.length > 1) lines.push({ points: pts, color: s.color, plain });
-    }
-  }
-  for (const s of methods)
-    marks.push({
-      points: finalsOf(view, s.m, undefined).map((q) => q.y),
-      color: s.color,
-      shape: s.shape,
-      size: 8,
-    });
+  // Where every trial is: at the latest snapshot at or before the slider's step, at the end the finals.
+  const snap = shownSnapshot(view, ui);
+  const marks: SurfaceMarks[] = shownMethods(view, t).map((s) => ({
+    points: (snap ? trialsAt(view, s.m, snap) : finalsOf(view, s.m, undefined)).map((q) => q.y),
+    color: s.color,
+    shape: s.shape,
+    size: 8,
+    capacity: s.m.finals.length,
+  }));
   marks.push({ points: [view.diagnostics.xStar], color: palette(t).xStar, shape: 'star', size: 16 });
   const axisTicks = (a: readonly number[]) => {
     const lo = a[0]!;
@@ -240,9 +297,11 @@ function specOf(view: ViewResult, t: Theme, ui: ChartUi): { spec: SurfaceSpec; n
       xTicks: axisTicks(L.x),
       yTicks: axisTicks(L.y!),
       zTicks: scale.ticks,
-      lines,
+      lines: pathsOf(view, t, ui),
+      step,
       marks,
     },
+    snap,
   };
 }
 
@@ -252,7 +311,9 @@ function cannotDraw(s: 'no-webgl' | 'failed', text: string): void {
   box.hidden = true;
   controls(false);
   caption.textContent = '';
+  where.textContent = '';
   legend.replaceChildren();
+  delete legend.dataset.key;
   say(text);
   state(s);
 }
@@ -300,12 +361,12 @@ async function drawPending(): Promise<void> {
     );
   if (v === 'failed')
     return cannotDraw('failed', 'The 3-D view’s script (surface3d.js) could not be loaded; the 2-D maps above show the same landscape.');
-  const { view, t, ui } = pending;
+  const { view, t, ui, live } = pending;
   const L = view.landscape;
   box.hidden = false;
-  let spec, name, kind, stats;
+  let spec, name, kind, snap, stats;
   try {
-    ({ spec, name, kind } = specOf(view, t, ui));
+    ({ spec, name, kind, snap } = specOf(view, t, ui));
     stats = v.draw(spec, t);
   } catch (e) {
     canvas.dataset.drawn = 'false';
@@ -325,20 +386,48 @@ async function drawPending(): Promise<void> {
   c.dataset.lines = String(stats.lines);
   c.dataset.linePoints = String(stats.linePoints);
   c.dataset.marks = String(stats.marks);
+  c.dataset.frame = stats.frame;
+  c.dataset.step = String(spec.step);
+  c.dataset.snapshot = snap ? String(snap.step) : 'end';
   c.dataset.surface = layer >= 0 ? `g${layer}` : 'f';
   c.dataset.colorScale = kind;
   c.dataset.vertexSample = JSON.stringify(v.sample(m, sampleCells(m.ix.length, m.iy.length)));
   c.removeAttribute('data-error');
   const g = layer >= 0 ? L.smoothed[layer] : undefined;
   const thinned = m.ix.length < L.x.length || m.iy.length < L.y!.length;
-  caption.textContent =
+  setText(
+    caption,
     `${g ? `g = f smoothed by ${g.noise} noise of radius ${formatNumber(g.radius)}` : 'f'}: height and colour on the ${kind} scale of the 2-D maps` +
-    `${kind === 'linear' ? ' (values above the 98% quantile cut flat)' : ''}; the sampled paths up to step ${sliderStep(view, ui)} and the finals lie on the surface. ` +
-    'Drag to turn, wheel to zoom, right-drag to pan.' +
-    (thinned ? ` The ${L.x.length}×${L.y!.length} grid is drawn on ${m.ix.length}×${m.iy.length} of its lines.` : '') +
-    (m.gaps > 0 ? ` ${m.gaps} grid points where ${name} is not finite are holes.` : '');
+      `${kind === 'linear' ? ' (values above the 98% quantile cut flat)' : ''}; the sampled paths up to step ${spec.step} and the trials' markers lie on the surface. ` +
+      'Drag to turn, wheel to zoom, right-drag to pan.' +
+      (thinned ? ` The ${L.x.length}×${L.y!.length} grid is drawn on ${m.ix.length}×${m.iy.length} of its lines.` : '') +
+      (m.gaps > 0 ? ` ${m.gaps} grid points where ${name} is not finite are holes.` : ''),
+  );
+  const atEnd = spec.step >= (view.sgd.pathSteps[view.sgd.pathSteps.length - 1] ?? 0);
+  const why = whyNoSnapshots(view, live);
+  setText(
+    where,
+    snap
+      ? `Markers: every trial not diverged by then at step ${snap.step}, the latest of the run's ${view.sgd.snapshotSteps.length} stored snapshots ` +
+          `(steps ${view.sgd.snapshotSteps.join(', ')}) at or before the slider's step ${spec.step}; the finals y_T at the end.`
+      : atEnd || !why
+        ? `Markers: the finals y_T (step ${spec.step}, diverged trials left out).${why ? ` ${why}` : ''}`
+        : `Markers: the finals y_T, although the slider stands at step ${spec.step}. ${why}`,
+  );
+  where.dataset.snapshots = why ? 'none' : String(view.sgd.snapshotSteps.length);
+  // The legend, made again only when its words change (not on every time-slider frame).
+  const keys = shownMethods(view, t).map((s) => ({
+    color: s.color,
+    text: `${s.name}: paths and ${snap ? `trials at step ${snap.step}` : 'finals'}`,
+  }));
+  const legendKey = JSON.stringify([keys, palette(t).xStar]);
+  if (legend.dataset.key === legendKey) {
+    state('drawn');
+    return;
+  }
+  legend.dataset.key = legendKey;
   legend.replaceChildren(
-    ...shownMethods(view, t).map((s) => h('span', { class: 'key' }, swatch(s.color), `${s.name}: paths and finals`)),
+    ...keys.map((s) => h('span', { class: 'key' }, swatch(s.color), s.text)),
     h('span', { class: 'key' }, swatch(palette(t).xStar), 'x*'),
   );
   state('drawn');
@@ -348,10 +437,10 @@ async function drawPending(): Promise<void> {
  * Shows `view` (undefined: no run). The card is hidden for d = 1, says why not for d > 2, and
  * draws a 2-D run once it is on screen.
  */
-export function renderSurface(view: ViewResult | undefined, t: Theme, ui: ChartUi): void {
+export function renderSurface(view: ViewResult | undefined, t: Theme, ui: ChartUi, live = false): void {
   // One chart failing must not take the others down.
   try {
-    show(view, t, ui);
+    show(view, t, ui, live);
   } catch (e) {
     canvas.dataset.drawn = 'false';
     canvas.dataset.error = e instanceof Error ? e.message : String(e);
@@ -359,7 +448,7 @@ export function renderSurface(view: ViewResult | undefined, t: Theme, ui: ChartU
   }
 }
 
-function show(view: ViewResult | undefined, t: Theme, ui: ChartUi): void {
+function show(view: ViewResult | undefined, t: Theme, ui: ChartUi, live: boolean): void {
   if (!view || view.config.dim === 1) {
     pending = undefined;
     surfaceCard.hidden = true;
@@ -374,10 +463,13 @@ function show(view: ViewResult | undefined, t: Theme, ui: ChartUi): void {
     box.hidden = true;
     controls(false);
     caption.textContent = '';
+    where.textContent = '';
     legend.replaceChildren();
+    delete legend.dataset.key;
     say(
       `A surface needs a function of two variables; this one has d = ${view.config.dim}. Its landscape holds f and g along ` +
-        'lines through x* (the Landscape card), which are curves, not a surface, so there is nothing to raise in 3-D.',
+        'lines through x* (the Landscape card), which are curves, not a surface, so there is nothing to raise in 3-D. ' +
+        (whyNoSnapshots(view, live) ?? ''),
     );
     state('not-2d');
     return;
@@ -393,7 +485,7 @@ function show(view: ViewResult | undefined, t: Theme, ui: ChartUi): void {
     ],
     String(layer),
   );
-  pending = { view, t, ui };
+  pending = { view, t, ui, live };
   if (!view3d || !inView) state('waiting');
   void drawPending();
 }
