@@ -234,6 +234,7 @@ export class SurfaceView {
   private cached = false;
   private size = '';
   private frame = 0;
+  private warm: number | undefined;
   private disposed = false;
 
   /** `box` holds `canvas` (its size is the box's), `labelLayer` the HTML labels over it. */
@@ -546,18 +547,29 @@ export class SurfaceView {
     r.render(this.overlayScene, this.camera);
     this.cached = false;
     this.placeLabels();
+    // Once the view has been still a moment, the surface goes into its cache (and the copy's
+    // shader is compiled), so the first time-slider frame after it is as cheap as the rest.
+    clearTimeout(this.warm);
+    this.warm = window.setTimeout(() => this.cache(), 250);
+  }
+
+  /** Draws the surface into the render target, unless it is there already. */
+  private cache(): void {
+    if (this.disposed || this.cached) return;
+    const r = this.renderer;
+    r.setRenderTarget(this.target);
+    r.clear();
+    r.render(this.baseScene, this.camera);
+    r.setRenderTarget(null);
+    r.compile(this.quadScene, this.camera);
+    this.cached = true;
   }
 
   /** A time-slider frame: the cached surface (drawn into the target first if stale), the lines and markers over it. */
   private renderOverlay(): void {
     if (this.disposed) return;
     const r = this.renderer;
-    if (!this.cached) {
-      r.setRenderTarget(this.target);
-      r.clear();
-      r.render(this.baseScene, this.camera);
-      this.cached = true;
-    }
+    this.cache();
     r.setRenderTarget(null);
     r.clear();
     r.render(this.quadScene, this.camera);
@@ -599,6 +611,7 @@ export class SurfaceView {
     this.disposed = true;
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    clearTimeout(this.warm);
     disposeAll(this.base);
     disposeAll(this.paths);
     for (const set of this.markSets) this.dropMarks(set);
