@@ -14,6 +14,9 @@ import { formatNumber } from '../shared/format';
 import { unsmoothedNoiseText } from '../../src/view/gradientNoise';
 import type { ScaleChoice } from '../shared/valueScale';
 
+/** Play runs through a whole run in about this many milliseconds (see the play button). */
+const PLAY_MS = 6000;
+
 type Select = HTMLElement & { value: string };
 
 const SCALES: readonly ScaleChoice[] = ['auto', 'linear', 'log', 'rank'];
@@ -222,13 +225,26 @@ export function bindControls(host: ControlHost): void {
     }
     const n = view.sgd.pathSteps.length;
     if (n < 2) return;
-    // About 6 s for a whole run, whatever the number of stored points.
-    const perFrame = Math.max(1, n / 360);
-    let pos = ui.timeIndex < 0 ? 0 : ui.timeIndex;
+    // About 6 s for a whole run, whatever the number of stored points and whatever a frame costs to
+    // draw: the position follows the clock (a slow frame skips stored path points), but it stops on
+    // every snapshot of all trials on its way (one frame each at least), so Play shows every stored
+    // position of the trials, then the finals.
+    const steps = view.sgd.pathSteps;
+    const snaps = view.sgd.snapshotSteps ?? [];
+    const from = ui.timeIndex < 0 ? 0 : ui.timeIndex;
+    let pos = from;
+    let t0: number | undefined;
     playButton.textContent = 'Pause';
-    const tick = () => {
-      pos += perFrame;
-      setTime(Math.floor(pos));
+    const tick = (now: number) => {
+      t0 ??= now;
+      let next = Math.min(n - 1, Math.max(pos + 1, Math.floor(from + ((now - t0) / PLAY_MS) * (n - 1))));
+      const snap = snaps.find((s) => s > steps[pos]!);
+      if (snap !== undefined) {
+        const k = steps.findIndex((s) => s >= snap);
+        if (k > pos && k < next) next = k;
+      }
+      pos = next;
+      setTime(pos);
       if (pos >= n - 1) {
         stopPlaying();
         host.save();
