@@ -127,6 +127,9 @@ export function theorem3Text(r: Theorem3Report): string {
     return `${head} not checked: c′ = sup ⟨−∇f(y), x* − y⟩/‖x* − y‖² over the start region is ${num(r.cPrime)}, not positive.`;
   }
   const rule = `η > 2c′‖x_t − x*‖²/‖∇f(x_t)‖² (c′ ≈ ${num(r.cPrime)})`;
+  if (r.checked === 0) {
+    return `${head} not checked: no checkpoint is left to check it at (every trial diverged, or its checkpoints lie where ∇f is not finite).`;
+  }
   if (r.tooBig === 0) {
     return `${head} at none of the ${r.checked} checkpoints along the trajectories is ${rule}, so no full gradient step there moves away from x*.`;
   }

@@ -183,6 +183,11 @@ test('issue 10 §3: Theorem 3 on the sphere — c′ = 2, so the step is too big
   );
   assert.equal(calm.tooBig, 0);
   assert.match(theorem3Text(calm), /at none of the 8 checkpoints/);
+  // Every trial diverged: nothing is checked, and the words say so instead of "none of the 0".
+  const gone = theorem3(sphere, undefined, config, landscape, [0, 0], { ...sgd, divergedMask: [true, true] });
+  assert.equal(gone.checked, 0);
+  assert.match(theorem3Text(gone), /^Theorem 3 \(step too big\): not checked: no checkpoint is left/);
+  assert.doesNotMatch(theorem3Text(gone), /none of the 0/);
 });
 
 test('estimateSmoothness 2-D: seven loss calls a point, or four calls of an analytic gradient (a finite sum’s per-example ones), both on the closed-form Hessian', async () => {

@@ -195,11 +195,13 @@ function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, u
       grid: density,
       x: gx,
       y: gy,
-      // Below 1% of the top the background shows: the density has no edge of its own.
-      color: (v) => (v < scaleTop * 0.01 ? bg : viridis(v / scaleTop)),
+      // Below 1% of the top the background shows: the density has no edge of its own (and with no
+      // finals at all, nothing but the background).
+      color: (v) => (!(scaleTop > 0) || v < scaleTop * 0.01 ? bg : viridis(v / scaleTop)),
       cacheKey: `kde:${scaleTop}:${t.background}`,
     };
-    if (!columns || i === layers.length - 1)
+    // Nothing to draw (every trial diverged or left the domain): no colour bar of an empty scale.
+    if ((!columns || i === layers.length - 1) && scaleTop > 1e-300)
       heat.legend = {
         min: 0,
         max: scaleTop,
@@ -210,7 +212,11 @@ function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, u
       ...frame,
       xLabel: 'x₁',
       yLabel: i % grid.columns === 0 ? 'x₂' : '',
-      title: `${columns ? `${methodLabel(s)} · ` : ''}${finals.length} ${snap ? `trials at step ${snap.step}` : 'finals'}, kernel h = ${formatNumber(h[0])} × ${formatNumber(h[1])}`,
+      title: `${columns ? `${methodLabel(s)} · ` : ''}${
+        finals.length
+          ? `${finals.length} ${snap ? `trials at step ${snap.step}` : 'finals'}, kernel h = ${formatNumber(h[0])} × ${formatNumber(h[1])}`
+          : `no ${snap ? `trials at step ${snap.step}` : 'finals'} inside the domain`
+      }`,
       ...(columns ? { titleMark: { color: s.color, shape: s.shape } } : {}),
       heat,
       points: [{ points: finals, color: s.color, radius: 2, shape: s.shape, stroke: t.background }],
