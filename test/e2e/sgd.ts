@@ -38,13 +38,15 @@ export interface PanelRun {
 
 /** What the panel shows now (run key empty when no result is on screen). */
 export async function readPanel(frame: FrameLocator): Promise<PanelRun> {
-  const root = frame.locator(tid('panel-root'));
-  return {
-    run: (await root.getAttribute('data-run')) ?? '',
-    label: ((await frame.locator(tid('run-label')).textContent()) ?? '').trim(),
-    summary: ((await frame.locator(tid('summary')).textContent()) ?? '').trim(),
-    status: (await root.getAttribute('data-status')) ?? '',
-  };
+  // Read in one turn of the page's script: attribute by attribute, a run that finishes between two
+  // reads gave the live summary ("running — …") together with the finished run's status.
+  // (No named helper inside: tsx wraps named functions in __name, which the page does not have.)
+  return frame.locator(tid('panel-root')).evaluate((root) => ({
+    run: root.getAttribute('data-run') ?? '',
+    label: (root.ownerDocument.querySelector('[data-testid="run-label"]')?.textContent ?? '').trim(),
+    summary: (root.ownerDocument.querySelector('[data-testid="summary"]')?.textContent ?? '').trim(),
+    status: root.getAttribute('data-status') ?? '',
+  }));
 }
 
 /**
