@@ -8,6 +8,8 @@
  * grid, whose lowest point sits on the valley's wall where λ_min is 2, not on its floor at (1, 1)
  * where it is 0.4). The rule that turns them into η, radius and steps is suggest.ts's.
  */
+import { dampedNewton, type LocalQuadratic } from './descent';
+import { differenceGradient } from './differences';
 import { linspace } from './landscape';
 import { Normal, stream, uniformInBox } from './rng';
 import type { Box, Loss, RunConfig } from './types';
@@ -182,19 +184,8 @@ export function curvatureProfile(loss: Loss, config: Pick<RunConfig, 'domain' | 
     const g2 = new Float64Array(d);
     const hv = new Float64Array(d);
     const v = new Float64Array(d);
-    const grad = (x: ArrayLike<number>, out: Float64Array) => {
-      const q = Float64Array.from(x);
-      const h = stepAt(x);
-      for (let j = 0; j < d; j++) {
-        const xj = q[j];
-        q[j] = xj + h;
-        const fp = loss(q);
-        q[j] = xj - h;
-        const fm = loss(q);
-        q[j] = xj;
-        out[j] = (fp - fm) / (2 * h);
-      }
-    };
+    const fd = differenceGradient(loss, d);
+    const grad = (x: Float64Array, out: Float64Array) => fd(x, out, stepAt(x));
     // H·v by central differences of the gradient along v.
     const hessVec = (x: Float64Array, eps: number) => {
       const q = new Float64Array(d);
@@ -256,24 +247,13 @@ export function curvatureProfile(loss: Loss, config: Pick<RunConfig, 'domain' | 
   return out;
 }
 
-/** What `local` gives at a point: f, the gradient, the difference Hessian [[a, b], [b, c]] and its eigenvalues hi ≥ lo. */
-interface LocalQuadratic {
-  f0: number;
-  g: number[];
-  a: number;
-  b: number;
-  c: number;
-  hi: number;
-  lo: number;
-}
-
 /**
  * d ≤ 2: the deepest locally convex minimum reached from the REFINE_STARTS lowest grid minima
- * (samples of finite f at most their finite grid neighbours'), each refined by damped Newton:
- * the step −H⁻¹∇f where the difference Hessian H is positive definite, else the gradient step
- * −∇f/ρ; halved until f drops by the Armijo amount (10⁻⁴ of the predicted decrease), the point
+ * (samples of finite f at most their finite grid neighbours'), each refined by damped Newton on the
+ * difference Hessian (`dampedNewton`, descent.ts: the step −H⁻¹∇f where H is positive definite,
+ * else −∇f/ρ; halved at most REFINE_HALVINGS times until f drops by the Armijo amount, the point
  * kept in the domain; stopped after REFINE_STEPS steps, when no halving helps or the step is below
- * 10⁻¹² of the point's scale. Returns the point, f, ρ and λ_min there, or undefined when no
+ * 10⁻¹² of the point's scale). Returns the point, f, ρ and λ_min there, or undefined when no
  * refined point is finite with λ_min > 0 (a saddle or a ridge).
  */
 function refineBasin(
@@ -308,45 +288,8 @@ function refineBasin(
     }
   starts.sort((i, j) => fGrid[i]! - fGrid[j]!);
   let best: CurvatureProfile['basin'];
-  const trial = new Float64Array(d);
   for (const k of starts.slice(0, REFINE_STARTS)) {
-    const x = Float64Array.from(pts[k]!);
-    let q = local(x);
-    for (let it = 0; it < REFINE_STEPS && Number.isFinite(q.f0); it++) {
-      const [g0, g1] = q.g as [number, number];
-      let p0: number;
-      let p1 = 0;
-      if (q.lo > 0) {
-        // Newton: solve H p = −g (2 × 2, or f″ p = −f′ in 1-D).
-        const det = q.a * q.c - q.b * q.b;
-        p0 = d === 1 ? -g0 / q.a : (-q.c * g0 + q.b * g1) / det;
-        p1 = d === 1 ? 0 : (q.b * g0 - q.a * g1) / det;
-      } else {
-        const rho = Math.max(Math.abs(q.hi), Math.abs(q.lo));
-        const scale = rho > 0 ? 1 / rho : 1;
-        p0 = -g0 * scale;
-        p1 = -g1 * scale;
-      }
-      const slope = g0 * p0 + g1 * p1;
-      if (!(slope < 0) || !Number.isFinite(slope)) break;
-      let t = 1;
-      let accepted = false;
-      for (let halving = 0; halving < REFINE_HALVINGS; halving++, t /= 2) {
-        trial[0] = Math.min(domain.high[0]!, Math.max(domain.low[0]!, x[0]! + t * p0));
-        if (d === 2) trial[1] = Math.min(domain.high[1]!, Math.max(domain.low[1]!, x[1]! + t * p1));
-        const ft = loss(trial);
-        if (Number.isFinite(ft) && ft <= q.f0 + 1e-4 * t * slope) {
-          accepted = true;
-          break;
-        }
-      }
-      if (!accepted) break;
-      let moved = 0;
-      for (let j = 0; j < d; j++) moved = Math.max(moved, Math.abs(trial[j]! - x[j]!));
-      x.set(trial);
-      q = local(x);
-      if (moved <= 1e-12 * Math.max(1, ...Array.from(x, Math.abs))) break;
-    }
+    const { x, q } = dampedNewton(loss, local, pts[k]!, domain, REFINE_STEPS, REFINE_HALVINGS);
     if (!Number.isFinite(q.f0) || !Number.isFinite(q.hi) || !(q.lo > 0)) continue;
     if (!best || q.f0 < best.f) best = { at: Array.from(x), f: q.f0, rho: Math.max(Math.abs(q.hi), Math.abs(q.lo)), lamMin: q.lo };
   }

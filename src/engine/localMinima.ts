@@ -3,7 +3,7 @@
  * 1-D slices is no minimum in 17-D (on the two-layer example it is the centre of the domain, a
  * saddle), so here x* is a real local minimum of f: deterministic descent (L-BFGS with an Armijo
  * backtracking line search, to a gradient-norm tolerance, a saddle left along its most negative
- * Hessian direction) from the trials' finals, lowest f first.
+ * Hessian direction) from the trials' finals, lowest f first. The descent itself is descent.ts's.
  *
  * Success for such an f: a network's minima come in symmetric copies (hidden units permute, tanh
  * units flip sign), so one point undercounts. The targets are every distinct minimum the descent
@@ -11,13 +11,12 @@
  * of f's range on the landscape that 1-D and 2-D found targets use, `TARGET_SHARE`); success is
  * ending within the success radius of one of them (success.ts's rule, unchanged).
  */
+import { descend, type DescentResult } from './descent';
 import { distance, inBox } from './geometry';
 import { TARGET_SHARE } from './targets';
 import { symmetricEigen } from './gradientNoise';
 import type { Gradient, Landscape, Loss, MethodResult, MinimaSearch, RunConfig } from './types';
 
-/** L-BFGS memory (pairs kept). */
-const MEMORY = 8;
 /** Iterations of the descent to x* (from the lowest final), and of every other descent. */
 export const XSTAR_ITERATIONS = 2000;
 export const DESCENT_ITERATIONS = 500;
@@ -29,127 +28,6 @@ const MERGE_SHARE = 1e-3;
 const MAX_ESCAPES = 4;
 /** The Hessian check (2d gradients) is done up to this dimension. */
 export const HESSIAN_MAX_DIM = 64;
-
-export interface DescentResult {
-  x: Float64Array;
-  f: number;
-  gradientNorm: number;
-  iterations: number;
-  /** Whether ‖∇f‖ reached the tolerance (else the line search stalled at rounding, or the iterations ran out). */
-  converged: boolean;
-}
-
-/**
- * The gradient-norm tolerance at a point where f = fx: 1e-8 · max(1, |f|). Below about
- * √(ε|f|λ) a line search on f cannot tell a step's decrease from rounding (≈ 1e-8 on the
- * two-layer example), so tighter would only stall.
- */
-export function gradientTolerance(fx: number): number {
-  return 1e-8 * Math.max(1, Math.abs(fx));
-}
-/** Halvings of the step before the line search gives up, and steps in a row without a strict decrease of f before the descent stops (rounding). */
-const MAX_HALVINGS = 40;
-const MAX_FLAT = 3;
-
-const dot = (a: Float64Array, b: Float64Array) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-};
-
-/**
- * Minimises f from `start` by L-BFGS (two-loop recursion, memory MEMORY) with an Armijo
- * backtracking line search (sufficient decrease 1e-4, at most MAX_HALVINGS halvings from the
- * unit step); a direction that is not a descent one is replaced by −∇f and the memory cleared.
- * Stops when ‖∇f‖ ≤ `gradientTolerance(f)`, when no step is accepted or MAX_FLAT steps in a row
- * leave f unchanged (rounding), or after `maxIterations`. Deterministic.
- */
-export function descend(loss: Loss, gradient: Gradient, start: ArrayLike<number>, maxIterations: number): DescentResult {
-  const d = start.length;
-  const x = Float64Array.from(start);
-  const g = new Float64Array(d);
-  const next = new Float64Array(d);
-  const gNext = new Float64Array(d);
-  const dir = new Float64Array(d);
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
-  const alpha = new Array<number>(MEMORY).fill(0);
-  let fx = loss(x);
-  gradient(x, g);
-  let gn = Math.sqrt(dot(g, g));
-  let it = 0;
-  let flat = 0;
-  let converged = false;
-  while (it < maxIterations) {
-    if (!Number.isFinite(fx) || !Number.isFinite(gn)) break;
-    if (gn <= gradientTolerance(fx)) {
-      converged = true;
-      break;
-    }
-    // Two-loop recursion: dir = −H∇f.
-    dir.set(g);
-    for (let k = S.length - 1; k >= 0; k--) {
-      alpha[k] = rho[k] * dot(S[k], dir);
-      for (let i = 0; i < d; i++) dir[i] -= alpha[k] * Y[k][i];
-    }
-    const last = S.length - 1;
-    const gamma = last >= 0 ? dot(S[last], Y[last]) / dot(Y[last], Y[last]) : 1 / Math.max(1, gn);
-    for (let i = 0; i < d; i++) dir[i] *= gamma;
-    for (let k = 0; k < S.length; k++) {
-      const beta = rho[k] * dot(Y[k], dir);
-      for (let i = 0; i < d; i++) dir[i] += (alpha[k] - beta) * S[k][i];
-    }
-    for (let i = 0; i < d; i++) dir[i] = -dir[i];
-    let slope = dot(g, dir);
-    if (!(slope < 0)) {
-      for (let i = 0; i < d; i++) dir[i] = -g[i] / Math.max(1, gn);
-      slope = dot(g, dir);
-      S.length = Y.length = rho.length = 0;
-    }
-    let step = 1;
-    let accepted = false;
-    let fNext = NaN;
-    for (let tries = 0; tries < MAX_HALVINGS; tries++) {
-      for (let i = 0; i < d; i++) next[i] = x[i] + step * dir[i];
-      fNext = loss(next);
-      if (fNext <= fx + 1e-4 * step * slope) {
-        accepted = true;
-        break;
-      }
-      step /= 2;
-    }
-    if (!accepted) break;
-    gradient(next, gNext);
-    const s = new Float64Array(d);
-    const y = new Float64Array(d);
-    for (let i = 0; i < d; i++) {
-      s[i] = next[i] - x[i];
-      y[i] = gNext[i] - g[i];
-    }
-    const sy = dot(s, y);
-    // Keep the pair only where the curvature is positive (else the update would not be positive definite).
-    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
-      if (S.length === MEMORY) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
-      S.push(s);
-      Y.push(y);
-      rho.push(1 / sy);
-    }
-    flat = fNext < fx ? 0 : flat + 1;
-    x.set(next);
-    g.set(gNext);
-    fx = fNext;
-    gn = Math.sqrt(dot(g, g));
-    it++;
-    if (flat >= MAX_FLAT) break;
-  }
-  if (!converged && Number.isFinite(fx) && gn <= gradientTolerance(fx)) converged = true;
-  return { x, f: fx, gradientNorm: gn, iterations: it, converged };
-}
 
 /**
  * The Hessian of f at x by central differences of the gradient (step 1e-4·max(1, |x_i|)),

@@ -8,6 +8,7 @@
  * global minima that lie just outside them (`minimaForDomain`; Himmelblau's (−3.78, −3.28) is
  * outside the default start box [−3, 3]²).
  */
+import { steepestDescent } from './descent';
 import { differenceGradient } from './differences';
 import { inBox } from './geometry';
 import { forEachGridPoint, gridSpacing, gridValue } from './grid';
@@ -21,7 +22,7 @@ const MAX_CANDIDATES = 64;
 export const TARGET_SHARE = 1e-4;
 /** More global minima than this means f is flat there: no isolated targets (x* is used). */
 export const MAX_FOUND_TARGETS = 16;
-/** Descent steps per candidate. */
+/** Descent steps per candidate (steepest descent, each move at most a grid step: `steepestDescent`). */
 const REFINE_STEPS = 100;
 
 export interface FoundTargets {
@@ -54,41 +55,6 @@ function gridMinima(landscape: Landscape, dim: number): Array<{ p: number[]; v: 
     out.push({ p: Array.from(p), v });
   });
   return out;
-}
-
-/**
- * Gradient descent on f from p with an Armijo backtracking step, each move at most `h` long
- * (so a candidate refines within its own basin). Returns the point and f there.
- */
-function refine(loss: Loss, gradient: Gradient, p: number[], h: number): { x: Float64Array; fx: number } {
-  const d = p.length;
-  const x = Float64Array.from(p);
-  const next = new Float64Array(d);
-  const g = new Float64Array(d);
-  let fx = loss(x);
-  let step = 0;
-  for (let it = 0; it < REFINE_STEPS; it++) {
-    gradient(x, g);
-    let g2 = 0;
-    for (let i = 0; i < d; i++) g2 += g[i] * g[i];
-    if (!(g2 > 0) || !Number.isFinite(g2)) break;
-    const gn = Math.sqrt(g2);
-    step = Math.min(step > 0 ? 2 * step : Infinity, h / gn);
-    let accepted = false;
-    while (step * gn > 1e-13 * Math.max(1, h)) {
-      for (let i = 0; i < d; i++) next[i] = x[i] - step * g[i];
-      const fn = loss(next);
-      if (fn <= fx - 1e-4 * step * g2) {
-        x.set(next);
-        fx = fn;
-        accepted = true;
-        break;
-      }
-      step /= 2;
-    }
-    if (!accepted) break;
-  }
-  return { x, fx };
 }
 
 /**
@@ -128,7 +94,7 @@ export function findTargets(
   const fd = differenceGradient(loss, d);
   const gradient: Gradient = grad ?? ((x, out) => fd(x, out, config.fdStep > 0 ? config.fdStep : undefined));
   const refined = candidates
-    .map((c) => refine(loss, gradient, c.p, h))
+    .map((c) => steepestDescent(loss, gradient, c.p, h, REFINE_STEPS))
     .filter((r) => Number.isFinite(r.fx) && inBox(r.x, config.domain))
     .sort((a, b) => a.fx - b.fx);
   if (refined.length === 0) return fallback();

@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { descend, descendToMinimum } from '../../src/engine/localMinima';
+import { descend } from '../../src/engine/descent';
+import { descendToMinimum } from '../../src/engine/localMinima';
 import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../../src/engine/finiteSum';
 import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
