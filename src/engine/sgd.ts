@@ -22,6 +22,7 @@ import { evenSteps, numbers, snapshotSteps } from './keptSteps';
 import { Normal, stream, uniformInBox, type Rng } from './rng';
 import { GD_METHOD, SGD_METHOD, methodRoles } from './config';
 import { Figure5Terms, emptyFigure5 } from './trajectory';
+import { emptyMethodResult } from './trialMerge';
 import { NOISE_CODE, perturb } from './noise';
 import { CYCLE_MAX, CYCLE_WATCH_EVERY, ExactCycle } from './exactCycle';
 import { advanceOptimizer, newOptimizerState, resetOptimizerState, type OptimizerStepState } from './optimizers';
@@ -458,24 +459,10 @@ export function runTrials(
   }
   const runaway2 = config.divergenceFactor ** 2 * diam2;
 
-  const result: MethodResult = {
-    finals: [],
-    finalsAre: plain ? 'y_T' : 'x_T',
-    finalX: [],
-    finalLoss: [],
-    divergedMask: [],
-    diverged: 0,
-    starts: [],
-    paths: [],
-    pathTrials: [],
-    pathSteps,
-    snapshots: snapSteps.map(() => []),
-    snapshotSteps: snapSteps,
-    checkpoints: [],
-    checkpointSteps,
-    stochasticGradNorm: [],
-    stageFinals: config.stages.map(() => []),
-  };
+  const result = emptyMethodResult(
+    { finalsAre: plain ? 'y_T' : 'x_T', pathSteps, snapshotSteps: snapSteps, checkpointSteps },
+    config.stages.length,
+  );
   // Each trial's Figure 5 terms are summed here as it ends; its checkpoints kept in typed arrays
   // for Theorem 3 (which needs x*, known only after the landscape), never in RESULT.json.
   const terms = figure5 ? new Figure5Terms(loss, grad, config) : undefined;

@@ -7,15 +7,17 @@ import { copyFigure5, mergeFigure5 } from './trajectory';
 import type { MethodResult } from './types';
 
 /**
- * Concatenates trial-range parts (in trial order) into one MethodResult. `partial`: a view of the
- * trials done so far (live results), without the Figure 5 sums and Theorem 3's checkpoints.
+ * A method's result before any trial: every per-trial list empty, the run's fixed steps
+ * (`finalsAre`, path, snapshot and checkpoint steps) from `shape`, one empty list per stage and
+ * snapshot step. sgd.ts starts each trial range from it, and merging parts starts from it too.
  */
-export function mergeMethodResults(parts: MethodResult[], partial = false): MethodResult {
-  if (parts.length === 0) throw new Error('no parts to merge');
-  const { figure5, checkpointX, checkpointGrad2, ...first } = parts[0];
-  const out: MethodResult = {
-    ...first,
+export function emptyMethodResult(
+  shape: Pick<MethodResult, 'finalsAre' | 'pathSteps' | 'snapshotSteps' | 'checkpointSteps'>,
+  stages: number,
+): MethodResult {
+  return {
     finals: [],
+    finalsAre: shape.finalsAre,
     finalX: [],
     finalLoss: [],
     divergedMask: [],
@@ -23,11 +25,24 @@ export function mergeMethodResults(parts: MethodResult[], partial = false): Meth
     starts: [],
     paths: [],
     pathTrials: [],
-    snapshots: parts[0].snapshotSteps.map(() => []),
+    pathSteps: shape.pathSteps,
+    snapshots: shape.snapshotSteps.map(() => []),
+    snapshotSteps: shape.snapshotSteps,
     checkpoints: [],
+    checkpointSteps: shape.checkpointSteps,
     stochasticGradNorm: [],
-    stageFinals: parts[0].stageFinals.map(() => []),
+    stageFinals: Array.from({ length: stages }, () => []),
   };
+}
+
+/**
+ * Concatenates trial-range parts (in trial order) into one MethodResult. `partial`: a view of the
+ * trials done so far (live results), without the Figure 5 sums and Theorem 3's checkpoints.
+ */
+export function mergeMethodResults(parts: MethodResult[], partial = false): MethodResult {
+  if (parts.length === 0) throw new Error('no parts to merge');
+  const { figure5, checkpointX, checkpointGrad2 } = parts[0];
+  const out = emptyMethodResult(parts[0], parts[0].stageFinals.length);
   for (const p of parts) {
     out.finals.push(...p.finals);
     out.finalX.push(...p.finalX);
