@@ -11,10 +11,16 @@ import { descendToMinimum } from '../../src/engine/localMinima';
 import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../../src/engine/finiteSum';
 import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
-import type { Gradient, Loss } from '../../src/engine/types';
+import type { Gradient, Loss, RunConfigInput } from '../../src/engine/types';
 import { minimaSearchText } from '../../src/view/minima';
 
 const dist = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.hypot(...Array.from(a, (v, i) => v - b[i]));
+
+/** Every run here: a loss `f` with no x* or targets declared, 21 points a landscape slice; the test's trials, seed, boxes and stages. */
+const runConfig = (
+  input: Pick<RunConfigInput, 'trials' | 'seed' | 'stages'> & Record<'init' | 'domain', { low: number; high: number }>,
+  shape: { dim: number; examples?: number },
+) => resolveConfig({ function: 'f', resolution: 21, ...input }, shape);
 
 /** Solves M x = r by Gaussian elimination with partial pivoting. */
 function solve(M: number[][], r: number[]): number[] {
@@ -53,19 +59,18 @@ test('a 4-D least-squares finite sum with minibatch noise: x* is the normal equa
   const AtA = [0, 1, 2, 3].map((j) => [0, 1, 2, 3].map((k) => A.reduce((s, a) => s + a[j] * a[k], 0)));
   const Atb = [0, 1, 2, 3].map((j) => A.reduce((s, a, i) => s + a[j] * b[i], 0));
   const wStar = solve(AtA, Atb);
-  const config = resolveConfig(
+  const config = runConfig(
     {
-      function: 'f',
       trials: 8,
       seed: 'lm4',
-      resolution: 21,
       init: { low: -1, high: 1 },
       domain: { low: -3, high: 3 },
       stages: [{ lr: 0.1, steps: 200, noise: 'minibatch', batchSize: 4 }],
     },
     { dim: 4, examples: A.length },
   );
-  const d = runExperiment(finiteSumLoss(fs), finiteSumGradient(fs, 0), config).diagnostics;
+  const result = runExperiment(finiteSumLoss(fs), finiteSumGradient(fs, 0), config);
+  const d = result.diagnostics;
   assert.equal(d.xStarSource, 'descent');
   assert.equal(d.targetsSource, 'descent');
   assert.ok(dist(d.xStar, wStar) < 1e-6, `x* ${d.xStar} vs ${wStar}`);
@@ -80,7 +85,7 @@ test('a 4-D least-squares finite sum with minibatch noise: x* is the normal equa
   assert.deepEqual(d.gradientNoise!.at, d.xStar);
   assert.deepEqual(d.plane!.origin, d.xStar);
   // Every trial that ended within the radius of the oracle's minimum is a success, and no other.
-  const sgdFinals = runExperiment(finiteSumLoss(fs), finiteSumGradient(fs, 0), config).sgd.finals;
+  const sgdFinals = result.sgd.finals;
   const byHand = sgdFinals.filter((p) => dist(p, wStar) <= d.successRadius).length;
   assert.equal(d.successSgd, byHand);
 });
@@ -110,12 +115,10 @@ function cubicRoot(t: number, lo: number, hi: number): number {
 }
 
 const wellConfig = () =>
-  resolveConfig(
+  runConfig(
     {
-      function: 'f',
       trials: 40,
       seed: 'wells',
-      resolution: 21,
       init: { low: -1.8, high: 1.8 },
       domain: { low: -2, high: 2 },
       stages: [{ lr: 0.02, steps: 600, noise: 'gaussian', radius: 0.002 }],

@@ -52,6 +52,19 @@ const LAMBDA = [5, 3, 1, 0.5];
 /** C = Q diag(5, 3, 1, 0.5) Qᵀ: its eigenvectors are Q's columns. */
 const C = Q.map((_, i) => Q.map((__, j) => LAMBDA.reduce((s, l, k) => s + l * Q[i][k] * Q[j][k], 0)));
 
+/** The 4-D quadratic f(x) = ½ (x − m)ᵀ A (x − m), m = (0.5, −0.5, 1, 0), A = Q diag(4, 1, 2, 3) Qᵀ: along Q's columns 0 and 1, sᵀAs/‖s‖² is 4 and 1. */
+function quadratic4(): { m: number[]; A: number[][]; f: (x: Float64Array) => number } {
+  const m = [0.5, -0.5, 1, 0];
+  const aEig = [4, 1, 2, 3];
+  const A = Q.map((_, i) => Q.map((__, j) => aEig.reduce((s, l, k) => s + l * Q[i][k] * Q[j][k], 0)));
+  const f = (x: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) s += 0.5 * (x[i] - m[i]) * A[i][j] * (x[j] - m[j]);
+    return s;
+  };
+  return { m, A, f };
+}
+
 test('minibatch plane: the top two eigenvectors of a known covariance, with its eigenvalues', () => {
   const config = cfg({ domain: { low: [-2, -2, -2, -2], high: [2, 2, 2, 2] } }, 4);
   const p = planeDirections(config, [0, 0, 0, 0], noiseWith(C));
@@ -166,15 +179,8 @@ test('grid partials and c(y) are exact for a quadratic in (α, β), edges and th
 });
 
 test('a quadratic on the eigenvector plane: f exact, g = f + one constant ≈ ½ tr(AΣ), c(y) = sᵀAs/‖s‖², paths projected', () => {
-  // f(x) = ½ (x − m)ᵀ A (x − m) with A = Q diag(4, 1, 2, 3) Qᵀ; the plane along C's top eigenvectors (Q's columns 0, 1).
-  const m = [0.5, -0.5, 1, 0];
-  const aEig = [4, 1, 2, 3];
-  const A = Q.map((_, i) => Q.map((__, j) => aEig.reduce((s, l, k) => s + l * Q[i][k] * Q[j][k], 0)));
-  const f = (x: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) s += 0.5 * (x[i] - m[i]) * A[i][j] * (x[j] - m[j]);
-    return s;
-  };
+  // f(x) = ½ (x − m)ᵀ A (x − m) (`quadratic4`); the plane along C's top eigenvectors (Q's columns 0, 1).
+  const { m, A, f } = quadratic4();
   const config = cfg(
     { domain: { low: [-3, -3, -3, -3], high: [3, 3, 3, 3] }, init: { low: [-2, -2, -2, -2], high: [2, 2, 2, 2] }, seed: 'q' },
     4,
@@ -298,15 +304,8 @@ test('through a run: a 3-D finite sum with minibatch noise gets the eigenvector 
 });
 
 test('a plane that misses the start box (x* found outside it) takes inf c(y) over its whole grid, and says so', () => {
-  // f = ½ (x − m)ᵀ A (x − m), A = Q diag(4, 1, 2, 3) Qᵀ; the start box far from m: no plane point lies in it.
-  const m = [0.5, -0.5, 1, 0];
-  const aEig = [4, 1, 2, 3];
-  const A = Q.map((_, i) => Q.map((__, j) => aEig.reduce((s, l, k) => s + l * Q[i][k] * Q[j][k], 0)));
-  const f = (x: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) s += 0.5 * (x[i] - m[i]) * A[i][j] * (x[j] - m[j]);
-    return s;
-  };
+  // f = ½ (x − m)ᵀ A (x − m) (`quadratic4`); the start box far from m: no plane point lies in it.
+  const { m, f } = quadratic4();
   const config = cfg(
     { domain: { low: [-9, -9, -9, -9], high: [9, 9, 9, 9] }, init: { low: [6, 6, 6, 6], high: [8, 8, 8, 8] }, seed: 'q' },
     4,
