@@ -2,7 +2,8 @@
  * Sweeps in the editor without `vscode`: the axis text the command and the side panel read, the
  * sweep panel's and side panel's messages as validated, and the sweep service on the real worker
  * pool — cells arrive once each, the finished sweep is stored and reopens, a cell opened as a run
- * has the cell's exact settings and counts (the run path is the oracle), export, stop and failure.
+ * has the cell's exact settings and counts (the run path is the oracle), export, stop, failure,
+ * and a sweep replaced by a newer one whose late progress and cells never reach the newer one.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,13 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { cellConfig, sweepPoints, type SweepCell, type SweepResult } from '../../src/engine/sweep';
-import type { Notifier, SaveRequest, Saver } from '../../src/extension/ports';
+import type { Notifier, PreparedSweep, SaveRequest, Saver, SweepExecutor } from '../../src/extension/ports';
 import { PoolExecutor } from '../../src/extension/runSession';
 import { parseSettings } from '../../src/extension/settings';
 import { SweepService, cellRunInput } from '../../src/extension/sweepService';
 import { SweepStore } from '../../src/extension/sweepStore';
 import { parseFromSweepWebview, parseFromWebview } from '../../src/protocol/validateWebview';
-import type { RunFailure } from '../../src/runner/failure';
+import { RunFailure } from '../../src/runner/failure';
 import { parseAxisValues, sweepCsv } from '../../src/view/sweep';
 
 test('axis text: lists and start:stop:count, each value exact; what is wrong said', () => {
@@ -265,6 +266,85 @@ test('a failing loss or a bad grid: status error naming the file, the toast, not
     // A radius axis over a noise-free first stage is refused by the engine's resolveSweep.
     await service.start({ file: join(work, 'wells.ts'), exportName: 'wells', grid: { radius: [0.5] }, overrides: { noise: 'none' } });
     assert.match((service.state.status as { message: string }).message, /grid\.radius: sweeps the first stage's noise radius/);
+  } finally {
+    service.dispose();
+    executor.dispose();
+  }
+});
+
+test('a second sweep overtakes the first: the first one’s late progress and cells never reach the second’s status or view', async () => {
+  const { executor, deps } = setup();
+  // Each sweep's run waits at a gate the test opens; its hooks are kept to call them late.
+  type Hooks = Parameters<PreparedSweep['run']>[0];
+  const held: Array<{ hooks: Hooks; open(): Promise<SweepResult>; stop(): void }> = [];
+  const reached: Array<() => void> = [];
+  const holding: SweepExecutor = {
+    async prepareSweep(args) {
+      const prepared = await executor.prepareSweep(args);
+      return {
+        ...prepared,
+        run: (hooks) =>
+          new Promise<SweepResult>((resolve, reject) => {
+            held.push({
+              hooks,
+              open: () => prepared.run(hooks).then((r) => (resolve(r), r)),
+              stop: () => reject(RunFailure.cancelled(args.request.exportName)),
+            });
+            reached.shift()?.();
+          }),
+      };
+    },
+  };
+  let ids = 0;
+  const service = new SweepService({ ...deps, executor: holding, newId: () => `sweep-${++ids}` });
+  const statuses: string[] = [];
+  service.onDidChangeStatus((s) => statuses.push(s.kind === 'running' ? `${s.runId} ${s.done}/${s.total}` : s.kind));
+  const cells: string[] = [];
+  service.onDidFinishCell((e) => cells.push(`${e.sweepId} ${e.index}`));
+  const file = join(work, 'wells.ts');
+  const grid = { radius: [0.1, 0.2], lr: [0.02] };
+  try {
+    const first = service.start({ file, exportName: 'wells', grid });
+    await new Promise<void>((r) => reached.push(r));
+    const second = service.start({ file, exportName: 'wells', grid });
+    await new Promise<void>((r) => reached.push(r));
+    const [a, b] = held as [(typeof held)[0], (typeof held)[0]];
+    assert.ok(a.hooks.signal.aborted, 'the first sweep was told to stop');
+    assert.deepEqual(service.state.status, {
+      kind: 'running',
+      runId: 'sweep-2',
+      label: 'sweep of wells — ' + file,
+      phase: 'sweep',
+      done: 0,
+      total: 1,
+    });
+
+    // The first sweep's work goes on regardless and reports late: none of it shows.
+    a.hooks.onProgress(1, 2);
+    a.hooks.onCell(0, { lr: 0.02, radius: 0.1 } as SweepCell);
+    assert.deepEqual(service.state.status, {
+      kind: 'running',
+      runId: 'sweep-2',
+      label: 'sweep of wells — ' + file,
+      phase: 'sweep',
+      done: 0,
+      total: 1,
+    });
+    assert.deepEqual(service.state.current!.cells, [null, null]);
+    assert.deepEqual(statuses, [], 'no status for the replaced sweep');
+    assert.deepEqual(cells, [], 'no cell for the replaced sweep');
+
+    // The second's own progress shows; it finishes with its cells.
+    b.hooks.onProgress(1, 2);
+    assert.deepEqual(statuses, ['sweep-2 1/2']);
+    a.stop();
+    await first;
+    const result = await b.open();
+    await second;
+    assert.equal(service.state.status.kind, 'idle');
+    assert.equal(service.state.current!.sweepId, 'sweep-2');
+    assert.deepEqual(service.state.current!.cells, result.cells);
+    assert.deepEqual(cells.sort(), ['sweep-2 0', 'sweep-2 1']);
   } finally {
     service.dispose();
     executor.dispose();
