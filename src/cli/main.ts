@@ -16,7 +16,7 @@ import { toResultFile } from '../engine/resultFile';
 import { SweepMergeError } from '../engine/sweepMerge';
 import type { ExperimentResult } from '../engine/types';
 import { gradientNoiseText, noiseLandscapesText } from '../view/gradientNoise';
-import { descentTargetsWhere, minimaSearchText } from '../view/minima';
+import { descentTargetsWhere, minimaSearchText, outsideFinalsText } from '../view/minima';
 import { planeText } from '../view/plane';
 import { divergenceText } from '../view/divergence';
 import { BundleFailure, formatBundleMessage } from '../runner/bundle';
@@ -120,8 +120,8 @@ function methodLines(r: ExperimentResult, fmt: (v: number) => number | string): 
   if (d.targets.length > 1 && !search) {
     targets.push(d.xStarTarget >= 0 ? `x* (c, Theorem 1) is target ${d.xStarTarget + 1}` : 'x* (c, Theorem 1) is none of the targets');
   }
-  const outside = methods.filter((m) => m.outside > 0).map((m) => `${m.name} ${m.outside}`);
-  if (outside.length > 0) targets.push(`finals outside the domain (counted, drawn on its edge): ${outside.join(', ')}`);
+  const outside = outsideFinalsText(methods, r.config.dim, 'domain');
+  if (outside) targets.push(outside);
   const pairOnly = methods.length > 0 && methods.every((m) => m.role !== undefined);
   if (pairOnly || methods.length === 0) {
     const names = (sgd: string | number, gd: string | number) => `SGD ${sgd}` + (r.gd ? `, GD ${gd}` : '');

@@ -1,6 +1,7 @@
 /**
- * d > 2 without a declared x* (diagnostics.minimaSearch, localMinima.ts) in words: how x* was
- * found and what success counts against. Used by the panel and the CLI.
+ * What success counts against, in words: for d > 2 without a declared x* (diagnostics.minimaSearch,
+ * localMinima.ts) how x* was found and the targets; for every run the finals that ended outside the
+ * domain. Used by the panel and the CLI.
  */
 import type { Diagnostics, MinimaSearch } from '../engine/types';
 import { formatNumber } from './format';
@@ -45,5 +46,29 @@ export function minimaSearchText(d: Pick<Diagnostics, 'targets'>, s: MinimaSearc
   return (
     `x* is a local minimum of f found by descent (L-BFGS with backtracking) from ${from}: f(x*) = ${formatNumber(s.value, 6)}, ‖∇f(x*)‖ = ${formatNumber(s.gradientNorm)}${curvature}${stop}.${escapes} ` +
     `Descent from ${s.descents} of the ${s.candidates} finals${skipped} reached ${range}; ${targets}.`
+  );
+}
+
+/**
+ * The finals (of trials that did not diverge) that ended outside the domain, per method, and why
+ * that is no fault: the iterates are never kept in the domain (SGD is unconstrained, as in the
+ * paper; the domain is only the box the landscape is computed and drawn on), so a trial that
+ * starts in the basin of a minimum beyond it ends there (Griewank's example: (±π, ±π√2), just past
+ * the corners of [−3, 3]²). Such a final counts as every final does: a success only within the
+ * success radius of a target. `where` names the box: "plot" in the panel, whose charts draw such
+ * finals on its edge for d ≤ 2 (and say so), "domain" in the CLI. '' when there are none.
+ */
+export function outsideFinalsText(
+  methods: ReadonlyArray<{ name: string; outside: number }>,
+  dim: number,
+  where: 'plot' | 'domain',
+): string {
+  const total = methods.reduce((s, m) => s + m.outside, 0);
+  if (total === 0) return '';
+  const per = methods.filter((m) => m.outside > 0).map((m) => `${m.name} ${m.outside}`);
+  return (
+    `${total} final${total === 1 ? '' : 's'} outside the ${where} (${per.join(', ')})${where === 'plot' && dim <= 2 ? ', drawn on its edge' : ''}: ` +
+    'the iterates are not kept in the domain (SGD is unconstrained, as in the paper; the domain is only where f is computed and drawn), ' +
+    `so a trial can end at a minimum beyond it. ${total === 1 ? 'It counts' : 'They count'} as every final does: a success only within the success radius of a target.`
   );
 }

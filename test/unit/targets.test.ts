@@ -9,6 +9,7 @@ import { runExperiment } from '../../src/engine/experiment';
 import { countSuccess } from '../../src/engine/success';
 import type { RunConfigInput } from '../../src/engine/types';
 import { domainSearchBox, minimaForDomain } from '../../src/engine/targets';
+import { outsideFinalsText } from '../../src/view/minima';
 import { ExperimentRunner } from '../../src/runner/pool';
 import { prepareRun } from '../../src/runner/prepare';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -230,4 +231,55 @@ test('prepareRun: a file without a domain gets the widened default; a declared d
     runner.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('Griewank’s example: the finals outside its domain [−3, 3]² sit at the local minima (±π, ±π√2) past its corners, fail, and the words say why', () => {
+  // The example's file (domain, x*, gradient) and its suggested lr, radius and steps; fewer trials, a coarser grid.
+  const griewank = (p: Float64Array) => 1 + (p[0] ** 2 + p[1] ** 2) / 4000 - Math.cos(p[0]) * Math.cos(p[1] / Math.SQRT2);
+  const griewankGrad = (p: Float64Array, out: Float64Array) => {
+    out[0] = p[0] / 2000 + Math.sin(p[0]) * Math.cos(p[1] / Math.SQRT2);
+    out[1] = p[1] / 2000 + (Math.cos(p[0]) * Math.sin(p[1] / Math.SQRT2)) / Math.SQRT2;
+  };
+  const config = cfg({
+    trials: 40,
+    seed: 'griewank',
+    resolution: 41,
+    domain: { low: [-3, -3], high: [3, 3] },
+    xStar: [0, 0],
+    stages: [{ lr: 0.557, radius: 0.208, steps: 408 }],
+  });
+  const r = runExperiment(griewank, griewankGrad, config);
+  const d = r.diagnostics;
+  // The minima past the corners: cos x · cos(y/√2) = 1 with both cosines −1 (the ‖x‖²/4000 term moves them by < 0.01).
+  const corners = [-1, 1].flatMap((sx) => [-1, 1].map((sy) => [sx * Math.PI, sy * Math.PI * Math.SQRT2]));
+  const nearestCorner = (p: number[]) => Math.min(...corners.map((c) => Math.hypot(p[0] - c[0], p[1] - c[1])));
+  const outside = (p: number[]) => p.some((v) => Math.abs(v) > 3);
+  const [sgd, gd] = r.methods;
+  for (const m of [sgd, gd]) {
+    const kept = m.finals.filter((_, t) => !m.divergedMask[t]);
+    const out = kept.filter(outside);
+    assert.equal(m.outside, out.length, `${m.name}: outside counted`);
+    assert.ok(out.length > 0, `${m.name}: some trials start in the corner basins`);
+    // GD stops at those minima; SGD's noise (radius 0.208) keeps it near them.
+    for (const p of out) assert.ok(nearestCorner(p) < (m.name === 'GD' ? 0.01 : 0.5), `${m.name} final ${p}`);
+    // None is a success: each lies π√3 ≈ 5.4 from x*, far beyond the success radius.
+    assert.ok(out.every((p) => Math.hypot(p[0], p[1]) > d.successRadius));
+  }
+  const words = outsideFinalsText(r.methods, 2, 'domain');
+  assert.ok(
+    words.startsWith(
+      `${sgd.outside + gd.outside} finals outside the domain (SGD ${sgd.outside}, GD ${gd.outside}): the iterates are not kept in the domain (SGD is unconstrained, as in the paper;`,
+    ),
+    words,
+  );
+  assert.ok(words.endsWith('They count as every final does: a success only within the success radius of a target.'), words);
+  // The panel's words: drawn on the plot's edge in 1-D and 2-D (the d > 2 plane draws every final).
+  assert.ok(
+    outsideFinalsText(r.methods, 2, 'plot').startsWith(
+      `${sgd.outside + gd.outside} finals outside the plot (SGD ${sgd.outside}, GD ${gd.outside}), drawn on its edge: `,
+    ),
+  );
+  const one = outsideFinalsText([{ name: 'SGD', outside: 1 }], 3, 'plot');
+  assert.ok(one.startsWith('1 final outside the plot (SGD 1): ') && one.includes(' It counts as every final does'), one);
+  assert.equal(outsideFinalsText([{ name: 'SGD', outside: 0 }], 2, 'plot'), '');
 });

@@ -11,7 +11,7 @@ import { gapLines } from '../../src/view/gaps';
 
 export { theorem3Text, theoremText } from '../../src/view/theorem1';
 import { divergenceText } from '../../src/view/divergence';
-import { descentTargetsWhere, minimaSearchText } from '../../src/view/minima';
+import { descentTargetsWhere, minimaSearchText, outsideFinalsText } from '../../src/view/minima';
 
 /** Stage boundaries (global step at which stage i+1 starts) for rules on step axes. */
 export function stageStarts(view: ViewResult): number[] {
@@ -84,7 +84,7 @@ const point = (p: readonly number[]) => formatPoint(p);
 /**
  * The targets success counts against and where they came from ("4 global minima found: …"), the
  * successes per target when there are several, which target c(y) and Theorem 1 refer to, and the
- * finals outside the plot ("12 finals outside the plot"). Empty for the paper's one x* with
+ * finals outside the plot ("12 finals outside the plot …", `outsideFinalsText`). Empty for the paper's one x* with
  * every final inside.
  */
 export function targetsText(view: ViewResult): string {
@@ -110,11 +110,8 @@ export function targetsText(view: ViewResult): string {
     if (methods.length > 0)
       parts.push(`Successes per target: ${methods.map((m) => `${methodName(m)} ${m.perTarget.join(' / ')}`).join('; ')}.`);
   }
-  const outside = methods.reduce((s, m) => s + m.outside, 0);
-  if (outside > 0) {
-    const per = methods.filter((m) => m.outside > 0).map((m) => `${m.name} ${m.outside}`);
-    parts.push(`${outside} final${outside === 1 ? '' : 's'} outside the plot (${per.join(', ')}), drawn on its edge.`);
-  }
+  const outside = outsideFinalsText(methods, view.config.dim, 'plot');
+  if (outside) parts.push(outside);
   return parts.join(' ');
 }
 
