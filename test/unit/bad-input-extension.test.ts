@@ -35,6 +35,14 @@ interface Case {
   line?: number;
 }
 
+/**
+ * A memory case's stall limit: an hour, so only the memory limit can end its run (the stall
+ * watchdog is wall-clock and raced the heap limit under load: at load 13–19 the stall won). Its
+ * test's own time limit, 300 s, bounds a hang.
+ */
+const MEMORY_CASE = { stallSeconds: 3600 };
+const timeLimit = (c: Case) => ({ timeout: c.settings?.stallSeconds === MEMORY_CASE.stallSeconds ? 300_000 : undefined });
+
 const one = (body: string) => `export function line(x: number): number {\n  ${body}\n}\n`;
 const top = (code: string) => `${code}\nexport function line(x: number): number {\n  return x * x;\n}\n`;
 
@@ -49,20 +57,20 @@ const CASES: Case[] = [
   {
     name: 'a memory bomb in the loss',
     source: `const h: number[][] = [];\n${one('for (;;) h.push(new Array(1e6).fill(x));')}`,
-    settings: { memoryLimitMb: 64 },
+    settings: { memoryLimitMb: 64, ...MEMORY_CASE },
     says: ['line ran out of memory at x ≈ [', 'worker heap limit of 64 MB'],
     line: 2,
   },
   {
     name: 'a memory bomb at the top level',
     source: top('const h: number[][] = [];\nfor (;;) h.push(new Array(1e6).fill(1));'),
-    settings: { memoryLimitMb: 64 },
+    settings: { memoryLimitMb: 64, ...MEMORY_CASE },
     says: ['loss.ts ran out of memory: its top-level code needs more than the worker heap limit of 64 MB'],
   },
   {
     name: 'typed arrays in the loss (outside the heap) count against the memory budget',
     source: `const hoard: Float64Array[] = [];\n${one('while (hoard.length < 20) hoard.push(new Float64Array(1e7).fill(x));\n  for (;;) {}')}`,
-    settings: { memoryLimitMb: 32, stallSeconds: 60 },
+    settings: { memoryLimitMb: 32, ...MEMORY_CASE },
     says: ['line used too much memory at x', 'typed arrays and buffers count'],
     line: 2,
   },
@@ -131,7 +139,7 @@ function service(settings: Record<string, unknown>, output: string[] = []) {
 }
 
 for (const [i, c] of CASES.entries()) {
-  test(`extension: ${c.name}`, async () => {
+  test(`extension: ${c.name}`, timeLimit(c), async () => {
     const file = join(dir, `case${i}`, 'loss.ts');
     rmSync(join(dir, `case${i}`), { recursive: true, force: true });
     mkdirSync(join(dir, `case${i}`));

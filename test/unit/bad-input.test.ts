@@ -55,9 +55,18 @@ interface Case {
   after?(cwd: string): void;
   same?: string[];
   repeat?: number;
+  /** The exec timeout of each attempt, a guard against a hang (never what a row checks): 60 s unless set. */
+  timeoutSeconds?: number;
 }
 
 const root = join(__dirname, '..', '..');
+
+/**
+ * A row about a memory limit: the stall limit an hour, so only the memory limit can end the run
+ * (the stall watchdog is wall-clock and raced it under load), and each attempt's exec timeout 300 s,
+ * room for a starved machine that still bounds a hang.
+ */
+const MEMORY_ROW = { args: ['--stall-seconds', '3600'], timeoutSeconds: 300 };
 const cli = join(root, 'dist', 'cli.js');
 
 const LOSS = `export function bowl(x: number, y: number): number {
@@ -483,13 +492,18 @@ const CASES: Case[] = [
     : []),
 
   // ---- the user's code ending the process or eating memory: never a silent exit 0 ----
+  // The memory rows are decided by a memory limit alone, which trips at a fixed amount of memory
+  // however slow the machine is: their stall limit is an hour (MEMORY_ROW). With the default 10 s
+  // the stall raced the heap limit, and at load 13–19 (the bomb's thread starved: its time in user
+  // code to reach 64 MB grew from ~0.2 s to seconds) the stall won and the row failed.
   {
     name: 'a memory bomb at the top level, --memory-mb 64',
     files: { 'loss.ts': top('const h: number[][] = [];\nfor (;;) h.push(new Array(1e6).fill(1));') },
-    args: ['run', 'loss.ts', '--memory-mb', '64', '--workers', '1'],
+    args: ['run', 'loss.ts', '--memory-mb', '64', '--workers', '1', ...MEMORY_ROW.args],
     exit: 1,
     says: ['loading ', 'loss.ts ran out of memory: its top-level code needs more than the worker heap limit of 64 MB'],
     repeat: 3,
+    timeoutSeconds: MEMORY_ROW.timeoutSeconds,
   },
   {
     name: 'process.exit(0) at the top level',
@@ -524,10 +538,11 @@ const CASES: Case[] = [
   {
     name: 'a memory bomb inside the loss, --memory-mb 64',
     files: { 'loss.ts': `const h: number[][] = [];\n${one('for (;;) h.push(new Array(1e6).fill(x));')}` },
-    args: ['run', 'loss.ts', '--memory-mb', '64', '--workers', '1'],
+    args: ['run', 'loss.ts', '--memory-mb', '64', '--workers', '1', ...MEMORY_ROW.args],
     exit: 1,
     says: ['line ran out of memory at x ≈ [', 'it needs more than the worker heap limit of 64 MB', 'loss.ts:2)'],
     repeat: 3,
+    timeoutSeconds: MEMORY_ROW.timeoutSeconds,
   },
   {
     // Outside the JS heap, so the heap limit alone never stops it (3.9 GB with --memory-mb 128 in
@@ -536,9 +551,10 @@ const CASES: Case[] = [
     files: {
       'loss.ts': `const hoard: Float64Array[] = [];\n${one('while (hoard.length < 20) hoard.push(new Float64Array(1e7).fill(x));\n  for (;;) {}')}`,
     },
-    args: ['run', 'loss.ts', '--memory-mb', '32', '--workers', '1', '--stall-seconds', '60'],
+    args: ['run', 'loss.ts', '--memory-mb', '32', '--workers', '1', ...MEMORY_ROW.args],
     exit: 1,
     says: ['line used too much memory at x', 'over its budget of 1 worker × 64 MB + 1024 MB; typed arrays and buffers count', 'loss.ts:2)'],
+    timeoutSeconds: MEMORY_ROW.timeoutSeconds,
   },
   {
     name: 'a promise rejected at the top level, nothing handling it',
@@ -826,13 +842,18 @@ function top(code: string): string {
 
 const STACK = /^\s+at .+[:(]\d+:\d+\)?$/m;
 
-function exec(args: string[], cwd: string, env?: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function exec(
+  args: string[],
+  cwd: string,
+  env?: Record<string, string>,
+  timeoutSeconds = 60,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const extra = Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, v.replace('$CWD', cwd)]));
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [cli, ...args],
-      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000, env: { ...process.env, ...extra } },
+      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: timeoutSeconds * 1000, env: { ...process.env, ...extra } },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -861,7 +882,7 @@ describe('bad input against the CLI', { concurrency: 4 }, () => {
       c.setup?.(cwd);
       const before = new Map((c.same ?? []).map((f) => [f, readFileSync(join(cwd, f), 'utf8')]));
       for (let attempt = 1; attempt <= (c.repeat ?? 1); attempt++) {
-        const r = await exec(c.args, cwd, c.env);
+        const r = await exec(c.args, cwd, c.env, c.timeoutSeconds);
         const report = process.env.BAD_INPUT_REPORT;
         if (report) appendFileSync(report, `${JSON.stringify({ name: c.name, exit: r.code, stderr: r.stderr.slice(0, 2000) })}\n`);
         const shown = `attempt ${attempt}: exit ${r.code}\n--- stderr\n${r.stderr.slice(0, 3000)}\n--- stdout\n${r.stdout.slice(0, 1000)}`;
