@@ -9,7 +9,7 @@
  * outside the default start box [−3, 3]²).
  */
 import { steepestDescent } from './descent';
-import { differenceGradient } from './differences';
+import { lossGradient } from './differences';
 import { inBox } from './geometry';
 import { forEachGridPoint, gridSpacing, gridValue } from './grid';
 import type { Box, Gradient, Landscape, Loss, RunConfig, TargetsSource } from './types';
@@ -91,8 +91,7 @@ export function findTargets(
     .slice(0, MAX_CANDIDATES);
 
   const h = gridSpacing(landscape);
-  const fd = differenceGradient(loss, d);
-  const gradient: Gradient = grad ?? ((x, out) => fd(x, out, config.fdStep > 0 ? config.fdStep : undefined));
+  const gradient = lossGradient(loss, grad, config);
   const refined = candidates
     .map((c) => steepestDescent(loss, gradient, c.p, h, REFINE_STEPS))
     .filter((r) => Number.isFinite(r.fx) && inBox(r.x, config.domain))
