@@ -89,7 +89,8 @@ export class RunStore {
   private index: StoreIndex = { version: 1, runs: [] };
   /** The first load, shared by every caller (a second caller must not see an empty index). */
   private loading?: Promise<StoreIndex>;
-  private writing: Promise<unknown> = Promise.resolve();
+  /** Index and file writes one at a time (`writeQueue`). */
+  private readonly serial = writeQueue();
   private readonly fs: StoreFs;
   private readonly maxRunBytes: number;
 
@@ -202,19 +203,26 @@ export class RunStore {
     return this.fs.mkdir(this.dir).then(() => this.writeAtomic('index.json', JSON.stringify(this.index)));
   }
 
-  /** Runs index/run writes one at a time: two runs finishing together must not interleave. */
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.writing.then(work);
-    this.writing = next.catch(() => undefined);
-    return next;
-  }
-
   private writeAtomic(name: string, text: string): Promise<void> {
     return writeFileAtomic(this.fs, join(this.dir, name), text);
   }
 }
 
 let counter = 0;
+
+/**
+ * A queue that runs a store's writes one at a time, in the order asked: two runs (or sweeps)
+ * finishing together must not interleave their index and file writes; a failed write does not
+ * stop the next.
+ */
+export function writeQueue(): <T>(work: () => Promise<T>) => Promise<T> {
+  let writing: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const next = writing.then(work);
+    writing = next.catch(() => undefined);
+    return next;
+  };
+}
 
 /** Writes `text` to a temporary file beside `path`, then renames it over `path` (no torn file). */
 export async function writeFileAtomic(fs: StoreFs, path: string, text: string): Promise<void> {

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { SweepResult } from '../engine/sweep';
 import type { SweepSummary } from '../protocol/sweep';
-import { nodeStoreFs, writeFileAtomic, type StoreFs } from './runStore';
+import { nodeStoreFs, writeFileAtomic, writeQueue, type StoreFs } from './runStore';
 
 /** How many sweeps the store keeps (newest first). */
 export const MAX_STORED_SWEEPS = 20;
@@ -24,7 +24,8 @@ const TMP = /\.tmp$/;
 export class SweepStore {
   private index: SweepIndex = { version: 1, sweeps: [] };
   private loading?: Promise<SweepIndex>;
-  private writing: Promise<unknown> = Promise.resolve();
+  /** Index and file writes one at a time (`writeQueue`). */
+  private readonly serial = writeQueue();
 
   constructor(
     private readonly dir: string,
@@ -76,12 +77,6 @@ export class SweepStore {
     } catch {
       return undefined;
     }
-  }
-
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.writing.then(work);
-    this.writing = next.catch(() => undefined);
-    return next;
   }
 
   private writeAtomic(name: string, text: string): Promise<void> {
