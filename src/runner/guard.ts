@@ -140,6 +140,27 @@ export interface Scratch {
 }
 
 /**
+ * A guarded call of the user's code begins: the state is `user`, the heartbeat bumped, the call's
+ * input recorded in its own region (never the engine's iterate, which `x` may be) and flagged.
+ * Returns the state to restore when the call returns (`leaveCall`); a throw leaves it as it is.
+ */
+function enterCall(s: Scratch, x: Float64Array): number {
+  const { i32, input } = s;
+  const before = i32[SHARED_STATE_INDEX];
+  i32[SHARED_STATE_INDEX] = WORKER_STATE.user;
+  i32[SHARED_HEARTBEAT_INDEX]++;
+  input.set(x.length <= input.length ? x : x.subarray(0, input.length));
+  i32[SHARED_CALL_INDEX] = 1;
+  return before;
+}
+
+/** The guarded call returned: the state before it, no call in progress. */
+function leaveCall(s: Scratch, before: number): void {
+  s.i32[SHARED_STATE_INDEX] = before;
+  s.i32[SHARED_CALL_INDEX] = 0;
+}
+
+/**
  * `loss` timed, recorded and checked call by call (see the module comment). The previous state is
  * restored after each call, so a trial task that marks its whole SGD loop as user code stays so.
  * `scalar` (the engine's fast path for functions of 1 or 2 numbers) is kept as is: the SGD kernels
@@ -147,21 +168,14 @@ export interface Scratch {
  */
 export function guardLoss(loss: Loss, s: Scratch): Loss {
   const guarded: Loss = (x) => {
-    const { i32, input } = s;
-    const before = i32[SHARED_STATE_INDEX];
-    i32[SHARED_STATE_INDEX] = WORKER_STATE.user;
-    i32[SHARED_HEARTBEAT_INDEX]++;
-    // The call's input in its own region (never the engine's iterate, which `x` may be).
-    input.set(x.length <= input.length ? x : x.subarray(0, input.length));
-    i32[SHARED_CALL_INDEX] = 1;
+    const before = enterCall(s, x);
     let v: unknown;
     try {
       v = (loss as (x: Float64Array) => unknown)(x);
     } catch (e) {
       throw e instanceof CallError ? e : new CallError(e, Array.from(x), 'loss');
     }
-    i32[SHARED_STATE_INDEX] = before;
-    i32[SHARED_CALL_INDEX] = 0;
+    leaveCall(s, before);
     if (typeof v !== 'number') throw new CallError(undefined, Array.from(x), 'not-a-number', describeValue(v));
     return v;
   };
@@ -172,21 +186,14 @@ export function guardLoss(loss: Loss, s: Scratch): Loss {
 /** The user's gradient, guarded like the loss; a result of the wrong shape names the gradient. */
 export function guardGradient(grad: (x: Float64Array) => unknown, dim: number, s: Scratch): Gradient {
   return (x, out) => {
-    const { i32, input } = s;
-    const before = i32[SHARED_STATE_INDEX];
-    i32[SHARED_STATE_INDEX] = WORKER_STATE.user;
-    i32[SHARED_HEARTBEAT_INDEX]++;
-    // The call's input in its own region (never the engine's iterate, which `x` may be).
-    input.set(x.length <= input.length ? x : x.subarray(0, input.length));
-    i32[SHARED_CALL_INDEX] = 1;
+    const before = enterCall(s, x);
     let r: unknown;
     try {
       r = grad(x);
     } catch (e) {
       throw new CallError(e, Array.from(x), 'gradient');
     }
-    i32[SHARED_STATE_INDEX] = before;
-    i32[SHARED_CALL_INDEX] = 0;
+    leaveCall(s, before);
     const arr = r as ArrayLike<unknown> | null;
     if (arr === null || typeof arr !== 'object' || typeof arr.length !== 'number' || arr.length !== dim) {
       throw new CallError(undefined, Array.from(x), 'gradient-shape', describeValue(r));
