@@ -310,26 +310,13 @@ test('a second sweep overtakes the first: the first one’s late progress and ce
     await new Promise<void>((r) => reached.push(r));
     const [a, b] = held as [(typeof held)[0], (typeof held)[0]];
     assert.ok(a.hooks.signal.aborted, 'the first sweep was told to stop');
-    assert.deepEqual(service.state.status, {
-      kind: 'running',
-      runId: 'sweep-2',
-      label: 'sweep of wells — ' + file,
-      phase: 'sweep',
-      done: 0,
-      total: 1,
-    });
+    const secondStarted = { kind: 'running', runId: 'sweep-2', label: `sweep of wells — ${file}`, phase: 'sweep', done: 0, total: 1 };
+    assert.deepEqual(service.state.status, secondStarted);
 
     // The first sweep's work goes on regardless and reports late: none of it shows.
     a.hooks.onProgress(1, 2);
     a.hooks.onCell(0, { lr: 0.02, radius: 0.1 } as SweepCell);
-    assert.deepEqual(service.state.status, {
-      kind: 'running',
-      runId: 'sweep-2',
-      label: 'sweep of wells — ' + file,
-      phase: 'sweep',
-      done: 0,
-      total: 1,
-    });
+    assert.deepEqual(service.state.status, secondStarted);
     assert.deepEqual(service.state.current!.cells, [null, null]);
     assert.deepEqual(statuses, [], 'no status for the replaced sweep');
     assert.deepEqual(cells, [], 'no cell for the replaced sweep');
