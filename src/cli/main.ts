@@ -15,7 +15,7 @@ import { cut, numberExpectation } from '../engine/settingsValidate';
 import { toResultFile } from '../engine/resultFile';
 import { SweepMergeError } from '../engine/sweepMerge';
 import type { ExperimentResult } from '../engine/types';
-import { gradientNoiseText, noiseLandscapesText } from '../view/gradientNoise';
+import { gradientNoiseText, noiseLandscapesText, noiseModelTrialsText } from '../view/gradientNoise';
 import { descentTargetsWhere, minimaSearchText, outsideFinalsText } from '../view/minima';
 import { planeText } from '../view/plane';
 import { divergenceText } from '../view/divergence';
@@ -198,6 +198,7 @@ function summary(r: ExperimentResult, suggestion?: PreparedRun['suggestion']): s
     ...(d.theorem3 ? [theorem3Text(d.theorem3)] : []),
     ...(d.gradientNoise ? [gradientNoiseText(d.gradientNoise)] : []),
     ...(d.gradientNoise?.landscapes ? [noiseLandscapesText(d.gradientNoise.landscapes)] : []),
+    ...(d.gradientNoise?.modelTrials ? [noiseModelTrialsText(d.gradientNoise.modelTrials)] : []),
     ...(d.plane ? [planeText(d.plane)] : []),
     `time: ${trialTimes(r)}, landscape ${Math.round(r.timing.landscapeMs)} ms, diagnostics ${Math.round(r.timing.diagnosticsMs)} ms, total ${Math.round(r.timing.totalMs)} ms on ${r.timing.workers} workers`,
   ];

@@ -33,6 +33,7 @@ import { countSuccess, nearestTarget } from './success';
 import { findTargets } from './targets';
 import { gradientNoiseDiagnostics } from './gradientNoise';
 import { noiseLandscapes } from './noiseLandscapes';
+import { noiseModelTrials } from './noiseModelTrials';
 import { planeDiagnostics } from './plane';
 import { minimaOfFinals, type MinimaOfFinals } from './localMinima';
 import { lossGradient } from './differences';
@@ -212,10 +213,12 @@ export function computeDiagnostics(
   const found = chooseTargets(loss, grad, config, landscape, xStar, xStarSource, minima);
   const success = methods.map((m) => countSuccess(m.finals, m.divergedMask, found.targets, radius.radius, config.domain));
   const gradientNoise = gradientNoiseDiagnostics(loss.finiteSum, config, xStar, sgd);
-  // 2-D: the measured noise's g and c(y) beside the isotropic model's, and which the trials followed.
-  if (gradientNoise && gradientNoise.covariance.flat().every(Number.isFinite)) {
-    const landscapes = noiseLandscapes(loss, config, landscape, xStar, gradientNoise, sgd, found.targets, radius.radius, config.domain);
+  if (gradientNoise && loss.finiteSum && gradientNoise.covariance.flat().every(Number.isFinite)) {
+    // 2-D: the measured noise's g and c(y) beside the isotropic model's.
+    const landscapes = noiseLandscapes(loss, config, landscape, xStar, gradientNoise);
     if (landscapes) gradientNoise.landscapes = landscapes;
+    // Any d: which one the trials followed.
+    gradientNoise.modelTrials = noiseModelTrials(loss.finiteSum, config, sgd, gradientNoise, found.targets, radius.radius);
   }
   // d > 2: f, g and c(y) on a plane through x* (C's top eigenvectors for minibatch runs), paths projected.
   const plane = config.dim > 2 ? planeDiagnostics({ loss, config, xStar, sgd, noise: gradientNoise }) : undefined;

@@ -50,6 +50,8 @@ export interface GradientNoise {
   };
   /** 2-D: g and c(y) under the measured and the isotropic Gaussian noise side by side (noiseLandscapes.ts). */
   landscapes?: NoiseLandscapes;
+  /** Any d: which noise model the minibatch trials followed (noiseModelTrials.ts). */
+  modelTrials?: NoiseModelTrials;
   /** tr C(x_t) at each Figure 5 checkpoint over the sampled trials that did not diverge (NaN outside minibatch stages). */
   checkpoints: { steps: number[]; traceMean: number[]; traceMin: number[]; traceMax: number[]; trials: number };
 }
@@ -70,8 +72,7 @@ export interface NoiseLandscape {
 
 /**
  * The measured minibatch noise against the isotropic model as landscapes (2-D): g under
- * N(0, η²C(x*)) and under N(0, σ²I) of the same trace, where they disagree, and which one the
- * trials followed.
+ * N(0, η²C(x*)) and under N(0, σ²I) of the same trace, and where they disagree.
  */
 export interface NoiseLandscapes {
   anisotropic: NoiseLandscape;
@@ -85,19 +86,23 @@ export interface NoiseLandscapes {
     /** Fraction of grid points where c(y) > 0 under one and not the other. */
     cSignDiffers: number;
   };
-  /**
-   * Success against the run's targets (success radius and rule as the methods'): the minibatch
-   * trials, and the same stages from the same starts with each Gaussian model's kicks instead of the
-   * batches (full gradient, seeded), with those models' finals y_T.
-   */
-  trials: {
-    trials: number;
-    minibatch: number;
-    anisotropic: number;
-    isotropic: number;
-    anisotropicFinals: number[][];
-    isotropicFinals: number[][];
-  };
   /** Loss evaluations of the shared lattice. */
   evaluations: number;
+}
+
+/**
+ * Which noise model the minibatch trials followed (any d): success against the run's targets
+ * (success radius and rule as the methods') of the minibatch trials, and of the same stages from the
+ * same starts with each Gaussian model's kicks instead of the batches (full gradient, seeded), with
+ * those models' finals y_T (d numbers each; NaN for a diverged trial).
+ */
+export interface NoiseModelTrials {
+  trials: number;
+  minibatch: number;
+  /** Kicks N(0, η²C(x*)). */
+  anisotropic: number;
+  /** Kicks N(0, σ²I), σ = `isotropicSigma` (the same trace). */
+  isotropic: number;
+  anisotropicFinals: number[][];
+  isotropicFinals: number[][];
 }

@@ -93,10 +93,12 @@ export function resultSize(config: RunConfig): ResultSize {
   const rows = landscapeRows(config);
   const grid = d === 1 ? config.resolution : rows * config.resolution;
   // f, g per smoothing (with a standard error per value on d > 2 slices), c(y) per map.
-  // A 2-D minibatch run adds g and c(y) under the measured and the isotropic Gaussian noise, and
-  // the finals of the two models' trials (noiseLandscapes.ts).
-  const noiseModels = d === 2 && config.stages.some((s) => s.noise === 'minibatch') ? 2 : 0;
-  const maps = 1 + smoothingRadii(config).length * (d > 2 ? 2 : 1) + convexityRadii(config).length + 2 * noiseModels;
+  // A 2-D minibatch run adds g and c(y) under the measured and the isotropic Gaussian noise
+  // (noiseLandscapes.ts); a minibatch run of any d the finals of the two models' trials
+  // (noiseModelTrials.ts).
+  const noiseMaps = d === 2 && config.stages.some((s) => s.noise === 'minibatch') ? 2 : 0;
+  const noiseModels = hasGradientNoise(config) ? 2 : 0;
+  const maps = 1 + smoothingRadii(config).length * (d > 2 ? 2 : 1) + convexityRadii(config).length + 2 * noiseMaps;
   // d > 2: the plane through x* (plane.ts): f, and g, its standard error and c(y) per law on a
   // fixed grid; the sampled paths and every final projected to (α, β).
   const plane = d > 2 ? 1 : 0;
@@ -135,13 +137,14 @@ export function resultSize(config: RunConfig): ResultSize {
   ];
   if (hasGradientNoise(config)) {
     // C(x*) (d × d) and x*; the spectrum (eigenvalues, top eigenvector, the kicks' QQ points) up
-    // to EIGEN_MAX_DIM; tr C per checkpoint (steps, mean, min, max); seven scalars. (The 2-D noise
-    // models' maps and finals are counted with the landscape and the trials.)
+    // to EIGEN_MAX_DIM; tr C per checkpoint (steps, mean, min, max); seven scalars and the noise
+    // models' four success counts. (The 2-D noise models' maps and the models' finals are counted
+    // with the landscape and the trials.)
     parts.push({
       what: `the minibatch gradient noise's covariance at x*: ${fmt(d)} × ${fmt(d)}`,
       setting: 'dim',
       settings: ['dim'],
-      numbers: d * d + d + (d <= EIGEN_MAX_DIM ? 2 * d + 2 + 2 * QQ_POINTS : 0) + 4 * checkpoints + 7,
+      numbers: d * d + d + (d <= EIGEN_MAX_DIM ? 2 * d + 2 + 2 * QQ_POINTS : 0) + 4 * checkpoints + 7 + 4,
     });
   }
   // The rest is small and bounded by other settings: the settings themselves; histograms (each:

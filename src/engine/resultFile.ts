@@ -6,6 +6,7 @@
  * store and everything else that reads a result file go through `fromResultFile`.
  */
 import type { ExperimentResult, MethodRun } from './resultTypes';
+import type { NoiseModelTrials } from './gradientNoiseTypes';
 
 /** The version `toResultFile` writes. */
 export const RESULT_VERSION = 3;
@@ -30,9 +31,11 @@ export function toResultFile(result: ExperimentResult): ResultFile {
  * methods of those roles (the same objects, as `assembleResult` makes them; `sgd` the first method
  * when none has the role) and `finals` is `sgd.finals`. Versions 1 and 2 wrote them and are
  * returned as they are (a run stored before `methods` existed has only `sgd` and `gd`). Throws
- * on a version 3 file without methods.
+ * on a version 3 file without methods. The noise-model trials of an older 2-D file move to where
+ * they are now (`movedModelTrials`).
  */
 export function fromResultFile(file: ResultFile | ExperimentResult): ExperimentResult {
+  movedModelTrials(file);
   if ('sgd' in file && file.sgd !== undefined) return file;
   const methods: MethodRun[] | undefined = file.methods;
   if (!Array.isArray(methods) || methods.length === 0) {
@@ -43,4 +46,17 @@ export function fromResultFile(file: ResultFile | ExperimentResult): ExperimentR
   const result: ExperimentResult = { ...file, finals: sgd.finals, sgd };
   if (gd) result.gd = gd;
   return result;
+}
+
+/**
+ * Files written before the noise-model trials ran for any d kept them (2-D only) at
+ * `diagnostics.gradientNoise.landscapes.trials`; they are read at `gradientNoise.modelTrials`.
+ */
+function movedModelTrials(file: ResultFile | ExperimentResult): void {
+  const gn = file.diagnostics?.gradientNoise as
+    (NonNullable<ExperimentResult['diagnostics']['gradientNoise']> & { landscapes?: { trials?: NoiseModelTrials } }) | undefined;
+  const old = gn?.landscapes?.trials;
+  if (!gn || !old) return;
+  gn.modelTrials ??= old;
+  delete gn.landscapes!.trials;
 }

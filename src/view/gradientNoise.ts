@@ -2,7 +2,7 @@
  * The measured minibatch gradient noise in words, against the paper's isotropic model: used by the
  * panel's summary and the CLI's printed summary alike.
  */
-import type { GradientNoise, NoiseLandscapes, Stage } from '../engine/types';
+import type { GradientNoise, NoiseLandscapes, NoiseModelTrials, Stage } from '../engine/types';
 import { formatNumber } from './format';
 
 /** KS critical value at 5% for K samples (asymptotic: 1.358/√K). */
@@ -60,37 +60,49 @@ export function unsmoothedNoiseText(stages: readonly Pick<Stage, 'noise' | 'batc
 
 /**
  * The two smoothed landscapes (measured anisotropic noise against the isotropic model of the same
- * trace) in words: where g differs, where c(y) changes sign, inf c of each, and which model's
- * trials the minibatch trials' success matches. Two success counts out of N are told apart only
- * beyond two binomial standard errors of their difference.
+ * trace) in words (2-D): where g differs, where c(y) changes sign, inf c of each.
  */
 export function noiseLandscapesText(l: NoiseLandscapes): string {
   const d = l.disagreement;
-  const parts = [
-    `g under the measured noise N(0, η²C(x*)) and under the isotropic N(0, σ²I) of the same trace differ by at most ${formatNumber(d.maxAbs)} (${formatPercent(d.relative)} of g's range) at (${d.at.map((v) => formatNumber(v)).join(', ')}); c(y) has opposite signs under the two at ${formatPercent(d.cSignDiffers)} of the grid. inf c over the start box: ${formatNumber(l.anisotropic.c)} measured, ${formatNumber(l.isotropic.c)} isotropic.`,
-  ];
-  const t = l.trials;
+  return `g under the measured noise N(0, η²C(x*)) and under the isotropic N(0, σ²I) of the same trace differ by at most ${formatNumber(d.maxAbs)} (${formatPercent(d.relative)} of g's range) at (${d.at.map((v) => formatNumber(v)).join(', ')}); c(y) has opposite signs under the two at ${formatPercent(d.cSignDiffers)} of the grid. inf c over the start box: ${formatNumber(l.anisotropic.c)} measured, ${formatNumber(l.isotropic.c)} isotropic.`;
+}
+
+/** Which way two success counts out of N are told apart: beyond two binomial standard errors of their difference. */
+function apart(a: number, b: number, N: number): boolean {
+  const p = (a + b) / (2 * N);
+  return Math.abs(a - b) > 2 * Math.sqrt((2 * p * (1 - p)) / N) * N;
+}
+
+/**
+ * Which noise model the minibatch trials followed (any d), in words: the three success counts and
+ * the verdict. Two counts out of N are told apart only beyond two binomial standard errors of their
+ * difference.
+ */
+export function noiseModelTrialsText(t: NoiseModelTrials): string {
   const N = t.trials;
-  if (N > 0) {
-    const se = (a: number, b: number) => {
-      const p = (a + b) / (2 * N);
-      return 2 * Math.sqrt((2 * p * (1 - p)) / N) * N;
-    };
-    const dA = Math.abs(t.minibatch - t.anisotropic);
-    const dI = Math.abs(t.minibatch - t.isotropic);
-    const verdict =
-      Math.abs(t.anisotropic - t.isotropic) <= se(t.anisotropic, t.isotropic)
-        ? 'the two models do not differ in success beyond sampling error here'
-        : dA < dI
-          ? 'the minibatch trials followed the measured (anisotropic) model'
-          : dI < dA
-            ? 'the minibatch trials followed the isotropic model'
-            : 'the minibatch trials sit between the two models';
-    parts.push(
-      `Success within the targets' radius: minibatch SGD ${t.minibatch} / ${N}; the same stages with Gaussian kicks of the measured covariance ${t.anisotropic} / ${N}, with isotropic kicks ${t.isotropic} / ${N}: ${verdict}.`,
-    );
-  }
-  return parts.join(' ');
+  if (!(N > 0)) return '';
+  const dA = Math.abs(t.minibatch - t.anisotropic);
+  const dI = Math.abs(t.minibatch - t.isotropic);
+  const verdict = !apart(t.anisotropic, t.isotropic, N)
+    ? 'the two models do not differ in success beyond sampling error here'
+    : dA < dI
+      ? 'the minibatch trials followed the measured (anisotropic) model'
+      : dI < dA
+        ? 'the minibatch trials followed the isotropic model'
+        : 'the minibatch trials sit between the two models';
+  const both = !apart(t.minibatch, t.anisotropic, N) && !apart(t.minibatch, t.isotropic, N);
+  return `Success within the targets' radius: minibatch SGD ${t.minibatch} / ${N}; the same stages with Gaussian kicks of the measured covariance ${t.anisotropic} / ${N}, with isotropic kicks of the same trace ${t.isotropic} / ${N}: ${verdict}${both ? ', and the minibatch trials match both within it' : ''}.`;
+}
+
+/** The noise card's words: the 2-D landscapes (or where they are drawn) and the model trials. */
+export function noiseCardText(g: GradientNoise): string {
+  const parts = [
+    g.landscapes
+      ? noiseLandscapesText(g.landscapes)
+      : 'The landscapes under the measured and the isotropic noise are drawn side by side for d = 2 (for d > 2: on the plane through x* below); the QQ plot is for any d.',
+  ];
+  if (g.modelTrials) parts.push(noiseModelTrialsText(g.modelTrials));
+  return parts.filter(Boolean).join(' ');
 }
 
 function formatPercent(v: number): string {

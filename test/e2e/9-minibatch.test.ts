@@ -3,14 +3,15 @@
  * defaults: minibatch SGD, B = 4 of 44 examples), run it from the command palette; the panel's card
  * "Minibatch noise against the isotropic model" shows g under the measured noise beside g under
  * the isotropic model, their c(y) maps and the QQ plot of the kicks (screenshots), and its words
- * are those of the stored result. Then `two-layer-net.ts` (d = 17, its defaults: minibatch SGD, B = 16
+ * are those of the stored result (with which noise model the trials followed). Then `two-layer-net.ts` (d = 17, its defaults: minibatch SGD, B = 16
  * of 80): the card "Landscape on a plane through x*" draws f, g under the measured noise and g
  * under the isotropic model on the plane of C(x*)'s top two eigenvectors with the paths projected,
- * and the c(y) maps (screenshots); its words are those of the stored result.
+ * and the c(y) maps (screenshots); its words are those of the stored result, and the noise card's
+ * words say which noise model the trials followed (the Gaussian models' trials run for d = 17 too).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { noiseLandscapesText } from '../../src/view/gradientNoise';
+import { noiseCardText } from '../../src/view/gradientNoise';
 import { VsCode, copyExamples } from './harness';
 import { planeText } from '../../src/view/plane';
 import { CMD, canvasPixels, chartState, panel, readPanel, storedResults, tid, waitForNewRun } from './sgd';
@@ -35,7 +36,11 @@ test('least squares with minibatch noise: the measured and the isotropic landsca
   const stored = storedResults(vs);
   const nl = stored[0]!.diagnostics.gradientNoise!.landscapes!;
   assert.ok(nl, 'the stored result has the two landscapes');
-  assert.equal(await frame.locator(tid('noise-text')).textContent(), noiseLandscapesText(nl), 'the card says what the result holds');
+  assert.equal(
+    await frame.locator(tid('noise-text')).textContent(),
+    noiseCardText(stored[0]!.diagnostics.gradientNoise!),
+    'the card says what the result holds',
+  );
 
   const grid = stored[0]!.landscape.x.length * stored[0]!.landscape.y!.length;
   for (const [id, atLeast] of [
@@ -69,6 +74,11 @@ test('the two-layer network (d = 17) with minibatch noise: f and both smoothed l
   ] as const) {
     await chartDrawn(frame, id, atLeast);
   }
+  // Which noise model the trials followed, for d = 17 too: the Gaussian models' trials in the result and the card's words.
+  const gn = stored[0]!.diagnostics.gradientNoise!;
+  assert.equal(gn.modelTrials?.trials, stored[0]!.config.trials);
+  assert.equal(gn.modelTrials?.anisotropicFinals[0]?.length, 17);
+  assert.equal(await frame.locator(tid('noise-text')).textContent(), noiseCardText(gn), 'the noise card says what the result holds');
   // The noise card's QQ plot is drawn for any d.
   const qq = await chartState(frame, 'chart-noise-qq');
   assert.ok(qq.drawn && qq.points >= 99, `chart-noise-qq drawn (${qq.points})`);

@@ -96,17 +96,19 @@ test('least squares: the two smoothed landscapes differ by ½ tr(H(Σ_C − Σ_i
     }
   }
   assert.ok(Number.isFinite(nl.anisotropic.c) && Math.abs(nl.anisotropic.c - nl.isotropic.c) < 1e-7);
-  assert.equal(nl.trials.trials, 12);
-  assert.equal(nl.trials.minibatch, result.diagnostics.successSgd);
-  assert.equal(nl.trials.anisotropicFinals.length, 12);
+  const mt = gn.modelTrials!;
+  assert.equal(mt.trials, 12);
+  assert.equal(mt.minibatch, result.diagnostics.successSgd);
+  assert.equal(mt.anisotropicFinals.length, 12);
 });
 
 test('B = n: no noise, and both Gaussian models run GD step for step', () => {
   const result = run(n);
   const nl = result.diagnostics.gradientNoise!.landscapes!;
+  const mt = result.diagnostics.gradientNoise!.modelTrials!;
   assert.equal(nl.disagreement.maxAbs, 0);
   const gd = result.gd!;
-  for (const finals of [nl.trials.anisotropicFinals, nl.trials.isotropicFinals]) {
+  for (const finals of [mt.anisotropicFinals, mt.isotropicFinals]) {
     finals.forEach((p, t) => {
       assert.ok(
         Math.abs(p[0] - gd.finals[t][0]) < 1e-12 && Math.abs(p[1] - gd.finals[t][1]) < 1e-12,
@@ -114,7 +116,7 @@ test('B = n: no noise, and both Gaussian models run GD step for step', () => {
       );
     });
   }
-  assert.equal(nl.trials.anisotropic, result.diagnostics.successGd);
+  assert.equal(mt.anisotropic, result.diagnostics.successGd);
 });
 
 test('QQ: Φ⁻¹ against known values; normal quantile data lies on y = x', () => {

@@ -147,7 +147,10 @@ test('result size: the minibatch gradient noise (C(x*), its spectrum, tr C per c
   const json = written(runExperiment(finiteSumLoss(fs), finiteSumGradient(fs, 0), config));
   assert.ok(json.diagnostics.gradientNoise, 'the result has gradientNoise');
   const part = resultSize(config).parts.find((p) => p.setting === 'dim');
-  assert.equal(part?.numbers, count(json.diagnostics.gradientNoise));
+  // The noise models' finals (2 × trials × d) are counted with the trials.
+  const mt = json.diagnostics.gradientNoise.modelTrials;
+  assert.equal(count(mt.anisotropicFinals) + count(mt.isotropicFinals), 2 * 4 * 3);
+  assert.equal(part?.numbers, count(json.diagnostics.gradientNoise) - 2 * 4 * 3);
   // Without minibatch noise there is none, and no part for it.
   const plain = resolveConfig({ function: 'f', trials: 2, steps: 5, resolution: 5, slices: 1, radius: 0.1 }, { dim: 3, examples: fs.n });
   assert.equal(

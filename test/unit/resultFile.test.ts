@@ -87,3 +87,14 @@ test('a version 3 file without methods is not a result', () => {
   const { sgd: _s, gd: _g, finals: _f, methods: _m, ...rest } = run();
   assert.throws(() => fromResultFile({ ...rest, methods: [] }), /version 3 without `methods`/);
 });
+
+test('a file from before the noise-model trials ran for any d: landscapes.trials is read as gradientNoise.modelTrials', () => {
+  const trials = { trials: 2, minibatch: 1, anisotropic: 2, isotropic: 0, anisotropicFinals: [[0, 1]], isotropicFinals: [[1, 0]] };
+  const file = plain(run());
+  file.diagnostics.gradientNoise = {
+    landscapes: { disagreement: { maxAbs: 0 }, trials },
+  } as unknown as NonNullable<ExperimentResult['diagnostics']['gradientNoise']>;
+  const read = fromResultFile(file);
+  assert.deepEqual(read.diagnostics.gradientNoise!.modelTrials, trials);
+  assert.equal('trials' in read.diagnostics.gradientNoise!.landscapes!, false);
+});

@@ -40,6 +40,7 @@ export const drawNoiseLandscapes: Draw<ChartUi> = (canvas, view, t, ui) => {
   canvas.dataset.colorScale = both.scale;
   const minibatch = view.sgd.finals.filter((_, i) => !view.sgd.divergedMask[i]);
   const gn = view.diagnostics.gradientNoise!;
+  const mt = gn.modelTrials;
   const spec = (m: NoiseLandscape, title: string, modelFinals: number[][], withBar: boolean): Plot2DSpec => ({
     ...gridFrame(L),
     title,
@@ -62,13 +63,13 @@ export const drawNoiseLandscapes: Draw<ChartUi> = (canvas, view, t, ui) => {
       spec(
         nl.anisotropic,
         `g under the measured noise N(0, η²C(x*)), Σ = ${covarianceText(nl.anisotropic)}`,
-        nl.trials.anisotropicFinals,
+        mt?.anisotropicFinals ?? [],
         false,
       ),
       spec(
         nl.isotropic,
         `g under isotropic N(0, σ²I) of the same trace, σ = ${formatNumber(gn.isotropicSigma)}`,
-        nl.trials.isotropicFinals,
+        mt?.isotropicFinals ?? [],
         true,
       ),
     ],

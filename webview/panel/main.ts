@@ -51,7 +51,7 @@ import { methodsLayout } from '../charts/methods';
 import { formatDuration } from '../shared/format';
 import { receiveLive, receiveState } from '../shared/receive';
 import { liveText, summaryText } from '../shared/summary';
-import { noiseLandscapesText } from '../../src/view/gradientNoise';
+import { noiseCardText } from '../../src/view/gradientNoise';
 import { planeText } from '../../src/view/plane';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { connect } from '../shared/vscode';
@@ -139,9 +139,7 @@ function renderAll(view: ViewResult): void {
   renderText(view);
   const noise = view.diagnostics.gradientNoise;
   noiseCard.hidden = !noise;
-  noiseLine.textContent = noise?.landscapes
-    ? noiseLandscapesText(noise.landscapes)
-    : 'The landscapes under the measured and the isotropic noise are drawn side by side for d = 2; the QQ plot is for any d.';
+  noiseLine.textContent = noise ? noiseCardText(noise) : '';
   const plane = view.diagnostics.plane;
   planeCard.hidden = !plane;
   planeLine.textContent = plane ? planeText(plane) : '';
