@@ -11,56 +11,39 @@
  * (a change of the view or a move of the camera), never in a loop. This file and three.js are
  * their own bundle (surface3d/main.ts), loaded only when a 3-D view is shown.
  *
- * Geometry comes from surfaceMesh.ts (pure, unit-tested); this file only hands it to three.js.
- *
- * A little over our ~350-line habit on purpose (issue 9): it is one class around one three.js
- * scene, whose meshes, lines, markers, labels, camera and disposal share the scene's objects and
- * must be given back together with the context; the pure geometry is already out (surfaceMesh.ts).
+ * Geometry comes from surfaceMesh.ts (pure, unit-tested); what lies on the surface (paths and
+ * markers) from surface3dOverlay.ts, the axis labels from surface3dLabels.ts, the cached surface of
+ * time-slider frames from surface3dCache.ts. This file holds the scene itself: the renderer, the
+ * camera and its controls, the surface and the box's frame, when to draw what, and giving it all
+ * back with the context.
  */
 import {
-  AlwaysDepth,
   AmbientLight,
   BufferAttribute,
   BufferGeometry,
-  CanvasTexture,
   Color,
-  DepthTexture,
   DirectionalLight,
   DoubleSide,
-  DynamicDrawUsage,
   Float32BufferAttribute,
   Group,
-  Line,
   LineBasicMaterial,
   LineSegments,
   Mesh,
   MeshLambertMaterial,
-  NoBlending,
   PerspectiveCamera,
-  PlaneGeometry,
-  Points,
-  PointsMaterial,
   SRGBColorSpace,
   Scene,
-  ShaderMaterial,
-  Vector3,
   WebGLRenderer,
-  WebGLRenderTarget,
-  type Material,
-  type Object3D,
-  type Texture,
 } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import { marker, type Shape } from '../shared/canvasMarks';
+import type { Shape } from '../shared/canvasMarks';
 import { viridis } from '../shared/color';
-import { h } from '../shared/dom';
 import type { Theme } from '../shared/theme';
-import { heightOnMesh, liftPolyline, progressAt, shownCount, toUnit, type LiftedPoint, type SurfaceMesh } from './surfaceMesh';
-
-/** The scene's box: the unit square maps to [−1, 1]², heights [0, 1] to [0, HEIGHT]. */
-const HEIGHT = 1.1;
-/** Markers and lines sit this far above the surface (in heights), so the surface does not hide them. */
-const LIFT = 0.006;
+import { SurfaceCache } from './surface3dCache';
+import { SurfaceLabels } from './surface3dLabels';
+import { SurfaceOverlay } from './surface3dOverlay';
+import { HEIGHT, color3, disposeAll } from './surface3dParts';
+import { toUnit, type SurfaceMesh } from './surfaceMesh';
 
 export interface SurfaceLine {
   /** The whole path's points in the plane (data coordinates)… */
@@ -119,83 +102,6 @@ export interface SurfaceStats {
   frame: 'full' | 'overlay';
 }
 
-/** A colour string of the theme as a three.js colour (sRGB → linear working space). */
-function color3(css: string): Color {
-  const c = new Color();
-  try {
-    c.setStyle(css, SRGBColorSpace);
-  } catch {
-    c.setRGB(0.5, 0.5, 0.5, SRGBColorSpace);
-  }
-  return c;
-}
-
-/** A marker sprite: the shape filled with `color`, outlined with `outline`. */
-function markerTexture(shape: Shape, color: string, outline: string): Texture {
-  const size = 64;
-  const c = document.createElement('canvas');
-  c.width = size;
-  c.height = size;
-  const ctx = c.getContext('2d')!;
-  ctx.fillStyle = color;
-  ctx.strokeStyle = outline;
-  ctx.lineWidth = 6;
-  marker(ctx, shape, size / 2, size / 2, size * 0.36, true);
-  const t = new CanvasTexture(c);
-  t.colorSpace = SRGBColorSpace;
-  return t;
-}
-
-type Label = { el: HTMLElement; at: Vector3 };
-
-/** Disposes the geometries, materials and textures under `group` and empties it. */
-function disposeAll(group: Group): void {
-  group.traverse((o: Object3D) => {
-    const any = o as Object3D & { geometry?: BufferGeometry; material?: Material | Material[] };
-    any.geometry?.dispose();
-    const mats = Array.isArray(any.material) ? any.material : any.material ? [any.material] : [];
-    for (const m of mats) {
-      (m as Material & { map?: Texture | null }).map?.dispose();
-      m.dispose();
-    }
-  });
-  group.clear();
-}
-
-/** Lines and markers drawn over the surface, kept across time-slider frames. */
-interface PathRun {
-  line: Line;
-  run: LiftedPoint[];
-}
-interface MarkSet {
-  key: string;
-  points: Points;
-  capacity: number;
-}
-
-/** Draws the cached surface (colour and depth of a render target) onto the screen, depth included. */
-function compositeQuad(target: WebGLRenderTarget): Mesh {
-  const material = new ShaderMaterial({
-    uniforms: { tColor: { value: target.texture }, tDepth: { value: target.depthTexture } },
-    vertexShader: 'varying vec2 vUv; void main() { vUv = uv; gl_Position = vec4(position.xy, 0.0, 1.0); }',
-    fragmentShader: [
-      'uniform sampler2D tColor; uniform sampler2D tDepth; varying vec2 vUv;',
-      'void main() {',
-      '  gl_FragColor = texture2D(tColor, vUv);',
-      '  gl_FragDepth = texture2D(tDepth, vUv).x;',
-      '  #include <colorspace_fragment>',
-      '}',
-    ].join('\n'),
-    blending: NoBlending,
-    depthTest: true,
-    depthFunc: AlwaysDepth,
-    depthWrite: true,
-  });
-  const quad = new Mesh(new PlaneGeometry(2, 2), material);
-  quad.frustumCulled = false;
-  return quad;
-}
-
 /**
  * The scene on one canvas and its WebGL2 context (created by the caller, which has checked that
  * the machine has WebGL): a renderer, a camera with orbit controls, the surface and what lies on
@@ -214,24 +120,18 @@ export class SurfaceView {
   private readonly renderer: WebGLRenderer;
   private readonly controls: OrbitControls;
   private camera = new PerspectiveCamera(35, 1, 0.05, 100);
-  /** The surface and the box's frame, lit; the lines and markers (unlit); the cached surface's quad. */
+  /** The surface and the box's frame, lit; the lines and markers (unlit). */
   private baseScene = new Scene();
   private overlayScene = new Scene();
-  private quadScene = new Scene();
-  /** In the box's frame (unit square → [−1, 1]², heights [0, 1] → [0, HEIGHT]): the surface and frame, and what lies on it. */
+  /** In the box's frame (unit square → [−1, 1]², heights [0, 1] → [0, HEIGHT]): the surface and frame. */
   private base = new Group();
-  private paths = new Group();
-  private marksGroup = new Group();
+  /** What lies on the surface: the paths and the markers (groups in the box's frame too). */
+  private overlay = new SurfaceOverlay();
+  private labels: SurfaceLabels;
+  /** The surface as last drawn into a render target (colour and depth), for time-slider frames. */
+  private cache: SurfaceCache;
   private baseMesh?: SurfaceMesh;
   private baseKey = '';
-  private pathLines?: readonly SurfaceLine[];
-  private pathRuns: PathRun[] = [];
-  private markSets: MarkSet[] = [];
-  private labels: Label[] = [];
-  private labelKey = '';
-  /** The surface as last drawn into `target` (colour and depth); valid until the camera, size or surface changes. */
-  private target: WebGLRenderTarget;
-  private cached = false;
   private size = '';
   private frame = 0;
   private warm: number | undefined;
@@ -242,13 +142,14 @@ export class SurfaceView {
     canvas: HTMLCanvasElement,
     gl: WebGL2RenderingContext,
     private readonly box: HTMLElement,
-    private readonly labelLayer: HTMLElement,
+    labelLayer: HTMLElement,
   ) {
+    this.labels = new SurfaceLabels(labelLayer);
     this.camera.up.set(0, 0, 1);
     for (const [g, scene] of [
       [this.base, this.baseScene],
-      [this.paths, this.overlayScene],
-      [this.marksGroup, this.overlayScene],
+      [this.overlay.paths, this.overlayScene],
+      [this.overlay.marks, this.overlayScene],
     ] as const) {
       g.scale.set(2, 2, HEIGHT);
       g.position.set(-1, -1, 0);
@@ -264,13 +165,7 @@ export class SurfaceView {
     r.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     r.autoClear = false;
     this.renderer = r;
-    this.target = new WebGLRenderTarget(1, 1, {
-      samples: 4,
-      depthBuffer: true,
-      depthTexture: new DepthTexture(1, 1),
-      colorSpace: SRGBColorSpace,
-    });
-    this.quadScene.add(compositeQuad(this.target));
+    this.cache = new SurfaceCache();
     const controls = new OrbitControls(this.camera, canvas);
     controls.minDistance = 0.8;
     controls.maxDistance = 12;
@@ -309,17 +204,13 @@ export class SurfaceView {
       this.buildBase(m, t);
       this.baseMesh = m;
       this.baseKey = baseKey;
-      this.pathLines = undefined;
+      this.overlay.invalidatePaths();
       full = true;
     }
     const unit = toUnit(spec.x, spec.y);
-    if (spec.lines !== this.pathLines) {
-      this.buildPaths(spec, unit);
-      this.pathLines = spec.lines;
-    }
-    const { lines, linePoints } = this.showPaths(spec.step);
-    const marks = this.showMarks(spec, t, unit);
-    this.showLabels(spec);
+    const { lines, linePoints } = this.overlay.showPaths(spec, unit);
+    const marks = this.overlay.showMarks(spec, t, unit);
+    if (this.labels.show(spec)) this.placeLabels();
     if (this.fit()) full = true;
     if (full) this.render();
     else this.renderOverlay();
@@ -331,131 +222,6 @@ export class SurfaceView {
       marks,
       frame: full ? 'full' : 'overlay',
     };
-  }
-
-  /** Each path lifted onto the mesh once (it follows the surface between its points), drawn up to a step by its draw range. */
-  private buildPaths(spec: SurfaceSpec, unit: (p: readonly number[]) => [number, number]): void {
-    disposeAll(this.paths);
-    this.pathRuns = [];
-    const m = spec.mesh;
-    for (const l of spec.lines) {
-      const progressOf = (p: number) => progressAt(l.steps, p);
-      const material = new LineBasicMaterial({ color: color3(l.color), transparent: true, opacity: l.plain ? 0.95 : 0.85 });
-      for (const run of liftPolyline(
-        m,
-        l.points.map((p) => unit(p)),
-      )) {
-        const pos = new Float32Array(run.length * 3);
-        run.forEach(([u, v, z], k) => pos.set([u, v, z + LIFT], 3 * k));
-        const g = new BufferGeometry();
-        g.setAttribute('position', new BufferAttribute(pos, 3));
-        const line = new Line(g, material);
-        line.userData.progress = progressOf;
-        this.paths.add(line);
-        this.pathRuns.push({ line, run });
-      }
-    }
-  }
-
-  /** Every path drawn up to global step `step`. */
-  private showPaths(step: number): { lines: number; linePoints: number } {
-    let lines = 0;
-    let linePoints = 0;
-    for (const { line, run } of this.pathRuns) {
-      const n = shownCount(run, (line.userData.progress as (s: number) => number)(step));
-      line.geometry.setDrawRange(0, n);
-      line.visible = n > 1;
-      if (n > 1) {
-        lines++;
-        linePoints += n;
-      }
-    }
-    return { lines, linePoints };
-  }
-
-  /** The markers: one Points per set with its shape as a sprite, positions written in place. */
-  private showMarks(spec: SurfaceSpec, t: Theme, unit: (p: readonly number[]) => [number, number]): number {
-    const dpr = Math.min(2, window.devicePixelRatio || 1);
-    const m = spec.mesh;
-    // The sets' looks and sizes: rebuilt only when they change (a new run, theme or method).
-    const keys = spec.marks.map((s) => `${s.shape}|${s.color}|${s.size}|${t.background}`);
-    spec.marks.forEach((s, i) => {
-      const have = this.markSets[i];
-      const need = Math.max(s.points.length, s.capacity ?? 0, 1);
-      if (have && have.key === keys[i] && have.capacity >= need) return;
-      if (have) this.dropMarks(have);
-      const g = new BufferGeometry();
-      const attr = new BufferAttribute(new Float32Array(need * 3), 3);
-      attr.setUsage(DynamicDrawUsage);
-      g.setAttribute('position', attr);
-      const material = new PointsMaterial({
-        size: s.size * dpr,
-        sizeAttenuation: false,
-        map: markerTexture(s.shape, s.color, t.background),
-        transparent: true,
-        alphaTest: 0.3,
-        depthWrite: false,
-      });
-      const points = new Points(g, material);
-      points.renderOrder = 2;
-      points.frustumCulled = false;
-      this.marksGroup.add(points);
-      this.markSets[i] = { key: keys[i]!, points, capacity: need };
-    });
-    for (const extra of this.markSets.splice(spec.marks.length)) this.dropMarks(extra);
-    let marks = 0;
-    spec.marks.forEach((s, i) => {
-      const set = this.markSets[i]!;
-      const attr = set.points.geometry.getAttribute('position') as BufferAttribute;
-      const pos = attr.array as Float32Array;
-      let n = 0;
-      for (const p of s.points) {
-        const [u, v] = unit(p);
-        const cu = Math.min(1, Math.max(0, u));
-        const cv = Math.min(1, Math.max(0, v));
-        const z = heightOnMesh(m, cu, cv);
-        if (!Number.isFinite(z)) continue;
-        pos[3 * n] = cu;
-        pos[3 * n + 1] = cv;
-        pos[3 * n + 2] = z + LIFT;
-        n++;
-      }
-      attr.needsUpdate = true;
-      set.points.geometry.setDrawRange(0, n);
-      set.points.visible = n > 0;
-      marks += n;
-    });
-    return marks;
-  }
-
-  private dropMarks(set: MarkSet): void {
-    set.points.removeFromParent();
-    set.points.geometry.dispose();
-    const material = set.points.material as PointsMaterial;
-    material.map?.dispose();
-    material.dispose();
-  }
-
-  /** Labels: axis names beside three edges, values along them (made again only when their words change). */
-  private showLabels(spec: SurfaceSpec): void {
-    const key = JSON.stringify([spec.xLabel, spec.yLabel, spec.zLabel, spec.xTicks, spec.yTicks, spec.zTicks]);
-    if (key === this.labelKey) return;
-    this.labelKey = key;
-    for (const l of this.labels) l.el.remove();
-    this.labels = [];
-    const at = (u: number, v: number, z: number) => new Vector3(-1 + 2 * u, -1 + 2 * v, z * HEIGHT);
-    const label = (text: string, p: Vector3, cls: string) => {
-      const el = h('span', { class: `surface-label ${cls}` }, text);
-      this.labelLayer.append(el);
-      this.labels.push({ el, at: p });
-    };
-    label(spec.xLabel, at(0.5, -0.16, 0), 'axis');
-    label(spec.yLabel, at(1.16, 0.5, 0), 'axis');
-    label(spec.zLabel, at(0, 0, 1.14), 'axis');
-    for (const k of spec.xTicks) label(k.label, at(k.t, -0.06, 0), 'tick');
-    for (const k of spec.yTicks) label(k.label, at(1.06, k.t, 0), 'tick');
-    for (const k of spec.zTicks) label(k.label, at(-0.05, -0.05, k.t), 'tick');
-    this.placeLabels();
   }
 
   /** The surface, the light and the box's frame. */
@@ -500,8 +266,8 @@ export class SurfaceView {
   }
 
   /**
-   * Fits the drawing buffer (and the surface's render target) to the box when its size changed;
-   * true when it did (the next frame must be drawn whole).
+   * Fits the drawing buffer (and the surface's cache) to the box when its size changed; true when
+   * it did (the next frame must be drawn whole).
    */
   private fit(): boolean {
     const w = Math.max(1, this.box.clientWidth);
@@ -512,13 +278,12 @@ export class SurfaceView {
     this.size = size;
     // Setting a canvas's size reallocates its drawing buffer even when the size is the same: only on a change.
     this.renderer.setSize(w, hgt, false);
-    this.target.setSize(Math.floor(w * dpr), Math.floor(hgt * dpr));
+    this.cache.setSize(Math.floor(w * dpr), Math.floor(hgt * dpr));
     this.camera.aspect = w / hgt;
     // A narrow box widens the vertical field of view so the box still fits across (≥ 50° wide).
     const wide = (50 * Math.PI) / 180;
     this.camera.fov = Math.max(35, (2 * Math.atan(Math.tan(wide / 2) / this.camera.aspect) * 180) / Math.PI);
     this.camera.updateProjectionMatrix();
-    this.cached = false;
     return true;
   }
 
@@ -545,49 +310,34 @@ export class SurfaceView {
     r.clear();
     r.render(this.baseScene, this.camera);
     r.render(this.overlayScene, this.camera);
-    this.cached = false;
+    this.cache.invalidate();
     this.placeLabels();
     // Once the view has been still a moment, the surface goes into its cache (and the copy's
     // shader is compiled), so the first time-slider frame after it is as cheap as the rest.
     clearTimeout(this.warm);
-    this.warm = window.setTimeout(() => this.cache(), 250);
+    this.warm = window.setTimeout(() => this.fillCache(), 250);
   }
 
-  /** Draws the surface into the render target, unless it is there already. */
-  private cache(): void {
-    if (this.disposed || this.cached) return;
-    const r = this.renderer;
-    r.setRenderTarget(this.target);
-    r.clear();
-    r.render(this.baseScene, this.camera);
-    r.setRenderTarget(null);
-    r.compile(this.quadScene, this.camera);
-    this.cached = true;
+  /** Draws the surface into the cache, unless it is there already. */
+  private fillCache(): void {
+    if (this.disposed) return;
+    this.cache.fill(this.renderer, this.baseScene, this.camera);
   }
 
-  /** A time-slider frame: the cached surface (drawn into the target first if stale), the lines and markers over it. */
+  /** A time-slider frame: the cached surface (drawn into the cache first if stale), the lines and markers over it. */
   private renderOverlay(): void {
     if (this.disposed) return;
     const r = this.renderer;
-    this.cache();
+    this.fillCache();
     r.setRenderTarget(null);
     r.clear();
-    r.render(this.quadScene, this.camera);
+    this.cache.copy(r, this.camera);
     r.render(this.overlayScene, this.camera);
   }
 
   /** Moves the labels to where their points are on screen. */
   private placeLabels(): void {
-    const w = this.box.clientWidth;
-    const hgt = this.box.clientHeight;
-    const p = new Vector3();
-    for (const l of this.labels) {
-      p.copy(l.at).project(this.camera);
-      const behind = p.z > 1;
-      l.el.hidden = behind;
-      // Through the CSSOM (the CSP allows no inline style attributes).
-      l.el.style.transform = `translate(${((p.x + 1) / 2) * w}px, ${((1 - p.y) / 2) * hgt}px) translate(-50%, -50%)`;
-    }
+    this.labels.place(this.camera, this.box.clientWidth, this.box.clientHeight);
   }
 
   /**
@@ -613,14 +363,9 @@ export class SurfaceView {
     this.frame = 0;
     clearTimeout(this.warm);
     disposeAll(this.base);
-    disposeAll(this.paths);
-    for (const set of this.markSets) this.dropMarks(set);
-    this.markSets = [];
-    disposeAll(this.quadScene as unknown as Group);
-    this.target.depthTexture?.dispose();
-    this.target.dispose();
-    for (const l of this.labels) l.el.remove();
-    this.labels = [];
+    this.overlay.dispose();
+    this.cache.dispose();
+    this.labels.clear();
     this.controls.dispose();
     this.renderer.dispose();
     this.renderer.forceContextLoss();
