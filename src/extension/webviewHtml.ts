@@ -63,12 +63,15 @@ export function webviewHtml(
   const root = webviewRoot(extensionUri);
   const script = webview.asWebviewUri(child(root, `${entry}.js`)).toString();
   const style = webview.asWebviewUri(child(root, `${entry}.css`)).toString();
+  // Colours VS Code leaves undefined in its high-contrast themes, shared by every webview.
+  const contrast = webview.asWebviewUri(child(root, 'contrast.css')).toString();
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(webview.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${esc(contrast)}">
 <link rel="stylesheet" href="${esc(style)}">
 <title>${esc(title)}</title>
 </head>

@@ -226,22 +226,31 @@ export class VsCode {
     await this.page.locator('.part.statusbar').waitFor({ state: 'visible', timeout });
   }
 
-  /** Run a command by its title through the command palette (F1), as a user would. */
+  /**
+   * Run a command by its title through the command palette (F1), as a user would: type the title,
+   * and when the palette puts another command first (a longer title it ranks higher, e.g.
+   * "Preferences: Browse Color Themes in Marketplace" above "Preferences: Color Theme"), go down
+   * to the one asked for.
+   */
   async runCommand(title: string): Promise<void> {
     const input = await this.openQuickInput('>');
     await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row.focused');
-    await row
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    await rows
       .filter({ hasText: title })
       .first()
       .waitFor({ state: 'visible', timeout: 15_000 })
       .catch(async () => {
-        const rows = await this.page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
-        throw new Error(`command "${title}" not found in the palette; rows: ${JSON.stringify(rows)}`);
+        throw new Error(`command "${title}" not found in the palette; rows: ${JSON.stringify(await rows.allInnerTexts())}`);
       });
     // The focused row must be exactly the command asked for (not a longer title that contains it).
-    const label = (await row.first().locator('.label-name').first().innerText()).trim();
-    if (label !== title) throw new Error(`palette would run "${label}", not "${title}"`);
+    const focused = this.page.locator('.quick-input-list .monaco-list-row.focused .label-name');
+    for (let down = 0; ; down++) {
+      const label = (await focused.first().innerText()).trim();
+      if (label === title) break;
+      if (down === 8) throw new Error(`palette would run "${label}", not "${title}"; rows: ${JSON.stringify(await rows.allInnerTexts())}`);
+      await this.page.keyboard.press('ArrowDown');
+    }
     await this.page.keyboard.press('Enter');
     await this.page
       .locator('.quick-input-widget')

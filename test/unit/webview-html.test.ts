@@ -44,6 +44,11 @@ test('HTML: fresh nonce per render, one nonce’d script, assets from dist/webvi
     scripts[0],
     `<script nonce="${nonce(a)}" src="https://ext/webview/home/u/.vscode/extensions/sgd-landscape/dist/webview/panel.js">`,
   );
+  // The high-contrast colours shared by every webview first, then the webview's own stylesheet.
+  assert.deepEqual(
+    (a.match(/<link rel="stylesheet" href="[^"]*">/g) ?? []).map((l) => /dist\/webview\/([\w-]+\.css)"/.exec(l)?.[1]),
+    ['contrast.css', 'panel.css'],
+  );
   assert.match(
     a,
     /<link rel="stylesheet" href="https:\/\/ext\/webview\/home\/u\/\.vscode\/extensions\/sgd-landscape\/dist\/webview\/panel\.css">/,

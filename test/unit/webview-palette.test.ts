@@ -83,16 +83,23 @@ test('contrast oracle: WCAG 2 reference values (black on white 21:1, #777777 on 
 });
 
 test('method colours: the first four stay apart (ΔE ≥ 15) under normal vision, protanopia, deuteranopia and tritanopia', () => {
+  const table: string[] = [];
   for (const set of ['dark', 'light'] as const) {
     const c = METHOD_COLORS[set];
     for (const [vision, m] of Object.entries(SIM)) {
+      let least = { d: Infinity, i: 0, j: 0 };
       for (let i = 0; i < 4; i++)
         for (let j = i + 1; j < 4; j++) {
           const d = deltaE(c[i]!, c[j]!, m);
+          if (d < least.d) least = { d, i, j };
           assert.ok(d >= 15, `${set} ${vision}: methods ${i} and ${j} ΔE ${d.toFixed(1)}`);
         }
+      table.push(
+        `${set.padEnd(5)} ${vision.padEnd(12)} least ΔE*76 among methods 1–4: ${least.d.toFixed(1)} (${c[least.i]} / ${c[least.j]})`,
+      );
     }
   }
+  console.log(table.join('\n'));
 });
 
 test('method markers: any two methods whose colours come close (ΔE < 10) for some vision have different shapes', () => {

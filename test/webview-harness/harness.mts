@@ -324,7 +324,7 @@ for (const [name, opts] of views ? cases : []) {
   }
   const view = toViewResult(result, `run-${name}`);
   for (const theme of ['1d', '2d', '1d-stages'].includes(name)
-    ? ['vscode-dark', 'vscode-light', 'vscode-high-contrast']
+    ? ['vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light']
     : ['vscode-dark']) {
     const { p, errors } = await open('panel', theme);
     await post(p, { status: { kind: 'idle' }, runs: [], current: view });
@@ -420,6 +420,31 @@ for (const [name, opts] of views ? cases : []) {
       await p.getByTestId('chart-finals').scrollIntoViewIfNeeded();
       await p.screenshot({ path: join(outDir, `panel-${name}-after-stage1.png`) });
     }
+    if (name === '1d') {
+      // Another run opens at its end, wherever the slider was for the last one (every theme: the
+      // screenshot shows the slider, its label and the paths drawn to the end).
+      await p.getByTestId('time-slider').fill('10');
+      const moved = await p.getByTestId('time-label').textContent();
+      check(/^step \d+ \/ 400$/.test(moved ?? '') && !moved!.startsWith('step 400'), `${theme}: time slider moves (${moved})`);
+      await post(p, { status: { kind: 'idle' }, runs: [], current: { ...view, runId: `${view.runId}-next` } });
+      await p
+        .waitForFunction(
+          () => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-run')?.endsWith('-next'),
+          undefined,
+          {
+            timeout: 10_000,
+          },
+        )
+        .catch(() => undefined);
+      const nextLabel = await p.getByTestId('time-label').textContent();
+      const nextSlider = await p.getByTestId('time-slider').evaluate((el: HTMLInputElement) => [el.value, el.max]);
+      check(
+        nextLabel === 'step 400 / 400' && nextSlider[0] === nextSlider[1],
+        `${theme}: the next run opens at its end (${nextLabel}, slider ${nextSlider.join(' of ')}), not where the slider was (${moved})`,
+      );
+      await p.getByTestId('chart-trajectories').scrollIntoViewIfNeeded();
+      await p.screenshot({ path: join(outDir, `panel-1d-next-run-at-end-${theme.replace('vscode-', '')}.png`) });
+    }
     if (name === '1d' && theme === 'vscode-dark') {
       // Theme switch re-renders with the new colours.
       const before = await p.getByTestId('chart-landscape').evaluate((c: HTMLCanvasElement) => c.toDataURL());
@@ -483,21 +508,6 @@ for (const [name, opts] of views ? cases : []) {
         await p.evaluate(() => (window as any).__posted.some((m: any) => m.type === 'exportRun' && m.format === 'csv')),
         'CSV export posted',
       );
-      // Another run opens at its end, wherever the slider was for the last one.
-      await post(p, { status: { kind: 'idle' }, runs: [], current: { ...view, runId: `${view.runId}-next` } });
-      await p
-        .waitForFunction(
-          () => document.querySelector('[data-testid="panel-root"]')?.getAttribute('data-run')?.endsWith('-next'),
-          undefined,
-          {
-            timeout: 10_000,
-          },
-        )
-        .catch(() => undefined);
-      const nextLabel = await p.getByTestId('time-label').textContent();
-      check(nextLabel === 'step 400 / 400', `the next run opens at its end (${nextLabel}), not where the slider was (${label})`);
-      await p.getByTestId('chart-trajectories').scrollIntoViewIfNeeded();
-      await p.screenshot({ path: join(outDir, 'panel-1d-next-run-at-end.png') });
     }
     await p.close();
   }
@@ -625,55 +635,61 @@ if (views) {
   L.f = xs.map((y) => xs.map((x) => rosen(x, y)));
   for (const s of L.smoothed) s.values = xs.map((y) => xs.map((x) => rosen(x, y) + 200 * s.radius ** 2));
   const view = toViewResult(result, 'run-rosenbrock');
-  const { p, errors } = await open('panel', 'vscode-dark');
-  await post(p, { status: { kind: 'idle' }, runs: [], current: view });
-  await drawn(p, CHARTS);
-  const want = `${expectedAutoScale(L.f)},${expectedAutoScale(L.smoothed[0]!.values)}`;
-  const auto = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
-  check(want === 'log,log' && auto === want, `Rosenbrock: f and g maps on a log scale (${auto}; expected ${want})`);
-  const autoLabel = await p
-    .getByTestId('color-scale')
-    .evaluate((el: HTMLElement & { value: string }) => [el.value, el.querySelector('vscode-option')?.textContent ?? '']);
-  check(autoLabel[0] === 'auto' && /auto \(log\)/.test(autoLabel[1]!), `Rosenbrock: the control says ${JSON.stringify(autoLabel)}`);
-  await p.getByTestId('chart-landscape').screenshot({ path: join(outDir, 'panel-2d-rosenbrock-log.png') });
-  const before = await p.getByTestId('chart-trajectories').evaluate((c: HTMLCanvasElement) => c.toDataURL());
-  await p.getByTestId('color-scale').evaluate((el: HTMLElement & { value: string }) => {
-    el.value = 'linear';
-    el.dispatchEvent(new Event('change'));
-  });
-  await p
-    .waitForFunction(
-      () => document.querySelector('[data-testid="chart-landscape"]')?.getAttribute('data-color-scale') === 'linear,linear',
-      undefined,
-      {
-        timeout: 10_000,
-      },
-    )
-    .catch(() => undefined);
-  const linear = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
-  check(linear === 'linear,linear', `Rosenbrock: the control switches f and g to linear (${linear})`);
-  const after = await p.getByTestId('chart-trajectories').evaluate((c: HTMLCanvasElement) => c.toDataURL());
-  check(before !== after, 'Rosenbrock: linear colours redraw the map under the paths too');
-  await p.getByTestId('chart-landscape').screenshot({ path: join(outDir, 'panel-2d-rosenbrock-linear.png') });
-  // Rank: every colour covers as many cells, so the valley and the slopes both show.
-  await p.getByTestId('color-scale').evaluate((el: HTMLElement & { value: string }) => {
-    el.value = 'rank';
-    el.dispatchEvent(new Event('change'));
-  });
-  await p
-    .waitForFunction(
-      () => document.querySelector('[data-testid="chart-landscape"]')?.getAttribute('data-color-scale') === 'rank,rank',
-      undefined,
-      {
-        timeout: 10_000,
-      },
-    )
-    .catch(() => undefined);
-  const rank = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
-  check(rank === 'rank,rank', `Rosenbrock: the control switches f and g to rank (${rank})`);
-  await p.getByTestId('chart-landscape').screenshot({ path: join(outDir, 'panel-2d-rosenbrock-rank.png') });
-  check(errors.length === 0, `Rosenbrock: no console errors ${errors.join(' | ')}`);
-  await p.close();
+  // In every theme: the switch's three pictures (the scale's colours over the theme's background).
+  for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light']) {
+    const t = theme.replace('vscode-', '');
+    const { p, errors } = await open('panel', theme);
+    await post(p, { status: { kind: 'idle' }, runs: [], current: view });
+    await drawn(p, CHARTS);
+    // The card, with its colour-scale control showing the choice.
+    const landscapeCard = p.locator('section.card', { has: p.getByTestId('chart-landscape') });
+    const want = `${expectedAutoScale(L.f)},${expectedAutoScale(L.smoothed[0]!.values)}`;
+    const auto = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
+    check(want === 'log,log' && auto === want, `Rosenbrock ${t}: f and g maps on a log scale (${auto}; expected ${want})`);
+    const autoLabel = await p
+      .getByTestId('color-scale')
+      .evaluate((el: HTMLElement & { value: string }) => [el.value, el.querySelector('vscode-option')?.textContent ?? '']);
+    check(autoLabel[0] === 'auto' && /auto \(log\)/.test(autoLabel[1]!), `Rosenbrock ${t}: the control says ${JSON.stringify(autoLabel)}`);
+    await landscapeCard.screenshot({ path: join(outDir, `panel-2d-rosenbrock-log-${t}.png`) });
+    const before = await p.getByTestId('chart-trajectories').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    await p.getByTestId('color-scale').evaluate((el: HTMLElement & { value: string }) => {
+      el.value = 'linear';
+      el.dispatchEvent(new Event('change'));
+    });
+    await p
+      .waitForFunction(
+        () => document.querySelector('[data-testid="chart-landscape"]')?.getAttribute('data-color-scale') === 'linear,linear',
+        undefined,
+        {
+          timeout: 10_000,
+        },
+      )
+      .catch(() => undefined);
+    const linear = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
+    check(linear === 'linear,linear', `Rosenbrock ${t}: the control switches f and g to linear (${linear})`);
+    const after = await p.getByTestId('chart-trajectories').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    check(before !== after, `Rosenbrock ${t}: linear colours redraw the map under the paths too`);
+    await landscapeCard.screenshot({ path: join(outDir, `panel-2d-rosenbrock-linear-${t}.png`) });
+    // Rank: every colour covers as many cells, so the valley and the slopes both show.
+    await p.getByTestId('color-scale').evaluate((el: HTMLElement & { value: string }) => {
+      el.value = 'rank';
+      el.dispatchEvent(new Event('change'));
+    });
+    await p
+      .waitForFunction(
+        () => document.querySelector('[data-testid="chart-landscape"]')?.getAttribute('data-color-scale') === 'rank,rank',
+        undefined,
+        {
+          timeout: 10_000,
+        },
+      )
+      .catch(() => undefined);
+    const rank = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
+    check(rank === 'rank,rank', `Rosenbrock ${t}: the control switches f and g to rank (${rank})`);
+    await landscapeCard.screenshot({ path: join(outDir, `panel-2d-rosenbrock-rank-${t}.png`) });
+    check(errors.length === 0, `Rosenbrock ${t}: no console errors ${errors.join(' | ')}`);
+    await p.close();
+  }
 }
 
 // Charts with nothing to show say why: a run whose trials all diverged (finals, histogram and
@@ -1526,7 +1542,9 @@ if (!process.env.ONLY || process.env.ONLY === 'live') {
 }
 
 // Side panel: controls, presets, run message, summary, recent runs.
-for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar' ? [] : ['vscode-dark', 'vscode-light', 'vscode-high-contrast']) {
+for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar'
+  ? []
+  : ['vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light']) {
   const { p, errors } = await open('sidebar', theme, 360, 1300);
   const view = toViewResult(makeResult({ dim: 1, trials: 100, steps: 400 }), 'run-sidebar');
   const initial: HostState = {

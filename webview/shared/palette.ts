@@ -20,13 +20,15 @@ import type { Theme } from './theme';
  * protanopia, deuteranopia and tritanopia, with the shades that read on the theme's background
  * (dark: the light ones; light: the dark ones; high contrast takes the set of its background).
  * Okabe and Ito's sky blue reaches only 2.31:1 on white, so the light set's sixth colour is Paul
- * Tol's wine (#882255, 8.73:1), the hue furthest from the other seven under every simulated vision.
+ * Tol's wine (#882255, 8.73:1), the hue furthest from the other seven under every simulated vision,
+ * and its reddish purple #cc79a7 (3.06:1 on white, barely over the line for a thin path) is taken
+ * darker in the light set (#b0508a, 4.82:1; the least ΔE among the first four stays 17.0).
  * test/unit/webview-palette.test.ts checks every colour's contrast against every background
  * (≥ 3:1) and the pairwise distance under simulated colour-vision deficiencies.
  */
 export const METHOD_COLORS = {
   dark: ['#56b4e9', '#e69f00', '#009e73', '#cc79a7', '#f0e442', '#d55e00', '#ffffff', '#999999'],
-  light: ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#8c6d00', '#882255', '#000000', '#808080'],
+  light: ['#0072b2', '#d55e00', '#009e73', '#b0508a', '#8c6d00', '#882255', '#000000', '#808080'],
 } as const;
 
 /** The other hues: Okabe and Ito's set again (blue against vermillion for a signed quantity) and a red for x*. */
@@ -57,8 +59,13 @@ export const ROLE_COLORS = {
   },
 } as const;
 
-/** The colour sets' backgrounds (the editor background of VS Code's Dark Modern, Dark+, High Contrast; Light Modern, Light+ and High Contrast Light), for the tests. */
-export const BACKGROUNDS = { dark: ['#1f1f1f', '#1e1e1e', '#000000'], light: ['#ffffff'] } as const;
+/**
+ * The colour sets' backgrounds, for the tests: the editor background (the webviews' page) of VS
+ * Code's Dark Modern, Dark+, Dark 2026 (the default dark theme of the VS Code the e2e suite runs) and Dark
+ * High Contrast; Light Modern, Light+, Light 2026 and Light High Contrast are all white.
+ * test/e2e/10-themes.test.ts checks that the real themes give the webview one of these.
+ */
+export const BACKGROUNDS = { dark: ['#1f1f1f', '#1e1e1e', '#121314', '#000000'], light: ['#ffffff'] } as const;
 
 /** Which colour set a theme kind takes: that of its background. */
 export function colorSet(kind: Theme['kind']): 'dark' | 'light' {
