@@ -181,7 +181,7 @@ function summary(r: ExperimentResult, suggestion?: PreparedRun['suggestion']): s
   const lines = [
     `function ${r.config.function} (dim ${r.config.dim}), ${r.config.trials} trials × ${r.config.stages.map((s) => `${s.steps} steps @ lr ${s.lr}, ${s.noise === 'minibatch' ? `minibatch B = ${s.batchSize} (${s.sampling ?? 'uniform'})` : `${s.noise} radius ${s.radius}`}`).join(' → ')}`,
     ...suggestionLines(suggestion),
-    `x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}); c = ${fmt(d.c)}; ${smoothnessText(d.L, d.smoothness)}`,
+    `x* = [${d.xStar.map(fmt).join(', ')}] (${d.xStarSource}); c = ${fmt(d.c)}${cWhere(r)}; ${smoothnessText(d.L, d.smoothness)}`,
     ...methodLines(r, fmt),
     ...optional(
       divergenceText(
@@ -203,6 +203,24 @@ function summary(r: ExperimentResult, suggestion?: PreparedRun['suggestion']): s
     `time: ${trialTimes(r)}, landscape ${Math.round(r.timing.landscapeMs)} ms, diagnostics ${Math.round(r.timing.diagnosticsMs)} ms, total ${Math.round(r.timing.totalMs)} ms on ${r.timing.workers} workers`,
   ];
   return lines.join('\n');
+}
+
+/** d > 2: where c was measured — on which slices, and over which of their points. */
+function cWhere(r: ExperimentResult): string {
+  const L = r.landscape;
+  if (r.config.dim <= 2 || !L.directions) return '';
+  const along =
+    L.sliceSource === 'noise-eigenvectors'
+      ? "C(x*)'s top eigenvectors"
+      : L.sliceSource === 'configured'
+        ? 'the configured directions'
+        : 'seeded random directions';
+  const through = L.origin && L.origin.every((v, j) => v === r.diagnostics.xStar[j]) ? 'x*' : 'the centre of the domain';
+  const over =
+    r.diagnostics.convexity[0]?.region === 'domain'
+      ? 'their points inside the domain (none lies in the start box)'
+      : 'their points in the start box';
+  return ` (on ${L.directions.length} slices through ${through} along ${along}, over ${over})`;
 }
 
 async function run(args: Args): Promise<number> {

@@ -94,7 +94,22 @@ export function convexityMap(
           tolerance: gTolerance(d, at !== undefined),
         }
       : undefined;
-  return { radius, noise, values, ...regionConvexity(landscape, d, values, config.init, xStar, g) };
+  const { box, region } = convexityRegion(config, landscape);
+  return { radius, noise, values, ...regionConvexity(landscape, d, values, box, xStar, g), ...(region ? { region } : {}) };
+}
+
+/**
+ * The region c (and Theorem 3's c′) is taken over: the init box, where trials run; for d > 2 slices
+ * that miss it (slices through an x* found by descent outside the box: on the two-layer network
+ * its output weights are about ±2 against a box of ±1), the slice points inside the domain.
+ */
+export function convexityRegion(config: RunConfig, landscape: Landscape): { box: Box; region?: 'domain' } {
+  if (config.dim <= 2) return { box: config.init };
+  let meets = false;
+  forEachGridPoint(landscape, config.dim, (p) => {
+    if (!meets && inBox(p, config.init)) meets = true;
+  });
+  return meets ? { box: config.init } : { box: config.domain, region: 'domain' };
 }
 
 /** g on the grid and at x*, for the minimiser check of `regionConvexity`. */

@@ -9,6 +9,7 @@ import type {
   ConvexityMap,
   Diagnostics,
   Gradient,
+  GradientNoise,
   Landscape,
   Loss,
   MethodResult,
@@ -31,12 +32,14 @@ import { gridArgmin } from './grid';
 import { distance } from './geometry';
 import { countSuccess, nearestTarget } from './success';
 import { findTargets } from './targets';
-import { gradientNoiseDiagnostics } from './gradientNoise';
+import { EIGEN_MAX_DIM, gradientNoiseDiagnostics, symmetricEigen } from './gradientNoise';
 import { noiseLandscapes } from './noiseLandscapes';
 import { noiseModelTrials } from './noiseModelTrials';
 import { planeDiagnostics } from './plane';
 import { minimaOfFinals, type MinimaOfFinals } from './localMinima';
 import { lossGradient } from './differences';
+import { computeLandscape, sliceDirections, type LandscapeOptions } from './landscape';
+import { canonicalSign } from './planeGeometry';
 
 /** Default success neighbourhood: 5% of the domain diameter. */
 const SUCCESS_FRACTION = 0.05;
@@ -109,10 +112,25 @@ export function targetConvexity(
   grad?: Gradient,
   methods?: readonly MethodResult[],
 ): TargetConvexity {
-  const d = config.dim;
-  const { xStar, xStarSource, minima } = chooseXStar(loss, grad, config, landscape, userXStar, methods);
+  const choice = checkedXStar(config, chooseXStar(loss, grad, config, landscape, userXStar, methods));
+  return { ...choice, ...convexityAt(loss, config, landscape, choice.xStar, grad) };
+}
+
+function checkedXStar(config: RunConfig, choice: XStarChoice): XStarChoice {
+  const { xStar } = choice;
   if (xStar.length === 0) throw new RangeError(`${config.function} is not finite at any landscape grid point, so there is no x*`);
-  if (xStar.length !== d) throw new RangeError(`x* has ${xStar.length} components, expected ${d}`);
+  if (xStar.length !== config.dim) throw new RangeError(`x* has ${xStar.length} components, expected ${config.dim}`);
+  return choice;
+}
+
+/** The convexity map of every smoothing toward `xStar` on `landscape`, and each stage's c. */
+function convexityAt(
+  loss: Loss,
+  config: RunConfig,
+  landscape: Landscape,
+  xStar: number[],
+  grad?: Gradient,
+): Pick<TargetConvexity, 'convexity' | 'stageC' | 'stageCheck'> {
   const smoothings = convexityRadii(config);
   const convexity = smoothings.map(({ radius, noise }) => convexityMap(loss, config, landscape, xStar, radius, noise, grad));
   const regions = config.stages.map((s: Stage) => {
@@ -123,7 +141,30 @@ export function targetConvexity(
   });
   const stageC = regions.map((r) => r?.c ?? NaN);
   const stageCheck = regions.map((r) => r?.xStarCheck);
-  return { xStar, xStarSource, ...(minima ? { minima } : {}), convexity, stageC, stageCheck };
+  return { convexity, stageC, stageCheck };
+}
+
+/**
+ * d > 2: the 1-D slices through x* when they do not pass through it (they are computed before the
+ * trials, through the declared x* or the domain's centre, and x* may be found from the finals):
+ * along the eigenvectors of the measured minibatch noise covariance C(x*) for a minibatch run
+ * (largest eigenvalue first, the plane's u and v the first two; d ≤ EIGEN_MAX_DIM and no
+ * configured directions; past d slices the seeded random ones), else along the same directions.
+ * The landscape itself when its slices already pass through x* (or d ≤ 2).
+ */
+export function slicesThroughXStar(loss: Loss, config: RunConfig, landscape: Landscape, xStar: number[], noise?: GradientNoise): Landscape {
+  const d = config.dim;
+  if (d <= 2 || (landscape.origin && landscape.origin.every((v, j) => v === xStar[j]))) return landscape;
+  let directions: LandscapeOptions['directions'];
+  if (!config.sliceDirections?.length && noise && d <= EIGEN_MAX_DIM && noise.covariance.flat().every(Number.isFinite)) {
+    const { vectors } = symmetricEigen(noise.covariance);
+    const random = sliceDirections(config);
+    directions = {
+      vectors: random.map((r, k) => (k < d ? canonicalSign(vectors[k]) : r)),
+      source: 'noise-eigenvectors',
+    };
+  }
+  return computeLandscape(loss, config, { xStar, ...(directions ? { directions } : {}) });
 }
 
 /**
@@ -201,18 +242,36 @@ export function computeDiagnostics(
   methods: MethodResult[],
   userXStar?: number[],
 ): Diagnostics {
+  return finishRun(loss, grad, config, landscape, methods, userXStar).diagnostics;
+}
+
+/**
+ * A finished run's diagnostics (`computeDiagnostics`) and its landscape: for d > 2 the slices
+ * recomputed through the x* found from the finals (`slicesThroughXStar`), so the slices, c(y) on
+ * them and the headline c are at that x*; else `landscape` itself.
+ */
+export function finishRun(
+  loss: Loss,
+  grad: Gradient | undefined,
+  config: RunConfig,
+  given: Landscape,
+  methods: MethodResult[],
+  userXStar?: number[],
+): { landscape: Landscape; diagnostics: Diagnostics } {
   if (methods.length !== config.methods.length)
     throw new RangeError(`${methods.length} method results for ${config.methods.length} methods`);
   const roles = methodRoles(config);
   const sgd = methods[roles.sgd];
-  const { xStar, xStarSource, minima, convexity, stageC, stageCheck } = targetConvexity(loss, config, landscape, userXStar, grad, methods);
+  const { xStar, xStarSource, minima } = checkedXStar(config, chooseXStar(loss, grad, config, given, userXStar, methods));
+  const gradientNoise = gradientNoiseDiagnostics(loss.finiteSum, config, xStar, sgd);
+  const landscape = slicesThroughXStar(loss, config, given, xStar, gradientNoise);
+  const { convexity, stageC, stageCheck } = convexityAt(loss, config, landscape, xStar, grad);
   const smoothness = smoothnessEstimate(loss, config, grad);
   const L = smoothness.L;
   const theorem = stageTheorems(config, L, stageC, xStar, sgd, stageCheck, smoothness);
   const radius = successRadiusOf(config, theorem);
   const found = chooseTargets(loss, grad, config, landscape, xStar, xStarSource, minima);
   const success = methods.map((m) => countSuccess(m.finals, m.divergedMask, found.targets, radius.radius, config.domain));
-  const gradientNoise = gradientNoiseDiagnostics(loss.finiteSum, config, xStar, sgd);
   if (gradientNoise && loss.finiteSum && gradientNoise.covariance.flat().every(Number.isFinite)) {
     // 2-D: the measured noise's g and c(y) beside the isotropic model's.
     const landscapes = noiseLandscapes(loss, config, landscape, xStar, gradientNoise);
@@ -226,7 +285,7 @@ export function computeDiagnostics(
   const divergence = methods.some((m) => m.diverged > config.trials / 2)
     ? divergenceAdvice(curvatureProfile(loss, config), Math.max(...config.stages.map((s) => s.lr)))
     : undefined;
-  return {
+  const diagnostics: Diagnostics = {
     xStar,
     xStarSource,
     ...(minima ? { minimaSearch: minima.search } : {}),
@@ -251,4 +310,5 @@ export function computeDiagnostics(
     ...(divergence ? { divergence } : {}),
     ...(plane ? { plane } : {}),
   };
+  return { landscape, diagnostics };
 }

@@ -35,6 +35,11 @@ export interface ConvexityMap {
   positiveFraction: number;
   /** Whether x* minimises g over the region's grid points (absent when g was not available). */
   xStarCheck?: XStarCheck;
+  /**
+   * d > 2: `domain` when no slice point lies in the init box (slices through an x* found by descent
+   * outside it) and the region is the slice points inside the domain instead; absent: the init box.
+   */
+  region?: 'domain';
 }
 
 /**

@@ -4,7 +4,7 @@
  * with `assembleResult`, so both paths give identical numbers.
  */
 import { methodRoles } from './config';
-import { computeDiagnostics } from './diagnostics';
+import { finishRun } from './diagnostics';
 import { computeLandscape } from './landscape';
 import { RESULT_VERSION } from './resultFile';
 import { runTrials, type TrialHooks } from './sgd';
@@ -62,9 +62,10 @@ export function runExperiment(loss: Loss, grad: Gradient | undefined, config: Ru
     methodsMs.push(performance.now() - t);
   }
   const t2 = performance.now();
-  const landscape = computeLandscape(loss, config, { xStar: config.xStar });
+  const sliced = computeLandscape(loss, config, { xStar: config.xStar });
   const t3 = performance.now();
-  const diagnostics = computeDiagnostics(loss, grad, config, landscape, methods, config.xStar);
+  // d > 2: the slices are recomputed through the x* found from the finals (finishRun).
+  const { landscape, diagnostics } = finishRun(loss, grad, config, sliced, methods, config.xStar);
   const t4 = performance.now();
   const roles = methodRoles(config);
   const timing: RunTiming = {

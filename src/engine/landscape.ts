@@ -17,6 +17,11 @@ import { Normal, stream } from './rng';
 export interface LandscapeOptions {
   /** Origin of the d > 2 slices; default config.xStar, else the domain centre. */
   xStar?: number[];
+  /**
+   * d > 2: the slice directions (unit vectors, as many as `landscapeRows`) and how they were chosen;
+   * default `sliceDirections(config)`.
+   */
+  directions?: { vectors: number[][]; source: NonNullable<Landscape['sliceSource']> };
   /** First row to compute (2-D: y row; d > 2: slice; 1-D: x index). Default 0. */
   rowFrom?: number;
   /** One past the last row. Default: all rows. */
@@ -249,7 +254,9 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
 
   const origin = opts.xStar ?? config.xStar ?? low.map((l, j) => (l + high[j]) / 2);
   if (origin.length !== d) throw new RangeError(`slice origin has ${origin.length} components, expected ${d}`);
-  const directions = sliceDirections(config);
+  const directions = opts.directions?.vectors ?? sliceDirections(config);
+  const sliceSource = opts.directions?.source ?? (config.sliceDirections?.length ? 'configured' : 'random');
+  if (directions.length !== rows) throw new RangeError(`${directions.length} slice directions for ${rows} slices`);
   const R = 0.5 * Math.hypot(...high.map((h, j) => h - low[j]));
   const t = linspace(-R, R, n);
   const f: number[][] = [];
@@ -283,7 +290,7 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
   errors.forEach((e, k) => {
     if (e) curves[k].stdError = e;
   });
-  return withCount({ x: t, f, smoothed: curves, directions, origin: [...origin] });
+  return withCount({ x: t, f, smoothed: curves, directions, origin: [...origin], sliceSource });
 }
 
 /** Tallies the grid points where f is not finite, keeping the first one. */
@@ -366,5 +373,6 @@ export function landscapeGrid(config: RunConfig, origin?: number[]): Landscape {
   if (d === 2) return { x: linspace(low[0], high[0], n), y: linspace(low[1], high[1], n), f: [], smoothed: [] };
   const o = origin ?? config.xStar ?? low.map((l, j) => (l + high[j]) / 2);
   const R = 0.5 * Math.hypot(...high.map((h, j) => h - low[j]));
-  return { x: linspace(-R, R, n), f: [], smoothed: [], directions: sliceDirections(config), origin: [...o] };
+  const sliceSource = config.sliceDirections?.length ? 'configured' : 'random';
+  return { x: linspace(-R, R, n), f: [], smoothed: [], directions: sliceDirections(config), origin: [...o], sliceSource };
 }

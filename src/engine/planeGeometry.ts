@@ -41,7 +41,7 @@ export function planeDirections(
 }
 
 /** The sign of an eigenvector fixed: its largest-magnitude component positive. */
-function canonicalSign(v: readonly number[]): number[] {
+export function canonicalSign(v: readonly number[]): number[] {
   let k = 0;
   for (let j = 1; j < v.length; j++) if (Math.abs(v[j]) > Math.abs(v[k])) k = j;
   return v[k] < 0 ? v.map((c) => -c) : [...v];

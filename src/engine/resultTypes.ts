@@ -133,10 +133,19 @@ export interface Landscape {
   f: number[] | number[][];
   /** One per distinct (radius, noise) of the stages with noise. */
   smoothed: SmoothedCurve[];
-  /** d > 2: the slice directions (unit vectors) through x*. */
+  /** d > 2: the slice directions (unit vectors) through `origin`. */
   directions?: number[][];
-  /** d > 2: the slice origin (x*). */
+  /**
+   * d > 2: the slice origin: x* (declared, or found by descent from the finals, when the slices are
+   * recomputed through it after the trials), else the centre of the domain.
+   */
   origin?: number[];
+  /**
+   * d > 2: how the slice directions were chosen: `configured` (sliceDirections), `random` (seeded,
+   * orthonormal in blocks of d), or `noise-eigenvectors` (the eigenvectors of the measured
+   * minibatch noise covariance C(x*), largest eigenvalue first, unit length; random ones past d).
+   */
+  sliceSource?: 'configured' | 'random' | 'noise-eigenvectors';
   /**
    * Grid points where f is NaN or ±Infinity (absent when there are none). They are gaps: drawn as
    * nothing (null in RESULT.json), and left out of x*, c and L, as are smoothed values they touch.

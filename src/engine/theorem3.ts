@@ -8,9 +8,11 @@ import { lossGradient } from './differences';
 import { stageLr } from './schedule';
 import { forEachGridPoint } from './grid';
 import { inBox } from './geometry';
+import { convexityRegion } from './convexity';
 
 /**
- * c′ on the landscape grid points inside the init box (x* itself left out), then the condition at
+ * c′ on the landscape grid points inside the init box (d > 2 slices that miss it: inside the domain,
+ * `convexityRegion`; x* itself left out), then the condition at
  * each checkpoint of each trial that did not diverge, with η the rate of the step taken there.
  */
 export function theorem3(
@@ -25,8 +27,9 @@ export function theorem3(
   const gradient = lossGradient(loss, grad, config);
   const g = new Float64Array(d);
   let cPrime = -Infinity;
+  const { box } = convexityRegion(config, landscape);
   forEachGridPoint(landscape, d, (p) => {
-    if (!inBox(p, config.init)) return;
+    if (!inBox(p, box)) return;
     let n2 = 0;
     for (let j = 0; j < d; j++) n2 += (xStar[j] - p[j]) ** 2;
     if (n2 === 0) return;

@@ -37,8 +37,12 @@ export interface WorkerTasks {
   trials(args: { method: number | Method; from: number; to: number; lean?: boolean }): MethodResult;
   /** f and the smoothed g on grid rows [rowFrom, rowTo) (rows along y, or slices; `landscapeRows`). */
   landscape(args: { rowFrom: number; rowTo: number; xStar?: number[] }): Landscape;
-  /** Diagnostics need every method's merged trials (in config order) and the full landscape. */
-  diagnostics(args: { landscape: Landscape; methods: MethodResult[] }): Diagnostics;
+  /**
+   * Diagnostics need every method's merged trials (in config order) and the full landscape; the
+   * landscape comes back as the result keeps it (d > 2: the slices through the x* found from the
+   * finals, engine/diagnostics.ts `finishRun`).
+   */
+  diagnostics(args: { landscape: Landscape; methods: MethodResult[] }): { landscape: Landscape; diagnostics: Diagnostics };
   /** The smoothness constant L of Theorem 1 (a sweep computes it once for all cells). */
   smoothness(args: Record<string, never>): number;
   /** f's local curvature over the domain, for the suggested defaults (engine/suggest.ts). */

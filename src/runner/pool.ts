@@ -157,8 +157,12 @@ export class ExperimentRunner {
       for (const p of [...methodPs, landscapeP]) p.catch(() => undefined);
       const methods = [];
       for (const p of methodPs) methods.push(mergeMethodResults(await p));
-      const landscape = await landscapeP;
-      const diagnostics = await submit({ kind: 'diagnostics', args: { landscape, methods } }, 'diagnostics', weights.diagnostics(config));
+      // d > 2: the landscape comes back with its slices through the x* found from the finals.
+      const { landscape, diagnostics } = await submit(
+        { kind: 'diagnostics', args: { landscape: await landscapeP, methods } },
+        'diagnostics',
+        weights.diagnostics(config),
+      );
       const roles = methodRoles(config);
       const methodsMs = config.methods.map((_, method) => clock.ms({ method }));
       const timing = {

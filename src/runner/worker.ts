@@ -14,7 +14,7 @@ import { claimRejection, inspectModule, loadLoss } from './load';
 import { OutputCapture, installWorkerGuards, type Scratch } from './guard';
 import { CancelledError, runTrials, type TrialHooks } from '../engine/sgd';
 import { computeLandscape } from '../engine/landscape';
-import { computeDiagnostics } from '../engine/diagnostics';
+import { finishRun } from '../engine/diagnostics';
 import { estimateSmoothness } from '../engine/smoothness';
 import { curvatureProfile } from '../engine/suggest';
 import { sweepCell, sweepTarget } from '../engine/sweep';
@@ -113,7 +113,7 @@ const handlers: Handlers = {
         ctx.progress(done, total);
       },
     }),
-  diagnostics: ({ landscape, methods }, ctx) => computeDiagnostics(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar),
+  diagnostics: ({ landscape, methods }, ctx) => finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar),
   smoothness: (_args, ctx) => estimateSmoothness(ctx.loss, ctx.config, ctx.grad),
   curvature: (_args, ctx) => curvatureProfile(ctx.loss, ctx.config),
   sweepTarget: (_args, ctx) => sweepTarget(ctx.loss, ctx.config, ctx.grad),

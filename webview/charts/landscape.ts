@@ -178,14 +178,17 @@ function landscapeSlices(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, 
       );
     });
   }
+  // The slices pass through x* once the run is done; while it goes (x* not yet found from the
+  // finals) they pass through the domain's centre or the declared x*: t = 0 is named for what it is.
+  const atXStar = slicesThroughXStar(view);
   return drawChart(
     canvas,
     {
       datasets,
-      xLabel: 't along slice (x = x* + t·u)',
+      xLabel: atXStar ? 't along slice (x = x* + t·u)' : 't along slice (x = o + t·u, o the centre of the domain)',
       yLabel: 'loss',
       xRange: gridXRange(L),
-      annotations: { vlines: [{ x: 0, color: p.xStar, label: 'x*' }] },
+      annotations: { vlines: [{ x: 0, color: p.xStar, label: atXStar ? 'x*' : 'o' }] },
     },
     t,
   );
@@ -197,4 +200,11 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
   delete canvas.dataset.colorScale;
   delete canvas.dataset.contourSegments;
   return byDim(canvas, view, t, o);
+}
+
+/** Whether the d > 2 slices pass through the view's x* (their origin is x*). */
+export function slicesThroughXStar(view: ViewResult): boolean {
+  const o = view.landscape.origin;
+  const x = view.diagnostics.xStar;
+  return !!o && o.length === x.length && o.every((v, j) => v === x[j]);
 }

@@ -46,7 +46,11 @@ export function liveText(live: LiveView): string {
   const counts = `running — ${live.trialsDone} of ${live.trials} trials`;
   if (!live.view) return `${counts}; the charts appear when the landscape is computed.`;
   const gd = live.view.gd ? ' (SGD and GD)' : '';
-  return `${counts}${gd} done so far; the charts fill in as trials finish. Diagnostics (c(y), Theorem 1, Figure 5) appear when the run completes.`;
+  const found =
+    live.view.config.dim > 2 && !live.view.config.xStar
+      ? ' x* is then found by descent from the finals and the slices are recomputed through it; until then they pass through the centre of the domain, and ‖x − x*‖ is measured from their lowest point.'
+      : '';
+  return `${counts}${gd} done so far; the charts fill in as trials finish. Diagnostics (c(y), Theorem 1, Figure 5) appear when the run completes.${found}`;
 }
 
 /** "Adam (x_T)": a method's name, saying when its finals are x_T rather than the paper's y_T. */
@@ -122,7 +126,11 @@ export function convexityText(view: ViewResult): string {
   if (!map) return 'No c(y) in this result (no stage was run).';
   const c = d.c;
   const smoothed = map.radius > 0;
-  const where = `on the region where trials run (${smoothed ? `smoothing radius ${formatNumber(map.radius)}` : `f itself, ${unsmoothedNoiseText(view.config.stages)}`})`;
+  const what = smoothed ? `smoothing radius ${formatNumber(map.radius)}` : `f itself, ${unsmoothedNoiseText(view.config.stages)}`;
+  const where =
+    map.region === 'domain'
+      ? `on the slices' points inside the domain (${what}; no slice through x* meets the start box)`
+      : `on the region where trials run (${what})`;
   const surface = smoothed ? 'the smoothed landscape' : 'f';
   // x* not minimising g is said first: it decides Assumption 1 before any constant does.
   const first = map.xStarCheck && !map.xStarCheck.minimises ? `${notMinimiserText(map.xStarCheck, map.radius)} ` : '';
