@@ -203,6 +203,13 @@ export interface MinimaSearch {
   /** Finals considered (not diverged, f finite, inside the domain), and how many were descended. */
   candidates: number;
   descents: number;
+  /**
+   * Finals left undescended because MAX_DESCENTS (256) descents were done, and not within the skip
+   * radius of any target: judged by distance to the targets alone, so one lying in a copy of the
+   * lowest minimum that no descent reached counts as a failure (success may undercount by this many).
+   * Absent in results written before it was counted.
+   */
+  capped?: number;
   /** Distinct minima reached, and f at each, ascending. */
   minima: number;
   values: number[];

@@ -34,10 +34,22 @@ export function minimaSearchText(d: Pick<Diagnostics, 'targets'>, s: MinimaSearc
   const hi = s.values[s.values.length - 1];
   const range = s.minima === 1 ? `1 minimum` : `${s.minima} distinct minima, f from ${formatNumber(lo, 4)} to ${formatNumber(hi, 4)}`;
   const rest = s.candidates - s.descents;
+  const capped = s.capped ?? 0;
+  const near = rest - capped;
   const skipped =
-    rest > 0
-      ? ` (the other ${rest} not descended: they end within the success radius of a target already found, or come past the first 256 descents)`
-      : '';
+    s.capped === undefined
+      ? rest > 0
+        ? ` (the other ${rest} not descended: they end within the success radius of a target already found, or come past the first 256 descents)`
+        : ''
+      : [
+          near > 0 ? `the other ${near} not descended end within the success radius of a target already found` : '',
+          capped > 0
+            ? `${capped} came past the first 256 descents and lie near no target: they count as failures, so success may undercount by up to ${capped} if some lie in a copy of the lowest minimum no descent reached`
+            : '',
+        ]
+          .filter(Boolean)
+          .map((t, i, a) => (i === 0 ? ' (' : '; ') + t + (i === a.length - 1 ? ')' : ''))
+          .join('');
   const n = d.targets.length;
   const targets =
     n === 1

@@ -7,11 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { descend } from '../../src/engine/descent';
-import { descendToMinimum } from '../../src/engine/localMinima';
+import { MAX_DESCENTS, descendToMinimum, minimaOfFinals } from '../../src/engine/localMinima';
 import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../../src/engine/finiteSum';
 import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
-import type { Gradient, Loss, RunConfigInput } from '../../src/engine/types';
+import type { Gradient, Landscape, Loss, MethodResult, RunConfigInput } from '../../src/engine/types';
 import { minimaSearchText } from '../../src/view/minima';
 
 const dist = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.hypot(...Array.from(a, (v, i) => v - b[i]));
@@ -190,4 +190,31 @@ test('descent: 4-D Rosenbrock to (1, 1, 1, 1) within 1e-6; a start on a saddle i
   assert.ok(Math.abs(Math.abs(m.x[0]) - 1) < 1e-6 && Math.abs(m.x[1]) < 1e-6 && Math.abs(m.x[2]) < 1e-6, String(m.x));
   // Its Hessian there is diag(8, 2, 2): the smallest eigenvalue 2, by central differences of ∇f.
   assert.ok(Math.abs(m.minEigenvalue! - 2) < 1e-6, String(m.minEigenvalue));
+});
+
+test('more than 256 finals in distinct minima of one value: 256 descended, the rest past the cap counted as capped and said', () => {
+  // f(w) = Σ sin²(π wⱼ): a minimum of value 0 at every integer point. 300 finals, each 0.05 from its
+  // own integer point (all distinct), so none lies within the skip radius 0.2 of another's minimum.
+  const loss: Loss = (w) => Math.sin(Math.PI * w[0]) ** 2 + Math.sin(Math.PI * w[1]) ** 2 + Math.sin(Math.PI * w[2]) ** 2;
+  const grad: Gradient = (w, out) => {
+    for (let j = 0; j < 3; j++) out[j] = Math.PI * Math.sin(2 * Math.PI * w[j]);
+  };
+  const points: number[][] = [];
+  for (let a = -4; a <= 4 && points.length < 300; a++)
+    for (let b = -4; b <= 4 && points.length < 300; b++) for (let c = -4; c <= 4 && points.length < 300; c++) points.push([a, b, c]);
+  const finals = points.map((p) => [p[0] + 0.05, p[1] - 0.05, p[2] + 0.05]);
+  const config = runConfig(
+    { trials: 300, seed: 'cap', init: { low: -5, high: 5 }, domain: { low: -5, high: 5 }, stages: [{ lr: 0.01, steps: 1, noise: 'none' }] },
+    { dim: 3 },
+  );
+  const method = { finals, divergedMask: finals.map(() => false) } as unknown as MethodResult;
+  const landscape = { x: [0, 1], f: [[0, 3]], smoothed: [] } as unknown as Landscape;
+  const found = minimaOfFinals(loss, grad, config, landscape, [method], 0.2, [0, 0, 0])!;
+  assert.equal(found.search.candidates, 300);
+  assert.equal(found.search.descents, MAX_DESCENTS);
+  assert.equal(found.targets.length, MAX_DESCENTS, 'each descent found its own integer point');
+  for (const t of found.targets) t.forEach((v) => assert.ok(Math.abs(v - Math.round(v)) < 1e-6));
+  assert.equal(found.search.capped, 300 - MAX_DESCENTS);
+  const text = minimaSearchText({ targets: found.targets }, found.search, () => 'SGD');
+  assert.match(text, new RegExp(`${300 - MAX_DESCENTS} came past the first 256 descents and lie near no target`));
 });
