@@ -79,6 +79,9 @@ test('the two-layer network (d = 17) with minibatch noise: f and both smoothed l
   assert.equal(gn.modelTrials?.trials, stored[0]!.config.trials);
   assert.equal(gn.modelTrials?.anisotropicFinals[0]?.length, 17);
   assert.equal(await frame.locator(tid('noise-text')).textContent(), noiseCardText(gn), 'the noise card says what the result holds');
+  // The 2-D maps of g and c(y) under the two noises are not shown for d = 17 (they are on the plane card), not left holding the last run's.
+  for (const id of ['chart-noise-g', 'chart-noise-c'])
+    assert.equal(await frame.locator(tid(id)).isVisible(), false, `${id} hidden for d = 17`);
   // The noise card's QQ plot is drawn for any d.
   const qq = await chartState(frame, 'chart-noise-qq');
   assert.ok(qq.drawn && qq.points >= 99, `chart-noise-qq drawn (${qq.points})`);

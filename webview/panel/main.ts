@@ -139,6 +139,12 @@ function renderAll(view: ViewResult): void {
   renderText(view);
   const noise = view.diagnostics.gradientNoise;
   noiseCard.hidden = !noise;
+  // g and c(y) under the two noises are 2-D maps (d > 2: on the plane card): for other runs their
+  // figures are hidden rather than left holding the previous run's drawing.
+  for (const s of [SLOTS.noiseLandscapes, SLOTS.noiseConvexity]) {
+    const fig = s.canvas.closest('figure');
+    if (fig) fig.hidden = !noise?.landscapes;
+  }
   noiseLine.textContent = noise ? noiseCardText(noise) : '';
   const plane = view.diagnostics.plane;
   planeCard.hidden = !plane;
