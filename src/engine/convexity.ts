@@ -5,7 +5,7 @@
 import type { Box, ConvexityMap, Gradient, Landscape, Loss, NoiseKind, RunConfig } from './types';
 import { analyticGradient } from './differences';
 import type { Smoother } from './smoothing';
-import { smoothedGradientGrid2D, smootherForRun } from './landscape';
+import { gradientRows, smoothedGradientGrid2D, smootherForRun, type GradientGrid } from './landscape';
 import { latticeRefinement, smoothGrid } from './gridSmoothing';
 import { forEachGridPoint, gridSpacing, gridValue } from './grid';
 import { distance, inBox } from './geometry';
@@ -43,7 +43,8 @@ export function onePointConvexity(
  * caps the reported c (see `XStarCheck`). Values come from ∇g via the smoother's identity (2-D: the
  * lattice product integration of the landscape's g), not from differences of the landscape's g,
  * whose grid step would bias them. In 2-D without smoothing ∇f is `grad` when it is the user's or a
- * finite sum's per-example gradients (`analyticGradient`: one call instead of four of f).
+ * finite sum's per-example gradients (`analyticGradient`: one call instead of four of f). `given`:
+ * that 2-D ∇g already computed on the whole grid (the pool's `gradients` tasks), the same numbers.
  */
 export function convexityMap(
   loss: Loss,
@@ -53,6 +54,7 @@ export function convexityMap(
   radius: number,
   noise: NoiseKind,
   grad?: Gradient,
+  given?: GradientGrid,
 ): ConvexityMap {
   const d = config.dim;
   const rows: number[][] = [];
@@ -62,7 +64,9 @@ export function convexityMap(
   if (d === 2) {
     // 2-D: ∇g for the whole grid at once, by the lattice product integration of the landscape's g
     // (gridSmoothing.ts), so the map is as exact as g at any radius.
-    const { gradX, gradY } = (grad2D = smoothedGradientGrid2D(loss, config, radius, noise, analyticGradient(loss, grad)));
+    const { gradX, gradY } = (grad2D = given
+      ? gradientRows(checkedGradient(given, config, radius, noise), config.resolution)
+      : smoothedGradientGrid2D(loss, config, radius, noise, analyticGradient(loss, grad)));
     forEachGridPoint(landscape, d, (p, row, i) => {
       const v0 = xStar[0] - p[0];
       const v1 = xStar[1] - p[1];
@@ -96,6 +100,14 @@ export function convexityMap(
       : undefined;
   const { box, region } = convexityRegion(config, landscape);
   return { radius, noise, values, ...regionConvexity(landscape, d, values, box, xStar, g), ...(region ? { region } : {}) };
+}
+
+/** A precomputed ∇g that is this smoothing's on the whole grid, or an error. */
+function checkedGradient(given: GradientGrid, config: RunConfig, radius: number, noise: NoiseKind): GradientGrid {
+  const n = config.resolution;
+  if (given.radius !== radius || given.noise !== noise || given.rowFrom !== 0 || given.rowTo !== n || given.gradX.length !== n * n)
+    throw new RangeError(`the ∇g given for radius ${radius} (${noise}) is not that smoothing's on the whole ${n} × ${n} grid`);
+  return given;
 }
 
 /**

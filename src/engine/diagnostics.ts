@@ -38,7 +38,7 @@ import { noiseModelTrials } from './noiseModelTrials';
 import { planeDiagnostics } from './plane';
 import { minimaOfFinals, type MinimaOfFinals } from './localMinima';
 import { lossGradient } from './differences';
-import { computeLandscape, sliceDirections, type LandscapeOptions } from './landscape';
+import { computeLandscape, sliceDirections, type GradientGrid, type LandscapeOptions } from './landscape';
 import { canonicalSign } from './planeGeometry';
 
 /** Default success neighbourhood: 5% of the domain diameter. */
@@ -130,9 +130,21 @@ function convexityAt(
   landscape: Landscape,
   xStar: number[],
   grad?: Gradient,
+  gradients?: readonly GradientGrid[],
 ): Pick<TargetConvexity, 'convexity' | 'stageC' | 'stageCheck'> {
   const smoothings = convexityRadii(config);
-  const convexity = smoothings.map(({ radius, noise }) => convexityMap(loss, config, landscape, xStar, radius, noise, grad));
+  const convexity = smoothings.map(({ radius, noise }) =>
+    convexityMap(
+      loss,
+      config,
+      landscape,
+      xStar,
+      radius,
+      noise,
+      grad,
+      gradients?.find((g) => g.radius === radius && g.noise === noise),
+    ),
+  );
   const regions = config.stages.map((s: Stage) => {
     const noisy = s.noise !== 'none' && s.radius > 0;
     const map = convexity[smoothings.findIndex((m) => (noisy ? m.radius === s.radius && m.noise === s.noise : m.radius === 0))];
@@ -245,10 +257,17 @@ export function computeDiagnostics(
   return finishRun(loss, grad, config, landscape, methods, userXStar).diagnostics;
 }
 
+/** What the pool computed for the diagnostics on all its workers beforehand (absent: computed here). */
+export interface DiagnosticsParts {
+  /** 2-D: ∇g on the whole grid for each c(y) map's smoothing (`convexityRadii`), from `gradients` tasks. */
+  gradients?: readonly GradientGrid[];
+}
+
 /**
  * A finished run's diagnostics (`computeDiagnostics`) and its landscape: for d > 2 the slices
  * recomputed through the x* found from the finals (`slicesThroughXStar`), so the slices, c(y) on
- * them and the headline c are at that x*; else `landscape` itself.
+ * them and the headline c are at that x*; else `landscape` itself. `parts`: the heavy parts the
+ * pool spread over its workers; the same numbers as without them.
  */
 export function finishRun(
   loss: Loss,
@@ -257,6 +276,7 @@ export function finishRun(
   given: Landscape,
   methods: MethodResult[],
   userXStar?: number[],
+  parts: DiagnosticsParts = {},
 ): { landscape: Landscape; diagnostics: Diagnostics } {
   if (methods.length !== config.methods.length)
     throw new RangeError(`${methods.length} method results for ${config.methods.length} methods`);
@@ -265,7 +285,15 @@ export function finishRun(
   const { xStar, xStarSource, minima } = checkedXStar(config, chooseXStar(loss, grad, config, given, userXStar, methods));
   const gradientNoise = gradientNoiseDiagnostics(loss.finiteSum, config, xStar, sgd);
   const landscape = slicesThroughXStar(loss, config, given, xStar, gradientNoise);
-  const { convexity, stageC, stageCheck } = convexityAt(loss, config, landscape, xStar, grad);
+  // 2-D ∇g does not depend on x*: the pool's blocks serve (d > 2 slices are recomputed through x*).
+  const { convexity, stageC, stageCheck } = convexityAt(
+    loss,
+    config,
+    landscape,
+    xStar,
+    grad,
+    config.dim === 2 ? parts.gradients : undefined,
+  );
   const smoothness = smoothnessEstimate(loss, config, grad);
   const L = smoothness.L;
   const theorem = stageTheorems(config, L, stageC, xStar, sgd, stageCheck, smoothness);

@@ -242,22 +242,24 @@ export function smoothGrid(
 }
 
 /**
- * Whether `smoothGrid` of g alone (no ∇g) under the uniform disk of `radius` takes the FFT path on
- * this grid, which samples f on the whole grid's lattice for any row block: then cutting the grid
- * into row blocks repeats that work in every block. Costs one stencil, no evaluation of f.
+ * Whether `smoothGrid` of g alone (`what` 'value', no ∇g) or of ∇g alone ('gradient') under the
+ * uniform disk of `radius` takes the FFT path on this grid, which samples f on the whole grid's
+ * lattice for any row block: then cutting the grid into row blocks repeats that work in every
+ * block. Costs the stencils, no evaluation of f.
  */
 export function gridDiskUsesFft(
   xa: GridAxis,
   ya: GridAxis,
   radius: number,
   opts: Pick<GridSmoothingOptions, 'refine' | 'order' | 'method'> = {},
+  what: 'value' | 'gradient' = 'value',
 ): boolean {
   if (!(radius > 0) || !Number.isFinite(radius)) return false;
   const hx = axisStep(xa) || radius;
   const hy = axisStep(ya) || radius;
   const mx = opts.refine ?? latticeRefinement('uniform', radius, hx);
   const my = opts.refine ?? latticeRefinement('uniform', radius, hy);
-  return diskUsesFft(cellBasis(opts.order ?? 8), xa.n, ya.n, radius, hx / mx, hy / my, mx, my, opts.method);
+  return diskUsesFft(cellBasis(opts.order ?? 8), xa.n, ya.n, radius, hx / mx, hy / my, mx, my, opts.method, what);
 }
 
 function axisStep(axis: GridAxis): number {

@@ -49,9 +49,92 @@ export function smootherForRun(loss: Loss, config: RunConfig, radius: number, no
 }
 
 /**
- * ∇g on the 2-D landscape grid (gradX[iy][ix], gradY[iy][ix]) for one smoothing, by the same
- * lattice product integration as the landscape's g (so c(y) and g agree, at any radius). Without
+ * ∇g of one smoothing on rows [rowFrom, rowTo) of the 2-D landscape grid, row-major (x fastest):
+ * what a `gradients` pool task computes for the c(y) maps. Row blocks give the same numbers bit for
+ * bit as the whole grid (`gridSmoothing.ts`), so the blocks of any worker count join into the same
+ * map (`joinGradientGrids`).
+ */
+export interface GradientGrid {
+  radius: number;
+  noise: NoiseKind;
+  rowFrom: number;
+  rowTo: number;
+  gradX: Float64Array;
+  gradY: Float64Array;
+}
+
+/**
+ * ∇g on rows [rowFrom, rowTo) of the 2-D landscape grid for one smoothing, by the same lattice
+ * product integration as the landscape's g (so c(y) and g agree, at any radius). Without
  * smoothing ∇f is `exactGradient` when given (see `analyticGradient`), else central differences.
+ * `onProgress` gets the fraction done (a throw stops it).
+ */
+export function smoothedGradientRows(
+  loss: Loss,
+  config: RunConfig,
+  radius: number,
+  noise: NoiseKind,
+  rowFrom: number,
+  rowTo: number,
+  exactGradient?: Gradient,
+  onProgress?: (fraction: number) => void,
+): GradientGrid {
+  if (config.dim !== 2) throw new RangeError(`smoothedGradientRows needs a 2-D config, got dim ${config.dim}`);
+  const n = config.resolution;
+  const { low, high } = config.domain;
+  const grid = smoothGrid(loss, { lo: low[0], hi: high[0], n }, { lo: low[1], hi: high[1], n }, radius, noise, {
+    rowFrom,
+    rowTo,
+    values: false,
+    gradient: true,
+    exactGradient,
+    // As for g: where the kernel reaches a non-finite f, ∇g and so c(y) are gaps.
+    nonFinite: 'gaps',
+    onProgress,
+  });
+  // Arrays of their own, so a worker can transfer them (an FFT's rows may be views of a larger buffer).
+  const own = (a: Float64Array) => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice());
+  return { radius, noise, rowFrom, rowTo, gradX: own(grid.gradX!), gradY: own(grid.gradY!) };
+}
+
+/**
+ * Row blocks of ∇g (any order, several smoothings) joined per smoothing into whole grids of
+ * `rows` rows, in the order each smoothing first appears; a block missing or overlapping is an error.
+ */
+export function joinGradientGrids(parts: readonly GradientGrid[], rows: number): GradientGrid[] {
+  const groups: GradientGrid[][] = [];
+  for (const p of parts) {
+    const g = groups.find((q) => q[0].radius === p.radius && q[0].noise === p.noise);
+    if (g) g.push(p);
+    else groups.push([p]);
+  }
+  return groups.map((g) => {
+    const blocks = [...g].sort((a, b) => a.rowFrom - b.rowFrom);
+    const nx = blocks[0].rowTo > blocks[0].rowFrom ? blocks[0].gradX.length / (blocks[0].rowTo - blocks[0].rowFrom) : 0;
+    const gradX = new Float64Array(rows * nx);
+    const gradY = new Float64Array(rows * nx);
+    let next = 0;
+    for (const b of blocks) {
+      if (b.rowFrom !== next || b.gradX.length !== (b.rowTo - b.rowFrom) * nx || b.gradY.length !== b.gradX.length)
+        throw new RangeError(`∇g blocks of radius ${b.radius} (${b.noise}) do not tile the grid's ${rows} rows at row ${next}`);
+      gradX.set(b.gradX, b.rowFrom * nx);
+      gradY.set(b.gradY, b.rowFrom * nx);
+      next = b.rowTo;
+    }
+    if (next !== rows) throw new RangeError(`∇g blocks of radius ${g[0].radius} (${g[0].noise}) end at row ${next} of ${rows}`);
+    return { radius: g[0].radius, noise: g[0].noise, rowFrom: 0, rowTo: rows, gradX, gradY };
+  });
+}
+
+/** A grid's rows as arrays (gradX[iy][ix]), as the c(y) maps read them. */
+export function gradientRows(grid: Pick<GradientGrid, 'gradX' | 'gradY'>, nx: number): { gradX: number[][]; gradY: number[][] } {
+  const rows = (a: Float64Array) => Array.from({ length: a.length / nx }, (_, iy) => Array.from(a.subarray(iy * nx, (iy + 1) * nx)));
+  return { gradX: rows(grid.gradX), gradY: rows(grid.gradY) };
+}
+
+/**
+ * ∇g on the whole 2-D landscape grid (gradX[iy][ix], gradY[iy][ix]) for one smoothing
+ * (`smoothedGradientRows` over every row).
  */
 export function smoothedGradientGrid2D(
   loss: Loss,
@@ -62,16 +145,18 @@ export function smoothedGradientGrid2D(
 ): { gradX: number[][]; gradY: number[][] } {
   if (config.dim !== 2) throw new RangeError(`smoothedGradientGrid2D needs a 2-D config, got dim ${config.dim}`);
   const n = config.resolution;
+  return gradientRows(smoothedGradientRows(loss, config, radius, noise, 0, n, exactGradient), n);
+}
+
+/**
+ * Whether ∇g of this smoothing is worth cutting into row blocks: not when its disk goes by FFT
+ * (the whole grid's lattice is sampled and transformed for any block; `gridDiskUsesFft`).
+ */
+export function gradientRowsSplit(config: RunConfig, radius: number, noise: NoiseKind): boolean {
+  if (config.dim !== 2 || noise !== 'uniform' || !(radius > 0)) return true;
   const { low, high } = config.domain;
-  const grid = smoothGrid(loss, { lo: low[0], hi: high[0], n }, { lo: low[1], hi: high[1], n }, radius, noise, {
-    values: false,
-    gradient: true,
-    exactGradient,
-    // As for g: where the kernel reaches a non-finite f, ∇g and so c(y) are gaps.
-    nonFinite: 'gaps',
-  });
-  const rows = (a: Float64Array) => Array.from({ length: n }, (_, iy) => Array.from(a.subarray(iy * n, (iy + 1) * n)));
-  return { gradX: rows(grid.gradX!), gradY: rows(grid.gradY!) };
+  const n = config.resolution;
+  return !gridDiskUsesFft({ lo: low[0], hi: high[0], n }, { lo: low[1], hi: high[1], n }, radius, {}, 'gradient');
 }
 
 /** n equally spaced points from lo to hi inclusive (the midpoint when n = 1). */

@@ -130,9 +130,9 @@ function diskFftChosen(
 }
 
 /**
- * Whether `smoothDisk` takes the FFT path for g alone (no ∇g) on this grid, its lattice refined
- * mx × my: the same choice from the same stencil, without sampling f. A landscape whose disk goes
- * by FFT is not worth cutting into row blocks.
+ * Whether `smoothDisk` takes the FFT path for g alone (`what` 'value') or ∇g alone ('gradient') on
+ * this grid, its lattice refined mx × my: the same choice from the same stencils, without sampling
+ * f. A grid whose disk goes by FFT is not worth cutting into row blocks.
  */
 export function diskUsesFft(
   b: CellBasis,
@@ -144,10 +144,18 @@ export function diskUsesFft(
   mx: number,
   my: number,
   method?: 'auto' | 'fft' | 'direct',
+  what: 'value' | 'gradient' = 'value',
 ): boolean {
   if (method === 'fft' || method === 'direct') return method === 'fft';
-  const st = compile(diskStencil(b, radius / dx, radius / dy, 'value', 1), 1, 1);
-  return diskFftChosen([st], method, ny, nx, my, st.T, (nx - 1) * mx + 2 * st.S + 1);
+  const ax = radius / dx;
+  const ay = radius / dy;
+  const compiled =
+    what === 'value'
+      ? [compile(diskStencil(b, ax, ay, 'value', 1), 1, 1)]
+      : [compile(diskStencil(b, ax, ay, 'dx', dx), -1, 1), compile(transposeDense(diskStencil(b, ay, ax, 'dx', dy)), 1, -1)];
+  const T = Math.max(...compiled.map((c) => c.T));
+  const S = Math.max(...compiled.map((c) => c.S));
+  return diskFftChosen(compiled, method, ny, nx, my, T, (nx - 1) * mx + 2 * S + 1);
 }
 
 /** g and ∇g for the uniform disk of the context's radius, into and as `c.result`. */

@@ -7,9 +7,10 @@
  * worker's dispatch table and the scheduler's typed `run` all derive from it, so a new kind is one
  * line here plus its handler in `src/runner/worker.ts`.
  */
-import type { ArgStyle, Box, Diagnostics, Landscape, LossOptions, Method, MethodResult, RunConfig } from '../engine/types';
+import type { ArgStyle, Box, Diagnostics, Landscape, LossOptions, Method, MethodResult, NoiseKind, RunConfig } from '../engine/types';
 import type { SweepCell, SweepTarget } from '../engine/sweep';
 import type { CurvatureProfile } from '../engine/suggest';
+import type { GradientGrid } from '../engine/landscape';
 import { isPackedMethodResult, unpackMethodResult, type PackedMethodResult } from '../engine/packedTrials';
 
 export type { ArgStyle, Method };
@@ -38,11 +39,20 @@ export interface WorkerTasks {
   /** f and the smoothed g on grid rows [rowFrom, rowTo) (rows along y, or slices; `landscapeRows`). */
   landscape(args: { rowFrom: number; rowTo: number; xStar?: number[] }): Landscape;
   /**
+   * 2-D: ∇g of one c(y) map's smoothing (`convexityRadii`) on grid rows [rowFrom, rowTo), for the
+   * diagnostics (engine/landscape.ts `smoothedGradientRows`); its arrays are transferred.
+   */
+  gradients(args: { radius: number; noise: NoiseKind; rowFrom: number; rowTo: number }): GradientGrid;
+  /**
    * Diagnostics need every method's merged trials (in config order) and the full landscape; the
    * landscape comes back as the result keeps it (d > 2: the slices through the x* found from the
-   * finals, engine/diagnostics.ts `finishRun`).
+   * finals, engine/diagnostics.ts `finishRun`). `gradients`: the `gradients` tasks' blocks joined
+   * per smoothing (2-D).
    */
-  diagnostics(args: { landscape: Landscape; methods: MethodResult[] }): { landscape: Landscape; diagnostics: Diagnostics };
+  diagnostics(args: { landscape: Landscape; methods: MethodResult[]; gradients?: GradientGrid[] }): {
+    landscape: Landscape;
+    diagnostics: Diagnostics;
+  };
   /** The smoothness constant L of Theorem 1 (a sweep computes it once for all cells). */
   smoothness(args: Record<string, never>): number;
   /** f's local curvature over the domain, for the suggested defaults (engine/suggest.ts). */

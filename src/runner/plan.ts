@@ -4,10 +4,11 @@
  * each phase took. No threads here: `pool.ts` submits the chunks to the scheduler.
  */
 import { totalSteps } from '../engine/schedule';
-import { landscapeRows, landscapeRowsSplit, mergeLandscapes } from '../engine/landscape';
+import { gradientRowsSplit, landscapeRows, landscapeRowsSplit, mergeLandscapes } from '../engine/landscape';
+import { convexityRadii } from '../engine/convexity';
 import { mergeMethodResults } from '../engine/sgd';
 import { methodRoles } from '../engine/config';
-import type { Landscape, MethodResult, RunConfig } from '../engine/types';
+import type { Landscape, MethodResult, NoiseKind, RunConfig } from '../engine/types';
 
 /** A part of a run: one method's trials (by its index in config.methods), the landscape, the diagnostics. */
 export type Phase = { method: number } | 'landscape' | 'diagnostics';
@@ -48,6 +49,19 @@ export function landscapeBlocks(config: RunConfig, workers: number): Range[] {
 }
 
 /**
+ * 2-D: the diagnostics' ∇g for each c(y) map's smoothing (`convexityRadii`) in row blocks, one per
+ * worker (one block for a disk that goes by FFT, `gradientRowsSplit`); none for other dimensions.
+ * Blocks give the same numbers bit for bit, so any worker count joins into the same maps.
+ */
+export function gradientBlocks(config: RunConfig, workers: number): Array<{ radius: number; noise: NoiseKind; rows: Range }> {
+  if (config.dim !== 2) return [];
+  const rows = landscapeRows(config);
+  return convexityRadii(config).flatMap(({ radius, noise }) =>
+    split(rows, gradientRowsSplit(config, radius, noise) ? Math.min(rows, workers) : 1).map((r) => ({ radius, noise, rows: r })),
+  );
+}
+
+/**
  * Progress weights, in steps of one trial: a trial chunk weighs its steps; the whole landscape
  * like ~1/4 of all trials (it is cheaper per unit), shared by its blocks in proportion to their
  * rows; the diagnostics like 1/20 of all trials.
@@ -57,6 +71,9 @@ export const weights = {
   landscape: (config: RunConfig, [from, to]: Range) =>
     ((to - from) / landscapeRows(config)) * Math.max(1, (config.trials * totalSteps(config)) / 4),
   diagnostics: (config: RunConfig) => Math.max(1, (config.trials * totalSteps(config)) / 20),
+  /** A ∇g block: like the diagnostics per smoothing, shared by its blocks in proportion to their rows. */
+  gradients: (config: RunConfig, [from, to]: Range) =>
+    ((to - from) / landscapeRows(config)) * Math.max(1, (config.trials * totalSteps(config)) / 20),
 };
 
 /** Progress over the whole run: each task's fraction done times its weight. */

@@ -15,6 +15,7 @@
 import { methodRoles } from '../engine/config';
 import { assembleResult } from '../engine/experiment';
 import { mergeMethodResults } from '../engine/sgd';
+import { joinGradientGrids, landscapeRows } from '../engine/landscape';
 import type { ExperimentResult, RunConfig } from '../engine/types';
 import type { LossRef, ModuleInfo, Task, TaskResultOf } from '../protocol/worker';
 import { Scheduler, type Job } from './scheduler';
@@ -24,6 +25,7 @@ import {
   PartialResults,
   PhaseClock,
   ProgressTally,
+  gradientBlocks,
   joinLandscape,
   landscapeBlocks,
   phaseLabel,
@@ -155,11 +157,24 @@ export class ExperimentRunner {
       const methodPs = config.methods.map((_, i) => trials(i));
       // When one fails the run ends; the others' later rejections are expected, not unhandled.
       for (const p of [...methodPs, landscapeP]) p.catch(() => undefined);
+      // 2-D: the c(y) maps' ∇g in row blocks on every worker, queued behind the trials (it needs
+      // neither them nor x*), so the diagnostics task below only reads it.
+      const gradientsP = Promise.all(
+        gradientBlocks(config, n).map(({ radius, noise, rows }) =>
+          submit(
+            { kind: 'gradients', args: { radius, noise, rowFrom: rows[0], rowTo: rows[1] } },
+            'diagnostics',
+            weights.gradients(config, rows),
+          ),
+        ),
+      ).then((parts) => joinGradientGrids(parts, landscapeRows(config)));
+      gradientsP.catch(() => undefined);
       const methods = [];
       for (const p of methodPs) methods.push(mergeMethodResults(await p));
       // d > 2: the landscape comes back with its slices through the x* found from the finals.
+      const gradients = config.dim === 2 ? await gradientsP : undefined;
       const { landscape, diagnostics } = await submit(
-        { kind: 'diagnostics', args: { landscape: await landscapeP, methods } },
+        { kind: 'diagnostics', args: { landscape: await landscapeP, methods, ...(gradients ? { gradients } : {}) } },
         'diagnostics',
         weights.diagnostics(config),
       );

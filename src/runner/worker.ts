@@ -13,7 +13,8 @@ import { asyncFailureDetail, toFailureDetail } from './failureDetail';
 import { claimRejection, inspectModule, loadLoss } from './load';
 import { OutputCapture, installWorkerGuards, type Scratch } from './guard';
 import { CancelledError, runTrials, type TrialHooks } from '../engine/sgd';
-import { computeLandscape } from '../engine/landscape';
+import { computeLandscape, smoothedGradientRows } from '../engine/landscape';
+import { analyticGradient } from '../engine/differences';
 import { finishRun } from '../engine/diagnostics';
 import { estimateSmoothness } from '../engine/smoothness';
 import { curvatureProfile } from '../engine/suggest';
@@ -113,7 +114,13 @@ const handlers: Handlers = {
         ctx.progress(done, total);
       },
     }),
-  diagnostics: ({ landscape, methods }, ctx) => finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar),
+  gradients: ({ radius, noise, rowFrom, rowTo }, ctx) =>
+    smoothedGradientRows(ctx.loss, ctx.config, radius, noise, rowFrom, rowTo, analyticGradient(ctx.loss, ctx.grad), (fraction) => {
+      if (ctx.cancelled()) throw new CancelledError();
+      ctx.progress(Math.round(fraction * 1000), 1000);
+    }),
+  diagnostics: ({ landscape, methods, gradients }, ctx) =>
+    finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar, { gradients }),
   smoothness: (_args, ctx) => estimateSmoothness(ctx.loss, ctx.config, ctx.grad),
   curvature: (_args, ctx) => curvatureProfile(ctx.loss, ctx.config),
   sweepTarget: (_args, ctx) => sweepTarget(ctx.loss, ctx.config, ctx.grad),
@@ -156,6 +163,13 @@ async function runTask(msg: RunTaskMessage, i32: Int32Array): Promise<Reply> {
     const { packed, transfer } = packMethodResult(result as TaskResultOf<'trials'>, config.dim);
     const reply: ResultMessage<'trials'> = { type: 'result', id: msg.id, kind: 'trials', result: packed };
     return { msg: reply, transfer };
+  }
+  if (msg.task.kind === 'gradients') {
+    const grid = result as TaskResultOf<'gradients'>;
+    return {
+      msg: { type: 'result', id: msg.id, kind: 'gradients', result: grid },
+      transfer: [grid.gradX.buffer, grid.gradY.buffer] as ArrayBuffer[],
+    };
   }
   return { msg: { type: 'result', id: msg.id, kind: msg.task.kind, result } as ResultMessage };
 }

@@ -1,0 +1,97 @@
+/**
+ * The diagnostics' heavy parts spread over the pool (src/runner/pool.ts, real worker threads from
+ * dist/worker.js, which `npm run test:unit` builds first): the 2-D c(y) maps' ∇g computed in row
+ * blocks by `gradients` tasks on every worker. The RESULT.json text must be the same byte for byte
+ * on 1, 2 and 3 workers, and the maps those of the one-thread computation (`runExperiment`, whose
+ * diagnostics compute ∇g for the whole grid at once).
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExperimentRunner } from '../../src/runner/pool';
+import { prepareRun } from '../../src/runner/prepare';
+import { gradientBlocks } from '../../src/runner/plan';
+import { runExperiment } from '../../src/engine/experiment';
+import { toResultFile } from '../../src/engine/resultFile';
+import { joinGradientGrids, smoothedGradientRows } from '../../src/engine/landscape';
+import { resultJson } from '../../src/cli/common';
+import type { ExperimentResult } from '../../src/engine/types';
+import { rastrigin, rastriginOptions } from '../../examples/rastrigin';
+
+const workerScript = join(__dirname, '..', '..', 'dist', 'worker.js');
+const bundleDir = join(mkdtempSync(join(tmpdir(), 'sgd-pool-diag-')), 'bundles');
+const runners: ExperimentRunner[] = [];
+after(() => runners.forEach((r) => r.dispose()));
+
+/** RESULT.json as the CLI writes it, without the timing (wall clock) and the start time. */
+function resultText(r: ExperimentResult): string {
+  const file = toResultFile(r) as unknown as Record<string, unknown>;
+  const { timing: _timing, startedAt: _startedAt, ...rest } = file;
+  return resultJson(rest);
+}
+
+async function runOn(workers: number, input: object): Promise<ExperimentResult> {
+  const r = new ExperimentRunner({ workerScript, workers });
+  runners.push(r);
+  const p = await prepareRun(r, join(__dirname, '..', '..', 'examples', 'rastrigin.ts'), input, { bundleDir });
+  return r.run(p.loss, p.config);
+}
+
+test('2-D: the c(y) maps from ∇g row blocks on 1, 2 and 3 workers — RESULT.json byte-identical, maps equal to one thread', async () => {
+  // Three maps: a disk (direct sums), a Gaussian (two 1-D passes) and f itself (the user's gradient).
+  const input = {
+    function: 'rastrigin',
+    trials: 6,
+    seed: 'grad-blocks',
+    resolution: 37,
+    stages: [
+      { lr: 0.005, radius: 0.5, steps: 60, noise: 'uniform' as const },
+      { lr: 0.005, radius: 0.3, steps: 40, noise: 'gaussian' as const },
+      { lr: 0.005, radius: 0, steps: 20, noise: 'none' as const },
+    ],
+  };
+  const [a, b, c] = [await runOn(1, input), await runOn(2, input), await runOn(3, input)];
+  // Three workers cut each smoothing into three blocks.
+  const blocks = gradientBlocks(a.config, 3);
+  assert.equal(blocks.length, 9, JSON.stringify(blocks.map((x) => [x.radius, x.noise, x.rows])));
+  const text = resultText(a);
+  assert.equal(resultText(b), text);
+  assert.equal(resultText(c), text);
+  assert.equal(a.diagnostics.convexity.length, 3);
+  const local = runExperiment(
+    (x) => rastrigin(x[0], x[1]),
+    (x, out) => {
+      const g = rastriginOptions.gradient!(x[0], x[1]) as number[];
+      out[0] = g[0];
+      out[1] = g[1];
+    },
+    a.config,
+  );
+  assert.deepEqual(local.diagnostics.convexity, a.diagnostics.convexity);
+  assert.deepEqual(local.diagnostics.theorem1, a.diagnostics.theorem1);
+  for (const m of a.diagnostics.convexity) assert.ok((m.values as number[][]).flat().filter(Number.isFinite).length > 30 * 30);
+});
+
+test('∇g row blocks joined in any order equal the whole grid bit for bit; a gap in the blocks is an error', () => {
+  const config = { dim: 2, resolution: 23, domain: { low: [-2, -1.5], high: [2.5, 2] } } as Parameters<typeof smoothedGradientRows>[1];
+  const loss = (x: Float64Array) => Math.sin(3 * x[0]) * Math.cos(2 * x[1]) + 0.1 * x[0] * x[0] * x[1];
+  for (const [radius, noise] of [
+    [0.4, 'uniform'],
+    [0.25, 'cube'],
+    [0.2, 'gaussian'],
+  ] as const) {
+    const whole = smoothedGradientRows(loss, config, radius, noise, 0, 23);
+    const parts = [
+      smoothedGradientRows(loss, config, radius, noise, 15, 23),
+      smoothedGradientRows(loss, config, radius, noise, 0, 7),
+      smoothedGradientRows(loss, config, radius, noise, 7, 15),
+    ];
+    const [joined] = joinGradientGrids(parts, 23);
+    assert.deepEqual(joined.gradX, whole.gradX, `${noise} ∂x`);
+    assert.deepEqual(joined.gradY, whole.gradY, `${noise} ∂y`);
+    assert.ok(whole.gradX.every(Number.isFinite) && whole.gradX.some((v) => v !== 0));
+    assert.throws(() => joinGradientGrids([parts[0], parts[1]], 23), /do not tile/);
+  }
+});
