@@ -261,6 +261,12 @@ export function computeDiagnostics(
 export interface DiagnosticsParts {
   /** 2-D: ∇g on the whole grid for each c(y) map's smoothing (`convexityRadii`), from `gradients` tasks. */
   gradients?: readonly GradientGrid[];
+  /**
+   * `pool`: the noise-model trials are left to the pool (`modelTrials` tasks on every worker, from
+   * `gradientNoise`, `targets` and `successRadius` of these diagnostics): `finishRun` says so by
+   * `modelTrialsPending` instead of running them on this thread.
+   */
+  modelTrials?: 'pool';
 }
 
 /**
@@ -277,7 +283,7 @@ export function finishRun(
   methods: MethodResult[],
   userXStar?: number[],
   parts: DiagnosticsParts = {},
-): { landscape: Landscape; diagnostics: Diagnostics } {
+): { landscape: Landscape; diagnostics: Diagnostics; modelTrialsPending?: true } {
   if (methods.length !== config.methods.length)
     throw new RangeError(`${methods.length} method results for ${config.methods.length} methods`);
   const roles = methodRoles(config);
@@ -300,12 +306,14 @@ export function finishRun(
   const radius = successRadiusOf(config, theorem);
   const found = chooseTargets(loss, grad, config, landscape, xStar, xStarSource, minima);
   const success = methods.map((m) => countSuccess(m.finals, m.divergedMask, found.targets, radius.radius, config.domain));
+  let modelTrialsPending: true | undefined;
   if (gradientNoise && loss.finiteSum && gradientNoise.covariance.flat().every(Number.isFinite)) {
     // 2-D: the measured noise's g and c(y) beside the isotropic model's.
     const landscapes = noiseLandscapes(loss, config, landscape, xStar, gradientNoise);
     if (landscapes) gradientNoise.landscapes = landscapes;
-    // Any d: which one the trials followed.
-    gradientNoise.modelTrials = noiseModelTrials(loss.finiteSum, config, sgd, gradientNoise, found.targets, radius.radius);
+    // Any d: which one the trials followed (on the pool's workers when it runs them).
+    if (parts.modelTrials === 'pool') modelTrialsPending = true;
+    else gradientNoise.modelTrials = noiseModelTrials(loss.finiteSum, config, sgd, gradientNoise, found.targets, radius.radius);
   }
   // d > 2: f, g and c(y) on a plane through x* (C's top eigenvectors for minibatch runs), paths projected.
   const plane = config.dim > 2 ? planeDiagnostics({ loss, config, xStar, sgd, noise: gradientNoise }) : undefined;
@@ -338,5 +346,5 @@ export function finishRun(
     ...(divergence ? { divergence } : {}),
     ...(plane ? { plane } : {}),
   };
-  return { landscape, diagnostics };
+  return { landscape, diagnostics, ...(modelTrialsPending ? { modelTrialsPending } : {}) };
 }

@@ -4,7 +4,9 @@
  * Gaussian kick in x-space — N(0, η²C(x*)) (the measured covariance, anisotropic) or N(0, σ²I) of
  * the same trace (the paper's isotropic picture) — and the full gradient ∇f in the step; their
  * success against the run's targets beside the minibatch trials'. Seeded per model and trial, so the
- * same on any number of workers.
+ * same on any number of workers: the pool runs them as `modelTrials` tasks, each model's trials in
+ * ranges on every worker (`gaussianModelFinals` from trial `first`), and joins the ranges in trial
+ * order (`modelTrialsSummary`); one thread runs them all here (`noiseModelTrials`).
  */
 import type { MethodResult, NoiseModelTrials, RunConfig } from './types';
 import { finiteSumGradient, type FiniteSum } from './finiteSum';
@@ -36,12 +38,42 @@ export function choleskyFactor(s: readonly (readonly number[])[]): number[][] {
   return L;
 }
 
+/** The two Gaussian noise models: kicks N(0, η²C(x*)) and N(0, σ²I) of the same trace. */
+export type NoiseModel = 'anisotropic' | 'isotropic';
+export const NOISE_MODELS: readonly NoiseModel[] = ['anisotropic', 'isotropic'];
+
+/** What the models are made of: the measured noise at x* (`GradientNoise`'s fields). */
+export interface ModelNoise {
+  lr: number;
+  covariance: number[][];
+  isotropicSigma: number;
+}
+
+/** The x-space kick covariance of a model: η²C(x*) (anisotropic) or σ²I (isotropic). */
+export function modelCovariance(noise: ModelNoise, model: NoiseModel): number[][] {
+  if (model === 'anisotropic') {
+    const eta2 = noise.lr * noise.lr;
+    return noise.covariance.map((r) => r.map((v) => eta2 * v));
+  }
+  const d = noise.covariance.length;
+  const s2 = noise.isotropicSigma * noise.isotropicSigma;
+  return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? s2 : 0)));
+}
+
+/** Finals of some trials of a model, in trial order (a diverged trial's final is NaN). */
+export interface ModelFinals {
+  finals: number[][];
+  diverged: boolean[];
+}
+
 /**
  * Finals y_T = x_T − η∇f(x_T) of the `sgd` method's stages from its own starts, with the x-space kick
  * of each minibatch stage drawn from N(0, Σ) instead of a batch and the full gradient ∇f (the mean
  * over the data) in the step; other stages keep no noise. A stage with its own box restarts from a
  * fresh uniform draw in it, as the trials do. A trial whose x leaves the finite numbers diverged
- * (its final NaN).
+ * (its final NaN). `sgd.starts` are trials `first`, `first` + 1, …: each trial draws from its own
+ * stream (by its index), so ranges of trials give the finals of the whole bit for bit.
+ * `onTrial(done, total)` after each trial (a throw stops it).
  */
 export function gaussianModelFinals(
   fs: FiniteSum,
@@ -49,7 +81,9 @@ export function gaussianModelFinals(
   sgd: Pick<MethodResult, 'starts'>,
   covariance: readonly (readonly number[])[],
   label: string,
-): { finals: number[][]; diverged: boolean[] } {
+  first = 0,
+  onTrial?: (done: number, total: number) => void,
+): ModelFinals {
   const d = config.dim;
   const spec = config.methods[methodRoles(config).sgd];
   const stages = config.stages.map((s) => methodStage(s, spec));
@@ -60,7 +94,8 @@ export function gaussianModelFinals(
   const z = new Float64Array(d);
   const finals: number[][] = [];
   const diverged: boolean[] = [];
-  sgd.starts.forEach((start, trial) => {
+  sgd.starts.forEach((start, i) => {
+    const trial = first + i;
     const normal = new Normal(stream(config.seed, `noise-model/${label}/${trial}`));
     for (let j = 0; j < d; j++) x[j] = start[j];
     let ok = true;
@@ -99,32 +134,36 @@ export function gaussianModelFinals(
       finals.push(Array.from(x, (v, j) => v - lr * g[j]));
     } else finals.push(new Array<number>(d).fill(NaN));
     diverged.push(!ok);
+    onTrial?.(i + 1, sgd.starts.length);
   });
   return { finals, diverged };
 }
 
+/** Whether a run's diagnostics will want the model trials: its `sgd` method has a minibatch stage. */
+export function modelTrialsExpected(config: RunConfig): boolean {
+  const spec = config.methods[methodRoles(config).sgd];
+  return config.stages.some((s) => methodStage(s, spec).noise === 'minibatch');
+}
+
+/** Ranges of a model's trials (in trial order) joined into its finals. */
+export function joinModelFinals(parts: readonly ModelFinals[]): ModelFinals {
+  return { finals: parts.flatMap((p) => p.finals), diverged: parts.flatMap((p) => p.diverged) };
+}
+
 /**
- * `gradientNoise.modelTrials`: the minibatch trials' success and that of the same stages with
- * Gaussian kicks of covariance η²C(x*) (`anisotropic`) and σ²I of the same trace (`isotropic`),
- * against `targets` within `successRadius` (success.ts's rule, in `domain`). They cost about as
- * much as GD's trials each.
+ * `gradientNoise.modelTrials` from each model's finals (all trials, in order): the minibatch trials'
+ * success and that of the Gaussian models against `targets` within `successRadius` (success.ts's
+ * rule, in `domain`).
  */
-export function noiseModelTrials(
-  fs: FiniteSum,
+export function modelTrialsSummary(
   config: RunConfig,
-  sgd: MethodResult,
-  noise: { lr: number; covariance: number[][]; isotropicSigma: number },
+  sgd: Pick<MethodResult, 'starts' | 'finals' | 'divergedMask'>,
   targets: number[][],
   successRadius: number,
+  models: Record<NoiseModel, ModelFinals>,
 ): NoiseModelTrials {
-  const d = config.dim;
-  const eta2 = noise.lr * noise.lr;
-  const aniso = noise.covariance.map((r) => r.map((v) => eta2 * v));
-  const s2 = noise.isotropicSigma * noise.isotropicSigma;
-  const iso = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? s2 : 0)));
   const count = (finals: number[][], diverged: boolean[]) => countSuccess(finals, diverged, targets, successRadius, config.domain).success;
-  const mA = gaussianModelFinals(fs, config, sgd, aniso, 'anisotropic');
-  const mI = gaussianModelFinals(fs, config, sgd, iso, 'isotropic');
+  const { anisotropic: mA, isotropic: mI } = models;
   return {
     trials: sgd.starts.length,
     minibatch: count(sgd.finals, sgd.divergedMask),
@@ -133,4 +172,21 @@ export function noiseModelTrials(
     anisotropicFinals: mA.finals,
     isotropicFinals: mI.finals,
   };
+}
+
+/**
+ * `gradientNoise.modelTrials` in one thread: the minibatch trials' success and that of the same
+ * stages with Gaussian kicks of covariance η²C(x*) (`anisotropic`) and σ²I of the same trace
+ * (`isotropic`). They cost about as much as GD's trials each.
+ */
+export function noiseModelTrials(
+  fs: FiniteSum,
+  config: RunConfig,
+  sgd: MethodResult,
+  noise: ModelNoise,
+  targets: number[][],
+  successRadius: number,
+): NoiseModelTrials {
+  const run = (model: NoiseModel) => gaussianModelFinals(fs, config, sgd, modelCovariance(noise, model), model);
+  return modelTrialsSummary(config, sgd, targets, successRadius, { anisotropic: run('anisotropic'), isotropic: run('isotropic') });
 }

@@ -11,6 +11,7 @@ import type { ArgStyle, Box, Diagnostics, Landscape, LossOptions, Method, Method
 import type { SweepCell, SweepTarget } from '../engine/sweep';
 import type { CurvatureProfile } from '../engine/suggest';
 import type { GradientGrid } from '../engine/landscape';
+import type { ModelFinals, ModelNoise, NoiseModel } from '../engine/noiseModelTrials';
 import { isPackedMethodResult, unpackMethodResult, type PackedMethodResult } from '../engine/packedTrials';
 
 export type { ArgStyle, Method };
@@ -47,12 +48,19 @@ export interface WorkerTasks {
    * Diagnostics need every method's merged trials (in config order) and the full landscape; the
    * landscape comes back as the result keeps it (d > 2: the slices through the x* found from the
    * finals, engine/diagnostics.ts `finishRun`). `gradients`: the `gradients` tasks' blocks joined
-   * per smoothing (2-D).
+   * per smoothing (2-D). The noise-model trials are left to `modelTrials` tasks: `modelTrialsPending`
+   * says they are due (a minibatch run with a finite covariance).
    */
   diagnostics(args: { landscape: Landscape; methods: MethodResult[]; gradients?: GradientGrid[] }): {
     landscape: Landscape;
     diagnostics: Diagnostics;
+    modelTrialsPending?: true;
   };
+  /**
+   * The `sgd` method's trials [from, to) rerun under a Gaussian noise model (engine/noiseModelTrials.ts
+   * `gaussianModelFinals`): `starts` are those trials' starts, `noise` the diagnostics' measured noise.
+   */
+  modelTrials(args: { model: NoiseModel; from: number; to: number; starts: number[][]; noise: ModelNoise }): ModelFinals;
   /** The smoothness constant L of Theorem 1 (a sweep computes it once for all cells). */
   smoothness(args: Record<string, never>): number;
   /** f's local curvature over the domain, for the suggested defaults (engine/suggest.ts). */

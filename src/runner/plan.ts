@@ -62,6 +62,14 @@ export function gradientBlocks(config: RunConfig, workers: number): Array<{ radi
 }
 
 /**
+ * Trial ranges of each noise-model rerun (`modelTrials` tasks): one per worker. Each trial draws from
+ * its own stream, so the ranges join into the one-thread finals on any worker count.
+ */
+export function modelTrialChunks(config: RunConfig, workers: number): Range[] {
+  return split(config.trials, Math.max(1, Math.min(config.trials, workers)));
+}
+
+/**
  * Progress weights, in steps of one trial: a trial chunk weighs its steps; the whole landscape
  * like ~1/4 of all trials (it is cheaper per unit), shared by its blocks in proportion to their
  * rows; the diagnostics like 1/20 of all trials.
@@ -76,6 +84,9 @@ export const weights = {
     ((to - from) / landscapeRows(config)) * Math.max(1, (config.trials * totalSteps(config)) / 20),
 };
 
+/** A task's progress report: units done of its own total. */
+export type Report = (done: number, total: number) => void;
+
 /** Progress over the whole run: each task's fraction done times its weight. */
 export class ProgressTally {
   private readonly done = new Map<number, number>();
@@ -83,7 +94,7 @@ export class ProgressTally {
   private nextKey = 0;
 
   /** Adds a task of this weight; returns its report function (units done of the task's own total). */
-  add(weight: number): (done: number, total: number) => void {
+  add(weight: number): Report {
     const key = this.nextKey++;
     this.total += weight;
     this.done.set(key, 0);

@@ -16,6 +16,7 @@ import { methodRoles } from '../engine/config';
 import { assembleResult } from '../engine/experiment';
 import { mergeMethodResults } from '../engine/sgd';
 import { joinGradientGrids, landscapeRows } from '../engine/landscape';
+import { NOISE_MODELS, joinModelFinals, modelTrialsExpected, modelTrialsSummary } from '../engine/noiseModelTrials';
 import type { ExperimentResult, RunConfig } from '../engine/types';
 import type { LossRef, ModuleInfo, Task, TaskResultOf } from '../protocol/worker';
 import { Scheduler, type Job } from './scheduler';
@@ -26,12 +27,14 @@ import {
   PhaseClock,
   ProgressTally,
   gradientBlocks,
+  modelTrialChunks,
   joinLandscape,
   landscapeBlocks,
   phaseLabel,
   trialChunks,
   weights,
   type Phase,
+  type Report,
   type RunPartial,
 } from './plan';
 
@@ -110,8 +113,9 @@ export class ExperimentRunner {
     const partial = new PartialResults(config, ro.onPartial, ro.partialIntervalMs);
 
     const work = async (pool: BatchSubmit, fail: (e: unknown) => void): Promise<ExperimentResult> => {
-      const submit = <T extends Task>(task: T, phase: Phase, weight: number): Promise<TaskResultOf<T['kind']>> => {
-        const report = tally.add(weight);
+      /** `weight`: a task's progress weight, or the report of one reserved before (`tally.add`). */
+      const submit = <T extends Task>(task: T, phase: Phase, weight: number | Report): Promise<TaskResultOf<T['kind']>> => {
+        const report = typeof weight === 'number' ? tally.add(weight) : weight;
         const job = pool(config, task, {
           onProgress: (done, total) => {
             report(done, total);
@@ -123,6 +127,9 @@ export class ExperimentRunner {
           return r;
         });
       };
+      // The noise-model trials come after the diagnostics; their progress is counted from the start.
+      const modelRanges = modelTrialsExpected(config) ? modelTrialChunks(config, n) : [];
+      const modelReports = NOISE_MODELS.flatMap(() => modelRanges.map((range) => tally.add(weights.trials(config, range))));
       // Trials and landscape rows are independent: queue them all at once, the landscape first
       // (the live charts draw over it, and it meets the loss all over the domain early).
       const landscapeP = Promise.all(
@@ -173,12 +180,38 @@ export class ExperimentRunner {
       for (const p of methodPs) methods.push(mergeMethodResults(await p));
       // d > 2: the landscape comes back with its slices through the x* found from the finals.
       const gradients = config.dim === 2 ? await gradientsP : undefined;
-      const { landscape, diagnostics } = await submit(
+      const roles = methodRoles(config);
+      const { landscape, diagnostics, modelTrialsPending } = await submit(
         { kind: 'diagnostics', args: { landscape: await landscapeP, methods, ...(gradients ? { gradients } : {}) } },
         'diagnostics',
         weights.diagnostics(config),
       );
-      const roles = methodRoles(config);
+      const noise = diagnostics.gradientNoise;
+      if (modelTrialsPending && noise) {
+        // The noise-model trials: each model's trial ranges on every worker, joined in trial order.
+        const sgd = methods[roles.sgd];
+        const { lr, covariance, isotropicSigma } = noise;
+        const finals = await Promise.all(
+          NOISE_MODELS.map((model, k) =>
+            Promise.all(
+              (modelRanges.length ? modelRanges : modelTrialChunks(config, n)).map(([from, to], i) =>
+                submit(
+                  {
+                    kind: 'modelTrials',
+                    args: { model, from, to, starts: sgd.starts.slice(from, to), noise: { lr, covariance, isotropicSigma } },
+                  },
+                  'diagnostics',
+                  modelReports[k * modelRanges.length + i] ?? weights.trials(config, [from, to]),
+                ),
+              ),
+            ).then(joinModelFinals),
+          ),
+        );
+        noise.modelTrials = modelTrialsSummary(config, sgd, diagnostics.targets, diagnostics.successRadius, {
+          anisotropic: finals[0],
+          isotropic: finals[1],
+        });
+      } else modelReports.forEach((report) => report(1, 1));
       const methodsMs = config.methods.map((_, method) => clock.ms({ method }));
       const timing = {
         trialsMs: methodsMs[roles.sgd],

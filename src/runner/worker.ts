@@ -16,6 +16,7 @@ import { CancelledError, runTrials, type TrialHooks } from '../engine/sgd';
 import { computeLandscape, smoothedGradientRows } from '../engine/landscape';
 import { analyticGradient } from '../engine/differences';
 import { finishRun } from '../engine/diagnostics';
+import { gaussianModelFinals, modelCovariance } from '../engine/noiseModelTrials';
 import { estimateSmoothness } from '../engine/smoothness';
 import { curvatureProfile } from '../engine/suggest';
 import { sweepCell, sweepTarget } from '../engine/sweep';
@@ -120,7 +121,16 @@ const handlers: Handlers = {
       ctx.progress(Math.round(fraction * 1000), 1000);
     }),
   diagnostics: ({ landscape, methods, gradients }, ctx) =>
-    finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar, { gradients }),
+    finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar, { gradients, modelTrials: 'pool' }),
+  modelTrials: ({ model, from, to, starts, noise }, ctx) => {
+    const fs = ctx.loss.finiteSum;
+    if (!fs) throw new RangeError(`${ctx.config.function} is not a finite sum: no noise-model trials`);
+    if (starts.length !== to - from) throw new RangeError(`${starts.length} starts for trials [${from}, ${to})`);
+    return gaussianModelFinals(fs, ctx.config, { starts }, modelCovariance(noise, model), model, from, (done, total) => {
+      if (ctx.cancelled()) throw new CancelledError();
+      ctx.progress(done, total);
+    });
+  },
   smoothness: (_args, ctx) => estimateSmoothness(ctx.loss, ctx.config, ctx.grad),
   curvature: (_args, ctx) => curvatureProfile(ctx.loss, ctx.config),
   sweepTarget: (_args, ctx) => sweepTarget(ctx.loss, ctx.config, ctx.grad),

@@ -1,9 +1,10 @@
 /**
  * The diagnostics' heavy parts spread over the pool (src/runner/pool.ts, real worker threads from
  * dist/worker.js, which `npm run test:unit` builds first): the 2-D c(y) maps' ∇g computed in row
- * blocks by `gradients` tasks on every worker. The RESULT.json text must be the same byte for byte
- * on 1, 2 and 3 workers, and the maps those of the one-thread computation (`runExperiment`, whose
- * diagnostics compute ∇g for the whole grid at once).
+ * blocks by `gradients` tasks on every worker, and the noise-model trials of a minibatch run in
+ * trial ranges by `modelTrials` tasks. The RESULT.json text must be the same byte for byte on 1, 2
+ * and 3 workers, and the numbers those of the one-thread computation (`runExperiment`, whose
+ * diagnostics compute ∇g for the whole grid at once and every model trial in turn).
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExperimentRunner } from '../../src/runner/pool';
 import { prepareRun } from '../../src/runner/prepare';
-import { gradientBlocks } from '../../src/runner/plan';
+import { gradientBlocks, modelTrialChunks } from '../../src/runner/plan';
+import { loadLoss } from '../../src/runner/load';
+import { sharedBufferBytes, sharedCallOffset } from '../../src/protocol/worker';
 import { runExperiment } from '../../src/engine/experiment';
 import { toResultFile } from '../../src/engine/resultFile';
 import { joinGradientGrids, smoothedGradientRows } from '../../src/engine/landscape';
@@ -94,4 +97,35 @@ test('∇g row blocks joined in any order equal the whole grid bit for bit; a ga
     assert.ok(whole.gradX.every(Number.isFinite) && whole.gradX.some((v) => v !== 0));
     assert.throws(() => joinGradientGrids([parts[0], parts[1]], 23), /do not tile/);
   }
+});
+
+test('noise-model trials as trial ranges on 1, 2 and 3 workers: RESULT.json byte-identical, finals those of one thread', async () => {
+  const file = join(__dirname, '..', '..', 'examples', 'least-squares.ts');
+  // 7 trials: ranges of 7, 3 + 4 and 2 + 2 + 3 per model.
+  const input = { function: 'leastSquares', trials: 7, seed: 'model-ranges', resolution: 21, steps: 80 };
+  const results: ExperimentResult[] = [];
+  let prepared: Awaited<ReturnType<typeof prepareRun>> | undefined;
+  for (const workers of [1, 2, 3]) {
+    const r = new ExperimentRunner({ workerScript, workers });
+    runners.push(r);
+    prepared = await prepareRun(r, file, input, { bundleDir });
+    results.push(await r.run(prepared.loss, prepared.config));
+  }
+  const [a, b, c] = results;
+  const mt = a.diagnostics.gradientNoise?.modelTrials;
+  assert.ok(mt, 'a minibatch run has model trials');
+  assert.equal(mt.anisotropicFinals.length, 7);
+  assert.equal(mt.isotropicFinals.length, 7);
+  assert.notDeepEqual(mt.anisotropicFinals, mt.isotropicFinals);
+  assert.equal(modelTrialChunks(a.config, 3).length, 3);
+  const text = resultText(a);
+  assert.equal(resultText(b), text);
+  assert.equal(resultText(c), text);
+  // One thread: the same guarded loss the worker loads, every phase in runExperiment.
+  const config = prepared!.config;
+  const shared = new SharedArrayBuffer(sharedBufferBytes(config.dim));
+  const scratch = { i32: new Int32Array(shared, 0, 4), input: new Float64Array(shared, sharedCallOffset(config.dim), config.dim) };
+  const { loss, grad } = await loadLoss(prepared!.loss, config, scratch);
+  const local = runExperiment(loss, grad, config);
+  assert.deepEqual(local.diagnostics.gradientNoise?.modelTrials, mt);
 });
