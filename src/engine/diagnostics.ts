@@ -257,6 +257,39 @@ export function computeDiagnostics(
   return finishRun(loss, grad, config, landscape, methods, userXStar).diagnostics;
 }
 
+/**
+ * Of each method, what `finishRun` reads, the other arrays left empty: what the pool sends the
+ * diagnostics task. Of every method its finals and divergence (histogram, success, x*'s search); of
+ * the `sgd` method (methodRoles) also its starts and stage finals (Theorem 1, the model trials),
+ * sampled paths and checkpoints (Theorem 3, the noise along the paths, the plane) and the Figure 5
+ * sums with Theorem 3's per-trial checkpoints — and, only when the sums are missing, the per-trial
+ * finals x_T and gradient norms they are summed from (`trajectoryDiagnostics`). Never read:
+ * final losses and snapshots (the view's), and other methods' paths and per-trial series.
+ */
+export function diagnosticsInput(config: RunConfig, methods: readonly MethodResult[]): MethodResult[] {
+  const sgdIndex = methodRoles(config).sgd;
+  return methods.map((m, i) => {
+    const unread = { finalLoss: [], snapshots: [], snapshotSteps: [] };
+    if (i === sgdIndex) return m.figure5 ? { ...m, ...unread, finalX: [], stochasticGradNorm: [] } : { ...m, ...unread };
+    return {
+      finals: m.finals,
+      finalsAre: m.finalsAre,
+      divergedMask: m.divergedMask,
+      diverged: m.diverged,
+      ...unread,
+      finalX: [],
+      starts: [],
+      paths: [],
+      pathTrials: [],
+      pathSteps: [],
+      checkpoints: [],
+      checkpointSteps: [],
+      stochasticGradNorm: [],
+      stageFinals: [],
+    };
+  });
+}
+
 /** What the pool computed for the diagnostics on all its workers beforehand (absent: computed here). */
 export interface DiagnosticsParts {
   /** 2-D: ∇g on the whole grid for each c(y) map's smoothing (`convexityRadii`), from `gradients` tasks. */

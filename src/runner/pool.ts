@@ -14,6 +14,7 @@
  */
 import { methodRoles } from '../engine/config';
 import { assembleResult } from '../engine/experiment';
+import { diagnosticsInput } from '../engine/diagnostics';
 import { mergeMethodResults } from '../engine/sgd';
 import { joinGradientGrids, landscapeRows } from '../engine/landscape';
 import { NOISE_MODELS, joinModelFinals, modelTrialsExpected, modelTrialsSummary } from '../engine/noiseModelTrials';
@@ -182,7 +183,11 @@ export class ExperimentRunner {
       const gradients = config.dim === 2 ? await gradientsP : undefined;
       const roles = methodRoles(config);
       const { landscape, diagnostics, modelTrialsPending } = await submit(
-        { kind: 'diagnostics', args: { landscape: await landscapeP, methods, ...(gradients ? { gradients } : {}) } },
+        {
+          kind: 'diagnostics',
+          // Only what the diagnostics read (the full methods stay here for the result).
+          args: { landscape: await landscapeP, methods: diagnosticsInput(config, methods), ...(gradients ? { gradients } : {}) },
+        },
         'diagnostics',
         weights.diagnostics(config),
       );

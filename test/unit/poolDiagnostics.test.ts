@@ -22,6 +22,13 @@ import { joinGradientGrids, smoothedGradientRows } from '../../src/engine/landsc
 import { resultJson } from '../../src/cli/common';
 import type { ExperimentResult } from '../../src/engine/types';
 import { rastrigin, rastriginOptions } from '../../examples/rastrigin';
+import { serialize } from 'node:v8';
+import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../../src/engine/finiteSum';
+import { resolveConfig } from '../../src/engine/config';
+import { methodRoles } from '../../src/engine/methods';
+import { mergeMethodResults, runTrials } from '../../src/engine/sgd';
+import { computeLandscape } from '../../src/engine/landscape';
+import { diagnosticsInput, finishRun } from '../../src/engine/diagnostics';
 
 const workerScript = join(__dirname, '..', '..', 'dist', 'worker.js');
 const bundleDir = join(mkdtempSync(join(tmpdir(), 'sgd-pool-diag-')), 'bundles');
@@ -128,4 +135,53 @@ test('noise-model trials as trial ranges on 1, 2 and 3 workers: RESULT.json byte
   const { loss, grad } = await loadLoss(prepared!.loss, config, scratch);
   const local = runExperiment(loss, grad, config);
   assert.deepEqual(local.diagnostics.gradientNoise?.modelTrials, mt);
+});
+
+test('the diagnostics task gets only what it reads: the same diagnostics from diagnosticsInput as from the full methods (d = 3 minibatch, plane and paths)', () => {
+  // f(w) = (1/n) Σ ½(w·aᵢ − yᵢ)² + a ripple, in 3-D: x* from the finals, the noise along the paths, the plane.
+  const a = [
+    [1, 0.2, -0.5],
+    [0.3, 1, 0.1],
+    [-0.4, 0.6, 1],
+    [0.8, -0.3, 0.2],
+    [0.1, 0.9, -0.7],
+    [-1, 0.4, 0.5],
+  ];
+  const y = [0.5, -1, 2, 0.3, 1.2, -0.4];
+  const fs: FiniteSum = {
+    n: a.length,
+    example: (w, i) => 0.5 * (w[0] * a[i][0] + w[1] * a[i][1] + w[2] * a[i][2] - y[i]) ** 2 + 0.05 * Math.cos(3 * w[0]),
+    exampleGradient: (w, i, out) => {
+      const r = w[0] * a[i][0] + w[1] * a[i][1] + w[2] * a[i][2] - y[i];
+      for (let j = 0; j < 3; j++) out[j] = r * a[i][j];
+      out[0] -= 0.15 * Math.sin(3 * w[0]);
+    },
+  };
+  const config = resolveConfig(
+    {
+      function: 'ls3',
+      dim: 3,
+      trials: 9,
+      seed: 'slim',
+      resolution: 15,
+      init: { low: [-1, -1, -1], high: [1, 1, 1] },
+      domain: { low: [-3, -3, -3], high: [3, 3, 3] },
+      stages: [{ lr: 0.2, steps: 60, noise: 'minibatch', batchSize: 2 }],
+    },
+    { dim: 3, examples: a.length },
+  );
+  const loss = finiteSumLoss(fs);
+  const grad = finiteSumGradient(fs, 0);
+  const methods = config.methods.map((m) => mergeMethodResults([runTrials(loss, grad, config, m, 0, config.trials, {})]));
+  const landscape = computeLandscape(loss, config, {});
+  const slim = diagnosticsInput(config, methods);
+  const full = finishRun(loss, grad, config, landscape, methods);
+  assert.deepEqual(finishRun(loss, grad, config, landscape, slim), full);
+  assert.ok(full.diagnostics.plane && full.diagnostics.gradientNoise?.modelTrials, 'the plane and the model trials ran');
+  const gd = slim[methodRoles(config).gd];
+  assert.ok(
+    methods[methodRoles(config).gd].starts.length === 9 && gd.starts.length === 0 && gd.paths.length === 0,
+    "GD's per-trial arrays stay behind",
+  );
+  assert.ok(serialize(slim).length < serialize(methods).length);
 });
