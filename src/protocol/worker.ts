@@ -90,13 +90,21 @@ export type Task<K extends TaskKind = TaskKind> = { [P in K]: { kind: P; args: T
 
 /** What a worker learned by loading the module (never done on the host thread). */
 export interface ModuleInfo {
-  /** Exported functions with their declared parameter count (`fn.length`). */
-  functions: Array<{ name: string; length: number }>;
+  /**
+   * Exported functions with their declared parameter count (`fn.length`), the 1-based line where
+   * each begins in the user's file (from the bundle's source map; absent when not known) and
+   * whether it is async or a generator.
+   */
+  functions: Array<{ name: string; length: number; line?: number; form?: 'async' | 'generator' }>;
   /** `<exportName>Options` without the gradient function and the examples. */
   options?: Omit<LossOptions, 'gradient' | 'data'>;
   hasGradient: boolean;
   /** A finite-sum loss (`<exportName>Options.data`): the number of examples n. */
   examples?: number;
+  /** `<exportName>Options` has a `data` key whose value is undefined when the file runs. */
+  dataUndefined?: boolean;
+  /** 1-based line of `<exportName>Options.gradient` in the user's file, when known (as `functions[].line`). */
+  gradientLine?: number;
 }
 
 /**

@@ -8,7 +8,9 @@
  * as `loading` for the host's watchdog, and waits one turn of the event loop so that a promise the
  * module's top level rejects without a handler fails the load at once.
  */
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { createRequire, findSourceMap } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { adaptExample, adaptLoss } from '../engine/adapt';
 import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../engine/finiteSum';
 import type { Gradient, Loss, LossOptions, RunConfig } from '../engine/types';
@@ -69,9 +71,15 @@ async function loadModule(bundlePath: string, i32: Int32Array): Promise<Record<s
 /** Exports and options, JSON-safe (functions dropped, numbers checked by resolveConfig later). */
 export async function inspectModule(ref: LossRef, i32: Int32Array): Promise<ModuleInfo> {
   const mod = await loadModule(ref.bundlePath, i32);
+  const lineOf = sourceLines(ref);
   const functions = Object.keys(mod)
     .filter((k) => typeof mod[k] === 'function')
-    .map((name) => ({ name, length: (mod[name] as (...a: unknown[]) => unknown).length }));
+    .map((name) => {
+      const fn = mod[name] as (...a: unknown[]) => unknown;
+      const form = functionForm(fn);
+      const line = lineOf(fn);
+      return { name, length: fn.length, ...(line !== undefined ? { line } : {}), ...(form ? { form } : {}) };
+    });
   const raw = mod[`${ref.exportName}Options`];
   if (raw === undefined) return { functions, hasGradient: false };
   if (typeof raw !== 'object' || raw === null) {
@@ -84,8 +92,56 @@ export async function inspectModule(ref: LossRef, i32: Int32Array): Promise<Modu
   // Structured-clone safe: plain data only, non-finite numbers kept (resolveConfig reports them as they are).
   const options = plainData(rest, 0, { left: 100_000 }) as ModuleInfo['options'];
   const info: ModuleInfo = { functions, options, hasGradient: typeof gradient === 'function' };
+  if (typeof gradient === 'function') {
+    const line = lineOf(gradient);
+    if (line !== undefined) info.gradientLine = line;
+  }
   if (data !== undefined) info.examples = examplesOf(ref, mod).length;
+  else if ('data' in raw) info.dataUndefined = true;
   return info;
+}
+
+/** Async functions and generators (what `fn.length` and the name cannot tell from a plain function). */
+function functionForm(fn: (...a: unknown[]) => unknown): 'async' | 'generator' | undefined {
+  const tag = Object.prototype.toString.call(fn);
+  if (tag === '[object AsyncFunction]') return 'async';
+  if (tag === '[object GeneratorFunction]' || tag === '[object AsyncGeneratorFunction]') return 'generator';
+  return undefined;
+}
+
+/**
+ * The 1-based line of the user's file (`ref.sourceFile`) where a function of the bundle begins: its
+ * source text, found exactly once in the bundle, mapped back through the bundle's source map
+ * (esbuild writes it; the worker enables source maps before loading). Undefined for a function
+ * found nowhere or twice in the bundle, or written in another file (an import): messages then name
+ * the file without a line. This is how `run` gets a loss's line without parsing the file.
+ */
+function sourceLines(ref: LossRef): (fn: unknown) => number | undefined {
+  let text: string | undefined;
+  const map = findSourceMap(ref.bundlePath);
+  const source = pathToFileURL(ref.sourceFile).href;
+  return (fn) => {
+    if (!map || typeof fn !== 'function') return undefined;
+    let src: string;
+    try {
+      src = Function.prototype.toString.call(fn);
+    } catch {
+      return undefined;
+    }
+    try {
+      text ??= readFileSync(ref.bundlePath, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const at = text.indexOf(src);
+    if (at < 0 || text.indexOf(src, at + 1) >= 0) return undefined;
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    let line = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+    const entry = map.findEntry(line, at - lineStart);
+    if (!entry || !('originalSource' in entry) || entry.originalSource !== source) return undefined;
+    return entry.originalLine + 1;
+  };
 }
 
 /** Most examples a finite-sum loss may have. */

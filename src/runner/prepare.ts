@@ -134,7 +134,31 @@ export interface BundledLoss {
 }
 
 /**
- * Bundle the file (the given text, else the file on disk) and inspect it in a worker. Throws
+ * The exports that may be losses as a worker sees them: functions of at least one parameter, not
+ * async, not generators, not `<name>Options`. The static discovery (discover.ts) keeps only those
+ * whose parameters are typed as numbers, so its losses are among these.
+ */
+function runtimeLosses(info: ModuleInfo): ModuleInfo['functions'] {
+  return info.functions.filter((f) => f.length > 0 && !f.form && !f.name.endsWith('Options'));
+}
+
+/**
+ * Whether the export as loaded settles the run without the static discovery: a plain function of
+ * k ≥ 2 numbers (besides a finite sum's example), which the discovery could only call k scalars
+ * (or no loss, when the run takes it as k numbers all the same), with its line — and its
+ * gradient's — known from the bundle. One parameter may be a number or an array, which only its
+ * type annotation tells; a `data` key that is undefined at run time gets the discovery's message.
+ */
+function runtimeDecides(fn: ModuleInfo['functions'][number], info: ModuleInfo): boolean {
+  const pointParams = fn.length - (info.examples !== undefined ? 1 : 0);
+  return (
+    pointParams >= 2 && !fn.form && fn.line !== undefined && !info.dataUndefined && (!info.hasGradient || info.gradientLine !== undefined)
+  );
+}
+
+/**
+ * Bundle the file (the given text, else the file on disk) and inspect it in a worker (`exportName`
+ * '': the exports only, no options). Throws
  * BundleFailure (syntax), RunFailure (the module throws or hangs while loading) or
  * ConfigError on `function` when the export is missing once bundled.
  */
@@ -149,7 +173,7 @@ export async function bundleAndInspect(
   const t1 = Date.now();
   // dim is not known yet; inspect only loads the module and reads its exports.
   const info = await runner.inspect({ bundlePath, exportName, argStyle: 'scalars', dim: 1, sourceFile: file }, opts.signal);
-  if (!info.functions.some((f) => f.name === exportName)) {
+  if (exportName !== '' && !info.functions.some((f) => f.name === exportName)) {
     const names = info.functions.map((f) => f.name);
     throw new ConfigError(
       'function',
@@ -190,41 +214,61 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
   const raw = input as RunConfigInput;
   const abs = resolve(file);
   const text = opts.sourceText ?? (await readLossFile(abs));
-  // esbuild bundles in its own process while the TypeScript compiler (loaded on first use) reads
-  // the exports here; a syntax error still surfaces from the bundling, as before.
   const bundled = bundleLossFile(abs, { outDir: opts.bundleDir, contents: text });
   bundled.catch(() => undefined);
-  const losses = discoverLosses(text, abs);
-  const exportName = chooseExport(losses, raw.function, abs);
-  const discovered = losses.find((l) => l.name === exportName);
-  const { bundlePath, info, warnings, bundleMs, inspectMs } = await bundleAndInspect(runner, abs, exportName, {
-    ...opts,
-    sourceText: text,
-    bundled,
-  });
+  const inspect = (name: string) => bundleAndInspect(runner, abs, name, { ...opts, sourceText: text, bundled });
+  // The file's exports as a worker loads them decide the run when they can (no TypeScript compiler
+  // on this thread, which costs ~0.4 s to load); the static discovery decides the rest.
+  let static_: DiscoveredLoss[] | undefined;
+  const staticLosses = () => (static_ ??= discoverLosses(text, abs));
+  let exportName = raw.function;
+  if (exportName === undefined) {
+    const candidates = runtimeLosses((await inspect('')).info);
+    exportName = candidates.length === 1 ? candidates[0].name : chooseExport(staticLosses(), undefined, abs);
+  }
+  const { bundlePath, info, warnings, bundleMs, inspectMs } = await inspect(exportName);
   const runtime = info.functions.find((f) => f.name === exportName)!;
   const finiteSum = info.examples !== undefined;
-  if (discovered?.examples && !finiteSum) {
-    throw new ConfigError(
-      `${exportName}Options.data`,
-      `${exportName}Options.data is undefined when ${abs} runs, so ${exportName}'s last parameter (${discovered.examples.param}) gets no example; give the examples (an array, or a function returning one)`,
-    );
-  }
   // The point's parameters: all of them, or all but the trailing example of a finite sum.
   const pointParams = Math.max(1, runtime.length - (finiteSum ? 1 : 0));
 
   let argStyle: ArgStyle;
   let fixedDim: number | undefined;
-  if (discovered && (discovered.examples !== undefined) === finiteSum) {
-    argStyle = discovered.argStyle;
-    if (argStyle === 'scalars') fixedDim = discovered.dim ?? pointParams;
+  let discovered: DiscoveredLoss | undefined;
+  let line: number | undefined;
+  let gradientLine: number | undefined;
+  if (runtimeDecides(runtime, info)) {
+    // k ≥ 2 numbers: the static discovery would say k scalars too (or not call it a loss, and then
+    // the same rule below applies); the lines come from the bundle's source map.
+    argStyle = 'scalars';
+    fixedDim = pointParams;
+    line = runtime.line;
+    gradientLine = info.gradientLine;
   } else {
-    // Not statically visible (e.g. re-exported, or options built at run time): k ≥ 2 declared
-    // parameters means k numbers; one parameter is a number unless a dimension above 1 is asked for.
-    const dims = [raw.dim, info.options?.defaults?.dim, info.options?.dim];
-    const wantsArray = ((dims.find((d) => typeof d === 'number') as number | undefined) ?? 1) > 1 && pointParams <= 1;
-    argStyle = wantsArray ? 'array' : 'scalars';
-    if (argStyle === 'scalars') fixedDim = pointParams;
+    // One parameter (a number or an array? only its type says), or a line the bundle cannot give.
+    discovered = staticLosses().find((l) => l.name === exportName);
+    if (discovered?.examples && !finiteSum) {
+      throw new ConfigError(
+        `${exportName}Options.data`,
+        `${exportName}Options.data is undefined when ${abs} runs, so ${exportName}'s last parameter (${discovered.examples.param}) gets no example; give the examples (an array, or a function returning one)`,
+      );
+    }
+    if (discovered && (discovered.examples !== undefined) === finiteSum) {
+      argStyle = discovered.argStyle;
+      if (argStyle === 'scalars') fixedDim = discovered.dim ?? pointParams;
+    } else {
+      // Not statically visible (e.g. re-exported, or options built at run time): k ≥ 2 declared
+      // parameters means k numbers; one parameter is a number unless a dimension above 1 is asked for.
+      const dims = [raw.dim, info.options?.defaults?.dim, info.options?.dim];
+      const wantsArray = ((dims.find((d) => typeof d === 'number') as number | undefined) ?? 1) > 1 && pointParams <= 1;
+      argStyle = wantsArray ? 'array' : 'scalars';
+      if (argStyle === 'scalars') fixedDim = pointParams;
+    }
+    line = discovered ? discovered.line + 1 : undefined;
+    // Lines for failures without a stack (a hung call, memory, a gradient of the wrong shape).
+    const gradientAt =
+      info.options !== undefined ? staticExportLines(text, abs, `${exportName}Options`).get(`${exportName}Options.gradient`) : undefined;
+    gradientLine = gradientAt !== undefined ? gradientAt + 1 : undefined;
   }
   const runInput = { ...raw, function: exportName };
   const ctx: ResolveContext = {
@@ -243,18 +287,7 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
   if (budget && sizeKnown) resolveWithSources(runInput, { ...ctx, limit: budget });
   let config = first.config;
   const basis = first.defaultDomain;
-  // Lines for failures without a stack (a hung call, memory, a gradient of the wrong shape).
-  const gradientAt =
-    info.options !== undefined ? staticExportLines(text, abs, `${exportName}Options`).get(`${exportName}Options.gradient`) : undefined;
-  const loss: LossRef = {
-    bundlePath,
-    exportName,
-    argStyle,
-    dim: config.dim,
-    sourceFile: abs,
-    line: discovered ? discovered.line + 1 : undefined,
-    gradientLine: gradientAt !== undefined ? gradientAt + 1 : undefined,
-  };
+  const loss: LossRef = { bundlePath, exportName, argStyle, dim: config.dim, sourceFile: abs, line, gradientLine };
   if (basis) await widenDomain(runner, loss, config, basis, opts.signal);
   // Defaults that fit f: lr, radius and steps that no layer sets are derived from its curvature (on the final domain).
   let suggestion: PreparedRun['suggestion'];

@@ -81,3 +81,31 @@ test('bad settings exit 2 naming the setting; a throwing loss exits 1 naming fil
   assert.equal(run('--help').status, 0);
   assert.equal(run('frobnicate', 'x').status, 2);
 });
+
+test('run of a loss of k ≥ 2 numbers never loads the TypeScript compiler; its line comes from the bundle', () => {
+  // Reports at exit whether dist/typescript.js (the compiler, loaded on first use) was loaded.
+  const hook = join(dir, 'hook.cjs');
+  writeFileSync(
+    hook,
+    "process.on('exit', () => process.stderr.write(`[typescript: ${Object.keys(require.cache).some((k) => k.endsWith('typescript.js'))}]`));\n",
+  );
+  const traced = (...args: string[]) => spawnSync(process.execPath, ['-r', hook, cli, ...args], { encoding: 'utf8', cwd: root });
+  const two = traced('run', 'examples/sphere.ts', '--trials', '2', '--quiet');
+  assert.equal(two.status, 0, two.stderr);
+  assert.match(two.stderr, /\[typescript: false\]/);
+  // One parameter: a number or an array, which only its type says: the compiler reads it.
+  const one = traced('run', 'examples/paper-figure3.ts', '--trials', '2', '--quiet');
+  assert.equal(one.status, 0, one.stderr);
+  assert.match(one.stderr, /\[typescript: true\]/);
+  // A failure without a stack (a returned string) names the declaration's line, read from the
+  // bundle's source map: line 4 of this file, after a comment and a helper.
+  const loss = join(dir, 'strings.ts');
+  writeFileSync(
+    loss,
+    '// a loss that returns text\nconst half = (v: number) => v / 2;\n\nexport function words(x: number, y: number): number {\n  return `${half(x) + y}` as unknown as number;\n}\n',
+  );
+  const bad = traced('run', loss, '--trials', '2');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /words must return a number; .*strings\.ts:4\)/);
+  assert.match(bad.stderr, /\[typescript: false\]/);
+});

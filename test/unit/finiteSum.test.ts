@@ -125,7 +125,10 @@ test('examples/least-squares.ts through the worker: n counted, f the mean, GD he
   const prep = await prepareRun(runner, src, input, { bundleDir });
   assert.equal(prep.info.examples, 44);
   assert.equal(prep.config.dim, 2);
-  assert.deepEqual(prep.discovered?.examples, { param: 'e', n: null });
+  // leastSquares(w0, w1, e): two numbers and the example, settled by the loaded module alone (no
+  // static discovery); its line from the bundle's source map.
+  assert.equal(prep.discovered, undefined);
+  assert.deepEqual([prep.loss.argStyle, prep.loss.line], ['scalars', 36]);
   const result = await runner.run(prep.loss, prep.config);
   // The normal equations of the file's 44 points (rebuilt here by the file's own recipe).
   const { leastSquaresOptions } = await import('../../examples/least-squares');

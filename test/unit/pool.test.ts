@@ -206,7 +206,8 @@ test('inspect is its own message: a module whose top level hangs is stopped when
   assert.equal(f.detail.kind, 'cancelled'); // not 'timeout': the 60 s stall limit never came into it
   const ok = file('fine2.ts', 'export function fine(x: number) { return x * x; }\nexport const fineOptions = { dim: 1 };\n');
   const q = await prepareRun(r, ok, {}, { bundleDir });
-  assert.deepEqual(q.info.functions, [{ name: 'fine', length: 1 }]);
+  // Its line in fine2.ts from the bundle's source map (1-based).
+  assert.deepEqual(q.info.functions, [{ name: 'fine', length: 1, line: 1 }]);
   assert.deepEqual(q.info.options, { dim: 1 });
 });
 
