@@ -32,6 +32,7 @@ import { smoothingRadii, totalSteps } from './schedule';
 import { methodRoles } from './methods';
 import { methodStage } from './sgd';
 import { snapshotSteps } from './keptSteps';
+import { groupThousands } from './settingsText';
 import type { RunConfig } from './types';
 
 /** The most numbers one run's result may hold, counted as RESULT.json writes them. */
@@ -164,7 +165,7 @@ export function resultSize(config: RunConfig): ResultSize {
   return { total: parts.reduce((s, p) => s + p.numbers, 0) + rest, parts };
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = groupThousands;
 
 const fits = (config: RunConfig) => resultSize(config).total <= RESULT_NUMBERS_MAX;
 

@@ -4,6 +4,19 @@
  * Pure and bounded whatever the value (depth, length).
  */
 
+/**
+ * An integer with its thousands grouped by commas, as `toLocaleString('en-US')` writes it
+ * (1234567 → "1,234,567", -1000 → "-1,000"), without loading ICU (~70 ms on the first call);
+ * anything but a safe integer as `String` writes it.
+ */
+export function groupThousands(n: number): string {
+  if (!Number.isSafeInteger(n)) return String(n);
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 || Object.is(n, -0) ? `-${out}` : out;
+}
+
 /** A value as a message shows it: numbers as they are (Infinity included), long values cut. */
 export function describeValue(v: unknown, max = 80): string {
   switch (typeof v) {

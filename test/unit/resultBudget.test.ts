@@ -10,6 +10,7 @@ import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
 import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../../src/engine/finiteSum';
 import { RESULT_NUMBERS_MAX, largestFitting, resultBudgetProblem, resultSize } from '../../src/engine/resultBudget';
+import { groupThousands } from '../../src/engine/settingsText';
 import { toResultFile } from '../../src/engine/resultFile';
 import type { RunConfig, RunConfigInput } from '../../src/engine/types';
 
@@ -261,4 +262,12 @@ test('the budget names each setting as the user set it: RUN.json, the file with 
   );
   // Within the budget nothing is said.
   assert.equal(run({ trials: 1000 }, { base: { trials: 100_000 } }), 'fits');
+});
+
+test("the budget's messages group thousands as en-US does, without ICU (groupThousands)", () => {
+  const values = [0, 7, 12, 999, 1000, 1001, 12345, 999999, 1000000, 1234567, 42_500_000, Number.MAX_SAFE_INTEGER];
+  for (const v of [...values, ...values.map((x) => -x)]) assert.equal(groupThousands(v), v.toLocaleString('en-US'), String(v));
+  // Not safe integers: as String writes them.
+  for (const v of [1.5, NaN, Infinity, 1e21]) assert.equal(groupThousands(v), String(v));
+  // The refusal's text through it: the test above matches it against toLocaleString.
 });
