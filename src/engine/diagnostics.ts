@@ -36,7 +36,7 @@ import { EIGEN_MAX_DIM, gradientNoiseDiagnostics, symmetricEigen } from './gradi
 import { noiseLandscapes } from './noiseLandscapes';
 import { noiseModelTrials } from './noiseModelTrials';
 import { planeDiagnostics } from './plane';
-import { minimaOfFinals, type MinimaOfFinals } from './localMinima';
+import { minimaOfFinals, minimaTargets, type MinimaOfFinals } from './localMinima';
 import { lossGradient } from './differences';
 import { computeLandscape, sliceDirections, type GradientGrid, type LandscapeOptions } from './landscape';
 import { canonicalSign } from './planeGeometry';
@@ -321,9 +321,11 @@ export function finishRun(
     throw new RangeError(`${methods.length} method results for ${config.methods.length} methods`);
   const roles = methodRoles(config);
   const sgd = methods[roles.sgd];
-  const { xStar, xStarSource, minima } = checkedXStar(config, chooseXStar(loss, grad, config, given, userXStar, methods));
+  const { xStar, xStarSource, minima: searched } = checkedXStar(config, chooseXStar(loss, grad, config, given, userXStar, methods));
   const gradientNoise = gradientNoiseDiagnostics(loss.finiteSum, config, xStar, sgd);
   const landscape = slicesThroughXStar(loss, config, given, xStar, gradientNoise);
+  // The minima's value tolerance: f's range on the slices the result carries (through x*), not on those the search had.
+  const minima = searched && landscape !== given ? minimaTargets(searched, landscape) : searched;
   // 2-D ∇g does not depend on x*: the pool's blocks serve (d > 2 slices are recomputed through x*).
   const { convexity, stageC, stageCheck } = convexityAt(
     loss,

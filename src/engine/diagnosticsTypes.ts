@@ -188,7 +188,7 @@ export type TargetsSource = 'declared' | 'found' | 'descent' | 'x-star';
  * minimum of f reached by L-BFGS with backtracking from the lowest-f final of the trials.
  */
 export interface MinimaSearch {
-  /** The final x*'s descent started from: its method (index in config.methods), trial and f there; absent when it started from the slice grid's minimum (no usable final). */
+  /** The final whose descent reached x* (the lowest minimum found): its method (index in config.methods), trial and f there; absent when it started from the slice grid's minimum (no usable final). */
   start?: { method: number; trial: number; f: number };
   /** f(x*). */
   value: number;
@@ -213,7 +213,7 @@ export interface MinimaSearch {
   /** Distinct minima reached, and f at each, ascending. */
   minima: number;
   values: number[];
-  /** Minima within this of the lowest f are targets: 1e-4 of f's range on the landscape + 1e-9·max(1, |f(x*)|). */
+  /** Minima within this of the lowest f, f(x*), are targets: 1e-4 of f's range on the result's landscape (the slices through x*) + 1e-9·max(1, |f(x*)|). */
   valueTolerance: number;
   /** Minima closer than this (1e-3 of the domain diameter) are one. */
   mergeDistance: number;

@@ -7,9 +7,10 @@
  *
  * Success for such an f: a network's minima come in symmetric copies (hidden units permute, tanh
  * units flip sign), so one point undercounts. The targets are every distinct minimum the descent
- * from the finals reaches whose f lies within `valueTolerance` of the lowest found (the same share
- * of f's range on the landscape that 1-D and 2-D found targets use, `TARGET_SHARE`); success is
- * ending within the success radius of one of them (success.ts's rule, unchanged).
+ * from the finals reaches whose f lies within `valueTolerance` of the lowest found, x* (the same share
+ * of f's range on the landscape that 1-D and 2-D found targets use, `TARGET_SHARE`; the run takes the
+ * range on the slices through x* it returns, `minimaTargets`); success is ending within the success
+ * radius of one of them (success.ts's rule, unchanged).
  */
 import { descend, type DescentResult } from './descent';
 import { distance, inBox } from './geometry';
@@ -127,16 +128,23 @@ export interface MinimaOfFinals {
   xStar: number[];
   targets: number[][];
   search: MinimaSearch;
+  /** Every distinct minimum found, x* (the lowest) first, then in the order found (for `minimaTargets`). */
+  found: Array<{ x: number[]; f: number }>;
+  /** The finals left undescended by the cap, and the skip radius they are judged by. */
+  pastCap: Array<ArrayLike<number>>;
+  skipRadius: number;
 }
 
 /**
  * x* and the targets from the finals of every method (see the file comment). Finals that did not
  * diverge, with finite f, inside the domain, are taken lowest f first (ties: method, then trial);
- * one within `skipRadius` of a minimum already found at the lowest value is not descended again
- * (it is judged by distance), the others are, up to MAX_DESCENTS. The first descent (from the
- * lowest final) runs the Hessian check. x* is the first minimum found at the lowest value
- * (within the tolerance). `fallbackStart` (the slice grid's minimum) is descended when no final
- * qualifies. Undefined when no descent ends finite inside the domain.
+ * one within `skipRadius` of a minimum already found at the lowest value (within the value
+ * tolerance on `landscape`, the slices known before x*) is not descended again (it is judged by
+ * distance), the others are, up to MAX_DESCENTS. The first descent (from the lowest final) runs the
+ * Hessian check. x* is the lowest minimum found (the first found among equal values; the Hessian
+ * check is run from it when the first descent did not end there), so no tolerance decides it.
+ * `fallbackStart` (the slice grid's minimum) is descended when no final qualifies. Undefined when no
+ * descent ends finite inside the domain. The targets: `minimaTargets` on `landscape`.
  */
 export function minimaOfFinals(
   loss: Loss,
@@ -197,24 +205,24 @@ export function minimaOfFinals(
     add(first);
     if (minima.length === 0) return undefined;
   }
-  const best = bestOf();
-  const valueTolerance = tolerance(best);
-  const targets = minima.filter((m) => m.f <= best + valueTolerance);
-  // x*'s own descent record: the first descent when it found x*, else x*'s descent continued with the Hessian check.
-  const own = first && distance(first.x, targets[0].x) <= merge ? first : descendToMinimum(loss, gradient, targets[0].x, XSTAR_ITERATIONS);
+  // x*: the lowest minimum found (the first found among equal values), so it is a target whatever
+  // the tolerance; its own descent record: the first descent when it found x*, else x*'s descent
+  // continued with the Hessian check.
+  const lowest = minima.reduce((b, m) => (m.f < b.f ? m : b));
+  const own = first && distance(first.x, lowest.x) <= merge ? first : descendToMinimum(loss, gradient, lowest.x, XSTAR_ITERATIONS);
   const xStar = Array.from(own.x);
-  targets[0] = { ...targets[0], x: xStar };
-  const start = targets[0].from;
+  const value = loss(Float64Array.from(xStar));
+  const found = [{ ...lowest, x: xStar, f: Math.min(value, lowest.f) }, ...minima.filter((m) => m !== lowest)];
+  const start = lowest.from;
   const values = minima.map((m) => m.f).sort((a, b) => a - b);
-  // Past the cap, a final near no target is judged by distance alone: it may lie in a copy of the
-  // lowest minimum that no descent reached, so the success count may miss it (said in the words).
-  const capped = candidates.slice(stoppedAt).filter((c) => !targets.some((t) => distance(t.x, c.p) <= skipRadius)).length;
-  return {
+  const searched: Omit<MinimaOfFinals, 'targets' | 'search'> & { search: Omit<MinimaSearch, 'capped' | 'valueTolerance'> } = {
     xStar,
-    targets: targets.map((m) => m.x),
+    found: found.map(({ x, f }) => ({ x, f })),
+    pastCap: candidates.slice(stoppedAt).map((c) => c.p),
+    skipRadius,
     search: {
       ...(start ? { start } : {}),
-      value: loss(Float64Array.from(xStar)),
+      value,
       gradientNorm: own.gradientNorm,
       converged: own.converged,
       iterations: own.iterations,
@@ -222,11 +230,30 @@ export function minimaOfFinals(
       saddleEscapes: own.escapes,
       candidates: candidates.length,
       descents,
-      capped,
       minima: minima.length,
       values,
-      valueTolerance,
       mergeDistance: merge,
     },
   };
+  return minimaTargets(searched, landscape);
+}
+
+/**
+ * The targets among the minima found: those whose f lies within `valueTolerance` — TARGET_SHARE of
+ * f's range on `landscape` plus 1e-9·max(1, |f(x*)|) — of the lowest, x* (the lowest) first; and the
+ * finals past the cap near none of them (`capped`). `minimaOfFinals` calls it with the slices it
+ * had (computed before the trials); the run calls it again with the slices through x* it returns
+ * (diagnostics.ts finishRun), so the tolerance is f's range on the slices the result carries.
+ */
+export function minimaTargets(
+  m: Omit<MinimaOfFinals, 'targets' | 'search'> & { search: Omit<MinimaSearch, 'capped' | 'valueTolerance'> },
+  landscape: Landscape,
+): MinimaOfFinals {
+  const best = m.found[0].f;
+  const valueTolerance = TARGET_SHARE * landscapeRange(landscape) + 1e-9 * Math.max(1, Math.abs(best));
+  const targets = m.found.filter((t) => t.f <= best + valueTolerance).map((t) => t.x);
+  // Past the cap, a final near no target is judged by distance alone: it may lie in a copy of the
+  // lowest minimum that no descent reached, so the success count may miss it (said in the words).
+  const capped = m.pastCap.filter((p) => !targets.some((t) => distance(t, p) <= m.skipRadius)).length;
+  return { ...m, targets, search: { ...m.search, capped, valueTolerance } };
 }

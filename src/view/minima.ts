@@ -14,14 +14,14 @@ export function descentTargetsWhere(d: Pick<Diagnostics, 'targets' | 'successRad
 }
 
 /**
- * "x* is a local minimum of f found by descent (L-BFGS) from the lowest final (GD, trial 27): … Descent
+ * "x* is the lowest local minimum of f that descent (L-BFGS) from the finals reached, from GD's trial 27 (f = …): … Descent
  * from 139 of the 200 finals reached 96 distinct minima, f from 0.231 to 0.274; the 61 at f(x*) …
  * are the targets …". `methodName` names a method by its index in config.methods.
  */
 export function minimaSearchText(d: Pick<Diagnostics, 'targets'>, s: MinimaSearch, methodName: (i: number) => string): string {
   const from = s.start
-    ? `the lowest final (${methodName(s.start.method)}, trial ${s.start.trial + 1}, f = ${formatNumber(s.start.f, 4)})`
-    : 'the lowest point of the slices (no final was usable)';
+    ? `from the final of ${methodName(s.start.method)}, trial ${s.start.trial + 1} (f = ${formatNumber(s.start.f, 4)})`
+    : 'from the lowest point of the slices (no final was usable)';
   const curvature =
     s.minEigenvalue === undefined
       ? ''
@@ -54,9 +54,9 @@ export function minimaSearchText(d: Pick<Diagnostics, 'targets'>, s: MinimaSearc
   const targets =
     n === 1
       ? `x* alone is at the lowest value`
-      : `the ${n} at f(x*) within ${formatNumber(s.valueTolerance)} (1e-4 of f's range on the slices) are the targets: a success is a final within the success radius of any of them, so symmetric copies of a minimum (a network's hidden units permute and flip sign) count alike`;
+      : `the ${n} at f(x*) within ${formatNumber(s.valueTolerance)} (1e-4 of f's range on the slices through x*) are the targets: a success is a final within the success radius of any of them, so symmetric copies of a minimum (a network's hidden units permute and flip sign) count alike`;
   return (
-    `x* is a local minimum of f found by descent (L-BFGS with backtracking) from ${from}: f(x*) = ${formatNumber(s.value, 6)}, ‖∇f(x*)‖ = ${formatNumber(s.gradientNorm)}${curvature}${stop}.${escapes} ` +
+    `x* is the lowest local minimum of f that descent (L-BFGS with backtracking) from the finals reached, ${from}: f(x*) = ${formatNumber(s.value, 6)}, ‖∇f(x*)‖ = ${formatNumber(s.gradientNorm)}${curvature}${stop}.${escapes} ` +
     `Descent from ${s.descents} of the ${s.candidates} finals${skipped} reached ${range}; ${targets}.`
   );
 }

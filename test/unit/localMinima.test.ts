@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { descend } from '../../src/engine/descent';
-import { MAX_DESCENTS, descendToMinimum, minimaOfFinals } from '../../src/engine/localMinima';
+import { MAX_DESCENTS, descendToMinimum, minimaOfFinals, minimaTargets } from '../../src/engine/localMinima';
+import { computeLandscape } from '../../src/engine/landscape';
 import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../../src/engine/finiteSum';
 import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
@@ -217,4 +218,53 @@ test('more than 256 finals in distinct minima of one value: 256 descended, the r
   assert.equal(found.search.capped, 300 - MAX_DESCENTS);
   const text = minimaSearchText({ targets: found.targets }, found.search, () => 'SGD');
   assert.match(text, new RegExp(`${300 - MAX_DESCENTS} came past the first 256 descents and lie near no target`));
+});
+
+/** f's range over a landscape's finite values. */
+function fRange(landscape: Landscape): number {
+  const v = (landscape.f as number[][]).flat().filter(Number.isFinite);
+  return Math.max(...v) - Math.min(...v);
+}
+
+test('the value tolerance is 1e-4 of f’s range on the slices the result carries (through x*), not on the slices through the centre', () => {
+  // The mirrored wells: the result's slices pass through x* = (±1, 0, 0); those the search had, through the centre 0.
+  const { loss, grad } = doubleWell(0);
+  const config = wellConfig();
+  const r = runExperiment(loss, grad, config);
+  const d = r.diagnostics;
+  assert.deepEqual(r.landscape.origin, d.xStar);
+  const s = d.minimaSearch!;
+  const carried = 1e-4 * fRange(r.landscape) + 1e-9 * Math.max(1, Math.abs(s.value));
+  const centre = 1e-4 * fRange(computeLandscape(loss, config)) + 1e-9 * Math.max(1, Math.abs(s.value));
+  assert.ok(Math.abs(centre - carried) > 1e-3 * carried, `the two ranges differ: ${centre} vs ${carried}`);
+  assert.ok(Math.abs(s.valueTolerance - carried) <= 1e-15, `${s.valueTolerance} = ${carried}`);
+});
+
+test('minimaTargets: which minima are targets follows the range of the slices given; x* is the lowest minimum whatever the range', () => {
+  // A slightly tilted double well: the wells differ by about 2t = 2e-3 in f.
+  const t = 1e-3;
+  const { loss, grad } = doubleWell(t);
+  const low = [cubicRoot(t, -1.5, -0.6), 0, 0];
+  const high = [cubicRoot(t, 0.6, 1.5), 0, 0];
+  const gap = loss(Float64Array.from(high)) - loss(Float64Array.from(low));
+  // One final near each minimum, the one in the higher well lower (its descent comes first): x* is
+  // still the lower minimum, not the first found within the tolerance.
+  const finals = [high.map((v) => v + 0.01), [low[0], 0.3, 0]];
+  assert.ok(loss(Float64Array.from(finals[0])) < loss(Float64Array.from(finals[1])));
+  const method = { finals, divergedMask: [false, false] } as unknown as MethodResult;
+  const slices = (range: number) => ({ x: [0, 1], f: [[0, range]], smoothed: [] }) as unknown as Landscape;
+  // Range 100: tolerance 1e-2 > gap, both wells are targets; range 1: 1e-4 < gap, the lower alone.
+  const wide = minimaOfFinals(loss, grad, wellConfig(), slices(100), [method], 0.2, [0, 0, 0])!;
+  assert.equal(wide.targets.length, 2);
+  assert.ok(dist(wide.xStar, low) < 1e-6, `x* ${wide.xStar} is the lower well ${low}`);
+  assert.deepEqual(wide.search.start, { method: 0, trial: 1, f: loss(Float64Array.from(finals[1])) });
+  assert.ok(dist(wide.targets[0], wide.xStar) === 0);
+  const narrow = minimaTargets(wide, slices(1));
+  assert.ok(gap > 1e-4 + 2e-9 && gap < 1e-2, String(gap));
+  assert.equal(narrow.targets.length, 1);
+  assert.ok(dist(narrow.targets[0], low) < 1e-6);
+  assert.equal(narrow.search.valueTolerance, 1e-4 + 1e-9 * Math.max(1, Math.abs(wide.search.value)));
+  assert.deepEqual(narrow.xStar, wide.xStar);
+  // And back: the wide range gives both again.
+  assert.equal(minimaTargets(narrow, slices(100)).targets.length, 2);
 });
