@@ -175,7 +175,11 @@ export function landscapeRows(config: RunConfig): number {
   return config.dim <= 2 ? config.resolution : config.sliceDirections?.length || config.slices;
 }
 
-/** Slice directions for d > 2: the configured ones normalised, else seeded random orthonormal ones. */
+/**
+ * Slice directions for d > 2: the configured ones normalised, else seeded random ones, orthonormal
+ * in blocks of d (a minibatch run's result replaces them by C(x*)'s eigenvectors through the x*
+ * found from the finals: diagnostics.ts `slicesThroughXStar`).
+ */
 export function sliceDirections(config: RunConfig): number[][] {
   const d = config.dim;
   if (config.sliceDirections && config.sliceDirections.length > 0) {

@@ -383,7 +383,13 @@ export const RUN_FIELDS = {
     default: 0,
     description: 'Central-difference step (0 = automatic: 1e-5·max(1, |x_i|)).',
   } as NumberSpec,
-  slices: { kind: 'integer', min: 1, max: 64, default: 3, description: 'd > 2: number of slices through x*.' } as NumberSpec,
+  slices: {
+    kind: 'integer',
+    min: 1,
+    max: 64,
+    default: 3,
+    description: 'd > 2: number of 1-D slices through x* (their directions: `sliceDirections`).',
+  } as NumberSpec,
   successRadius: {
     kind: 'number',
     min: 0,
@@ -394,7 +400,12 @@ export const RUN_FIELDS = {
     description:
       'A trial succeeds when its final (y_T, or x_T for optimizers other than SGD) lies within this distance of a target (x* without `targets`).',
   } as NumberSpec,
-  sliceDirections: { kind: 'directions', maxItems: 64, description: 'd > 2: directions of the slices through x*.' } as DirectionsSpec,
+  sliceDirections: {
+    kind: 'directions',
+    maxItems: 64,
+    description:
+      "d > 2: directions of the slices through x*. Absent: `slices` seeded random directions (orthonormal in blocks of d); for a minibatch run without a declared x* (found from the finals; d ≤ 64), the result's slices are recomputed through x* along the eigenvectors of the measured noise covariance C(x*), largest eigenvalue first (the random ones past d).",
+  } as DirectionsSpec,
 } as const;
 export type RunKey = keyof typeof RUN_FIELDS;
 

@@ -155,7 +155,11 @@ export interface RunConfig {
   divergenceFactor: number;
   /** Central-difference step; 0 means automatic (≈ 1e-5 · scale). */
   fdStep: number;
-  /** Slices through x* for d > 2 (random orthonormal directions when `sliceDirections` is absent). */
+  /**
+   * Slices through x* for d > 2. Without `sliceDirections`: seeded random directions (orthonormal in
+   * blocks of d), and, for a minibatch run without a declared x* (found from the finals; d ≤ 64), the result's
+   * slices through x* along the eigenvectors of C(x*) (diagnostics.ts `slicesThroughXStar`).
+   */
   slices: number;
   sliceDirections?: number[][];
   /**
