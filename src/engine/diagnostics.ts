@@ -35,7 +35,7 @@ import { findTargets } from './targets';
 import { EIGEN_MAX_DIM, gradientNoiseDiagnostics, symmetricEigen } from './gradientNoise';
 import { noiseLandscapes } from './noiseLandscapes';
 import { noiseModelTrials } from './noiseModelTrials';
-import { planeDiagnostics } from './plane';
+import { planeDiagnostics, projectModelFinals } from './plane';
 import { minimaOfFinals, minimaTargets, type MinimaOfFinals } from './localMinima';
 import { lossGradient } from './differences';
 import { computeLandscape, sliceDirections, type GradientGrid, type LandscapeOptions } from './landscape';
@@ -352,6 +352,7 @@ export function finishRun(
   }
   // d > 2: f, g and c(y) on a plane through x* (C's top eigenvectors for minibatch runs), paths projected.
   const plane = config.dim > 2 ? planeDiagnostics({ loss, config, xStar, sgd, noise: gradientNoise }) : undefined;
+  if (plane && gradientNoise?.modelTrials) plane.modelFinals = projectModelFinals(plane, gradientNoise.modelTrials);
   // Most trials of a method diverged: say why, from f's curvature (a few hundred loss calls).
   const divergence = methods.some((m) => m.diverged > config.trials / 2)
     ? divergenceAdvice(curvatureProfile(loss, config), Math.max(...config.stages.map((s) => s.lr)))

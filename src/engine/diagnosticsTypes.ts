@@ -312,6 +312,13 @@ export interface SlicePlane {
   pathTrials: number[];
   /** Its finals y_T projected ([NaN, NaN] for a non-finite final). */
   finals: number[][];
+  /**
+   * A minibatch run with model trials (`gradientNoise.modelTrials`): their finals y_T projected the
+   * same way — under the measured Gaussian N(0, η²C(x*)) (`anisotropic`) and the isotropic one of the
+   * same trace (`isotropic`), trial by trial ([NaN, NaN] for a diverged one). Absent otherwise, and
+   * in results stored before it existed.
+   */
+  modelFinals?: { anisotropic: number[][]; isotropic: number[][] };
   /** Median over the projected path points and finals of the part of x − x* off the plane, relative to ‖x − x*‖. */
   offPlane: number;
 }

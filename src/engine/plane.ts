@@ -1,6 +1,8 @@
 /**
  * For d > 2: f, the smoothed g and c(y) on a 2-D plane through x*, x* + αu + βv, with the sampled
- * SGD paths and the finals projected onto it (issue 14). The two directions:
+ * SGD paths and the finals projected onto it (issue 14), and for a minibatch run the finals of the
+ * model trials (`gradientNoise.modelTrials`: the same stages with Gaussian kicks N(0, η²C(x*)) and
+ * N(0, σ²I) instead of the batches). The two directions:
  *
  * - a minibatch run (the measured gradient-noise covariance C(x*) is known, d ≤ 64): the top two
  *   eigenvectors of C(x*), unit length — the plane the noise kicks the iterates in most;
@@ -22,7 +24,7 @@
  * plane: with y = x* + αu + βv, c = (α ∂_α g + β ∂_β g)/‖αu + βv‖². At x* it is the limit
  * min over in-plane directions s of sᵀH s / sᵀG s (H the plane Hessian of g, G = [[u·u, u·v], [u·v, v·v]]).
  */
-import type { GradientNoise, Loss, MethodResult, NoiseKind, PlaneSmoothing, RunConfig, SlicePlane } from './types';
+import type { GradientNoise, Loss, MethodResult, NoiseKind, NoiseModelTrials, PlaneSmoothing, RunConfig, SlicePlane } from './types';
 import { EIGEN_MAX_DIM, symmetricEigen } from './gradientNoise';
 import { smoothingRadii } from './schedule';
 import { inBox } from './geometry';
@@ -196,7 +198,9 @@ export interface PlaneInputs {
 
 /**
  * The plane through x* (d > 2): directions, f, g and c(y) per law on a square grid in (α, β) wide
- * enough for the projected paths and finals (10% margin), and the projections themselves.
+ * enough for the sgd method's projected paths and finals (10% margin), and the projections
+ * themselves. The model trials' finals come later (`projectModelFinals`): they run after the
+ * diagnostics, on the pool, and do not widen the grid.
  */
 export function planeDiagnostics(inp: PlaneInputs): SlicePlane | undefined {
   const { loss, config, xStar, sgd, noise } = inp;
@@ -330,4 +334,23 @@ function regionOf(
     }
   }
   return count ? { c: inf, argInf, positiveFraction: positive / count } : { c: NaN, argInf: [], positiveFraction: NaN };
+}
+
+/**
+ * The model trials' finals (`gradientNoise.modelTrials`) projected onto the plane like the sgd
+ * method's, trial by trial ([NaN, NaN] for a diverged one). Set on the plane once the model trials
+ * are in (the one-thread `finishRun` and the pool alike); the grid stays the sgd method's, so a
+ * model final may lie outside it (`planeText` counts those).
+ */
+export function projectModelFinals(
+  plane: Pick<SlicePlane, 'origin' | 'directions'>,
+  modelTrials: Pick<NoiseModelTrials, 'anisotropicFinals' | 'isotropicFinals'>,
+): NonNullable<SlicePlane['modelFinals']> {
+  const [u, v] = plane.directions;
+  const project = (x: readonly number[]): number[] => {
+    if (!x.every(Number.isFinite)) return [NaN, NaN];
+    const p = projectOntoPlane(x, plane.origin, u, v);
+    return [p.alpha, p.beta];
+  };
+  return { anisotropic: modelTrials.anisotropicFinals.map(project), isotropic: modelTrials.isotropicFinals.map(project) };
 }

@@ -101,7 +101,7 @@ export function resultSize(config: RunConfig): ResultSize {
   const noiseModels = hasGradientNoise(config) ? 2 : 0;
   const maps = 1 + smoothingRadii(config).length * (d > 2 ? 2 : 1) + convexityRadii(config).length + 2 * noiseMaps;
   // d > 2: the plane through x* (plane.ts): f, and g, its standard error and c(y) per law on a
-  // fixed grid; the sampled paths and every final projected to (α, β).
+  // fixed grid; the sampled paths and every final (the noise models' too) projected to (α, β).
   const plane = d > 2 ? 1 : 0;
   // A minibatch run adds the isotropic Gaussian of C's trace and, up to EIGEN_MAX_DIM, the measured
   // N(0, η²C(x*)) with its d × d covariance.
@@ -114,7 +114,8 @@ export function resultSize(config: RunConfig): ResultSize {
       what: `final points, starts${snapshots > 0 ? ', stage finals and snapshots' : ' and stage finals'} of ${fmt(config.trials)} trials in ${d}-D, ${written}`,
       setting: 'trials',
       settings: ['trials'],
-      numbers: copies * config.trials * perTrial + noiseModels * config.trials * d + plane * 2 * config.trials,
+      // d > 2: every final projected to (α, β) on the plane, the noise models' finals too.
+      numbers: copies * config.trials * perTrial + noiseModels * config.trials * d + plane * 2 * (1 + noiseModels) * config.trials,
     },
     // The `sgd` method's sampled trials only (since RESULT.json version 2).
     {

@@ -18,6 +18,7 @@ import { diagnosticsInput } from '../engine/diagnostics';
 import { mergeMethodResults } from '../engine/sgd';
 import { joinGradientGrids, landscapeRows } from '../engine/landscape';
 import { NOISE_MODELS, joinModelFinals, modelTrialsExpected, modelTrialsSummary } from '../engine/noiseModelTrials';
+import { projectModelFinals } from '../engine/plane';
 import type { ExperimentResult, RunConfig } from '../engine/types';
 import type { LossRef, ModuleInfo, Task, TaskResultOf } from '../protocol/worker';
 import { Scheduler, type Job } from './scheduler';
@@ -216,6 +217,7 @@ export class ExperimentRunner {
           anisotropic: finals[0],
           isotropic: finals[1],
         });
+        if (diagnostics.plane) diagnostics.plane.modelFinals = projectModelFinals(diagnostics.plane, noise.modelTrials);
       } else modelReports.forEach((report) => report(1, 1));
       const methodsMs = config.methods.map((_, method) => clock.ms({ method }));
       const timing = {

@@ -36,6 +36,15 @@ export function planeText(p: SlicePlane): string {
       `The projected paths and finals keep ${formatNumber(100 * Math.sqrt(Math.max(0, 1 - p.offPlane * p.offPlane)))}% of ‖x − x*‖ in the plane (median: ${formatNumber(100 * p.offPlane)}% of it lies off the plane).`,
     );
   }
+  if (p.modelFinals) {
+    // The grid is the sgd method's: a model trial's final may lie outside it (not drawn; counted here).
+    const [a0, a1, b0, b1] = [p.alpha[0], p.alpha[p.alpha.length - 1], p.beta[0], p.beta[p.beta.length - 1]];
+    const finite = [...p.modelFinals.anisotropic, ...p.modelFinals.isotropic].filter((q) => q.every(Number.isFinite));
+    const outside = finite.filter(([a, b]) => a < a0 || a > a1 || b < b0 || b > b1).length;
+    parts.push(
+      `The finals of the model trials (the same stages with Gaussian kicks N(0, η²C(x*)) or N(0, σ²I) of the same trace in place of the batches) are projected onto it too${outside ? ` (${outside} of ${finite.length} lie outside the grid and are not drawn)` : ''}.`,
+    );
+  }
   const cs = p.smoothed
     .filter((s) => Number.isFinite(s.c))
     .map((s) => `${formatNumber(s.c)} under ${planeSmoothingName(s)} (${formatNumber(100 * s.positiveFraction)}% positive)`);

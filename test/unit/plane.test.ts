@@ -13,6 +13,7 @@ import {
   planeConvexity,
   planeDiagnostics,
   planeDirections,
+  projectModelFinals,
   projectOntoPlane,
 } from '../../src/engine/plane';
 import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../../src/engine/finiteSum';
@@ -294,6 +295,19 @@ test('through a run: a 3-D finite sum with minibatch noise gets the eigenvector 
     plane.smoothed.map((s) => s.kind),
     ['measured', 'isotropic'],
   );
+  // The model trials' finals (Gaussian kicks N(0, η²C(x*)) and N(0, σ²I)) projected the same way, trial by trial.
+  const mt = gn.modelTrials!;
+  assert.equal(mt.anisotropicFinals.length, 6);
+  for (const [got, finals] of [
+    [plane.modelFinals!.anisotropic, mt.anisotropicFinals],
+    [plane.modelFinals!.isotropic, mt.isotropicFinals],
+  ] as const) {
+    assert.equal(got.length, finals.length);
+    finals.forEach((x, i) => {
+      const p = projectOntoPlane(x, plane.origin, plane.directions[0], plane.directions[1]);
+      assert.deepEqual(got[i], [p.alpha, p.beta]);
+    });
+  }
   // The summary (CLI and panel) names the directions and C's eigenvalues along them.
   const words = planeText(plane);
   assert.ok(
@@ -320,4 +334,30 @@ test('a plane that misses the start box (x* found outside it) takes inf c(y) ove
     assert.equal(s.positiveFraction, 1);
   }
   assert.ok(planeText(plane).includes('inf c(y) over the whole grid (no point of the plane lies in the start box)'), planeText(plane));
+});
+
+test("the model trials' finals on the plane: projected after the plane, [NaN, NaN] when diverged, outside the grid counted; offPlane stays the sgd method's", () => {
+  const { m, f } = quadratic4();
+  const config = cfg(
+    { domain: { low: [-3, -3, -3, -3], high: [3, 3, 3, 3] }, init: { low: [-2, -2, -2, -2], high: [2, 2, 2, 2] }, seed: 'q' },
+    4,
+  );
+  const [u, v, w] = [column(Q, 0), column(Q, 1), column(Q, 2)];
+  const at = (a: number, b: number, off = 0) => m.map((c, j) => c + a * u[j] + b * v[j] + off * w[j]);
+  // The sgd final at α = 0.5 with a part 0.5 off the plane (offPlane 0.5/√0.5); one model final at α = −2, β = 1 with a part off the plane.
+  const sgd = method({ paths: [], pathTrials: [], finals: [at(0.5, 0, 0.5)] });
+  const modelTrials = { anisotropicFinals: [at(-2, 1, 3), at(0.1, 0.2)], isotropicFinals: [new Array<number>(4).fill(NaN), at(0, -1)] };
+  const plane = planeDiagnostics({ loss: f, config, xStar: m, sgd, noise: noiseWith(C, 0.2), resolution: 11, samples: 8 })!;
+  assert.equal(plane.modelFinals, undefined);
+  plane.modelFinals = projectModelFinals(plane, modelTrials);
+  const sign = [Math.sign(dot(plane.directions[0], u)), Math.sign(dot(plane.directions[1], v))];
+  const close = (p: number[], q: number[]) => p.every((x, k) => Math.abs(x - sign[k] * q[k]) < 1e-12);
+  const mf = plane.modelFinals!;
+  assert.ok(close(mf.anisotropic[0], [-2, 1]) && close(mf.anisotropic[1], [0.1, 0.2]), JSON.stringify(mf.anisotropic));
+  assert.ok(mf.isotropic[0].every(Number.isNaN) && close(mf.isotropic[1], [0, -1]), JSON.stringify(mf.isotropic));
+  // The grid stays the sgd method's (|α| = 0.5, 10% past it): the model finals at α = −2 and at β = −1 lie outside it, and the words count them.
+  assert.ok(Math.abs(plane.alpha[10] - 0.55) < 1e-12, String(plane.alpha[10]));
+  assert.ok(planeText(plane).includes('(2 of 3 lie outside the grid and are not drawn)'), planeText(plane));
+  // Only the sgd final counts for offPlane (with the three model finals, two in the plane, the median would be 0).
+  assert.ok(Math.abs(plane.offPlane - Math.SQRT1_2) < 1e-12, String(plane.offPlane));
 });

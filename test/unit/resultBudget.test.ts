@@ -36,7 +36,14 @@ function measured(r: Json) {
   const plane = r.diagnostics.plane as Json | undefined;
   return {
     trials:
-      sum((m) => [m.finals, m.finalX, m.starts, m.stageFinals, m.finalLoss, m.divergedMask, m.snapshots]) + count(plane?.finals ?? []),
+      sum((m) => [m.finals, m.finalX, m.starts, m.stageFinals, m.finalLoss, m.divergedMask, m.snapshots]) +
+      count(plane?.finals ?? []) +
+      count(plane?.modelFinals ?? []) +
+      count(
+        r.diagnostics.gradientNoise?.modelTrials
+          ? [r.diagnostics.gradientNoise.modelTrials.anisotropicFinals, r.diagnostics.gradientNoise.modelTrials.isotropicFinals]
+          : [],
+      ),
     checkpoints: sum((m) => [m.checkpoints, m.stochasticGradNorm]),
     paths: sum((m) => [m.paths]) + count(plane?.paths ?? []),
     landscape:
@@ -152,6 +159,9 @@ test('result size: the minibatch gradient noise (C(x*), its spectrum, tr C per c
   const mt = json.diagnostics.gradientNoise.modelTrials;
   assert.equal(count(mt.anisotropicFinals) + count(mt.isotropicFinals), 2 * 4 * 3);
   assert.equal(part?.numbers, count(json.diagnostics.gradientNoise) - 2 * 4 * 3);
+  // d > 2: the plane carries every final projected to (α, β), the two models' too (2 × 2 × trials), counted with the trials.
+  assert.equal(count(json.diagnostics.plane.modelFinals), 2 * 2 * 4);
+  assert.equal(measured(json).trials, resultSize(config).parts.find((p) => p.setting === 'trials')!.numbers);
   // Without minibatch noise there is none, and no part for it.
   const plain = resolveConfig({ function: 'f', trials: 2, steps: 5, resolution: 5, slices: 1, radius: 0.1 }, { dim: 3, examples: fs.n });
   assert.equal(

@@ -304,6 +304,8 @@ const cases: Array<[string, FixtureOptions]> = [
   ],
   ['2d', { dim: 2, trials: 200, steps: 300 }],
   ['5d', { dim: 5, trials: 100, steps: 300 }],
+  // A minibatch run's plane (issue 14): C's eigenvector plane, g under N(0, η²C) and N(0, σ²I), the model trials' finals.
+  ['5d-minibatch', { dim: 5, trials: 100, steps: 300, noiseModels: true }],
   ['2d-sgd-only', { dim: 2, trials: 50, steps: 100 }],
 ];
 
@@ -325,7 +327,9 @@ for (const [name, opts] of views ? cases : []) {
   const view = toViewResult(result, `run-${name}`);
   for (const theme of ['1d', '2d', '1d-stages'].includes(name)
     ? ['vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light']
-    : ['vscode-dark']) {
+    : name === '5d-minibatch'
+      ? ['vscode-dark', 'vscode-light']
+      : ['vscode-dark']) {
     const { p, errors } = await open('panel', theme);
     await post(p, { status: { kind: 'idle' }, runs: [], current: view });
     const d = await drawn(p, CHARTS);
@@ -376,7 +380,20 @@ for (const [name, opts] of views ? cases : []) {
       const pd = await drawn(p, ['chart-plane-g', 'chart-plane-c']);
       const cells = (g: number[][]) => g.flat().filter(Number.isFinite).length;
       const finals = plane.finals.filter((q) => q.every(Number.isFinite)).length;
-      const wantG = cells(plane.f) + plane.smoothed.reduce((n, s) => n + cells(s.values), 0) + finals * (1 + plane.smoothed.length);
+      // The model trials' finals: on g under N(0, η²C(x*)) the anisotropic model's, on g under N(0, σ²I) the isotropic one's.
+      const finite = (q: number[][] | undefined) => (q ?? []).filter((x) => x.every(Number.isFinite)).length;
+      const modelFinals = plane.smoothed.reduce(
+        (n, s) =>
+          n +
+          (s.kind === 'measured'
+            ? finite(plane.modelFinals?.anisotropic)
+            : s.kind === 'isotropic'
+              ? finite(plane.modelFinals?.isotropic)
+              : 0),
+        0,
+      );
+      const wantG =
+        cells(plane.f) + plane.smoothed.reduce((n, s) => n + cells(s.values), 0) + finals * (1 + plane.smoothed.length) + modelFinals;
       const wantC = plane.smoothed.reduce((n, s) => n + cells(s.convexity), 0);
       check(
         !(await p.getByTestId('plane-card').isHidden()) && Number(pd['chart-plane-g']!.points) === wantG,
@@ -385,9 +402,18 @@ for (const [name, opts] of views ? cases : []) {
       check(Number(pd['chart-plane-c']!.points) === wantC, `${name} plane c(y) maps: ${pd['chart-plane-c']!.points} cells = ${wantC}`);
       const words = await p.getByTestId('plane-text').textContent();
       check(
-        !!words && words.includes('filter-normalised') && words.includes('Plane through x*'),
+        !!words &&
+          words.includes(plane.modelFinals ? 'top two eigenvectors u, v of the gradient-noise covariance' : 'filter-normalised') &&
+          words.includes('Plane through x*') &&
+          words.includes('The finals of the model trials') === !!plane.modelFinals,
         `${name} plane text: ${words?.slice(0, 120)}…`,
       );
+      if (plane.modelFinals) {
+        check(
+          modelFinals === 200 && finite(plane.modelFinals.anisotropic) === 100,
+          `${name}: the model trials' finals drawn on their g maps (${modelFinals} = 2 × 100)`,
+        );
+      }
     } else if (theme === 'vscode-dark') {
       check(await p.getByTestId('plane-card').isHidden(), `${name}: no plane card for d ≤ 2`);
     }
@@ -403,6 +429,8 @@ for (const [name, opts] of views ? cases : []) {
     check(csp.length === 0, `${name} ${theme} no CSP violations ${csp.join(', ')}`);
     check(errors.length === 0, `${name} ${theme} no console errors ${errors.join(' | ')}`);
     await p.screenshot({ path: join(outDir, `panel-${name}-${theme.replace('vscode-', '')}.png`), fullPage: true });
+    if (name === '5d-minibatch')
+      await p.getByTestId('plane-card').screenshot({ path: join(outDir, `plane-card-minibatch-${theme.replace('vscode-', '')}.png`) });
     if (name === '1d-stages') {
       // Where the trials are after stage 1 of 4 (the paper's Figure 3, row 3, stage by stage).
       await p.getByTestId('finals-stage').evaluate((el: HTMLElement & { value: string }) => {

@@ -1,10 +1,10 @@
 /**
  * The plane through x* for d > 2 (`diagnostics.plane`, issue 14): f and each smoothed g on the
- * plane x* + αu + βv, with the sampled SGD paths and the finals projected onto it
- * (`drawPlaneLandscapes`), and c(y) on it under each smoothing (`drawPlaneConvexity`). The g maps
+ * plane x* + αu + βv, with the sampled SGD paths and the finals projected onto it, and for a
+ * minibatch run the model trials' finals on the g map of their own law (`drawPlaneLandscapes`), and c(y) on it under each smoothing (`drawPlaneConvexity`). The g maps
  * share one colour scale, f has its own. data-points: map cells and finals drawn.
  */
-import type { SlicePlane } from '../../src/engine/types';
+import type { PlaneSmoothing, SlicePlane } from '../../src/engine/types';
 import { planeSmoothingName } from '../../src/view/plane';
 import { contourSegments } from '../shared/contour';
 import { formatNumber } from '../shared/format';
@@ -42,15 +42,24 @@ function overlays(p: SlicePlane, ui: ChartUi, color: string): { lines: LineLayer
   return { lines, finals: p.finals.filter((q) => q.every(Number.isFinite)) };
 }
 
-/** f beside each g on the plane, paths and finals over every map, x* at the centre. */
+/** The finite projected finals of the model trials under a law (`measured`: N(0, η²C(x*)); `isotropic`: N(0, σ²I)); none for other laws. */
+export function planeModelFinals(p: SlicePlane, kind: PlaneSmoothing['kind']): number[][] {
+  const mf = p.modelFinals;
+  const finals = !mf ? [] : kind === 'measured' ? mf.anisotropic : kind === 'isotropic' ? mf.isotropic : [];
+  return finals.filter((q) => q.every(Number.isFinite));
+}
+
+/** f beside each g on the plane, paths and finals over every map, x* at the centre; on g under N(0, η²C(x*)) and N(0, σ²I), the finals of those models' trials. */
 export const drawPlaneLandscapes: Draw<ChartUi> = (canvas, view, t, ui) => {
   const plane = view.diagnostics.plane;
   if (!plane) return 0;
   const pal = palette(t);
   const { lines, finals } = overlays(plane, ui, pal.sgd);
   const xStar = { points: [[0, 0]], color: pal.xStar, radius: 8, shape: 'star' as const, stroke: t.background };
+  const models = plane.smoothed.some((s) => planeModelFinals(plane, s.kind).length > 0);
   const legend = [
     { color: pal.sgd, label: `sampled SGD paths (${lines.length}) and finals, projected` },
+    ...(models ? [{ color: pal.gd, label: 'model trials’ finals (kicks of this map’s law)', shape: 'square' as const }] : []),
     { color: pal.xStar, label: 'x*', shape: 'star' as const },
   ];
   const fHeat = valueHeat(plane.f, plane.alpha, plane.beta, 'f', 1, ui.colorScale);
@@ -65,12 +74,15 @@ export const drawPlaneLandscapes: Draw<ChartUi> = (canvas, view, t, ui) => {
       )
     : undefined;
   canvas.dataset.colorScale = fHeat.scale;
-  const spec = (title: string, heat: Plot2DSpec['heat'], last: boolean): Plot2DSpec => ({
+  const spec = (title: string, heat: Plot2DSpec['heat'], last: boolean, modelFinals: number[][] = []): Plot2DSpec => ({
     ...frame(plane),
     title,
     heat,
     lines,
-    points: [{ points: finals, color: pal.sgd, radius: 2.5, shape: 'circle' }],
+    points: [
+      { points: finals, color: pal.sgd, radius: 2.5, shape: 'circle' },
+      ...(modelFinals.length ? [{ points: modelFinals, color: pal.gd, radius: 2.5, shape: 'square' as const }] : []),
+    ],
     marks: [xStar],
     ...(last ? { legend } : {}),
   });
@@ -81,6 +93,7 @@ export const drawPlaneLandscapes: Draw<ChartUi> = (canvas, view, t, ui) => {
         `g under ${planeSmoothingName(s)}`,
         { ...gHeat!, grid: s.values, ...(k === plane.smoothed.length - 1 ? {} : { legend: undefined }) },
         k === plane.smoothed.length - 1,
+        planeModelFinals(plane, s.kind),
       ),
     ),
   ];

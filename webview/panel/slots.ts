@@ -61,7 +61,9 @@ export const SLOTS = {
   }),
   noiseConvexity: slot('chart-noise-c', 'c(y) under each', drawNoiseConvexity, { tall: true }),
   noiseQq: slot('chart-noise-qq', 'QQ plot: the minibatch kicks at x* against the Gaussian model', drawNoiseQq),
-  planeLandscapes: slot('chart-plane-g', 'f and g on the plane through x*, the paths projected', drawPlaneLandscapes, { tall: true }),
+  planeLandscapes: slot('chart-plane-g', 'f and g on the plane through x*, the paths and finals projected', drawPlaneLandscapes, {
+    tall: true,
+  }),
   planeConvexity: slot('chart-plane-c', 'c(y) on the plane', drawPlaneConvexity, { tall: true }),
 };
 
