@@ -5,7 +5,7 @@
  */
 import { methodRoles } from './config';
 import { finishRun } from './diagnostics';
-import { computeLandscape } from './landscape';
+import { computeLandscape, type GradientGrid } from './landscape';
 import { RESULT_VERSION } from './resultFile';
 import { runTrials, type TrialHooks } from './sgd';
 import type { Diagnostics, ExperimentResult, Gradient, Landscape, Loss, MethodResult, MethodRun, RunConfig, RunTiming } from './types';
@@ -62,10 +62,12 @@ export function runExperiment(loss: Loss, grad: Gradient | undefined, config: Ru
     methodsMs.push(performance.now() - t);
   }
   const t2 = performance.now();
-  const sliced = computeLandscape(loss, config, { xStar: config.xStar });
+  // 2-D: ∇g for the c(y) maps in the same pass as g where it can (as the pool's landscape tasks).
+  const gradients: GradientGrid[] = [];
+  const sliced = computeLandscape(loss, config, { xStar: config.xStar, gradientsOut: gradients });
   const t3 = performance.now();
   // d > 2: the slices are recomputed through the x* found from the finals (finishRun).
-  const { landscape, diagnostics } = finishRun(loss, grad, config, sliced, methods, config.xStar);
+  const { landscape, diagnostics } = finishRun(loss, grad, config, sliced, methods, config.xStar, { gradients });
   const t4 = performance.now();
   const roles = methodRoles(config);
   const timing: RunTiming = {

@@ -32,6 +32,11 @@ export interface LandscapeOptions {
    * still one per row and in order.)
    */
   onRow?(done: number, total: number): void;
+  /**
+   * 2-D: ∇g is computed in the same pass as g (one lattice of f samples) for the smoothings of
+   * `gradientsWithLandscape`, and its rows are pushed here, one `GradientGrid` per smoothing.
+   */
+  gradientsOut?: GradientGrid[];
 }
 
 /**
@@ -92,9 +97,20 @@ export function smoothedGradientRows(
     nonFinite: 'gaps',
     onProgress,
   });
-  // Arrays of their own, so a worker can transfer them (an FFT's rows may be views of a larger buffer).
+  return ownGradient(radius, noise, rowFrom, rowTo, grid.gradX!, grid.gradY!);
+}
+
+/** A GradientGrid whose arrays are their own, so a worker can transfer them (an FFT's rows may be views of a larger buffer). */
+function ownGradient(
+  radius: number,
+  noise: NoiseKind,
+  rowFrom: number,
+  rowTo: number,
+  gradX: Float64Array,
+  gradY: Float64Array,
+): GradientGrid {
   const own = (a: Float64Array) => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice());
-  return { radius, noise, rowFrom, rowTo, gradX: own(grid.gradX!), gradY: own(grid.gradY!) };
+  return { radius, noise, rowFrom, rowTo, gradX: own(gradX), gradY: own(gradY) };
 }
 
 /**
@@ -146,6 +162,25 @@ export function smoothedGradientGrid2D(
   if (config.dim !== 2) throw new RangeError(`smoothedGradientGrid2D needs a 2-D config, got dim ${config.dim}`);
   const n = config.resolution;
   return gradientRows(smoothedGradientRows(loss, config, radius, noise, 0, n, exactGradient), n);
+}
+
+/**
+ * 2-D: the smoothings whose ∇g (for the c(y) maps) the landscape computes with g in one pass over the
+ * lattice (`LandscapeOptions.gradientsOut`): every noisy one, except a disk for which g alone and ∇g
+ * alone would choose different ways of applying the stencils (direct sums or FFT) — the one pass
+ * would then change one of them. g and ∇g from the one pass are those of the separate passes bit
+ * for bit (the same lattice samples and stencils; tested). The rest are `gradients` tasks.
+ */
+export function gradientsWithLandscape(config: RunConfig): Array<{ radius: number; noise: NoiseKind }> {
+  if (config.dim !== 2) return [];
+  const { low, high } = config.domain;
+  const n = config.resolution;
+  const xa: GridAxis = { lo: low[0], hi: high[0], n };
+  const ya: GridAxis = { lo: low[1], hi: high[1], n };
+  return smoothingRadii(config).filter(
+    ({ radius, noise }) =>
+      noise !== 'uniform' || gridDiskUsesFft(xa, ya, radius, {}, 'value') === gridDiskUsesFft(xa, ya, radius, {}, 'gradient'),
+  );
 }
 
 /**
@@ -319,14 +354,18 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
     }
     const xa: GridAxis = { lo: low[0], hi: high[0], n };
     const ya: GridAxis = { lo: low[1], hi: high[1], n };
+    const withGradient = opts.gradientsOut ? gradientsWithLandscape(config) : [];
     smoothings.forEach((g, k) => {
+      const gradient = withGradient.some((w) => w.radius === g.radius && w.noise === g.noise);
       const grid = smoothGrid(loss, xa, ya, g.radius, g.noise, {
         rowFrom: from,
         rowTo: to,
+        gradient,
         onProgress: opts.onRow ? (fraction) => tick(fShare + ((1 - fShare) * (k + fraction)) / count) : undefined,
         // Non-finite f: gaps in g by the landscape's rule, counted and said (curve.nonFinite).
         nonFinite: 'gaps',
       });
+      if (gradient) opts.gradientsOut!.push(ownGradient(g.radius, g.noise, from, to, grid.gradX!, grid.gradY!));
       const values = grid.values!;
       const rows: number[][] = [];
       for (let iy = from; iy < to; iy++) rows.push(Array.from(values.subarray((iy - from) * n, (iy - from + 1) * n)));

@@ -30,6 +30,16 @@ export interface LossRef {
   gradientLine?: number;
 }
 
+/**
+ * A landscape task's rows and, with `gradients` (2-D), ∇g of the smoothings computed in the same
+ * pass as g (engine/landscape.ts `gradientsWithLandscape`), its arrays transferred: never part of
+ * the result's landscape.
+ */
+export interface LandscapePart {
+  landscape: Landscape;
+  gradients?: GradientGrid[];
+}
+
 /** The work a worker does for a run: task kind → (arguments) → result. */
 export interface WorkerTasks {
   /**
@@ -37,8 +47,11 @@ export interface WorkerTasks {
    * (the paper's pair, as a sweep runs them); `lean`: finals only, no paths or checkpoints (a sweep's GD).
    */
   trials(args: { method: number | Method; from: number; to: number; lean?: boolean }): MethodResult;
-  /** f and the smoothed g on grid rows [rowFrom, rowTo) (rows along y, or slices; `landscapeRows`). */
-  landscape(args: { rowFrom: number; rowTo: number; xStar?: number[] }): Landscape;
+  /**
+   * f and the smoothed g on grid rows [rowFrom, rowTo) (rows along y, or slices; `landscapeRows`);
+   * with `gradients`, also ∇g of the c(y) maps' smoothings it can compute in the same pass.
+   */
+  landscape(args: { rowFrom: number; rowTo: number; xStar?: number[]; gradients?: boolean }): LandscapePart;
   /**
    * 2-D: ∇g of one c(y) map's smoothing (`convexityRadii`) on grid rows [rowFrom, rowTo), for the
    * diagnostics (engine/landscape.ts `smoothedGradientRows`); its arrays are transferred.

@@ -4,7 +4,7 @@
  * each phase took. No threads here: `pool.ts` submits the chunks to the scheduler.
  */
 import { totalSteps } from '../engine/schedule';
-import { gradientRowsSplit, landscapeRows, landscapeRowsSplit, mergeLandscapes } from '../engine/landscape';
+import { gradientRowsSplit, gradientsWithLandscape, landscapeRows, landscapeRowsSplit, mergeLandscapes } from '../engine/landscape';
 import { convexityRadii } from '../engine/convexity';
 import { mergeMethodResults } from '../engine/sgd';
 import { methodRoles } from '../engine/config';
@@ -49,14 +49,17 @@ export function landscapeBlocks(config: RunConfig, workers: number): Range[] {
 }
 
 /**
- * 2-D: the diagnostics' ∇g for each c(y) map's smoothing (`convexityRadii`) in row blocks, one per
- * worker (one block for a disk that goes by FFT, `gradientRowsSplit`); none for other dimensions.
+ * 2-D: the diagnostics' ∇g for each c(y) map's smoothing (`convexityRadii`) that the landscape's
+ * blocks do not compute with g (`gradientsWithLandscape`: f itself, or a disk whose g and ∇g go by
+ * different methods), in row blocks, one per worker (one block for a disk that goes by FFT, `gradientRowsSplit`); none for other dimensions.
  * Blocks give the same numbers bit for bit, so any worker count joins into the same maps.
  */
 export function gradientBlocks(config: RunConfig, workers: number): Array<{ radius: number; noise: NoiseKind; rows: Range }> {
   if (config.dim !== 2) return [];
   const rows = landscapeRows(config);
-  return convexityRadii(config).flatMap(({ radius, noise }) =>
+  const done = gradientsWithLandscape(config);
+  const rest = convexityRadii(config).filter(({ radius, noise }) => !done.some((d) => d.radius === radius && d.noise === noise));
+  return rest.flatMap(({ radius, noise }) =>
     split(rows, gradientRowsSplit(config, radius, noise) ? Math.min(rows, workers) : 1).map((r) => ({ radius, noise, rows: r })),
   );
 }

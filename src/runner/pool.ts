@@ -16,7 +16,7 @@ import { methodRoles } from '../engine/config';
 import { assembleResult } from '../engine/experiment';
 import { diagnosticsInput } from '../engine/diagnostics';
 import { mergeMethodResults } from '../engine/sgd';
-import { joinGradientGrids, landscapeRows } from '../engine/landscape';
+import { joinGradientGrids, landscapeRows, type GradientGrid } from '../engine/landscape';
 import { NOISE_MODELS, joinModelFinals, modelTrialsExpected, modelTrialsSummary } from '../engine/noiseModelTrials';
 import { projectModelFinals } from '../engine/plane';
 import type { ExperimentResult, RunConfig } from '../engine/types';
@@ -132,18 +132,21 @@ export class ExperimentRunner {
       // The noise-model trials come after the diagnostics; their progress is counted from the start.
       const modelRanges = modelTrialsExpected(config) ? modelTrialChunks(config, n) : [];
       const modelReports = NOISE_MODELS.flatMap(() => modelRanges.map((range) => tally.add(weights.trials(config, range))));
+      const landscapeGradients: GradientGrid[] = [];
       // Trials and landscape rows are independent: queue them all at once, the landscape first
       // (the live charts draw over it, and it meets the loss all over the domain early).
       const landscapeP = Promise.all(
         landscapeBlocks(config, n).map((rows) =>
           submit(
-            { kind: 'landscape', args: { rowFrom: rows[0], rowTo: rows[1], xStar: config.xStar } },
+            // 2-D: with ∇g for the diagnostics, from the same lattice samples as g.
+            { kind: 'landscape', args: { rowFrom: rows[0], rowTo: rows[1], xStar: config.xStar, gradients: config.dim === 2 } },
             'landscape',
             weights.landscape(config, rows),
           ),
         ),
       ).then((parts) => {
-        const landscape = joinLandscape(parts);
+        landscapeGradients.push(...parts.flatMap((p) => p.gradients ?? []));
+        const landscape = joinLandscape(parts.map((p) => p.landscape));
         const none = noFiniteValue(loss, landscape);
         if (none) throw none;
         partial.setLandscape(landscape);
@@ -176,7 +179,10 @@ export class ExperimentRunner {
             weights.gradients(config, rows),
           ),
         ),
-      ).then((parts) => joinGradientGrids(parts, landscapeRows(config)));
+      ).then(async (parts) => {
+        await landscapeP;
+        return joinGradientGrids([...landscapeGradients, ...parts], landscapeRows(config));
+      });
       gradientsP.catch(() => undefined);
       const methods = [];
       for (const p of methodPs) methods.push(mergeMethodResults(await p));

@@ -104,17 +104,21 @@ const handlers: Handlers = {
     if (!spec) throw new RangeError(`no method ${method} in the run (${ctx.config.methods.length} methods)`);
     return runTrials(ctx.loss, ctx.grad, ctx.config, spec, from, to, trialHooks(ctx, lean));
   },
-  landscape: ({ rowFrom, rowTo, xStar }, ctx) =>
-    computeLandscape(ctx.loss, ctx.config, {
+  landscape: ({ rowFrom, rowTo, xStar, gradients }, ctx) => {
+    const gradientsOut = gradients ? [] : undefined;
+    const landscape = computeLandscape(ctx.loss, ctx.config, {
       xStar,
       rowFrom,
       rowTo,
+      gradientsOut,
       // Row by row: progress keeps flowing on big grids, and Stop is seen.
       onRow: (done, total) => {
         if (ctx.cancelled()) throw new CancelledError();
         ctx.progress(done, total);
       },
-    }),
+    });
+    return gradientsOut ? { landscape, gradients: gradientsOut } : { landscape };
+  },
   gradients: ({ radius, noise, rowFrom, rowTo }, ctx) =>
     smoothedGradientRows(ctx.loss, ctx.config, radius, noise, rowFrom, rowTo, analyticGradient(ctx.loss, ctx.grad), (fraction) => {
       if (ctx.cancelled()) throw new CancelledError();
@@ -173,6 +177,11 @@ async function runTask(msg: RunTaskMessage, i32: Int32Array): Promise<Reply> {
     const { packed, transfer } = packMethodResult(result as TaskResultOf<'trials'>, config.dim);
     const reply: ResultMessage<'trials'> = { type: 'result', id: msg.id, kind: 'trials', result: packed };
     return { msg: reply, transfer };
+  }
+  if (msg.task.kind === 'landscape') {
+    const part = result as TaskResultOf<'landscape'>;
+    const transfer = (part.gradients ?? []).flatMap((g) => [g.gradX.buffer, g.gradY.buffer] as ArrayBuffer[]);
+    return { msg: { type: 'result', id: msg.id, kind: 'landscape', result: part }, transfer };
   }
   if (msg.task.kind === 'gradients') {
     const grid = result as TaskResultOf<'gradients'>;

@@ -27,7 +27,8 @@ import { finiteSumGradient, finiteSumLoss, type FiniteSum } from '../../src/engi
 import { resolveConfig } from '../../src/engine/config';
 import { methodRoles } from '../../src/engine/methods';
 import { mergeMethodResults, runTrials } from '../../src/engine/sgd';
-import { computeLandscape } from '../../src/engine/landscape';
+import { computeLandscape, gradientsWithLandscape, type GradientGrid } from '../../src/engine/landscape';
+import { gridDiskUsesFft } from '../../src/engine/gridSmoothing';
 import { diagnosticsInput, finishRun } from '../../src/engine/diagnostics';
 
 const workerScript = join(__dirname, '..', '..', 'dist', 'worker.js');
@@ -63,9 +64,14 @@ test('2-D: the c(y) maps from ∇g row blocks on 1, 2 and 3 workers — RESULT.j
     ],
   };
   const [a, b, c] = [await runOn(1, input), await runOn(2, input), await runOn(3, input)];
-  // Three workers cut each smoothing into three blocks.
+  // The disk's and the Gaussian's ∇g come with the landscape's row blocks (one pass with g); f's own
+  // map is three `gradients` blocks on three workers.
   const blocks = gradientBlocks(a.config, 3);
-  assert.equal(blocks.length, 9, JSON.stringify(blocks.map((x) => [x.radius, x.noise, x.rows])));
+  assert.deepEqual(
+    blocks.map((x) => `${x.radius} ${x.noise} ${x.rows.join('-')}`),
+    ['0 none 0-12', '0 none 12-24', '0 none 24-37'],
+  );
+  assert.equal(gradientsWithLandscape(a.config).length, 2);
   const text = resultText(a);
   assert.equal(resultText(b), text);
   assert.equal(resultText(c), text);
@@ -184,4 +190,44 @@ test('the diagnostics task gets only what it reads: the same diagnostics from di
     "GD's per-trial arrays stay behind",
   );
   assert.ok(serialize(slim).length < serialize(methods).length);
+});
+
+test('g and ∇g in one pass over the lattice (the landscape task with gradients) equal the two passes bit for bit', () => {
+  const loss = (x: Float64Array) =>
+    20 + x[0] * x[0] - 10 * Math.cos(2 * Math.PI * x[0]) + x[1] * x[1] - 10 * Math.cos(2 * Math.PI * x[1]) + 0.3 * x[0] * x[1] ** 3;
+  // A narrow disk (direct sums), a wide one (FFT on this grid), a Gaussian, a cube, and f itself (not in one pass).
+  const stages = [
+    { lr: 0.01, radius: 0.5, steps: 1, noise: 'uniform' as const },
+    { lr: 0.01, radius: 2.5, steps: 1, noise: 'uniform' as const },
+    { lr: 0.01, radius: 0.3, steps: 1, noise: 'gaussian' as const },
+    { lr: 0.01, radius: 0.4, steps: 1, noise: 'cube' as const },
+    { lr: 0.01, radius: 0, steps: 1, noise: 'none' as const },
+  ];
+  const config = resolveConfig({ function: 'r', dim: 2, resolution: 101, domain: { low: [-5, -5], high: [5, 5] }, stages }, { dim: 2 });
+  const withG = gradientsWithLandscape(config);
+  assert.deepEqual(
+    withG.map((w) => `${w.radius} ${w.noise}`),
+    ['0.5 uniform', '2.5 uniform', '0.3 gaussian', '0.4 cube'],
+  );
+  assert.ok(gridDiskUsesFft({ lo: -5, hi: 5, n: 101 }, { lo: -5, hi: 5, n: 101 }, 2.5), 'the wide disk goes by FFT');
+  assert.deepEqual(
+    gradientBlocks(config, 2).map((b) => `${b.radius} ${b.noise} ${b.rows.join('-')}`),
+    ['0 none 0-50', '0 none 50-101'],
+  );
+  for (const [rowFrom, rowTo] of [
+    [0, 101],
+    [30, 71],
+  ]) {
+    const out: GradientGrid[] = [];
+    const one = computeLandscape(loss, config, { rowFrom, rowTo, gradientsOut: out });
+    assert.deepEqual(one, computeLandscape(loss, config, { rowFrom, rowTo }), 'g');
+    assert.equal(out.length, 4);
+    for (const g of out) {
+      const alone = smoothedGradientRows(loss, config, g.radius, g.noise, rowFrom, rowTo);
+      assert.ok(
+        g.gradX.every((v, i) => Object.is(v, alone.gradX[i])) && g.gradY.every((v, i) => Object.is(v, alone.gradY[i])),
+        `∇g of ${g.radius} ${g.noise}`,
+      );
+    }
+  }
 });
