@@ -169,8 +169,9 @@ export class ExperimentRunner {
       const methodPs = config.methods.map((_, i) => trials(i));
       // When one fails the run ends; the others' later rejections are expected, not unhandled.
       for (const p of [...methodPs, landscapeP]) p.catch(() => undefined);
-      // 2-D: the c(y) maps' ∇g in row blocks on every worker, queued behind the trials (it needs
-      // neither them nor x*), so the diagnostics task below only reads it.
+      // 2-D: the c(y) maps' ∇g the landscape's blocks do not compute with g (`gradientBlocks`), in row
+      // blocks on every worker, queued behind the trials (it needs neither them nor x*); the
+      // diagnostics task below only reads the joined maps.
       const gradientsP = Promise.all(
         gradientBlocks(config, n).map(({ radius, noise, rows }) =>
           submit(
