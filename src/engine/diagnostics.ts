@@ -300,6 +300,11 @@ export interface DiagnosticsParts {
    * `modelTrialsPending` instead of running them on this thread.
    */
   modelTrials?: 'pool';
+  /**
+   * `pool`: d > 2, the plane through x* is left to the pool (a `plane` task beside the model trials,
+   * from `xStar` and `gradientNoise` of these diagnostics): `finishRun` says so by `planePending`.
+   */
+  plane?: 'pool';
 }
 
 /**
@@ -316,7 +321,7 @@ export function finishRun(
   methods: MethodResult[],
   userXStar?: number[],
   parts: DiagnosticsParts = {},
-): { landscape: Landscape; diagnostics: Diagnostics; modelTrialsPending?: true } {
+): { landscape: Landscape; diagnostics: Diagnostics; modelTrialsPending?: true; planePending?: true } {
   if (methods.length !== config.methods.length)
     throw new RangeError(`${methods.length} method results for ${config.methods.length} methods`);
   const roles = methodRoles(config);
@@ -351,7 +356,8 @@ export function finishRun(
     else gradientNoise.modelTrials = noiseModelTrials(loss.finiteSum, config, sgd, gradientNoise, found.targets, radius.radius);
   }
   // d > 2: f, g and c(y) on a plane through x* (C's top eigenvectors for minibatch runs), paths projected.
-  const plane = config.dim > 2 ? planeDiagnostics({ loss, config, xStar, sgd, noise: gradientNoise }) : undefined;
+  const planePending = config.dim > 2 && parts.plane === 'pool' ? true : undefined;
+  const plane = config.dim > 2 && !planePending ? planeDiagnostics({ loss, config, xStar, sgd, noise: gradientNoise }) : undefined;
   if (plane && gradientNoise?.modelTrials) plane.modelFinals = projectModelFinals(plane, gradientNoise.modelTrials);
   // Most trials of a method diverged: say why, from f's curvature (a few hundred loss calls).
   const divergence = methods.some((m) => m.diverged > config.trials / 2)
@@ -382,5 +388,5 @@ export function finishRun(
     ...(divergence ? { divergence } : {}),
     ...(plane ? { plane } : {}),
   };
-  return { landscape, diagnostics, ...(modelTrialsPending ? { modelTrialsPending } : {}) };
+  return { landscape, diagnostics, ...(modelTrialsPending ? { modelTrialsPending } : {}), ...(planePending ? { planePending } : {}) };
 }

@@ -7,7 +7,19 @@
  * worker's dispatch table and the scheduler's typed `run` all derive from it, so a new kind is one
  * line here plus its handler in `src/runner/worker.ts`.
  */
-import type { ArgStyle, Box, Diagnostics, Landscape, LossOptions, Method, MethodResult, NoiseKind, RunConfig } from '../engine/types';
+import type {
+  ArgStyle,
+  Box,
+  Diagnostics,
+  GradientNoise,
+  Landscape,
+  LossOptions,
+  Method,
+  MethodResult,
+  NoiseKind,
+  RunConfig,
+  SlicePlane,
+} from '../engine/types';
 import type { SweepCell, SweepTarget } from '../engine/sweep';
 import type { CurvatureProfile } from '../engine/suggest';
 import type { GradientGrid } from '../engine/landscape';
@@ -61,14 +73,21 @@ export interface WorkerTasks {
    * Diagnostics need every method's merged trials (in config order) and the full landscape; the
    * landscape comes back as the result keeps it (d > 2: the slices through the x* found from the
    * finals, engine/diagnostics.ts `finishRun`). `gradients`: the `gradients` tasks' blocks joined
-   * per smoothing (2-D). The noise-model trials are left to `modelTrials` tasks: `modelTrialsPending`
-   * says they are due (a minibatch run with a finite covariance).
+   * per smoothing (2-D). The noise-model trials are left to `modelTrials` tasks and, d > 2, the plane
+   * through x* to a `plane` task: `modelTrialsPending` and `planePending` say they are due.
    */
   diagnostics(args: { landscape: Landscape; methods: MethodResult[]; gradients?: GradientGrid[] }): {
     landscape: Landscape;
     diagnostics: Diagnostics;
     modelTrialsPending?: true;
+    planePending?: true;
   };
+  /**
+   * d > 2: the plane through x* (engine/plane.ts `planeDiagnostics`) from the diagnostics' x* and
+   * measured noise, and the `sgd` method's paths and finals (`diagnosticsInput`); run beside the
+   * model trials when the diagnostics say `planePending`.
+   */
+  plane(args: { xStar: number[]; sgd: MethodResult; noise?: GradientNoise }): SlicePlane | undefined;
   /**
    * The `sgd` method's trials [from, to) rerun under a Gaussian noise model (engine/noiseModelTrials.ts
    * `gaussianModelFinals`): `starts` are those trials' starts, `noise` the diagnostics' measured noise.

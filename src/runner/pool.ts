@@ -132,6 +132,7 @@ export class ExperimentRunner {
       // The noise-model trials come after the diagnostics; their progress is counted from the start.
       const modelRanges = modelTrialsExpected(config) ? modelTrialChunks(config, n) : [];
       const modelReports = NOISE_MODELS.flatMap(() => modelRanges.map((range) => tally.add(weights.trials(config, range))));
+      const planeReport = config.dim > 2 ? tally.add(weights.diagnostics(config)) : undefined;
       const landscapeGradients: GradientGrid[] = [];
       // Trials and landscape rows are independent: queue them all at once, the landscape first
       // (the live charts draw over it, and it meets the loss all over the domain early).
@@ -190,16 +191,27 @@ export class ExperimentRunner {
       // d > 2: the landscape comes back with its slices through the x* found from the finals.
       const gradients = config.dim === 2 ? await gradientsP : undefined;
       const roles = methodRoles(config);
-      const { landscape, diagnostics, modelTrialsPending } = await submit(
+      const slim = diagnosticsInput(config, methods);
+      const { landscape, diagnostics, modelTrialsPending, planePending } = await submit(
         {
           kind: 'diagnostics',
           // Only what the diagnostics read (the full methods stay here for the result).
-          args: { landscape: await landscapeP, methods: diagnosticsInput(config, methods), ...(gradients ? { gradients } : {}) },
+          args: { landscape: await landscapeP, methods: slim, ...(gradients ? { gradients } : {}) },
         },
         'diagnostics',
         weights.diagnostics(config),
       );
       const noise = diagnostics.gradientNoise;
+      // d > 2: the plane through x* on one worker while the others start on the model trials.
+      const planeP = planePending
+        ? submit(
+            { kind: 'plane', args: { xStar: diagnostics.xStar, sgd: slim[roles.sgd], ...(noise ? { noise: { ...noise } } : {}) } },
+            'diagnostics',
+            planeReport ?? weights.diagnostics(config),
+          )
+        : undefined;
+      planeP?.catch(() => undefined);
+      if (!planePending) planeReport?.(1, 1);
       if (modelTrialsPending && noise) {
         // The noise-model trials: each model's trial ranges on every worker, joined in trial order.
         const sgd = methods[roles.sgd];
@@ -224,8 +236,13 @@ export class ExperimentRunner {
           anisotropic: finals[0],
           isotropic: finals[1],
         });
-        if (diagnostics.plane) diagnostics.plane.modelFinals = projectModelFinals(diagnostics.plane, noise.modelTrials);
       } else modelReports.forEach((report) => report(1, 1));
+      if (planeP) {
+        const plane = await planeP;
+        if (plane) diagnostics.plane = plane;
+      }
+      // The model trials' finals on the plane, once both are in (as the one-thread finishRun does).
+      if (diagnostics.plane && noise?.modelTrials) diagnostics.plane.modelFinals = projectModelFinals(diagnostics.plane, noise.modelTrials);
       const methodsMs = config.methods.map((_, method) => clock.ms({ method }));
       const timing = {
         trialsMs: methodsMs[roles.sgd],

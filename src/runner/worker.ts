@@ -16,6 +16,7 @@ import { CancelledError, runTrials, type TrialHooks } from '../engine/sgd';
 import { computeLandscape, smoothedGradientRows } from '../engine/landscape';
 import { analyticGradient } from '../engine/differences';
 import { finishRun } from '../engine/diagnostics';
+import { planeDiagnostics } from '../engine/plane';
 import { gaussianModelFinals, modelCovariance } from '../engine/noiseModelTrials';
 import { estimateSmoothness } from '../engine/smoothness';
 import { curvatureProfile } from '../engine/suggest';
@@ -125,7 +126,8 @@ const handlers: Handlers = {
       ctx.progress(Math.round(fraction * 1000), 1000);
     }),
   diagnostics: ({ landscape, methods, gradients }, ctx) =>
-    finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar, { gradients, modelTrials: 'pool' }),
+    finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar, { gradients, modelTrials: 'pool', plane: 'pool' }),
+  plane: ({ xStar, sgd, noise }, ctx) => planeDiagnostics({ loss: ctx.loss, config: ctx.config, xStar, sgd, noise }),
   modelTrials: ({ model, from, to, starts, noise }, ctx) => {
     const fs = ctx.loss.finiteSum;
     if (!fs) throw new RangeError(`${ctx.config.function} is not a finite sum: no noise-model trials`);

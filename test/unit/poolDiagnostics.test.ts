@@ -8,7 +8,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExperimentRunner } from '../../src/runner/pool';
@@ -230,4 +230,53 @@ test('g and ∇g in one pass over the lattice (the landscape task with gradients
       );
     }
   }
+});
+
+test('d = 3 minibatch: the plane through x* as its own task beside the model trials — 1, 2 and 3 workers byte-identical, the one-thread diagnostics', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgd-pool-plane-'));
+  const file = join(dir, 'ls3.ts');
+  writeFileSync(
+    file,
+    `interface Row { a: number[]; y: number }
+const rows: Row[] = [
+  { a: [1, 0.2, -0.5], y: 0.5 }, { a: [0.3, 1, 0.1], y: -1 }, { a: [-0.4, 0.6, 1], y: 2 },
+  { a: [0.8, -0.3, 0.2], y: 0.3 }, { a: [0.1, 0.9, -0.7], y: 1.2 }, { a: [-1, 0.4, 0.5], y: -0.4 },
+];
+export function ls3(w: number[], e: Row): number {
+  const r = w[0] * e.a[0] + w[1] * e.a[1] + w[2] * e.a[2] - e.y;
+  return 0.5 * r * r + 0.05 * Math.cos(3 * w[0]);
+}
+export const ls3Options = {
+  dim: 3,
+  data: rows,
+  gradient: (w: number[], e: Row) => {
+    const r = w[0] * e.a[0] + w[1] * e.a[1] + w[2] * e.a[2] - e.y;
+    return [r * e.a[0] - 0.15 * Math.sin(3 * w[0]), r * e.a[1], r * e.a[2]];
+  },
+  domain: { low: [-3, -3, -3], high: [3, 3, 3] },
+  defaults: { init: { low: [-1, -1, -1], high: [1, 1, 1] }, lr: 0.2, steps: 50, noise: 'minibatch', batchSize: 2 },
+};
+`,
+  );
+  const input = { function: 'ls3', trials: 7, seed: 'plane-task', resolution: 15 };
+  const results: ExperimentResult[] = [];
+  let prepared: Awaited<ReturnType<typeof prepareRun>> | undefined;
+  for (const workers of [1, 2, 3]) {
+    const r = new ExperimentRunner({ workerScript, workers });
+    runners.push(r);
+    prepared = await prepareRun(r, file, input, { bundleDir });
+    results.push(await r.run(prepared.loss, prepared.config));
+  }
+  const [a, b, c] = results;
+  assert.ok(a.diagnostics.plane, 'd = 3 has the plane');
+  assert.ok(a.diagnostics.gradientNoise?.modelTrials, 'and the model trials');
+  const text = resultText(a);
+  assert.equal(resultText(b), text);
+  assert.equal(resultText(c), text);
+  const config = prepared!.config;
+  const shared = new SharedArrayBuffer(sharedBufferBytes(config.dim));
+  const scratch = { i32: new Int32Array(shared, 0, 4), input: new Float64Array(shared, sharedCallOffset(config.dim), config.dim) };
+  const { loss, grad } = await loadLoss(prepared!.loss, config, scratch);
+  const local = runExperiment(loss, grad, config);
+  assert.equal(resultJson(local.diagnostics), resultJson(a.diagnostics), 'one thread: the same diagnostics, key order included');
 });
