@@ -75,7 +75,7 @@ function apart(a: number, b: number, N: number): boolean {
 
 /**
  * Which noise model the minibatch trials followed (any d), in words: the three success counts and
- * the verdict. Two counts out of N are told apart only beyond two binomial standard errors of their
+ * the verdict; the models' kicks use C(x*) at every step (noiseModelTrials.ts), and the words say so. Two counts out of N are told apart only beyond two binomial standard errors of their
  * difference.
  */
 export function noiseModelTrialsText(t: NoiseModelTrials): string {
@@ -91,7 +91,7 @@ export function noiseModelTrialsText(t: NoiseModelTrials): string {
         ? 'the minibatch trials followed the isotropic model'
         : 'the minibatch trials sit between the two models';
   const both = !apart(t.minibatch, t.anisotropic, N) && !apart(t.minibatch, t.isotropic, N);
-  return `Success within the targets' radius: minibatch SGD ${t.minibatch} / ${N}; the same stages with Gaussian kicks of the measured covariance ${t.anisotropic} / ${N}, with isotropic kicks of the same trace ${t.isotropic} / ${N}: ${verdict}${both ? ', and the minibatch trials match both within it' : ''}.`;
+  return `Success within the targets' radius: minibatch SGD ${t.minibatch} / ${N}; the same stages with Gaussian kicks N(0, η²C(x*)) of the covariance measured at x* — the same at every step, not C at the iterate — ${t.anisotropic} / ${N}, with isotropic kicks of the same trace ${t.isotropic} / ${N}: ${verdict}${both ? ', and the minibatch trials match both within it' : ''}.`;
 }
 
 /** The noise card's words: the 2-D landscapes (or where they are drawn) and the model trials. */

@@ -149,4 +149,9 @@ test('the verdict in words: counts apart beyond two binomial standard errors of 
   );
   assert.match(noiseModelTrialsText({ ...base, minibatch: 42, anisotropic: 78, isotropic: 40 }), /followed the isotropic model/);
   assert.match(noiseModelTrialsText({ ...base, minibatch: 56, anisotropic: 57, isotropic: 55 }), /match both within it/);
+  // The model's covariance is C(x*) at every step (gaussianModelFinals takes one fixed covariance), and the words say so.
+  assert.match(
+    noiseModelTrialsText({ ...base, minibatch: 56, anisotropic: 57, isotropic: 55 }),
+    /Gaussian kicks N\(0, η²C\(x\*\)\) of the covariance measured at x\* — the same at every step, not C at the iterate —/,
+  );
 });
