@@ -239,6 +239,8 @@ async function run(args: Args): Promise<number> {
 
   const quiet = args.flags.has('quiet');
   const runner = new ExperimentRunner(runnerOptions);
+  // The workers start while esbuild bundles the file; none has loaded user code, so each run's stay fresh.
+  runner.prestart();
   try {
     const prepared = await prepareRun(runner, file, input);
     const progress = progressLine(quiet);

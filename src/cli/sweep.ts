@@ -72,6 +72,8 @@ export async function sweep(args: Args): Promise<number> {
 
   const quiet = args.flags.has('quiet');
   const runner = new ExperimentRunner(runnerOptions);
+  // As for run: the workers start while the file is bundled.
+  runner.prestart();
   try {
     const prepared = await prepareRun(runner, file, input, { sweep: true });
     const config = resolveSweep(prepared.config, grid as SweepGrid);

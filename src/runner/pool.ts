@@ -322,6 +322,11 @@ export class ExperimentRunner {
     }
   }
 
+  /** Starts the pool's workers ahead of the first job (Scheduler.prestart); the CLI calls it before preparing. */
+  prestart(): void {
+    this.scheduler.prestart();
+  }
+
   /** Live worker threads (idle ones included). */
   get workerCount(): number {
     return this.scheduler.workerCount;

@@ -1,5 +1,5 @@
 /**
- * The worker pool's scheduler: worker slots (started lazily, at most `size`), a FIFO queue of
+ * The worker pool's scheduler: worker slots (started lazily or by `prestart`, at most `size`), a FIFO queue of
  * jobs, a watchdog (`watchdog.ts`), and killing and replacing a worker. It knows messages and failures, not
  * experiments (`pool.ts` turns an experiment into jobs).
  *
@@ -158,6 +158,15 @@ export class Scheduler {
       if (s.busy) s.retiring = true;
       else this.drop(s);
     }
+  }
+
+  /**
+   * Starts fresh workers now, up to `size` in all, so that their start-up (loading worker.js,
+   * 0.15-0.3 s each) overlaps with the caller's own work, such as bundling; idle and `unref`ed
+   * until a job takes them. They have loaded no module, so any job may take one: isolation holds.
+   */
+  prestart(): void {
+    while (!this.disposed && this.slots.length < this.size) this.spawn().worker.unref();
   }
 
   /** Terminates all workers; every queued or running job fails as cancelled. */

@@ -288,3 +288,25 @@ test("runs do not leak into each other: a loss that changes a global leaves the 
   // And no worker thread is left once a run has ended.
   assert.equal(shared.workerCount, 0);
 });
+
+test('prestart: the workers start before any job, the run takes them, and a run of a global-changing loss never reaches the next', async () => {
+  const logSrc = file('uses-log2.ts', 'export function lg(x: number): number {\n  return Math.log(2 + x * x);\n}\n');
+  const patchSrc = file('patch2.ts', 'Math.log = Math.log2;\nexport function patched(x: number): number {\n  return x * x;\n}\n');
+  const input = { trials: 4, seed: 'warm', resolution: 5, stages: [{ steps: 20 }] };
+  const cold = runner({ workers: 2 });
+  const pc = await prepareRun(cold, logSrc, input, { bundleDir });
+  const expected = await cold.run(pc.loss, pc.config);
+  const warm = runner({ workers: 2 });
+  warm.prestart();
+  assert.equal(warm.workerCount, 2);
+  warm.prestart(); // at most `workers` in all
+  assert.equal(warm.workerCount, 2);
+  const pp = await prepareRun(warm, patchSrc, input, { bundleDir });
+  await warm.run(pp.loss, pp.config);
+  warm.prestart();
+  const pl = await prepareRun(warm, logSrc, input, { bundleDir });
+  const got = await warm.run(pl.loss, pl.config);
+  assert.deepEqual(got.landscape.f, expected.landscape.f);
+  assert.deepEqual(got.finals, expected.finals);
+  assert.equal(warm.workerCount, 0);
+});
