@@ -23,6 +23,8 @@ import { formatNumber } from '../../src/view/format';
 import type { HostState } from '../../src/protocol/webview';
 import { figure3, figure3Options } from '../../examples/paper-figure3';
 import { rosenbrock, rosenbrockOptions } from '../../examples/rosenbrock';
+import { himmelblau, himmelblauOptions } from '../../examples/himmelblau';
+import { whyNoSnapshots } from '../../webview/shared/snapshots';
 
 const THEMES = ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as const;
 
@@ -174,6 +176,10 @@ export async function issue13Harness({ open, post, drawn, charts, check, outDir 
     const bars = await p.getByTestId('chart-histogram').getAttribute('data-points');
     const kept = fig.methods.reduce((n, m) => n + m.finals.filter((_, i) => !m.divergedMask[i]).length, 0);
     check(Number(bars) <= kept && Number(bars) > 0, `figure3 4 stages ${theme}: histogram of the finals drawn (${bars} of ${kept})`);
+    check(
+      fig.sgd.snapshotSteps.length >= 2 && (await p.getByTestId('where-snapshots').isHidden()),
+      `figure3 4 stages ${theme}: the run keeps ${fig.sgd.snapshotSteps.length} snapshots, so no note on why it has none`,
+    );
     await p.screenshot({ path: join(outDir, `panel-example-figure3-stages-${t}.png`), fullPage: true });
     if (theme === 'vscode-dark') {
       // Each stage picked in turn: the axis and marks follow the picked curve.
@@ -244,6 +250,57 @@ export async function issue13Harness({ open, post, drawn, charts, check, outDir 
     );
     check(errors.length === 0, `rosenbrock diverged ${theme}: no console errors ${errors.join(' | ')}`);
     await p.screenshot({ path: join(outDir, `panel-example-rosenbrock-diverged-${theme.replace('vscode-', '')}.png`), fullPage: true });
+    await p.close();
+  }
+
+  // ---- Himmelblau 2-D, SGD and GD, 6400 trials: too many to keep every trial's position over time ----
+  const { gradient: _hg, ...hOptions } = himmelblauOptions;
+  const hConfig = resolveConfig(
+    {
+      function: 'himmelblau',
+      trials: 6400,
+      seed: 'issue13',
+      resolution: 81,
+      stages: [{ lr: 0.002, radius: 0.3, noise: 'uniform', steps: 300 }],
+    } as RunConfigInput,
+    { dim: 2, options: hOptions },
+  );
+  const him = runExperiment((q) => himmelblau(q[0]!, q[1]!), undefined, hConfig);
+  const himView = toViewResult(him, 'run-himmelblau-6400');
+  const why = whyNoSnapshots(himView, false);
+  check(
+    him.sgd.snapshotSteps.length === 0 && !!why && why.includes('6,400 trials × d = 2 × 2 methods = 25,600 numbers'),
+    `himmelblau 6400 trials: no snapshots kept, and the rule says why (${why?.slice(0, 140)}…)`,
+  );
+  for (const theme of THEMES) {
+    const t = theme.replace('vscode-', '');
+    const { p, errors } = await open('panel', theme);
+    await post(p, { status: { kind: 'idle' }, runs: [], current: himView });
+    const d = await drawn(p, charts);
+    check(
+      charts.every((id) => d[id]!.drawn === 'true'),
+      `himmelblau 6400 ${theme}: every chart drawn`,
+    );
+    // The slider moved before the end: the finals and their density stay at the end, and the card says why.
+    await p.getByTestId('time-slider').evaluate((el: HTMLInputElement) => {
+      el.value = String(Math.floor(Number(el.max) / 3));
+      el.dispatchEvent(new Event('input'));
+    });
+    const label = await p.getByTestId('time-label').textContent();
+    const note = p.getByTestId('where-snapshots');
+    const words = (await note.isVisible()) ? ((await note.textContent()) ?? '') : '';
+    const where = await p.getByTestId('chart-histogram').getAttribute('data-where');
+    check(
+      /^step \d+ \/ 300$/.test(label ?? '') &&
+        !label!.startsWith('step 300') &&
+        where === 'end' &&
+        words === `These charts show the finals only. ${why}`,
+      `himmelblau 6400 ${theme}: slider at ${label}: the density shows the ${where}, and the card says why: ${words.slice(0, 100)}…`,
+    );
+    await p
+      .locator('section.card', { has: p.getByTestId('chart-histogram') })
+      .screenshot({ path: join(outDir, `panel-example-himmelblau-no-snapshots-${t}.png`) });
+    check(errors.length === 0, `himmelblau 6400 ${theme}: no console errors ${errors.join(' | ')}`);
     await p.close();
   }
 }

@@ -45,6 +45,11 @@ export const theoremList = h('ul', { class: 'theorem', 'data-testid': 'theorem1'
 export const theorem3Line = h('p', { class: 'note', 'data-testid': 'theorem3' });
 /** Targets (the minima success counts against) and finals outside the plot, in words. */
 export const targetsLine = h('p', { class: 'note', 'data-testid': 'targets' });
+/**
+ * Why the finals and their density cannot follow the time slider and Play (the run holds no
+ * positions of all trials over time: shared/snapshots.ts); hidden when it does.
+ */
+export const whereSnapshotsLine = h('p', { class: 'note', 'data-testid': 'where-snapshots', hidden: true });
 
 let savePng: (s: ChartSlot) => void = () => undefined;
 
@@ -114,7 +119,7 @@ export const content = h(
   card('Landscape', [layerSelect, scaleSelect], figure(SLOTS.landscape)),
   surfaceCard,
   card('Trajectories', [pathsSelect, playButton, timeSlider, timeLabel], figure(SLOTS.trajectories)),
-  card('Where trials end', [stageSelect, layoutSelect, densitySelect], successLine, targetsLine, finalsPair),
+  card('Where trials end', [stageSelect, layoutSelect, densitySelect], successLine, targetsLine, whereSnapshotsLine, finalsPair),
   diagnosticsCard,
   noiseCard,
   planeCard,

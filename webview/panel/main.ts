@@ -76,7 +76,7 @@ import {
   targetsLine,
 } from './layout';
 import { ALL_SLOTS, SLOTS, clearSlot, drawSlot, type ChartSlot } from './slots';
-import { renderStatus, renderText, renderTitle } from './text';
+import { renderStatus, renderText, renderTitle, renderWhereSnapshots } from './text';
 import { bindSurface, renderSurface, resizeSurface } from './surface';
 import { bindZoom } from './zoom';
 import { whereKey } from '../charts/trials';
@@ -137,6 +137,7 @@ function renderAll(view: ViewResult): void {
   syncControls(view, ui);
   fitLayout(view);
   renderText(view);
+  renderWhereSnapshots(view, false);
   const noise = view.diagnostics.gradientNoise;
   noiseCard.hidden = !noise;
   // g and c(y) under the two noises are 2-D maps (d > 2: on the plane card): for other runs their
@@ -179,6 +180,7 @@ function renderLive(live: LiveView & { view: ViewResult }): void {
   summary.textContent = liveText(live);
   successLine.textContent = '';
   targetsLine.textContent = '';
+  renderWhereSnapshots(view, true);
   for (const s of ALL_SLOTS) {
     if (s.live) draw(s, view);
     else clearSlot(s);

@@ -50,7 +50,8 @@ import { formatNumber } from '../shared/format';
 import { palette } from '../shared/palette';
 import type { Theme } from '../shared/theme';
 import type { Surface3dModule } from '../surface3d/main';
-import { markersText, sampleCells, surfaceCaption, surfaceSpec, whyNoSnapshots } from './surfaceSpec';
+import { whyNoSnapshots } from '../shared/snapshots';
+import { markersText, sampleCells, surfaceCaption, surfaceSpec } from './surfaceSpec';
 
 type Select = HTMLElement & { value: string };
 

@@ -20,7 +20,9 @@ import {
   theorem3Line,
   targetsLine,
   theoremList,
+  whereSnapshotsLine,
 } from './layout';
+import { whyNoSnapshots } from '../shared/snapshots';
 
 export function renderStatus(status: RunStatus, current: ViewResult | undefined): void {
   statusLine.textContent = statusText(status, current);
@@ -63,4 +65,15 @@ export function renderText(view: ViewResult): void {
   if (view.diagnostics.theorem1.length === 0) setChildren(theoremList, h('li', {}, 'No prediction (no noisy stage).'));
   theorem3Line.textContent = view.diagnostics.theorem3 ? theorem3Text(view.diagnostics.theorem3) : '';
   theorem3Line.hidden = !view.diagnostics.theorem3;
+}
+
+/**
+ * Over "Where trials end": why its finals and density stay at the end while the time slider and
+ * Play move (`live`: a running experiment), in the words the 3-D card uses; hidden when the run
+ * keeps every trial's position at a few steps.
+ */
+export function renderWhereSnapshots(view: ViewResult, live: boolean): void {
+  const why = whyNoSnapshots(view, live);
+  whereSnapshotsLine.textContent = why ? `These charts show the finals only. ${why}` : '';
+  whereSnapshotsLine.hidden = !why;
 }
