@@ -4,8 +4,8 @@
  *
  * - examples/paper-figure3.ts with the side panel's "Figure 3: 4 stages" preset run by the engine:
  *   the 1-D c(y) chart, one stage picked at a time (the others faint), its axis from the picked
- *   curve's 2%–98% quantiles with 0 and the estimated c, on round ticks, what the axis cuts off
- *   marked, the estimated c over its stage's start region; Theorem 1 in plain words; the
+ *   curve's 2%–98% quantiles with 0, on round ticks, what the axis cuts off marked, the estimated
+ *   c over its stage's start region (a × on the axis's edge with its value when it lies beyond); Theorem 1 in plain words; the
  *   histogram's bars side by side.
  * - examples/rosenbrock.ts at the old fixed defaults (η 0.01, radius 0.3, 1000 steps): every trial
  *   diverges; the summary says so with the likely cause and an η to try, and the charts with no
@@ -95,7 +95,7 @@ async function checkCurve(p: Page, result: ExperimentResult, k: number, label: s
   const values = map.values as number[];
   const stage = result.config.stages.findIndex((s) => s.radius === map.radius);
   const c = result.diagnostics.theorem1.find((t) => t.stage === stage)?.c ?? map.c;
-  const need = [Math.min(quantile(values, 0.02), 0, c), Math.max(quantile(values, 0.98), 0, c)];
+  const need = [Math.min(quantile(values, 0.02), 0), Math.max(quantile(values, 0.98), 0)];
   const [lo, hi] = (a.yRange ?? '').split(',').map(Number) as [number, number];
   const ticks = (a.yTicks ?? '').split(',').filter(Boolean).map(Number);
   const steps = ticks.slice(1).map((t, i) => t - ticks[i]!);
@@ -105,7 +105,13 @@ async function checkCurve(p: Page, result: ExperimentResult, k: number, label: s
     // The ends are rounded to a 1-2-5 step of about a fifth of the span, which may be twice the
     // step Chart.js draws ticks at: at most two drawn tick steps of room on each side.
     lo <= need[0]! && hi >= need[1]! && need[0]! - lo <= 2 * step + 1e-9 && hi - need[1]! <= 2 * step + 1e-9,
-    `${label}: the axis [${lo}, ${hi}] covers the curve's 2%–98% quantiles, 0 and c (${need.map((v) => v.toPrecision(4)).join(' … ')}) with at most two tick steps (${step}) of room each side`,
+    `${label}: the axis [${lo}, ${hi}] covers the curve's 2%–98% quantiles and 0 (${need.map((v) => v.toPrecision(4)).join(' … ')}) with at most two tick steps (${step}) of room each side`,
+  );
+  // The estimated c beyond the axis: a × on the edge it lies beyond, labelled with its value; on the axis: none.
+  const side = c > hi ? 'above' : c < lo ? 'below' : undefined;
+  check(
+    (a.estimateEdge ?? '') === (side ? `${side}:${c}` : ''),
+    `${label}: estimated c ${c.toPrecision(4)} ${side ? `${side} the axis: × on its edge (${a.estimateEdge})` : `on the axis [${lo}, ${hi}]: no edge mark (${a.estimateEdge ?? 'none'})`}`,
   );
   check(
     ticks.length >= 3 &&
@@ -164,6 +170,7 @@ export async function issue13Harness({ open, post, drawn, charts, check, outDir 
       `figure3 4 stages ${theme}: the c(y) selector names the four stages (${options.join(' | ')})`,
     );
     await checkCurve(p, fig, 0, `figure3 ${theme} stage 1`, check);
+    await p.getByTestId('chart-convexity').screenshot({ path: join(outDir, `panel-example-figure3-cy-stage1-${t}.png`) });
     // Theorem 1 in plain words: per stage which condition fails or what it predicts, never only a bound.
     const words = await p.getByTestId('theorem1').locator('li').allTextContents();
     check(

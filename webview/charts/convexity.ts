@@ -30,7 +30,7 @@ function orEmpty(draw: (canvas: HTMLCanvasElement, view: ViewResult, t: Theme, s
   return (canvas, view, t, ui) => {
     delete canvas.dataset.contourSegments;
     delete canvas.dataset.colorScale;
-    for (const k of ['yRange', 'clipped', 'estimate', 'curve'] as const) delete canvas.dataset[k];
+    for (const k of ['yRange', 'clipped', 'estimate', 'estimateEdge', 'curve'] as const) delete canvas.dataset[k];
     const sel = selected(view, ui);
     return sel ? draw(canvas, view, t, sel) : drawChart(canvas, { datasets: [], xLabel: 'x', yLabel: 'c(y)' }, t);
   };
@@ -54,11 +54,14 @@ export function stageOf(view: ViewResult, sel: ConvexityMap): { stage: number; c
 }
 
 /**
- * c(y) curves with the y-axis fitted to the selected curve: its 2%–98% quantiles, 0 and the
- * estimated c, widened to round ticks. The curves of much smaller radii can be orders of magnitude
+ * c(y) curves with the y-axis fitted to the selected curve: its 2%–98% quantiles and 0, widened to
+ * round ticks (1, 2 or 5 × 10^k). The curves of much smaller radii can be orders of magnitude
  * larger and the selected one spikes near x*: what the axis cuts off is marked at the axis's edge
  * (▲ / ▼, one per stretch, at its extreme; the tooltip gives the value). The estimated c is drawn
- * over the region it is the infimum of (the start region of its stage), its place marked ×.
+ * over the region it is the infimum of (the start region of its stage), its place marked ×; the
+ * axis is not widened for it (the spike at x* it often comes from would squash the rest), so when
+ * it lies beyond the axis a × on the axis's edge says its value instead.
+ * data-estimate-edge: "above:c" / "below:c" when it does.
  */
 function curves(
   canvas: HTMLCanvasElement,
@@ -75,8 +78,11 @@ function curves(
   const ext = quantileExtent(values, 0.02, 0.98);
   const st = view.config.dim === 1 ? stageOf(view, sel) : undefined;
   const c = st?.c ?? sel.c;
-  const cs = Number.isFinite(c) ? [c] : [];
-  const yr = ext ? roundedRange(Math.min(ext[0], 0, ...cs), Math.max(ext[1], 0, ...cs)) : undefined;
+  const yr = ext ? roundedRange(Math.min(ext[0], 0), Math.max(ext[1], 0)) : undefined;
+  // Where the estimated c lies beyond the axis (undefined: on it, or no axis fitted).
+  const beyond = yr && Number.isFinite(c) ? (c > yr[1] ? 'above' : c < yr[0] ? 'below' : undefined) : undefined;
+  const edgeMarks: NonNullable<Annotations['edgeMarks']> = [];
+  delete canvas.dataset.estimateEdge;
   const extra: Series[] = [];
   if (yr && oneCurve) {
     const clipped = clippedStretches(view.landscape.x, oneCurve, yr[0], yr[1]);
@@ -107,7 +113,7 @@ function curves(
     canvas.dataset.estimate = `${c},${st.region[0]},${st.region[1]},${bound ? 'bound' : 'inf'}`;
     extra.push(
       line(
-        `estimated c = ${formatNumber(c)}: ${bound ? 'mean-value bound (g is lower in the region than at x*)' : 'inf of this curve'} on stage ${st.stage + 1}'s start region [${formatNumber(st.region[0])}, ${formatNumber(st.region[1])}]`,
+        `estimated c = ${formatNumber(c)}: ${bound ? 'mean-value bound (g is lower in the region than at x*)' : 'inf of this curve'} on stage ${st.stage + 1}'s start region [${formatNumber(st.region[0])}, ${formatNumber(st.region[1])}]${beyond ? ` (${beyond} the axis: × on its edge)` : ''}`,
         [
           { x: st.region[0], y: c },
           { x: st.region[1], y: c },
@@ -116,7 +122,12 @@ function curves(
         { borderDash: [5, 3], borderWidth: 1.5, reference: true } as Partial<Series>,
       ),
     );
-    if (!bound && sel.argInf.length > 0)
+    if (beyond) {
+      // Beyond the axis: a × on its edge, at the curve's least point (else the region's middle), with the value.
+      const at = !bound && sel.argInf.length > 0 ? sel.argInf[0]! : (st.region[0] + st.region[1]) / 2;
+      edgeMarks.push({ x: at, side: beyond, color: p.cEstimate, label: `estimated c = ${formatNumber(c)} (${beyond} the axis)` });
+      canvas.dataset.estimateEdge = `${beyond}:${c}`;
+    } else if (!bound && sel.argInf.length > 0)
       extra.push(
         dots('', [{ x: sel.argInf[0]!, y: c }], p.cEstimate, {
           pointStyle: 'crossRot',
@@ -128,7 +139,18 @@ function curves(
   }
   if (yr) canvas.dataset.yRange = `${yr[0]},${yr[1]}`;
   const hlines: NonNullable<Annotations['hlines']> = [{ y: 0, color: p.rule, dash: [] }];
-  if (!st && Number.isFinite(c)) hlines.push({ y: c, color: p.cEstimate, label: `estimated c = ${formatNumber(c)}` });
+  if (!st && Number.isFinite(c)) {
+    if (beyond) {
+      const xs = view.landscape.x;
+      edgeMarks.push({
+        x: (xs[0]! + xs[xs.length - 1]!) / 2,
+        side: beyond,
+        color: p.cEstimate,
+        label: `estimated c = ${formatNumber(c)} (${beyond} the axis)`,
+      });
+      canvas.dataset.estimateEdge = `${beyond}:${c}`;
+    } else hlines.push({ y: c, color: p.cEstimate, label: `estimated c = ${formatNumber(c)}` });
+  }
   return drawChart(
     canvas,
     {
@@ -137,7 +159,7 @@ function curves(
       xRange: gridXRange(view.landscape),
       yLabel: 'c(y) = ⟨−∇g(y), x* − y⟩ / ‖x* − y‖²',
       ...(yr ? { yRange: yr } : {}),
-      annotations: { bands, hlines },
+      annotations: { bands, hlines, edgeMarks },
     },
     t,
   );

@@ -43,6 +43,11 @@ export interface Annotations {
   bands?: Array<{ from: number; to: number; color: string }>;
   vlines?: Array<{ x: number; color: string; dash?: number[]; label?: string }>;
   hlines?: Array<{ y: number; color: string; dash?: number[]; label?: string }>;
+  /**
+   * A value beyond the y-axis (above or below it): a × on the axis's edge at x, with its label
+   * beside it (e.g. the estimated c when the axis, fitted to the curve's quantiles, leaves it out).
+   */
+  edgeMarks?: Array<{ x: number; side: 'above' | 'below'; color: string; label: string }>;
 }
 
 declare module 'chart.js' {
@@ -117,6 +122,27 @@ const annotations: Plugin = {
         ctx.textBaseline = 'bottom';
         ctx.fillText(h.label, a.right - 4, Y - 2);
       }
+    }
+    ctx.setLineDash([]);
+    for (const m of opts?.edgeMarks ?? []) {
+      const X = scales.x?.getPixelForValue(m.x);
+      if (X === undefined || !Number.isFinite(X)) continue;
+      const x = Math.min(a.right - 6, Math.max(a.left + 6, X));
+      const y = m.side === 'above' ? a.top : a.bottom;
+      ctx.strokeStyle = m.color;
+      ctx.lineWidth = 2.5;
+      ctx.beginPath();
+      ctx.moveTo(x - 6, y - 6);
+      ctx.lineTo(x + 6, y + 6);
+      ctx.moveTo(x + 6, y - 6);
+      ctx.lineTo(x - 6, y + 6);
+      ctx.stroke();
+      // The label inside the plot, beside the ×, on the side with more room.
+      ctx.fillStyle = m.color;
+      const right = x < (a.left + a.right) / 2;
+      ctx.textAlign = right ? 'left' : 'right';
+      ctx.textBaseline = m.side === 'above' ? 'top' : 'bottom';
+      ctx.fillText(m.label, x + (right ? 10 : -10), m.side === 'above' ? y + 3 : y - 3);
     }
     ctx.restore();
   },
