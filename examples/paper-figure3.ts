@@ -1,7 +1,9 @@
 /**
  * The paper's Figure 3 function: roughly x² plus a spiky, irregular perturbation, x* = 0.
  * The paper gives no formula; this is a natural cubic spline through its digitized vertices,
- * continued outside [-3, 3] as f(±3) + x² − 9.
+ * continued outside [-3, 3] as f(±3) + x² − 9. x* = 0 is the paper's; on this digitised f the
+ * smoothed landscape g is lowest a little off 0 (at radius 0.3: at −0.04), a fact of the data, which
+ * the panel and the CLI say beside c(y) (src/view/theorem1.ts statedXStarText).
  *
  * Try: "SGD Landscape: Run SGD on function" with noise 0.15, 0.3 and 0.6 and compare with GD.
  */

@@ -26,7 +26,7 @@ import { ExperimentRunner } from '../runner/pool';
 import { RunFailure } from '../runner/failure';
 import { LossFileError, prepareRun, readLossFile, type PreparedRun } from '../runner/prepare';
 import { SUGGESTED_FIELDS } from '../engine/suggest';
-import { notMinimiserText, smoothnessText, theorem3Text, theoremText } from '../view/theorem1';
+import { notMinimiserText, smoothnessText, statedXStarText, theorem3Text, theoremText } from '../view/theorem1';
 import { gapLines } from '../view/gaps';
 import {
   CliProblems,
@@ -194,6 +194,7 @@ function summary(r: ExperimentResult, suggestion?: PreparedRun['suggestion']): s
     ),
     ...gapLines(r.landscape, r.config.function),
     ...d.convexity.flatMap((m) => (m.xStarCheck?.minimises === false ? [notMinimiserText(m.xStarCheck, m.radius)] : [])),
+    ...optional(statedXStarText(d.xStar, d.xStarSource, d.convexity)),
     ...d.theorem1.map((t) => theoremText(t, r.config.stages.length)),
     ...(d.theorem3 ? [theorem3Text(d.theorem3)] : []),
     ...(d.gradientNoise ? [gradientNoiseText(d.gradientNoise)] : []),

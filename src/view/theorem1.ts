@@ -22,6 +22,32 @@ export function notMinimiserText(check: XStarCheck, radius: number): string {
 }
 
 /**
+ * When the x* the file or RUN.json states is not where the smoothed landscape is lowest at some
+ * stage's radius: that this is a fact of f as given, not an error of the run, and that c(y) and
+ * Theorem 1 are still measured toward the stated x*. Undefined when x* was found by the engine or
+ * minimises g at every radius. (The Figure 3 example's f is a spline through points digitised from
+ * the paper's figure: at each radius of the four-stage preset its g is lowest off 0, at radius 0.3
+ * at −0.04.)
+ */
+export function statedXStarText(
+  xStar: readonly number[],
+  source: 'user' | 'config' | 'smoothed-minimum' | 'descent',
+  maps: ReadonlyArray<{ radius: number; xStarCheck?: XStarCheck }>,
+): string | undefined {
+  if (source !== 'user' && source !== 'config') return undefined;
+  const off = maps.filter((m) => m.radius > 0 && m.xStarCheck && !m.xStarCheck.minimises);
+  if (off.length === 0) return undefined;
+  const at = off.map((m) => `radius ${num(m.radius)}: g(${formatPoint(m.xStarCheck!.argMin)}) = ${num(m.xStarCheck!.gMin, 4)}`).join('; ');
+  const list = off.map((m) => num(m.radius));
+  const radii = list.length === 1 ? `radius ${list[0]}` : `radii ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+  return (
+    `The x* = ${formatPoint(xStar)} shown is the minimiser ${source === 'user' ? 'the loss file states' : 'RUN.json states'}, and c(y) and ` +
+    `Theorem 1 are measured toward it; on this f the landscape smoothed at ${radii} is lowest elsewhere in the start region (${at}). ` +
+    'That is a fact of f as given (smoothing moves the minimum of an uneven f), not an error of the run.'
+  );
+}
+
+/**
  * "L ≈ …" with where it was found; when that is a kink on the start region's edge (no finite L
  * there), the largest value inside the region beside it.
  */

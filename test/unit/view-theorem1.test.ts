@@ -108,3 +108,29 @@ test('issue 10 §2–3: x* not a minimiser of g is said first; Gaussian noise’
   assert.doesNotMatch(theoremText({ ...base, noise: 'uniform' }, 1), /substitution/);
   assert.doesNotMatch(theoremText({ ...base, noise: 'gaussian', outcome: 'c-not-positive', c: -1 }, 1), /substitution/);
 });
+
+test('a stated x* that g does not minimise at some radius: said as a fact of f, with where g is lower; nothing when x* was found or minimises g', async () => {
+  const { statedXStarText } = await import('../../src/view/theorem1');
+  const maps = [
+    { radius: 0.3, xStarCheck: { minimises: false, g: 0.5588, gMin: 0.5461, argMin: [-0.04] } },
+    { radius: 0.15, xStarCheck: { minimises: false, g: 0.31, gMin: 0.3, argMin: [0.02] } },
+    { radius: 0.05, xStarCheck: { minimises: true, g: 0.1, gMin: 0.1, argMin: [0] } },
+    { radius: 0 },
+  ];
+  assert.equal(
+    statedXStarText([0], 'user', maps),
+    'The x* = 0 shown is the minimiser the loss file states, and c(y) and Theorem 1 are measured toward it; ' +
+      'on this f the landscape smoothed at radii 0.3 and 0.15 is lowest elsewhere in the start region ' +
+      '(radius 0.3: g(−0.04) = 0.5461; radius 0.15: g(0.02) = 0.3). ' +
+      'That is a fact of f as given (smoothing moves the minimum of an uneven f), not an error of the run.',
+  );
+  assert.match(statedXStarText([0], 'config', maps)!, /the minimiser RUN\.json states/);
+  assert.match(
+    statedXStarText([0], 'user', [maps[0]!])!,
+    /smoothed at radius 0\.3 is lowest elsewhere in the start region \(radius 0\.3: g\(−0\.04\) = 0\.5461\)/,
+  );
+  // Found by the engine (it is g's minimum by construction, or a descent's), or minimised at every radius: nothing to say.
+  assert.equal(statedXStarText([0], 'smoothed-minimum', maps), undefined);
+  assert.equal(statedXStarText([0], 'descent', maps), undefined);
+  assert.equal(statedXStarText([0], 'user', [maps[2]!, maps[3]!]), undefined);
+});

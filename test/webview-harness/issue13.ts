@@ -19,7 +19,7 @@ import type { ExperimentResult, RunConfigInput } from '../../src/engine/types';
 import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
 import { toViewResult } from '../../src/extension/viewModel';
-import { formatNumber } from '../../src/view/format';
+import { formatNumber, formatPoint } from '../../src/view/format';
 import type { HostState } from '../../src/protocol/webview';
 import { figure3, figure3Options } from '../../examples/paper-figure3';
 import { rosenbrock, rosenbrockOptions } from '../../examples/rosenbrock';
@@ -170,6 +170,26 @@ export async function issue13Harness({ open, post, drawn, charts, check, outDir 
       `figure3 4 stages ${theme}: the c(y) selector names the four stages (${options.join(' | ')})`,
     );
     await checkCurve(p, fig, 0, `figure3 ${theme} stage 1`, check);
+    // x* = 0 as the file states it, where the run's g is lowest elsewhere: said as a fact of the digitised f.
+    const off = fig.diagnostics.convexity.filter((m) => m.radius > 0 && m.xStarCheck && !m.xStarCheck.minimises);
+    const convexityWords = (await p.getByTestId('convexity-text').textContent()) ?? '';
+    const stated = convexityWords.slice(convexityWords.indexOf('The x* = 0 shown'));
+    check(
+      fig.diagnostics.xStarSource === 'user' &&
+        off.length > 0 &&
+        stated.startsWith('The x* = 0 shown is the minimiser the loss file states') &&
+        stated.includes(
+          `smoothed at ${off.length === 1 ? 'radius' : 'radii'} ${off
+            .map((m) => formatNumber(m.radius))
+            .join(', ')
+            .replace(/, ([^,]*)$/, ' and $1')} is lowest elsewhere`,
+        ) &&
+        off.every((m) => stated.includes(`radius ${formatNumber(m.radius)}: g(${formatPoint(m.xStarCheck!.argMin)})`)) &&
+        stated.includes('a fact of f as given') &&
+        stated.includes('not an error of the run'),
+      `figure3 4 stages ${theme}: x* = 0 is not g's minimiser at radius ${off.map((m) => m.radius).join(', ')}, said as a fact of f: ${stated.slice(0, 200)}…`,
+    );
+    await p.getByTestId('convexity-text').screenshot({ path: join(outDir, `panel-example-figure3-xstar-words-${t}.png`) });
     await p.getByTestId('chart-convexity').screenshot({ path: join(outDir, `panel-example-figure3-cy-stage1-${t}.png`) });
     // Theorem 1 in plain words: per stage which condition fails or what it predicts, never only a bound.
     const words = await p.getByTestId('theorem1').locator('li').allTextContents();

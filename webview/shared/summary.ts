@@ -5,7 +5,7 @@
 import type { LiveView, RunStatus, RunSummary, ViewResult } from '../../src/protocol/webview';
 import { formatDuration, formatFraction, formatNumber, formatPercent, formatPoint } from './format';
 
-import { notMinimiserText } from '../../src/view/theorem1';
+import { notMinimiserText, statedXStarText } from '../../src/view/theorem1';
 import { gradientNoiseText, unsmoothedNoiseText } from '../../src/view/gradientNoise';
 import { gapLines } from '../../src/view/gaps';
 
@@ -132,13 +132,15 @@ export function convexityText(view: ViewResult): string {
       ? `on the slices' points inside the domain (${what}; no slice through x* meets the start box)`
       : `on the region where trials run (${what})`;
   const surface = smoothed ? 'the smoothed landscape' : 'f';
+  const stated = statedXStarText(d.xStar, d.xStarSource, d.convexity);
+  const last = stated ? ` ${stated}` : '';
   // x* not minimising g is said first: it decides Assumption 1 before any constant does.
   const first = map.xStarCheck && !map.xStarCheck.minimises ? `${notMinimiserText(map.xStarCheck, map.radius)} ` : '';
-  if (!Number.isFinite(c)) return `${first}c could not be estimated ${where}.`;
+  if (!Number.isFinite(c)) return `${first}c could not be estimated ${where}.${last}`;
   if (c > 0) {
-    return `${first}c ≈ ${formatNumber(c)} > 0 ${where}: ${surface} points toward x* everywhere there (Assumption 1 holds).`;
+    return `${first}c ≈ ${formatNumber(c)} > 0 ${where}: ${surface} points toward x* everywhere there (Assumption 1 holds).${last}`;
   }
-  return `${first}c ≈ ${formatNumber(c)} ≤ 0 ${where}: ${surface} points toward x* on ${formatPercent(map.positiveFraction)} of its grid points, so Assumption 1 fails somewhere (c(y) is lowest at y = ${formatPoint(map.argInf)}).`;
+  return `${first}c ≈ ${formatNumber(c)} ≤ 0 ${where}: ${surface} points toward x* on ${formatPercent(map.positiveFraction)} of its grid points, so Assumption 1 fails somewhere (c(y) is lowest at y = ${formatPoint(map.argInf)}).${last}`;
 }
 
 /** The panel's summary line (data-testid="summary"). */
