@@ -12,7 +12,7 @@
  * - Each grid cell is two triangles over the diagonal from (ix, iy) to (ix+1, iy+1); a triangle
  *   with a corner where the value is not finite is left out (a gap, as in the 2-D map).
  */
-import { evenIndices } from '../shared/shape';
+import { bracket, evenIndices } from '../shared/shape';
 
 /** Grid lines kept per axis at most: the default 2-D resolution (201) is drawn whole. */
 export const MAX_MESH_SIDE = 201;
@@ -208,13 +208,7 @@ export function progressAt(steps: readonly number[], step: number): number {
   const n = steps.length;
   if (n === 0 || step < steps[0]!) return -1;
   if (step >= steps[n - 1]!) return n - 1;
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (steps[mid]! <= step) lo = mid;
-    else hi = mid;
-  }
+  const [lo, hi] = bracket(steps, step);
   const span = steps[hi]! - steps[lo]!;
   return span > 0 ? lo + (step - steps[lo]!) / span : lo;
 }

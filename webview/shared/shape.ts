@@ -85,12 +85,11 @@ export function histogramBars(edges: readonly number[], counts: readonly number[
   return { centers, widths, counts: out };
 }
 
-/** Linear interpolation of ys over increasing xs at x (clamped to the ends; NaN when empty). */
-export function interpolate1D(xs: readonly number[], ys: readonly number[], x: number): number {
-  const n = Math.min(xs.length, ys.length);
-  if (n === 0 || !Number.isFinite(x)) return NaN;
-  if (x <= xs[0]!) return ys[0]!;
-  if (x >= xs[n - 1]!) return ys[n - 1]!;
+/**
+ * The bracket [lo, hi = lo + 1] of x in the first `n` increasing xs (xs[lo] ≤ x < xs[hi]), by
+ * bisection; for xs[0] ≤ x < xs[n − 1] and n ≥ 2 (the callers handle the ends).
+ */
+export function bracket(xs: readonly number[], x: number, n = xs.length): [number, number] {
   let lo = 0;
   let hi = n - 1;
   while (hi - lo > 1) {
@@ -98,6 +97,16 @@ export function interpolate1D(xs: readonly number[], ys: readonly number[], x: n
     if (xs[mid]! <= x) lo = mid;
     else hi = mid;
   }
+  return [lo, hi];
+}
+
+/** Linear interpolation of ys over increasing xs at x (clamped to the ends; NaN when empty). */
+export function interpolate1D(xs: readonly number[], ys: readonly number[], x: number): number {
+  const n = Math.min(xs.length, ys.length);
+  if (n === 0 || !Number.isFinite(x)) return NaN;
+  if (x <= xs[0]!) return ys[0]!;
+  if (x >= xs[n - 1]!) return ys[n - 1]!;
+  const [lo, hi] = bracket(xs, x, n);
   const t = (x - xs[lo]!) / (xs[hi]! - xs[lo]!);
   return ys[lo]! + t * (ys[hi]! - ys[lo]!);
 }
