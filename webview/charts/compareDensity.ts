@@ -3,8 +3,10 @@
  * one plot, each as shaded regions and contours in its colour with the points on top): a Gaussian
  * kernel density estimate on a grid, and the density levels of its highest-density regions (the
  * smallest region holding 50% or 90% of the estimate's mass). Pure (no DOM); unit-tested in
- * test/unit/webview-density.test.ts against closed forms.
+ * test/unit/webview-compare.test.ts against closed forms. The estimate itself is shared/density.ts's
+ * kde2d (the finals' density in "Where trials end"), on a grid with both ends included.
  */
+import { kde2d as kdeOnGrid } from '../shared/density';
 
 export interface Density2D {
   /** density[iy][ix] at (x[ix], y[iy]), row 0 at the bottom (as contour.ts and plot2d read grids). */
@@ -48,32 +50,10 @@ export function kde2d(
   const dy = (high[1]! - low[1]!) / (n - 1);
   const x = Array.from({ length: n }, (_, i) => low[0]! + i * dx);
   const y = Array.from({ length: n }, (_, i) => low[1]! + i * dy);
-  const grid = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   const [hx, hy] = h;
-  const finite = points.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
-  if (finite.length === 0 || !(hx > 0) || !(hy > 0) || !(dx > 0) || !(dy > 0)) return { grid, x, y, dx, dy };
-  const norm = 1 / (finite.length * 2 * Math.PI * hx * hy);
-  const wx = new Array<number>(n);
-  for (const p of finite) {
-    const px = p[0]!;
-    const py = p[1]!;
-    const ix0 = Math.max(0, Math.ceil((px - 5 * hx - low[0]!) / dx));
-    const ix1 = Math.min(n - 1, Math.floor((px + 5 * hx - low[0]!) / dx));
-    const iy0 = Math.max(0, Math.ceil((py - 5 * hy - low[1]!) / dy));
-    const iy1 = Math.min(n - 1, Math.floor((py + 5 * hy - low[1]!) / dy));
-    if (ix0 > ix1 || iy0 > iy1) continue;
-    for (let ix = ix0; ix <= ix1; ix++) {
-      const u = (x[ix]! - px) / hx;
-      wx[ix] = Math.exp(-0.5 * u * u);
-    }
-    for (let iy = iy0; iy <= iy1; iy++) {
-      const v = (y[iy]! - py) / hy;
-      const wy = Math.exp(-0.5 * v * v) * norm;
-      const row = grid[iy]!;
-      for (let ix = ix0; ix <= ix1; ix++) row[ix]! += wx[ix]! * wy;
-    }
-  }
-  return { grid, x, y, dx, dy };
+  if (!(hx > 0) || !(hy > 0) || !(dx > 0) || !(dy > 0)) return { grid: y.map(() => new Array<number>(n).fill(0)), x, y, dx, dy };
+  // The one kernel estimate of the webviews (shared/density.ts), on this grid.
+  return { grid: kdeOnGrid(points, x, y, [hx, hy]), x, y, dx, dy };
 }
 
 /**
