@@ -255,7 +255,12 @@ function expectedAutoScale(values: number[] | number[][]): 'log' | 'linear' {
  * quantile; log: min + δ((1 + U/δ)^(k/9) − 1) with U that span and δ = U/10⁴), and per level one
  * segment per two cell edges along which the map crosses it (> level against ≤ level).
  */
-function expectedContours(values: number[] | number[][]): number {
+/** The one scale `auto` must pick for all of a run's f and g maps: log when any of them would take log alone. */
+function expectedSharedScale(maps: Array<number[] | number[][]>): 'log' | 'linear' {
+  return maps.some((m) => expectedAutoScale(m) === 'log') ? 'log' : 'linear';
+}
+
+function expectedContours(values: number[] | number[][], kind: 'log' | 'linear'): number {
   const grid = values as number[][];
   const a = grid
     .flat()
@@ -264,7 +269,7 @@ function expectedContours(values: number[] | number[][]): number {
   const min = a[0]!;
   const U = a[Math.ceil(0.98 * (a.length - 1))]! - min;
   const delta = U / 1e4;
-  const log = expectedAutoScale(values) === 'log';
+  const log = kind === 'log';
   let segments = 0;
   for (let k = 1; k <= 8; k++) {
     const level = log ? min + delta * Math.expm1((k / 9) * Math.log1p(U / delta)) : min + (U * k) / 9;
@@ -346,11 +351,12 @@ for (const [name, opts] of views ? cases : []) {
       if (view.config.dim === 2) {
         const L = view.landscape;
         const scales = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
-        const wantScales = `${expectedAutoScale(L.f)},${expectedAutoScale(L.smoothed[0]!.values)}`;
-        check(scales === wantScales, `${name} f and g maps on the scale auto picks: ${scales} = ${wantScales}`);
+        const kind = expectedSharedScale([L.f, ...L.smoothed.map((s) => s.values)]);
+        const wantScales = `${kind},${kind}`;
+        check(scales === wantScales, `${name} f and g maps on the one scale auto picks for the run: ${scales} = ${wantScales}`);
         // Contours on f and g: as many segments as the levels cross cell edges.
         const contours = await p.getByTestId('chart-landscape').getAttribute('data-contour-segments');
-        const wantContours = `${expectedContours(L.f)},${expectedContours(L.smoothed[0]!.values)}`;
+        const wantContours = `${expectedContours(L.f, kind)},${expectedContours(L.smoothed[0]!.values, kind)}`;
         check(
           contours === wantContours && !contours.startsWith('0'),
           `${name} contours on f and g: ${contours} segments = ${wantContours}`,
@@ -671,7 +677,7 @@ if (views) {
     await drawn(p, CHARTS);
     // The card, with its colour-scale control showing the choice.
     const landscapeCard = p.locator('section.card', { has: p.getByTestId('chart-landscape') });
-    const want = `${expectedAutoScale(L.f)},${expectedAutoScale(L.smoothed[0]!.values)}`;
+    const want = `${expectedSharedScale([L.f, ...L.smoothed.map((s) => s.values)])},${expectedSharedScale([L.f, ...L.smoothed.map((s) => s.values)])}`;
     const auto = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
     check(want === 'log,log' && auto === want, `Rosenbrock ${t}: f and g maps on a log scale (${auto}; expected ${want})`);
     const autoLabel = await p
@@ -829,8 +835,16 @@ if (views) {
         Number(d['chart-histogram']!.points) === kept.length,
         `${ex.name} ${theme}: density of the ${kept.length} SGD finals inside the domain (${d['chart-histogram']!.points})`,
       );
+      // One colour-scale kind for f and every g of the run (what each map alone would take, for the record).
+      const L = result.landscape;
+      const kind = expectedSharedScale([L.f, ...L.smoothed.map((s) => s.values)]);
+      const scales = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
+      check(
+        scales === `${kind},${kind}`,
+        `${ex.name} ${theme}: f and g on one scale, ${scales} = ${kind},${kind} (alone: f ${expectedAutoScale(L.f)}, g ${L.smoothed.map((s) => expectedAutoScale(s.values)).join(', ')})`,
+      );
       const contours = await p.getByTestId('chart-landscape').getAttribute('data-contour-segments');
-      const want = `${expectedContours(result.landscape.f)},${expectedContours(result.landscape.smoothed[0]!.values)}`;
+      const want = `${expectedContours(L.f, kind)},${expectedContours(L.smoothed[0]!.values, kind)}`;
       check(contours === want, `${ex.name} ${theme}: contours on f and g ${contours} = ${want}`);
       // The c(y) map: centred at 0, each side on its own scale, the c = 0 line drawn.
       const cm = expectedCMap(view);

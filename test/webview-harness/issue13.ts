@@ -25,6 +25,7 @@ import { figure3, figure3Options } from '../../examples/paper-figure3';
 import { rosenbrock, rosenbrockOptions } from '../../examples/rosenbrock';
 import { himmelblau, himmelblauOptions } from '../../examples/himmelblau';
 import { whyNoSnapshots } from '../../webview/shared/snapshots';
+import { autoScale } from '../../webview/shared/valueScale';
 
 const THEMES = ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as const;
 
@@ -277,6 +278,39 @@ export async function issue13Harness({ open, post, drawn, charts, check, outDir 
     );
     check(errors.length === 0, `rosenbrock diverged ${theme}: no console errors ${errors.join(' | ')}`);
     await p.screenshot({ path: join(outDir, `panel-example-rosenbrock-diverged-${theme.replace('vscode-', '')}.png`), fullPage: true });
+    await p.close();
+  }
+
+  // ---- Rosenbrock smoothed at radius 0.6: alone f would take a log scale and g a linear one ----
+  const rosWide = runExperiment(
+    (q) => rosenbrock(q[0]!, q[1]!),
+    undefined,
+    resolveConfig(
+      {
+        function: 'rosenbrock',
+        trials: 20,
+        seed: 'issue13',
+        resolution: 61,
+        stages: [{ lr: 0.0001, radius: 0.6, noise: 'uniform', steps: 200 }],
+      } as RunConfigInput,
+      { dim: 2, options },
+    ),
+  );
+  const alone = [autoScale(rosWide.landscape.f.flat()), ...rosWide.landscape.smoothed.map((m) => autoScale(m.values.flat()))];
+  for (const theme of THEMES) {
+    const { p, errors } = await open('panel', theme);
+    await post(p, { status: { kind: 'idle' }, runs: [], current: toViewResult(rosWide, 'run-rosenbrock-radius-0.6') });
+    await drawn(p, charts);
+    const scales = await p.getByTestId('chart-landscape').getAttribute('data-color-scale');
+    const auto = await p.getByTestId('color-scale').evaluate((el) => el.querySelector('vscode-option')?.textContent ?? '');
+    check(
+      alone.join(',') === 'log,linear' && scales === 'log,log' && /auto \(log\)/.test(auto),
+      `rosenbrock radius 0.6 ${theme}: f and g on one scale (${scales}; alone they would take ${alone.join(', ')}; the control says "${auto}")`,
+    );
+    await p
+      .locator('section.card', { has: p.getByTestId('chart-landscape') })
+      .screenshot({ path: join(outDir, `panel-example-rosenbrock-one-scale-${theme.replace('vscode-', '')}.png`) });
+    check(errors.length === 0, `rosenbrock radius 0.6 ${theme}: no console errors ${errors.join(' | ')}`);
     await p.close();
   }
 

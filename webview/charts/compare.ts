@@ -29,7 +29,7 @@ import { noiseText } from '../shared/summary';
 import type { Theme } from '../shared/theme';
 import { asGrid, asLine, type ChartUi } from './chart';
 import { compareBandwidth, hdrLevels, kde2d } from './compareDensity';
-import { countHeat, valueHeat } from './heat';
+import { countHeat, landscapeScale, valueHeat } from './heat';
 import { countsOf, inBox, ontoEdge, shownMethods, type ShownMethod } from './methods';
 
 /** The method a run is compared by unless the user picks others: the paper's noisy SGD (role sgd), else its first method. */
@@ -225,7 +225,7 @@ export function drawCompareFinals(
       const finals = finalsOf(c);
       const inside = finals.filter((y) => inBox(y, v.config.domain));
       const outside = finals.filter((y) => !inBox(y, v.config.domain)).map((y) => ontoEdge(y, v.config.domain));
-      const heat = valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.4, ui.colorScale);
+      const heat = valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.4, landscapeScale(L, ui.colorScale));
       delete (heat as { legend?: unknown }).legend;
       return {
         xRange: [box.low[0]!, box.high[0]!],

@@ -26,7 +26,7 @@ import {
   xStarMark,
   type ChartUi,
 } from './chart';
-import { valueHeat } from './heat';
+import { landscapeScale, valueHeat } from './heat';
 import { inBox, methodLabel, methodsLayout, ontoEdge, shownMethods, type ShownMethod } from './methods';
 import { finalsOf, shownSnapshot, shownStage, trialsAt, whereLabel } from './trials';
 
@@ -142,7 +142,7 @@ function chartStyle(shape: ShownMethod['shape']): string {
 function finalsPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: ChartUi): number {
   const L = view.landscape;
   const { at, snap, methods } = shown(view, ui, t);
-  const heat = valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.45, ui.colorScale);
+  const heat = valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.45, landscapeScale(L, ui.colorScale));
   const frame = gridFrame(L, ui.zoom);
   if (methodsLayout(view, ui) === 'columns') {
     const grid = planeGrid(canvas, methods.length);

@@ -22,6 +22,26 @@ export function gridScale(grid: Grid, choice: ScaleChoice): ValueScale {
   return s;
 }
 
+const sharedKinds = new WeakMap<object, ScaleKind>();
+
+/**
+ * The one scale kind every map of f and g of a run takes, so f and the g beside it read alike:
+ * `choice` itself, or for `auto` log when any of the maps spans decades (valueScale.ts autoScale
+ * on each: smoothing narrows g's range, and f on log beside g on linear read as two different
+ * functions), else linear. Each map keeps its own range. Computed once per `key` (the landscape).
+ */
+export function sharedScaleKind(key: object, grids: () => readonly Grid[], choice: ScaleChoice): ScaleKind {
+  if (choice !== 'auto') return choice;
+  let kind = sharedKinds.get(key);
+  if (!kind) sharedKinds.set(key, (kind = grids().some((g) => gridScale(g, 'auto').kind === 'log') ? 'log' : 'linear'));
+  return kind;
+}
+
+/** The scale kind of a 2-D run's f and g maps (sharedScaleKind over landscape.f and every landscape.smoothed). */
+export function landscapeScale(landscape: { f: unknown; smoothed: ReadonlyArray<{ values: unknown }> }, choice: ScaleChoice): ScaleKind {
+  return sharedScaleKind(landscape, () => [landscape.f as Grid, ...landscape.smoothed.map((s) => s.values as Grid)], choice);
+}
+
 const SCALE_WORDS: Record<ScaleKind, string> = { linear: '', log: ' (log)', rank: ' (rank)' };
 
 /**

@@ -26,7 +26,7 @@ import {
   type Grid,
   type Window2D,
 } from './chart';
-import { gridScale, valueHeat } from './heat';
+import { gridScale, landscapeScale, valueHeat } from './heat';
 import { contourSegments, type Segment } from '../shared/contour';
 import type { ScaleChoice } from '../shared/valueScale';
 
@@ -93,7 +93,8 @@ function contoursOf(grid: Grid, x: readonly number[], y: readonly number[], choi
 function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
   const L = view.landscape;
   const layer = chosenLayer(view, o);
-  const choice = o.scale ?? 'auto';
+  // One kind for f and every g of the run (heat.ts landscapeScale).
+  const choice = landscapeScale(L, o.scale ?? 'auto');
   if (o.compact) {
     const { legend: _colorBar, ...heat } = valueHeat(asGrid(layer?.values ?? L.f), L.x, L.y!, 'g', 1, choice);
     canvas.dataset.colorScale = heat.scale;

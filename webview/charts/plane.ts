@@ -11,7 +11,7 @@ import { formatNumber } from '../shared/format';
 import { palette } from '../shared/palette';
 import { drawPlots2D, type LineLayer, type Plot2DSpec } from '../shared/plot2d';
 import type { ChartUi, Draw } from './chart';
-import { signedHeat, valueHeat } from './heat';
+import { sharedScaleKind, signedHeat, valueHeat } from './heat';
 
 /** Columns for k plots: side by side while each gets ≥ 300 px, else fewer; the box grows to hold the rows. */
 function layoutFor(canvas: HTMLCanvasElement, k: number): number {
@@ -62,7 +62,9 @@ export const drawPlaneLandscapes: Draw<ChartUi> = (canvas, view, t, ui) => {
     ...(models ? [{ color: pal.gd, label: 'model trials’ finals (kicks of this map’s law)', shape: 'square' as const }] : []),
     { color: pal.xStar, label: 'x*', shape: 'star' as const },
   ];
-  const fHeat = valueHeat(plane.f, plane.alpha, plane.beta, 'f', 1, ui.colorScale);
+  // f and the g maps on one kind of scale (heat.ts sharedScaleKind).
+  const kind = sharedScaleKind(plane, () => [plane.f, plane.smoothed.flatMap((s) => s.values)], ui.colorScale);
+  const fHeat = valueHeat(plane.f, plane.alpha, plane.beta, 'f', 1, kind);
   const gHeat = plane.smoothed.length
     ? valueHeat(
         plane.smoothed.flatMap((s) => s.values),
@@ -70,7 +72,7 @@ export const drawPlaneLandscapes: Draw<ChartUi> = (canvas, view, t, ui) => {
         plane.beta,
         'g',
         1,
-        ui.colorScale,
+        kind,
       )
     : undefined;
   canvas.dataset.colorScale = fHeat.scale;

@@ -10,7 +10,7 @@ import { drawPlot2D, type LineLayer } from '../shared/plot2d';
 import { distance, evenIndices, pathUntil, thinPath } from '../shared/shape';
 import type { Theme } from '../shared/theme';
 import { asGrid, byGeometry, domainX, dots, fitPlaneHeight, gridFrame, line, stageRules, xStarMark, type ChartUi } from './chart';
-import { valueHeat } from './heat';
+import { landscapeScale, valueHeat } from './heat';
 import { shownMethods } from './methods';
 import { sliderStep } from './trials';
 
@@ -140,7 +140,7 @@ function trajectoriesPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme
     canvas,
     {
       ...frame,
-      heat: valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.55, ui.colorScale),
+      heat: valueHeat(asGrid(L.f), L.x, L.y!, 'f', 0.55, landscapeScale(L, ui.colorScale)),
       lines,
       marks: [
         { points: starts, color: palette(t).start, radius: 3, shape: 'circle' },

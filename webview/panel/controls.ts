@@ -4,9 +4,9 @@
  * `bindControls` turns the user's changes into ChartUi changes and asks for the charts they affect.
  */
 import type { ViewResult } from '../../src/protocol/webview';
-import { asGrid, type ChartUi } from '../charts/chart';
+import type { ChartUi } from '../charts/chart';
 import { stageOf } from '../charts/convexity';
-import { gridScale } from '../charts/heat';
+import { landscapeScale } from '../charts/heat';
 import { methodsLayout } from '../charts/methods';
 import { sliderStep } from '../charts/trajectories';
 import { h, fillSelect } from '../shared/dom';
@@ -50,10 +50,10 @@ export function syncControls(view: ViewResult, ui: ChartUi): void {
   layerSelect.hidden = dim === 1 || layers.length < 2;
   fillSelect(layerSelect, layers, String(ui.landscapeLayer));
 
-  // 2-D: auto says which scale it picks for f (the map every 2-D chart draws under its data).
+  // 2-D: auto says which scale it picks for f and every g (one kind for the run's maps).
   scaleSelect.hidden = dim !== 2;
   if (!SCALES.includes(ui.colorScale)) ui.colorScale = 'auto';
-  const autoKind = dim === 2 ? gridScale(asGrid(view.landscape.f), 'auto').kind : 'linear';
+  const autoKind = dim === 2 ? landscapeScale(view.landscape, 'auto') : 'linear';
   fillSelect(
     scaleSelect,
     SCALES.map((s) => ({ value: s, label: s === 'auto' ? `colours: auto (${autoKind})` : `colours: ${s}` })),

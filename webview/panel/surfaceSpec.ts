@@ -9,7 +9,7 @@
  */
 import type { ViewResult } from '../../src/protocol/webview';
 import { asGrid, type ChartUi } from '../charts/chart';
-import { gridScale } from '../charts/heat';
+import { gridScale, landscapeScale } from '../charts/heat';
 import { shownMethods } from '../charts/methods';
 import type { SurfaceLine, SurfaceMarks, SurfaceSpec } from '../charts/surface3d';
 import { MAX_MESH_SIDE, surfaceMesh, type SurfaceMesh } from '../charts/surfaceMesh';
@@ -74,7 +74,7 @@ export function surfaceSpec(
   const L = view.landscape;
   const g = layer >= 0 ? L.smoothed[layer] : undefined;
   const grid = asGrid(g ? g.values : L.f);
-  const { mesh, scale } = meshOf(view, grid, ui.colorScale);
+  const { mesh, scale } = meshOf(view, grid, landscapeScale(L, ui.colorScale));
   const name = g ? 'g' : 'f';
   const step = sliderStep(view, ui);
   // Where every trial is: at the latest snapshot at or before the slider's step, at the end the finals.
