@@ -329,6 +329,12 @@ export async function issue13Harness({ open, post, drawn, charts, check, outDir 
   const him = runExperiment((q) => himmelblau(q[0]!, q[1]!), undefined, hConfig);
   const himView = toViewResult(him, 'run-himmelblau-6400');
   const why = whyNoSnapshots(himView, false);
+  const insideOf = (k: number) =>
+    him.methods[k]!.finals.filter(
+      (y, i) => !him.methods[k]!.divergedMask[i] && y.every((v, j) => v >= hConfig.domain.low[j]! && v <= hConfig.domain.high[j]!),
+    );
+  const sgdInside = insideOf(0);
+  const gdInside = insideOf(1);
   check(
     him.sgd.snapshotSteps.length === 0 && !!why && why.includes('6,400 trials × d = 2 × 2 methods = 25,600 numbers'),
     `himmelblau 6400 trials: no snapshots kept, and the rule says why (${why?.slice(0, 140)}…)`,
@@ -361,6 +367,39 @@ export async function issue13Harness({ open, post, drawn, charts, check, outDir 
     await p
       .locator('section.card', { has: p.getByTestId('chart-histogram') })
       .screenshot({ path: join(outDir, `panel-example-himmelblau-no-snapshots-${t}.png`) });
+    // Every density is one method's finals alone: SGD's (the default), GD's when picked, each in its column side by side.
+    const pick = async (id: string, value: string) =>
+      p.getByTestId(id).evaluate((el: HTMLElement & { value: string }, v) => {
+        el.value = v;
+        el.dispatchEvent(new Event('change'));
+      }, value);
+    const densities = () => p.getByTestId('chart-histogram').getAttribute('data-densities');
+    const wantS = `SGD:${sgdInside.length}`;
+    const wantG = `GD:${gdInside.length}`;
+    const first = await densities();
+    await pick('density-method', '1');
+    await p
+      .waitForFunction((w) => document.querySelector('[data-testid="chart-histogram"]')?.getAttribute('data-densities') === w, wantG, {
+        timeout: 10_000,
+      })
+      .catch(() => undefined);
+    const second = await densities();
+    await pick('methods-layout', 'columns');
+    await p
+      .waitForFunction(
+        (w) => document.querySelector('[data-testid="chart-histogram"]')?.getAttribute('data-densities') === w,
+        `${wantS};${wantG}`,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
+    const both = await densities();
+    check(
+      first === wantS && second === wantG && both === `${wantS};${wantG}`,
+      `himmelblau 6400 ${theme}: one density per method: overlaid ${first} (want ${wantS}), GD picked ${second} (want ${wantG}), side by side ${both}`,
+    );
+    await p
+      .locator('section.card', { has: p.getByTestId('chart-histogram') })
+      .screenshot({ path: join(outDir, `panel-example-himmelblau-density-per-method-${t}.png`) });
     check(errors.length === 0, `himmelblau 6400 ${theme}: no console errors ${errors.join(' | ')}`);
     await p.close();
   }

@@ -152,7 +152,8 @@ const DENSITY_COLUMNS = 96;
  * on exact points), in expected finals per unit area, with the finals on top as points; one
  * column per method on one colour scale, or the method picked. Finals outside the domain are left
  * out (the finals chart draws them on its edge). data-points: the finals the density is made of;
- * data-bandwidth: each drawn density's kernel widths "hx,hy", ";"-separated.
+ * data-bandwidth: each drawn density's kernel widths "hx,hy", ";"-separated; data-densities: each
+ * drawn density's method and its number of finals ("SGD:97;GD:100").
  */
 function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: ChartUi): number {
   const box = view.config.domain;
@@ -212,7 +213,8 @@ function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, u
       ...frame,
       xLabel: 'x₁',
       yLabel: i % grid.columns === 0 ? 'x₂' : '',
-      title: `${columns ? `${methodLabel(s)} · ` : ''}${
+      // Each density is one method's finals alone (never the methods mixed): its title names it.
+      title: `${methodLabel(s)}${columns ? ' · ' : ': '}${
         finals.length
           ? `${finals.length} ${snap ? `trials at step ${snap.step}` : 'finals'}, kernel h = ${formatNumber(h[0])} × ${formatNumber(h[1])}`
           : `no ${snap ? `trials at step ${snap.step}` : 'finals'} inside the domain`
@@ -227,6 +229,8 @@ function histogramPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, u
   // For tests: what the density shows ("end", "stage 1", "step 400").
   canvas.dataset.where = snap ? `step ${snap.step}` : stage !== undefined ? `stage ${stage + 1}` : 'end';
   canvas.dataset.bandwidth = layers.map((l) => l.h.join(',')).join(';');
+  // For tests: whose finals each drawn density is made of, and how many ("SGD:5631;GD:6400").
+  canvas.dataset.densities = layers.map((l) => `${l.s.name}:${l.finals.length}`).join(';');
   return layers.reduce((n, l) => n + l.finals.length, 0);
 }
 
