@@ -26,6 +26,7 @@ import { rosenbrock, rosenbrockOptions } from '../../examples/rosenbrock';
 import { himmelblau, himmelblauOptions } from '../../examples/himmelblau';
 import { whyNoSnapshots } from '../../webview/shared/snapshots';
 import { autoScale } from '../../webview/shared/valueScale';
+import { METHOD_COLORS } from '../../webview/shared/palette';
 
 const THEMES = ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as const;
 
@@ -329,6 +330,7 @@ export async function issue13Harness({ open, post, drawn, charts, check, outDir 
   const him = runExperiment((q) => himmelblau(q[0]!, q[1]!), undefined, hConfig);
   const himView = toViewResult(him, 'run-himmelblau-6400');
   const why = whyNoSnapshots(himView, false);
+  const L2 = him.landscape;
   const insideOf = (k: number) =>
     him.methods[k]!.finals.filter(
       (y, i) => !him.methods[k]!.divergedMask[i] && y.every((v, j) => v >= hConfig.domain.low[j]! && v <= hConfig.domain.high[j]!),
@@ -367,6 +369,34 @@ export async function issue13Harness({ open, post, drawn, charts, check, outDir 
     await p
       .locator('section.card', { has: p.getByTestId('chart-histogram') })
       .screenshot({ path: join(outDir, `panel-example-himmelblau-no-snapshots-${t}.png`) });
+    // GD's finals sit on the four exact minima inside SGD's clouds: drawn on top, outlined, so the
+    // pixel at each distinct GD final is GD's colour, not SGD's.
+    const colors = theme.includes('light') ? METHOD_COLORS.light : METHOD_COLORS.dark;
+    const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+    const dist = (a: number[], b: number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+    const gdSpots = [...new Map(gdInside.map((y) => [y.map((v) => v.toFixed(2)).join(','), y])).values()];
+    const pixels = await p.getByTestId('chart-finals').evaluate(
+      (c: HTMLCanvasElement, { spots, x0, x1, y0, y1 }) => {
+        const [left, top, w, h] = (c.dataset.plotArea ?? '').split(';')[0]!.split(',').map(Number) as [number, number, number, number];
+        const r = c.width / c.getBoundingClientRect().width;
+        const ctx = c.getContext('2d')!;
+        return spots.map(([x, y]) => [
+          ...ctx.getImageData(
+            Math.round((left + ((x! - x0) / (x1 - x0)) * w) * r),
+            Math.round((top + (1 - (y! - y0) / (y1 - y0)) * h) * r),
+            1,
+            1,
+          ).data,
+        ]);
+      },
+      { spots: gdSpots, x0: L2.x[0]!, x1: L2.x[L2.x.length - 1]!, y0: L2.y![0]!, y1: L2.y![L2.y!.length - 1]! },
+    );
+    const gdColour = pixels.filter((q) => dist(q, hex(colors[1])) < 40 && dist(q, hex(colors[1])) < dist(q, hex(colors[0]))).length;
+    check(
+      gdSpots.length >= 4 && gdColour === gdSpots.length,
+      `himmelblau 6400 ${theme}: GD's finals over SGD's: ${gdColour} of the ${gdSpots.length} distinct GD finals show GD's colour ${colors[1]} (pixels ${pixels.map((q) => q.slice(0, 3).join('/')).join(' ')})`,
+    );
+    await p.getByTestId('chart-finals').screenshot({ path: join(outDir, `panel-example-himmelblau-finals-gd-on-top-${t}.png`) });
     // Every density is one method's finals alone: SGD's (the default), GD's when picked, each in its column side by side.
     const pick = async (id: string, value: string) =>
       p.getByTestId(id).evaluate((el: HTMLElement & { value: string }, v) => {

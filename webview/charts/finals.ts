@@ -27,7 +27,7 @@ import {
   type ChartUi,
 } from './chart';
 import { landscapeScale, valueHeat } from './heat';
-import { inBox, methodLabel, methodsLayout, ontoEdge, shownMethods, type ShownMethod } from './methods';
+import { drawingOrder, inBox, isNoiseless, methodLabel, methodsLayout, ontoEdge, shownMethods, type ShownMethod } from './methods';
 import { finalsOf, shownSnapshot, shownStage, trialsAt, whereLabel } from './trials';
 
 type Final = { y: number[]; loss: number };
@@ -65,11 +65,22 @@ function columnTitle(s: ShownMethod, view: ViewResult, outside: number, at?: str
   return `${methodLabel(s)}${ok}${outside > 0 ? ` · ${outside} outside` : ''}`;
 }
 
-/** Data points of one method: inside at their place, outside on the domain's edge (outlined). */
+/**
+ * Data points of one method: inside at their place, outside on the domain's edge (outlined). A
+ * noiseless method's (GD's) inside points larger and ringed in the background's colour, as they sit
+ * on a few exact points inside the noisy methods' clouds (drawn on top of them: drawingOrder).
+ */
 function pointLayers(s: ShownMethod, inside: Final[], outside: Final[], view: ViewResult, t: Theme, radius = 3): PointLayer[] {
   const box = view.config.domain;
+  const plain = isNoiseless(view, s);
   return [
-    { points: inside.map((q) => q.y), color: s.color, radius, shape: s.shape },
+    {
+      points: inside.map((q) => q.y),
+      color: s.color,
+      radius: plain ? radius + 1.5 : radius,
+      shape: s.shape,
+      ...(plain ? { stroke: t.background } : {}),
+    },
     { points: outside.map((q) => ontoEdge(q.y, box)), color: s.color, radius: radius + 1.5, shape: s.shape, stroke: t.foreground },
   ];
 }
@@ -108,13 +119,15 @@ function finalsAgainstLoss(axisOf: (view: ViewResult) => Axis) {
       datasets.push(line('f', f, withAlpha(p.f, 0.6), { borderWidth: 1, reference: true } as Partial<Series>));
     }
     const [lo, hi] = axis.range ?? [-Infinity, Infinity];
-    // The first method on top: drawn last.
-    for (const { s, all, outside } of [...methods].reverse()) {
+    // Chart.js draws the first dataset on top: the reverse of the drawing order (noiseless methods on top, outlined).
+    for (const { s, all, outside } of drawingOrder(view, methods).reverse()) {
       const data = all.map((q) => ({ x: Math.min(hi, Math.max(lo, axis.value(q.y))), y: q.loss }));
+      const plain = isNoiseless(view, s);
       datasets.push(
         dots(legendText(s, at, all.length, outside.length), data, s.color, {
           pointStyle: chartStyle(s.shape),
-          pointRadius: s.k === 0 ? 2.5 : 3.5,
+          pointRadius: plain ? 4 : s.k === 0 ? 2.5 : 3.5,
+          ...(plain ? { backgroundColor: s.color, borderColor: t.background, borderWidth: 1.5 } : {}),
         } as Partial<Series>),
       );
     }
@@ -166,8 +179,8 @@ function finalsPlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, ui: 
       {
         ...frame,
         heat,
-        // The first method on top: drawn last.
-        points: [...methods].reverse().flatMap(({ s, inside, outside }) => pointLayers(s, inside, outside, view, t)),
+        // Drawn bottom to top: the noisy methods (the first on top of them), then the noiseless ones over all.
+        points: drawingOrder(view, methods).flatMap(({ s, inside, outside }) => pointLayers(s, inside, outside, view, t)),
         marks: targetMarks(view, t),
         marksUnder: true,
         legend: methods.map(({ s, all, outside }) => ({

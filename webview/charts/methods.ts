@@ -84,3 +84,21 @@ export function ontoEdge(p: readonly number[], box: Box): number[] {
 export function methodLabel(s: ShownMethod): string {
   return s.finalsAre === 'x_T' ? `${s.name} (x_T)` : s.name;
 }
+
+/**
+ * Whether a method adds no noise (GD, or any method with noise "none"): its finals sit on a few
+ * exact points, which a noisy method's cloud around the same minima would hide, so charts draw
+ * them on top and outlined.
+ */
+export function isNoiseless(view: ViewResult, s: ShownMethod): boolean {
+  return s.run ? s.run.role === 'gd' || s.run.noise === 'none' : !!view.gd && s.m === view.gd;
+}
+
+/**
+ * The order overlaid finals are drawn in (first at the bottom): the noisy methods with the first
+ * of the run's methods on top of them, then the noiseless ones (isNoiseless) over all.
+ */
+export function drawingOrder<T extends { s: ShownMethod }>(view: ViewResult, methods: readonly T[]): T[] {
+  const reversed = [...methods].reverse();
+  return [...reversed.filter((m) => !isNoiseless(view, m.s)), ...reversed.filter((m) => isNoiseless(view, m.s))];
+}
