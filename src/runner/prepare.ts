@@ -221,13 +221,22 @@ export async function prepareRun(runner: ExperimentRunner, file: string, input: 
   // on this thread, which costs ~0.4 s to load); the static discovery decides the rest.
   let static_: DiscoveredLoss[] | undefined;
   const staticLosses = () => (static_ ??= discoverLosses(text, abs));
+  const exportOf = (b: BundledLoss, name: string) => b.info.functions.find((f) => f.name === name)!;
   let exportName = raw.function;
+  let inspected: BundledLoss | undefined;
   if (exportName === undefined) {
+    // The only candidate export, when the loaded module settles it; else the static discovery's
+    // choice (and its messages: no loss, several losses).
     const candidates = runtimeLosses((await inspect('')).info);
-    exportName = candidates.length === 1 ? candidates[0].name : chooseExport(staticLosses(), undefined, abs);
+    if (candidates.length === 1) {
+      const only = await inspect(candidates[0].name);
+      if (runtimeDecides(exportOf(only, candidates[0].name), only.info)) [exportName, inspected] = [candidates[0].name, only];
+    }
+    exportName ??= chooseExport(staticLosses(), undefined, abs);
   }
-  const { bundlePath, info, warnings, bundleMs, inspectMs } = await inspect(exportName);
-  const runtime = info.functions.find((f) => f.name === exportName)!;
+  inspected ??= await inspect(exportName);
+  const { bundlePath, info, warnings, bundleMs, inspectMs } = inspected;
+  const runtime = exportOf(inspected, exportName);
   const finiteSum = info.examples !== undefined;
   // The point's parameters: all of them, or all but the trailing example of a finite sum.
   const pointParams = Math.max(1, runtime.length - (finiteSum ? 1 : 0));

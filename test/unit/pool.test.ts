@@ -310,3 +310,20 @@ test('prestart: the workers start before any job, the run takes them, and a run 
   assert.deepEqual(got.finals, expected.finals);
   assert.equal(warm.workerCount, 0);
 });
+
+test('an unnamed run: the only export of k ≥ 2 numbers is taken as loaded; one of one parameter still goes by its type', async () => {
+  const r = runner({ workers: 1 });
+  const two = file('only-two.ts', '// a bowl\n\nexport function bowl2(x: number, y: number): number {\n  return x * x + y * y;\n}\n');
+  const p = await prepareRun(r, two, { trials: 2, steps: 10, resolution: 5 }, { bundleDir, suggest: false });
+  assert.deepEqual([p.config.function, p.loss.argStyle, p.config.dim, p.loss.line, p.discovered], ['bowl2', 'scalars', 2, 3, undefined]);
+  // One parameter typed as a string: the static discovery's message, as before.
+  const str = file('only-string.ts', 'export function label(s: string): number {\n  return s.length;\n}\n');
+  await assert.rejects(prepareRun(r, str, {}, { bundleDir }), /exports no loss functions/);
+  // One parameter typed as an array: the static discovery says so.
+  const arr = file(
+    'only-array.ts',
+    'export function norm(v: number[]): number {\n  return Math.hypot(...v);\n}\nexport const normOptions = { dim: 3 };\n',
+  );
+  const q = await prepareRun(r, arr, { trials: 2, steps: 10, resolution: 5 }, { bundleDir, suggest: false });
+  assert.deepEqual([q.config.function, q.loss.argStyle, q.config.dim, q.loss.line], ['norm', 'array', 3, 1]);
+});
