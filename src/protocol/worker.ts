@@ -125,9 +125,10 @@ export interface ModuleInfo {
   /**
    * Exported functions with their declared parameter count (`fn.length`), the 1-based line where
    * each begins in the user's file (from the bundle's source map; absent when not known) and
-   * whether it is async or a generator.
+   * whether it is async or a generator; `plain` when its parameters are plain names (no default,
+   * rest or destructuring), so that `length` counts them all.
    */
-  functions: Array<{ name: string; length: number; line?: number; form?: 'async' | 'generator' }>;
+  functions: Array<{ name: string; length: number; line?: number; form?: 'async' | 'generator'; plain?: true }>;
   /** `<exportName>Options` without the gradient function and the examples. */
   options?: Omit<LossOptions, 'gradient' | 'data'>;
   hasGradient: boolean;

@@ -78,7 +78,8 @@ export async function inspectModule(ref: LossRef, i32: Int32Array): Promise<Modu
       const fn = mod[name] as (...a: unknown[]) => unknown;
       const form = functionForm(fn);
       const line = lineOf(fn);
-      return { name, length: fn.length, ...(line !== undefined ? { line } : {}), ...(form ? { form } : {}) };
+      const plain = plainParameters(fn);
+      return { name, length: fn.length, ...(line !== undefined ? { line } : {}), ...(form ? { form } : {}), ...(plain ? { plain } : {}) };
     });
   const raw = mod[`${ref.exportName}Options`];
   if (raw === undefined) return { functions, hasGradient: false };
@@ -107,6 +108,26 @@ function functionForm(fn: (...a: unknown[]) => unknown): 'async' | 'generator' |
   if (tag === '[object AsyncFunction]') return 'async';
   if (tag === '[object GeneratorFunction]' || tag === '[object AsyncGeneratorFunction]') return 'generator';
   return undefined;
+}
+
+/**
+ * Whether a function's parameters are plain names only — no default value, rest parameter or
+ * destructuring — so that `fn.length` counts all of them (`(x, y, z = 0)` has length 2, and the
+ * static discovery calls it 3-D). Read from its source text as esbuild wrote it (types stripped);
+ * anything this simple reading cannot parse is not plain.
+ */
+function plainParameters(fn: (...a: unknown[]) => unknown): true | undefined {
+  let src: string;
+  try {
+    src = Function.prototype.toString.call(fn);
+  } catch {
+    return undefined;
+  }
+  const m = /^(?:async\s+)?(?:function\b\s*\*?\s*[\w$]*\s*)?\(([^()]*)\)/.exec(src);
+  if (!m) return undefined;
+  const names = m[1].split(',').map((p) => p.trim());
+  if (names.length === 1 && names[0] === '') return fn.length === 0 ? true : undefined;
+  return names.length === fn.length && names.every((p) => /^[A-Za-z_$][\w$]*$/.test(p)) ? true : undefined;
 }
 
 /**

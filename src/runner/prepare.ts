@@ -146,13 +146,19 @@ function runtimeLosses(info: ModuleInfo): ModuleInfo['functions'] {
  * Whether the export as loaded settles the run without the static discovery: a plain function of
  * k ≥ 2 numbers (besides a finite sum's example), which the discovery could only call k scalars
  * (or no loss, when the run takes it as k numbers all the same), with its line — and its
- * gradient's — known from the bundle. One parameter may be a number or an array, which only its
+ * gradient's — known from the bundle, and its parameters plain names (a default value, a rest
+ * parameter or destructuring leaves `fn.length` short of what the discovery counts). One parameter may be a number or an array, which only its
  * type annotation tells; a `data` key that is undefined at run time gets the discovery's message.
  */
 function runtimeDecides(fn: ModuleInfo['functions'][number], info: ModuleInfo): boolean {
   const pointParams = fn.length - (info.examples !== undefined ? 1 : 0);
   return (
-    pointParams >= 2 && !fn.form && fn.line !== undefined && !info.dataUndefined && (!info.hasGradient || info.gradientLine !== undefined)
+    pointParams >= 2 &&
+    !fn.form &&
+    fn.plain === true &&
+    fn.line !== undefined &&
+    !info.dataUndefined &&
+    (!info.hasGradient || info.gradientLine !== undefined)
   );
 }
 

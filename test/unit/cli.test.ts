@@ -108,4 +108,11 @@ test('run of a loss of k ≥ 2 numbers never loads the TypeScript compiler; its 
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /words must return a number; .*strings\.ts:4\)/);
   assert.match(bad.stderr, /\[typescript: false\]/);
+  // A default value leaves fn.length short (2 for three parameters): the compiler counts them, 3-D.
+  const defaults = join(dir, 'defaults.ts');
+  writeFileSync(defaults, 'export function bowl3(x: number, y: number, z = 0.5): number {\n  return x * x + y * y + z * z;\n}\n');
+  const three = traced('run', defaults, '--trials', '2');
+  assert.equal(three.status, 0, three.stderr);
+  assert.match(three.stdout, /function bowl3 \(dim 3\)/);
+  assert.match(three.stderr, /\[typescript: true\]/);
 });

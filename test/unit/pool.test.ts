@@ -207,7 +207,7 @@ test('inspect is its own message: a module whose top level hangs is stopped when
   const ok = file('fine2.ts', 'export function fine(x: number) { return x * x; }\nexport const fineOptions = { dim: 1 };\n');
   const q = await prepareRun(r, ok, {}, { bundleDir });
   // Its line in fine2.ts from the bundle's source map (1-based).
-  assert.deepEqual(q.info.functions, [{ name: 'fine', length: 1, line: 1 }]);
+  assert.deepEqual(q.info.functions, [{ name: 'fine', length: 1, line: 1, plain: true }]);
   assert.deepEqual(q.info.options, { dim: 1 });
 });
 
