@@ -65,11 +65,14 @@ export function gradientBlocks(config: RunConfig, workers: number): Array<{ radi
 }
 
 /**
- * Trial ranges of each noise-model rerun (`modelTrials` tasks): one per worker. Each trial draws from
- * its own stream, so the ranges join into the one-thread finals on any worker count.
+ * Trial ranges of each noise-model rerun (`modelTrials` tasks): at least one per worker, and up to 4
+ * per worker of at least 8 trials each, so they fill the workers around the d > 2 plane task and
+ * each other. Each trial draws from its own stream, so the ranges join into the one-thread finals
+ * on any worker count.
  */
 export function modelTrialChunks(config: RunConfig, workers: number): Range[] {
-  return split(config.trials, Math.max(1, Math.min(config.trials, workers)));
+  const wanted = Math.min(4 * workers, Math.floor(config.trials / 8));
+  return split(config.trials, Math.max(1, Math.min(config.trials, workers), wanted));
 }
 
 /**

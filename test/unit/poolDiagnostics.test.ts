@@ -131,6 +131,11 @@ test('noise-model trials as trial ranges on 1, 2 and 3 workers: RESULT.json byte
   assert.equal(mt.isotropicFinals.length, 7);
   assert.notDeepEqual(mt.anisotropicFinals, mt.isotropicFinals);
   assert.equal(modelTrialChunks(a.config, 3).length, 3);
+  // 100 trials on 2 workers: 8 ranges per model of 12–13 trials.
+  assert.deepEqual(
+    modelTrialChunks({ ...a.config, trials: 100 }, 2).map(([from, to]) => to - from),
+    [12, 13, 12, 13, 12, 13, 12, 13],
+  );
   const text = resultText(a);
   assert.equal(resultText(b), text);
   assert.equal(resultText(c), text);
