@@ -89,6 +89,17 @@ export function gaussianModelFinals(
   const stages = config.stages.map((s) => methodStage(s, spec));
   const grad = finiteSumGradient(fs, config.fdStep);
   const L = choleskyFactor(covariance);
+  // `covariance` is the kick's at the first minibatch stage (η₀²C(x*) for its batch size B₀, or the
+  // isotropic σ²I of that trace). A minibatch stage's kick at step t has covariance η_t²C_B(x*), with
+  // C_B ∝ (n − B)/(B(n − 1)) (gradientNoise.ts): it scales by η_t/η₀ · √(c(B)/c(B₀)).
+  const batchFactor = (batch: number | undefined) => {
+    const B = batch ?? fs.n;
+    return fs.n > 1 ? (fs.n - B) / (B * (fs.n - 1)) : 0;
+  };
+  const mb0 = stages.find((s) => s.noise === 'minibatch');
+  const lr0 = mb0?.lr ?? 1;
+  const c0 = batchFactor(mb0?.batchSize);
+  const stageScale = stages.map((s) => (s.noise === 'minibatch' && c0 > 0 ? Math.sqrt(batchFactor(s.batchSize) / c0) / lr0 : 0));
   const x = new Float64Array(d);
   const g = new Float64Array(d);
   const z = new Float64Array(d);
@@ -112,8 +123,8 @@ export function gaussianModelFinals(
         for (let j = 0; j < d; j++) x[j] -= lr * g[j];
         if (st.noise === 'minibatch') {
           for (let j = 0; j < d; j++) z[j] = normal.next();
-          // The kick scales with η_t/η like the batch's: η_t(g_B − ∇f) has covariance η_t²C.
-          const s = lr / st.lr;
+          // The batch's kick η_t(g_B − ∇f) has covariance η_t²C_B: relative to the given one, η_t/η₀ · √(c(B)/c(B₀)).
+          const s = lr * stageScale[k];
           for (let i = 0; i < d; i++) {
             const row = L[i];
             let v = 0;

@@ -37,6 +37,50 @@ test('Cholesky factor: L Lᵀ = Σ for a positive definite and a rank-2 semi-def
   }
 });
 
+test("a later minibatch stage kicks with its own η and B: η_t²·C_B with C_B ∝ (n − B)/(B(n − 1)), relative to the first minibatch stage's given covariance", () => {
+  // Flat loss: a trial moves by minus its kicks only, and the kicks' normal draws are the same in every config.
+  const flat: FiniteSum = { n: 5, example: () => 0, exampleGradient: (_w, _i, out) => out.fill(0) };
+  const Sigma = [
+    [0.04, 0.01],
+    [0.01, 0.09],
+  ];
+  const starts = [
+    [0, 0],
+    [1, -1],
+    [0.5, 0.25],
+  ];
+  const first = { lr: 0.1, steps: 3, noise: 'minibatch' as const, batchSize: 2 };
+  const run = (stages: object[]) =>
+    gaussianModelFinals(
+      flat,
+      resolveConfig(
+        { function: 'flat', dim: 2, trials: 3, seed: 'stages', xStar: [0, 0], init: { low: [-1, -1], high: [1, 1] }, stages },
+        { dim: 2, examples: 5 },
+      ),
+      { starts },
+      Sigma,
+      'test',
+    ).finals;
+  const one = run([first]);
+  const same = run([first, { ...first, steps: 4 }]);
+  const slower = run([first, { ...first, steps: 4, lr: 0.01 }]);
+  const bigger = run([first, { ...first, steps: 4, batchSize: 4 }]);
+  // c(B) = (n − B)/(B(n − 1)): c(2) = 3/8, c(4) = 1/16.
+  const batchRatio = Math.sqrt(1 / 16 / (3 / 8));
+  let moved = 0;
+  starts.forEach((_, t) =>
+    [0, 1].forEach((j) => {
+      const second = same[t][j] - one[t][j];
+      moved = Math.max(moved, Math.abs(second));
+      const close = (got: number, want: number, what: string) =>
+        assert.ok(Math.abs(got - want) < 1e-12, `${what} trial ${t}, ${j}: ${got} vs ${want}`);
+      close(slower[t][j] - one[t][j], 0.1 * second, 'η/10:');
+      close(bigger[t][j] - one[t][j], batchRatio * second, 'B = 4:');
+    }),
+  );
+  assert.ok(moved > 0.01, `the second stage moved the trials (${moved})`);
+});
+
 test('Gaussian kicks of a given covariance: on a flat loss one step moves each trial by minus its kick, sample covariance within sampling error', () => {
   const d = 4;
   const flat: FiniteSum = {
