@@ -1088,7 +1088,7 @@ if (!process.env.ONLY || process.env.ONLY === 'methods') {
   const binnedWant = kept.reduce((n, f) => n + f.filter(inside).length, 0);
   const outsideWant = kept.reduce((n, f) => n + f.filter((y) => !inside(y)).length, 0);
   check(outsideWant > 0, `methods: the case has finals outside the domain (${outsideWant})`);
-  for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast']) {
+  for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light']) {
     const { p, errors } = await open('panel', theme, 1400, 1000);
     await post(p, { status: { kind: 'idle' }, runs: [], current: view });
     const d = await drawn(p, ['chart-finals', 'chart-histogram', 'chart-trajectories']);
@@ -1115,7 +1115,7 @@ if (!process.env.ONLY || process.env.ONLY === 'methods') {
       `methods ${theme}: success line has every method: ${success}`,
     );
     // Each column holds its method's colour (marker fill), read back from the canvas.
-    const colors = theme === 'vscode-light' ? METHOD_COLORS.light : METHOD_COLORS.dark;
+    const colors = theme === 'vscode-light' || theme === 'vscode-high-contrast-light' ? METHOD_COLORS.light : METHOD_COLORS.dark;
     const perColumn = await p.getByTestId('chart-finals').evaluate(
       (c: HTMLCanvasElement, colors: string[]) => {
         const ctx = c.getContext('2d')!;

@@ -28,7 +28,7 @@ import { whyNoSnapshots } from '../../webview/shared/snapshots';
 import { autoScale } from '../../webview/shared/valueScale';
 import { METHOD_COLORS } from '../../webview/shared/palette';
 
-const THEMES = ['vscode-dark', 'vscode-light', 'vscode-high-contrast'] as const;
+const THEMES = ['vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light'] as const;
 
 export interface Issue13Harness {
   open: (entry: 'panel', theme: string, width?: number, height?: number) => Promise<{ p: Page; errors: string[] }>;

@@ -8,7 +8,7 @@
  * errors. Time-slider frames timed (reported beside the 100 ms target) and drawn over the cached
  * surface; Play on a Himmelblau run of the engine: the markers are every trial at the slider's
  * snapshot, then the finals; a run over the snapshot budget says why it has none. Screenshots in
- * dark, light and high contrast: the view (panel-3d-*.png), mid-Play (panel-3d-play-*.png), the
+ * dark, light, high contrast and light high contrast: the view (panel-3d-*.png), mid-Play (panel-3d-play-*.png), the
  * note of a run without snapshots (panel-3d-no-snapshots-*.png).
  */
 import { join } from 'node:path';
@@ -171,7 +171,7 @@ export async function surfaceHarness(h: Harness): Promise<void> {
     await p.close();
   }
 
-  for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast']) {
+  for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light']) {
     const { p, errors } = await openPanel(h, theme);
     await post(p, state(view));
     const d = await showCard(p, view.runId);
@@ -315,7 +315,7 @@ export async function surfaceHarness(h: Harness): Promise<void> {
       result.methods.reduce((n, m) => n + (m.snapshots[k] ?? []).filter((y) => y !== null && y.every(Number.isFinite)).length, 0);
     const finals = result.methods.reduce((n, m) => n + m.divergedMask.filter((x) => !x).length, 0);
     check(snapSteps.length >= 2 && snap > 0, `3-D Play: the Himmelblau run keeps snapshots (${snapSteps.join(', ')})`);
-    for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast']) {
+    for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light']) {
       const { p, errors } = await openPanel(h, theme);
       await post(p, state(hv));
       const end = await showCard(p, hv.runId);
@@ -369,7 +369,7 @@ export async function surfaceHarness(h: Harness): Promise<void> {
   // src/engine/keptSteps.ts's 50 000: fewer than two fit): the card says why Play shows the finals.
   {
     const many = toViewResult(makeResult({ dim: 2, trials: 7000, steps: 100, resolution: 81 }), 'run-surface-no-snapshots');
-    for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast']) {
+    for (const theme of ['vscode-dark', 'vscode-light', 'vscode-high-contrast', 'vscode-high-contrast-light']) {
       const { p, errors } = await openPanel(h, theme);
       await post(p, state(many));
       await showCard(p, many.runId);
