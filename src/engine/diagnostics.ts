@@ -294,6 +294,8 @@ export function diagnosticsInput(config: RunConfig, methods: readonly MethodResu
 export interface DiagnosticsParts {
   /** 2-D: ∇g on the whole grid for each c(y) map's smoothing (`convexityRadii`), from `gradients` tasks. */
   gradients?: readonly GradientGrid[];
+  /** `smoothnessEstimate` of this loss and config, from a `smoothness` task run beside the trials. */
+  smoothness?: Smoothness;
   /**
    * `pool`: the noise-model trials are left to the pool (`modelTrials` tasks on every worker, from
    * `gradientNoise`, `targets` and `successRadius` of these diagnostics): `finishRun` says so by
@@ -340,7 +342,7 @@ export function finishRun(
     grad,
     config.dim === 2 ? parts.gradients : undefined,
   );
-  const smoothness = smoothnessEstimate(loss, config, grad);
+  const smoothness = parts.smoothness ?? smoothnessEstimate(loss, config, grad);
   const L = smoothness.L;
   const theorem = stageTheorems(config, L, stageC, xStar, sgd, stageCheck, smoothness);
   const radius = successRadiusOf(config, theorem);

@@ -40,6 +40,39 @@ export interface LandscapeOptions {
 }
 
 /**
+ * What the landscape of a run and its ∇g maps (the `landscape` and `gradients` pool tasks) read of
+ * the settings, as a string: two runs of one loss with the same key get the same landscape and
+ * maps, bit for bit. Left out: what only the trials and the diagnostics read (trials, methods,
+ * compareGd, the recorded series, probes, histogram, divergence, targets, success radius, the
+ * function's name — the loss is keyed by the caller) and of each stage its lr, steps, start box,
+ * batch and sampling; the seed only in 1-D and 2-D (d > 2 draws its slice directions and its
+ * Monte-Carlo smoothing from it). landscape.test.ts checks that changing any of these leaves the
+ * landscape and ∇g equal. Everything else counts, so a new field is keyed until it is left out here.
+ */
+export function landscapeKey(config: RunConfig): string {
+  const {
+    function: _name,
+    seed,
+    trials: _trials,
+    methods: _methods,
+    compareGd: _compareGd,
+    sampleTrajectories: _paths,
+    trajectoryPoints: _points,
+    checkpoints: _checkpoints,
+    probeRadius: _probeRadius,
+    probeSamples: _probeSamples,
+    histogramBin: _bin,
+    divergenceFactor: _divergence,
+    targets: _targets,
+    successRadius: _success,
+    stages,
+    ...rest
+  } = config;
+  const keyed = stages.map(({ lr: _lr, steps: _steps, init: _init, batchSize: _b, sampling: _s, ...stage }) => stage);
+  return JSON.stringify({ ...rest, stages: keyed, ...(config.dim > 2 ? { seed } : {}) });
+}
+
+/**
  * The smoother the landscape and the diagnostics share for a run, so g and ∇g come from one
  * rule. In 1-D the composite panels are also kept ≤ 1/1000 of the domain width (for the paper's
  * Figure 3 domain [-3, 3] that is its 0.006 vertex spacing), with 4 points each: a spiky spline

@@ -173,6 +173,11 @@ export interface RunTiming {
   gdMs: number;
   /** Each method's trials, in the order of config.methods. */
   methodsMs?: number[];
+  /**
+   * The landscape's tasks: f and g on the grid (2-D: with the ∇g maps computed with g) and L; 0 when
+   * the run reused the landscape of an earlier run of the same loss and settings (the extension's
+   * pool keeps its last few: runner/pool.ts `keepWarm`).
+   */
   landscapeMs: number;
   diagnosticsMs: number;
   totalMs: number;

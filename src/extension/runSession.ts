@@ -200,11 +200,13 @@ export function toFailure(e: unknown, request: Pick<RunRequest, 'file' | 'export
 }
 
 /**
- * The runner behind the run service: `prepareRun` and `runPrepared` on one worker pool. Workers
- * keep what a loss file did to their globals (`Math.log = Math.log2`, a counter on
- * `globalThis`), so a pool serves one version of one file: a different file, an edit of it, or an
- * edit of a file it imports (a different bundle) gets fresh workers, as do new limits (workers,
- * time, stall, memory). Runs of an unchanged file share the pool, and V8's optimized code with it.
+ * The runner behind the run service: `prepareRun` and `runPrepared` on one worker pool. A pool
+ * serves one version of one file: a different file, an edit of it, or an edit of a file it imports
+ * (a different bundle) gets a new pool, as do new limits (workers, time, stall, memory). Each run
+ * gets fresh workers (what a loss did to their globals, `Math.log = Math.log2`, never reaches
+ * another run: scheduler.ts), started ahead while the pool is idle (`keepWarm`); runs of an
+ * unchanged file share the pool's kept landscapes, so a run that changes only the seed, the trials,
+ * the step sizes or the methods does not compute its landscape again.
  */
 export class PoolExecutor implements RunExecutor, SweepExecutor {
   private runner?: ExperimentRunner;
@@ -298,7 +300,10 @@ export class PoolExecutor implements RunExecutor, SweepExecutor {
         workerScript: this.paths.workerScript,
         onOutput: this.paths.onOutput,
         ...runnerLimits(settings),
+        keepWarm: true,
       });
+      // The workers start while the file is bundled; after each run fresh ones start for the next.
+      this.runner.prestart();
       this.runnerKey = key;
       this.bundlePath = undefined;
     }

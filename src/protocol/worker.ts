@@ -19,6 +19,7 @@ import type {
   NoiseKind,
   RunConfig,
   SlicePlane,
+  Smoothness,
 } from '../engine/types';
 import type { SweepCell, SweepTarget } from '../engine/sweep';
 import type { CurvatureProfile } from '../engine/suggest';
@@ -73,10 +74,10 @@ export interface WorkerTasks {
    * Diagnostics need every method's merged trials (in config order) and the full landscape; the
    * landscape comes back as the result keeps it (d > 2: the slices through the x* found from the
    * finals, engine/diagnostics.ts `finishRun`). `gradients`: the `gradients` tasks' blocks joined
-   * per smoothing (2-D). The noise-model trials are left to `modelTrials` tasks and, d > 2, the plane
+   * per smoothing (2-D); `smoothness`: the `smoothness` task's. The noise-model trials are left to `modelTrials` tasks and, d > 2, the plane
    * through x* to a `plane` task: `modelTrialsPending` and `planePending` say they are due.
    */
-  diagnostics(args: { landscape: Landscape; methods: MethodResult[]; gradients?: GradientGrid[] }): {
+  diagnostics(args: { landscape: Landscape; methods: MethodResult[]; gradients?: GradientGrid[]; smoothness?: Smoothness }): {
     landscape: Landscape;
     diagnostics: Diagnostics;
     modelTrialsPending?: true;
@@ -93,8 +94,12 @@ export interface WorkerTasks {
    * `gaussianModelFinals`): `starts` are those trials' starts, `noise` the diagnostics' measured noise.
    */
   modelTrials(args: { model: NoiseModel; from: number; to: number; starts: number[][]; noise: ModelNoise }): ModelFinals;
-  /** The smoothness constant L of Theorem 1 (a sweep computes it once for all cells). */
-  smoothness(args: Record<string, never>): number;
+  /**
+   * The smoothness constant L of Theorem 1 with where it is attained (engine/smoothness.ts
+   * `smoothnessEstimate`): a sweep computes it once for all cells, a run beside its trials for
+   * its diagnostics.
+   */
+  smoothness(args: Record<string, never>): Smoothness;
   /** f's local curvature over the domain, for the suggested defaults (engine/suggest.ts). */
   curvature(args: Record<string, never>): CurvatureProfile;
   /** A sweep's x* and each stage's c for the config's radii (shared by the cells of one radius). */

@@ -16,10 +16,10 @@ import { methodRoles } from '../engine/config';
 import { assembleResult } from '../engine/experiment';
 import { diagnosticsInput } from '../engine/diagnostics';
 import { mergeMethodResults } from '../engine/sgd';
-import { joinGradientGrids, landscapeRows, type GradientGrid } from '../engine/landscape';
+import { joinGradientGrids, landscapeKey, landscapeRows, type GradientGrid } from '../engine/landscape';
 import { NOISE_MODELS, joinModelFinals, modelTrialsExpected, modelTrialsSummary } from '../engine/noiseModelTrials';
 import { projectModelFinals } from '../engine/plane';
-import type { ExperimentResult, RunConfig } from '../engine/types';
+import type { ExperimentResult, Landscape, RunConfig, Smoothness } from '../engine/types';
 import type { LossRef, ModuleInfo, Task, TaskResultOf } from '../protocol/worker';
 import { Scheduler, type Job } from './scheduler';
 import { RunFailure, failures } from './failure';
@@ -59,6 +59,25 @@ export interface RunnerOptions {
    * per run or inspect and then one line saying how much more there was. Default: process.stderr.
    */
   onOutput?(text: string): void;
+  /**
+   * A runner that serves many runs (the extension's): after each run or batch it starts fresh
+   * workers for the next (`prestart`), so a run finds its workers up instead of starting them, and
+   * it keeps the landscapes of its last runs (`LANDSCAPES_KEPT`) for runs that would compute the
+   * same one. The CLI, which runs once, does neither. Idle workers never hold the process open.
+   */
+  keepWarm?: boolean;
+}
+
+/** Landscapes (with their ∇g maps and L) a runner keeps for later runs of the same loss and settings. */
+const LANDSCAPES_KEPT = 4;
+
+/** What a run computes from the loss and `landscapeKey` of its settings alone, whatever its trials. */
+interface KeptLandscape {
+  landscape: Landscape;
+  /** 2-D: the c(y) maps' ∇g. */
+  gradients?: GradientGrid[];
+  /** `smoothnessEstimate`: its grid or its seeded points read only keyed settings (the seed for d > 2). */
+  smoothness: Smoothness;
 }
 
 /** Characters of the user's output passed on per run (the workers cap what they send, too). */
@@ -95,6 +114,13 @@ export type BatchSubmit = <T extends Task>(
 export class ExperimentRunner {
   private readonly scheduler: Scheduler;
   readonly size: number;
+  /**
+   * The landscape and ∇g maps of recent runs, by loss (its bundle's content-hashed path, export,
+   * argument style and dimension) and `landscapeKey` of the settings: a run that changes only what
+   * the landscape does not read (seed in 1-D and 2-D, trials, lr, steps, methods, …) reuses them
+   * instead of computing them again. Most recent last; a copy of the landscape goes to each result.
+   */
+  private readonly landscapes = new Map<string, KeptLandscape>();
 
   constructor(private readonly opts: RunnerOptions = {}) {
     this.scheduler = new Scheduler(opts);
@@ -113,6 +139,7 @@ export class ExperimentRunner {
     const tally = new ProgressTally();
     const clock = new PhaseClock();
     const partial = new PartialResults(config, ro.onPartial, ro.partialIntervalMs);
+    const key = JSON.stringify([loss.bundlePath, loss.exportName, loss.argStyle, loss.dim, landscapeKey(config)]);
 
     const work = async (pool: BatchSubmit, fail: (e: unknown) => void): Promise<ExperimentResult> => {
       /** `weight`: a task's progress weight, or the report of one reserved before (`tally.add`). */
@@ -134,27 +161,36 @@ export class ExperimentRunner {
       const modelReports = NOISE_MODELS.flatMap(() => modelRanges.map((range) => tally.add(weights.trials(config, range))));
       const planeReport = config.dim > 2 ? tally.add(weights.diagnostics(config)) : undefined;
       const landscapeGradients: GradientGrid[] = [];
+      const kept = this.opts.keepWarm ? this.keptLandscape(key) : undefined;
+      if (kept) partial.setLandscape(kept.landscape);
       // Trials and landscape rows are independent: queue them all at once, the landscape first
       // (the live charts draw over it, and it meets the loss all over the domain early).
-      const landscapeP = Promise.all(
-        landscapeBlocks(config, n).map((rows) =>
-          submit(
-            // 2-D: with ∇g for the diagnostics, from the same lattice samples as g.
-            { kind: 'landscape', args: { rowFrom: rows[0], rowTo: rows[1], xStar: config.xStar, gradients: config.dim === 2 } },
-            'landscape',
-            weights.landscape(config, rows),
-          ),
-        ),
-      ).then((parts) => {
-        landscapeGradients.push(...parts.flatMap((p) => p.gradients ?? []));
-        const landscape = joinLandscape(parts.map((p) => p.landscape));
-        const none = noFiniteValue(loss, landscape);
-        if (none) throw none;
-        partial.setLandscape(landscape);
-        return landscape;
-      });
+      const landscapeP: Promise<Landscape> = kept
+        ? Promise.resolve(kept.landscape)
+        : Promise.all(
+            landscapeBlocks(config, n).map((rows) =>
+              submit(
+                // 2-D: with ∇g for the diagnostics, from the same lattice samples as g.
+                { kind: 'landscape', args: { rowFrom: rows[0], rowTo: rows[1], xStar: config.xStar, gradients: config.dim === 2 } },
+                'landscape',
+                weights.landscape(config, rows),
+              ),
+            ),
+          ).then((parts) => {
+            landscapeGradients.push(...parts.flatMap((p) => p.gradients ?? []));
+            const landscape = joinLandscape(parts.map((p) => p.landscape));
+            const none = noFiniteValue(loss, landscape);
+            if (none) throw none;
+            partial.setLandscape(landscape);
+            return landscape;
+          });
       // f nowhere finite ends the run as soon as the landscape is in, not after the trials.
       landscapeP.catch(fail);
+      // L (a few hundred thousand loss calls on a 2-D grid) beside the trials, not after them in the diagnostics.
+      const smoothnessP: Promise<Smoothness> = kept
+        ? Promise.resolve(kept.smoothness)
+        : submit({ kind: 'smoothness', args: {} }, 'landscape', weights.diagnostics(config));
+      smoothnessP.catch(() => undefined);
       const trials = (method: number) =>
         Promise.all(
           trialChunks(config, n).map((range, i) =>
@@ -173,19 +209,27 @@ export class ExperimentRunner {
       // 2-D: the c(y) maps' ∇g the landscape's blocks do not compute with g (`gradientBlocks`), in row
       // blocks on every worker, queued behind the trials (it needs neither them nor x*); the
       // diagnostics task below only reads the joined maps.
-      const gradientsP = Promise.all(
-        gradientBlocks(config, n).map(({ radius, noise, rows }) =>
-          submit(
-            { kind: 'gradients', args: { radius, noise, rowFrom: rows[0], rowTo: rows[1] } },
-            'diagnostics',
-            weights.gradients(config, rows),
-          ),
-        ),
-      ).then(async (parts) => {
-        await landscapeP;
-        return joinGradientGrids([...landscapeGradients, ...parts], landscapeRows(config));
-      });
+      const gradientsP = kept
+        ? Promise.resolve(kept.gradients)
+        : Promise.all(
+            gradientBlocks(config, n).map(({ radius, noise, rows }) =>
+              submit(
+                { kind: 'gradients', args: { radius, noise, rowFrom: rows[0], rowTo: rows[1] } },
+                'diagnostics',
+                weights.gradients(config, rows),
+              ),
+            ),
+          ).then(async (parts) => {
+            await landscapeP;
+            return joinGradientGrids([...landscapeGradients, ...parts], landscapeRows(config));
+          });
       gradientsP.catch(() => undefined);
+      if (this.opts.keepWarm && !kept)
+        void Promise.all([landscapeP, gradientsP, smoothnessP]).then(
+          ([landscape, gradients, smoothness]) =>
+            this.keepLandscape(key, { landscape, smoothness, ...(config.dim === 2 && gradients ? { gradients } : {}) }),
+          () => undefined,
+        );
       const methods = [];
       for (const p of methodPs) methods.push(mergeMethodResults(await p));
       // d > 2: the landscape comes back with its slices through the x* found from the finals.
@@ -196,7 +240,7 @@ export class ExperimentRunner {
         {
           kind: 'diagnostics',
           // Only what the diagnostics read (the full methods stay here for the result).
-          args: { landscape: await landscapeP, methods: slim, ...(gradients ? { gradients } : {}) },
+          args: { landscape: await landscapeP, methods: slim, smoothness: await smoothnessP, ...(gradients ? { gradients } : {}) },
         },
         'diagnostics',
         weights.diagnostics(config),
@@ -304,7 +348,23 @@ export class ExperimentRunner {
       limits.clear();
       output.end();
       this.scheduler.retire(owner);
+      if (this.opts.keepWarm) this.scheduler.prestart();
     }
+  }
+
+  /** The kept landscape for `key` (a copy: results may be changed by their readers), made most recent. */
+  private keptLandscape(key: string): KeptLandscape | undefined {
+    const kept = this.landscapes.get(key);
+    if (!kept) return undefined;
+    this.landscapes.delete(key);
+    this.landscapes.set(key, kept);
+    return { ...kept, landscape: structuredClone(kept.landscape) };
+  }
+
+  private keepLandscape(key: string, kept: KeptLandscape): void {
+    this.landscapes.delete(key);
+    this.landscapes.set(key, { ...kept, landscape: structuredClone(kept.landscape) });
+    while (this.landscapes.size > LANDSCAPES_KEPT) this.landscapes.delete(this.landscapes.keys().next().value!);
   }
 
   /** Loads the module in a worker and reports its exports and `<name>Options` (never on this thread). */

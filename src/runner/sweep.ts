@@ -59,7 +59,9 @@ export async function runSweep(
   const cells = await runner.batch(loss, opts.signal, async (submit) => {
     if (configs.length === 0) return [];
     // Shared work first (the scheduler's queue is first come, first served), cells after.
-    const L = submit(configs[0], { kind: 'smoothness', args: {} }, { onProgress: progress(steps(configs[0]) / 20) }).result;
+    const L = submit(configs[0], { kind: 'smoothness', args: {} }, { onProgress: progress(steps(configs[0]) / 20) }).result.then(
+      (s) => s.L,
+    );
     const targets = new Map<string, Promise<SweepTarget>>();
     const gds = new Map<string, Promise<MethodResult>>();
     for (const c of configs) {

@@ -18,7 +18,7 @@ import { analyticGradient } from '../engine/differences';
 import { finishRun } from '../engine/diagnostics';
 import { planeDiagnostics } from '../engine/plane';
 import { gaussianModelFinals, modelCovariance } from '../engine/noiseModelTrials';
-import { estimateSmoothness } from '../engine/smoothness';
+import { smoothnessEstimate } from '../engine/smoothness';
 import { curvatureProfile } from '../engine/suggest';
 import { sweepCell, sweepTarget } from '../engine/sweep';
 import { minimaForDomain } from '../engine/targets';
@@ -125,8 +125,13 @@ const handlers: Handlers = {
       if (ctx.cancelled()) throw new CancelledError();
       ctx.progress(Math.round(fraction * 1000), 1000);
     }),
-  diagnostics: ({ landscape, methods, gradients }, ctx) =>
-    finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar, { gradients, modelTrials: 'pool', plane: 'pool' }),
+  diagnostics: ({ landscape, methods, gradients, smoothness }, ctx) =>
+    finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar, {
+      gradients,
+      smoothness,
+      modelTrials: 'pool',
+      plane: 'pool',
+    }),
   plane: ({ xStar, sgd, noise }, ctx) => planeDiagnostics({ loss: ctx.loss, config: ctx.config, xStar, sgd, noise }),
   modelTrials: ({ model, from, to, starts, noise }, ctx) => {
     const fs = ctx.loss.finiteSum;
@@ -137,7 +142,7 @@ const handlers: Handlers = {
       ctx.progress(done, total);
     });
   },
-  smoothness: (_args, ctx) => estimateSmoothness(ctx.loss, ctx.config, ctx.grad),
+  smoothness: (_args, ctx) => smoothnessEstimate(ctx.loss, ctx.config, ctx.grad),
   curvature: (_args, ctx) => curvatureProfile(ctx.loss, ctx.config),
   sweepTarget: (_args, ctx) => sweepTarget(ctx.loss, ctx.config, ctx.grad),
   domainMinima: ({ box }, ctx) => minimaForDomain(ctx.loss, ctx.grad, ctx.config, box),

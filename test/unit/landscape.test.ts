@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeLandscape, landscapeRows, linspace, mergeLandscapes, sliceDirections } from '../../src/engine/landscape';
+import {
+  computeLandscape,
+  landscapeKey,
+  landscapeRows,
+  linspace,
+  mergeLandscapes,
+  sliceDirections,
+  type GradientGrid,
+} from '../../src/engine/landscape';
 import { resolveConfig } from '../../src/engine/config';
 import type { RunConfigInput } from '../../src/engine/types';
 
@@ -169,4 +177,79 @@ test('d > 2 slices carry the Monte-Carlo standard error of g; the closed form li
   assert.deepEqual(mergeLandscapes(parts).smoothed[0].stdError, se);
   // 1-D and 2-D values are quadratures: no SE.
   assert.equal(computeLandscape(rastrigin, cfg({ resolution: 11, stages: [{ radius: 0.2 }] }, 1)).smoothed[0].stdError, undefined);
+});
+
+test('landscapeKey: what it leaves out does not change the landscape or its ∇g maps; what it keeps does', () => {
+  const rastrigin = (p: Float64Array) =>
+    20 + p[0] * p[0] - 10 * Math.cos(2 * Math.PI * p[0]) + p[1] * p[1] - 10 * Math.cos(2 * Math.PI * p[1]);
+  const spiky = (p: Float64Array) => Math.abs(Math.sin(3 * p[0])) + 0.1 * p[0] * p[0];
+  const base: Partial<RunConfigInput> = {
+    seed: 1,
+    trials: 10,
+    domain: { low: [-2, -2], high: [2, 2] },
+    resolution: 21,
+    stages: [
+      { lr: 0.01, radius: 0.3, steps: 100, noise: 'uniform' },
+      { lr: 0.001, radius: 0.2, steps: 50, noise: 'gaussian' },
+    ],
+  };
+  // Each a change of a field landscapeKey leaves out (in 1-D and 2-D).
+  const leftOut: Array<[string, Partial<RunConfigInput>]> = [
+    ['seed', { seed: 'other' }],
+    ['trials', { trials: 500 }],
+    ['compareGd', { compareGd: false }],
+    ['methods', { methods: [{ name: 'Adam', optimizer: { kind: 'adam' } }] }],
+    ['recorded series', { sampleTrajectories: 3, trajectoryPoints: 50, checkpoints: 7 }],
+    ['probes', { probeRadius: 0.1, probeSamples: 2 }],
+    ['histogram, divergence', { histogramBin: 0.5, divergenceFactor: 10 }],
+    ['success radius', { successRadius: 0.2 }],
+    [
+      "stages' lr, steps and start box",
+      {
+        stages: [
+          { lr: 0.5, radius: 0.3, steps: 7, noise: 'uniform', init: { low: [-1, -1], high: [0, 0] } },
+          { lr: 0.2, radius: 0.2, steps: 9, noise: 'gaussian' },
+        ],
+      },
+    ],
+  ];
+  for (const [dim, loss] of [
+    [2, rastrigin],
+    [1, spiky],
+  ] as const) {
+    const at = (input: Partial<RunConfigInput>) => {
+      const merged = { ...base, ...input };
+      if (dim === 1) {
+        merged.domain = { low: [-2], high: [2] };
+        merged.stages = merged.stages!.map((s) => (s.init ? { ...s, init: { low: [-1], high: [0] } } : s));
+      }
+      return cfg(merged, dim);
+    };
+    const config = at({});
+    const gradients: GradientGrid[] = [];
+    const landscape = computeLandscape(loss, config, { gradientsOut: gradients });
+    if (dim === 2) assert.ok(gradients.length > 0, 'the 2-D landscape computes ∇g with g');
+    for (const [what, change] of leftOut) {
+      const other = at(change);
+      assert.equal(landscapeKey(other), landscapeKey(config), `${dim}-D: ${what} is left out of the key`);
+      const otherGradients: GradientGrid[] = [];
+      assert.deepEqual(computeLandscape(loss, other, { gradientsOut: otherGradients }), landscape, `${dim}-D: ${what}`);
+      assert.deepEqual(otherGradients, gradients, `${dim}-D: ${what} (∇g)`);
+    }
+    // What it keeps: a change there changes the landscape, and the key.
+    for (const [what, change] of [
+      ['a radius', { stages: [{ ...base.stages![0], radius: 0.4 }, base.stages![1]] }],
+      ['a noise', { stages: [base.stages![0], { ...base.stages![1], noise: 'cube' }] }],
+      ['the resolution', { resolution: 11 }],
+    ] as Array<[string, Partial<RunConfigInput>]>) {
+      const other = at(change);
+      assert.notEqual(landscapeKey(other), landscapeKey(config), `${dim}-D: ${what} is keyed`);
+      assert.notDeepEqual(computeLandscape(loss, other), landscape, `${dim}-D: ${what} changes the landscape`);
+    }
+  }
+  // d > 2 draws its slices from the seed: there the seed is keyed.
+  const d3 = (seed: string) => cfg({ seed, domain: { low: [-1, -1, -1], high: [1, 1, 1] }, resolution: 11 }, 3);
+  assert.notEqual(landscapeKey(d3('a')), landscapeKey(d3('b')));
+  const bowl = (p: Float64Array) => p[0] * p[0] + 2 * p[1] * p[1] + 3 * p[2] * p[2];
+  assert.notDeepEqual(computeLandscape(bowl, d3('a')).directions, computeLandscape(bowl, d3('b')).directions);
 });

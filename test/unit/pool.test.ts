@@ -327,3 +327,46 @@ test('an unnamed run: the only export of k ≥ 2 numbers is taken as loaded; one
   const q = await prepareRun(r, arr, { trials: 2, steps: 10, resolution: 5 }, { bundleDir, suggest: false });
   assert.deepEqual([q.config.function, q.loss.argStyle, q.config.dim, q.loss.line], ['norm', 'array', 3, 1]);
 });
+
+test('keepWarm: fresh workers wait for the next run, and a run that changes only what the landscape does not read reuses it', async () => {
+  const src = file(
+    'rast-kept.ts',
+    'export function rast(x: number, y: number): number {\n  return 20 + x * x - 10 * Math.cos(2 * Math.PI * x) + y * y - 10 * Math.cos(2 * Math.PI * y);\n}\n',
+  );
+  const input = (seed: string, radius = 0.3) => ({
+    seed,
+    trials: 6,
+    resolution: 21,
+    init: { low: [-2, -2], high: [2, 2] },
+    stages: [{ lr: 0.002, radius, steps: 50, noise: 'uniform' as const }],
+  });
+  const strip = (r: { timing?: unknown; startedAt?: unknown }) => ({ ...r, timing: undefined, startedAt: undefined });
+  const warm = runner({ workers: 2, keepWarm: true });
+  const a = await prepareRun(warm, src, input('a'), { bundleDir });
+  const first = await warm.run(a.loss, a.config);
+  assert.ok(first.timing.landscapeMs > 0);
+  assert.equal(warm.workerCount, 2, 'two fresh workers wait for the next run');
+  // Another seed: the landscape is reused (no landscape task ran), the rest is this seed's.
+  const b = await prepareRun(warm, src, input('b'), { bundleDir });
+  const partials: unknown[] = [];
+  const second = await warm.run(b.loss, b.config, { onPartial: (p) => partials.push(p.landscape), partialIntervalMs: 0 });
+  assert.equal(second.timing.landscapeMs, 0);
+  assert.ok(
+    partials.some((l) => l !== undefined),
+    'the kept landscape is reported as a partial result',
+  );
+  const cold = runner({ workers: 2 });
+  const c = await prepareRun(cold, src, input('b'), { bundleDir });
+  const expected = await cold.run(c.loss, c.config);
+  assert.deepEqual(strip(second), strip(expected), 'same result as a runner that computed its landscape');
+  assert.notDeepEqual(second.finals, first.finals);
+  // The results do not share the kept landscape: changing one leaves the next run's alone.
+  (second.landscape.f as number[][])[0][0] = -1;
+  const third = await warm.run(b.loss, b.config);
+  assert.deepEqual(strip(third), strip(expected));
+  // Another radius: computed again.
+  const d = await prepareRun(warm, src, input('b', 0.4), { bundleDir });
+  const fourth = await warm.run(d.loss, d.config);
+  assert.ok(fourth.timing.landscapeMs > 0);
+  assert.equal(fourth.landscape.smoothed[0].radius, 0.4);
+});
