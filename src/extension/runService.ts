@@ -161,10 +161,11 @@ export class RunService {
         if (abort.signal.aborted) return;
         this.dispatch({ type: 'partial', runId, live: toLiveView(runId, prepared.config, p, startedAt, source) });
       };
+      const runStartedAt = clock.now();
       const result = await prepared.run({ signal: abort.signal, onProgress, onPartial });
       // A run replaced or stopped while its last chunk finished: its result is not shown or stored.
       if (abort.signal.aborted) throw RunFailure.cancelled(request.exportName);
-      await this.succeed(runId, request, result);
+      await this.succeed(runId, request, result, runStartedAt);
       notifier.log(`[${this.time()}] run ${runId} done in ${clock.now() - t0} ms; ${loop.text()}`);
     } catch (e) {
       const failure = toFailure(e, request);
@@ -241,11 +242,12 @@ export class RunService {
     this.watcher.saved(file, this.active?.request ?? this.deps.store.lastRequest, (last) => void this.start(last));
   }
 
-  private async succeed(runId: string, request: RunRequest, result: ExperimentResult): Promise<void> {
+  private async succeed(runId: string, request: RunRequest, result: ExperimentResult, runStartedAt: number): Promise<void> {
     const { notifier, clock } = this.deps;
     const summary = summarize(runId, result, request);
     const view = toViewResult(result, runId);
     view.finishedAt = clock.now();
+    view.runStartedAt = runStartedAt;
     // Show first, store after: writing a large result must not delay the charts.
     this.dispatch({ type: 'succeeded', runId, result, view, summary });
     const runs = await storeRun(this.deps, summary, result, () => this.time());

@@ -128,6 +128,8 @@ export interface ViewResult {
    * window (absent for stored runs): the panel reports how long after that its charts were drawn.
    */
   finishedAt?: number;
+  /** Host clock when this run started (prepared: bundled, inspected, its tasks queued), with `finishedAt`. */
+  runStartedAt?: number;
 }
 
 /**

@@ -9,6 +9,9 @@
  *   panel-root      the root element; data-render-ms = ms from receiving a new result to all
  *                   charts drawn; data-finished-to-drawn-ms = ms from the host having the result
  *                   (run finished) to all charts drawn, for a run that just finished;
+ *                   data-started-to-drawn-ms = the same from the run's start (prepared, its
+ *                   tasks queued on the pool) to all charts drawn; data-finished-to-received-ms =
+ *                   from "run finished" to this page receiving the result (the rest is drawing);
  *                   data-run = id of the run on screen; data-theme = theme kind
  *   status          status line                      progress   progress bar (data-value 0..1)
  *   error           error banner (hidden unless the last run failed; results stay visible)
@@ -215,6 +218,7 @@ function onStatus(status: RunStatus): void {
 
 function onState(next: HostState): void {
   const t0 = performance.now();
+  const receivedAt = Date.now();
   state = next;
   renderCompare(next.compare, theme, ui);
   const view = next.current;
@@ -247,8 +251,15 @@ function onState(next: HostState): void {
   const ms = performance.now() - t0;
   root.dataset.renderMs = ms.toFixed(1);
   // A run that just finished in this window: host clock at "finished" → now (same machine).
-  if (view.finishedAt !== undefined) root.dataset.finishedToDrawnMs = String(Math.max(0, Date.now() - view.finishedAt));
-  else delete root.dataset.finishedToDrawnMs;
+  if (view.finishedAt !== undefined) {
+    root.dataset.finishedToDrawnMs = String(Math.max(0, Date.now() - view.finishedAt));
+    root.dataset.finishedToReceivedMs = String(Math.max(0, receivedAt - view.finishedAt));
+  } else {
+    delete root.dataset.finishedToDrawnMs;
+    delete root.dataset.finishedToReceivedMs;
+  }
+  if (view.runStartedAt !== undefined) root.dataset.startedToDrawnMs = String(Math.max(0, Date.now() - view.runStartedAt));
+  else delete root.dataset.startedToDrawnMs;
   root.dataset.run = key;
   console.log(`[sgd-landscape] drew ${ALL_SLOTS.length} charts in ${formatDuration(ms)}`);
 }
