@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { CompareState, LiveView, ToWebview, ViewResult } from '../protocol/webview';
 import { explainRejection, parseFromWebview } from '../protocol/validateWebview';
 import { liveMessage, stateMessage } from './viewModel';
+import { packNumbers } from '../protocol/packNumbers';
 import type { HostStateSource } from './hostState';
 
 export interface StateChannelOptions {
@@ -77,8 +78,9 @@ export class StateChannel implements vscode.Disposable {
     this.postedLive = state.live;
   }
 
+  /** Long number arrays go as one Float64Array beside the JSON (packNumbers.ts); the page unpacks them. */
   private post(message: ToWebview): void {
-    void this.webview.postMessage(message);
+    void this.webview.postMessage(packNumbers(message));
   }
 
   private async onMessage(raw: unknown): Promise<void> {

@@ -4,6 +4,7 @@ import { COMPARE_MAX, type HostState } from '../../src/protocol/webview';
 import { explainRejection, parseFromWebview } from '../../src/protocol/validateWebview';
 import { stateMessage, toViewResult } from '../../src/extension/viewModel';
 import { receiveState } from '../../webview/shared/receive';
+import { PACK_MIN, packNumbers, unpackNumbers, type PackedNumbers } from '../../src/protocol/packNumbers';
 import { makeResult } from '../fixtures/webview-result';
 
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -209,3 +210,60 @@ test('stateMessage leaves out the comparison the webview already has; receiveSta
   const closed = stateMessage({ status: { kind: 'idle' }, runs: [], current: a }, a, compare);
   assert.equal(receiveState(closed, state).compare, undefined);
 });
+
+test('packNumbers / unpackNumbers: the page gets what JSON would have carried, the long arrays in one binary buffer', () => {
+  for (const dim of [1, 2, 3]) {
+    const view = toViewResult(makeResult({ dim }), `run-${dim}`);
+    // What JSON makes of NaN, ±Infinity and −0, in a grid and in a flat array.
+    const f = view.landscape.f as Array<number | number[]>;
+    if (Array.isArray(f[0])) {
+      (f[0] as number[])[0] = NaN;
+      (f[1] as number[])[1] = -Infinity;
+      (f[2] as number[])[2] = -0;
+    } else {
+      f[0] = NaN;
+      f[1] = Infinity;
+      f[2] = -0;
+    }
+    const message = { type: 'state' as const, state: { current: view, runs: [], status: { kind: 'idle' as const } } };
+    const before = JSON.stringify(message);
+    const packed = packNumbers(message);
+    assert.equal(JSON.stringify(message), before, 'the host state is not changed');
+    const { text, buffers } = vscodeSerialize(packed);
+    assert.equal(buffers.length, 1, `${dim}-D: one buffer`);
+    assert.ok(text.length < before.length / 4, `${dim}-D: ${text.length} characters of JSON left of ${before.length}`);
+    assert.deepEqual(unpackNumbers(vscodeDeserialize(text, buffers)), JSON.parse(before), `${dim}-D`);
+  }
+  // Short arrays, ragged rows, strings and rows holding null (a stored run's gaps) go as they are.
+  const small = { a: [1, 2, 3], ragged: [[1, 2], [3]], gaps: [Array.from({ length: 100 }, (_, i) => (i === 5 ? null : i))], s: 'x' };
+  assert.deepEqual(packNumbers(small), small);
+  const flat = { v: Array.from({ length: PACK_MIN }, (_, i) => i / 3) };
+  assert.ok((packNumbers(flat).v as unknown as PackedNumbers).$numbers instanceof Float64Array);
+  const { text, buffers } = vscodeSerialize(packNumbers(flat));
+  assert.deepEqual(unpackNumbers(vscodeDeserialize(text, buffers)), flat);
+});
+
+/**
+ * What VS Code does with a message posted to a webview (extHostWebviewMessaging.ts, for extensions
+ * built for VS Code ≥ 1.57): JSON text, with each typed array's buffer carried beside it as bytes
+ * and the array revived on the same buffer.
+ */
+function vscodeSerialize(message: unknown): { text: string; buffers: ArrayBufferLike[] } {
+  const buffers: ArrayBufferLike[] = [];
+  const text = JSON.stringify(message, (_k, v: unknown) => {
+    if (!(v instanceof Float64Array)) return v;
+    if (!buffers.includes(v.buffer)) buffers.push(v.buffer);
+    return { $$buffer: buffers.indexOf(v.buffer), byteOffset: v.byteOffset, byteLength: v.byteLength };
+  });
+  return { text, buffers };
+}
+
+function vscodeDeserialize(text: string, buffers: ArrayBufferLike[]): unknown {
+  const copies = buffers.map((b) => b.slice(0));
+  return JSON.parse(text, (_k, v: unknown) => {
+    const ref = v as { $$buffer?: number; byteOffset: number; byteLength: number } | null;
+    return ref && typeof ref === 'object' && typeof ref.$$buffer === 'number'
+      ? new Float64Array(copies[ref.$$buffer], ref.byteOffset, ref.byteLength / 8)
+      : v;
+  });
+}

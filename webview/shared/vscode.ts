@@ -3,6 +3,7 @@
  * anything outside it. `acquireVsCodeApi` may be called once per page; this module does it.
  */
 import type { FromWebview, ToWebview } from '../../src/protocol/webview';
+import { unpackNumbers } from '../../src/protocol/packNumbers';
 
 interface VsCodeApi<S> {
   postMessage(message: FromWebview): void;
@@ -29,7 +30,8 @@ export function connect<S>(): Host<S> {
     listen(handler) {
       window.addEventListener('message', (e: MessageEvent) => {
         const m = e.data as ToWebview | undefined;
-        if (m && (m.type === 'state' || m.type === 'status' || m.type === 'live')) handler(m);
+        // The host packs long number arrays (src/protocol/packNumbers.ts); the handlers get them back as JSON would give them.
+        if (m && (m.type === 'state' || m.type === 'status' || m.type === 'live')) handler(unpackNumbers(m));
       });
       api.postMessage({ type: 'ready' });
     },
