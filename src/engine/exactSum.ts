@@ -30,6 +30,28 @@ export function addExact(partials: number[], x: number): void {
   }
 }
 
+/**
+ * `addExact` on partials held in a typed array: the n partials at parts[base … base + n) (room for
+ * n + 1 there) take x; returns their new count. The same steps, so the same partials.
+ */
+export function addExactAt(parts: Float64Array, base: number, n: number, x: number): number {
+  let i = 0;
+  for (let j = 0; j < n; j++) {
+    let y = parts[base + j];
+    if (Math.abs(x) < Math.abs(y)) {
+      const t = x;
+      x = y;
+      y = t;
+    }
+    const hi = x + y;
+    const lo = y - (hi - x);
+    if (lo !== 0) parts[base + i++] = lo;
+    x = hi;
+  }
+  parts[base + i] = x;
+  return i + 1;
+}
+
 /** Adds the exact sum `other` into `partials`. */
 export function mergeExact(partials: number[], other: readonly number[]): void {
   for (const p of other) addExact(partials, p);

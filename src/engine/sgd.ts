@@ -21,7 +21,7 @@ import { stageLr, stageRadius, isConstantStage, totalSteps } from './schedule';
 import { evenSteps, numbers, snapshotSteps } from './keptSteps';
 import { Normal, stream, uniformInBox, type Rng } from './rng';
 import { GD_METHOD, SGD_METHOD, methodRoles } from './config';
-import { Figure5Terms, emptyFigure5 } from './trajectory';
+import { Figure5Terms } from './trajectory';
 import { emptyMethodResult } from './trialMerge';
 import { NOISE_CODE, perturb } from './noise';
 import { CYCLE_MAX, CYCLE_WATCH_EVERY, ExactCycle } from './exactCycle';
@@ -465,14 +465,19 @@ export function runTrials(
   );
   // Each trial's Figure 5 terms are summed here as it ends; its checkpoints kept in typed arrays
   // for Theorem 3 (which needs x*, known only after the landscape), never in RESULT.json.
-  const terms = figure5 ? new Figure5Terms(loss, grad, config) : undefined;
   if (figure5) {
-    result.figure5 = emptyFigure5(C);
     result.checkpointX = new Float64Array(nTrials * C * d).fill(NaN);
     result.checkpointGrad2 = new Float64Array(nTrials * C).fill(NaN);
   }
 
   const x = hooks.probe && hooks.probe.length >= d ? hooks.probe.subarray(0, d) : new Float64Array(d);
+  // The probe points go through x (the watchdog's view of the iterate) once the trial is over.
+  const terms = figure5
+    ? new Figure5Terms(loss, grad, config, C, { at: x, heartbeat: hooks.heartbeat, heartbeatIndex: hooks.heartbeatIndex })
+    : undefined;
+  // The trial's checkpoints x_t (checkpoint c at [c·d, (c + 1)·d)) and stochastic-gradient norms.
+  const cpX = new Float64Array(C * d);
+  const cpNorm = new Float64Array(C);
   const y = new Float64Array(d);
   const g = new Float64Array(d);
   const w = new Float64Array(d);
@@ -520,8 +525,6 @@ export function runTrials(
       let fMag = startMagnitude();
       optMag.f = fMag;
       const sampled = !hooks.lean && trial < config.sampleTrajectories;
-      const cps: number[][] = [];
-      const gnorms: number[] = [];
       let nextPath = 0;
       let nextSnap = 0;
       let nextCp = 0;
@@ -693,15 +696,13 @@ export function runTrials(
           if (isCheckpoint && step === checkpointSteps[nextCp] + 1) {
             // x before the step (SGD: y + η∇f; the optimizers keep it), and |∇f + ω| with ω = (ηω)/η.
             const stepLr = os ? os.lr : ks.lr;
-            const cp: number[] = new Array(d);
             let n2 = 0;
             for (let i = 0; i < d; i++) {
-              cp[i] = os ? prev[i] : y[i] + stepLr * g[i];
+              cpX[nextCp * d + i] = os ? prev[i] : y[i] + stepLr * g[i];
               const v = g[i] + w[i] / stepLr;
               n2 += v * v;
             }
-            cps.push(cp);
-            gnorms.push(Math.sqrt(n2));
+            cpNorm[nextCp] = Math.sqrt(n2);
             nextCp++;
           }
         }
@@ -749,17 +750,19 @@ export function runTrials(
       result.finalLoss.push(diverged ? NaN : fy);
       result.divergedMask.push(diverged);
       if (diverged) result.diverged++;
-      if (terms && result.figure5 && result.checkpointX && !diverged) {
+      if (terms && result.checkpointX && !diverged) {
         const at = (trial - from) * C;
-        cps.forEach((cp, c) => result.checkpointX!.set(cp, (at + c) * d));
+        result.checkpointX.set(cpX.subarray(0, nextCp * d), at * d);
         current = terms.at;
         hooks.userCode?.(true);
-        terms.add(result.figure5, trial, cps, x, gnorms, result.checkpointGrad2, at);
+        terms.add(trial, cpX, nextCp, x, cpNorm, result.checkpointGrad2, at);
         hooks.userCode?.(false);
       }
       if (sampled && figure5) {
+        const cps: number[][] = [];
+        for (let c = 0; c < nextCp; c++) cps.push(numbers(cpX, c * d, d));
         result.checkpoints.push(cps);
-        result.stochasticGradNorm.push(gnorms);
+        result.stochasticGradNorm.push(Array.from(cpNorm.subarray(0, nextCp)));
       }
     }
   } catch (e) {
@@ -767,6 +770,7 @@ export function runTrials(
     if (e instanceof CancelledError || e instanceof LossError) throw e;
     throw new LossError(e, Array.from(current));
   }
+  if (terms) result.figure5 = terms.sums();
   hooks.onProgress?.(total, total);
   return result;
 }

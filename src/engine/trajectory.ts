@@ -9,34 +9,58 @@
  * bit for bit, whatever the number of workers.
  */
 import type { Figure5Sums, Gradient, Loss, MethodResult, RunConfig, SeriesSums, TrajectoryDiagnostics } from './types';
-import { lossGradient } from './differences';
+import { lossGradient, scalarDifferenceGradient } from './differences';
 import { Normal, stream } from './rng';
-import { addExact, exactValue, mergeExact } from './exactSum';
+import { addExactAt, exactValue, mergeExact } from './exactSum';
 
-function emptySeries(count: number): SeriesSums {
-  return {
-    min: new Array<number>(count).fill(Infinity),
-    max: new Array<number>(count).fill(-Infinity),
-    sum: Array.from({ length: count }, () => []),
-    n: new Array<number>(count).fill(0),
-  };
-}
+/**
+ * One series' statistics at each checkpoint while trials are added: min, max, count, and the exact
+ * sum's partials (exactSum.ts's `addExactAt`: `addExact` step for step) on typed arrays, so adding a value
+ * allocates nothing (a JS array of partials that shrinks and grows again reallocates its store:
+ * measured ~80 MB of garbage per 1000 trials of 50 checkpoints). `sums()` gives the SeriesSums.
+ */
+class SeriesAcc {
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly n: Float64Array;
+  /** Partials of checkpoint c at [c·cap, c·cap + len[c]). */
+  private parts: Float64Array;
+  private readonly len: Int32Array;
+  private cap = 8;
 
-export function emptyFigure5(checkpoints: number): Figure5Sums {
-  return {
-    inner: emptySeries(checkpoints),
-    probe: emptySeries(checkpoints),
-    probeAtW: emptySeries(checkpoints),
-    gradNorm: emptySeries(checkpoints),
-  };
-}
+  constructor(private readonly count: number) {
+    this.min = new Float64Array(count).fill(Infinity);
+    this.max = new Float64Array(count).fill(-Infinity);
+    this.n = new Float64Array(count);
+    this.parts = new Float64Array(count * this.cap);
+    this.len = new Int32Array(count);
+  }
 
-function add(s: SeriesSums, c: number, v: number): void {
-  if (!Number.isFinite(v)) return;
-  if (v < s.min[c]) s.min[c] = v;
-  if (v > s.max[c]) s.max[c] = v;
-  addExact(s.sum[c], v);
-  s.n[c]++;
+  add(c: number, v: number): void {
+    if (!Number.isFinite(v)) return;
+    if (v < this.min[c]) this.min[c] = v;
+    if (v > this.max[c]) this.max[c] = v;
+    this.n[c]++;
+    if (this.len[c] === this.cap) this.grow();
+    this.len[c] = addExactAt(this.parts, c * this.cap, this.len[c], v);
+  }
+
+  private grow(): void {
+    const cap = 2 * this.cap;
+    const parts = new Float64Array(this.count * cap);
+    for (let c = 0; c < this.count; c++) parts.set(this.parts.subarray(c * this.cap, c * this.cap + this.len[c]), c * cap);
+    this.parts = parts;
+    this.cap = cap;
+  }
+
+  sums(): SeriesSums {
+    return {
+      min: Array.from(this.min),
+      max: Array.from(this.max),
+      sum: Array.from(this.len, (l, c) => Array.from(this.parts.subarray(c * this.cap, c * this.cap + l))),
+      n: Array.from(this.n),
+    };
+  }
 }
 
 function mergeSeries(into: SeriesSums, other: SeriesSums): void {
@@ -89,61 +113,84 @@ export function figure5Series(steps: readonly number[], sums: Figure5Sums): Traj
  * config.probeSamples points w uniform in the ball of config.probeRadius around x_t, and at the
  * same w the caption's other reading ⟨−∇f(w), x_T − w⟩ ("one point convex with respect to x_T":
  * late in a run x_T − x_t is tiny next to the ball, so the first goes negative even on a convex
- * quadratic, the second does not); (c) the recorded stochastic-gradient norm.
+ * quadratic, the second does not); (c) the recorded stochastic-gradient norm. `sums()` gives the
+ * sums of the trials added.
  */
 export class Figure5Terms {
   private readonly gradient: Gradient;
   private readonly gOut: Float64Array;
   private readonly dir: Float64Array;
+  /** x_T of the trial being added (a copy: `at` may be the caller's iterate). */
+  private readonly xT: Float64Array;
+  private readonly inner: SeriesAcc;
+  private readonly probe: SeriesAcc;
+  private readonly probeAtW: SeriesAcc;
+  private readonly gradNorm: SeriesAcc;
   /** The point whose gradient is being taken (x_t or a probe w): where a throwing loss was. */
   readonly at: Float64Array;
 
+  /**
+   * `checkpoints`: how many each trial has at most. `watch`: the trial worker's shared iterate and
+   * heartbeat. A loss of one or two numbers is called on scalars, past the worker's guard (as the
+   * SGD kernels call it), so the terms keep the watchdog's view themselves: each point goes to
+   * `watch.at` before its gradient (a hung loss is reported with it) and the heartbeat is bumped
+   * once per gradient.
+   */
   constructor(
     loss: Loss,
     grad: Gradient | undefined,
     private readonly config: RunConfig,
+    checkpoints: number,
+    private readonly watch: { at?: Float64Array; heartbeat?: Int32Array; heartbeatIndex?: number } = {},
   ) {
     const d = config.dim;
-    this.gradient = lossGradient(loss, grad, config);
+    const h = config.fdStep > 0 ? config.fdStep : undefined;
+    const scalar = grad ? undefined : scalarDifferenceGradient(loss, d);
+    this.gradient = scalar ? (x, out) => scalar(x, out, h) : lossGradient(loss, grad, config);
     this.gOut = new Float64Array(d);
     this.dir = new Float64Array(d);
-    this.at = new Float64Array(d);
+    this.xT = new Float64Array(d);
+    this.at = watch.at && watch.at.length >= d ? watch.at.subarray(0, d) : new Float64Array(d);
+    this.inner = new SeriesAcc(checkpoints);
+    this.probe = new SeriesAcc(checkpoints);
+    this.probeAtW = new SeriesAcc(checkpoints);
+    this.gradNorm = new SeriesAcc(checkpoints);
   }
 
   /**
-   * Trial `trial`'s terms into `sums`: `checkpoints[c]` is x_t at checkpoint c (fewer when the
-   * trial stopped early), `gnorms[c]` its stochastic-gradient norm. When `grad2` is given,
-   * ‖∇f(x_t)‖² of checkpoint c goes to grad2[offset + c] (Theorem 3 reads it).
+   * Trial `trial`'s terms: x_t of checkpoint c at xs[c·d … (c + 1)·d) for c < count (fewer than
+   * the run's checkpoints when the trial stopped early), `gnorms[c]` its stochastic-gradient norm.
+   * When `grad2` is given, ‖∇f(x_t)‖² of checkpoint c goes to grad2[offset + c] (Theorem 3 reads it).
    */
   add(
-    sums: Figure5Sums,
     trial: number,
-    checkpoints: ReadonlyArray<ArrayLike<number>>,
-    xT: ArrayLike<number>,
-    gnorms: ReadonlyArray<number>,
+    xs: ArrayLike<number>,
+    count: number,
+    xTIn: ArrayLike<number>,
+    gnorms: ArrayLike<number>,
     grad2?: Float64Array,
     offset = 0,
   ): void {
-    const { config, gradient, gOut, dir, at: w } = this;
+    const { config, gradient, gOut, dir, xT, at: w } = this;
+    const { heartbeat, heartbeatIndex = 0 } = this.watch;
     const d = config.dim;
+    for (let j = 0; j < d; j++) xT[j] = xTIn[j];
     const rng = stream(config.seed, `probes/${trial}`);
     const normal = new Normal(rng);
-    // ⟨−∇f(at), xT − ref⟩ after `gradient(at, gOut)`.
-    const innerWith = (ref: ArrayLike<number>) => {
-      let s = 0;
-      for (let j = 0; j < d; j++) s -= gOut[j] * (xT[j] - ref[j]);
-      return s;
-    };
-    for (let c = 0; c < checkpoints.length; c++) {
-      const xt = checkpoints[c];
-      for (let j = 0; j < d; j++) w[j] = xt[j];
+    for (let c = 0; c < count; c++) {
+      const at = c * d;
+      for (let j = 0; j < d; j++) w[j] = xs[at + j];
+      if (heartbeat) heartbeat[heartbeatIndex]++;
       gradient(w, gOut);
-      add(sums.inner, c, innerWith(xt));
-      if (grad2) {
-        let g2 = 0;
-        for (let j = 0; j < d; j++) g2 += gOut[j] * gOut[j];
-        grad2[offset + c] = g2;
+      // ⟨−∇f(x_t), x_T − x_t⟩, and its ‖∇f(x_t)‖².
+      let inner = 0;
+      let g2 = 0;
+      for (let j = 0; j < d; j++) {
+        inner -= gOut[j] * (xT[j] - xs[at + j]);
+        g2 += gOut[j] * gOut[j];
       }
+      this.inner.add(c, inner);
+      if (grad2) grad2[offset + c] = g2;
       for (let s = 0; s < config.probeSamples; s++) {
         let n2 = 0;
         for (let j = 0; j < d; j++) {
@@ -151,13 +198,26 @@ export class Figure5Terms {
           n2 += dir[j] * dir[j];
         }
         const r = (config.probeRadius * Math.pow(rng(), 1 / d)) / Math.sqrt(n2);
-        for (let j = 0; j < d; j++) w[j] = xt[j] + r * dir[j];
+        for (let j = 0; j < d; j++) w[j] = xs[at + j] + r * dir[j];
+        if (heartbeat) heartbeat[heartbeatIndex]++;
         gradient(w, gOut);
-        add(sums.probe, c, innerWith(xt));
-        add(sums.probeAtW, c, innerWith(w)); // the same ∇f(w), toward x_T from w
+        // ⟨−∇f(w), x_T − x_t⟩ and, with the same ∇f(w), toward x_T from w: ⟨−∇f(w), x_T − w⟩.
+        let toXt = 0;
+        let toW = 0;
+        for (let j = 0; j < d; j++) {
+          toXt -= gOut[j] * (xT[j] - xs[at + j]);
+          toW -= gOut[j] * (xT[j] - w[j]);
+        }
+        this.probe.add(c, toXt);
+        this.probeAtW.add(c, toW);
       }
-      add(sums.gradNorm, c, gnorms[c] ?? NaN);
+      this.gradNorm.add(c, gnorms[c] ?? NaN);
     }
+  }
+
+  /** The sums of the trials added so far. */
+  sums(): Figure5Sums {
+    return { inner: this.inner.sums(), probe: this.probe.sums(), probeAtW: this.probeAtW.sums(), gradNorm: this.gradNorm.sums() };
   }
 }
 
@@ -172,12 +232,17 @@ export function trajectoryDiagnostics(
   config: RunConfig,
   perTrial: Pick<MethodResult, 'checkpoints' | 'checkpointSteps' | 'finalX' | 'divergedMask' | 'stochasticGradNorm'>,
 ): TrajectoryDiagnostics {
-  const sums = emptyFigure5(perTrial.checkpointSteps.length);
-  const terms = new Figure5Terms(loss, grad, config);
+  const C = perTrial.checkpointSteps.length;
+  const terms = new Figure5Terms(loss, grad, config, C);
+  const d = config.dim;
+  const xs = new Float64Array(C * d);
   perTrial.checkpoints.forEach((cps, t) => {
     const xT = perTrial.finalX[t];
     if (perTrial.divergedMask[t] || !xT) return;
-    terms.add(sums, t, cps, xT, perTrial.stochasticGradNorm[t] ?? []);
+    cps.forEach((cp, c) => {
+      for (let j = 0; j < d; j++) xs[c * d + j] = cp[j];
+    });
+    terms.add(t, xs, cps.length, xT, perTrial.stochasticGradNorm[t] ?? []);
   });
-  return figure5Series(perTrial.checkpointSteps, sums);
+  return figure5Series(perTrial.checkpointSteps, terms.sums());
 }

@@ -239,3 +239,94 @@ test('Figure 5 summed per trial chunk as the trials end: any split merges to the
     assert.deepEqual(whole.checkpoints[3][c], Array.from(whole.checkpointX!.subarray((3 * C + c) * 2, (3 * C + c + 1) * 2)));
   }
 });
+
+test('addExactAt (typed partials) takes the same steps as addExact: the same partials, values far apart in size included', async () => {
+  const { addExact, addExactAt } = await import('../../src/engine/exactSum');
+  let seed = 11;
+  const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const xs = Array.from({ length: 3000 }, () => (rand() - 0.5) * 2 ** Math.floor(rand() * 200 - 100));
+  xs.push(1e300, -1e300, 2 ** -1070, 3, -3);
+  const list: number[] = [];
+  const typed = new Float64Array(4 + 2000);
+  let n = 0;
+  for (const x of xs) {
+    addExact(list, x);
+    n = addExactAt(typed, 4, n, x);
+    assert.deepEqual(Array.from(typed.subarray(4, 4 + n)), list);
+  }
+  assert.ok(list.length > 3, `the partials grew to ${list.length}`);
+});
+
+test('Figure 5 gradients on scalars (a loss of 1 or 2 numbers) equal the central differences on arrays, bit for bit', async () => {
+  const { centralDifference, scalarDifferenceGradient } = await import('../../src/engine/differences');
+  const { adaptLoss } = await import('../../src/engine/adapt');
+  // Moderate values (the plain step) and large ones (|f| > 64 |∂f|: the step enlarged by ∛R).
+  const twos: Array<(x: number, y: number) => number> = [
+    (x, y) => 20 + x * x - 10 * Math.cos(2 * Math.PI * x) + y * y - 10 * Math.cos(2 * Math.PI * y),
+    (x, y) => 1e9 + Math.sin(3 * x) + x ** 4 * y,
+    (x, y) => 1e5 * x + 1e7 + y * y,
+  ];
+  const ones: Array<(x: number) => number> = [(x) => Math.sin(5 * x) + 0.1 * x * x, (x) => 1e9 + Math.sin(3 * x) + x ** 4];
+  const points = [-7.3, -1, -0.3, 0, 1e-9, 0.7, 2.5, 123.4];
+  const check = (loss: ReturnType<typeof adaptLoss>, d: number, x: Float64Array) => {
+    const fast = scalarDifferenceGradient(loss, d)!;
+    for (const h of [undefined, 1e-4]) {
+      const want = new Float64Array(d);
+      const got = new Float64Array(d);
+      const copy = Float64Array.from(x);
+      centralDifference(loss, Float64Array.from(x), want, h);
+      fast(x, got, h);
+      assert.deepEqual(Array.from(got), Array.from(want), `at ${Array.from(x)}, h ${h}`);
+      assert.deepEqual(x, copy, 'the input is left alone');
+    }
+  };
+  for (const f of twos) for (const a of points) for (const b of points) check(adaptLoss(f, 'scalars', 2), 2, Float64Array.of(a, b));
+  for (const f of ones) for (const a of points) check(adaptLoss(f, 'scalars', 1), 1, Float64Array.of(a));
+  // Only losses on scalars: none for an array loss or d > 2.
+  assert.equal(
+    scalarDifferenceGradient(
+      adaptLoss((v: number[]) => v[0], 'array', 2),
+      2,
+    ),
+    undefined,
+  );
+  assert.equal(
+    scalarDifferenceGradient(
+      adaptLoss((x: number, y: number, z: number) => x + y + z, 'scalars', 3),
+      3,
+    ),
+    undefined,
+  );
+});
+
+test('Figure 5 of a loss on scalars: the same sums as through the array loss, and the same over any split of the trials', async () => {
+  const { runTrials, mergeMethodResults } = await import('../../src/engine/sgd');
+  const { resolveConfig } = await import('../../src/engine/config');
+  const { figure5Series } = await import('../../src/engine/trajectory');
+  const { adaptLoss } = await import('../../src/engine/adapt');
+  const f = (x: number, y: number) => 20 + x * x - 10 * Math.cos(2 * Math.PI * x) + y * y - 10 * Math.cos(2 * Math.PI * y);
+  const scalars = adaptLoss(f, 'scalars', 2);
+  const array: typeof scalars = (x) => f(x[0], x[1]);
+  const config = resolveConfig(
+    {
+      function: 'f',
+      trials: 30,
+      seed: 's',
+      checkpoints: 9,
+      probeSamples: 4,
+      stages: [{ lr: 0.002, radius: 0.3, steps: 300, noise: 'uniform' }],
+    },
+    { dim: 2 },
+  );
+  const viaScalars = runTrials(scalars, undefined, config, 'sgd', 0, 30);
+  const viaArray = runTrials(array, undefined, config, 'sgd', 0, 30);
+  const series = figure5Series(viaScalars.checkpointSteps, viaScalars.figure5!);
+  assert.deepEqual(figure5Series(viaArray.checkpointSteps, viaArray.figure5!), series);
+  assert.deepEqual(viaArray.figure5, viaScalars.figure5);
+  assert.deepEqual(viaArray.checkpointGrad2, viaScalars.checkpointGrad2);
+  const split = mergeMethodResults(
+    [0, 7, 8, 30].slice(0, -1).map((from, i) => runTrials(scalars, undefined, config, 'sgd', from, [7, 8, 30][i])),
+  );
+  assert.deepEqual(figure5Series(split.checkpointSteps, split.figure5!), series);
+  assert.ok(series.probeMean.every(Number.isFinite));
+});
