@@ -37,7 +37,11 @@ test('trial chunks: one per worker for short runs, up to 4 per worker (≥ 8 tri
   const long = cfg({ trials: 1000, stages: [{ steps: 100000 }] }); // 1e8 steps
   assert.equal(trialChunks(long, 2).length, 8);
   const few = cfg({ trials: 40, stages: [{ steps: 1e6 }] }); // long but few trials: chunks of ≥ 8
-  assert.equal(trialChunks(few, 4).length, 5);
+  assert.equal(trialChunks(few, 4).length, 4); // 5 of ≥ 8 trials, down to a multiple of the 4 workers
+  // Beyond one per worker, a multiple of the workers: 10000 × 1000 on 2 workers is 4 chunks, not 5.
+  assert.equal(trialChunks(cfg({ trials: 10000, stages: [{ steps: 1000 }] }), 2).length, 4);
+  assert.equal(trialChunks(cfg({ trials: 10000, stages: [{ steps: 1000 }] }), 3).length, 3);
+  assert.equal(trialChunks(cfg({ trials: 2000, stages: [{ steps: 10000 }] }), 3).length, 9);
   for (const [config, n] of [
     [short, 4],
     [long, 2],
