@@ -173,6 +173,16 @@ test('issue 10 §3: Theorem 3 on the sphere — c′ = 2, so the step is too big
     'Theorem 3 (step too big): η > 2c′‖x_t − x*‖²/‖∇f(x_t)‖² (c′ ≈ 2) at 3 of 8 checkpoints, at steps 10–15 (2 checkpoints) ' +
       'for x_t in [−1, 0.5] × [−0.5, 0.25], 0.141–1.03 from x*: there one full gradient step moves farther from x*.',
   );
+  // The same from the trial workers' kept arrays (x_t flat, ‖∇f(x_t)‖² by trial and checkpoint; NaN: not reached).
+  const flat = sgd.checkpoints.flatMap((cps) => cps.flat());
+  const g2 = sgd.checkpoints.flatMap((cps) => cps.map(([a, b]) => 4 * (a * a + b * b)));
+  const kept = theorem3(sphere, undefined, config, landscape, [0, 0], {
+    ...sgd,
+    checkpoints: [],
+    checkpointX: Float64Array.from(flat),
+    checkpointGrad2: Float64Array.from(g2),
+  });
+  assert.deepEqual(kept, r);
   const calm = theorem3(
     sphere,
     undefined,
