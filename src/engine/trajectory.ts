@@ -36,13 +36,20 @@ class SeriesAcc {
     this.len = new Int32Array(count);
   }
 
-  add(c: number, v: number): void {
-    if (!Number.isFinite(v)) return;
-    if (v < this.min[c]) this.min[c] = v;
-    if (v > this.max[c]) this.max[c] = v;
-    this.n[c]++;
-    if (this.len[c] === this.cap) this.grow();
-    this.len[c] = addExactAt(this.parts, c * this.cap, this.len[c], v);
+  /**
+   * Adds vals[0 … n) at checkpoint c, in order (a buffer, not a number argument: a call V8 does
+   * not inline would box each double).
+   */
+  add(c: number, vals: Float64Array, n: number): void {
+    for (let k = 0; k < n; k++) {
+      const v = vals[k];
+      if (!Number.isFinite(v)) continue;
+      if (v < this.min[c]) this.min[c] = v;
+      if (v > this.max[c]) this.max[c] = v;
+      this.n[c]++;
+      if (this.len[c] === this.cap) this.grow();
+      this.len[c] = addExactAt(this.parts, c * this.cap, this.len[c], v);
+    }
   }
 
   private grow(): void {
@@ -108,6 +115,33 @@ export function figure5Series(steps: readonly number[], sums: Figure5Sums): Traj
 }
 
 /**
+ * S points w uniform in the ball of `radius` around x_t = xs[at … at + d) into out (point s at
+ * [s·d, (s + 1)·d)): per point, d normals for the direction, then one uniform for the radius.
+ */
+function drawProbes(
+  rng: () => number,
+  normal: Normal,
+  radius: number,
+  xs: ArrayLike<number>,
+  at: number,
+  d: number,
+  S: number,
+  out: Float64Array,
+): void {
+  for (let s = 0; s < S; s++) {
+    const o = s * d;
+    let n2 = 0;
+    for (let j = 0; j < d; j++) {
+      const v = normal.next();
+      out[o + j] = v;
+      n2 += v * v;
+    }
+    const r = (radius * Math.pow(rng(), 1 / d)) / Math.sqrt(n2);
+    for (let j = 0; j < d; j++) out[o + j] = xs[at + j] + r * out[o + j];
+  }
+}
+
+/**
  * Adds trials' Figure 5 terms, one trial at a time (that did not diverge), per checkpoint t with
  * x_T the trial's final x: (a) ⟨−∇f(x_t), x_T − x_t⟩; (b) ⟨−∇f(w), x_T − x_t⟩ at
  * config.probeSamples points w uniform in the ball of config.probeRadius around x_t, and at the
@@ -119,7 +153,10 @@ export function figure5Series(steps: readonly number[], sums: Figure5Sums): Traj
 export class Figure5Terms {
   private readonly gradient: Gradient;
   private readonly gOut: Float64Array;
-  private readonly dir: Float64Array;
+  /** A checkpoint's probe points (point s at [s·d, (s + 1)·d)) and values of its terms. */
+  private readonly probes: Float64Array;
+  private readonly vals: Float64Array;
+  private readonly valsW: Float64Array;
   /** x_T of the trial being added (a copy: `at` may be the caller's iterate). */
   private readonly xT: Float64Array;
   private readonly inner: SeriesAcc;
@@ -148,7 +185,9 @@ export class Figure5Terms {
     const scalar = grad ? undefined : scalarDifferenceGradient(loss, d);
     this.gradient = scalar ? (x, out) => scalar(x, out, h) : lossGradient(loss, grad, config);
     this.gOut = new Float64Array(d);
-    this.dir = new Float64Array(d);
+    this.probes = new Float64Array(config.probeSamples * d);
+    this.vals = new Float64Array(Math.max(1, config.probeSamples));
+    this.valsW = new Float64Array(Math.max(1, config.probeSamples));
     this.xT = new Float64Array(d);
     this.at = watch.at && watch.at.length >= d ? watch.at.subarray(0, d) : new Float64Array(d);
     this.inner = new SeriesAcc(checkpoints);
@@ -171,9 +210,10 @@ export class Figure5Terms {
     grad2?: Float64Array,
     offset = 0,
   ): void {
-    const { config, gradient, gOut, dir, xT, at: w } = this;
+    const { config, gradient, gOut, xT, at: w, probes, vals, valsW } = this;
     const { heartbeat, heartbeatIndex = 0 } = this.watch;
     const d = config.dim;
+    const S = config.probeSamples;
     for (let j = 0; j < d; j++) xT[j] = xTIn[j];
     const rng = stream(config.seed, `probes/${trial}`);
     const normal = new Normal(rng);
@@ -189,16 +229,13 @@ export class Figure5Terms {
         inner -= gOut[j] * (xT[j] - xs[at + j]);
         g2 += gOut[j] * gOut[j];
       }
-      this.inner.add(c, inner);
+      vals[0] = inner;
+      this.inner.add(c, vals, 1);
       if (grad2) grad2[offset + c] = g2;
-      for (let s = 0; s < config.probeSamples; s++) {
-        let n2 = 0;
-        for (let j = 0; j < d; j++) {
-          dir[j] = normal.next();
-          n2 += dir[j] * dir[j];
-        }
-        const r = (config.probeRadius * Math.pow(rng(), 1 / d)) / Math.sqrt(n2);
-        for (let j = 0; j < d; j++) w[j] = xs[at + j] + r * dir[j];
+      // The probe points first (their draws only: the gradients draw nothing, so the same stream).
+      drawProbes(rng, normal, config.probeRadius, xs, at, d, S, probes);
+      for (let s = 0; s < S; s++) {
+        for (let j = 0; j < d; j++) w[j] = probes[s * d + j];
         if (heartbeat) heartbeat[heartbeatIndex]++;
         gradient(w, gOut);
         // ⟨−∇f(w), x_T − x_t⟩ and, with the same ∇f(w), toward x_T from w: ⟨−∇f(w), x_T − w⟩.
@@ -208,10 +245,13 @@ export class Figure5Terms {
           toXt -= gOut[j] * (xT[j] - xs[at + j]);
           toW -= gOut[j] * (xT[j] - w[j]);
         }
-        this.probe.add(c, toXt);
-        this.probeAtW.add(c, toW);
+        vals[s] = toXt;
+        valsW[s] = toW;
       }
-      this.gradNorm.add(c, gnorms[c] ?? NaN);
+      this.probe.add(c, vals, S);
+      this.probeAtW.add(c, valsW, S);
+      vals[0] = c < gnorms.length ? gnorms[c] : NaN;
+      this.gradNorm.add(c, vals, 1);
     }
   }
 
