@@ -55,26 +55,29 @@ export function differenceGradient(f: Loss, dim: number): (x: Float64Array, out:
 }
 
 /**
- * `differenceGradient` for a loss of one or two numbers (`loss.scalar`), on scalars: the same
- * evaluation points and arithmetic as `centralDifference` step for step (a test holds them bit for
- * bit), without the array round trip or any wrapper around the loss (the worker's guard: whoever
- * uses it keeps the watchdog's heartbeat and input itself, as the SGD kernels do). Undefined for
- * other losses. The input is left alone.
+ * `differenceGradient` for a loss of one or two numbers (`loss.scalar`) and step h (undefined:
+ * the automatic step), on scalars: the same evaluation points and arithmetic as
+ * `centralDifference` step for step (a test holds them bit for bit), without the array round trip
+ * or any wrapper around the loss (the worker's guard: whoever uses it keeps the watchdog's
+ * heartbeat and input itself, as the SGD kernels do). Undefined for other losses. The input is
+ * left alone. (h is fixed per closure: a step that may be undefined inside made V8 box every step.)
  */
-export function scalarDifferenceGradient(f: Loss, dim: number): ((x: Float64Array, out: Float64Array, h?: number) => void) | undefined {
+export function scalarDifferenceGradient(f: Loss, dim: number, h?: number): ((x: Float64Array, out: Float64Array) => void) | undefined {
   const s = f.scalar;
   if (!s) return undefined;
+  const fixed = h !== undefined;
+  const step0 = h ?? 0;
   if (dim === 1 && s.length <= 1) {
     const f1 = s as (x: number) => number;
-    return (x, out, h) => {
+    return (x, out) => {
       const x0 = x[0];
-      const s0 = h ?? 1e-5 * Math.max(1, Math.abs(x0));
+      const s0 = fixed ? step0 : 1e-5 * Math.max(1, Math.abs(x0));
       let up = x0 + s0;
       let down = x0 - s0;
       let fu = f1(up);
       let fd = f1(down);
       out[0] = (fu - fd) / (up - down);
-      if (h !== undefined) return;
+      if (fixed) return;
       const fMag = Math.abs(0.5 * (fu + fd));
       if (!(fMag > 64)) return;
       const ag = Math.max(1, Math.abs(out[0]));
@@ -89,23 +92,23 @@ export function scalarDifferenceGradient(f: Loss, dim: number): ((x: Float64Arra
   }
   if (dim !== 2) return undefined;
   const f2 = s as (x: number, y: number) => number;
-  return (x, out, h) => {
+  return (x, out) => {
     const x0 = x[0];
     const x1 = x[1];
-    const s0 = h ?? 1e-5 * Math.max(1, Math.abs(x0));
+    const s0 = fixed ? step0 : 1e-5 * Math.max(1, Math.abs(x0));
     let up = x0 + s0;
     let down = x0 - s0;
     let fu = f2(up, x1);
     let fd = f2(down, x1);
     out[0] = (fu - fd) / (up - down);
     const fMag = Math.abs(0.5 * (fu + fd));
-    const s1 = h ?? 1e-5 * Math.max(1, Math.abs(x1));
+    const s1 = fixed ? step0 : 1e-5 * Math.max(1, Math.abs(x1));
     up = x1 + s1;
     down = x1 - s1;
     fu = f2(x0, up);
     fd = f2(x0, down);
     out[1] = (fu - fd) / (up - down);
-    if (h !== undefined || !(fMag > 64)) return;
+    if (fixed || !(fMag > 64)) return;
     const a0 = Math.max(1, Math.abs(out[0]));
     if (fMag > 64 * a0) {
       const step = 1e-5 * Math.max(1, Math.abs(x0)) * Math.cbrt(fMag / (64 * a0));

@@ -182,8 +182,7 @@ export class Figure5Terms {
   ) {
     const d = config.dim;
     const h = config.fdStep > 0 ? config.fdStep : undefined;
-    const scalar = grad ? undefined : scalarDifferenceGradient(loss, d);
-    this.gradient = scalar ? (x, out) => scalar(x, out, h) : lossGradient(loss, grad, config);
+    this.gradient = (grad ? undefined : scalarDifferenceGradient(loss, d, h)) ?? lossGradient(loss, grad, config);
     this.gOut = new Float64Array(d);
     this.probes = new Float64Array(config.probeSamples * d);
     this.vals = new Float64Array(Math.max(1, config.probeSamples));
