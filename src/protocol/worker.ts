@@ -71,13 +71,14 @@ export interface WorkerTasks {
    */
   gradients(args: { radius: number; noise: NoiseKind; rowFrom: number; rowTo: number }): GradientGrid;
   /**
-   * Diagnostics need every method's merged trials (in config order) and the full landscape; the
+   * Diagnostics need every method's merged trials (in config order, packed: engine/packedTrials.ts)
+   * and the full landscape; the
    * landscape comes back as the result keeps it (d > 2: the slices through the x* found from the
    * finals, engine/diagnostics.ts `finishRun`). `gradients`: the `gradients` tasks' blocks joined
    * per smoothing (2-D); `smoothness`: the `smoothness` task's. The noise-model trials are left to `modelTrials` tasks and, d > 2, the plane
    * through x* to a `plane` task: `modelTrialsPending` and `planePending` say they are due.
    */
-  diagnostics(args: { landscape: Landscape; methods: MethodResult[]; gradients?: GradientGrid[]; smoothness?: Smoothness }): {
+  diagnostics(args: { landscape: Landscape; methods: PackedMethodResult[]; gradients?: GradientGrid[]; smoothness?: Smoothness }): {
     landscape: Landscape;
     diagnostics: Diagnostics;
     modelTrialsPending?: true;

@@ -16,6 +16,7 @@ import { methodRoles } from '../engine/config';
 import { assembleResult } from '../engine/experiment';
 import { diagnosticsInput } from '../engine/diagnostics';
 import { mergeMethodResults } from '../engine/sgd';
+import { packMethodResult } from '../engine/packedTrials';
 import { joinGradientGrids, landscapeKey, landscapeRows, type GradientGrid } from '../engine/landscape';
 import { NOISE_MODELS, joinModelFinals, modelTrialsExpected, modelTrialsSummary } from '../engine/noiseModelTrials';
 import { projectModelFinals } from '../engine/plane';
@@ -240,7 +241,13 @@ export class ExperimentRunner {
         {
           kind: 'diagnostics',
           // Only what the diagnostics read (the full methods stay here for the result).
-          args: { landscape: await landscapeP, methods: slim, smoothness: await smoothnessP, ...(gradients ? { gradients } : {}) },
+          // Packed: typed arrays clone as one copy each, per-trial arrays one by one (packedTrials.ts).
+          args: {
+            landscape: await landscapeP,
+            methods: slim.map((m) => packMethodResult(m, config.dim).packed),
+            smoothness: await smoothnessP,
+            ...(gradients ? { gradients } : {}),
+          },
         },
         'diagnostics',
         weights.diagnostics(config),

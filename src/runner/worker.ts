@@ -22,7 +22,7 @@ import { smoothnessEstimate } from '../engine/smoothness';
 import { curvatureProfile } from '../engine/suggest';
 import { sweepCell, sweepTarget } from '../engine/sweep';
 import { minimaForDomain } from '../engine/targets';
-import { packMethodResult } from '../engine/packedTrials';
+import { packMethodResult, unpackMethodResult } from '../engine/packedTrials';
 import type { Gradient, Loss, RunConfig } from '../engine/types';
 import {
   SHARED_CANCEL_INDEX,
@@ -126,7 +126,7 @@ const handlers: Handlers = {
       ctx.progress(Math.round(fraction * 1000), 1000);
     }),
   diagnostics: ({ landscape, methods, gradients, smoothness }, ctx) =>
-    finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods, ctx.config.xStar, {
+    finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods.map(unpackMethodResult), ctx.config.xStar, {
       gradients,
       smoothness,
       modelTrials: 'pool',

@@ -100,3 +100,25 @@ test('packing a 5-D chunk (no snapshots) and an empty one; a point of the wrong 
   const none = structuredClone(empty);
   sameBits(overTheWire(empty, 5), none);
 });
+
+test("the diagnostics task's input packs too: diagnosticsInput's empty finalX, starts and losses stay empty (SGD with Figure 5, and GD)", async () => {
+  const { diagnosticsInput } = await import('../../src/engine/diagnostics');
+  const c = cfg(
+    { trials: 6, seed: 'diag', compareGd: true, checkpoints: 5, stages: [{ lr: 0.01, radius: 0.3, steps: 80, noise: 'uniform' }] },
+    2,
+  );
+  const slim = diagnosticsInput(c, [runTrials(rastrigin, undefined, c, 'sgd', 0, 6), runTrials(rastrigin, undefined, c, 'gd', 0, 6)]);
+  assert.equal(slim[0].finalX.length, 0);
+  assert.equal(slim[1].starts.length, 0);
+  assert.equal(slim[1].finals.length, 6);
+  for (const m of slim) {
+    const want = structuredClone(m);
+    // As the pool sends it: packed, cloned (not transferred: the host keeps Theorem 3's arrays).
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(packMethodResult(m, 2).packed);
+    const msg = receiveMessageOnPort(port2);
+    port1.close();
+    assert.ok(msg && isPackedMethodResult(msg.message));
+    sameBits(unpackMethodResult(msg.message), want);
+  }
+});
