@@ -2,13 +2,14 @@
  * Seeded randomness. Every stream is derived from the run seed and a label, so a trial's
  * numbers do not depend on how trials are split across workers or machines.
  */
-import seedrandom from 'seedrandom';
+// Alea alone: the package's index would also load Node's crypto (seedrandom-alea.d.ts).
+import alea from 'seedrandom/lib/alea';
 
 export type Rng = () => number;
 
 /** A uniform [0, 1) stream for `label` under `seed` (Alea: fast, identical on every platform). */
 export function stream(seed: string, label: string): Rng {
-  return seedrandom.alea(`${seed}\u0000${label}`);
+  return alea(`${seed}\u0000${label}`);
 }
 
 /** Uniform draws in a box, one point per call. */

@@ -11,7 +11,8 @@
  * folder, else the caller's folder once it is checked to be the user's and closed to others. Each
  * file is written under a random name with mode 0600 and renamed into place.
  */
-import * as esbuild from 'esbuild';
+// Loaded on first use (~30 ms): commands that bundle nothing (`--version`, `merge`) start without it.
+import type * as esbuild from 'esbuild';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -61,7 +62,8 @@ export async function bundleLossFile(file: string, opts: { outDir?: string; cont
   const cwd = dirname(abs);
   let result: esbuild.BuildResult<{ write: false; outfile: string }>;
   try {
-    result = await esbuild.build({
+    const { build } = await import('esbuild');
+    result = await build({
       ...(opts.contents !== undefined
         ? { stdin: { contents: opts.contents, resolveDir: cwd, sourcefile: abs, loader: loaderFor(abs) } }
         : { entryPoints: [abs] }),
