@@ -206,13 +206,8 @@ export function smoothedGradientGrid2D(
  */
 export function gradientsWithLandscape(config: RunConfig): Array<{ radius: number; noise: NoiseKind }> {
   if (config.dim !== 2) return [];
-  const { low, high } = config.domain;
-  const n = config.resolution;
-  const xa: GridAxis = { lo: low[0], hi: high[0], n };
-  const ya: GridAxis = { lo: low[1], hi: high[1], n };
   return smoothingRadii(config).filter(
-    ({ radius, noise }) =>
-      noise !== 'uniform' || gridDiskUsesFft(xa, ya, radius, {}, 'value') === gridDiskUsesFft(xa, ya, radius, {}, 'gradient'),
+    ({ radius, noise }) => noise !== 'uniform' || diskFft(config, radius, 'value') === diskFft(config, radius, 'gradient'),
   );
 }
 
@@ -222,9 +217,7 @@ export function gradientsWithLandscape(config: RunConfig): Array<{ radius: numbe
  */
 export function gradientRowsSplit(config: RunConfig, radius: number, noise: NoiseKind): boolean {
   if (config.dim !== 2 || noise !== 'uniform' || !(radius > 0)) return true;
-  const { low, high } = config.domain;
-  const n = config.resolution;
-  return !gridDiskUsesFft({ lo: low[0], hi: high[0], n }, { lo: low[1], hi: high[1], n }, radius, {}, 'gradient');
+  return !diskFft(config, radius, 'gradient');
 }
 
 /** n equally spaced points from lo to hi inclusive (the midpoint when n = 1). */
@@ -280,12 +273,34 @@ export function sliceDirections(config: RunConfig): number[][] {
 }
 
 /**
- * Disks narrower than this many grid steps never go by FFT (measured on grids of 51 to 2001 points
- * per axis: the FFT path starts at 14.5 to 21.5 steps), so `landscapeRowsSplit` skips their stencil.
+ * Disks narrower than this many grid steps never go by FFT, for g alone or ∇g alone (measured on
+ * grids of 51 to 2001 points per axis, square domains and 50:1 ones: the FFT path starts at 14.25
+ * to 21.5 steps for g, 13.25 to 17 for ∇g), so `diskFft` skips their stencils.
  */
 const FFT_NEVER_BELOW_STEPS = 8;
-/** `gridDiskUsesFft` by grid and radius: a stencil costs ~20–300 ms, and runs of a file repeat. */
+/** `gridDiskUsesFft` by grid, radius and kind: a stencil costs ~20–300 ms, and runs of a file repeat. */
 const fftChoices = new Map<string, boolean>();
+
+/**
+ * `gridDiskUsesFft` on the config's 2-D grid for a disk of `radius`, g alone ('value') or ∇g alone
+ * ('gradient'): false without computing a stencil below FFT_NEVER_BELOW_STEPS grid steps (the
+ * paper's a = 0.3 on 201 points is 5.9 steps: its three stencils cost the host ~0.1 s of a
+ * 1.3 s run, and each worker again), else computed once per grid, radius and kind.
+ */
+function diskFft(config: RunConfig, radius: number, what: 'value' | 'gradient'): boolean {
+  const { low, high } = config.domain;
+  const n = config.resolution;
+  const step = n > 1 ? Math.min(high[0] - low[0], high[1] - low[1]) / (n - 1) : Infinity;
+  if (!(radius >= FFT_NEVER_BELOW_STEPS * step)) return false;
+  const key = `${n} ${low.join(' ')} ${high.join(' ')} ${radius} ${what}`;
+  let fft = fftChoices.get(key);
+  if (fft === undefined) {
+    fft = gridDiskUsesFft({ lo: low[0], hi: high[0], n }, { lo: low[1], hi: high[1], n }, radius, {}, what);
+    if (fftChoices.size >= 64) fftChoices.clear();
+    fftChoices.set(key, fft);
+  }
+  return fft;
+}
 
 /**
  * Whether cutting the landscape into row blocks saves work (`computeLandscape`'s rowFrom/rowTo):
@@ -296,22 +311,7 @@ const fftChoices = new Map<string, boolean>();
  */
 export function landscapeRowsSplit(config: RunConfig): boolean {
   if (config.dim !== 2) return true;
-  const { low, high } = config.domain;
-  const n = config.resolution;
-  const xa: GridAxis = { lo: low[0], hi: high[0], n };
-  const ya: GridAxis = { lo: low[1], hi: high[1], n };
-  const step = n > 1 ? Math.min(high[0] - low[0], high[1] - low[1]) / (n - 1) : Infinity;
-  return !smoothingRadii(config).some(({ radius, noise }) => {
-    if (noise !== 'uniform' || !(radius >= FFT_NEVER_BELOW_STEPS * step)) return false;
-    const key = `${n} ${low.join(' ')} ${high.join(' ')} ${radius}`;
-    let fft = fftChoices.get(key);
-    if (fft === undefined) {
-      fft = gridDiskUsesFft(xa, ya, radius);
-      if (fftChoices.size >= 64) fftChoices.clear();
-      fftChoices.set(key, fft);
-    }
-    return fft;
-  });
+  return !smoothingRadii(config).some(({ radius, noise }) => noise === 'uniform' && diskFft(config, radius, 'value'));
 }
 
 /**

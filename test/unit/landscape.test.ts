@@ -2,13 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   computeLandscape,
+  gradientRowsSplit,
+  gradientsWithLandscape,
   landscapeKey,
   landscapeRows,
+  landscapeRowsSplit,
   linspace,
   mergeLandscapes,
   sliceDirections,
   type GradientGrid,
 } from '../../src/engine/landscape';
+import { gridDiskUsesFft } from '../../src/engine/gridSmoothing';
 import { resolveConfig } from '../../src/engine/config';
 import type { RunConfigInput } from '../../src/engine/types';
 
@@ -252,4 +256,36 @@ test('landscapeKey: what it leaves out does not change the landscape or its ∇g
   assert.notEqual(landscapeKey(d3('a')), landscapeKey(d3('b')));
   const bowl = (p: Float64Array) => p[0] * p[0] + 2 * p[1] * p[1] + 3 * p[2] * p[2];
   assert.notDeepEqual(computeLandscape(bowl, d3('a')).directions, computeLandscape(bowl, d3('b')).directions);
+
+test('the FFT choices skip the stencils of disks under 8 grid steps, which never go by FFT', () => {
+  // The skip (landscape.ts FFT_NEVER_BELOW_STEPS) must only save work: below 8 steps the stencils'
+  // own choice is direct sums, for g alone and for ∇g alone, on square and stretched domains.
+  for (const [n, sx, sy] of [
+    [51, 10, 10],
+    [201, 10.24, 10.24],
+    [201, 100, 2],
+    [401, 3, 1],
+  ]) {
+    const h = Math.min(sx, sy) / (n - 1);
+    for (const steps of [2, 5.9, 7.99]) {
+      for (const what of ['value', 'gradient'] as const) {
+        const fft = gridDiskUsesFft({ lo: 0, hi: sx, n }, { lo: 0, hi: sy, n }, steps * h, {}, what);
+        assert.equal(fft, false, `n ${n}, ${sx} × ${sy}, ${steps} steps, ${what}`);
+      }
+    }
+    const config = resolveConfig({ function: 'f', dim: 2, resolution: n, domain: { low: [0, 0], high: [sx, sy] }, radius: 5.9 * h });
+    assert.equal(landscapeRowsSplit(config), true);
+    assert.deepEqual(gradientsWithLandscape(config), [{ radius: 5.9 * h, noise: 'uniform' }]);
+    assert.equal(gradientRowsSplit(config, 5.9 * h, 'uniform'), true);
+  }
+  // A wide disk still asks the stencils: 40 steps on 201 points goes by FFT, so one row block.
+  const wide = resolveConfig({
+    function: 'f',
+    dim: 2,
+    resolution: 201,
+    domain: { low: [0, 0], high: [10.24, 10.24] },
+    radius: 40 * 0.0512,
+  });
+  assert.equal(landscapeRowsSplit(wide), false);
+  assert.equal(gradientRowsSplit(wide, 40 * 0.0512, 'uniform'), false);
 });
