@@ -63,7 +63,10 @@ async function curvatureOf(runner: ExperimentRunner, loss: LossRef, config: RunC
   const key = JSON.stringify([loss.bundlePath, loss.exportName, loss.argStyle, config.domain, config.seed]);
   const known = profiles.get(key);
   if (known) return known;
-  const profile = await runner.batch(loss, signal, (submit) => submit(config, { kind: 'curvature', args: {} }).result, { quiet: true });
+  const profile = await runner.batch(loss, signal, (submit) => submit(config, { kind: 'curvature', args: {} }).result, {
+    quiet: true,
+    beforeRun: true,
+  });
   profiles.set(key, profile);
   if (profiles.size > MAX_PROFILES) profiles.delete(profiles.keys().next().value!);
   return profile;
@@ -364,7 +367,7 @@ async function widenDomain(
       loss,
       signal,
       (submit) => submit(config, { kind: 'domainMinima', args: { box } }, { stallMs: SEARCH_STALL_MS }).result,
-      { quiet: true },
+      { quiet: true, beforeRun: true },
     );
   } catch (e) {
     if (signal?.aborted || isCancellation(e)) throw e;

@@ -161,12 +161,14 @@ export class Scheduler {
   }
 
   /**
-   * Starts fresh workers now, up to `size` in all, so that their start-up (loading worker.js,
-   * 0.15-0.3 s each) overlaps with the caller's own work, such as bundling; idle and `unref`ed
-   * until a job takes them. They have loaded no module, so any job may take one: isolation holds.
+   * Starts fresh workers now, up to `size` in all (`size + extra`), so that their start-up (loading
+   * worker.js, 0.15-0.3 s each) overlaps with the caller's own work, such as bundling; idle and
+   * `unref`ed until a job takes them. They have loaded no module, so any job may take one:
+   * isolation holds. `extra` 1: the replacement of a worker that the work now queued will retire
+   * (see `ExperimentRunner.batch`'s `beforeRun`), started while that work runs.
    */
-  prestart(): void {
-    while (!this.disposed && this.slots.length < this.size) this.spawn().worker.unref();
+  prestart(extra = 0): void {
+    while (!this.disposed && this.slots.length < this.size + extra) this.spawn().worker.unref();
   }
 
   /** Terminates all workers; every queued or running job fails as cancelled. */
