@@ -18,7 +18,9 @@
  *
  * Applying a stencil. The disk, directly: a row is a chord, i.e. one constant weight over a run of
  * lattice nodes (two prefix-sum reads) plus taps near its ends; rows t and −t share weights and are
- * folded first. That costs the kernel's perimeter in lattice units per grid point, so a wide disk
+ * folded first. The lattice is sampled row by row into a ring of the 2T + 1 rows one output row
+ * reads, and g and ∇g of that row are summed before the next rows are sampled (`latticeDisk.ts`
+ * `directByRows`: the numbers of the whole lattice, bit for bit, in a fraction of its memory). That costs the kernel's perimeter in lattice units per grid point, so a wide disk
  * goes by FFT instead (`latticeFft.ts`: one transform of the whole grid's lattice serves g and ∇g,
  * cost O(N log N) whatever the radius), chosen for the whole grid when its work is smaller
  * (`fftPays`) and its rounding bound, 3ε·log₂N·‖F‖₂‖W‖₂, is below 1e-10 of f's spread on the grid;

@@ -50,8 +50,41 @@ export function sampleLattice(
   onRow?: (done: number, total: number) => void,
 ): Lattice {
   const rows = rTo - rFrom + 1;
+  const sampler = latticeSampler(loss, xa, ya, mx, my, rFrom, rTo, cFrom, cTo, fRef, rows, false);
+  for (let r = 0; r < rows; r++) {
+    sampler.sampleRow(r);
+    onRow?.(r + 1, rows);
+  }
+  const lat = sampler.lat;
+  if (prefix) addPrefixSums(lat);
+  return lat;
+}
+
+/**
+ * The lattice rows rFrom … rTo (global indices) sampled one at a time, in order, into a lattice of
+ * `slots` rows: row r (local, 0-based) goes to slot r mod slots, with its prefix sums when
+ * `prefix`. `slots` = all rows gives the whole lattice (`sampleLattice`); 2T + 1 gives the ring
+ * that direct sums of a stencil of T rows each side need at one output row (`applyStencilRow`), so
+ * a grid's lattice is never held whole. Either way each row holds the same samples, and
+ * `lat.nonFinite` counts over every row sampled, first point first.
+ */
+export function latticeSampler(
+  loss: Loss,
+  xa: GridAxis,
+  ya: GridAxis,
+  mx: number,
+  my: number,
+  rFrom: number,
+  rTo: number,
+  cFrom: number,
+  cTo: number,
+  fRef: number,
+  slots: number,
+  prefix: boolean,
+): { lat: Lattice; sampleRow(r: number): void } {
+  const rows = rTo - rFrom + 1;
   const cols = cTo - cFrom + 1;
-  const F = new Float64Array(rows * cols);
+  const F = new Float64Array(slots * cols);
   const p = new Float64Array(2);
   const spanX = xa.hi - xa.lo;
   const spanY = ya.hi - ya.lo;
@@ -59,26 +92,34 @@ export function sampleLattice(
   const dY = my * Math.max(1, ya.n - 1);
   const xs = new Float64Array(cols);
   for (let c = 0; c < cols; c++) xs[c] = xa.lo + (spanX * (cFrom + c)) / dX;
-  let nonFinite: LatticeNonFinite | undefined;
-  for (let r = 0; r < rows; r++) {
+  const lat: Lattice = {
+    r0: rFrom,
+    c0: cFrom,
+    rows,
+    cols,
+    F,
+    bad: new Array(slots).fill(undefined),
+    fRef,
+    fold: new Float64Array(cols),
+  };
+  if (prefix) lat.P = new Float64Array(slots * (cols + 1));
+  const sampleRow = (r: number): void => {
+    const slot = r % slots;
     p[1] = ya.lo + (spanY * (rFrom + r)) / dY;
-    const o = r * cols;
+    const o = slot * cols;
     for (let c = 0; c < cols; c++) {
       p[0] = xs[c];
       const f = loss(p);
       const v = f - fRef;
       F[o + c] = v;
       if (!Number.isFinite(v)) {
-        if (nonFinite) nonFinite.count++;
-        else nonFinite = { count: 1, of: rows * cols, at: [p[0], p[1]], value: String(f) };
+        if (lat.nonFinite) lat.nonFinite.count++;
+        else lat.nonFinite = { count: 1, of: rows * cols, at: [p[0], p[1]], value: String(f) };
       }
     }
-    onRow?.(r + 1, rows);
-  }
-  const lat: Lattice = { r0: rFrom, c0: cFrom, rows, cols, F, bad: new Array(rows).fill(undefined), fRef, fold: new Float64Array(cols) };
-  if (nonFinite) lat.nonFinite = nonFinite;
-  if (prefix) addPrefixSums(lat);
-  return lat;
+    if (prefix) prefixRow(lat, slot);
+  };
+  return { lat, sampleRow };
 }
 
 /**
@@ -86,27 +127,30 @@ export function sampleLattice(
  * non-finite samples as 0 and counted per row, so a run over one gives NaN.
  */
 export function addPrefixSums(lat: Lattice): void {
-  const { rows, cols, F } = lat;
-  const P = new Float64Array(rows * (cols + 1));
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    const po = r * (cols + 1);
-    let s = 0;
-    let nBad = 0;
-    P[po] = 0;
-    for (let c = 0; c < cols; c++) {
-      const v = F[o + c];
-      if (Number.isFinite(v)) s += v;
-      else nBad++;
-      P[po + c + 1] = s;
-    }
-    if (nBad > 0) {
-      const cnt = new Int32Array(cols + 1);
-      for (let c = 0; c < cols; c++) cnt[c + 1] = cnt[c] + (Number.isFinite(F[o + c]) ? 0 : 1);
-      lat.bad[r] = cnt;
-    }
+  lat.P = new Float64Array(lat.rows * (lat.cols + 1));
+  for (let r = 0; r < lat.rows; r++) prefixRow(lat, r);
+}
+
+/** `addPrefixSums` of one row (slot) of F into lat.P. */
+function prefixRow(lat: Lattice, r: number): void {
+  const { cols, F } = lat;
+  const P = lat.P!;
+  const o = r * cols;
+  const po = r * (cols + 1);
+  let s = 0;
+  let nBad = 0;
+  P[po] = 0;
+  for (let c = 0; c < cols; c++) {
+    const v = F[o + c];
+    if (Number.isFinite(v)) s += v;
+    else nBad++;
+    P[po + c + 1] = s;
   }
-  lat.P = P;
+  if (nBad > 0) {
+    const cnt = new Int32Array(cols + 1);
+    for (let c = 0; c < cols; c++) cnt[c + 1] = cnt[c] + (Number.isFinite(F[o + c]) ? 0 : 1);
+    lat.bad[r] = cnt;
+  } else lat.bad[r] = undefined;
 }
 
 /**
@@ -208,13 +252,31 @@ export function applyStencil(
 ): Float64Array {
   const out = new Float64Array((to - from) * nx);
   for (let iy = from; iy < to; iy++) {
-    const off = (iy - from) * nx;
-    const centre = iy * my - lat.r0;
-    for (let t = 0; t <= st.T; t++) applyRow(lat, centre + t, t === 0 ? -1 : centre - t, st.tSign, st.rows[t], mx, nx, out, off);
-    if (add !== 0) for (let i = 0; i < nx; i++) out[off + i] += add;
+    applyStencilRow(lat, st, iy * my - lat.r0, lat.rows, mx, nx, add, out, (iy - from) * nx);
     onRow?.(iy + 1 - from, to - from);
   }
   return out;
+}
+
+/**
+ * One output row of a compiled 2-D stencil: out[off + i] for the grid columns i < nx, centred on
+ * the lattice's local row `centre`, its rows held in slot r mod `slots` (`latticeSampler`).
+ */
+export function applyStencilRow(
+  lat: Lattice,
+  st: Compiled,
+  centre: number,
+  slots: number,
+  mx: number,
+  nx: number,
+  add: number,
+  out: Float64Array,
+  off: number,
+): void {
+  for (let t = 0; t <= st.T; t++) {
+    applyRow(lat, (centre + t) % slots, t === 0 ? -1 : (centre - t) % slots, st.tSign, st.rows[t], mx, nx, out, off);
+  }
+  if (add !== 0) for (let i = 0; i < nx; i++) out[off + i] += add;
 }
 
 /**

@@ -9,6 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NonFiniteSampleError, smoothGrid, type GridAxis } from '../../src/engine/gridSmoothing';
 import { gaussLegendre } from '../../src/engine/quadrature';
+import { applyStencil, sampleLattice } from '../../src/engine/latticeApply';
+import { diskStencil, transposeDense } from '../../src/engine/latticeDisk';
+import { cellBasis, compile } from '../../src/engine/latticeStencils';
 import { computeLandscape } from '../../src/engine/landscape';
 import { convexityMap } from '../../src/engine/convexity';
 import { resolveConfig } from '../../src/engine/config';
@@ -443,6 +446,41 @@ test('row blocks give the same numbers bit for bit, by direct sums and by FFT; w
       }
     }
     assert.ok(seen > 0 && clear > 0);
+  }
+});
+
+test('the disk by direct sums over a ring of 2T + 1 lattice rows gives the numbers of the whole lattice, bit for bit, gaps and their count included', () => {
+  // Reference: the block's whole lattice sampled first, then each stencil over it (latticeApply.ts
+  // sampleLattice, applyStencil). A NaN band across y ∈ (0.3, 0.4) and a spot at x > 0.9, y < −0.5 put
+  // non-finite samples in rows the ring later reuses.
+  const ax: GridAxis = { lo: -1, hi: 1, n: 21 };
+  const f: Loss = (p) =>
+    p[1] > 0.3 && p[1] < 0.4 ? NaN : p[0] > 0.9 && p[1] < -0.5 ? Infinity : Math.sin(3 * p[0]) * Math.cos(2 * p[1]) + p[0] * p[1];
+  const radius = 0.25;
+  for (const [rowFrom, rowTo] of [
+    [0, 21],
+    [3, 12],
+    [20, 21],
+  ]) {
+    const got = smoothGrid(f, ax, ax, radius, 'uniform', { gradient: true, rowFrom, rowTo, method: 'direct', nonFinite: 'gaps' });
+    const h = 2 / 20;
+    const m = got.dx > 0 ? Math.round(h / got.dx) : 1;
+    const b = cellBasis(8);
+    const a = radius / got.dx;
+    const stV = compile(diskStencil(b, a, a, 'value', 1), 1, 1);
+    const stX = compile(diskStencil(b, a, a, 'dx', got.dx), -1, 1);
+    const stY = compile(transposeDense(diskStencil(b, a, a, 'dx', got.dy)), 1, -1);
+    const T = Math.max(stV.T, stX.T, stY.T);
+    const S = Math.max(stV.S, stX.S, stY.S);
+    const fRef = 0.0; // f(grid centre) = f(0, 0) = 0
+    const lat = sampleLattice(f, ax, ax, m, m, rowFrom * m - T, (rowTo - 1) * m + T, -S, 20 * m + S, fRef, true);
+    assert.deepEqual([...got.values!], [...applyStencil(lat, stV, rowFrom, rowTo, m, m, 21, fRef)], `g rows ${rowFrom}-${rowTo}`);
+    assert.deepEqual([...got.gradX!], [...applyStencil(lat, stX, rowFrom, rowTo, m, m, 21, 0)], `∂x g rows ${rowFrom}-${rowTo}`);
+    assert.deepEqual([...got.gradY!], [...applyStencil(lat, stY, rowFrom, rowTo, m, m, 21, 0)], `∂y g rows ${rowFrom}-${rowTo}`);
+    assert.deepEqual(got.nonFinite, lat.nonFinite);
+    assert.equal(got.evaluations, lat.rows * lat.cols + 1);
+    if (rowFrom === 0)
+      assert.ok(got.values!.some((v) => Number.isNaN(v)) && got.values!.some((v) => Number.isFinite(v)), 'both gaps and values');
   }
 });
 
