@@ -177,8 +177,21 @@ export function joinGradientGrids(parts: readonly GradientGrid[], rows: number):
 
 /** A grid's rows as arrays (gradX[iy][ix]), as the c(y) maps read them. */
 export function gradientRows(grid: Pick<GradientGrid, 'gradX' | 'gradY'>, nx: number): { gradX: number[][]; gradY: number[][] } {
-  const rows = (a: Float64Array) => Array.from({ length: a.length / nx }, (_, iy) => Array.from(a.subarray(iy * nx, (iy + 1) * nx)));
-  return { gradX: rows(grid.gradX), gradY: rows(grid.gradY) };
+  return { gradX: gridRows(grid.gradX, nx), gradY: gridRows(grid.gradY, nx) };
+}
+
+/**
+ * Row-major values (rows of nx) as arrays of rows, by a plain loop: `Array.from` of a typed array
+ * goes through its iterator, ~10× slower (17 ms for the two 201 × 201 ∇g maps, cold).
+ */
+export function gridRows(a: Float64Array, nx: number): number[][] {
+  const out: number[][] = [];
+  for (let o = 0; o < a.length; o += nx) {
+    const row: number[] = [];
+    for (let i = 0; i < nx; i++) row.push(a[o + i]);
+    out.push(row);
+  }
+  return out;
 }
 
 /**
@@ -400,9 +413,7 @@ export function computeLandscape(loss: Loss, config: RunConfig, opts: LandscapeO
       });
       if (gradient) opts.gradientsOut!.push(ownGradient(g.radius, g.noise, from, to, grid.gradX!, grid.gradY!));
       const values = grid.values!;
-      const rows: number[][] = [];
-      for (let iy = from; iy < to; iy++) rows.push(Array.from(values.subarray((iy - from) * n, (iy - from + 1) * n)));
-      curves[k].values = rows;
+      curves[k].values = gridRows(values, n);
       if (grid.nonFinite) {
         let gaps = 0;
         for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) gaps++;
