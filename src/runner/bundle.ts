@@ -11,8 +11,8 @@
  * folder, else the caller's folder once it is checked to be the user's and closed to others. Each
  * file is written under a random name with mode 0600 and renamed into place.
  */
-// Loaded on first use (~30 ms): commands that bundle nothing (`--version`, `merge`) start without it.
 import type * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -44,6 +44,14 @@ export interface BundleResult {
   ms: number;
 }
 
+/**
+ * esbuild's JS API, loaded on first use (~30 ms): commands that bundle nothing (`--version`,
+ * `merge`) start without it. A plain require, left alone by our build (esbuild is external), not
+ * `import()`, which would start Node's ESM loader (~14 ms more) in this CommonJS bundle.
+ */
+let api: typeof esbuild | undefined;
+const esbuildApi = (): typeof esbuild => (api ??= createRequire(__filename)('esbuild') as typeof esbuild);
+
 /** How many old bundles of the same source to keep in `outDir` (older ones are deleted). */
 const KEEP = 4;
 
@@ -62,8 +70,7 @@ export async function bundleLossFile(file: string, opts: { outDir?: string; cont
   const cwd = dirname(abs);
   let result: esbuild.BuildResult<{ write: false; outfile: string }>;
   try {
-    const { build } = await import('esbuild');
-    result = await build({
+    result = await esbuildApi().build({
       ...(opts.contents !== undefined
         ? { stdin: { contents: opts.contents, resolveDir: cwd, sourcefile: abs, loader: loaderFor(abs) } }
         : { entryPoints: [abs] }),
