@@ -235,17 +235,17 @@ export class ExperimentRunner {
         );
       const methods = [];
       for (const p of methodPs) methods.push(mergeMethodResults(await p));
-      // d > 2: the landscape comes back with its slices through the x* found from the finals.
       const gradients = config.dim === 2 ? await gradientsP : undefined;
       const roles = methodRoles(config);
       const slim = diagnosticsInput(config, methods);
-      const { landscape, diagnostics, modelTrialsPending, planePending } = await submit(
+      const sent = await landscapeP;
+      const answer = await submit(
         {
           kind: 'diagnostics',
           // Only what the diagnostics read (the full methods stay here for the result).
           // Packed: typed arrays clone as one copy each, per-trial arrays one by one (packedTrials.ts).
           args: {
-            landscape: await landscapeP,
+            landscape: sent,
             methods: slim.map((m) => packMethodResult(m, config.dim).packed),
             smoothness: await smoothnessP,
             ...(gradients ? { gradients } : {}),
@@ -254,6 +254,10 @@ export class ExperimentRunner {
         'diagnostics',
         weights.diagnostics(config),
       );
+      const { diagnostics, modelTrialsPending, planePending } = answer;
+      // d > 2: the landscape comes back with its slices through the x* found from the finals; else
+      // it is the one sent, which is not copied back.
+      const landscape = answer.landscape ?? sent;
       const noise = diagnostics.gradientNoise;
       // d > 2: the plane through x* on one worker while the others start on the model trials.
       const planeP = planePending

@@ -125,13 +125,18 @@ const handlers: Handlers = {
       if (ctx.cancelled()) throw new CancelledError();
       ctx.progress(Math.round(fraction * 1000), 1000);
     }),
-  diagnostics: ({ landscape, methods, gradients, smoothness }, ctx) =>
-    finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods.map(unpackMethodResult), ctx.config.xStar, {
+  diagnostics: ({ landscape, methods, gradients, smoothness }, ctx) => {
+    const out = finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods.map(unpackMethodResult), ctx.config.xStar, {
       gradients,
       smoothness,
       modelTrials: 'pool',
       plane: 'pool',
-    }),
+    });
+    // The landscape sent, unchanged (1-D, 2-D): not copied back, the host has it.
+    if (out.landscape !== landscape) return out;
+    const { landscape: _sent, ...rest } = out;
+    return rest;
+  },
   plane: ({ xStar, sgd, noise }, ctx) => planeDiagnostics({ loss: ctx.loss, config: ctx.config, xStar, sgd, noise }),
   modelTrials: ({ model, from, to, starts, noise }, ctx) => {
     const fs = ctx.loss.finiteSum;
