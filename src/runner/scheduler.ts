@@ -90,7 +90,8 @@ export class Scheduler {
     this.watchdog = new Watchdog({
       running: this.running,
       active: () => this.running.size > 0 || this.queue.length > 0,
-      workers: () => this.slots.length,
+      // The pool's own size at most: a replacement started early (`prestart(1)`) holds no user data.
+      workers: () => Math.min(this.slots.length, this.size),
       memoryLimitMb: opts.memoryLimitMb,
       kill: (slot, reason) => this.kill(slot, reason),
     });
