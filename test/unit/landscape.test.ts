@@ -256,6 +256,7 @@ test('landscapeKey: what it leaves out does not change the landscape or its ∇g
   assert.notEqual(landscapeKey(d3('a')), landscapeKey(d3('b')));
   const bowl = (p: Float64Array) => p[0] * p[0] + 2 * p[1] * p[1] + 3 * p[2] * p[2];
   assert.notDeepEqual(computeLandscape(bowl, d3('a')).directions, computeLandscape(bowl, d3('b')).directions);
+});
 
 test('the FFT choices skip the stencils of disks under 8 grid steps, which never go by FFT', () => {
   // The skip (landscape.ts FFT_NEVER_BELOW_STEPS) must only save work: below 8 steps the stencils'
