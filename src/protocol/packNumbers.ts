@@ -6,8 +6,8 @@
  * as text took seconds from "run finished" to the panel having the result. So the host packs every
  * array of at least `PACK_MIN` numbers, and every grid (an array of equal-length number arrays),
  * into views of one Float64Array (`packNumbers`), and the webview turns them back into the arrays
- * JSON would have given (`unpackNumbers`): NaN and ±Infinity as null, −0 as 0. Shared by both
- * sides, so it imports nothing.
+ * JSON would have given (`unpackNumbers`): NaN and ±Infinity as null, −0 as 0. An array held
+ * twice in the message is carried once. Shared by both sides, so it imports nothing.
  */
 
 /** A packed array: `rows` rows of `$numbers.length / rows` numbers (a grid), or a flat array. */
@@ -38,14 +38,19 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  */
 export function packNumbers<T>(message: T): T {
   const parts: Array<{ into: PackedNumbers; rows: number[][] }> = [];
+  // An array the message holds twice (a view's `sgd` is one of its `methods`) is packed once.
+  const seen = new Map<unknown[], PackedNumbers>();
   let total = 0;
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) {
+      const again = seen.get(v);
+      if (again) return again;
       const rows = isGrid(v) ? v : isNumbers(v) ? [v] : undefined;
       const count = rows ? rows.length * rows[0].length : 0;
       if (!rows || count < PACK_MIN) return v.map(walk);
       const into: PackedNumbers = rows === v ? { $numbers: new Float64Array(0), rows: rows.length } : { $numbers: new Float64Array(0) };
       parts.push({ into, rows });
+      seen.set(v, into);
       total += count;
       return into;
     }

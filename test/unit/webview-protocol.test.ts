@@ -231,6 +231,14 @@ test('packNumbers / unpackNumbers: the page gets what JSON would have carried, t
     assert.equal(JSON.stringify(message), before, 'the host state is not changed');
     const { text, buffers } = vscodeSerialize(packed);
     assert.equal(buffers.length, 1, `${dim}-D: one buffer`);
+    // The sgd method is one of the methods: its arrays go once.
+    const roles = view.methods!.findIndex((m) => m.role === 'sgd');
+    assert.equal(view.sgd.finals, view.methods![roles].finals);
+    assert.ok((packed.state.current!.sgd.finals as unknown as PackedNumbers).$numbers instanceof Float64Array);
+    assert.equal(
+      (packed.state.current!.sgd.finals as unknown as PackedNumbers).$numbers,
+      (packed.state.current!.methods![roles].finals as unknown as PackedNumbers).$numbers,
+    );
     assert.ok(text.length < before.length / 4, `${dim}-D: ${text.length} characters of JSON left of ${before.length}`);
     assert.deepEqual(unpackNumbers(vscodeDeserialize(text, buffers)), JSON.parse(before), `${dim}-D`);
   }
@@ -241,6 +249,11 @@ test('packNumbers / unpackNumbers: the page gets what JSON would have carried, t
   assert.ok((packNumbers(flat).v as unknown as PackedNumbers).$numbers instanceof Float64Array);
   const { text, buffers } = vscodeSerialize(packNumbers(flat));
   assert.deepEqual(unpackNumbers(vscodeDeserialize(text, buffers)), flat);
+  // An array held twice (a view's sgd is one of its methods) is carried once, and arrives twice.
+  const twice = { a: flat.v, b: { c: flat.v } };
+  const sent = vscodeSerialize(packNumbers(twice));
+  assert.equal(sent.buffers[0].byteLength, 8 * PACK_MIN);
+  assert.deepEqual(unpackNumbers(vscodeDeserialize(sent.text, sent.buffers)), { a: flat.v, b: { c: flat.v } });
 });
 
 /**
