@@ -5,34 +5,10 @@
  * on any number of workers, then merged, give the same mean bit for bit as one pass.
  */
 
-/** Adds x (finite) to the exact sum held by `partials`, in place. */
-export function addExact(partials: number[], x: number): void {
-  const n = partials.length;
-  let i = 0;
-  for (let j = 0; j < n; j++) {
-    let y = partials[j];
-    if (Math.abs(x) < Math.abs(y)) {
-      const t = x;
-      x = y;
-      y = t;
-    }
-    const hi = x + y;
-    const lo = y - (hi - x);
-    if (lo !== 0) partials[i++] = lo;
-    x = hi;
-  }
-  // In place: shrinking the array and pushing onto it measured ~1.6× the cost of this function
-  // (it runs 17 times per checkpoint of every trial, for Figure 5).
-  if (i === n) partials.push(x);
-  else {
-    partials[i] = x;
-    partials.length = i + 1;
-  }
-}
-
 /**
- * `addExact` on partials held in a typed array: the n partials at parts[base … base + n) (room for
- * n + 1 there) take x; returns their new count. The same steps, so the same partials.
+ * Adds x (finite) to the exact sum whose n partials are at parts[base … base + n) (room for n + 1
+ * there); returns their new count. Typed storage, so the hot caller (Figure 5's sums, 17 values
+ * per checkpoint of every trial) allocates nothing.
  */
 export function addExactAt(parts: Float64Array, base: number, n: number, x: number): number {
   let i = 0;
@@ -52,9 +28,19 @@ export function addExactAt(parts: Float64Array, base: number, n: number, x: numb
   return i + 1;
 }
 
-/** Adds the exact sum `other` into `partials`. */
+/** Adds the exact sum `other` into `partials` (each add grows the partials by one at most). */
 export function mergeExact(partials: number[], other: readonly number[]): void {
-  for (const p of other) addExact(partials, p);
+  const parts = new Float64Array(partials.length + other.length);
+  parts.set(partials);
+  let n = partials.length;
+  for (const p of other) n = addExactAt(parts, 0, n, p);
+  partials.length = n;
+  for (let i = 0; i < n; i++) partials[i] = parts[i];
+}
+
+/** Adds x (finite) to the exact sum held by `partials`, in place. */
+export function addExact(partials: number[], x: number): void {
+  mergeExact(partials, [x]);
 }
 
 /** The exact sum correctly rounded to a double (the final step of math.fsum). */

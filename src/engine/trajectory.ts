@@ -15,7 +15,7 @@ import { addExactAt, exactValue, mergeExact } from './exactSum';
 
 /**
  * One series' statistics at each checkpoint while trials are added: min, max, count, and the exact
- * sum's partials (exactSum.ts's `addExactAt`: `addExact` step for step) on typed arrays, so adding a value
+ * sum's partials (exactSum.ts `addExactAt`, the one step every exact sum takes) on typed arrays, so adding a value
  * allocates nothing (a JS array of partials that shrinks and grows again reallocates its store:
  * measured ~80 MB of garbage per 1000 trials of 50 checkpoints). `sums()` gives the SeriesSums.
  */

@@ -240,21 +240,38 @@ test('Figure 5 summed per trial chunk as the trials end: any split merges to the
   }
 });
 
-test('addExactAt (typed partials) takes the same steps as addExact: the same partials, values far apart in size included', async () => {
+test('addExactAt keeps the exact sum: its partials add up, in exact integer arithmetic, to the terms (values far apart in size included)', async () => {
   const { addExact, addExactAt } = await import('../../src/engine/exactSum');
+  // Every finite double is an integer multiple of 2⁻¹⁰⁷⁴: its exact value as that integer.
+  const exact = (x: number): bigint => {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, x);
+    const bits = view.getBigUint64(0);
+    const sign = bits >> 63n ? -1n : 1n;
+    const e = Number((bits >> 52n) & 0x7ffn);
+    const m = bits & ((1n << 52n) - 1n);
+    return e === 0 ? sign * m : sign * ((m | (1n << 52n)) << BigInt(e - 1));
+  };
+  const total = (xs: ArrayLike<number>) => Array.from(xs).reduce((s, x) => s + exact(x), 0n);
   let seed = 11;
   const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const xs = Array.from({ length: 3000 }, () => (rand() - 0.5) * 2 ** Math.floor(rand() * 200 - 100));
   xs.push(1e300, -1e300, 2 ** -1070, 3, -3);
-  const list: number[] = [];
   const typed = new Float64Array(4 + 2000);
+  const list: number[] = [];
   let n = 0;
-  for (const x of xs) {
-    addExact(list, x);
-    n = addExactAt(typed, 4, n, x);
-    assert.deepEqual(Array.from(typed.subarray(4, 4 + n)), list);
+  for (let k = 0; k < xs.length; k++) {
+    n = addExactAt(typed, 4, n, xs[k]);
+    addExact(list, xs[k]);
+    if (k % 97 === 0 || k === xs.length - 1) {
+      const want = total(xs.slice(0, k + 1));
+      assert.equal(total(typed.subarray(4, 4 + n)), want, `after ${k + 1} terms`);
+      assert.equal(total(list), want, `addExact after ${k + 1} terms`);
+    }
   }
-  assert.ok(list.length > 3, `the partials grew to ${list.length}`);
+  assert.ok(n > 3, `the partials grew to ${n}`);
+  // Non-overlapping partials, increasing in magnitude (Shewchuk's invariant).
+  for (let i = 1; i < n; i++) assert.ok(Math.abs(typed[4 + i - 1]) < Math.abs(typed[4 + i]), `partial ${i}`);
 });
 
 test('Figure 5 gradients on scalars (a loss of 1 or 2 numbers) equal the central differences on arrays, bit for bit', async () => {
