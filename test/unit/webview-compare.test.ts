@@ -10,7 +10,7 @@ import { runExperiment } from '../../src/engine/experiment';
 import type { RunConfigInput } from '../../src/engine/types';
 import { toCompareView } from '../../src/extension/viewModel';
 import { compareColumns, compareLabels, gridFor } from '../../webview/charts/compare';
-import { compareBandwidth, hdrLevels, kde2d } from '../../webview/charts/compareDensity';
+import { compareBandwidth, densityOnBox, hdrLevels } from '../../webview/charts/compareDensity';
 import type { Theme } from '../../webview/shared/theme';
 
 const theme: Theme = {
@@ -30,9 +30,9 @@ const theme: Theme = {
   fontSize: 13,
 };
 
-test('kde2d: one point gives the bivariate normal density, 1/(2π hx hy) at its centre', () => {
+test('densityOnBox: one point gives the bivariate normal density, 1/(2π hx hy) at its centre', () => {
   const h: [number, number] = [0.1, 0.15];
-  const d = kde2d([[0, 0]], [-1, -1], [1, 1], h, 201);
+  const d = densityOnBox([[0, 0]], [-1, -1], [1, 1], h, 201);
   const mid = 100;
   assert.ok(Math.abs(d.x[mid]!) < 1e-12 && Math.abs(d.y[mid]!) < 1e-12);
   const peak = 1 / (2 * Math.PI * h[0] * h[1]);
@@ -46,9 +46,9 @@ test('kde2d: one point gives the bivariate normal density, 1/(2π hx hy) at its 
   assert.ok(Math.abs(mass - 1) < 1e-3, `mass ${mass}`);
 });
 
-test('kde2d: the mean of the kernels of n points; non-finite points left out', () => {
+test('densityOnBox: the mean of the kernels of n points; non-finite points left out', () => {
   const h: [number, number] = [0.2, 0.2];
-  const two = kde2d(
+  const two = densityOnBox(
     [
       [-0.5, 0],
       [0.5, 0],
@@ -58,14 +58,14 @@ test('kde2d: the mean of the kernels of n points; non-finite points left out', (
     h,
     41,
   );
-  const one = kde2d([[-0.5, 0]], [-1, -1], [1, 1], h, 41);
-  const other = kde2d([[0.5, 0]], [-1, -1], [1, 1], h, 41);
+  const one = densityOnBox([[-0.5, 0]], [-1, -1], [1, 1], h, 41);
+  const other = densityOnBox([[0.5, 0]], [-1, -1], [1, 1], h, 41);
   for (let iy = 0; iy < 41; iy++)
     for (let ix = 0; ix < 41; ix++) {
       const want = (one.grid[iy]![ix]! + other.grid[iy]![ix]!) / 2;
       assert.ok(Math.abs(two.grid[iy]![ix]! - want) < 1e-12 * (1 + want));
     }
-  const withNaN = kde2d(
+  const withNaN = densityOnBox(
     [
       [-0.5, 0],
       [NaN, 0],
@@ -82,7 +82,7 @@ test('hdrLevels: the region holding a share p of a Gaussian is bounded by the de
   // For the bivariate normal N(0, diag(hx², hy²)), {density ≥ t} is the ellipse of Mahalanobis
   // radius r with P = 1 − exp(−r²/2), on which the density is exp(−r²/2)/(2π hx hy) = (1 − P)/(2π hx hy).
   const h: [number, number] = [0.1, 0.15];
-  const d = kde2d([[0.05, -0.1]], [-1, -1], [1, 1], h, 401);
+  const d = densityOnBox([[0.05, -0.1]], [-1, -1], [1, 1], h, 401);
   const masses = [0.5, 0.9];
   const levels = hdrLevels(d, masses);
   masses.forEach((p, i) => {
@@ -90,7 +90,7 @@ test('hdrLevels: the region holding a share p of a Gaussian is bounded by the de
     assert.ok(Math.abs(levels[i]! - want) < 0.01 * want, `p ${p}: level ${levels[i]} vs ${want}`);
   });
   assert.ok(levels[0]! > levels[1]!, 'the inner region has the higher level');
-  assert.deepEqual(hdrLevels(kde2d([], [0, 0], [1, 1], h, 11), masses), [0, 0], 'no points: no mass, level 0');
+  assert.deepEqual(hdrLevels(densityOnBox([], [0, 0], [1, 1], h, 11), masses), [0, 0], 'no points: no mass, level 0');
 });
 
 test('compareBandwidth: 1/40 of the plot along each axis', () => {

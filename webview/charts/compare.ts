@@ -28,7 +28,7 @@ import { distance, gridExtent } from '../shared/shape';
 import { noiseText } from '../shared/summary';
 import type { Theme } from '../shared/theme';
 import { asGrid, asLine, type ChartUi } from './chart';
-import { compareBandwidth, hdrLevels, kde2d } from './compareDensity';
+import { compareBandwidth, densityOnBox, hdrLevels } from './compareDensity';
 import { countHeat, landscapeScale, valueHeat } from './heat';
 import { countsOf, inBox, ontoEdge, shownMethods, type ShownMethod } from './methods';
 
@@ -382,7 +382,7 @@ export function drawCompareOverlay(canvas: HTMLCanvasElement, cols: readonly Com
     const layers = cols.map((c) => {
       const finals = finalsOf(c);
       const inside = finals.filter((y) => inBox(y, box));
-      const d = kde2d(inside, box.low, box.high, h);
+      const d = densityOnBox(inside, box.low, box.high, h);
       const [inner, outer] = hdrLevels(d, DENSITY_MASSES);
       if (inside.length >= 3 && inner! > 0) {
         d.grid.forEach((row, iy) =>

@@ -4,9 +4,9 @@
  * kernel density estimate on a grid, and the density levels of its highest-density regions (the
  * smallest region holding 50% or 90% of the estimate's mass). Pure (no DOM); unit-tested in
  * test/unit/webview-compare.test.ts against closed forms. The estimate itself is shared/density.ts's
- * kde2d (the finals' density in "Where trials end"), on a grid with both ends included.
+ * kde2d (the finals' density in "Where trials end"), on the grid of a box with both ends included (`densityOnBox`).
  */
-import { kde2d as kdeOnGrid } from '../shared/density';
+import { kde2d } from '../shared/density';
 
 export interface Density2D {
   /** density[iy][ix] at (x[ix], y[iy]), row 0 at the bottom (as contour.ts and plot2d read grids). */
@@ -38,7 +38,7 @@ export function compareBandwidth(low: readonly number[], high: readonly number[]
  * Points that are not finite are left out; kernels are cut at 5 widths (a relative error below
  * 4e-6 of the peak).
  */
-export function kde2d(
+export function densityOnBox(
   points: ReadonlyArray<readonly number[]>,
   low: readonly number[],
   high: readonly number[],
@@ -53,7 +53,7 @@ export function kde2d(
   const [hx, hy] = h;
   if (!(hx > 0) || !(hy > 0) || !(dx > 0) || !(dy > 0)) return { grid: y.map(() => new Array<number>(n).fill(0)), x, y, dx, dy };
   // The one kernel estimate of the webviews (shared/density.ts), on this grid.
-  return { grid: kdeOnGrid(points, x, y, [hx, hy]), x, y, dx, dy };
+  return { grid: kde2d(points, x, y, [hx, hy]), x, y, dx, dy };
 }
 
 /**
