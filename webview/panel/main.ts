@@ -134,6 +134,13 @@ function timeFor(runId: string): void {
 /** Draws everything for a complete `view`. */
 function renderAll(view: ViewResult): void {
   timeFor(view.runId);
+  // data-live-renders and data-live-ms speak of the run shown: none for a run drawn without a live view.
+  if (view.runId !== liveRuns) {
+    liveRuns = '';
+    liveRenders = 0;
+    delete root.dataset.liveRenders;
+    delete root.dataset.liveMs;
+  }
   liveShown = undefined;
   delete root.dataset.live;
   diagnosticsCard.hidden = false;
