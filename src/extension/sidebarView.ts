@@ -7,11 +7,13 @@
  *   new ControlsViewProvider(extensionUri, source)
  *   vscode.window.registerWebviewViewProvider(ControlsViewProvider.viewType, provider)
  *
- * Messages are validated by `parseFromWebview` and forwarded to `source.handle`.
+ * It gets of `state` and `live` only what it reads (`toSideMessage`: no paths, finals, c(y) grids,
+ * Figure 5 series or comparison). Messages are validated by `parseFromWebview` and forwarded to `source.handle`.
  */
 import * as vscode from 'vscode';
 import type { HostStateSource } from './hostState';
 import { StateChannel } from './stateChannel';
+import { toSideMessage } from './viewModel';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export class ControlsViewProvider implements vscode.WebviewViewProvider {
@@ -29,7 +31,11 @@ export class ControlsViewProvider implements vscode.WebviewViewProvider {
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = webviewHtml(view.webview, this.extensionUri, 'sidebar', 'SGD Landscape controls');
     this.viewDisposables.push(
-      new StateChannel(view.webview, () => view.visible, view.onDidChangeVisibility, this.source, { name: 'side panel', live: true }),
+      new StateChannel(view.webview, () => view.visible, view.onDidChangeVisibility, this.source, {
+        name: 'side panel',
+        live: true,
+        project: toSideMessage,
+      }),
       view.onDidDispose(() => this.disposeView()),
     );
   }

@@ -5,7 +5,7 @@
  * message with `parseFromWebview` before the host acts on it.
  */
 import * as vscode from 'vscode';
-import type { CompareState, LiveView, ToWebview, ViewResult } from '../protocol/webview';
+import type { CompareState, LiveView, ToSideWebview, ToWebview, ViewResult } from '../protocol/webview';
 import { explainRejection, parseFromWebview } from '../protocol/validateWebview';
 import { liveMessage, stateMessage } from './viewModel';
 import { packNumbers } from '../protocol/packNumbers';
@@ -16,6 +16,11 @@ export interface StateChannelOptions {
   name: string;
   /** Also stream the running experiment's partial results (`live` messages). */
   live?: boolean;
+  /**
+   * What this page gets of each message (`state`, `live`) decided for the panel: the side panel's
+   * `toSideMessage` (viewModel.ts) leaves out what it does not read. Absent: the message as is.
+   */
+  project?: (message: ToWebview) => ToSideWebview;
 }
 
 export class StateChannel implements vscode.Disposable {
@@ -78,9 +83,13 @@ export class StateChannel implements vscode.Disposable {
     this.postedLive = state.live;
   }
 
-  /** Long number arrays go as one Float64Array beside the JSON (packNumbers.ts); the page unpacks them. */
+  /**
+   * Long number arrays go as one Float64Array beside the JSON (packNumbers.ts); the page unpacks
+   * them. What is (not) re-sent is decided on the full message, then projected for this page.
+   */
   private post(message: ToWebview): void {
-    void this.webview.postMessage(packNumbers(message));
+    const project = this.options.project;
+    void this.webview.postMessage(packNumbers(project ? project(message) : message));
   }
 
   private async onMessage(raw: unknown): Promise<void> {

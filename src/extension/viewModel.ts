@@ -12,7 +12,13 @@ import type {
   HostState,
   LiveMessage,
   LiveView,
+  SideLandscape,
+  SideLandscapeView,
+  SideLiveView,
+  SideViewResult,
   StateMessage,
+  ToSideWebview,
+  ToWebview,
   ViewMethodResult,
   ViewMethodRun,
   ViewResult,
@@ -46,6 +52,108 @@ export function liveMessage(live: LiveView, lastPosted: LiveView | undefined): L
     return { type: 'live', live: { ...live, view: rest as ViewResult }, keepLandscape: true };
   }
   return { type: 'live', live };
+}
+
+/**
+ * What the host posts to the side panel for a message it posts to the panel: `state` and `live`
+ * projected to what the side panel reads (`SideViewResult`, `SideLiveView`; no comparison), the
+ * decisions of `stateMessage` / `liveMessage` (`keepCurrent`, `keepLandscape`) kept; `status` as is.
+ * Pure: arrays are shared with the message, not copied.
+ */
+export function toSideMessage(message: ToWebview): ToSideWebview {
+  switch (message.type) {
+    case 'status':
+      return message;
+    case 'state': {
+      const { current, live, compare: _compare, ...rest } = message.state;
+      const state: ToSideWebview & { type: 'state' } = { type: 'state', state: rest };
+      if (current) state.state.current = toSideView(current);
+      if (live) state.state.live = toSideLive(live);
+      if (message.keepCurrent) state.keepCurrent = true;
+      return state;
+    }
+    case 'live': {
+      const out: ToSideWebview & { type: 'live' } = { type: 'live', live: toSideLive(message.live) };
+      if (message.keepLandscape) out.keepLandscape = true;
+      return out;
+    }
+  }
+}
+
+/** f and every g's values on the grid (no slice directions, standard errors or gap counts). */
+function sideLandscape(L: Landscape): SideLandscape {
+  const out: SideLandscape = { x: L.x, f: L.f, smoothed: L.smoothed.map((s) => ({ radius: s.radius, values: s.values })) };
+  if (L.y) out.y = L.y;
+  return out;
+}
+
+/** The shown run as the side panel reads it (`SideViewResult`). */
+export function toSideView(view: ViewResult): SideViewResult {
+  const d = view.diagnostics;
+  const diagnostics: SideViewResult['diagnostics'] = {
+    xStar: d.xStar,
+    xStarSource: d.xStarSource,
+    c: d.c,
+    convexity: d.convexity.map((m) => {
+      const out: SideViewResult['diagnostics']['convexity'][number] = {
+        radius: m.radius,
+        positiveFraction: m.positiveFraction,
+        argInf: m.argInf,
+      };
+      if (m.region) out.region = m.region;
+      if (m.xStarCheck) out.xStarCheck = m.xStarCheck;
+      return out;
+    }),
+    theorem1: d.theorem1,
+    targets: d.targets,
+    targetsSource: d.targetsSource,
+    xStarTarget: d.xStarTarget,
+    successRadius: d.successRadius,
+    successSgd: d.successSgd,
+    successGd: d.successGd,
+  };
+  if (d.minimaSearch) diagnostics.minimaSearch = d.minimaSearch;
+  if (d.divergence) diagnostics.divergence = d.divergence;
+  const c = view.config;
+  const out: SideViewResult = {
+    runId: view.runId,
+    config: { function: c.function, dim: c.dim, trials: c.trials, stages: c.stages },
+    landscape: sideLandscape(view.landscape),
+    diagnostics,
+    sgd: { diverged: view.sgd.diverged },
+    timing: { totalMs: view.timing.totalMs, workers: view.timing.workers },
+    startedAt: view.startedAt,
+  };
+  if (view.source) out.source = view.source;
+  if (view.gd) out.gd = { diverged: view.gd.diverged };
+  if (view.methods) {
+    out.methods = view.methods.map((m) => {
+      const side: NonNullable<SideViewResult['methods']>[number] = {
+        name: m.name,
+        finalsAre: m.finalsAre,
+        success: m.success,
+        diverged: m.diverged,
+      };
+      if (m.role !== undefined) side.role = m.role;
+      return side;
+    });
+  }
+  return out;
+}
+
+/**
+ * The running experiment as the side panel reads it (`SideLiveView`). The view's landscape is
+ * absent when `liveMessage` left it out (`keepLandscape`); it stays absent here.
+ */
+export function toSideLive(live: LiveView): SideLiveView {
+  const out: SideLiveView = { runId: live.runId };
+  const v = live.view;
+  if (v) {
+    const view = { config: { dim: v.config.dim }, diagnostics: { xStar: v.diagnostics.xStar } } as SideLandscapeView;
+    if (v.landscape) view.landscape = sideLandscape(v.landscape);
+    out.view = view;
+  }
+  return out;
 }
 
 function viewMethod(m: MethodResult): ViewMethodResult {

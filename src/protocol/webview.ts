@@ -9,6 +9,7 @@
  * left out of a message (`webview/shared/receive.ts`).
  */
 import type {
+  ConvexityMap,
   Decay,
   Diagnostics,
   Histogram,
@@ -19,6 +20,7 @@ import type {
   RunConfig,
   RunConfigInput,
   RunTiming,
+  SmoothedCurve,
 } from '../engine/types';
 import type { SweepGrid } from '../engine/sweep';
 import type { SweepSummary } from './sweep';
@@ -176,6 +178,73 @@ export interface HostState {
   compare?: CompareState;
 }
 
+// ---- what the side panel reads ----
+// The side panel shows a summary of the shown run and a small picture of its landscape (or of the
+// running experiment's), not the panel's charts: the host posts it these projections (built by
+// `toSideMessage` in src/extension/viewModel.ts), and its code (webview/sidebar/**) is typed
+// against them, so the compiler proves it reads nothing else. A `ViewResult` is assignable to
+// each, so the shared helpers it calls (webview/shared/summary.ts, the small landscape chart)
+// take these types and the panel calls them with its full view.
+
+/** f and the smoothed g's values on the grid, as the small landscape chart reads them (every g: the maps' scale kind is shared). */
+export type SideLandscape = Pick<Landscape, 'x' | 'y' | 'f'> & { smoothed: Array<Pick<SmoothedCurve, 'radius' | 'values'>> };
+
+/** What the side panel's small landscape chart reads of a view (the shown run's or the running experiment's). */
+export interface SideLandscapeView {
+  config: Pick<RunConfig, 'dim'>;
+  landscape: SideLandscape;
+  diagnostics: Pick<Diagnostics, 'xStar'>;
+}
+
+/** A c(y) map as the summary reads it: its readings, not its grid. */
+export type SideConvexity = Pick<ConvexityMap, 'radius' | 'region' | 'xStarCheck' | 'positiveFraction' | 'argInf'>;
+
+/** One method of the run as the summary reads it: its name, role, successes and divergences. */
+export type SideMethod = Pick<ViewMethodRun, 'name' | 'finalsAre' | 'role' | 'success' | 'diverged'>;
+
+/**
+ * The shown run as the side panel reads it: its label, the success, c(y), divergence and
+ * Theorem 1 sentences, the status line's timing, and the small landscape chart. No paths,
+ * finals, snapshots, histograms, c(y) grids or Figure 5 series.
+ */
+export interface SideViewResult extends SideLandscapeView {
+  runId: ViewResult['runId'];
+  source?: ViewResult['source'];
+  config: Pick<RunConfig, 'function' | 'dim' | 'trials' | 'stages'>;
+  diagnostics: Pick<
+    Diagnostics,
+    | 'xStar'
+    | 'xStarSource'
+    | 'minimaSearch'
+    | 'c'
+    | 'theorem1'
+    | 'targets'
+    | 'targetsSource'
+    | 'xStarTarget'
+    | 'successRadius'
+    | 'successSgd'
+    | 'successGd'
+    | 'divergence'
+  > & { convexity: SideConvexity[] };
+  sgd: Pick<ViewMethodResult, 'diverged'>;
+  gd?: Pick<ViewMethodResult, 'diverged'>;
+  methods?: SideMethod[];
+  timing: Pick<RunTiming, 'totalMs' | 'workers'>;
+  startedAt: ViewResult['startedAt'];
+}
+
+/** The running experiment as the side panel reads it: its id and, once it exists, its landscape. */
+export interface SideLiveView {
+  runId: LiveView['runId'];
+  view?: SideLandscapeView;
+}
+
+/** The host state as the side panel reads it (no comparison: the panel draws it). */
+export type SideHostState = Omit<HostState, 'current' | 'live' | 'compare'> & {
+  current?: SideViewResult;
+  live?: SideLiveView;
+};
+
 // ---- host → webview ----
 
 /** The whole state: the answer to `ready`, and after any change a renderer cannot derive. */
@@ -209,6 +278,21 @@ export interface LiveMessage {
 
 /** Everything the host posts to a webview. */
 export type ToWebview = StateMessage | StatusMessage | LiveMessage;
+
+/** `state` to the side panel: the state projected (`keepCurrent` as in `StateMessage`). */
+export interface SideStateMessage {
+  type: 'state';
+  state: SideHostState;
+  keepCurrent?: boolean;
+}
+/** `live` to the side panel: the live view projected (`keepLandscape` as in `LiveMessage`). */
+export interface SideLiveMessage {
+  type: 'live';
+  live: SideLiveView;
+  keepLandscape?: boolean;
+}
+/** Everything the host posts to the side panel. */
+export type ToSideWebview = SideStateMessage | StatusMessage | SideLiveMessage;
 
 // ---- webview → host ----
 
