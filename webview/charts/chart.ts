@@ -7,7 +7,7 @@
  * returns how much data it drew (the canvas's `data-points`), counted from what it drew.
  */
 import type { Landscape } from '../../src/engine/types';
-import type { ViewResult } from '../../src/protocol/webview';
+import type { SideLandscapeView, ViewResult } from '../../src/protocol/webview';
 import type { Annotations, Series, XY } from '../shared/charts';
 import { withAlpha } from '../shared/color';
 import { palette } from '../shared/palette';
@@ -22,15 +22,20 @@ import type { Theme } from '../shared/theme';
  */
 export type Geometry = 'line' | 'plane' | 'slices';
 
-export function geometryOf(view: ViewResult): Geometry {
+export function geometryOf(view: Pick<ViewResult, 'config'> | Pick<SideLandscapeView, 'config'>): Geometry {
   const dim = view.config.dim;
   return dim === 1 ? 'line' : dim === 2 ? 'plane' : 'slices';
 }
 
-export type Draw<O> = (canvas: HTMLCanvasElement, view: ViewResult, theme: Theme, options: O) => number;
+export type Draw<O, V extends Pick<SideLandscapeView, 'config'> = ViewResult> = (
+  canvas: HTMLCanvasElement,
+  view: V,
+  theme: Theme,
+  options: O,
+) => number;
 
-/** One chart from its picture per geometry. */
-export function byGeometry<O>(draw: Record<Geometry, Draw<O>>): Draw<O> {
+/** One chart from its picture per geometry (`V`: what the chart reads of a view, the panel's `ViewResult` by default). */
+export function byGeometry<O, V extends Pick<SideLandscapeView, 'config'> = ViewResult>(draw: Record<Geometry, Draw<O, V>>): Draw<O, V> {
   return (canvas, view, theme, options) => draw[geometryOf(view)](canvas, view, theme, options);
 }
 
@@ -132,7 +137,7 @@ export function xStarDataset(view: ViewResult, y: number, t: Theme): Series {
 }
 
 /** x* as a star marker on a 2-D plot. */
-export function xStarMark(view: ViewResult, t: Theme, radius = 8): PointLayer {
+export function xStarMark(view: Pick<SideLandscapeView, 'diagnostics'>, t: Theme, radius = 8): PointLayer {
   return { points: [view.diagnostics.xStar], color: palette(t).xStar, radius, shape: 'star', stroke: t.background };
 }
 
@@ -153,7 +158,7 @@ export function domainY(view: ViewResult): [number, number] {
 }
 
 /** The extent of the landscape's x grid. */
-export function gridXRange(L: Landscape): [number, number] {
+export function gridXRange(L: Pick<Landscape, 'x'>): [number, number] {
   return [L.x[0]!, L.x[L.x.length - 1]!];
 }
 
@@ -162,7 +167,7 @@ export function gridXRange(L: Landscape): [number, number] {
  * one) and the coordinate labels.
  */
 export function gridFrame(
-  L: Landscape,
+  L: Pick<Landscape, 'x' | 'y'>,
   zoom?: Window2D,
 ): { xRange: [number, number]; yRange: [number, number]; xLabel: string; yLabel: string } {
   if (zoom) return { xRange: [...zoom.x], yRange: [...zoom.y], xLabel: 'x₁', yLabel: 'x₂' };

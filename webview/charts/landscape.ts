@@ -1,10 +1,11 @@
 /**
  * The landscape: f and the smoothed g. Curves over x (1-D), f beside g as maps (2-D), f and g
- * along each slice x* + t·u (d > 2). Drawn in the panel and, `compact`, in the side panel.
+ * along each slice x* + t·u (d > 2). Drawn in the panel (`drawLandscape`) and, small, in the side
+ * panel (`drawSmallLandscape`, over the `SideLandscapeView` the side panel receives).
  * data-points: the curve points or map cells drawn; 2-D maps also set data-color-scale, the scale
  * each map took ("log,log": f, g), and data-contour-segments the contour segments drawn on each ("812,640").
  */
-import type { ViewResult } from '../../src/protocol/webview';
+import type { SideLandscapeView, ViewResult } from '../../src/protocol/webview';
 import { drawChart, type Series } from '../shared/charts';
 import { withAlpha } from '../shared/color';
 import { finiteExtent, interpolate1D } from '../shared/shape';
@@ -31,10 +32,8 @@ import { contourSegments, type Segment } from '../shared/contour';
 import type { ScaleChoice } from '../shared/valueScale';
 
 export interface LandscapeOptions {
-  /** Which landscape.smoothed[i] is drawn beside f (2-D), along the slices (d > 2) or alone (compact); -1 = the first. */
+  /** Which landscape.smoothed[i] is drawn beside f (2-D) or along the slices (d > 2); -1 = the first. */
   layer: number;
-  /** The side panel's small picture: f and that one g (1-D, first slice) or g alone (2-D); no titles, legends, colour bar. */
-  compact?: boolean;
   /** 2-D: the maps' colour scale (default `auto`). */
   scale?: ScaleChoice;
   /** 2-D: the zoom window (f and g show the same one). */
@@ -42,7 +41,7 @@ export interface LandscapeOptions {
 }
 
 /** The smoothed layer the options pick (undefined for a run without noise). */
-function chosenLayer(view: ViewResult, o: LandscapeOptions) {
+function chosenLayer<S>(view: { landscape: { smoothed: S[] } }, o: LandscapeOptions): S | undefined {
   return view.landscape.smoothed[Math.max(0, o.layer)];
 }
 
@@ -50,18 +49,17 @@ function resetHeight(canvas: HTMLCanvasElement): void {
   if (canvas.parentElement) canvas.parentElement.style.height = '';
 }
 
-/** 1-D: f and every g (compact: the chosen g), x* on f. */
-function landscapeLine(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
+/** 1-D: f and every g, x* on f. */
+function landscapeLine(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, _o: LandscapeOptions): number {
   const L = view.landscape;
   const p = palette(t);
   const f = asLine(L.f);
-  const layers = o.compact ? [chosenLayer(view, o)].filter((s) => s !== undefined) : L.smoothed;
   const datasets: Series[] = [line('f', curveOver(L.x, f), p.f, { borderWidth: 1 })];
-  layers.forEach((s, k) => {
-    const label = o.compact ? `g (${formatNumber(s.radius)})` : `g: f convolved with radius ${formatNumber(s.radius)}`;
-    datasets.push(line(label, curveOver(L.x, asLine(s.values)), p.series(k), { borderWidth: 2 }));
+  L.smoothed.forEach((s, k) => {
+    datasets.push(
+      line(`g: f convolved with radius ${formatNumber(s.radius)}`, curveOver(L.x, asLine(s.values)), p.series(k), { borderWidth: 2 }),
+    );
   });
-  if (o.compact) return drawChart(canvas, { datasets, xLabel: 'x', yLabel: '', legend: false }, t);
   resetHeight(canvas);
   const fAtStar = interpolate1D(L.x, f, view.diagnostics.xStar[0]!);
   datasets.push(xStarDataset(view, Number.isFinite(fAtStar) ? fAtStar : (finiteExtent(f)?.[0] ?? 0), t));
@@ -89,18 +87,12 @@ function contoursOf(grid: Grid, x: readonly number[], y: readonly number[], choi
   return { segments, color: CONTOUR.color, halo: CONTOUR.halo, width: CONTOUR.width };
 }
 
-/** 2-D: f beside the chosen g, side by side or stacked (compact: g alone, or f without noise). */
+/** 2-D: f beside the chosen g, side by side or stacked. */
 function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
   const L = view.landscape;
   const layer = chosenLayer(view, o);
   // One kind for f and every g of the run (heat.ts landscapeScale).
   const choice = landscapeScale(L, o.scale ?? 'auto');
-  if (o.compact) {
-    const { legend: _colorBar, ...heat } = valueHeat(asGrid(layer?.values ?? L.f), L.x, L.y!, 'g', 1, choice);
-    canvas.dataset.colorScale = heat.scale;
-    const { xRange, yRange } = gridFrame(L);
-    return drawPlot2D(canvas, { xRange, yRange, heat, marks: [xStarMark(view, t, 6)] }, t).cells;
-  }
   const frame = gridFrame(L, o.zoom);
   const common = { ...frame, marks: [xStarMark(view, t)], boxes: [{ ...view.config.init, color: palette(t).box }] };
   const fGrid = asGrid(L.f);
@@ -135,20 +127,14 @@ function landscapePlane(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o
 }
 
 /**
- * d > 2: f (solid) and the chosen g (dashed) along each slice (compact: the first slice). g there
- * is a seeded Monte Carlo estimate: a band of ±2 standard errors is shaded under each g slice
- * (band edges are reference lines, not counted in data-points).
+ * d > 2: f (solid) and the chosen g (dashed) along each slice. g there is a seeded Monte Carlo
+ * estimate: a band of ±2 standard errors is shaded under each g slice (band edges are reference
+ * lines, not counted in data-points).
  */
 function landscapeSlices(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, o: LandscapeOptions): number {
   const L = view.landscape;
   const p = palette(t);
   const layer = chosenLayer(view, o);
-  if (o.compact) {
-    const datasets = [line('f', curveOver(L.x, asGrid(L.f)[0]!), p.f, { borderWidth: 1 })];
-    if (layer)
-      datasets.push(line(`g (${formatNumber(layer.radius)})`, curveOver(L.x, asGrid(layer.values)[0]!), p.series(0), { borderWidth: 2 }));
-    return drawChart(canvas, { datasets, xLabel: 't (slice 1)', yLabel: '', legend: false }, t);
-  }
   resetHeight(canvas);
   const datasets = asGrid(L.f).map((row, s) => line(`f, slice ${s + 1}`, curveOver(L.x, row), p.series(s), { borderWidth: 1 }));
   if (layer) {
@@ -201,6 +187,55 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
   delete canvas.dataset.colorScale;
   delete canvas.dataset.contourSegments;
   return byDim(canvas, view, t, o);
+}
+
+// ---- the side panel's small picture ----
+// Typed against `SideLandscapeView`, what the host posts the side panel: the compiler proves it
+// reads nothing else. It draws the first g (`landscape.smoothed[0]`), with no titles, legends or colour bar.
+
+/** 1-D: f and the first g. */
+function smallLine(canvas: HTMLCanvasElement, view: SideLandscapeView, t: Theme): number {
+  const L = view.landscape;
+  const p = palette(t);
+  const datasets: Series[] = [line('f', curveOver(L.x, asLine(L.f)), p.f, { borderWidth: 1 })];
+  const layer = L.smoothed[0];
+  if (layer)
+    datasets.push(line(`g (${formatNumber(layer.radius)})`, curveOver(L.x, asLine(layer.values)), p.series(0), { borderWidth: 2 }));
+  return drawChart(canvas, { datasets, xLabel: 'x', yLabel: '', legend: false }, t);
+}
+
+/** 2-D: the first g alone (f without noise), on the scale kind the panel's maps take, x* on it. */
+function smallPlane(canvas: HTMLCanvasElement, view: SideLandscapeView, t: Theme): number {
+  const L = view.landscape;
+  const choice = landscapeScale(L, 'auto');
+  const { legend: _colorBar, ...heat } = valueHeat(asGrid(L.smoothed[0]?.values ?? L.f), L.x, L.y!, 'g', 1, choice);
+  canvas.dataset.colorScale = heat.scale;
+  const { xRange, yRange } = gridFrame(L);
+  return drawPlot2D(canvas, { xRange, yRange, heat, marks: [xStarMark(view, t, 6)] }, t).cells;
+}
+
+/** d > 2: f and the first g along the first slice. */
+function smallSlices(canvas: HTMLCanvasElement, view: SideLandscapeView, t: Theme): number {
+  const L = view.landscape;
+  const p = palette(t);
+  const datasets = [line('f', curveOver(L.x, asGrid(L.f)[0]!), p.f, { borderWidth: 1 })];
+  const layer = L.smoothed[0];
+  if (layer)
+    datasets.push(line(`g (${formatNumber(layer.radius)})`, curveOver(L.x, asGrid(layer.values)[0]!), p.series(0), { borderWidth: 2 }));
+  return drawChart(canvas, { datasets, xLabel: 't (slice 1)', yLabel: '', legend: false }, t);
+}
+
+const smallByDim = byGeometry<undefined, SideLandscapeView>({
+  line: (c, v, t) => smallLine(c, v, t),
+  plane: (c, v, t) => smallPlane(c, v, t),
+  slices: (c, v, t) => smallSlices(c, v, t),
+});
+
+/** The side panel's small landscape (f and the first g; 2-D: the g map alone); data-points as `drawLandscape`. */
+export function drawSmallLandscape(canvas: HTMLCanvasElement, view: SideLandscapeView, t: Theme): number {
+  delete canvas.dataset.colorScale;
+  delete canvas.dataset.contourSegments;
+  return smallByDim(canvas, view, t, undefined);
 }
 
 /** Whether the d > 2 slices pass through the view's x* (their origin is x*). */

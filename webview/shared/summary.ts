@@ -1,8 +1,10 @@
 /**
  * Plain-words readings of a result: the one-paragraph summary, success counts and the
  * Theorem 1 comparison. Pure (no DOM); unit-tested in test/unit/webview-summary.test.ts.
+ * What the side panel calls takes a part of `SideViewResult` (what the host posts it); the panel
+ * passes its full `ViewResult`, which is one.
  */
-import type { LiveView, RunStatus, RunSummary, ViewResult } from '../../src/protocol/webview';
+import type { LiveView, RunStatus, RunSummary, SideViewResult, ViewResult } from '../../src/protocol/webview';
 import { formatDuration, formatFraction, formatNumber, formatPercent, formatPoint } from './format';
 
 import { notMinimiserText, statedXStarText } from '../../src/view/theorem1';
@@ -25,7 +27,7 @@ export function stageStarts(view: ViewResult): number[] {
 }
 
 /** "spikyBowl · 1-D · 100 trials · 1 stage (η 0.02, noise cube 0.3, 400 steps)" */
-export function runLabel(view: ViewResult): string {
+export function runLabel(view: Pick<SideViewResult, 'config' | 'source'>): string {
   const cfg = view.config;
   const name = view.source?.exportName ?? cfg.function;
   const stages = cfg.stages;
@@ -62,7 +64,7 @@ function methodName(m: { name: string; finalsAre?: string }): string {
  * Trials that ended within successRadius of a target (x*, or any of the minima that count), for
  * every method of the run (SGD beside GD by default).
  */
-export function successText(view: ViewResult): string {
+export function successText(view: Pick<SideViewResult, 'config' | 'diagnostics' | 'methods' | 'gd'>): string {
   const d = view.diagnostics;
   const n = view.config.trials;
   const targets = d.targets ?? [d.xStar];
@@ -120,7 +122,7 @@ export function targetsText(view: ViewResult): string {
 }
 
 /** The estimated one-point convexity constant in words. */
-export function convexityText(view: ViewResult): string {
+export function convexityText(view: Pick<SideViewResult, 'config' | 'diagnostics'>): string {
   const d = view.diagnostics;
   const map = d.convexity[0];
   if (!map) return 'No c(y) in this result (no stage was run).';
@@ -158,7 +160,7 @@ export function summaryText(view: ViewResult): string {
 }
 
 /** "Most trials diverged (…). Likely cause: … Try η ≈ …" when a method diverged in more than half of its trials. */
-export function divergenceSummary(view: ViewResult): string | undefined {
+export function divergenceSummary(view: Pick<SideViewResult, 'config' | 'diagnostics' | 'methods' | 'sgd' | 'gd'>): string | undefined {
   const counts = view.methods?.length
     ? view.methods.map((m) => ({ name: methodName(m), diverged: m.diverged }))
     : [{ name: 'SGD', diverged: view.sgd.diverged }, ...(view.gd ? [{ name: 'GD', diverged: view.gd.diverged }] : [])];
@@ -166,7 +168,7 @@ export function divergenceSummary(view: ViewResult): string | undefined {
 }
 
 /** Status line text. */
-export function statusText(status: RunStatus, view?: ViewResult): string {
+export function statusText(status: RunStatus, view?: Pick<SideViewResult, 'timing' | 'startedAt'>): string {
   switch (status.kind) {
     case 'idle':
       return view

@@ -2,7 +2,7 @@
  * The webview's handle on VS Code, typed by the shared protocol so a webview cannot post
  * anything outside it. `acquireVsCodeApi` may be called once per page; this module does it.
  */
-import type { FromWebview, ToWebview } from '../../src/protocol/webview';
+import type { FromWebview, ToSideWebview, ToWebview } from '../../src/protocol/webview';
 import { unpackNumbers } from '../../src/protocol/packNumbers';
 
 interface VsCodeApi<S> {
@@ -13,15 +13,16 @@ interface VsCodeApi<S> {
 
 declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
 
-export interface Host<S> {
+/** `M`: what the host posts this page: `ToWebview`, or the side panel's `ToSideWebview`. */
+export interface Host<S, M extends ToWebview | ToSideWebview = ToWebview> {
   post(message: FromWebview): void;
   getState(): S | undefined;
   setState(state: S): void;
   /** Installs the listener, then says `ready` so the host answers with the full state. */
-  listen(handler: (message: ToWebview) => void): void;
+  listen(handler: (message: M) => void): void;
 }
 
-export function connect<S>(): Host<S> {
+export function connect<S, M extends ToWebview | ToSideWebview = ToWebview>(): Host<S, M> {
   const api = acquireVsCodeApi<S>();
   return {
     post: (m) => api.postMessage(m),
@@ -29,7 +30,7 @@ export function connect<S>(): Host<S> {
     setState: (s) => void api.setState(s),
     listen(handler) {
       window.addEventListener('message', (e: MessageEvent) => {
-        const m = e.data as ToWebview | undefined;
+        const m = e.data as M | undefined;
         // The host packs long number arrays (src/protocol/packNumbers.ts); the handlers get them back as JSON would give them.
         if (m && (m.type === 'state' || m.type === 'status' || m.type === 'live')) handler(unpackNumbers(m));
       });

@@ -3,8 +3,8 @@
  * its landscape (the panel's landscape chart, compact; the running experiment's while one goes),
  * and the stored runs to reopen.
  */
-import { COMPARE_MAX, type LiveView, type ViewResult } from '../../src/protocol/webview';
-import { drawLandscape } from '../charts/landscape';
+import { COMPARE_MAX, type SideLandscapeView, type SideLiveView } from '../../src/protocol/webview';
+import { drawSmallLandscape } from '../charts/landscape';
 import { h, setChildren } from '../shared/dom';
 import { convexityText, divergenceSummary, recentRunText, runLabel, successText, theoremText } from '../shared/summary';
 import type { Theme } from '../shared/theme';
@@ -60,8 +60,8 @@ let drawnLandscape: unknown;
  * the shown run; with `force` false it is redrawn only when that landscape changed.
  * data-live says which; data-drawn / data-points as in the panel.
  */
-export function renderSmallChart(live: LiveView | undefined, theme: Theme, force = true): void {
-  const view: ViewResult | undefined = live?.view ?? store.state.current;
+export function renderSmallChart(live: SideLiveView | undefined, theme: Theme, force = true): void {
+  const view: SideLandscapeView | undefined = live?.view ?? store.state.current;
   if (!force && view?.landscape === drawnLandscape) return;
   drawnLandscape = view?.landscape;
   smallCanvas.dataset.live = String(!!live?.view);
@@ -70,7 +70,7 @@ export function renderSmallChart(live: LiveView | undefined, theme: Theme, force
     smallCanvas.dataset.drawn = 'false';
     return;
   }
-  smallCanvas.dataset.points = String(drawLandscape(smallCanvas, view, theme, { layer: 0, compact: true }));
+  smallCanvas.dataset.points = String(drawSmallLandscape(smallCanvas, view, theme));
   smallCanvas.dataset.drawn = 'true';
 }
 

@@ -30,7 +30,7 @@
  *                   sweep-error: what is wrong with them
  *   recent-sweeps   list; each entry a button with data-sweep-id (click → openSweep)
  */
-import type { HostState, LiveView, RunSettings, ToWebview } from '../../src/protocol/webview';
+import type { RunSettings, SideHostState, SideLiveView, ToSideWebview } from '../../src/protocol/webview';
 import { h, fillSelect } from '../shared/dom';
 import { receiveLive, receiveState } from '../shared/receive';
 import { statusText } from '../shared/summary';
@@ -52,7 +52,7 @@ type Select = HTMLElement & { value: string };
 
 let theme = readTheme();
 /** The running experiment's partial view (its landscape is drawn as soon as it exists). */
-let live: LiveView | undefined;
+let live: SideLiveView | undefined;
 
 // ---- layout ----
 
@@ -175,7 +175,7 @@ function renderStatus(): void {
 }
 
 let lastCurrentKey = '';
-function onState(next: HostState): void {
+function onState(next: SideHostState): void {
   store.state = next;
   renderControls();
   renderStatus();
@@ -207,7 +207,7 @@ renderSummary();
 renderSmallChart(live, theme);
 renderRuns();
 renderSweeps();
-host.listen((m: ToWebview) => {
+host.listen((m: ToSideWebview) => {
   if (m.type === 'state') {
     const next = receiveState(m, store.state);
     // The state carries the live view too; when a run ends it is gone and the small chart goes

@@ -2,7 +2,7 @@
  * The side panel's state: the host's HostState as last received, and the user's own edits
  * (persisted with setState so a hidden and shown view keeps them).
  */
-import type { HostState, RunSettings } from '../../src/protocol/webview';
+import type { RunSettings, SideHostState, ToSideWebview } from '../../src/protocol/webview';
 import { connect } from '../shared/vscode';
 import { DEFAULT_RUN_SETTINGS } from './settings';
 
@@ -17,11 +17,12 @@ export interface SidebarUi {
   comparePick?: string[];
 }
 
-export const host = connect<SidebarUi>();
+/** The host posts this page `ToSideWebview`: the state projected to what the side panel reads. */
+export const host = connect<SidebarUi, ToSideWebview>();
 export const ui: SidebarUi = host.getState() ?? {};
 
 /** The host's state as last received (`store.state`, replaced on every message). */
-export const store: { state: HostState } = { state: { status: { kind: 'idle' }, runs: [] } };
+export const store: { state: SideHostState } = { state: { status: { kind: 'idle' }, runs: [] } };
 
 export function saveUi(): void {
   host.setState(ui);
