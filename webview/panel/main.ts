@@ -203,11 +203,38 @@ function renderLive(live: LiveView & { view: ViewResult }): void {
   console.log(`[sgd-landscape] live draw ${liveRenders} (${live.trialsDone}/${live.trials} trials) in ${formatDuration(ms)}`);
 }
 
+/**
+ * The live view waiting for the next frame. Partial results can arrive faster than they draw (a
+ * draw of a large run under load takes longer than the host's update interval), so a draw per
+ * message would queue: each is drawn at the next frame instead, only the latest, and the
+ * complete result, when it comes, is not kept waiting behind older partial ones.
+ */
+let pendingLive: (LiveView & { view: ViewResult }) | undefined;
+let liveFrame = 0;
+
+function scheduleLive(live: LiveView & { view: ViewResult }): void {
+  pendingLive = live;
+  if (liveFrame) return;
+  liveFrame = requestAnimationFrame(() => {
+    liveFrame = 0;
+    const next = pendingLive;
+    pendingLive = undefined;
+    if (next) renderLive(next);
+  });
+}
+
+/** Drops a live view not drawn yet (the run's state came first). */
+function cancelLive(): void {
+  if (liveFrame) cancelAnimationFrame(liveFrame);
+  liveFrame = 0;
+  pendingLive = undefined;
+}
+
 function onLive(live: LiveView): void {
   // A landscape left out (keepLandscape) that this page does not have: wait for the next state.
   if (live.view && !live.view.landscape) return;
   state = { ...state, live };
-  if (live.view) renderLive(live as LiveView & { view: ViewResult });
+  if (live.view) scheduleLive(live as LiveView & { view: ViewResult });
   else if (!liveShown) summary.textContent = state.current ? summaryText(state.current) : '';
 }
 
@@ -226,6 +253,7 @@ function onStatus(status: RunStatus): void {
 function onState(next: HostState): void {
   const t0 = performance.now();
   const receivedAt = Date.now();
+  cancelLive();
   state = next;
   renderCompare(next.compare, theme, ui);
   const view = next.current;
