@@ -89,7 +89,13 @@ export class StateChannel implements vscode.Disposable {
    */
   private post(message: ToWebview): void {
     const project = this.options.project;
-    void this.webview.postMessage(packNumbers(project ? project(message) : message));
+    if (project) {
+      void this.webview.postMessage(packNumbers(project(message)));
+      return;
+    }
+    const packed = packNumbers(message);
+    if (packed.type === 'state') packed.postedAt = Date.now();
+    void this.webview.postMessage(packed);
   }
 
   private async onMessage(raw: unknown): Promise<void> {

@@ -258,6 +258,12 @@ export interface StateMessage {
   keepCurrent?: boolean;
   /** Likewise for `state.compare`: the comparison this webview has is still the one. */
   keepCompare?: boolean;
+  /**
+   * Host clock (ms since the epoch) when the host handed this message to `webview.postMessage`,
+   * after packing it: with the view's `finishedAt` and the page's own clock at its arrival, the
+   * panel tells the host's part of "run finished → received" from the delivery's.
+   */
+  postedAt?: number;
 }
 /** Progress of the running experiment. */
 export interface StatusMessage {

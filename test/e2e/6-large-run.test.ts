@@ -101,6 +101,9 @@ test('100 trials × 2000 steps, run again on the warm pool: run started → fini
     finishedToDrawn: Number(await root.getAttribute('data-finished-to-drawn-ms')),
     finishedToReceived: Number(await root.getAttribute('data-finished-to-received-ms')),
     render: Number(await root.getAttribute('data-render-ms')),
+    finishedToPosted: Number(await root.getAttribute('data-finished-to-posted-ms')),
+    postedToArrived: Number(await root.getAttribute('data-posted-to-arrived-ms')),
+    arrivedToReceived: Number(await root.getAttribute('data-arrived-to-received-ms')),
     liveRenders: Number((await root.getAttribute('data-live-renders')) ?? 0),
     liveMs: Number((await root.getAttribute('data-live-ms')) ?? 0),
     run: (await root.getAttribute('data-run')) ?? '',
@@ -126,7 +129,8 @@ test('100 trials × 2000 steps, run again on the warm pool: run started → fini
   const line =
     `100 trials × 2000 steps (2-D Rastrigin, central differences, GD on): run again on the warm pool: ` +
     `run started → finished ${Math.round(again.timing.totalMs)} ms, → charts drawn ${second.startedToDrawn} ms ` +
-    `(finished → received by the panel ${second.finishedToReceived} ms, drawing ${second.render} ms; ` +
+    `(finished → received by the panel ${second.finishedToReceived} ms: the host ${second.finishedToPosted} ms, ` +
+    `delivery ${second.postedToArrived} ms, unpacking ${second.arrivedToReceived} ms; drawing ${second.render} ms; ` +
     `live draws while it ran: ${second.liveRenders}, the last ${second.liveMs} ms; ` +
     `the first run: ${Math.round(once.timing.totalMs)} ms and ${first.startedToDrawn} ms; load ${loadavg()[0].toFixed(1)})`;
   console.log(line);

@@ -11,7 +11,11 @@
  *                   (run finished) to all charts drawn, for a run that just finished;
  *                   data-started-to-drawn-ms = the same from the run's start (prepared, its
  *                   tasks queued on the pool) to all charts drawn; data-finished-to-received-ms =
- *                   from "run finished" to this page receiving the result (the rest is drawing);
+ *                   from "run finished" to this page receiving the result (the rest is drawing),
+ *                   in three parts: data-finished-to-posted-ms (the host: the view built, packed
+ *                   and handed to postMessage), data-posted-to-arrived-ms (VS Code's delivery to
+ *                   this page's message event), data-arrived-to-received-ms (unpacking);
+ *                   data-live-renders, data-live-ms = live draws of the run shown and the last one's ms;
  *                   data-run = id of the run on screen; data-theme = theme kind
  *   status          status line                      progress   progress bar (data-value 0..1)
  *   error           error banner (hidden unless the last run failed; results stay visible)
@@ -57,7 +61,7 @@ import { liveText, summaryText } from '../shared/summary';
 import { noiseCardText } from '../../src/view/gradientNoise';
 import { planeText } from '../../src/view/plane';
 import { onThemeChange, readTheme } from '../shared/theme';
-import { connect } from '../shared/vscode';
+import { connect, messageArrivedAt } from '../shared/vscode';
 import { bindCompare, renderCompare } from './compare';
 import { bindControls, stopPlaying, syncControls } from './controls';
 import {
@@ -250,9 +254,10 @@ function onStatus(status: RunStatus): void {
   renderStatus(status, state.current);
 }
 
-function onState(next: HostState): void {
+function onState(next: HostState, postedAt?: number): void {
   const t0 = performance.now();
   const receivedAt = Date.now();
+  const arrivedAt = messageArrivedAt();
   cancelLive();
   state = next;
   renderCompare(next.compare, theme, ui);
@@ -289,9 +294,20 @@ function onState(next: HostState): void {
   if (view.finishedAt !== undefined) {
     root.dataset.finishedToDrawnMs = String(Math.max(0, Date.now() - view.finishedAt));
     root.dataset.finishedToReceivedMs = String(Math.max(0, receivedAt - view.finishedAt));
+    // Its parts: the host's (finished → posted), the delivery's (posted → the message event), unpacking's.
+    if (postedAt !== undefined) {
+      root.dataset.finishedToPostedMs = String(Math.max(0, postedAt - view.finishedAt));
+      root.dataset.postedToArrivedMs = String(Math.max(0, arrivedAt - postedAt));
+      root.dataset.arrivedToReceivedMs = String(Math.max(0, receivedAt - arrivedAt));
+    }
   } else {
     delete root.dataset.finishedToDrawnMs;
     delete root.dataset.finishedToReceivedMs;
+  }
+  if (view.finishedAt === undefined || postedAt === undefined) {
+    delete root.dataset.finishedToPostedMs;
+    delete root.dataset.postedToArrivedMs;
+    delete root.dataset.arrivedToReceivedMs;
   }
   if (view.runStartedAt !== undefined) root.dataset.startedToDrawnMs = String(Math.max(0, Date.now() - view.runStartedAt));
   else delete root.dataset.startedToDrawnMs;
@@ -388,7 +404,7 @@ window.addEventListener('resize', () => {
 
 root.dataset.theme = theme.kind;
 host.listen((m: ToWebview) => {
-  if (m.type === 'state') onState(receiveState(m, state));
+  if (m.type === 'state') onState(receiveState(m, state), m.postedAt);
   else if (m.type === 'live') onLive(receiveLive(m, state.live));
   else onStatus(m.status);
 });

@@ -22,6 +22,13 @@ export interface Host<S, M extends ToWebview | ToSideWebview = ToWebview> {
   listen(handler: (message: M) => void): void;
 }
 
+let arrivedAt = 0;
+
+/** This page's clock (ms since the epoch) when the message being handled arrived, before it was unpacked. */
+export function messageArrivedAt(): number {
+  return arrivedAt;
+}
+
 export function connect<S, M extends ToWebview | ToSideWebview = ToWebview>(): Host<S, M> {
   const api = acquireVsCodeApi<S>();
   return {
@@ -30,6 +37,7 @@ export function connect<S, M extends ToWebview | ToSideWebview = ToWebview>(): H
     setState: (s) => void api.setState(s),
     listen(handler) {
       window.addEventListener('message', (e: MessageEvent) => {
+        arrivedAt = Date.now();
         const m = e.data as M | undefined;
         // The host packs long number arrays (src/protocol/packNumbers.ts); the handlers get them back as JSON would give them.
         if (m && (m.type === 'state' || m.type === 'status' || m.type === 'live')) handler(unpackNumbers(m));
