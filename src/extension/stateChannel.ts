@@ -1,14 +1,16 @@
 /**
  * What both webviews (the landscape panel and the side panel) do with the host's state: hydrate
  * the whole state on `ready` and when shown again after a change, post only while visible, never
- * re-send the same run (or, for live updates, the same landscape), and validate every incoming
- * message with `parseFromWebview` before the host acts on it.
+ * re-send the same run (or, for live updates, the same landscape), keep one live update in flight
+ * at a time (`LiveGate`: the newest waits, so the run's result never queues behind stale ones), and
+ * validate every incoming message with `parseFromWebview` before the host acts on it.
  */
 import * as vscode from 'vscode';
 import type { CompareState, LiveView, ToSideWebview, ToWebview, ViewResult } from '../protocol/webview';
 import { explainRejection, parseFromWebview } from '../protocol/validateWebview';
 import { liveMessage, stateMessage } from './viewModel';
 import { packNumbers } from '../protocol/packNumbers';
+import { LiveGate } from './liveGate';
 import type { HostStateSource } from './hostState';
 
 export interface StateChannelOptions {
@@ -33,6 +35,12 @@ export class StateChannel implements vscode.Disposable {
   /** The live view last posted to this page (its landscape is not re-sent). */
   private postedLive: LiveView | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** One live update in flight at a time, the newest kept meanwhile (liveGate.ts). */
+  private readonly liveGate = new LiveGate<LiveView>((live) => {
+    const message = liveMessage(live, this.postedLive);
+    this.postedLive = live;
+    return this.post(message);
+  });
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -51,7 +59,7 @@ export class StateChannel implements vscode.Disposable {
         else this.stale = true;
       }),
       source.onDidChangeStatus((status) => {
-        if (this.isVisible()) this.post({ type: 'status', status });
+        if (this.isVisible()) void this.post({ type: 'status', status });
       }),
     );
     if (options.live) {
@@ -62,8 +70,7 @@ export class StateChannel implements vscode.Disposable {
             this.stale = true;
             return;
           }
-          this.post(liveMessage(live, this.postedLive));
-          this.postedLive = live;
+          this.liveGate.offer(live);
         }),
       );
     }
@@ -72,12 +79,14 @@ export class StateChannel implements vscode.Disposable {
   /** Sends the state (the answer to `ready`, and after any change); `fresh`: the page has nothing yet. */
   hydrate(fresh = false): void {
     this.stale = false;
+    // The state carries the newest live view: an update kept for later would be older.
+    this.liveGate.drop();
     if (fresh) {
       this.postedCurrent = undefined;
       this.postedCompare = undefined;
     }
     const state = this.source.state;
-    this.post(stateMessage(state, this.postedCurrent, this.postedCompare));
+    void this.post(stateMessage(state, this.postedCurrent, this.postedCompare));
     this.postedCurrent = state.current;
     this.postedCompare = state.compare;
     this.postedLive = state.live;
@@ -87,15 +96,12 @@ export class StateChannel implements vscode.Disposable {
    * Long number arrays go as one Float64Array beside the JSON (packNumbers.ts); the page unpacks
    * them. What is (not) re-sent is decided on the full message, then projected for this page.
    */
-  private post(message: ToWebview): void {
+  private post(message: ToWebview): Thenable<boolean> {
     const project = this.options.project;
-    if (project) {
-      void this.webview.postMessage(packNumbers(project(message)));
-      return;
-    }
+    if (project) return this.webview.postMessage(packNumbers(project(message)));
     const packed = packNumbers(message);
     if (packed.type === 'state') packed.postedAt = Date.now();
-    void this.webview.postMessage(packed);
+    return this.webview.postMessage(packed);
   }
 
   private async onMessage(raw: unknown): Promise<void> {
