@@ -1,16 +1,17 @@
 /**
  * What both webviews (the landscape panel and the side panel) do with the host's state: hydrate
  * the whole state on `ready` and when shown again after a change, post only while visible, never
- * re-send the same run (or, for live updates, the same landscape), keep one live update in flight
- * at a time (`LiveGate`: the newest waits, so the run's result never queues behind stale ones), and
+ * re-send the same run (or, for live updates, the same landscape), keep one status and one live
+ * update in flight at a time (`UpdateGate`: the newest waits, so the run's result never queues
+ * behind stale ones), and
  * validate every incoming message with `parseFromWebview` before the host acts on it.
  */
 import * as vscode from 'vscode';
-import type { CompareState, LiveView, ToSideWebview, ToWebview, ViewResult } from '../protocol/webview';
+import type { CompareState, LiveView, RunStatus, ToSideWebview, ToWebview, ViewResult } from '../protocol/webview';
 import { explainRejection, parseFromWebview } from '../protocol/validateWebview';
 import { liveMessage, stateMessage } from './viewModel';
 import { packNumbers } from '../protocol/packNumbers';
-import { LiveGate } from './liveGate';
+import { UpdateGate } from './updateGate';
 import type { HostStateSource } from './hostState';
 
 export interface StateChannelOptions {
@@ -35,8 +36,9 @@ export class StateChannel implements vscode.Disposable {
   /** The live view last posted to this page (its landscape is not re-sent). */
   private postedLive: LiveView | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  /** One live update in flight at a time, the newest kept meanwhile (liveGate.ts). */
-  private readonly liveGate = new LiveGate<LiveView>((live) => {
+  /** One status and one live update in flight at a time, the newest of each kept meanwhile (updateGate.ts). */
+  private readonly statusGate = new UpdateGate<RunStatus>((status) => this.post({ type: 'status', status }));
+  private readonly liveGate = new UpdateGate<LiveView>((live) => {
     const message = liveMessage(live, this.postedLive);
     this.postedLive = live;
     return this.post(message);
@@ -59,7 +61,7 @@ export class StateChannel implements vscode.Disposable {
         else this.stale = true;
       }),
       source.onDidChangeStatus((status) => {
-        if (this.isVisible()) void this.post({ type: 'status', status });
+        if (this.isVisible()) this.statusGate.offer(status);
       }),
     );
     if (options.live) {
@@ -79,7 +81,8 @@ export class StateChannel implements vscode.Disposable {
   /** Sends the state (the answer to `ready`, and after any change); `fresh`: the page has nothing yet. */
   hydrate(fresh = false): void {
     this.stale = false;
-    // The state carries the newest live view: an update kept for later would be older.
+    // The state carries the newest status and live view: updates kept for later would be older.
+    this.statusGate.drop();
     this.liveGate.drop();
     if (fresh) {
       this.postedCurrent = undefined;

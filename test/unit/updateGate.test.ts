@@ -1,17 +1,17 @@
 /**
- * LiveGate (src/extension/liveGate.ts): one live update in flight to a webview, only the newest
+ * UpdateGate (src/extension/updateGate.ts): one update of a kind (a status, a live view) in flight to a webview, only the newest
  * kept meanwhile, none kept once the state (which carries the newest) is posted.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LiveGate } from '../../src/extension/liveGate';
+import { UpdateGate } from '../../src/extension/updateGate';
 
 /** A fake `postMessage`: records what is sent; each send settles when the test says. */
 function channel() {
   const sent: number[] = [];
   const settle: Array<(ok: boolean) => void> = [];
   const fail: Array<(e: Error) => void> = [];
-  const gate = new LiveGate<number>(
+  const gate = new UpdateGate<number>(
     (n) =>
       new Promise<boolean>((resolve, reject) => {
         sent.push(n);
@@ -23,7 +23,7 @@ function channel() {
   return { gate, sent, settle, fail, tick };
 }
 
-test('LiveGate: an update offered while none is in flight goes at once; later ones wait, and only the newest goes', async () => {
+test('UpdateGate: an update offered while none is in flight goes at once; later ones wait, and only the newest goes', async () => {
   const { gate, sent, settle, tick } = channel();
   gate.offer(1);
   assert.deepEqual(sent, [1]);
@@ -41,7 +41,7 @@ test('LiveGate: an update offered while none is in flight goes at once; later on
   assert.deepEqual(sent, [1, 4, 5], 'idle again: at once');
 });
 
-test('LiveGate: drop forgets the kept update (the state posted carries a newer one)', async () => {
+test('UpdateGate: drop forgets the kept update (the state posted carries a newer one)', async () => {
   const { gate, sent, settle, tick } = channel();
   gate.offer(1);
   gate.offer(2);
@@ -53,7 +53,7 @@ test('LiveGate: drop forgets the kept update (the state posted carries a newer o
   assert.deepEqual(sent, [1, 3]);
 });
 
-test('LiveGate: a send that fails (the webview went away) frees the gate too', async () => {
+test('UpdateGate: a send that fails (the webview went away) frees the gate too', async () => {
   const { gate, sent, fail, tick } = channel();
   gate.offer(1);
   gate.offer(2);

@@ -1,13 +1,15 @@
 /**
- * At most one live update in flight to a webview. Partial results come every ~250 ms, and VS Code
- * delivers a webview's messages one after the other; when one takes longer than that to deliver
- * (a large run's partial view, a busy window), the updates queued, and the run's result, posted
- * after them, waited behind all of them (measured in e2e 6: each acknowledged ~250 ms after the
- * one before, the result ~850 ms after it was posted). So an update offered while another is in
+ * At most one update of a kind in flight to a webview. While a run goes the host posts progress
+ * (`status`, every ~100 ms) and partial results (`live`, every ~250 ms), and VS Code delivers a
+ * webview's messages one after the other; with the run's workers on every core the window
+ * acknowledges them slowly, so they queued, and the run's result, posted after them, waited behind
+ * all of them (measured in e2e 6 on 2 cores: 5 to 8 messages in flight, each acknowledged 0.5–0.9 s
+ * after it was posted, the result ~850 ms). So an update offered while another of its kind is in
  * flight is kept — only the newest — and sent when that one is delivered; the state, which carries
- * the newest live view itself, drops the kept one. Pure (no `vscode`): the channel gives it `send`.
+ * the newest status and live view itself, drops the kept ones. Pure (no `vscode`): the channel
+ * gives it `send`.
  */
-export class LiveGate<T> {
+export class UpdateGate<T> {
   private inFlight = false;
   private kept: T | undefined;
 
