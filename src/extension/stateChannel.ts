@@ -3,8 +3,8 @@
  * the whole state on `ready` and when shown again after a change, post only while visible, never
  * re-send the same run (or, for live updates, the same landscape), keep one status and one live
  * update in flight at a time (`UpdateGate`: the newest waits, so the run's result never queues
- * behind stale ones), and
- * validate every incoming message with `parseFromWebview` before the host acts on it.
+ * behind stale ones), and validate every incoming message with `parseFromWebview` before the
+ * host acts on it.
  */
 import * as vscode from 'vscode';
 import type { CompareState, LiveView, RunStatus, ToSideWebview, ToWebview, ViewResult } from '../protocol/webview';

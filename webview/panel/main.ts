@@ -291,28 +291,24 @@ function onState(next: HostState, postedAt?: number): void {
   const ms = performance.now() - t0;
   root.dataset.renderMs = ms.toFixed(1);
   // A run that just finished in this window: host clock at "finished" → now (same machine).
-  if (view.finishedAt !== undefined) {
-    root.dataset.finishedToDrawnMs = String(Math.max(0, Date.now() - view.finishedAt));
-    root.dataset.finishedToReceivedMs = String(Math.max(0, receivedAt - view.finishedAt));
-    // Its parts: the host's (finished → posted), the delivery's (posted → the message event), unpacking's.
-    if (postedAt !== undefined) {
-      root.dataset.finishedToPostedMs = String(Math.max(0, postedAt - view.finishedAt));
-      root.dataset.postedToArrivedMs = String(Math.max(0, arrivedAt - postedAt));
-      root.dataset.arrivedToReceivedMs = String(Math.max(0, receivedAt - arrivedAt));
-    }
-  } else {
-    delete root.dataset.finishedToDrawnMs;
-    delete root.dataset.finishedToReceivedMs;
-  }
-  if (view.finishedAt === undefined || postedAt === undefined) {
-    delete root.dataset.finishedToPostedMs;
-    delete root.dataset.postedToArrivedMs;
-    delete root.dataset.arrivedToReceivedMs;
-  }
-  if (view.runStartedAt !== undefined) root.dataset.startedToDrawnMs = String(Math.max(0, Date.now() - view.runStartedAt));
-  else delete root.dataset.startedToDrawnMs;
+  const now = Date.now();
+  const { finishedAt, runStartedAt } = view;
+  const posted = finishedAt === undefined ? undefined : postedAt;
+  timing('finishedToDrawnMs', finishedAt, now);
+  timing('finishedToReceivedMs', finishedAt, receivedAt);
+  // Its parts: the host's (finished → posted), the delivery's (posted → the message event), unpacking's.
+  timing('finishedToPostedMs', finishedAt, posted);
+  timing('postedToArrivedMs', posted, arrivedAt);
+  timing('arrivedToReceivedMs', posted === undefined ? undefined : arrivedAt, receivedAt);
+  timing('startedToDrawnMs', runStartedAt, now);
   root.dataset.run = key;
   console.log(`[sgd-landscape] drew ${ALL_SLOTS.length} charts in ${formatDuration(ms)}`);
+}
+
+/** data-<name> on the root: ms from `from` to `to` (clocks of the same machine), or none when either is unknown. */
+function timing(name: string, from: number | undefined, to: number | undefined): void {
+  if (from === undefined || to === undefined) delete root.dataset[name];
+  else root.dataset[name] = String(Math.max(0, to - from));
 }
 
 /** Redraws the charts that pass `filter` (all of them by default); while a run goes, only the live ones. */
