@@ -50,7 +50,7 @@ function resetHeight(canvas: HTMLCanvasElement): void {
 }
 
 /** 1-D: f and every g, x* on f. */
-function landscapeLine(canvas: HTMLCanvasElement, view: ViewResult, t: Theme, _o: LandscapeOptions): number {
+function landscapeLine(canvas: HTMLCanvasElement, view: ViewResult, t: Theme): number {
   const L = view.landscape;
   const p = palette(t);
   const f = asLine(L.f);

@@ -1,6 +1,6 @@
 /**
  * The side panel's "Last run" and "Recent runs": the shown run in words with a small picture of
- * its landscape (the panel's landscape chart, compact; the running experiment's while one goes),
+ * its landscape (`drawSmallLandscape`; the running experiment's while one goes),
  * and the stored runs to reopen.
  */
 import { COMPARE_MAX, type SideLandscapeView, type SideLiveView } from '../../src/protocol/webview';
