@@ -25,8 +25,16 @@ import { Figure5Terms } from './trajectory';
 import { emptyMethodResult } from './trialMerge';
 import { NOISE_CODE, perturb } from './noise';
 import { CYCLE_MAX, CYCLE_WATCH_EVERY, ExactCycle } from './exactCycle';
-import { advanceOptimizer, newOptimizerState, resetOptimizerState, type OptimizerStepState } from './optimizers';
-import { advanceMinibatch, drawBatch, minibatchGradient, newSampler, resetSampler, type MinibatchStage } from './minibatch';
+import { advanceOptimizer, newOptimizerState, resetOptimizerState, type OptimizerState, type OptimizerStepState } from './optimizers';
+import {
+  advanceMinibatch,
+  drawBatch,
+  minibatchGradient,
+  newSampler,
+  resetSampler,
+  type BatchSampler,
+  type MinibatchStage,
+} from './minibatch';
 import type { Gradient, Loss, Method, MethodResult, MethodSpec, RunConfig, Stage } from './types';
 
 export interface TrialHooks {
@@ -434,343 +442,449 @@ export function runTrials(
   to: number,
   hooks: TrialHooks = {},
 ): MethodResult {
-  const spec = method === 'sgd' ? SGD_METHOD : method === 'gd' ? GD_METHOD : method;
-  // The paper's update (SGD, GD) runs on the specialised kernels below; the others on optimizers.ts's.
-  const plain = spec.optimizer.kind === 'sgd';
-  const d = config.dim;
-  const T = totalSteps(config);
-  const nTrials = to - from;
-  const total = nTrials * T;
-  const starts0 = trialStarts(config, -1);
-  const stageStarts = config.stages.map((s, k) => (s.init ? trialStarts(config, k) : undefined));
-  const pathSteps = hooks.lean ? [] : evenSteps(T, config.trajectoryPoints);
-  const snapSteps = hooks.lean ? [] : snapshotSteps(config);
-  // Figure 5 (and Theorem 3) look at the run's `sgd` method alone: only it keeps checkpoints.
-  const figure5 = !hooks.lean && (method === 'sgd' || spec.name === config.methods[methodRoles(config).sgd]?.name);
-  const checkpointSteps = figure5 ? evenSteps(T - 1, config.checkpoints) : [];
-  const C = checkpointSteps.length;
+  return new TrialChunk(loss, grad, config, method, from, to, hooks).run();
+}
 
-  // Runaway bound: this many domain diameters away from the domain centre.
-  const centre = new Float64Array(d);
-  let diam2 = 0;
-  for (let i = 0; i < d; i++) {
-    centre[i] = (config.domain.low[i] + config.domain.high[i]) / 2;
-    diam2 += (config.domain.high[i] - config.domain.low[i]) ** 2;
+/** Polls for cancel and progress every this many steps of a stage. */
+const CHECK_EVERY = 256;
+
+/**
+ * One call of `runTrials`: what its trials share, and where the current trial is. The loop is cut
+ * in three (`run` over trials, `trial` over its stages, `stageSteps` between events) so that V8
+ * optimizes each part on its own, in a few ms: as one function, its optimized compile (on-stack
+ * replacement, twice in a fresh worker) took 60-140 ms of a background thread, which on 2 cores
+ * with 2 workers busy is taken from the other worker's steps. The arithmetic is the kernels'.
+ */
+class TrialChunk {
+  private readonly spec: MethodSpec;
+  private readonly d: number;
+  private readonly T: number;
+  private readonly total: number;
+  private readonly starts0: Float64Array[];
+  private readonly stageStarts: Array<Float64Array[] | undefined>;
+  private readonly pathSteps: number[];
+  private readonly snapSteps: number[];
+  /** Figure 5 (and Theorem 3) look at the run's `sgd` method alone: only it keeps checkpoints. */
+  private readonly figure5: boolean;
+  private readonly checkpointSteps: number[];
+  private readonly C: number;
+  /** Runaway bound: this many domain diameters away from the domain centre. */
+  private readonly centre: Float64Array;
+  private readonly runaway2: number;
+  private readonly result: MethodResult;
+  private readonly x: Float64Array;
+  private readonly terms: Figure5Terms | undefined;
+  /** The trial's checkpoints x_t (checkpoint c at [c·d, (c + 1)·d)) and stochastic-gradient norms. */
+  private readonly cpX: Float64Array;
+  private readonly cpNorm: Float64Array;
+  private readonly y: Float64Array;
+  private readonly g: Float64Array;
+  private readonly w: Float64Array;
+  private readonly optimizer: OptimizerState | undefined;
+  private readonly sampler: BatchSampler | undefined;
+  private readonly exampleScratch: Float64Array;
+  private readonly prev: Float64Array;
+  /** The sampled trial's path points, written by the kernels (StepState.rec) and the loop's events. */
+  private readonly pathBuf: Float64Array;
+  private readonly gh: Float64Array;
+  /** The optimizers' gradient: the same step rule, its |f| carried from call to call in optMag. */
+  private readonly optMag = { f: 0 };
+  /** Noise-free stages stop at an exact cycle of their state (exactCycle.ts). */
+  private readonly cycle: ExactCycle;
+  private readonly gradient: (at: Float64Array, out: Float64Array) => boolean;
+  private readonly kernel: 0 | 1 | 2;
+  /**
+   * The difference step starts from |f(x₀)| (see differenceStep); not needed with a user
+   * gradient or a fixed step.
+   */
+  private readonly needsMagnitude: boolean;
+  private lastReport = Date.now();
+  /** The point the loss is evaluated at when it throws (x itself, mid central difference). */
+  private current: Float64Array;
+  // The current trial: its global step index across stages, and its next snapshot and checkpoint.
+  private step = 0;
+  private diverged = false;
+  private nextSnap = 0;
+  private nextCp = 0;
+  private sampled = false;
+
+  constructor(
+    private readonly loss: Loss,
+    private readonly grad: Gradient | undefined,
+    private readonly config: RunConfig,
+    method: MethodSpec | Method,
+    private readonly from: number,
+    private readonly to: number,
+    private readonly hooks: TrialHooks,
+  ) {
+    const spec = method === 'sgd' ? SGD_METHOD : method === 'gd' ? GD_METHOD : method;
+    this.spec = spec;
+    // The paper's update (SGD, GD) runs on the specialised kernels; the others on optimizers.ts's.
+    const plain = spec.optimizer.kind === 'sgd';
+    const d = config.dim;
+    this.d = d;
+    this.T = totalSteps(config);
+    const nTrials = to - from;
+    this.total = nTrials * this.T;
+    this.starts0 = trialStarts(config, -1);
+    this.stageStarts = config.stages.map((s, k) => (s.init ? trialStarts(config, k) : undefined));
+    this.pathSteps = hooks.lean ? [] : evenSteps(this.T, config.trajectoryPoints);
+    this.snapSteps = hooks.lean ? [] : snapshotSteps(config);
+    this.figure5 = !hooks.lean && (method === 'sgd' || spec.name === config.methods[methodRoles(config).sgd]?.name);
+    this.checkpointSteps = this.figure5 ? evenSteps(this.T - 1, config.checkpoints) : [];
+    const C = this.checkpointSteps.length;
+    this.C = C;
+
+    this.centre = new Float64Array(d);
+    let diam2 = 0;
+    for (let i = 0; i < d; i++) {
+      this.centre[i] = (config.domain.low[i] + config.domain.high[i]) / 2;
+      diam2 += (config.domain.high[i] - config.domain.low[i]) ** 2;
+    }
+    this.runaway2 = config.divergenceFactor ** 2 * diam2;
+
+    this.result = emptyMethodResult(
+      { finalsAre: plain ? 'y_T' : 'x_T', pathSteps: this.pathSteps, snapshotSteps: this.snapSteps, checkpointSteps: this.checkpointSteps },
+      config.stages.length,
+    );
+    // Each trial's Figure 5 terms are summed here as it ends; its checkpoints kept in typed arrays
+    // for Theorem 3 (which needs x*, known only after the landscape), never in RESULT.json.
+    if (this.figure5) {
+      this.result.checkpointX = new Float64Array(nTrials * C * d).fill(NaN);
+      this.result.checkpointGrad2 = new Float64Array(nTrials * C).fill(NaN);
+    }
+
+    const x = hooks.probe && hooks.probe.length >= d ? hooks.probe.subarray(0, d) : new Float64Array(d);
+    this.x = x;
+    this.current = x;
+    // The probe points go through x (the watchdog's view of the iterate) once the trial is over.
+    this.terms = this.figure5
+      ? new Figure5Terms(loss, grad, config, C, { at: x, heartbeat: hooks.heartbeat, heartbeatIndex: hooks.heartbeatIndex })
+      : undefined;
+    this.cpX = new Float64Array(C * d);
+    this.cpNorm = new Float64Array(C);
+    this.y = new Float64Array(d);
+    this.g = new Float64Array(d);
+    this.w = new Float64Array(d);
+    this.optimizer = plain ? undefined : newOptimizerState(d);
+    // Minibatch stages draw their batches from the trial's stream (minibatch.ts).
+    const fs = loss.finiteSum;
+    if (config.stages.some((st) => methodStage(st, spec).noise === 'minibatch') && !fs) {
+      throw new RangeError(`noise "minibatch" needs a finite-sum loss: ${config.function} with ${config.function}Options.data`);
+    }
+    this.sampler = fs ? newSampler(fs.n) : undefined;
+    this.exampleScratch = new Float64Array(d);
+    this.prev = new Float64Array(d);
+    this.pathBuf = new Float64Array(this.pathSteps.length * d);
+    this.gh = new Float64Array(d);
+    this.cycle = new ExactCycle(d);
+    const optMag = this.optMag;
+    this.gradient = (at: Float64Array, out: Float64Array) => gradientAt(loss, grad, at, out, config, optMag.f, optMag);
+    this.kernel = kernelFor(loss, grad, d);
+    this.needsMagnitude = !grad && !(config.fdStep > 0);
   }
-  const runaway2 = config.divergenceFactor ** 2 * diam2;
 
-  const result = emptyMethodResult(
-    { finalsAre: plain ? 'y_T' : 'x_T', pathSteps, snapshotSteps: snapSteps, checkpointSteps },
-    config.stages.length,
-  );
-  // Each trial's Figure 5 terms are summed here as it ends; its checkpoints kept in typed arrays
-  // for Theorem 3 (which needs x*, known only after the landscape), never in RESULT.json.
-  if (figure5) {
-    result.checkpointX = new Float64Array(nTrials * C * d).fill(NaN);
-    result.checkpointGrad2 = new Float64Array(nTrials * C).fill(NaN);
+  run(): MethodResult {
+    try {
+      for (let trial = this.from; trial < this.to; trial++) this.trial(trial);
+    } catch (e) {
+      // A LossError already carries its input (a caller's wrapped loss may throw one).
+      if (e instanceof CancelledError || e instanceof LossError) throw e;
+      throw new LossError(e, Array.from(this.current));
+    }
+    if (this.terms) this.result.figure5 = this.terms.sums();
+    this.hooks.onProgress?.(this.total, this.total);
+    return this.result;
   }
 
-  const x = hooks.probe && hooks.probe.length >= d ? hooks.probe.subarray(0, d) : new Float64Array(d);
-  // The probe points go through x (the watchdog's view of the iterate) once the trial is over.
-  const terms = figure5
-    ? new Figure5Terms(loss, grad, config, C, { at: x, heartbeat: hooks.heartbeat, heartbeatIndex: hooks.heartbeatIndex })
-    : undefined;
-  // The trial's checkpoints x_t (checkpoint c at [c·d, (c + 1)·d)) and stochastic-gradient norms.
-  const cpX = new Float64Array(C * d);
-  const cpNorm = new Float64Array(C);
-  const y = new Float64Array(d);
-  const g = new Float64Array(d);
-  const w = new Float64Array(d);
-  const optimizer = plain ? undefined : newOptimizerState(d);
-  // Minibatch stages draw their batches from the trial's stream (minibatch.ts).
-  const fs = loss.finiteSum;
-  if (config.stages.some((st) => methodStage(st, spec).noise === 'minibatch') && !fs) {
-    throw new RangeError(`noise "minibatch" needs a finite-sum loss: ${config.function} with ${config.function}Options.data`);
+  private startMagnitude(): number {
+    this.g.fill(0);
+    return this.needsMagnitude ? Math.abs(this.loss(this.x)) : 0;
   }
-  const sampler = fs ? newSampler(fs.n) : undefined;
-  const exampleScratch = new Float64Array(d);
-  const prev = new Float64Array(d);
-  // The sampled trial's path points, written by the kernels (StepState.rec) and the loop's events.
-  const pathBuf = new Float64Array(pathSteps.length * d);
-  const gh = new Float64Array(d);
-  // The optimizers' gradient: the same step rule, its |f| carried from call to call in optMag.
-  const optMag = { f: 0 };
-  // Noise-free stages stop at an exact cycle of their state (exactCycle.ts).
-  const cycle = new ExactCycle(d);
-  const gradient = (at: Float64Array, out: Float64Array) => gradientAt(loss, grad, at, out, config, optMag.f, optMag);
-  const heartbeat = hooks.heartbeat;
-  const kernel = kernelFor(loss, grad, d);
-  const hbIndex = hooks.heartbeatIndex ?? 0;
-  let lastReport = Date.now();
-  const CHECK_EVERY = 256;
 
-  // The point the loss is evaluated at when it throws (x itself, mid central difference).
-  let current: Float64Array = x;
-  // The difference step starts from |f(x₀)| (see differenceStep); not needed with a user
-  // gradient or a fixed step.
-  const needsMagnitude = !grad && !(config.fdStep > 0);
-  const startMagnitude = (): number => {
-    g.fill(0);
-    return needsMagnitude ? Math.abs(loss(x)) : 0;
-  };
-  try {
-    for (let trial = from; trial < to; trial++) {
-      current = x;
-      const rng = stream(config.seed, `noise/${trial}`);
-      const normal = new Normal(rng);
-      if (sampler) resetSampler(sampler);
-      x.set(starts0[trial]);
-      if (optimizer) resetOptimizerState(optimizer);
-      result.starts.push(numbers(x, 0, d));
-      let fMag = startMagnitude();
-      optMag.f = fMag;
-      const sampled = !hooks.lean && trial < config.sampleTrajectories;
-      let nextPath = 0;
-      let nextSnap = 0;
-      let nextCp = 0;
-      let diverged = false;
-      let step = 0; // global step index across stages
-      // y always holds the last finite analysis point: every step that would make it
-      // non-finite stops before writing it.
-      y.set(x);
+  private trial(trial: number): void {
+    const { x, y, g, w, d, config, hooks, result, spec, optimizer, sampler, pathBuf, pathSteps, snapSteps, cpX, cpNorm, C } = this;
+    const fs = this.loss.finiteSum;
+    this.current = x;
+    const rng = stream(config.seed, `noise/${trial}`);
+    const normal = new Normal(rng);
+    if (sampler) resetSampler(sampler);
+    x.set(this.starts0[trial]);
+    if (optimizer) resetOptimizerState(optimizer);
+    result.starts.push(numbers(x, 0, d));
+    let fMag = this.startMagnitude();
+    this.optMag.f = fMag;
+    const sampled = !hooks.lean && trial < config.sampleTrajectories;
+    this.sampled = sampled;
+    let nextPath = 0;
+    this.nextSnap = 0;
+    this.nextCp = 0;
+    this.diverged = false;
+    this.step = 0;
+    // y always holds the last finite analysis point: every step that would make it
+    // non-finite stops before writing it.
+    y.set(x);
 
-      for (let k = 0; k < config.stages.length; k++) {
-        const stage = methodStage(config.stages[k], spec);
-        const ss = stageStarts[k];
-        if (ss && !diverged) {
-          // A restart from the stage's own box: the optimizer's state starts afresh too.
-          x.set(ss[trial]);
-          y.set(x);
-          if (optimizer) resetOptimizerState(optimizer);
-          fMag = startMagnitude();
-          optMag.f = fMag;
+    for (let k = 0; k < config.stages.length; k++) {
+      const stage = methodStage(config.stages[k], spec);
+      const ss = this.stageStarts[k];
+      if (ss && !this.diverged) {
+        // A restart from the stage's own box: the optimizer's state starts afresh too.
+        x.set(ss[trial]);
+        y.set(x);
+        if (optimizer) resetOptimizerState(optimizer);
+        fMag = this.startMagnitude();
+        this.optMag.f = fMag;
+      }
+      const code = NOISE_CODE[stage.noise];
+      const constant = isConstantStage(stage) && !stage.scaleRadiusWithLr;
+      const lr = stage.lr;
+      const a = stageRadius(stage, 0);
+      const stageStart = this.step;
+      const stageEnd = stageStart + stage.steps;
+      const mb: MinibatchStage | undefined =
+        stage.noise === 'minibatch' && fs && sampler
+          ? {
+              fs,
+              sampler,
+              B: stage.batchSize ?? fs.n,
+              shuffle: stage.sampling === 'shuffle',
+              scratch: this.exampleScratch,
+              fdStep: config.fdStep,
+            }
+          : undefined;
+      const ks: StepState = {
+        x,
+        y,
+        g,
+        w,
+        d,
+        lr,
+        a,
+        code,
+        rng,
+        normal,
+        loss: this.loss,
+        grad: this.grad,
+        fdStep: config.fdStep,
+        fMag,
+        centre: this.centre,
+        runaway2: this.runaway2,
+        heartbeat: hooks.heartbeat,
+        hbIndex: hooks.heartbeatIndex ?? 0,
+        diverged: this.diverged,
+        rec: pathBuf,
+        recSteps: sampled ? pathSteps : NO_STEPS,
+        recNext: nextPath,
+        base: this.step,
+      };
+      const os: OptimizerStepState | undefined = optimizer && {
+        opt: spec.optimizer,
+        state: optimizer,
+        x,
+        prev: this.prev,
+        g,
+        w,
+        gh: this.gh,
+        d,
+        lr,
+        a,
+        code,
+        rng,
+        normal,
+        gradient: mb ? (at, out) => minibatchGradient(mb, at, out) : this.gradient,
+        beginStep: mb ? () => drawBatch(mb.sampler, mb.B, mb.shuffle, rng) : undefined,
+        centre: this.centre,
+        runaway2: this.runaway2,
+        heartbeat: hooks.heartbeat,
+        hbIndex: hooks.heartbeatIndex ?? 0,
+        diverged: this.diverged,
+      };
+      this.cycle.reset();
+      this.stageSteps(trial, stage, ks, os, mb, stageStart, stageEnd, constant);
+      this.step = stageEnd;
+      nextPath = ks.recNext;
+      fMag = ks.fMag;
+      if (os) {
+        // The optimizers' finals are x_T (always finite: the kernel undoes a step to a non-finite x).
+        y.set(x);
+      } else if (!this.diverged) {
+        // y_T of the stage: one more gradient at x_T.
+        if (gradientAt(this.loss, this.grad, x, g, config, fMag)) {
+          const lrEnd = stageLr(stage, stage.steps);
+          let ok = true;
+          for (let i = 0; i < d; i++) {
+            w[i] = x[i] - lrEnd * g[i];
+            if (!Number.isFinite(w[i])) ok = false;
+          }
+          if (ok) y.set(w);
+          else this.diverged = true;
+        } else {
+          this.diverged = true;
         }
-        const code = NOISE_CODE[stage.noise];
-        const constant = isConstantStage(stage) && !stage.scaleRadiusWithLr;
-        const lr = stage.lr;
-        const a = stageRadius(stage, 0);
-        const stageStart = step;
-        const stageEnd = stageStart + stage.steps;
-        const mb: MinibatchStage | undefined =
-          stage.noise === 'minibatch' && fs && sampler
-            ? {
-                fs,
-                sampler,
-                B: stage.batchSize ?? fs.n,
-                shuffle: stage.sampling === 'shuffle',
-                scratch: exampleScratch,
-                fdStep: config.fdStep,
-              }
-            : undefined;
-        const ks: StepState = {
-          x,
-          y,
-          g,
-          w,
-          d,
-          lr,
-          a,
-          code,
-          rng,
-          normal,
-          loss,
-          grad,
-          fdStep: config.fdStep,
-          fMag,
-          centre,
-          runaway2,
-          heartbeat,
-          hbIndex,
-          diverged,
-          rec: pathBuf,
-          recSteps: sampled ? pathSteps : NO_STEPS,
-          recNext: nextPath,
-          base: step,
-        };
-        const os: OptimizerStepState | undefined = optimizer && {
-          opt: spec.optimizer,
-          state: optimizer,
-          x,
-          prev,
-          g,
-          w,
-          gh,
-          d,
-          lr,
-          a,
-          code,
-          rng,
-          normal,
-          gradient: mb ? (at, out) => minibatchGradient(mb, at, out) : gradient,
-          beginStep: mb ? () => drawBatch(mb.sampler, mb.B, mb.shuffle, rng) : undefined,
-          centre,
-          runaway2,
-          heartbeat,
-          hbIndex,
-          diverged,
-        };
-        // A noise-free stage of the paper's update at a constant rate ends once its state cycles
-        // exactly (exactCycle.ts): the rest of its states are known, events read them as they come.
-        const watchCycle = !os && !mb && constant && code === NOISE_CODE.none;
-        cycle.reset();
-        while (step < stageEnd && !diverged) {
-          // Events (path point, checkpoint, cancel/progress poll) happen between tight runs.
-          // A sampled path's points: here when the loop stops at one, else inside the kernels.
-          if (sampled && step === pathSteps[ks.recNext]) {
-            pathBuf.set(x, ks.recNext * d);
-            ks.recNext++;
-          }
-          if (step === snapSteps[nextSnap]) {
-            result.snapshots[nextSnap]!.push(numbers(x, 0, d));
-            nextSnap++;
-          }
-          if (((step - stageStart) & (CHECK_EVERY - 1)) === 0) {
-            if (hooks.cancelled?.()) throw new CancelledError();
-            if (hooks.onProgress) {
-              const now = Date.now();
-              if (now - lastReport >= 100) {
-                lastReport = now;
-                hooks.onProgress((trial - from) * T + step, total);
-              }
-            }
-          }
-          const isCheckpoint = step === checkpointSteps[nextCp];
-          let until = Math.min(stageEnd, stageStart + (((step - stageStart) >> 8) + 1) * CHECK_EVERY);
-          // Only the optimizers', the minibatch kernel and a cycle's replay stop at path steps: the
-          // paper's kernels keep the path themselves (StepState.rec).
-          const kernelKeepsPath = !os && !mb && cycle.period === 0;
-          if (sampled && !kernelKeepsPath && ks.recNext < pathSteps.length && pathSteps[ks.recNext] < until)
-            until = Math.max(step + 1, pathSteps[ks.recNext]);
-          if (nextCp < checkpointSteps.length && checkpointSteps[nextCp] < until) until = Math.max(step + 1, checkpointSteps[nextCp]);
-          if (nextSnap < snapSteps.length && snapSteps[nextSnap] < until) until = Math.max(step + 1, snapSteps[nextSnap]);
-          if (isCheckpoint) until = step + 1;
-          if (cycle.period > 0) {
-            step = until;
-            cycle.restore(ks, step);
-          } else if (watchCycle) {
-            if (until > step + CYCLE_WATCH_EVERY) until = step + CYCLE_WATCH_EVERY;
-            hooks.userCode?.(true);
-            if (until - step > CYCLE_MAX) step += runKernel(kernel, ks, step, until - CYCLE_MAX - step);
-            cycle.begin(ks);
-            while (step < until && !ks.diverged) {
-              step += runKernel(kernel, ks, step, 1);
-              cycle.keep(ks);
-            }
-            if (!ks.diverged) cycle.found(step);
-            hooks.userCode?.(false);
-          } else {
-            // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
-            hooks.userCode?.(true);
-            if (os) {
-              if (constant) {
-                step += advanceOptimizer(os, until - step);
-              } else {
-                while (step < until && !os.diverged) {
-                  os.lr = stageLr(stage, step - stageStart);
-                  os.a = stageRadius(stage, step - stageStart);
-                  step += advanceOptimizer(os, 1);
-                }
-              }
-              if (os.diverged) diverged = true;
-            } else if (mb) {
-              if (constant) {
-                step += advanceMinibatch(ks, mb, until - step);
-              } else {
-                while (step < until && !ks.diverged) {
-                  ks.lr = stageLr(stage, step - stageStart);
-                  step += advanceMinibatch(ks, mb, 1);
-                }
-              }
-            } else if (constant) {
-              step += runKernel(kernel, ks, step, until - step);
-            } else {
-              while (step < until && !ks.diverged) {
-                ks.lr = stageLr(stage, step - stageStart);
-                ks.a = stageRadius(stage, step - stageStart);
-                step += runKernel(kernel, ks, step, 1);
-              }
-            }
-            hooks.userCode?.(false);
-          }
-          if (ks.diverged) diverged = true;
-          if (isCheckpoint && step === checkpointSteps[nextCp] + 1) {
-            // x before the step (SGD: y + η∇f; the optimizers keep it), and |∇f + ω| with ω = (ηω)/η.
-            const stepLr = os ? os.lr : ks.lr;
-            let n2 = 0;
-            for (let i = 0; i < d; i++) {
-              cpX[nextCp * d + i] = os ? prev[i] : y[i] + stepLr * g[i];
-              const v = g[i] + w[i] / stepLr;
-              n2 += v * v;
-            }
-            cpNorm[nextCp] = Math.sqrt(n2);
-            nextCp++;
-          }
-        }
-        step = stageEnd;
-        nextPath = ks.recNext;
-        fMag = ks.fMag;
-        if (os) {
-          // The optimizers' finals are x_T (always finite: the kernel undoes a step to a non-finite x).
-          y.set(x);
-        } else if (!diverged) {
-          // y_T of the stage: one more gradient at x_T.
-          if (gradientAt(loss, grad, x, g, config, fMag)) {
-            const lrEnd = stageLr(stage, stage.steps);
-            let ok = true;
-            for (let i = 0; i < d; i++) {
-              w[i] = x[i] - lrEnd * g[i];
-              if (!Number.isFinite(w[i])) ok = false;
-            }
-            if (ok) y.set(w);
-            else diverged = true;
-          } else {
-            diverged = true;
+      }
+      result.stageFinals[k].push(numbers(y, 0, d));
+    }
+    let diverged = this.diverged;
+    const nextCp = this.nextCp;
+    // Snapshots after the trial diverged: null.
+    for (; this.nextSnap < snapSteps.length; this.nextSnap++) result.snapshots[this.nextSnap]!.push(null);
+    if (sampled) {
+      // Diverged paths stop where they left; pad nothing so the drawing shows the escape.
+      if (!diverged && nextPath < pathSteps.length) pathBuf.set(x, d * nextPath++);
+      const path: number[][] = [];
+      for (let p = 0; p < nextPath; p++) path.push(numbers(pathBuf, p * d, d));
+      result.paths.push(path);
+      result.pathTrials.push(trial);
+    }
+    let fy = NaN;
+    if (!diverged) {
+      this.current = y;
+      fy = this.loss(y);
+      if (!Number.isFinite(fy)) diverged = true;
+    }
+    result.finals.push(numbers(y, 0, d));
+    result.finalX.push(numbers(diverged ? y : x, 0, d));
+    result.finalLoss.push(diverged ? NaN : fy);
+    result.divergedMask.push(diverged);
+    if (diverged) result.diverged++;
+    const terms = this.terms;
+    if (terms && result.checkpointX && !diverged) {
+      const at = (trial - this.from) * C;
+      result.checkpointX.set(cpX.subarray(0, nextCp * d), at * d);
+      this.current = terms.at;
+      hooks.userCode?.(true);
+      terms.add(trial, cpX, nextCp, x, cpNorm, result.checkpointGrad2, at);
+      hooks.userCode?.(false);
+    }
+    if (sampled && this.figure5) {
+      const cps: number[][] = [];
+      for (let c = 0; c < nextCp; c++) cps.push(numbers(cpX, c * d, d));
+      result.checkpoints.push(cps);
+      result.stochasticGradNorm.push(Array.from(cpNorm.subarray(0, nextCp)));
+    }
+  }
+
+  /**
+   * A stage's steps [stageStart, stageEnd) of the current trial (from `this.step`), in tight runs
+   * of the kernels between events: path points, snapshots, checkpoints, cancel and progress polls.
+   */
+  private stageSteps(
+    trial: number,
+    stage: Stage,
+    ks: StepState,
+    os: OptimizerStepState | undefined,
+    mb: MinibatchStage | undefined,
+    stageStart: number,
+    stageEnd: number,
+    constant: boolean,
+  ): void {
+    const { d, x, y, g, w, hooks, result, pathSteps, pathBuf, snapSteps, checkpointSteps, cpX, cpNorm, cycle, kernel } = this;
+    const sampled = this.sampled;
+    const prev = this.prev;
+    let step = this.step;
+    let diverged = this.diverged;
+    let nextSnap = this.nextSnap;
+    let nextCp = this.nextCp;
+    // A noise-free stage of the paper's update at a constant rate ends once its state cycles
+    // exactly (exactCycle.ts): the rest of its states are known, events read them as they come.
+    const watchCycle = !os && !mb && constant && ks.code === NOISE_CODE.none;
+    while (step < stageEnd && !diverged) {
+      // Events (path point, checkpoint, cancel/progress poll) happen between tight runs.
+      // A sampled path's points: here when the loop stops at one, else inside the kernels.
+      if (sampled && step === pathSteps[ks.recNext]) {
+        pathBuf.set(x, ks.recNext * d);
+        ks.recNext++;
+      }
+      if (step === snapSteps[nextSnap]) {
+        result.snapshots[nextSnap]!.push(numbers(x, 0, d));
+        nextSnap++;
+      }
+      if (((step - stageStart) & (CHECK_EVERY - 1)) === 0) {
+        if (hooks.cancelled?.()) throw new CancelledError();
+        if (hooks.onProgress) {
+          const now = Date.now();
+          if (now - this.lastReport >= 100) {
+            this.lastReport = now;
+            hooks.onProgress((trial - this.from) * this.T + step, this.total);
           }
         }
-        result.stageFinals[k].push(numbers(y, 0, d));
       }
-      // Snapshots after the trial diverged: null.
-      for (; nextSnap < snapSteps.length; nextSnap++) result.snapshots[nextSnap]!.push(null);
-      if (sampled) {
-        // Diverged paths stop where they left; pad nothing so the drawing shows the escape.
-        if (!diverged && nextPath < pathSteps.length) pathBuf.set(x, d * nextPath++);
-        const path: number[][] = [];
-        for (let p = 0; p < nextPath; p++) path.push(numbers(pathBuf, p * d, d));
-        result.paths.push(path);
-        result.pathTrials.push(trial);
-      }
-      let fy = NaN;
-      if (!diverged) {
-        current = y;
-        fy = loss(y);
-        if (!Number.isFinite(fy)) diverged = true;
-      }
-      result.finals.push(numbers(y, 0, d));
-      result.finalX.push(numbers(diverged ? y : x, 0, d));
-      result.finalLoss.push(diverged ? NaN : fy);
-      result.divergedMask.push(diverged);
-      if (diverged) result.diverged++;
-      if (terms && result.checkpointX && !diverged) {
-        const at = (trial - from) * C;
-        result.checkpointX.set(cpX.subarray(0, nextCp * d), at * d);
-        current = terms.at;
+      const isCheckpoint = step === checkpointSteps[nextCp];
+      let until = Math.min(stageEnd, stageStart + (((step - stageStart) >> 8) + 1) * CHECK_EVERY);
+      // Only the optimizers', the minibatch kernel and a cycle's replay stop at path steps: the
+      // paper's kernels keep the path themselves (StepState.rec).
+      const kernelKeepsPath = !os && !mb && cycle.period === 0;
+      if (sampled && !kernelKeepsPath && ks.recNext < pathSteps.length && pathSteps[ks.recNext] < until)
+        until = Math.max(step + 1, pathSteps[ks.recNext]);
+      if (nextCp < checkpointSteps.length && checkpointSteps[nextCp] < until) until = Math.max(step + 1, checkpointSteps[nextCp]);
+      if (nextSnap < snapSteps.length && snapSteps[nextSnap] < until) until = Math.max(step + 1, snapSteps[nextSnap]);
+      if (isCheckpoint) until = step + 1;
+      if (cycle.period > 0) {
+        step = until;
+        cycle.restore(ks, step);
+      } else if (watchCycle) {
+        if (until > step + CYCLE_WATCH_EVERY) until = step + CYCLE_WATCH_EVERY;
         hooks.userCode?.(true);
-        terms.add(trial, cpX, nextCp, x, cpNorm, result.checkpointGrad2, at);
+        if (until - step > CYCLE_MAX) step += runKernel(kernel, ks, step, until - CYCLE_MAX - step);
+        cycle.begin(ks);
+        while (step < until && !ks.diverged) {
+          step += runKernel(kernel, ks, step, 1);
+          cycle.keep(ks);
+        }
+        if (!ks.diverged) cycle.found(step);
+        hooks.userCode?.(false);
+      } else {
+        // The tight loop: x ← x − η∇f(x) − ηω, nothing else.
+        hooks.userCode?.(true);
+        if (os) {
+          if (constant) {
+            step += advanceOptimizer(os, until - step);
+          } else {
+            while (step < until && !os.diverged) {
+              os.lr = stageLr(stage, step - stageStart);
+              os.a = stageRadius(stage, step - stageStart);
+              step += advanceOptimizer(os, 1);
+            }
+          }
+          if (os.diverged) diverged = true;
+        } else if (mb) {
+          if (constant) {
+            step += advanceMinibatch(ks, mb, until - step);
+          } else {
+            while (step < until && !ks.diverged) {
+              ks.lr = stageLr(stage, step - stageStart);
+              step += advanceMinibatch(ks, mb, 1);
+            }
+          }
+        } else if (constant) {
+          step += runKernel(kernel, ks, step, until - step);
+        } else {
+          while (step < until && !ks.diverged) {
+            ks.lr = stageLr(stage, step - stageStart);
+            ks.a = stageRadius(stage, step - stageStart);
+            step += runKernel(kernel, ks, step, 1);
+          }
+        }
         hooks.userCode?.(false);
       }
-      if (sampled && figure5) {
-        const cps: number[][] = [];
-        for (let c = 0; c < nextCp; c++) cps.push(numbers(cpX, c * d, d));
-        result.checkpoints.push(cps);
-        result.stochasticGradNorm.push(Array.from(cpNorm.subarray(0, nextCp)));
+      if (ks.diverged) diverged = true;
+      if (isCheckpoint && step === checkpointSteps[nextCp] + 1) {
+        // x before the step (SGD: y + η∇f; the optimizers keep it), and |∇f + ω| with ω = (ηω)/η.
+        const stepLr = os ? os.lr : ks.lr;
+        let n2 = 0;
+        for (let i = 0; i < d; i++) {
+          cpX[nextCp * d + i] = os ? prev[i] : y[i] + stepLr * g[i];
+          const v = g[i] + w[i] / stepLr;
+          n2 += v * v;
+        }
+        cpNorm[nextCp] = Math.sqrt(n2);
+        nextCp++;
       }
     }
-  } catch (e) {
-    // A LossError already carries its input (a caller's wrapped loss may throw one).
-    if (e instanceof CancelledError || e instanceof LossError) throw e;
-    throw new LossError(e, Array.from(current));
+    this.step = step;
+    this.diverged = diverged;
+    this.nextSnap = nextSnap;
+    this.nextCp = nextCp;
   }
-  if (terms) result.figure5 = terms.sums();
-  hooks.onProgress?.(total, total);
-  return result;
 }
