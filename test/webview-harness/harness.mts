@@ -18,7 +18,7 @@ import { chromium, type Page } from 'playwright-core';
 import type { ExperimentResult } from '../../src/engine/types';
 import { webviewHtml } from '../../src/extension/webviewHtml';
 import type { HostState, LiveView, ViewResult } from '../../src/protocol/webview';
-import { liveMessage, toCompareView, toLiveView, toViewResult } from '../../src/extension/viewModel';
+import { liveMessage, toCompareView, toLiveView, toSideMessage, toViewResult } from '../../src/extension/viewModel';
 import type { MethodResult } from '../../src/engine/types';
 import { makeResult, type FixtureOptions } from '../fixtures/webview-result';
 import { sweepHarness } from './sweep';
@@ -146,6 +146,12 @@ async function open(
 
 async function post(p: Page, state: HostState): Promise<void> {
   await p.evaluate((s) => window.postMessage({ type: 'state', state: s }, '*'), state as any);
+}
+
+/** A state as the host posts it to the side panel: projected by `toSideMessage`, as sidebarView.ts does. */
+async function postSide(p: Page, state: HostState): Promise<void> {
+  const message = toSideMessage({ type: 'state', state });
+  await p.evaluate((m) => window.postMessage(m, '*'), message as any);
 }
 
 async function drawn(
@@ -1434,7 +1440,7 @@ if (!process.env.ONLY || process.env.ONLY === 'compare') {
     c: 0.1,
     diverged: 0,
   }));
-  await post(side.p, { status: { kind: 'idle' }, runs: summaries } as HostState);
+  await postSide(side.p, { status: { kind: 'idle' }, runs: summaries } as HostState);
   await side.p.waitForSelector('[data-testid="compare-pick"][data-compare-id="r-3"]');
   const disabledAtFirst = await side.p.getByTestId('compare-runs').evaluate((b) => b.hasAttribute('disabled'));
   for (const id of ['r-3', 'r-1']) await side.p.locator(`[data-testid="compare-pick"][data-compare-id="${id}"]`).check();
@@ -1622,7 +1628,7 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar'
       },
     ],
   };
-  await post(p, initial);
+  await postSide(p, initial);
   const d = await drawn(p, ['chart-sidebar-landscape']);
   check(d['chart-sidebar-landscape']!.drawn === 'true', `sidebar ${theme} small chart drawn (${d['chart-sidebar-landscape']!.points})`);
   check((await p.getByTestId('lr').inputValue()) === '0.02', 'sidebar shows lr from controls');
@@ -1638,7 +1644,7 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar'
       values: { lr: 0.225, radius: 0.251, steps: 100 },
       why: { lr: 'η = 0.45/L with L = 2', radius: 'the largest whose spread at x* stays within ε/2', steps: 'GD converges in 12' },
     };
-    await post(p, {
+    await postSide(p, {
       status: { kind: 'idle' },
       current: view,
       controls: {
@@ -1668,7 +1674,7 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar'
     );
     await p.screenshot({ path: join(outDir, `sidebar-suggested-${theme.replace('vscode-', '')}.png`), fullPage: true });
     // A preset stages the paper's four stages: the schedule opens on stages 2–4 and a line says Run runs it.
-    await post(p, initial);
+    await postSide(p, initial);
     await p.getByTestId('preset-fig3-stages').click();
     const preset = (await p.getByTestId('preset-note').textContent()) ?? '';
     check(
@@ -1705,7 +1711,7 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar'
       await p.evaluate(() => (window as any).__posted.some((m: any) => m.type === 'openRun' && m.runId === 'run-1')),
       'recent run click posts openRun',
     );
-    await post(p, {
+    await postSide(p, {
       status: { kind: 'running', runId: 'r', label: 'spikyBowl', phase: 'trials', done: 30, total: 100 },
       current: view,
       controls,
@@ -1718,7 +1724,7 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar'
       file: '/work/examples/spiky.ts',
       exportName: 'spikyBowl',
     });
-    await post(p, {
+    await postSide(p, {
       status: { kind: 'running', runId: 'r', label: 'spikyBowl', phase: 'sgd', done: 30, total: 50 },
       current: view,
       controls,
@@ -1733,7 +1739,7 @@ for (const theme of process.env.ONLY && process.env.ONLY !== 'sidebar'
     );
     await p.screenshot({ path: join(outDir, 'sidebar-live.png'), fullPage: true });
     // The run fails: no live view any more, the shown run's landscape comes back.
-    await post(p, { status: { kind: 'error', message: 'boom' }, current: view, controls, runs: [] });
+    await postSide(p, { status: { kind: 'error', message: 'boom' }, current: view, controls, runs: [] });
     await p.waitForFunction(() => document.querySelector('[data-testid="chart-sidebar-landscape"]')?.getAttribute('data-live') === 'false');
     check(
       (await p.getByTestId('chart-sidebar-landscape').getAttribute('data-points')) === d['chart-sidebar-landscape']!.points,
