@@ -569,16 +569,35 @@ async function ceilingShare(input: RunConfigInput, ceilingMeasured: boolean): Pr
     return;
   }
   const runners = [1, n].map((workers) => new ExperimentRunner({ workerScript, workers }));
-  const rounds: Array<{ ceiling: number; speedup: number; one: number; all: number; pool1: number; poolN: number }> = [];
+  const rounds: Array<{
+    ceiling: number;
+    speedup: number;
+    one: number;
+    all: number;
+    pool1: number;
+    poolN: number;
+    cpuOne: number;
+    cpuPool1: number;
+  }> = [];
+  // The process's CPU time over a measurement's wall time: above 1 with one thread at work, the
+  // rest is V8's background threads (its optimizing compiler, GC), which with all cores busy take
+  // their time from the workers.
+  const cpuPerWall = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const value = await f();
+    const c = process.cpuUsage(c0);
+    return [value, (c.user + c.system) / 1000 / (performance.now() - t0)];
+  };
   try {
     const prepared = await Promise.all(runners.map((r) => prepareRun(r, lossFile, { ...input, compareGd: false, resolution: 3 })));
     const trialsMs = async (i: number) => (await runners[i].run(prepared[i].loss, prepared[i].config)).timing.trialsMs;
     for (let r = 0; r < SHARE_ROUNDS; r++) {
-      const one = await ceilingWall('plain', 1);
+      const [one, cpuOne] = await cpuPerWall(() => ceilingWall('plain', 1));
       const all = await ceilingWall('plain', n);
-      const pool1 = await trialsMs(0);
+      const [pool1, cpuPool1] = await cpuPerWall(() => trialsMs(0));
       const poolN = await trialsMs(1);
-      rounds.push({ ceiling: (n * one) / all, speedup: pool1 / poolN, one, all, pool1, poolN });
+      rounds.push({ ceiling: (n * one) / all, speedup: pool1 / poolN, one, all, pool1, poolN, cpuOne, cpuPool1 });
     }
   } finally {
     runners.forEach((r) => r.dispose());
@@ -599,6 +618,12 @@ async function ceilingShare(input: RunConfigInput, ceilingMeasured: boolean): Pr
     `${ceiling.toFixed(2)}`,
     '—',
     `rounds ${range(rounds.map((r) => r.ceiling))}; the pool's speed-up in the same rounds ${speedup.toFixed(2)} (${range(rounds.map((r) => r.speedup))})`,
+  ]);
+  rows.push([
+    "background CPU beside one thread's work: process CPU / wall, the pool of 1's whole run (fresh worker) vs the plain loop's thread",
+    `${median(rounds.map((r) => r.cpuPool1)).toFixed(2)}`,
+    `${median(rounds.map((r) => r.cpuOne)).toFixed(2)}`,
+    `median of ${rounds.length} rounds (pool ${range(rounds.map((r) => r.cpuPool1))}): above 1 is V8's compiler and GC on other threads, free on an idle core, taken from the other workers when all ${n} are busy`,
   ]);
   targetRow(
     what,
