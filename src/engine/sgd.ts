@@ -493,6 +493,7 @@ class TrialChunk {
   private readonly cycle: ExactCycle;
   private readonly gradient: (at: Float64Array, out: Float64Array) => boolean;
   private readonly kernel: 0 | 1 | 2;
+  private readonly hbIndex: number;
   /**
    * The difference step starts from |f(x₀)| (see differenceStep); not needed with a user
    * gradient or a fixed step.
@@ -506,7 +507,6 @@ class TrialChunk {
   private diverged = false;
   private nextSnap = 0;
   private nextCp = 0;
-  private sampled = false;
 
   constructor(
     private readonly loss: Loss,
@@ -581,6 +581,7 @@ class TrialChunk {
     const optMag = this.optMag;
     this.gradient = (at: Float64Array, out: Float64Array) => gradientAt(loss, grad, at, out, config, optMag.f, optMag);
     this.kernel = kernelFor(loss, grad, d);
+    this.hbIndex = hooks.heartbeatIndex ?? 0;
     this.needsMagnitude = !grad && !(config.fdStep > 0);
   }
 
@@ -595,6 +596,11 @@ class TrialChunk {
     if (this.terms) this.result.figure5 = this.terms.sums();
     this.hooks.onProgress?.(this.total, this.total);
     return this.result;
+  }
+
+  /** Whether trial `trial` keeps its path (the first `sampleTrajectories`). */
+  private isSampled(trial: number): boolean {
+    return !this.hooks.lean && trial < this.config.sampleTrajectories;
   }
 
   private startMagnitude(): number {
@@ -614,8 +620,7 @@ class TrialChunk {
     result.starts.push(numbers(x, 0, d));
     let fMag = this.startMagnitude();
     this.optMag.f = fMag;
-    const sampled = !hooks.lean && trial < config.sampleTrajectories;
-    this.sampled = sampled;
+    const sampled = this.isSampled(trial);
     let nextPath = 0;
     this.nextSnap = 0;
     this.nextCp = 0;
@@ -671,7 +676,7 @@ class TrialChunk {
         centre: this.centre,
         runaway2: this.runaway2,
         heartbeat: hooks.heartbeat,
-        hbIndex: hooks.heartbeatIndex ?? 0,
+        hbIndex: this.hbIndex,
         diverged: this.diverged,
         rec: pathBuf,
         recSteps: sampled ? pathSteps : NO_STEPS,
@@ -697,7 +702,7 @@ class TrialChunk {
         centre: this.centre,
         runaway2: this.runaway2,
         heartbeat: hooks.heartbeat,
-        hbIndex: hooks.heartbeatIndex ?? 0,
+        hbIndex: this.hbIndex,
         diverged: this.diverged,
       };
       this.cycle.reset();
@@ -780,7 +785,7 @@ class TrialChunk {
     constant: boolean,
   ): void {
     const { d, x, y, g, w, hooks, result, pathSteps, pathBuf, snapSteps, checkpointSteps, cpX, cpNorm, cycle, kernel } = this;
-    const sampled = this.sampled;
+    const sampled = this.isSampled(trial);
     const prev = this.prev;
     let step = this.step;
     let diverged = this.diverged;
