@@ -6,6 +6,7 @@
 import { methodRoles } from '../engine/config';
 import { smoothedMinimum } from '../engine/diagnostics';
 import { binPoints } from '../engine/histogram';
+import { landscapeAutoScale } from '../view/scaleKind';
 import type { ExperimentResult, Histogram, Landscape, MethodResult, MethodRun, RunConfig } from '../engine/types';
 import type {
   CompareState,
@@ -80,10 +81,22 @@ export function toSideMessage(message: ToWebview): ToSideWebview {
   }
 }
 
-/** f and every g's values on the grid (no slice directions, standard errors or gap counts). */
-function sideLandscape(L: Landscape): SideLandscape {
-  const out: SideLandscape = { x: L.x, f: L.f, smoothed: L.smoothed.map((s) => ({ radius: s.radius, values: s.values })) };
+/** The shared scale kind of a landscape's maps, computed once per landscape (its grids are sorted). */
+const sideScales = new WeakMap<Landscape, 'linear' | 'log'>();
+
+/**
+ * What the small chart draws of a landscape (`SideLandscape`): the first g, and f where it is
+ * drawn; a 2-D one with a g sends the maps' shared scale kind in place of f's grid.
+ */
+function sideLandscape(L: Landscape, dim: number): SideLandscape {
+  const first = L.smoothed[0];
+  const out: SideLandscape = { x: L.x, smoothed: first ? [{ radius: first.radius, values: first.values }] : [] };
   if (L.y) out.y = L.y;
+  if (dim === 2 && first) {
+    let scale = sideScales.get(L);
+    if (!scale) sideScales.set(L, (scale = landscapeAutoScale(L)));
+    out.scale = scale;
+  } else out.f = L.f;
   return out;
 }
 
@@ -118,7 +131,7 @@ export function toSideView(view: ViewResult): SideViewResult {
   const out: SideViewResult = {
     runId: view.runId,
     config: { function: c.function, dim: c.dim, trials: c.trials, stages: c.stages },
-    landscape: sideLandscape(view.landscape),
+    landscape: sideLandscape(view.landscape, view.config.dim),
     diagnostics,
     sgd: { diverged: view.sgd.diverged },
     timing: { totalMs: view.timing.totalMs, workers: view.timing.workers },
@@ -150,7 +163,7 @@ export function toSideLive(live: LiveView): SideLiveView {
   const v = live.view;
   if (v) {
     const view = { config: { dim: v.config.dim }, diagnostics: { xStar: v.diagnostics.xStar } } as SideLandscapeView;
-    if (v.landscape) view.landscape = sideLandscape(v.landscape);
+    if (v.landscape) view.landscape = sideLandscape(v.landscape, v.config.dim);
     out.view = view;
   }
   return out;

@@ -186,8 +186,18 @@ export interface HostState {
 // each, so the shared helpers it calls (webview/shared/summary.ts, the small landscape chart)
 // take these types and the panel calls them with its full view.
 
-/** f and the smoothed g's values on the grid, as the small landscape chart reads them (every g: the maps' scale kind is shared). */
-export type SideLandscape = Pick<Landscape, 'x' | 'y' | 'f'> & { smoothed: Array<Pick<SmoothedCurve, 'radius' | 'values'>> };
+/**
+ * The grids the small landscape chart draws: the first g (`smoothed`, none or one), and f where it
+ * is drawn (1-D and d > 2 beside g; 2-D only when there is no g). A 2-D view with a g has no f:
+ * `scale` is then the colour-scale kind the panel's maps of f and every g share under `auto`
+ * (src/view/scaleKind.ts `landscapeAutoScale`, from the full grids). A full `Landscape` is
+ * assignable to it (the chart then reads the kind from f and its g's itself).
+ */
+export type SideLandscape = Pick<Landscape, 'x' | 'y'> & {
+  f?: Landscape['f'];
+  smoothed: Array<Pick<SmoothedCurve, 'radius' | 'values'>>;
+  scale?: 'linear' | 'log';
+};
 
 /** What the side panel's small landscape chart reads of a view (the shown run's or the running experiment's). */
 export interface SideLandscapeView {

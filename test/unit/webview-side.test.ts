@@ -4,14 +4,15 @@
  * test 6-large-run's file, run here by the engine in one thread), everything the side panel's
  * summary, status line and small landscape read — the texts from what it receives equal the
  * panel's from the full view, through the same packing the StateChannel does — in a fraction of
- * the bytes (what is left is f's and g's grids, which the small chart draws and takes its colour
- * scale from). And the "not the same run twice" decisions survive the projection.
+ * the bytes (what is left is the one g grid the small chart draws; in 2-D the colour-scale kind the
+ * panel's maps of f and g share comes computed, not as f's grid). And the "not the same run twice"
+ * decisions survive the projection.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../src/engine/config';
 import { runExperiment } from '../../src/engine/experiment';
-import { liveMessage, stateMessage, toLiveView, toSideMessage, toViewResult } from '../../src/extension/viewModel';
+import { liveMessage, stateMessage, toLiveView, toSideMessage, toSideView, toViewResult } from '../../src/extension/viewModel';
 import { packNumbers, unpackNumbers } from '../../src/protocol/packNumbers';
 import type {
   HostState,
@@ -24,6 +25,7 @@ import type {
 } from '../../src/protocol/webview';
 import { receiveLive, receiveState } from '../../webview/shared/receive';
 import { convexityText, divergenceSummary, runLabel, statusText, successText, theoremText } from '../../webview/shared/summary';
+import { landscapeScale } from '../../webview/charts/heat';
 import { makeResult } from '../fixtures/webview-result';
 
 const rastrigin = (x: Float64Array) =>
@@ -68,6 +70,26 @@ function postedBytes(message: unknown): number {
   return json.length + buffer;
 }
 
+/**
+ * What the small chart draws (webview/charts/landscape.ts drawSmallLandscape): the first g, f where
+ * it is drawn (1-D, d > 2, or 2-D without g), and in 2-D the colour-scale kind — from `scale` when
+ * the host sent it, else from f and every g as the panel's maps take it (heat.ts landscapeScale).
+ */
+function smallReads(v: SideLandscapeView) {
+  const L = v.landscape;
+  const g = L.smoothed[0];
+  const plane = v.config.dim === 2;
+  return {
+    dim: v.config.dim,
+    xStar: v.diagnostics.xStar,
+    x: L.x,
+    y: L.y,
+    f: plane && g ? undefined : L.f,
+    g: g && { radius: g.radius, values: g.values },
+    scale: plane ? (L.scale ?? landscapeScale(L as { f: unknown; smoothed: typeof L.smoothed }, 'auto')) : undefined,
+  };
+}
+
 /** The side panel's texts and small chart input (webview/sidebar/lastRun.ts renderSummary, renderSmallChart; main.ts the status line). */
 function sideReads(v: SideViewResult) {
   const t1 = v.diagnostics.theorem1[v.diagnostics.theorem1.length - 1];
@@ -80,14 +102,7 @@ function sideReads(v: SideViewResult) {
     convexity: convexityText(v),
     theorem: t1 ? theoremText(t1, v.config.stages.length) : undefined,
     status: [statusText({ kind: 'idle' }, v), statusText({ kind: 'error', message: 'x' }, v)],
-    small: {
-      dim: small.config.dim,
-      xStar: small.diagnostics.xStar,
-      x: small.landscape.x,
-      y: small.landscape.y,
-      f: small.landscape.f,
-      smoothed: small.landscape.smoothed.map((s) => ({ radius: s.radius, values: s.values })),
-    },
+    small: smallReads(small),
   };
 }
 
@@ -118,12 +133,14 @@ test('the side panel reads the same from its projection as from the full view, i
       `ViewResult ${fullJson} bytes of JSON, the side panel's state ${sideJson} (${((100 * sideJson) / fullJson).toFixed(1)}%); ` +
       `posted (packed, with the comparison): panel ${fullBytes} bytes, side panel ${sideBytes} (${((100 * sideBytes) / fullBytes).toFixed(1)}%)`,
   );
-  // Measured: 1490206 of 3807896 bytes of JSON (39.1%), 651151 of 1341025 posted (48.6%): f's and
-  // g's 201 × 201 grids (2 × 40401 numbers, 646 kB packed) are nearly all that is left.
-  assert.ok(sideJson < 0.42 * fullJson, `${sideJson} of ${fullJson}`);
-  assert.ok(sideBytes < 0.52 * fullBytes, `${sideBytes} of ${fullBytes}`);
-  const grids = 8 * view.landscape.x.length * view.landscape.y!.length * (1 + view.landscape.smoothed.length);
-  assert.ok(sideBytes < grids + 20_000, `${sideBytes} posted for ${grids} bytes of grids`);
+  // The one grid the small chart draws, g's 201 × 201 (40401 numbers, 323 kB packed), is nearly
+  // all that is left: f's grid is not sent (2-D with a g), its scale kind is (`scale`).
+  assert.equal(mine.landscape.f, undefined);
+  assert.ok(mine.landscape.scale === 'linear' || mine.landscape.scale === 'log');
+  const grid = 8 * view.landscape.x.length * view.landscape.y!.length;
+  assert.ok(sideBytes < grid + 20_000, `${sideBytes} posted for ${grid} bytes of g's grid`);
+  assert.ok(sideJson < 0.25 * fullJson, `${sideJson} of ${fullJson}`);
+  assert.ok(sideBytes < 0.27 * fullBytes, `${sideBytes} of ${fullBytes}`);
 });
 
 test('toSideMessage keeps stateMessage\'s "not the same run again"; receiveState puts the kept run back', () => {
@@ -162,4 +179,34 @@ test('toSideMessage keeps liveMessage\'s "not the same landscape again"; receive
   // A full view is assignable to what the side panel reads (the panel calls the same helpers with it).
   const asSide: SideViewResult = toViewResult(r, 'run-live') satisfies ViewResult;
   assert.ok(asSide.runId);
+});
+
+test("the small chart's grids and 2-D colour scale from the projection equal the full view's, on linear and on log maps, in 1-D, 2-D and d > 2", () => {
+  const cases: Array<[string, ViewResult]> = [1, 2, 3].map((dim) => [
+    `${dim}-D`,
+    toViewResult(
+      makeResult({
+        dim,
+        stages: [
+          { lr: 0.02, radius: 0.3, noise: 'cube' },
+          { lr: 0.01, radius: 0.1, noise: 'cube' },
+        ],
+      }),
+      `r${dim}`,
+    ),
+  ]);
+  // A 2-D f spanning decades (Rosenbrock-like: its low tenth under 1% of the range), and the same
+  // with a g that does not: the maps share log because one of them needs it.
+  const base = cases[1]![1];
+  const decades = (g: number[] | number[][]) => (g as number[][]).map((row) => row.map((v) => Math.exp(3 * v)));
+  const logF: ViewResult = { ...base, landscape: { ...base.landscape, f: decades(base.landscape.f) } };
+  cases.push(['2-D, f spans decades', logF]);
+  const kinds = new Set<string>();
+  for (const [name, full] of cases) {
+    const side = toSideView(full);
+    assert.deepEqual(smallReads(side), smallReads(full), name);
+    assert.ok(side.landscape.smoothed.length <= 1, `${name}: the first g only`);
+    if (full.config.dim === 2) kinds.add(side.landscape.scale!);
+  }
+  assert.deepEqual([...kinds].sort(), ['linear', 'log'], 'both kinds met');
 });

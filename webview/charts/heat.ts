@@ -9,6 +9,7 @@ import { formatNumber } from '../shared/format';
 import { gridExtent, signedScale } from '../shared/shape';
 import { valueScale, type ScaleChoice, type ScaleKind, type ValueScale } from '../shared/valueScale';
 import { rgb, type Theme } from '../shared/theme';
+import { sharedAutoScale } from '../../src/view/scaleKind';
 import type { Grid } from './chart';
 
 const scales = new WeakMap<object, Map<ScaleChoice, ValueScale>>();
@@ -26,14 +27,14 @@ const sharedKinds = new WeakMap<object, ScaleKind>();
 
 /**
  * The one scale kind every map of f and g of a run takes, so f and the g beside it read alike:
- * `choice` itself, or for `auto` log when any of the maps spans decades (valueScale.ts autoScale
+ * `choice` itself, or for `auto` log when any of the maps spans decades (src/view/scaleKind.ts autoScale
  * on each: smoothing narrows g's range, and f on log beside g on linear read as two different
  * functions), else linear. Each map keeps its own range. Computed once per `key` (the landscape).
  */
 export function sharedScaleKind(key: object, grids: () => readonly Grid[], choice: ScaleChoice): ScaleKind {
   if (choice !== 'auto') return choice;
   let kind = sharedKinds.get(key);
-  if (!kind) sharedKinds.set(key, (kind = grids().some((g) => gridScale(g, 'auto').kind === 'log') ? 'log' : 'linear'));
+  if (!kind) sharedKinds.set(key, (kind = sharedAutoScale(grids().map((g) => gridScale(g, 'auto').kind))));
   return kind;
 }
 

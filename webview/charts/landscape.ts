@@ -197,18 +197,22 @@ export function drawLandscape(canvas: HTMLCanvasElement, view: ViewResult, t: Th
 function smallLine(canvas: HTMLCanvasElement, view: SideLandscapeView, t: Theme): number {
   const L = view.landscape;
   const p = palette(t);
-  const datasets: Series[] = [line('f', curveOver(L.x, asLine(L.f)), p.f, { borderWidth: 1 })];
+  const datasets: Series[] = [line('f', curveOver(L.x, asLine(L.f!)), p.f, { borderWidth: 1 })];
   const layer = L.smoothed[0];
   if (layer)
     datasets.push(line(`g (${formatNumber(layer.radius)})`, curveOver(L.x, asLine(layer.values)), p.series(0), { borderWidth: 2 }));
   return drawChart(canvas, { datasets, xLabel: 'x', yLabel: '', legend: false }, t);
 }
 
-/** 2-D: the first g alone (f without noise), on the scale kind the panel's maps take, x* on it. */
+/**
+ * 2-D: the first g alone (f without noise), on the scale kind the panel's maps take (sent by the
+ * host as `scale` when f's grid is not: SideLandscape), x* on it.
+ */
 function smallPlane(canvas: HTMLCanvasElement, view: SideLandscapeView, t: Theme): number {
   const L = view.landscape;
-  const choice = landscapeScale(L, 'auto');
-  const { legend: _colorBar, ...heat } = valueHeat(asGrid(L.smoothed[0]?.values ?? L.f), L.x, L.y!, 'g', 1, choice);
+  // Without `scale`, f is here (a full view's landscape, or a 2-D one without g): the kind from the grids, once per landscape.
+  const choice = L.scale ?? landscapeScale(L as { f: unknown; smoothed: SideLandscapeView['landscape']['smoothed'] }, 'auto');
+  const { legend: _colorBar, ...heat } = valueHeat(asGrid(L.smoothed[0]?.values ?? L.f!), L.x, L.y!, 'g', 1, choice);
   canvas.dataset.colorScale = heat.scale;
   const { xRange, yRange } = gridFrame(L);
   return drawPlot2D(canvas, { xRange, yRange, heat, marks: [xStarMark(view, t, 6)] }, t).cells;
@@ -218,7 +222,7 @@ function smallPlane(canvas: HTMLCanvasElement, view: SideLandscapeView, t: Theme
 function smallSlices(canvas: HTMLCanvasElement, view: SideLandscapeView, t: Theme): number {
   const L = view.landscape;
   const p = palette(t);
-  const datasets = [line('f', curveOver(L.x, asGrid(L.f)[0]!), p.f, { borderWidth: 1 })];
+  const datasets = [line('f', curveOver(L.x, asGrid(L.f!)[0]!), p.f, { borderWidth: 1 })];
   const layer = L.smoothed[0];
   if (layer)
     datasets.push(line(`g (${formatNumber(layer.radius)})`, curveOver(L.x, asGrid(layer.values)[0]!), p.series(0), { borderWidth: 2 }));

@@ -1,8 +1,12 @@
 /**
  * Data shaping for the charts: extents, histogram bars, path thinning for the time slider,
  * axis ticks. Pure functions (no DOM); unit-tested in test/unit/webview-shape.test.ts.
- * Colour maps are in color.ts.
+ * Colour maps are in color.ts; the quantile extents the colour scales read are in
+ * src/view/scaleKind.ts (the host reads them too), re-exported here.
  */
+import { robustExtent } from '../../src/view/scaleKind';
+
+export { quantileExtent, robustExtent } from '../../src/view/scaleKind';
 
 /** [min, max] of the finite values, or undefined when there are none. */
 export function finiteExtent(values: Iterable<number>): [number, number] | undefined {
@@ -26,17 +30,6 @@ export function gridExtent(grid: readonly (readonly number[])[]): [number, numbe
 }
 
 /**
- * Extent for colouring: drops the top `clip` fraction so one huge value (a landscape that
- * explodes at the domain corner) does not wash the whole map into one colour.
- */
-export function robustExtent(values: readonly number[], clip = 0.01): [number, number] | undefined {
-  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (finite.length === 0) return undefined;
-  const hiIndex = Math.max(0, Math.min(finite.length - 1, Math.ceil((1 - clip) * (finite.length - 1))));
-  return [finite[0]!, finite[hiIndex]!];
-}
-
-/**
  * The two half-scales of a signed map centred at 0: the (1 − clip) quantile of |v| over the
  * negative values and over the positive values, each side on its own. A side without values
  * takes the other's scale (1 when both are empty).
@@ -53,14 +46,6 @@ export function signedScale(values: Iterable<number>, clip = 0.02): { negative: 
   const n = top(neg);
   const p = top(pos);
   return { negative: n ?? p ?? 1, positive: p ?? n ?? 1 };
-}
-
-/** [q_lo, q_hi] quantiles of the finite values (nearest rank), or undefined when there are none. */
-export function quantileExtent(values: readonly number[], lo = 0.01, hi = 0.99): [number, number] | undefined {
-  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (finite.length === 0) return undefined;
-  const at = (q: number) => finite[Math.max(0, Math.min(finite.length - 1, Math.round(q * (finite.length - 1))))]!;
-  return [at(lo), at(hi)];
 }
 
 export interface Bars {

@@ -9,12 +9,13 @@
  *   so four decades above the minimum are told apart (Rosenbrock's valley within 0 … 10⁴);
  * - rank: t = the fraction of the map's values below v (every colour covers as many cells).
  *
- * `auto` is log when the lower tenth of the map would get under 1% of the linear colour range
- * (u at the 10% quantile < U / 100: the map spans decades and its low part, where the minima
- * are, would read as one colour), else linear.
+ * Which one `auto` picks: `autoScale` (src/view/scaleKind.ts, which the host reads too).
  */
 import { formatNumber } from './format';
-import { niceTicks, quantileExtent, robustExtent } from './shape';
+import { niceTicks } from './shape';
+import { SCALE_CLIP as CLIP, autoScale, finiteSorted, robustExtent } from '../../src/view/scaleKind';
+
+export { autoScale };
 
 export type ScaleKind = 'linear' | 'log' | 'rank';
 export type ScaleChoice = ScaleKind | 'auto';
@@ -37,26 +38,8 @@ export interface ValueScale {
 
 const evenly = (n: number) => Array.from({ length: Math.max(0, n) }, (_, k) => (k + 1) / (n + 1));
 
-/** The fraction of the top kept by the linear and log scales. */
-const CLIP = 0.02;
 /** Log scale: δ = top / LOG_SPAN, i.e. four decades above the minimum. */
 const LOG_SPAN = 1e4;
-
-function finiteSorted(values: Iterable<number>): number[] {
-  const out: number[] = [];
-  for (const v of values) if (Number.isFinite(v)) out.push(v);
-  return out.sort((a, b) => a - b);
-}
-
-/** Which scale `auto` means for these values (see the file's comment). */
-export function autoScale(values: Iterable<number>): ScaleKind {
-  const sorted = finiteSorted(values);
-  if (sorted.length < 2) return 'linear';
-  const lo = sorted[0]!;
-  const top = robustExtent(sorted, CLIP)![1] - lo;
-  const tenth = quantileExtent(sorted, 0.1, 0.1)![0] - lo;
-  return top > 0 && tenth < top / 100 ? 'log' : 'linear';
-}
 
 const clamp01 = (t: number) => (Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0);
 
