@@ -11,26 +11,34 @@
 /** The fraction of the top the linear and log scales clip. */
 export const SCALE_CLIP = 0.02;
 
+/** The value at the top of sorted finite values once the top `clip` fraction is dropped (`robustExtent`'s upper end). */
+export function clippedTop(sorted: readonly number[], clip: number): number {
+  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((1 - clip) * (sorted.length - 1))))]!;
+}
+
+/** The q quantile of sorted finite values, nearest rank (`quantileExtent`'s ends). */
+function nearestRank(sorted: readonly number[], q: number): number {
+  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1))))]!;
+}
+
 /**
  * Extent for colouring: drops the top `clip` fraction so one huge value (a landscape that
  * explodes at the domain corner) does not wash the whole map into one colour.
  */
 export function robustExtent(values: readonly number[], clip = 0.01): [number, number] | undefined {
-  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const finite = finiteSorted(values);
   if (finite.length === 0) return undefined;
-  const hiIndex = Math.max(0, Math.min(finite.length - 1, Math.ceil((1 - clip) * (finite.length - 1))));
-  return [finite[0]!, finite[hiIndex]!];
+  return [finite[0]!, clippedTop(finite, clip)];
 }
 
 /** [q_lo, q_hi] quantiles of the finite values (nearest rank), or undefined when there are none. */
 export function quantileExtent(values: readonly number[], lo = 0.01, hi = 0.99): [number, number] | undefined {
-  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const finite = finiteSorted(values);
   if (finite.length === 0) return undefined;
-  const at = (q: number) => finite[Math.max(0, Math.min(finite.length - 1, Math.round(q * (finite.length - 1))))]!;
-  return [at(lo), at(hi)];
+  return [nearestRank(finite, lo), nearestRank(finite, hi)];
 }
 
-/** The finite values, sorted. */
+/** The finite values, sorted (a copy). */
 export function finiteSorted(values: Iterable<number>): number[] {
   const out: number[] = [];
   for (const v of values) if (Number.isFinite(v)) out.push(v);
@@ -39,11 +47,16 @@ export function finiteSorted(values: Iterable<number>): number[] {
 
 /** Which scale `auto` means for these values (see the file's comment). */
 export function autoScale(values: Iterable<number>): 'linear' | 'log' {
-  const sorted = finiteSorted(values);
+  return autoScaleOfSorted(finiteSorted(values));
+}
+
+/** `autoScale` of values already finite and sorted (`finiteSorted`). */
+export function autoScaleOfSorted(sorted: readonly number[]): 'linear' | 'log' {
   if (sorted.length < 2) return 'linear';
   const lo = sorted[0]!;
-  const top = robustExtent(sorted, SCALE_CLIP)![1] - lo;
-  const tenth = quantileExtent(sorted, 0.1, 0.1)![0] - lo;
+  // Read off the sorted values (robustExtent's and quantileExtent's ranks, without sorting again).
+  const top = clippedTop(sorted, SCALE_CLIP) - lo;
+  const tenth = nearestRank(sorted, 0.1) - lo;
   return top > 0 && tenth < top / 100 ? 'log' : 'linear';
 }
 

@@ -13,7 +13,7 @@
  */
 import { formatNumber } from './format';
 import { niceTicks } from './shape';
-import { SCALE_CLIP as CLIP, autoScale, finiteSorted, robustExtent } from '../../src/view/scaleKind';
+import { SCALE_CLIP as CLIP, autoScale, autoScaleOfSorted, clippedTop, finiteSorted } from '../../src/view/scaleKind';
 
 export { autoScale };
 
@@ -46,10 +46,10 @@ const clamp01 = (t: number) => (Number.isFinite(t) ? Math.min(1, Math.max(0, t))
 /** The scale of `kind` (or `auto`'s pick) over these values. */
 export function valueScale(values: Iterable<number>, choice: ScaleChoice): ValueScale {
   const sorted = finiteSorted(values);
-  const kind = choice === 'auto' ? autoScale(sorted) : choice;
+  const kind = choice === 'auto' ? autoScaleOfSorted(sorted) : choice;
   if (sorted.length === 0) return { kind, at: () => 0, min: 0, max: 1, ticks: [], levels: () => [] };
   const lo = sorted[0]!;
-  const hi = robustExtent(sorted, CLIP)![1];
+  const hi = clippedTop(sorted, CLIP);
   const span = hi - lo;
   if (kind === 'rank') {
     const n = sorted.length;
