@@ -24,6 +24,7 @@ import type {
 import type { SweepCell, SweepTarget } from '../engine/sweep';
 import type { CurvatureProfile } from '../engine/suggest';
 import type { GradientGrid } from '../engine/landscape';
+import type { PackedLandscape } from '../engine/packedLandscape';
 import type { ModelFinals, ModelNoise, NoiseModel } from '../engine/noiseModelTrials';
 import { isPackedMethodResult, unpackMethodResult, type PackedMethodResult } from '../engine/packedTrials';
 
@@ -72,14 +73,14 @@ export interface WorkerTasks {
   gradients(args: { radius: number; noise: NoiseKind; rowFrom: number; rowTo: number }): GradientGrid;
   /**
    * Diagnostics need every method's merged trials (in config order, packed: engine/packedTrials.ts)
-   * and the full landscape; the landscape comes back when the result keeps another (d > 2: the
+   * and the full landscape (packed: engine/packedLandscape.ts); the landscape comes back when the result keeps another (d > 2: the
    * slices through the x* found from the finals, engine/diagnostics.ts `finishRun`), else it is
    * absent: the one sent (~1 MB at 201 × 201, whose copy back took 20-45 ms to read in a fresh
    * process). `gradients`: the `gradients` tasks' blocks joined per smoothing (2-D); `smoothness`:
    * the `smoothness` task's. The noise-model trials are left to `modelTrials` tasks and, d > 2, the
    * plane through x* to a `plane` task: `modelTrialsPending` and `planePending` say they are due.
    */
-  diagnostics(args: { landscape: Landscape; methods: PackedMethodResult[]; gradients?: GradientGrid[]; smoothness?: Smoothness }): {
+  diagnostics(args: { landscape: PackedLandscape; methods: PackedMethodResult[]; gradients?: GradientGrid[]; smoothness?: Smoothness }): {
     landscape?: Landscape;
     diagnostics: Diagnostics;
     modelTrialsPending?: true;

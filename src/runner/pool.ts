@@ -17,6 +17,7 @@ import { assembleResult } from '../engine/experiment';
 import { diagnosticsInput } from '../engine/diagnostics';
 import { mergeMethodResults } from '../engine/sgd';
 import { packMethodResult } from '../engine/packedTrials';
+import { packLandscape, unpackLandscape, type PackedLandscape } from '../engine/packedLandscape';
 import { joinGradientGrids, landscapeKey, landscapeRows, type GradientGrid } from '../engine/landscape';
 import { NOISE_MODELS, joinModelFinals, modelTrialsExpected, modelTrialsSummary } from '../engine/noiseModelTrials';
 import { projectModelFinals } from '../engine/plane';
@@ -74,7 +75,8 @@ const LANDSCAPES_KEPT = 4;
 
 /** What a run computes from the loss and `landscapeKey` of its settings alone, whatever its trials. */
 interface KeptLandscape {
-  landscape: Landscape;
+  /** Packed: a run unpacks its own copy, and sends this to the diagnostics as it is. */
+  landscape: PackedLandscape;
   /** 2-D: the c(y) maps' ∇g. */
   gradients?: GradientGrid[];
   /** `smoothnessEstimate`: its grid or its seeded points read only keyed settings (the seed for d > 2). */
@@ -165,11 +167,16 @@ export class ExperimentRunner {
       const planeReport = config.dim > 2 ? tally.add(weights.diagnostics(config)) : undefined;
       const landscapeGradients: GradientGrid[] = [];
       const kept = this.opts.keepWarm ? this.keptLandscape(key) : undefined;
-      if (kept) partial.setLandscape(kept.landscape);
       // Trials and landscape rows are independent: queue them all at once, the landscape first
-      // (the live charts draw over it, and it meets the loss all over the domain early).
+      // (the live charts draw over it, and it meets the loss all over the domain early). A kept
+      // landscape is unpacked into this run's copy once everything is queued (a microtask after
+      // this synchronous part): the workers start on the trials meanwhile.
       const landscapeP: Promise<Landscape> = kept
-        ? Promise.resolve(kept.landscape)
+        ? Promise.resolve().then(() => {
+            const landscape = unpackLandscape(kept.landscape);
+            partial.setLandscape(landscape);
+            return landscape;
+          })
         : Promise.all(
             landscapeBlocks(config, n).map((rows) =>
               submit(
@@ -189,6 +196,9 @@ export class ExperimentRunner {
           });
       // f nowhere finite ends the run as soon as the landscape is in, not after the trials.
       landscapeP.catch(fail);
+      // What the diagnostics worker is sent, packed while the trials run (and kept for later runs).
+      const packedP: Promise<PackedLandscape> = kept ? Promise.resolve(kept.landscape) : landscapeP.then(packLandscape);
+      packedP.catch(() => undefined);
       // L (a few hundred thousand loss calls on a 2-D grid) beside the trials, not after them in the diagnostics.
       const smoothnessP: Promise<Smoothness> = kept
         ? Promise.resolve(kept.smoothness)
@@ -228,7 +238,7 @@ export class ExperimentRunner {
           });
       gradientsP.catch(() => undefined);
       if (this.opts.keepWarm && !kept)
-        void Promise.all([landscapeP, gradientsP, smoothnessP]).then(
+        void Promise.all([packedP, gradientsP, smoothnessP]).then(
           ([landscape, gradients, smoothness]) =>
             this.keepLandscape(key, { landscape, smoothness, ...(config.dim === 2 && gradients ? { gradients } : {}) }),
           () => undefined,
@@ -243,9 +253,10 @@ export class ExperimentRunner {
         {
           kind: 'diagnostics',
           // Only what the diagnostics read (the full methods stay here for the result).
-          // Packed: typed arrays clone as one copy each, per-trial arrays one by one (packedTrials.ts).
+          // Packed: typed arrays clone as one copy each, per-trial arrays and grid rows one by one
+          // (packedTrials.ts, packedLandscape.ts).
           args: {
-            landscape: sent,
+            landscape: await packedP,
             methods: slim.map((m) => packMethodResult(m, config.dim).packed),
             smoothness: await smoothnessP,
             ...(gradients ? { gradients } : {}),
@@ -370,18 +381,22 @@ export class ExperimentRunner {
     }
   }
 
-  /** The kept landscape for `key` (a copy: results may be changed by their readers), made most recent. */
+  /**
+   * The kept landscape for `key`, made most recent. Its landscape is packed: a run unpacks its own
+   * copy (results may be changed by their readers), and nothing changes the packed one.
+   */
   private keptLandscape(key: string): KeptLandscape | undefined {
     const kept = this.landscapes.get(key);
     if (!kept) return undefined;
     this.landscapes.delete(key);
     this.landscapes.set(key, kept);
-    return { ...kept, landscape: structuredClone(kept.landscape) };
+    return kept;
   }
 
+  /** `kept.landscape` is a packed copy that shares nothing with the run's result. */
   private keepLandscape(key: string, kept: KeptLandscape): void {
     this.landscapes.delete(key);
-    this.landscapes.set(key, { ...kept, landscape: structuredClone(kept.landscape) });
+    this.landscapes.set(key, kept);
     while (this.landscapes.size > LANDSCAPES_KEPT) this.landscapes.delete(this.landscapes.keys().next().value!);
   }
 

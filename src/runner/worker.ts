@@ -23,6 +23,7 @@ import { curvatureProfile } from '../engine/suggest';
 import { sweepCell, sweepTarget } from '../engine/sweep';
 import { minimaForDomain } from '../engine/targets';
 import { packMethodResult, unpackMethodResult } from '../engine/packedTrials';
+import { unpackLandscape } from '../engine/packedLandscape';
 import type { Gradient, Loss, RunConfig } from '../engine/types';
 import {
   SHARED_CANCEL_INDEX,
@@ -125,7 +126,8 @@ const handlers: Handlers = {
       if (ctx.cancelled()) throw new CancelledError();
       ctx.progress(Math.round(fraction * 1000), 1000);
     }),
-  diagnostics: ({ landscape, methods, gradients, smoothness }, ctx) => {
+  diagnostics: ({ landscape: packed, methods, gradients, smoothness }, ctx) => {
+    const landscape = unpackLandscape(packed);
     const out = finishRun(ctx.loss, ctx.grad, ctx.config, landscape, methods.map(unpackMethodResult), ctx.config.xStar, {
       gradients,
       smoothness,
