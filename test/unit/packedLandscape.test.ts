@@ -4,25 +4,10 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { resolveConfig } from '../../src/engine/config';
 import { computeLandscape } from '../../src/engine/landscape';
 import { isPackedLandscape, packLandscape, unpackLandscape } from '../../src/engine/packedLandscape';
+import { sameBits } from '../fixtures/sameBits';
 import type { Landscape, RunConfigInput } from '../../src/engine/types';
 
 const cfg = (input: Partial<RunConfigInput>, dim: number) => resolveConfig({ function: 'f', ...input } as RunConfigInput, { dim });
-
-/** Every number the same double (Object.is: NaN equals NaN, −0 is not 0), and the same shapes and keys. */
-function sameBits(a: unknown, b: unknown, at = '$'): void {
-  if (typeof a === 'number' || typeof b === 'number') {
-    assert.ok(Object.is(a, b), `${at}: ${String(a)} vs ${String(b)}`);
-    return;
-  }
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
-    assert.equal(a, b, at);
-    return;
-  }
-  assert.equal(Array.isArray(a), Array.isArray(b), `${at}: array or not`);
-  const ka = Object.keys(a).sort();
-  assert.deepEqual(ka, Object.keys(b).sort(), `${at}: keys`);
-  for (const k of ka) sameBits((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
-}
 
 /** Packed, structured-cloned as a worker message is, unpacked. */
 function throughPort(l: Landscape): Landscape {

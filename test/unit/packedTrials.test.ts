@@ -4,6 +4,7 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { resolveConfig } from '../../src/engine/config';
 import { runTrials } from '../../src/engine/sgd';
 import { isPackedMethodResult, packMethodResult, unpackMethodResult } from '../../src/engine/packedTrials';
+import { sameBits } from '../fixtures/sameBits';
 import type { MethodResult, RunConfigInput } from '../../src/engine/types';
 
 const cfg = (input: Partial<RunConfigInput>, dim: number) => resolveConfig({ function: 'f', ...input } as RunConfigInput, { dim });
@@ -12,27 +13,6 @@ const rastrigin = (x: Float64Array) => {
   for (let i = 0; i < x.length; i++) s += x[i]! * x[i]! - 10 * Math.cos(2 * Math.PI * x[i]!);
   return s;
 };
-
-/** Every number of `a` and `b` the same double (Object.is: NaN equals NaN, −0 is not 0), nulls and shapes alike. */
-function sameBits(a: unknown, b: unknown, at = '$'): void {
-  if (typeof a === 'number' || typeof b === 'number') {
-    assert.ok(Object.is(a, b), `${at}: ${String(a)} vs ${String(b)}`);
-    return;
-  }
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
-    assert.equal(a, b, at);
-    return;
-  }
-  if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
-    assert.equal(Object.prototype.toString.call(a), Object.prototype.toString.call(b), `${at}: kind`);
-    sameBits(Array.from(a as Float64Array), Array.from(b as Float64Array), at);
-    return;
-  }
-  assert.equal(Array.isArray(a), Array.isArray(b), `${at}: array or not`);
-  const ka = Object.keys(a).sort();
-  assert.deepEqual(ka, Object.keys(b).sort(), `${at}: keys`);
-  for (const k of ka) sameBits((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
-}
 
 /** What the host receives: the packed result posted through a real MessagePort with its transfer list. */
 function overTheWire(r: MethodResult, dim: number): MethodResult {
